@@ -1,0 +1,156 @@
+"""Checking one project: read, validate, derive, evaluate, decide. The library's main entry point.
+
+A `Checker` holds what is costly and shared across projects (the loaded rules, the parameters in
+force, the compiled engine rulesets), so a batch pays for them once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checker import engine, metrics
+from checker.decision import decide, most_severe
+from checker.errors import InputError, Problem
+from checker.facts import item_facts, project_facts
+from checker.model import Project
+from checker.parameters import ParameterSet
+from checker.ruleset import Rule, Ruleset
+from checker.source import SourceDocument, read_document
+from checker.validation import validate_document
+from checker.verdict import (
+    FactReading,
+    Finding,
+    ItemFinding,
+    aggregate,
+    apply_waivers,
+)
+from checker.vocabulary import products
+
+
+@dataclass
+class CheckResult:
+    """Everything known about one checked project: the input, its figures, findings and verdict."""
+
+    document: SourceDocument
+    project: Project
+    metrics: metrics.Metrics
+    findings: list[Finding]
+    verdict: str
+    params: ParameterSet
+    ruleset: Ruleset
+
+
+def load_project(path: str | Path) -> tuple[SourceDocument, Project]:
+    doc = read_document(path)
+    return doc, validate_document(doc, Project)
+
+
+class Checker:
+    """Evaluates projects against one ruleset under one parameter set."""
+
+    def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
+        self.ruleset = ruleset
+        self.params = params
+        self.compiled = engine.compiled(ruleset, params)
+
+    def check_path(self, path: str | Path) -> CheckResult:
+        doc, project = load_project(path)
+        return self.check(doc, project)
+
+    def check(self, doc: SourceDocument, project: Project) -> CheckResult:
+        self._check_waivers(doc, project)
+        figures = metrics.compute(project, self.params)
+        facts = project_facts(project, figures)
+        items = item_facts(project)
+        matched = self.compiled.evaluate(facts, items)
+        findings = [self._finding(rule, matched[rule.id], facts, items) for rule in self.ruleset.rules]
+        apply_waivers(findings, project.waivers, self.params.as_of)
+        return CheckResult(
+            document=doc, project=project, metrics=figures, findings=findings,
+            verdict=aggregate(findings), params=self.params, ruleset=self.ruleset,
+        )
+
+    def _check_waivers(self, doc: SourceDocument, project: Project) -> None:
+        known = self.ruleset.by_id()
+        problems = []
+        seen: set[str] = set()
+        for index, waiver in enumerate(project.waivers):
+            key = ("waivers", index, "rule")
+            if waiver.rule not in known:
+                problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
+                                        f"names unknown rule {waiver.rule}"))
+            elif waiver.rule in seen:
+                problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
+                                        f"a second waiver for {waiver.rule}"))
+            seen.add(waiver.rule)
+        if problems:
+            raise InputError(problems)
+
+    def _reading(self, name: str, value: Any) -> FactReading:
+        info = self.ruleset.facts.get(name) or self.ruleset.facts.get(
+            "item." + name.split(".", 1)[1] if name.startswith("item.") else name
+        )
+        assert info is not None, f"fact {name} is checked at load time"
+        return FactReading(name, value, info.unit, info.label.zh, info.label.en, info.source_keys)
+
+    def _finding(
+        self, rule: Rule, subjects: list[Any], facts: dict[str, Any],
+        items: dict[str, list[dict[str, Any]]],
+    ) -> Finding:
+        spec = rule.spec
+        project_names = [n for n in rule.facts if not n.startswith("item.")]
+        readings = {n: self._reading(n, facts.get(n)) for n in project_names}
+        item_findings: list[ItemFinding] = []
+        decisions = []
+        for subject in subjects:
+            decision = decide(rule, subject)
+            decisions.append(decision)
+            if spec.for_each:
+                item = items[spec.for_each][subject.index]
+                item_readings = {
+                    n: self._reading(n, item.get(n.split(".", 1)[1]))
+                    for n in rule.facts if n.startswith("item.")
+                }
+                item_findings.append(ItemFinding(
+                    index=subject.index,
+                    **_item_labels(spec.for_each, subject.index, item),
+                    status=decision.status, decision=decision, facts=item_readings,
+                ))
+        overall = most_severe(decisions) or decide(rule, _no_subject())
+        missing_facts = list(overall.missing_facts)
+        for item_finding in item_findings:
+            missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]
+        missing_keys: list[str] = []
+        for name in missing_facts:
+            for key in self._reading(name, None).keys:
+                if key not in missing_keys:
+                    missing_keys.append(key)
+        return Finding(
+            rule=rule, status=overall.status, binding=overall.binding, decision=overall,
+            facts=readings,
+            parameters={name: self.params[name] for name in spec.parameters},
+            missing_keys=tuple(missing_keys), items=item_findings,
+        )
+
+
+def _no_subject():  # type: ignore[no-untyped-def]
+    from checker.decision import SubjectResult
+
+    return SubjectResult(index=None, applies=False)
+
+
+def _item_labels(collection: str, index: int, item: dict[str, Any]) -> dict[str, str]:
+    if collection == "products":
+        product = products()[item["product"]]
+        return {"label_zh": f"{product.zh}({product.key})", "label_en": product.en}
+    if collection == "boilers":
+        size = item.get("capacity_t_per_h")
+        return {"label_zh": f"锅炉 #{index + 1}({size:g} t/h)", "label_en": f"boiler #{index + 1} ({size:g} t/h)"}
+    return {"label_zh": f"{collection}[{index}]", "label_en": f"{collection}[{index}]"}
+
+
+def default_as_of() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,56 @@
+"""Domain errors raised by the library; the CLI maps them to messages and exit codes.
+
+Every error that concerns a file carries the file, the key path and, where known, the line, so the
+user can go straight to what needs fixing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CheckerError(Exception):
+    """Base of every error the checker raises on purpose."""
+
+
+@dataclass
+class Problem:
+    """One thing wrong in one file: where it is and what is wrong."""
+
+    path: str
+    key_path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        key = f" {self.key_path}:" if self.key_path else ""
+        return f"{where}:{key} {self.message}"
+
+
+class InputError(CheckerError):
+    """A user's file (project, policy file) cannot be used as given."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @classmethod
+    def single(cls, path: str, key_path: str, line: int | None, message: str) -> InputError:
+        return cls([Problem(path, key_path, line, message)])
+
+
+class RuleDataError(CheckerError):
+    """The shipped (or a user-supplied) rule, parameter or vocabulary data is malformed."""
+
+    def __init__(self, path: str, key_path: str, message: str) -> None:
+        self.path, self.key_path, self.message = path, key_path, message
+        super().__init__(f"{path}: {key_path}: {message}" if key_path else f"{path}: {message}")
+
+
+class UsageError(CheckerError):
+    """The command line asks for something that cannot be done (unknown rule, bad date...)."""
+
+
+class EngineError(CheckerError):
+    """The rules engine reported an internal failure while evaluating a project."""

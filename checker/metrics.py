@@ -1,0 +1,170 @@
+"""Derived facts: the figures every rule and report needs, computed once before the rules run.
+
+Each figure follows the catalogue's "Derived facts" table; every coefficient and factor is a dated
+parameter, so a change of national coefficient is a data change. A figure whose inputs are absent is
+None (unknown), never zero: a rule that needs it then reports `missing_info` instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checker.model import CARRIERS, Carriers, Project
+from checker.parameters import ParameterSet
+
+# carrier key → (coefficient parameter, factor converting the carrier's unit to the
+# coefficient's denominator: t → kg, GJ → MJ), and the CO2 factor parameter.
+_CARRIER_TABLE: dict[str, tuple[str | None, float, str | None]] = {
+    "electricity_kwh": (None, 1.0, None),  # basis-dependent, handled apart
+    "raw_coal_t": ("coefficient_raw_coal", 1000.0, "co2_factor_raw_coal"),
+    "washed_coal_t": ("coefficient_washed_coal", 1000.0, "co2_factor_washed_coal"),
+    "coke_t": ("coefficient_coke", 1000.0, "co2_factor_coke"),
+    "crude_oil_t": ("coefficient_crude_oil", 1000.0, "co2_factor_crude_oil"),
+    "fuel_oil_t": ("coefficient_fuel_oil", 1000.0, "co2_factor_fuel_oil"),
+    "gasoline_t": ("coefficient_gasoline", 1000.0, "co2_factor_gasoline"),
+    "diesel_t": ("coefficient_diesel", 1000.0, "co2_factor_diesel"),
+    "lpg_t": ("coefficient_lpg", 1000.0, "co2_factor_lpg"),
+    "natural_gas_m3": ("coefficient_natural_gas", 1.0, "co2_factor_natural_gas"),
+    "coke_oven_gas_m3": ("coefficient_coke_oven_gas", 1.0, "co2_factor_coke_oven_gas"),
+    "heat_gj": ("coefficient_heat", 1000.0, "co2_factor_heat"),
+    "other_tce": (None, 1.0, "co2_factor_other"),
+}
+assert set(_CARRIER_TABLE) == set(CARRIERS), "every carrier of the format needs a conversion"
+
+_COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The derived facts of one project (None where the inputs are absent)."""
+
+    values: dict[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def _tce(carriers: Carriers, params: ParameterSet, electricity_coefficient: str) -> float | None:
+    """Sum of carriers in tonnes of standard coal; None when no carrier is given at all."""
+    total, seen = 0.0, False
+    for carrier, (coefficient, unit_factor, _co2) in _CARRIER_TABLE.items():
+        amount = getattr(carriers, carrier)
+        if amount is None:
+            continue
+        seen = True
+        if carrier == "other_tce":
+            total += amount
+        elif carrier == "electricity_kwh":
+            total += amount * params[electricity_coefficient].value / 1000.0
+        else:
+            assert coefficient is not None
+            total += amount * unit_factor * params[coefficient].value / 1000.0
+        # kgce → tce is the division by 1000 above
+    return total if seen else None
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _matches_code(code: str | None, prefixes: list[str]) -> bool | None:
+    if code is None:
+        return None
+    return any(code.startswith(prefix) for prefix in prefixes)
+
+
+def compute(project: Project, params: ParameterSet) -> Metrics:
+    """Every derived fact of the catalogue, from the project and the parameters in force."""
+    energy = project.energy
+    feedstock = energy.feedstock or Carriers()
+    calorific = _tce(energy, params, "coefficient_electricity_calorific")
+    equal_value = _tce(energy, params, "coefficient_electricity_equal_value")
+    feedstock_tce = _tce(feedstock, params, "coefficient_electricity_equal_value") or 0.0
+    exclude = bool(params["exclude_feedstock_from_totals"].value)
+    controlled = None
+    if equal_value is not None:
+        controlled = max(equal_value - (feedstock_tce if exclude else 0.0), 0.0)
+    value_added = project.output.annual_value_added_10k_yuan
+
+    # fuel coal: declared, or the coal carriers less the part used as feedstock
+    fuel_coal_t: float | None
+    fuel_coal_tce: float | None
+    if project.coal.fuel_coal_t is not None:
+        fuel_coal_t = project.coal.fuel_coal_t
+        fuel_coal_tce = fuel_coal_t * params["coefficient_raw_coal"].value
+    elif any(getattr(energy, c) is not None for c in _COAL_CARRIERS):
+        fuel_coal_t, fuel_coal_tce = 0.0, 0.0
+        for carrier in _COAL_CARRIERS:
+            burnt = max((getattr(energy, carrier) or 0.0) - (getattr(feedstock, carrier) or 0.0), 0)
+            fuel_coal_t += burnt
+            fuel_coal_tce += burnt * params[_CARRIER_TABLE[carrier][0] or ""].value
+    else:
+        fuel_coal_t = fuel_coal_tce = None
+    feedstock_coal_t = sum(getattr(feedstock, c) or 0.0 for c in _COAL_CARRIERS)
+    net_new_fuel_coal_t = None
+    if fuel_coal_t is not None:
+        net_new_fuel_coal_t = max(fuel_coal_t - (project.coal.coal_replacement_t or 0.0), 0.0)
+
+    co2_estimate = _co2_estimate(project, params)
+    declared_co2 = project.emissions.co2_t
+    co2 = declared_co2 if declared_co2 is not None else co2_estimate
+
+    code = project.project.industry_code
+    info = project.project
+    adds_capacity = info.construction_type in ("new", "expansion") or info.adds_capacity is True
+    builds_coal_power = project.coal_power is not None or bool(
+        _matches_code(code, params["coal_power_codes"].value)
+    )
+    generates_electricity = (
+        builds_coal_power
+        or project.renewable_plant is not None
+        or bool(_matches_code(code, params["electricity_generation_codes"].value))
+    )
+    values: dict[str, Any] = {
+        "comprehensive_energy_calorific_tce": calorific,
+        "comprehensive_energy_equal_value_tce": equal_value,
+        "feedstock_energy_tce": feedstock_tce if equal_value is not None else None,
+        "comprehensive_energy_tce": controlled,
+        "energy_intensity_tce_per_10k_yuan": _ratio(controlled, value_added),
+        "fuel_coal_t": fuel_coal_t,
+        "fuel_coal_tce": fuel_coal_tce,
+        "feedstock_coal_t": feedstock_coal_t,
+        "net_new_fuel_coal_t": net_new_fuel_coal_t,
+        "coal_share": _ratio(fuel_coal_tce, calorific),
+        "water_intensity_m3_per_10k_yuan": _ratio(project.water.fresh_water_m3, value_added),
+        "co2_estimate_t": co2_estimate,
+        "co2_t": co2,
+        "co2_declared": declared_co2 is not None,
+        "carbon_intensity_t_per_10k_yuan": _ratio(co2, value_added),
+        "high_energy_sector": _matches_code(code, params["high_energy_sector_codes"].value),
+        "adds_capacity": adds_capacity,
+        "builds_coal_power": builds_coal_power,
+        "generates_electricity": generates_electricity,
+        "coal_power_capacity_mw": (
+            sum(project.coal_power.units_mw) if project.coal_power is not None else None
+        ),
+    }
+    return Metrics(values)
+
+
+def _co2_estimate(project: Project, params: ParameterSet) -> float | None:
+    """Fuels burnt × emission factors + non-renewable grid electricity × grid factor."""
+    energy = project.energy
+    feedstock = energy.feedstock or Carriers()
+    total, seen = 0.0, False
+    for carrier, (_coefficient, _unit, co2_factor) in _CARRIER_TABLE.items():
+        amount = getattr(energy, carrier)
+        if amount is None:
+            continue
+        seen = True
+        burnt = max(amount - (getattr(feedstock, carrier) or 0.0), 0.0)
+        if carrier == "electricity_kwh":
+            fossil_share = 1.0 - (energy.renewable_electricity_share or 0.0)
+            total += burnt / 1000.0 * fossil_share * params["co2_factor_grid_electricity"].value
+        else:
+            assert co2_factor is not None
+            total += burnt * params[co2_factor].value
+    return total if seen else None

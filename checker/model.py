@@ -1,0 +1,220 @@
+"""The project description, format 1 (`project.yaml`), as strict pydantic models.
+
+The models are the contract of `project-format.md`: unknown keys are errors (typos must never be
+silently ignored), quantities are finite and non-negative, shares lie in 0..1, and the 盟市 and
+product keys come from the vocabulary. Units are part of each key's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from checker import vocabulary
+
+Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
+Text = Annotated[str, Field(strict=True, min_length=1)]
+Flag = Annotated[bool, Field(strict=True)]
+
+
+def _league_city(value: str) -> str:
+    official = vocabulary.normalise_league_city(value)
+    if official is None:
+        hint = vocabulary.suggest(value, vocabulary.league_cities())
+        did_you_mean = f" (did you mean {hint}?)" if hint else ""
+        raise ValueError(
+            f"unknown 盟市 {value!r}{did_you_mean}; one of: {', '.join(vocabulary.league_cities())}"
+        )
+    return official
+
+
+def _product_key(value: str) -> str:
+    keys = list(vocabulary.products())
+    if value not in keys:
+        hint = vocabulary.suggest(value, keys)
+        did_you_mean = f" (did you mean {hint}?)" if hint else ""
+        raise ValueError(f"unknown product key {value!r}{did_you_mean}")
+    return value
+
+
+def _reference_text(value: object) -> object:
+    """A reviewer's reference may be written as a bare number (20250042): keep it as written."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+LeagueCity = Annotated[
+    str,
+    Field(strict=True, json_schema_extra={"examples": ["鄂尔多斯市", "Ordos"]}),
+    AfterValidator(_league_city),
+]
+ProductKey = Annotated[
+    str,
+    Field(strict=True, json_schema_extra={"enum": list(vocabulary.products())}),
+    AfterValidator(_product_key),
+]
+Reference = Annotated[str, BeforeValidator(_reference_text), Field(strict=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    """Every section refuses unknown keys, so that a typo is an error, not a silent omission."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProductLine(Strict):
+    product: ProductKey
+    capacity: Quantity | None = None
+    unit: Text | None = None
+    unit_energy_kgce: Quantity | None = Field(
+        default=None, description="Energy per unit of product, kgce per unit (t, MWh, ...)"
+    )
+
+
+class ProjectInfo(Strict):
+    id: Reference | None = None
+    name: Text
+    applicant: Text | None = None
+    league_city: LeagueCity
+    banner_county: Text | None = None
+    construction_type: Literal["new", "expansion", "renovation", "relocation"]
+    adds_capacity: Flag | None = None
+    industry_code: Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$")] | None = None
+    investment_10k_yuan: Quantity | None = None
+    commissioning_year: Annotated[int, Field(strict=True, ge=1949, le=2100)] | None = None
+    products: list[ProductLine] = Field(default_factory=list)
+
+
+class Output(Strict):
+    annual_output_value_10k_yuan: Quantity | None = None
+    annual_value_added_10k_yuan: Quantity | None = None
+
+
+class Carriers(Strict):
+    """Annual consumption by energy carrier, in physical units (the unit is in the key)."""
+
+    electricity_kwh: Quantity | None = None
+    raw_coal_t: Quantity | None = None
+    washed_coal_t: Quantity | None = None
+    coke_t: Quantity | None = None
+    crude_oil_t: Quantity | None = None
+    fuel_oil_t: Quantity | None = None
+    gasoline_t: Quantity | None = None
+    diesel_t: Quantity | None = None
+    lpg_t: Quantity | None = None
+    natural_gas_m3: Quantity | None = None
+    coke_oven_gas_m3: Quantity | None = None
+    heat_gj: Quantity | None = None
+    other_tce: Quantity | None = None
+
+
+CARRIERS: tuple[str, ...] = tuple(Carriers.model_fields)
+
+
+class Energy(Carriers):
+    feedstock: Carriers | None = None
+    renewable_electricity_share: Share | None = None
+    energy_quota_source: Literal["regional_allocation", "reduction_replacement", "none"] | None = (
+        None
+    )
+    energy_replacement_tce: Quantity | None = None
+    capacity_replacement_ratio: Quantity | None = None
+
+
+class Boiler(Strict):
+    capacity_t_per_h: Quantity
+
+
+class Coal(Strict):
+    fuel_coal_t: Quantity | None = None
+    coal_replacement_t: Quantity | None = None
+    boilers: list[Boiler] = Field(default_factory=list)
+
+
+class CoalPower(Strict):
+    units_mw: list[Quantity] = Field(default_factory=list)
+    kind: Literal["public", "captive", "chp"] | None = None
+    cooling: Literal["air", "water"] | None = None
+    exemption: (
+        Literal["carried_over_13th_fyp", "livelihood_urgent", "supply_security", "none"] | None
+    ) = None
+    exemption_evidence: Text | None = None
+    design_supply_gce_per_kwh: Quantity | None = None
+
+
+class Mine(Strict):
+    mineral: Literal["coal", "rare_earth", "other"] | None = None
+    capacity_mt_per_year: Quantity | None = None
+    green_mine: Flag | None = None
+    open_pit: Flag | None = None
+
+
+class RenewablePlant(Strict):
+    technology: Literal["pv", "wind"] | None = None
+    capacity_mw: Quantity | None = None
+    site_type: (
+        Literal[
+            "desert", "gobi", "subsidence_area", "dump_site", "border_area", "grassland",
+            "farmland", "other",
+        ]
+        | None
+    ) = None
+    storage_mw: Quantity | None = None
+    storage_hours: Quantity | None = None
+
+
+class DataCenter(Strict):
+    pue: Annotated[float, Field(ge=1, allow_inf_nan=False, strict=True)] | None = None
+
+
+class Water(Strict):
+    fresh_water_m3: Quantity | None = None
+    groundwater_m3: Quantity | None = None
+    reclaimed_water_m3: Quantity | None = None
+    mine_water_m3: Quantity | None = None
+    water_permit: Text | None = None
+
+
+class Land(Strict):
+    area_ha: Quantity | None = None
+    permanent_basic_farmland_ha: Quantity | None = None
+    basic_grassland_ha: Quantity | None = None
+    ecological_red_line_ha: Quantity | None = None
+    main_function_zone: Literal["urbanized", "agricultural", "ecological"] | None = None
+    in_industrial_park: Flag | None = None
+
+
+class Emissions(Strict):
+    co2_t: Quantity | None = None
+
+
+class Waiver(Strict):
+    """A reviewer's recorded decision to set one rule's finding aside, with its authority."""
+
+    rule: Annotated[str, Field(strict=True, pattern=r"^[A-Z]{2}-[0-9]{3}$")]
+    reason: Text | None = None
+    approved_by: Text
+    document: Text
+    expires: dt.date | None = None
+
+
+class Project(Strict):
+    """One application, as described in `project.yaml` (format 1)."""
+
+    format: Literal[1]
+    project: ProjectInfo
+    output: Output = Field(default_factory=Output)
+    energy: Energy = Field(default_factory=Energy)
+    coal: Coal = Field(default_factory=Coal)
+    coal_power: CoalPower | None = None
+    mine: Mine | None = None
+    renewable_plant: RenewablePlant | None = None
+    data_center: DataCenter | None = None
+    water: Water = Field(default_factory=Water)
+    land: Land = Field(default_factory=Land)
+    emissions: Emissions = Field(default_factory=Emissions)
+    waivers: list[Waiver] = Field(default_factory=list)

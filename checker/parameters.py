@@ -1,0 +1,298 @@
+"""Parameters: every number a rule compares against, dated and cited, outside the rule logic.
+
+One YAML file per parameter under `rules/parameters/` (as OpenFisca does): a unit, a type, an
+optional range, and values keyed by the dates they are in force, each value with its own source and
+a `verified` mark. A check picks the values in force on its check date (`--as-of`); a review
+authority overrides values with a policy file (`--params`) without touching the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from checker import vocabulary
+from checker.errors import InputError, Problem, RuleDataError, UsageError
+from checker.resources import rules_dir
+from checker.source import SourceDocument, format_key_path, read_document
+from checker.validation import message_for, validate_document
+
+ParameterType = Literal["number", "boolean", "product_list", "product_map", "text_list"]
+_OPEN_END = dt.date.max
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatedValue(_Strict):
+    """One value of a parameter, in force from `from` to `to` (both inclusive; `to` open if absent)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    effective_from: dt.date = Field(alias="from")
+    effective_to: dt.date | None = Field(default=None, alias="to")
+    value: Any
+    source: Annotated[str, Field(min_length=1)]
+    verified: bool
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> DatedValue:
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("`to` is before `from`")
+        return self
+
+
+class Localised(_Strict):
+    zh: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+
+class ParameterDefinition(_Strict):
+    """The contents of one `rules/parameters/<name>.yaml` file."""
+
+    description: Localised
+    unit: str
+    type: ParameterType = "number"
+    min: float | None = None
+    max: float | None = None
+    values: list[DatedValue] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    """A parameter as it stands on one check date: what a finding cites."""
+
+    name: str
+    value: Any
+    unit: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    source: str
+    verified: bool
+    origin: Literal["shipped", "policy"]
+    description: Localised
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "unit": self.unit,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+            "source": self.source,
+            "verified": self.verified,
+            "origin": self.origin,
+        }
+
+
+def check_value(definition: ParameterDefinition, value: Any) -> str | None:
+    """Why `value` is not a valid value of this parameter, or None if it is."""
+    kind = definition.type
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"must be a number, got {value!r}"
+        if value != value or value in (float("inf"), float("-inf")):
+            return f"must be a finite number, got {value!r}"
+        if definition.min is not None and value < definition.min:
+            return f"must be >= {definition.min:g}, got {value:g}"
+        if definition.max is not None and value > definition.max:
+            return f"must be <= {definition.max:g}, got {value:g}"
+        return None
+    if kind == "boolean":
+        return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+    if kind in ("product_list", "text_list"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return "must be a list of names"
+        if kind == "product_list":
+            unknown = [v for v in value if v not in vocabulary.products()]
+            if unknown:
+                return f"unknown product keys: {', '.join(unknown)}"
+        return None
+    if kind == "product_map":
+        if not isinstance(value, dict):
+            return "must be a mapping of product key to number"
+        for key, number in value.items():
+            if key not in vocabulary.products():
+                return f"unknown product key {key!r}"
+            if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
+                return f"value for {key} must be a non-negative number, got {number!r}"
+        return None
+    return f"unknown parameter type {kind}"  # pragma: no cover - Literal guards it
+
+
+def _load_definition(path: Path) -> ParameterDefinition:
+    shown = f"rules/parameters/{path.name}"
+    try:
+        doc = read_document(path)
+        definition = validate_document(doc, ParameterDefinition)
+    except InputError as exc:
+        raise RuleDataError(shown, "", str(exc)) from None
+    previous_end: dt.date | None = None
+    for index, dated in enumerate(sorted(definition.values, key=lambda v: v.effective_from)):
+        problem = check_value(definition, dated.value)
+        if problem:
+            raise RuleDataError(shown, f"values[{index}].value", problem)
+        if previous_end is not None and dated.effective_from <= previous_end:
+            raise RuleDataError(shown, f"values[{index}].from", "overlaps the previous value")
+        previous_end = dated.effective_to or _OPEN_END
+    return definition
+
+
+@cache
+def shipped_definitions(directory: Path | None = None) -> dict[str, ParameterDefinition]:
+    """All shipped parameter definitions, by name (the file name without `.yaml`)."""
+    folder = directory or rules_dir() / "parameters"
+    return {path.stem: _load_definition(path) for path in sorted(folder.glob("*.yaml"))}
+
+
+def _in_force(values: list[DatedValue], on: dt.date) -> DatedValue | None:
+    for dated in values:
+        if dated.effective_from <= on <= (dated.effective_to or _OPEN_END):
+            return dated
+    return None
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """The parameter values in force on one check date, after any policy file."""
+
+    as_of: dt.date
+    values: dict[str, ParameterValue]
+    policy_path: str | None = None
+
+    def __getitem__(self, name: str) -> ParameterValue:
+        return self.values[name]
+
+    def fingerprint(self) -> str:
+        """A hash of the values (not the dates or sources): equal values compile to one ruleset."""
+        canonical = json.dumps(
+            {name: p.value for name, p in sorted(self.values.items())}, sort_keys=True,
+            ensure_ascii=False, default=str,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class PolicyFile(_Strict):
+    """A review authority's `--params` file."""
+
+    format: Literal[1]
+    source: Annotated[str, Field(min_length=1)] | None = None
+    parameters: dict[str, Any]
+
+
+class _PolicyDated(_Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    effective_from: dt.date = Field(alias="from")
+    effective_to: dt.date | None = Field(default=None, alias="to")
+    value: Any
+
+
+def _policy_values(
+    doc: SourceDocument, name: str, raw: Any, definition: ParameterDefinition, source: str
+) -> list[DatedValue]:
+    key = ("parameters", name)
+    problems: list[Problem] = []
+
+    def problem(path: tuple[Any, ...], message: str) -> None:
+        problems.append(Problem(doc.path, format_key_path(path), doc.line_of(path), message))
+
+    if isinstance(raw, list) and raw and all(isinstance(entry, dict) for entry in raw):
+        dated: list[DatedValue] = []
+        for index, entry in enumerate(raw):
+            try:
+                parsed = _PolicyDated.model_validate(entry)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    problem((*key, index, *err["loc"]), message_for(err, _PolicyDated))
+                continue
+            why = check_value(definition, parsed.value)
+            if why:
+                problem((*key, index, "value"), why)
+                continue
+            dated.append(
+                DatedValue(
+                    effective_from=parsed.effective_from, effective_to=parsed.effective_to,
+                    value=parsed.value, source=source, verified=True,
+                )
+            )
+        ordered = sorted(dated, key=lambda v: v.effective_from)
+        for before, after in zip(ordered, ordered[1:], strict=False):
+            if (before.effective_to or _OPEN_END) >= after.effective_from:
+                problem(key, "dated values overlap")
+        if problems:
+            raise InputError(problems)
+        return ordered
+    why = check_value(definition, raw)
+    if why:
+        problem(key, why)
+        raise InputError(problems)
+    return [
+        DatedValue(effective_from=dt.date.min, value=raw, source=source, verified=True)
+    ]
+
+
+def load_policy(path: str | Path) -> tuple[str, dict[str, list[DatedValue]]]:
+    """Read a policy file; every parameter name, type and range is checked against the definitions."""
+    doc = read_document(path)
+    policy = validate_document(doc, PolicyFile)
+    definitions = shipped_definitions()
+    source = policy.source or f"policy file {path}"
+    overrides: dict[str, list[DatedValue]] = {}
+    problems: list[Problem] = []
+    for name, raw in policy.parameters.items():
+        definition = definitions.get(name)
+        if definition is None:
+            hint = vocabulary.suggest(name, list(definitions))
+            key = ("parameters", name)
+            problems.append(
+                Problem(
+                    doc.path, format_key_path(key), doc.line_of(key),
+                    "unknown parameter" + (f" (did you mean {hint}?)" if hint else ""),
+                )
+            )
+            continue
+        try:
+            overrides[name] = _policy_values(doc, name, raw, definition, source)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return str(path), overrides
+
+
+def resolve(
+    as_of: dt.date,
+    policy: tuple[str, dict[str, list[DatedValue]]] | None = None,
+) -> ParameterSet:
+    """The value of every parameter in force on `as_of`, policy values taking precedence."""
+    definitions = shipped_definitions()
+    policy_path, overrides = policy if policy else (None, {})
+    values: dict[str, ParameterValue] = {}
+    for name, definition in definitions.items():
+        origin: Literal["shipped", "policy"] = "shipped"
+        dated = _in_force(overrides.get(name, []), as_of)
+        if dated is not None:
+            origin = "policy"
+        else:
+            dated = _in_force(definition.values, as_of)
+        if dated is None:
+            raise UsageError(
+                f"parameter {name} has no value in force on {as_of.isoformat()}; "
+                "choose another --as-of date or set it in a --params file"
+            )
+        values[name] = ParameterValue(
+            name=name, value=dated.value, unit=definition.unit,
+            effective_from=dated.effective_from, effective_to=dated.effective_to,
+            source=dated.source, verified=dated.verified, origin=origin,
+            description=definition.description,
+        )
+    return ParameterSet(as_of=as_of, values=values, policy_path=policy_path)

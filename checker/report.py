@@ -1,0 +1,318 @@
+"""Rendering a checked project: one view built from the findings, then Jinja2 or JSON.
+
+Templates lay out what this module hands them and decide nothing: statuses, verdict, ordering and
+every number's formatting are settled here or earlier. The JSON verdict is built with `json`,
+never a template, so its contract cannot drift with a layout change.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import jinja2
+import yaml
+
+from checker import __version__
+from checker.decision import SEVERITY
+from checker.check import CheckResult
+from checker.parameters import ParameterValue
+from checker.resources import templates_dir
+from checker.ruleset import DOCUMENT_TITLES
+from checker.verdict import Finding, counts, exit_code
+
+LANGS = ("zh", "en")
+_ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
+assert set(_ORDER) == set(SEVERITY) | {"waived"}
+
+
+def _trim(value: float, digits: int) -> str:
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_num(value: Any, digits: int = 2) -> str:
+    """1234567.891 → 1,234,567.89; absent → —."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _trim(float(value), digits)
+    return str(value)
+
+
+def fmt_wan(value: Any, digits: int = 2) -> str:
+    """Chinese magnitude: 352000 → 35.2万, 1.2e9 → 12亿."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return fmt_num(value)
+    if abs(value) >= 1e8:
+        return _trim(value / 1e8, digits) + "亿"
+    if abs(value) >= 1e4:
+        return _trim(value / 1e4, digits) + "万"
+    return _trim(float(value), digits)
+
+
+def fmt_yuan10k(value: Any, lang: str) -> str:
+    """An amount in units of 10 000 yuan, with its unit: 30000 → 3亿元 / 300 million yuan."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return fmt_num(value)
+    if lang == "zh":
+        return f"{_trim(value / 1e4, 2)}亿元" if abs(value) >= 1e4 else f"{_trim(value, 2)}万元"
+    return f"{_trim(value * 1e4, 0)} yuan"
+
+
+@cache
+def terms() -> dict[str, dict[str, dict[str, str]]]:
+    with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def term(value: Any, lang: str, table: str = "value") -> str:
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    entry = terms()[table].get(str(value)) if value is not None else None
+    return entry[lang] if entry else fmt_num(value)
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    """One Jinja2 environment per language and process: building one per project is waste."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=False,  # text formats; HTML templates escape explicitly via select_autoescape
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = fmt_num
+    env.filters["wan"] = fmt_wan if lang == "zh" else fmt_num
+    env.filters["yuan10k"] = lambda v: fmt_yuan10k(v, lang)
+    env.filters["term"] = lambda v, table="value": term(v, lang, table)
+    return env
+
+
+def render_message(finding: Finding, lang: str) -> str:
+    """The reasoning sentence of a finding, from the rule's message template."""
+    rule = finding.rule
+    template = environment(lang).get_template(f"messages/{rule.spec.message}.{lang}.j2")
+    decision = finding.decision
+    reason = None
+    if decision.outcome is not None:
+        reason = rule.spec.outcomes[decision.outcome].reason
+    items = [
+        {
+            "index": item.index, "status": item.status,
+            "label": item.label_zh if lang == "zh" else item.label_en,
+            "product": item.facts.get("item.product").value if "item.product" in item.facts else None,
+            "f": {name: reading.value for name, reading in item.facts.items()},
+        }
+        for item in finding.items
+    ]
+    context = {
+        "status": finding.original_status or finding.status,
+        "reason": reason,
+        "f": {name: reading.value for name, reading in finding.facts.items()},
+        "p": {name: param.value for name, param in finding.parameters.items()},
+        "items": items,
+        "missing": list(finding.missing_keys),
+    }
+    return " ".join(template.render(context).split())
+
+
+def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
+    value = param.value
+    if isinstance(value, list):
+        shown = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        shown = ", ".join(f"{k}: {fmt_num(v)}" for k, v in value.items())
+    else:
+        shown = fmt_num(value, 4)
+    return {
+        "name": param.name, "value": shown, "unit": param.unit,
+        "description": getattr(param.description, lang),
+        "effective_from": param.effective_from.isoformat() if param.effective_from.year > 1 else None,
+        "effective_to": param.effective_to.isoformat() if param.effective_to else None,
+        "source": param.source, "verified": param.verified, "origin": param.origin,
+    }
+
+
+def _fact_view(reading: Any, lang: str) -> dict[str, Any]:
+    value = reading.value
+    shown = term(value, lang) if isinstance(value, str | bool) else fmt_num(value)
+    if value is None:
+        shown = "未申报" if lang == "zh" else "not given"
+    return {
+        "name": reading.name, "label": reading.label_zh if lang == "zh" else reading.label_en,
+        "value": shown, "unit": reading.unit if value is not None else "",
+    }
+
+
+def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
+    spec = finding.rule.spec
+    waiver = finding.waiver
+    return {
+        "id": finding.id,
+        "title": getattr(spec.title, lang),
+        "category": spec.category,
+        "status": finding.status,
+        "status_label": term(finding.status, lang, "status"),
+        "original_status_label": (
+            term(finding.original_status, lang, "status") if finding.original_status else None
+        ),
+        "binding": finding.binding,
+        "message": render_message(finding, lang),
+        "facts": [_fact_view(r, lang) for r in finding.facts.values()],
+        "per_item": [
+            {
+                "label": item.label_zh if lang == "zh" else item.label_en,
+                "status_label": term(item.status, lang, "status"),
+                "facts": [_fact_view(r, lang) for r in item.facts.values()],
+            }
+            for item in finding.items
+        ],
+        "parameters": [_param_view(p, lang) for p in finding.parameters.values()],
+        "missing": list(finding.missing_keys),
+        "basis": [
+            {
+                "document": getattr(DOCUMENT_TITLES[b.document], lang), "location": b.location,
+                "quote": b.quote, "gloss": b.gloss,
+            }
+            for b in spec.basis
+        ],
+        "waiver": (
+            {
+                "reason": waiver.reason, "approved_by": waiver.approved_by,
+                "document": waiver.document,
+                "expires": waiver.expires.isoformat() if waiver.expires else None,
+                "note": finding.waiver_note,
+            }
+            if waiver else None
+        ),
+    }
+
+
+def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
+    facts = result.ruleset.facts
+    rows = []
+    for name, value in result.metrics.values.items():
+        info = facts.get(name)
+        if info is None or isinstance(value, bool) or value is None:
+            continue
+        rows.append({
+            "name": name, "label": getattr(info.label, lang),
+            "value": fmt_wan(value) if lang == "zh" else fmt_num(value, 3), "unit": info.unit,
+        })
+    return rows
+
+
+def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
+    """Everything a human-readable report shows, in display order, formatted for `lang`."""
+    info = result.project.project
+    findings = sorted(result.findings, key=lambda f: (_ORDER.index(f.status),))
+    return {
+        "lang": lang,
+        "project": {
+            "name": info.name, "id": info.id, "applicant": info.applicant,
+            "league_city": info.league_city, "banner_county": info.banner_county,
+            "construction_type": term(info.construction_type, lang),
+            "industry_code": info.industry_code,
+        },
+        "verdict": result.verdict,
+        "verdict_label": term(result.verdict, lang, "verdict"),
+        "exit_code": exit_code(result.verdict),
+        "counts": [
+            {"status": s, "label": term(s, lang, "status"), "count": n}
+            for s, n in counts(result.findings).items()
+        ],
+        "audit": audit_block(result),
+        "metrics": metric_views(result, lang),
+        "findings": [finding_view(f, lang) for f in findings],
+    }
+
+
+def audit_block(result: CheckResult) -> dict[str, Any]:
+    return {
+        "checker_version": __version__,
+        "ruleset_version": result.ruleset.version,
+        "ruleset_sha256": result.ruleset.sha256,
+        "input_path": result.document.path,
+        "input_sha256": result.document.sha256,
+        "as_of": result.params.as_of.isoformat(),
+        "policy_file": result.params.policy_path,
+    }
+
+
+def labels(lang: str) -> dict[str, str]:
+    return {key: entry[lang] for key, entry in terms()["label"].items()}
+
+
+def render(result: CheckResult, fmt: str, lang: str) -> str:
+    """The report of one checked project in format `fmt`: the one entry point for every format."""
+    renderers = {"text": render_text, "json": render_json}
+    return renderers[fmt](result, lang)
+
+
+def render_text(result: CheckResult, lang: str) -> str:
+    view = report_view(result, lang)
+    return environment(lang).get_template("report.text.j2").render(view, labels=labels(lang))
+
+
+def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
+    """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
+    return {
+        "checker_version": __version__,
+        "ruleset": {"version": result.ruleset.version, "sha256": result.ruleset.sha256},
+        "input": {"path": result.document.path, "sha256": result.document.sha256},
+        "project": {
+            "id": result.project.project.id, "name": result.project.project.name,
+            "league_city": result.project.project.league_city,
+        },
+        "as_of": result.params.as_of.isoformat(),
+        "verdict": result.verdict,
+        "exit_code": exit_code(result.verdict),
+        "counts": counts(result.findings),
+        "metrics": dict(result.metrics.values),
+        "findings": [_finding_json(f, lang) for f in result.findings],
+    }
+
+
+def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
+    spec = finding.rule.spec
+    out: dict[str, Any] = {
+        "rule": finding.id,
+        "title": getattr(spec.title, lang),
+        "category": spec.category,
+        "status": finding.status,
+        "binding": finding.binding,
+        "message": render_message(finding, lang),
+        "facts": {name: reading.value for name, reading in finding.facts.items()},
+        "parameters": {name: p.to_json() for name, p in finding.parameters.items()},
+        "basis": [
+            {"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis
+        ],
+    }
+    if finding.missing_keys:
+        out["missing"] = list(finding.missing_keys)
+    if finding.items:
+        out["items"] = [
+            {"index": item.index, "status": item.status,
+             "facts": {name: r.value for name, r in item.facts.items()}}
+            for item in finding.items
+        ]
+    if finding.waiver is not None:
+        out["waiver"] = {
+            "approved_by": finding.waiver.approved_by, "document": finding.waiver.document,
+            "reason": finding.waiver.reason,
+            "expires": finding.waiver.expires.isoformat() if finding.waiver.expires else None,
+            "applied": finding.status == "waived", "note": finding.waiver_note,
+        }
+        if finding.original_status:
+            out["original_status"] = finding.original_status
+    return out
+
+
+def render_json(result: CheckResult, lang: str) -> str:
+    return json.dumps(verdict_json(result, lang), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,102 @@
+"""Findings and the verdict: one finding per loaded rule, waivers, and the aggregation contract.
+
+A finding carries everything a report shows (status, facts read with values, parameters compared
+with their provenance, the plan basis); reports only render it. The verdict follows
+`project-format.md`: rejected if a binding rule fails; else needs_review if any rule is review or
+missing_info; else approved_with_warnings if any warns; else approved. Waived findings are shown
+and counted apart and do not count toward the verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.decision import Decision
+from checker.model import Waiver
+from checker.parameters import ParameterValue
+from checker.ruleset import Rule
+
+VERDICT_EXIT_CODES = {"approved": 0, "approved_with_warnings": 0, "rejected": 1, "needs_review": 3}
+WAIVABLE = ("fail", "warn", "review", "missing_info")
+
+
+@dataclass(frozen=True)
+class FactReading:
+    """A fact a rule read: its value (None when absent), unit, label and where it comes from."""
+
+    name: str
+    value: Any
+    unit: str
+    label_zh: str
+    label_en: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemFinding:
+    """The decision on one product (or boiler) of a per-item rule."""
+
+    index: int
+    label_zh: str
+    label_en: str
+    status: str
+    decision: Decision
+    facts: dict[str, FactReading]
+
+
+@dataclass
+class Finding:
+    rule: Rule
+    status: str
+    binding: bool
+    decision: Decision
+    facts: dict[str, FactReading]
+    parameters: dict[str, ParameterValue]
+    missing_keys: tuple[str, ...] = ()
+    items: list[ItemFinding] = field(default_factory=list)
+    original_status: str | None = None  # the status before a waiver
+    waiver: Waiver | None = None
+    waiver_note: str | None = None  # why a waiver naming this rule was not applied
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+def apply_waivers(findings: list[Finding], waivers: list[Waiver], on: dt.date) -> None:
+    """Turn findings that a waiver covers on the check date into `waived`, keeping the original."""
+    by_rule = {f.id: f for f in findings}
+    for waiver in waivers:
+        finding = by_rule[waiver.rule]
+        if waiver.expires is not None and waiver.expires < on:
+            finding.waiver_note = f"expired on {waiver.expires.isoformat()}"
+            finding.waiver = waiver
+            continue
+        if finding.status not in WAIVABLE:
+            finding.waiver_note = f"not needed: the rule's status is {finding.status}"
+            finding.waiver = waiver
+            continue
+        finding.original_status, finding.status = finding.status, "waived"
+        finding.waiver = waiver
+
+
+def aggregate(findings: list[Finding]) -> str:
+    """The project's verdict from its findings (waived findings do not count)."""
+    if any(f.status == "fail" and f.binding for f in findings):
+        return "rejected"
+    if any(f.status in ("review", "missing_info") for f in findings):
+        return "needs_review"
+    if any(f.status in ("warn", "fail") for f in findings):
+        return "approved_with_warnings"
+    return "approved"
+
+
+def exit_code(verdict: str) -> int:
+    return VERDICT_EXIT_CODES[verdict]
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    statuses = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
+    return {s: sum(1 for f in findings if f.status == s) for s in statuses}

@@ -1,0 +1,74 @@
+"""The closed word lists of the project format: the 12 盟市 and the product keys.
+
+They are data (`rules/vocabulary/`), so that the list of products can grow without code changes;
+this module loads them once and answers the two questions the models ask: is this a known name,
+and what did the user probably mean if not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from checker.errors import RuleDataError
+from checker.resources import rules_dir
+
+
+@dataclass(frozen=True)
+class Product:
+    key: str
+    zh: str
+    en: str
+    unit: str
+
+
+def _load(name: str) -> object:
+    path = rules_dir() / "vocabulary" / name
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def products() -> dict[str, Product]:
+    raw = _load("products.yaml")
+    if not isinstance(raw, dict):
+        raise RuleDataError("rules/vocabulary/products.yaml", "", "must be a mapping")
+    return {key: Product(key, v["zh"], v["en"], v.get("unit", "")) for key, v in raw.items()}
+
+
+def _alias_key(text: str) -> str:
+    return re.sub(r"[\s\-_'’]", "", text).casefold()
+
+
+@cache
+def league_cities() -> tuple[str, ...]:
+    return tuple(entry["name"] for entry in _load("league_cities.yaml"))  # type: ignore[union-attr]
+
+
+@cache
+def _league_aliases() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for entry in _load("league_cities.yaml"):  # type: ignore[union-attr]
+        for alias in entry.get("aliases", []):
+            table[_alias_key(alias)] = entry["name"]
+    return table
+
+
+def normalise_league_city(value: str) -> str | None:
+    """The official name for `value` (itself, or an English/pinyin alias), or None if unknown."""
+    if value in league_cities():
+        return value
+    return _league_aliases().get(_alias_key(value))
+
+
+def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The closest choice to a mistyped `value`, if one is close enough to be worth proposing."""
+    for choice in choices:  # a Chinese short form: 鄂尔多斯 → 鄂尔多斯市
+        if value and (choice.startswith(value) or value.startswith(choice)):
+            return choice
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
