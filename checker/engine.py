@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import itertools
 import json
 import threading
 from collections import defaultdict
@@ -63,7 +62,10 @@ class _Recorder(durable_engine.Host):
 _host_lock = threading.Lock()
 _host: _Recorder | None = None
 _registered: set[str] = set()
-_session_ids = itertools.count(1)
+
+
+def _session_id(ruleset_name: str) -> str:
+    return "s_" + ruleset_name
 
 
 def _get_host() -> _Recorder:
@@ -266,7 +268,11 @@ class CompiledRuleset:
         kinds: set[str],
     ) -> list[tuple[str, int | None]]:
         host = self._host
-        sid = f"c{next(_session_ids)}"
+        # One session id per engine ruleset, reused: a fact no rule handles still creates the
+        # session, and that session can neither be deleted (segfault) nor would it be freed, so a
+        # fresh id per check leaked one of the core's 1 024 states per such check (MemoryError
+        # after ~1 000 projects in one process). Reusing the id keeps at most one empty state.
+        sid = _session_id(name)
         facts: list[dict[str, Any]] = []
         if "project" in kinds:
             facts.append(dict(project_fact, sid=sid))
@@ -294,8 +300,9 @@ class CompiledRuleset:
             except Exception as exc:
                 raise EngineError(f"the rules engine failed on {name}: {exc}") from exc
             finally:
-                # Always delete a session that exists (the core holds at most 1 024), and never
-                # one that does not: delete_state on a session no fact created segfaults.
+                # Delete the session once a fact was handled (the core holds at most 1 024). A
+                # session that only unhandled facts touched is left, empty, for the next check:
+                # delete_state on it segfaults (see `durable-rules-notes.md`).
                 if handled:
                     host.delete_state(name, sid)
             if host.errors:
