@@ -7,6 +7,7 @@ usage, 70 an internal error (a bug: please report it). Library code never prints
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -86,36 +87,60 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True,
+              help="Report format. For several projects, json prints one line per project "
+                   "(JSON Lines) and csv one row per project.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for several projects. Default: the number of cores; "
+                   "1 checks them in this process.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
-def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | None, lang: str,
-               debug: bool) -> None:
-    """Check one project description (project.yaml) against the plan's rules.
+def check_main(paths: tuple[str, ...], fmt: str, jobs: int | None, as_of: dt.date | None,
+               params_file: str | None, lang: str, debug: bool) -> None:
+    """Check project descriptions (project.yaml) against the plan's rules.
+
+    Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
+    Several projects are checked in parallel; their results come out in input order, followed
+    (text format) by a summary. A file that cannot be read is reported and the batch goes on.
 
     \b
     Examples:
       check projects/ordos-calcium-carbide.yaml
       check projects/hohhot-data-centre.yaml --format json --as-of 2022-06-01
       check project.yaml --params policy.yaml --lang en
+      check applications/ --format csv > overview.csv
 
     \b
     Exit codes: 0 approved (with or without warnings), 1 rejected,
     3 needs review, 2 invalid input or usage, 70 internal error.
+    For several projects, the worst of them: 70, then 2, 1, 3, 0.
     """
 
     def action() -> int:
+        if len(paths) > 1 or fmt == "csv" or os.path.isdir(paths[0]):
+            return _check_many(paths, fmt, jobs, as_of, params_file, lang)
         from checker import report
         from checker.verdict import exit_code
 
         checker = _make_checker(as_of, params_file)
-        result = checker.check_path(path)
+        result = checker.check_path(paths[0])
         click.echo(report.render(result, fmt, lang), nl=False)
         return exit_code(result.verdict)
 
     _run_guarded(action, debug)
+
+
+def _check_many(paths: tuple[str, ...], fmt: str, jobs: int | None, as_of: dt.date | None,
+                params_file: str | None, lang: str) -> int:
+    from checker.batch import Settings, default_jobs
+    from checker.cli_batch import check_batch
+    from checker.inputs import expand_paths
+
+    files = expand_paths(list(paths))
+    settings = Settings(fmt=fmt, lang=lang, as_of=as_of, params_file=params_file)
+    return check_batch(files, settings, jobs or default_jobs())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

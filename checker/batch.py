@@ -1,0 +1,235 @@
+"""Checking many projects: one Checker per worker process, results streamed back in input order.
+
+The rules engine is one global, non-thread-safe host per process, and compiling rules and loading
+templates costs far more than checking one project; so a batch runs in worker processes that each
+build their Checker once (the pool initializer) and send back only what the parent prints and
+counts: the rendered output and a small summary, never the heavy result objects.
+
+One unreadable application must never stop a batch: its problems travel back as data. Only what
+would fail for every file alike (a bad --params file, broken rule data) aborts the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.errors import CheckerError, InputError, Problem, UsageError
+
+EXIT_INVALID = 2
+EXIT_INTERNAL = 70
+# worst first: internal error, invalid input, rejected, needs review, approved
+_SEVERITY = {EXIT_INTERNAL: 4, EXIT_INVALID: 3, 1: 2, 3: 1, 0: 0}
+STATUSES = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to build the same Checker and render the same way."""
+
+    fmt: str  # text, json (one compact line per project) or csv (one row per project)
+    lang: str
+    as_of: dt.date | None = None
+    params_file: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One project's result as the parent needs it: what to print, and what to count."""
+
+    path: str
+    output: str  # the report, JSON line or CSV row; empty for a text-format error
+    exit_code: int
+    verdict: str | None = None  # None: the file could not be checked
+    project_id: str | None = None
+    project_name: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    failed: tuple[str, ...] = ()  # IDs of rules whose status is fail
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Fatal:
+    """A failure that concerns every file (raised while building the Checker), sent as data."""
+
+    kind: str  # "input", "usage" or "internal"
+    message: str
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, exc: CheckerError) -> _Fatal:
+        if isinstance(exc, InputError):
+            return cls("input", str(exc), tuple(exc.problems))
+        from checker.errors import RuleDataError
+
+        if isinstance(exc, UsageError | RuleDataError):
+            return cls("usage", str(exc))
+        return cls("internal", str(exc))
+
+    def error(self) -> CheckerError:
+        if self.kind == "input":
+            return InputError(list(self.problems))
+        if self.kind == "usage":
+            return UsageError(self.message)
+        return CheckerError(self.message)
+
+
+def worst_exit_code(codes: list[int] | tuple[int, ...]) -> int:
+    """The batch's exit code: 70 > 2 > 1 > 3 > 0 (a bug, bad input, rejected, review, approved)."""
+    return max(codes, key=lambda c: _SEVERITY.get(c, 4), default=0)
+
+
+def make_checker(as_of: dt.date | None, params_file: str | None) -> Any:
+    """The Checker for a date and optional policy file (raises InputError / RuleDataError)."""
+    from checker.check import Checker, default_as_of
+    from checker.parameters import load_policy, resolve
+    from checker.ruleset import load_ruleset
+
+    policy = load_policy(params_file) if params_file else None
+    return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
+
+
+class _Worker:
+    """A Checker and a renderer, built once per process and reused for every project."""
+
+    def __init__(self, settings: Settings) -> None:
+        from checker import report
+        from checker.verdict import counts, exit_code
+
+        self.settings = settings
+        self.checker = make_checker(settings.as_of, settings.params_file)
+        self._report = report
+        self._counts = counts
+        self._exit_code = exit_code
+        report.environment(settings.lang)
+
+    def check(self, path: str) -> Outcome:
+        try:
+            result = self.checker.check_path(path)
+        except InputError as exc:
+            return self._failure(path, EXIT_INVALID, tuple(exc.problems))
+        except Exception as exc:  # a bug on one file must not lose the rest of the batch
+            problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
+            return self._failure(path, EXIT_INTERNAL, (problem,))
+        counts = self._counts(result.findings)
+        info = result.project.project
+        outcome = Outcome(
+            path=path, output="", exit_code=self._exit_code(result.verdict),
+            verdict=result.verdict, project_id=info.id, project_name=info.name, counts=counts,
+            failed=tuple(f.id for f in result.findings if f.status == "fail"),
+        )
+        fmt, lang = self.settings.fmt, self.settings.lang
+        if fmt == "json":
+            output = json.dumps(
+                self._report.verdict_json(result, lang), ensure_ascii=False, separators=(",", ":")
+            ) + "\n"
+        elif fmt == "csv":
+            from checker.batch_output import csv_row
+
+            output = csv_row(outcome)
+        else:
+            output = self._report.render(result, fmt, lang)
+        return _with_output(outcome, output)
+
+    def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:
+        outcome = Outcome(path=path, output="", exit_code=code, problems=problems)
+        if self.settings.fmt == "json":
+            return _with_output(outcome, error_json_line(path, problems))
+        if self.settings.fmt == "csv":
+            from checker.batch_output import csv_row
+
+            return _with_output(outcome, csv_row(outcome))
+        return outcome
+
+
+def _with_output(outcome: Outcome, output: str) -> Outcome:
+    from dataclasses import replace
+
+    return replace(outcome, output=output)
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "file": problem.path, "key_path": problem.key_path, "line": problem.line,
+        "message": problem.message,
+    }
+
+
+def error_json_line(path: str, problems: tuple[Problem, ...]) -> str:
+    """`{"input": path, "error": {...}}` (plus `errors` when there are several), one line."""
+    line: dict[str, Any] = {"input": path, "error": _problem_json(problems[0])}
+    if len(problems) > 1:
+        line["errors"] = [_problem_json(p) for p in problems]
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# ---------------------------------------------------------------- worker processes
+
+_worker: _Worker | None = None
+_fatal: _Fatal | None = None
+
+
+def _init_process(settings: Settings) -> None:
+    """Pool initializer: build the Checker once; keep a failure to report it as data."""
+    global _worker, _fatal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    try:
+        _worker = _Worker(settings)
+    except CheckerError as exc:
+        _fatal = _Fatal.of(exc)
+    except Exception as exc:  # an exception here would make the pool respawn workers forever
+        _fatal = _Fatal("internal", f"{type(exc).__name__}: {exc}")
+
+
+def _check_in_process(path: str) -> Outcome | _Fatal:
+    if _fatal is not None:
+        return _fatal
+    assert _worker is not None
+    return _worker.check(path)
+
+
+def _start_method() -> str:
+    """fork when safe (fast, inherits imports); spawn when this process already runs threads."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def chunk_size(files: int, jobs: int) -> int:
+    """Large enough to amortise inter-process traffic, small enough to stream and balance."""
+    return max(1, min(64, files // (jobs * 8)))
+
+
+def run(files: list[str], settings: Settings, jobs: int) -> Iterator[Outcome]:
+    """Check `files`; yield outcomes in input order, each once it and those before are ready.
+
+    Worker processes start only for more than one file and more than one job; otherwise the
+    projects are checked in this process. Raises a CheckerError if the Checker cannot be built.
+    """
+    jobs = max(1, min(jobs, len(files)))
+    if jobs == 1:
+        worker = _Worker(settings)
+        for path in files:
+            yield worker.check(path)
+        return
+    context = multiprocessing.get_context(_start_method())
+    with context.Pool(jobs, initializer=_init_process, initargs=(settings,)) as pool:
+        for outcome in pool.imap(_check_in_process, files, chunk_size(len(files), jobs)):
+            if isinstance(outcome, _Fatal):
+                raise outcome.error()
+            yield outcome

@@ -1,0 +1,38 @@
+"""The command line's batch mode: print each project's output as it arrives, then the overview.
+
+Kept apart from `cli.py` so the command definition stays small; like `cli.py`, this is the edge
+that prints. Per-project output goes to stdout in input order; problems with single files go to
+stderr (text, csv) or into the JSON Lines stream (json), and never stop the batch.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from checker.batch import Settings, run, worst_exit_code
+from checker.batch_output import Progress, Summary, csv_header, summary_text
+
+
+def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
+    """Check `files` and print their results; return the batch's exit code (the worst)."""
+    out, err = sys.stdout, sys.stderr
+    summary = Summary()
+    progress = Progress(err, len(files))
+    if settings.fmt == "csv":
+        out.write(csv_header())
+    try:
+        for outcome in run(files, settings, jobs):
+            summary.add(outcome)
+            if outcome.problems and settings.fmt != "json":
+                progress.clear()
+                for problem in outcome.problems:
+                    err.write(f"error: {problem}\n")
+            if outcome.output:
+                out.write(outcome.output)
+            progress.advance()
+    finally:
+        progress.clear()
+    if settings.fmt == "text":
+        out.write(summary_text(summary, settings.lang))
+    out.flush()
+    return worst_exit_code(tuple(summary.exit_codes))
