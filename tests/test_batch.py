@@ -1,0 +1,264 @@
+"""Batch review: folders and several files, worker processes, streamed output, summary and CSV.
+
+Worker-process runs go through a subprocess (a fresh interpreter, as users run it); in-process runs
+use click's CliRunner. The expected verdicts of the shipped projects come from single-file checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from checker.batch import Settings, run, worst_exit_code
+from checker.batch_output import Progress
+from checker.cli import check_main
+from checker.inputs import expand_paths
+
+AS_OF = "2025-06-01"
+PROJECTS = sorted((REPO / "projects").glob("*.yaml"))
+# the verdict of every shipped project on AS_OF, checked one by one
+VERDICTS = {
+    "chifeng-coal-chp-exemption.yaml": "needs_review",
+    "hohhot-data-centre.yaml": "approved",
+    "kubuqi-desert-pv.yaml": "approved",
+    "ordos-calcium-carbide.yaml": "rejected",
+}
+BROKEN_YAML = "format: 1\nproject:\n  id: a: b\n  name: x\n"  # a syntax error on line 3
+BROKEN_MODEL = "format: 1\nproject:\n  id: NM-1\nsurprise: 1\n"  # valid YAML, not a project
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it: a fresh interpreter, so `-j 2` really forks workers."""
+    code = "from checker.cli import check_main; check_main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True,
+        encoding="utf-8", timeout=120,
+    )
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    """Four valid projects, one in a subfolder as .yml, and two broken files in between."""
+    for path in PROJECTS:
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "b-broken.yaml").write_text(BROKEN_YAML, encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "a-not-a-project.yaml").write_text(BROKEN_MODEL, encoding="utf-8")
+    shutil.copy(REPO / "projects" / "kubuqi-desert-pv.yaml", sub / "z-pv.yml")
+    (tmp_path / "notes.txt").write_text("not a project", encoding="utf-8")
+    return tmp_path
+
+
+def expected_order(root: Path) -> list[str]:
+    return [
+        str(root / "b-broken.yaml"),
+        *(str(root / p.name) for p in PROJECTS),
+        str(root / "sub" / "a-not-a-project.yaml"),
+        str(root / "sub" / "z-pv.yml"),
+    ]
+
+
+def test_folder_expands_recursively_in_sorted_order_skipping_other_files(mixed: Path):
+    (mixed / ".hidden").mkdir()
+    (mixed / ".hidden" / "workflow.yml").write_text("on: push\n", encoding="utf-8")
+    assert expand_paths([str(mixed)]) == expected_order(mixed)
+
+
+def test_paths_keep_the_order_they_are_given_in(mixed: Path):
+    single = str(mixed / "sub" / "z-pv.yml")
+    assert expand_paths([single, str(mixed / "sub")]) == [
+        single, str(mixed / "sub" / "a-not-a-project.yaml"), single,
+    ]
+
+
+def test_json_batch_in_two_processes_reports_every_file_in_order(mixed: Path):
+    proc = run_cli(str(mixed), "--format", "json", "--as-of", AS_OF, "-j", "2")
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    order = [line["input"] if "error" in line else line["input"]["path"] for line in lines]
+    assert order == expected_order(mixed)
+    assert proc.returncode == 2  # the worst: invalid input beats rejected
+    broken = lines[0]["error"]
+    assert broken["file"] == str(mixed / "b-broken.yaml")
+    assert broken["line"] == 3
+    assert "YAML syntax error" in broken["message"]
+    not_project = lines[5]  # several problems: the first as `error`, all of them in `errors`
+    assert not_project["error"] == not_project["errors"][0]
+    assert {"file": str(mixed / "sub" / "a-not-a-project.yaml"), "key_path": "surprise",
+            "line": 4, "message": "unknown key in format 1"} in not_project["errors"]
+    verdicts = {Path(line["input"]["path"]).name: line["verdict"] for line in lines[1:5]}
+    assert verdicts == VERDICTS
+    assert lines[6]["verdict"] == "approved"
+    assert all(line.endswith("}") and ", " not in line[:40] for line in proc.stdout.splitlines())
+
+
+def test_one_and_two_processes_print_byte_identical_json(mixed: Path):
+    one = run_cli(str(mixed), "--format", "json", "--as-of", AS_OF, "-j", "1")
+    two = run_cli(str(mixed), "--format", "json", "--as-of", AS_OF, "-j", "2")
+    assert one.stdout and one.stdout == two.stdout
+    assert one.returncode == two.returncode == 2
+
+
+def test_single_file_json_stays_pretty():
+    proc = run_cli(str(PROJECTS[0]), "--format", "json", "--as-of", AS_OF)
+    assert proc.stdout.startswith("{\n  ")
+    assert json.loads(proc.stdout)["verdict"] == VERDICTS[PROJECTS[0].name]
+
+
+def test_text_batch_reports_errors_on_stderr_and_summarises(mixed: Path):
+    result = CliRunner().invoke(
+        check_main, [str(mixed), "--as-of", AS_OF, "--lang", "en", "-j", "1"]
+    )
+    assert result.exit_code == 2
+    broken = mixed / "b-broken.yaml"
+    assert f"error: {broken}:3: YAML syntax error" in result.stderr
+    assert f"error: {mixed / 'sub' / 'a-not-a-project.yaml'}:4: surprise:" in result.stderr
+    out = result.stdout
+    # the valid projects' reports, in input order, then the summary
+    positions = [out.index(f"Input file: {mixed / p.name}") for p in PROJECTS]
+    assert positions == sorted(positions)
+    summary = out[out.index("Batch summary"):]
+    assert out.index("Batch summary") > positions[-1]
+    assert "projects: 7" in summary
+    assert "  approved: 3" in summary
+    assert "  rejected: 1" in summary
+    assert "  needs review: 1" in summary
+    assert "  could not be read: 2" in summary
+    failed_block = summary.split("Rules failed most often:")[1].split("Files that")[0]
+    assert "EC-001: 1" in failed_block
+    assert str(broken) in summary.split("Files that could not be read:")[1]
+
+
+def test_summary_ranks_the_rules_that_failed_most(tmp_path: Path):
+    rejected = REPO / "projects" / "ordos-calcium-carbide.yaml"
+    for name in ("a.yaml", "b.yaml"):
+        shutil.copy(rejected, tmp_path / name)
+    shutil.copy(REPO / "projects" / "kubuqi-desert-pv.yaml", tmp_path / "c.yaml")
+    result = CliRunner().invoke(check_main, [str(tmp_path), "--as-of", AS_OF, "--lang", "en",
+                                             "-j", "1"])
+    assert result.exit_code == 1
+    block = result.stdout.split("Rules failed most often:")[1].split("Files that")[0]
+    assert "EC-001: 2" in block
+    assert "Files that could not be read:\n  none" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("names", "code"),
+    [
+        (["kubuqi-desert-pv.yaml", "hohhot-data-centre.yaml"], 0),
+        (["kubuqi-desert-pv.yaml", "chifeng-coal-chp-exemption.yaml"], 3),
+        (["chifeng-coal-chp-exemption.yaml", "ordos-calcium-carbide.yaml"], 1),
+    ],
+)
+def test_batch_exit_code_is_the_worst_project(names: list[str], code: int):
+    paths = [str(REPO / "projects" / n) for n in names]
+    result = CliRunner().invoke(check_main, [*paths, "--as-of", AS_OF, "-j", "1"])
+    assert result.exit_code == code
+
+
+def test_exit_code_precedence():
+    assert worst_exit_code([0, 3, 0]) == 3
+    assert worst_exit_code([3, 1, 0]) == 1
+    assert worst_exit_code([1, 2, 3]) == 2
+    assert worst_exit_code([2, 70, 1]) == 70
+    assert worst_exit_code([]) == 0
+
+
+def test_folder_without_yaml_files_is_refused(tmp_path: Path):
+    (tmp_path / "readme.txt").write_text("nothing to check", encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"error: {tmp_path}: no *.yaml or *.yml file in this folder" in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_path_in_a_batch_is_refused_before_any_check(tmp_path: Path):
+    result = CliRunner().invoke(check_main, [str(PROJECTS[0]), str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert f"error: {tmp_path / 'nope'}: no such file or folder" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_bad_params_file_stops_a_parallel_batch_with_a_clear_error(mixed: Path):
+    policy = mixed.parent / "policy.yaml"
+    policy.write_text("parameters: [\n", encoding="utf-8")
+    proc = run_cli(str(mixed), "--params", str(policy), "--format", "json", "-j", "2")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {policy}:")
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_csv_batch_has_one_row_per_project_and_a_bom(mixed: Path):
+    result = CliRunner().invoke(
+        check_main, [str(mixed), "--format", "csv", "--as-of", AS_OF, "-j", "1"]
+    )
+    raw = result.stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["file"] for r in rows] == expected_order(mixed)
+    by_name = {Path(r["file"]).name: r for r in rows}
+    ordos = by_name["ordos-calcium-carbide.yaml"]
+    assert ordos["verdict"] == "rejected"
+    assert ordos["id"] and ordos["name"]
+    assert "EC-001" in ordos["failed_rules"].split()
+    assert int(ordos["fail"]) == len(ordos["failed_rules"].split())
+    assert sum(int(ordos[s]) for s in ("fail", "review", "missing_info", "warn", "pass",
+                                        "not_applicable", "waived")) == 8
+    assert by_name["b-broken.yaml"]["verdict"] == ""
+    assert "YAML syntax error" in by_name["b-broken.yaml"]["error"]
+    assert result.exit_code == 2
+
+
+def test_outcomes_stream_before_the_batch_ends(tmp_path: Path):
+    """The second file is created only after the first outcome is out: so it was yielded first."""
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    shutil.copy(PROJECTS[0], first)
+    outcomes = run([str(first), str(second)], Settings(fmt="json", lang="en"), jobs=1)
+    assert next(outcomes).verdict is not None
+    shutil.copy(PROJECTS[1], second)
+    assert next(outcomes).verdict is not None
+
+
+class _FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_for_many_files_outside_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    assert Progress(_FakeTerminal(), 100).enabled
+    assert not Progress(_FakeTerminal(), 10).enabled
+    assert not Progress(io.StringIO(), 100).enabled
+    monkeypatch.setenv("CI", "true")
+    assert not Progress(_FakeTerminal(), 100).enabled
+
+
+def test_progress_bar_draws_and_clears(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    stream = _FakeTerminal()
+    progress = Progress(stream, 40)
+    for _ in range(40):
+        progress.advance()
+    assert "40/40 100%" in stream.getvalue()
+    progress.clear()
+    assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_no_progress_bar_in_a_pipe(tmp_path: Path):
+    for index in range(31):
+        shutil.copy(PROJECTS[1], tmp_path / f"p{index:02}.yaml")
+    proc = run_cli(str(tmp_path), "--format", "json", "--as-of", AS_OF, "-j", "2")
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+    assert len(proc.stdout.splitlines()) == 31
