@@ -1,0 +1,160 @@
+"""A peer for rule evaluation: the same decisions as a GoRules decision graph run by `zen-engine`.
+
+HE-002, EC-001, WA-002 and LA-001 (LA-002 / LA-003 are not in rules/ yet) are written by hand as
+first-hit decision tables in JDM, with the parameter values of the check date filled in, as a team
+choosing zen-engine would write them. Both sides get the same pre-computed facts of the same
+projects, one project at a time in one process; loading, validation and reports are outside the
+timing. HE-002 reads HE-003's status: zen-engine is given it as an input, while this checker
+evaluates HE-003 itself (per product), so this side does strictly more work.
+
+The decisions are compared project by project before anything is timed: a peer that decides
+differently would not be a peer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+RULES = ("HE-002", "EC-001", "WA-002", "LA-001")
+EVALUATED = ("HE-003", *RULES)  # HE-002 depends on HE-003 in this checker
+
+
+def _table(rule_id: str, rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """A first-hit table of (boolean expression over the input, status) rows; "" matches all."""
+    return {
+        "id": rule_id, "type": "decisionTableNode", "name": rule_id,
+        "position": {"x": 300, "y": 0},
+        "content": {
+            "hitPolicy": "first",
+            "inputs": [{"id": "when", "name": "when"}],
+            "outputs": [{"id": "status", "name": "status", "field": rule_id.replace("-", "_")}],
+            "rules": [
+                {"_id": f"{rule_id}-{i}", "when": when, "status": f"'{status}'"}
+                for i, (when, status) in enumerate(rows)
+            ],
+        },
+    }
+
+
+def build_jdm(params: Any) -> dict[str, Any]:
+    """The decision graph for the check date's parameter values (`params[name].value`)."""
+    p = {name: params[name].value for name in (
+        "high_energy_project_threshold_tce", "min_energy_replacement_ratio",
+        "max_energy_intensity_tce_per_10k_yuan", "energy_review_threshold_tce",
+        "energy_review_threshold_kwh", "water_permit_threshold_m3",
+    )}
+    tables = [
+        _table("HE-002", [
+            ("not (adds_capacity == true and builds_coal_power == false)", "not_applicable"),
+            ("high_energy_sector == null", "missing_info"),
+            ("high_energy_sector == false", "not_applicable"),
+            ("comprehensive_energy_tce == null", "missing_info"),
+            (f"comprehensive_energy_tce < {p['high_energy_project_threshold_tce']}", "pass"),
+            ("energy__energy_replacement_tce != null and energy__energy_replacement_tce >= "
+             f"comprehensive_energy_tce * {p['min_energy_replacement_ratio']} "
+             "and status__HE_003 == 'pass'", "review"),
+            ("", "fail"),
+        ]),
+        _table("EC-001", [
+            ("not (adds_capacity == true and generates_electricity == false)", "not_applicable"),
+            ("comprehensive_energy_tce == null", "missing_info"),
+            ("energy_intensity_tce_per_10k_yuan == null and "
+             f"(comprehensive_energy_tce >= {p['energy_review_threshold_tce']} or "
+             f"(energy__electricity_kwh != null and "
+             f"energy__electricity_kwh >= {p['energy_review_threshold_kwh']}))", "missing_info"),
+            ("energy_intensity_tce_per_10k_yuan == null", "not_applicable"),
+            (f"energy_intensity_tce_per_10k_yuan > {p['max_energy_intensity_tce_per_10k_yuan']}",
+             "fail"),
+            ("", "pass"),
+        ]),
+        _table("WA-002", [
+            ("water__fresh_water_m3 == null", "missing_info"),
+            (f"water__fresh_water_m3 < {p['water_permit_threshold_m3']}", "pass"),
+            ("water__water_permit == null", "fail"),
+            ("", "pass"),
+        ]),
+        _table("LA-001", [
+            ("land__permanent_basic_farmland_ha == null", "missing_info"),
+            ("land__permanent_basic_farmland_ha > 0", "fail"),
+            ("", "pass"),
+        ]),
+    ]
+    nodes = [
+        {"id": "in", "type": "inputNode", "name": "project", "position": {"x": 0, "y": 0}},
+        *tables,
+        {"id": "out", "type": "outputNode", "name": "statuses", "position": {"x": 600, "y": 0}},
+    ]
+    edges = []
+    for table in tables:
+        edges.append({"id": f"in-{table['id']}", "sourceId": "in", "targetId": table["id"],
+                      "type": "edge"})
+        edges.append({"id": f"{table['id']}-out", "sourceId": table["id"], "targetId": "out",
+                      "type": "edge"})
+    return {"nodes": nodes, "edges": edges}
+
+
+def compare(checker: Any, paths: list[str]) -> dict[str, Any]:
+    """Check agreement, then time zen-engine against this checker's engine on `paths`."""
+    import zen
+
+    from checker import engine, metrics
+    from checker.check import load_project
+    from checker.decision import decide, most_severe
+    from checker.errors import InputError
+    from checker.facts import item_facts, project_facts
+    from checker.ruleset import Ruleset
+
+    full = checker.ruleset
+    subset = Ruleset(
+        rules=tuple(r for r in full.rules if r.id in EVALUATED), facts=full.facts,
+        version=full.version, sha256=full.sha256 + "-peer-subset",
+    )
+    ours = engine.compiled(subset, checker.params)
+    rules = subset.by_id()
+    decision = zen.ZenEngine().create_decision(json.dumps(build_jdm(checker.params)))
+
+    def our_statuses(facts: dict[str, Any], items: dict[str, Any]) -> dict[str, str]:
+        matched = ours.evaluate(facts, items)
+        out = {}
+        for rule_id in RULES:
+            best = most_severe([decide(rules[rule_id], s) for s in matched[rule_id]])
+            out[rule_id] = best.status if best else "not_applicable"
+        return out
+
+    prepared = []
+    for path in paths:
+        try:
+            _, project = load_project(path)
+        except InputError:
+            continue
+        facts = project_facts(project, metrics.compute(project, checker.params))
+        items = item_facts(project)
+        he003 = most_severe([decide(rules["HE-003"], s) for s in
+                             ours.evaluate(facts, items)["HE-003"]])
+        zen_input = {engine.field_name(k): v for k, v in facts.items() if _scalar(v)}
+        zen_input["status__HE_003"] = he003.status if he003 else "not_applicable"
+        prepared.append((facts, items, zen_input))
+
+    disagreements = 0
+    for facts, items, zen_input in prepared:
+        theirs = decision.evaluate(zen_input)["result"]
+        mine = our_statuses(facts, items)
+        if {k.replace("_", "-"): v for k, v in theirs.items()} != mine:
+            disagreements += 1
+
+    start = time.perf_counter()
+    for facts, items, _ in prepared:
+        our_statuses(facts, items)
+    ours_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for _, _, zen_input in prepared:
+        decision.evaluate(zen_input)
+    zen_s = time.perf_counter() - start
+    return {"projects": len(prepared), "disagreements": disagreements,
+            "ours_s": ours_s, "zen_s": zen_s}
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)

@@ -1,0 +1,264 @@
+"""Batch-review benchmarks, measured side by side in one run and printed as ratios.
+
+Run by hand from the repository root (not part of the test suite):
+
+    python benchmarks/run.py [--n 2000] [--mem-n 100000] [--scale 5000,50000]
+
+1. floor: find, parse (libyaml) and print one JSON line per file, 2 processes, nothing else;
+   vs `check DIR --format json -j 2` over the same files.        target: ≤ 2× the floor
+2. peer: four rules as a GoRules decision graph in `zen-engine` vs this checker's rule evaluation
+   on the same pre-loaded projects, one process.                   target: at least as fast
+3. cold start: `check FILE` vs `python -c "import yaml, pydantic, jinja2, click, durable.lang"`.
+                                                                    target: ≤ 1.5× the imports
+4. peak memory (RSS and PSS summed over the process tree) over --mem-n projects.
+                                                                    target: ≤ 150 MB at 100 000
+5. scaling: time for the larger --scale count over the smaller.     target: ≤ 10.5× for 10×
+
+Wall times are the best of --repeat runs, alternating the two sides so that load from other
+processes on the machine hits both alike; CPU times (user + system of the whole process tree) are
+printed too, as they are less sensitive to that load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE)]
+
+import generate  # noqa: E402
+
+PY = sys.executable
+CHECK = [PY, "-c", "from checker.cli import check_main; check_main()"]
+IMPORT_FLOOR = [PY, "-c", "import yaml, pydantic, jinja2, click, durable.lang"]
+AS_OF = "2025-06-01"
+
+
+def machine() -> dict[str, str]:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": str(os.cpu_count()), "cpu": model, "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def timed(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of the whole process tree, exit code); output discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.returncode
+
+
+def best_of(cmds: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float, int]]:
+    """Run the commands alternately `repeat` times; keep each one's fastest run."""
+    best: dict[str, tuple[float, float, int]] = {}
+    for _ in range(repeat):
+        for name, cmd in cmds.items():
+            result = timed(cmd)
+            if name not in best or result[0] < best[name][0]:
+                best[name] = result
+    return best
+
+
+def dataset(workdir: Path, n: int) -> Path:
+    """Generated projects, reused when a previous run left the same count with the same seed."""
+    folder = workdir / f"projects-{n}"
+    stamp = folder / ".complete"
+    if not stamp.exists() or stamp.read_text() != str(generate.SEED):
+        generate.generate(folder, n)
+        stamp.write_text(str(generate.SEED))
+    return folder
+
+
+# ---------------------------------------------------------------- memory of a process tree
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB; PSS shares pages that forked workers have in common fairly."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def peak_memory(cmd: list[str], interval: float = 0.05) -> dict[str, float]:
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = {"rss_mb": 0.0, "pss_mb": 0.0, "processes": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            pids = _tree(proc.pid)
+            sizes = [_memory_kb(pid) for pid in pids]
+            peak["rss_mb"] = max(peak["rss_mb"], sum(s[0] for s in sizes) / 1024)
+            peak["pss_mb"] = max(peak["pss_mb"], sum(s[1] for s in sizes) / 1024)
+            peak["processes"] = max(peak["processes"], len(pids))
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    start = time.perf_counter()
+    sampler.start()
+    proc.wait()
+    peak["wall_s"] = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    peak["exit_code"] = proc.returncode
+    return peak
+
+
+# ---------------------------------------------------------------- the benchmarks
+
+
+def bench_floor(folder: Path, n: int, repeat: int) -> dict[str, object]:
+    best = best_of({
+        "floor": [PY, str(HERE / "floor.py"), str(folder), "-j", "2"],
+        "check": [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF],
+    }, repeat)
+    (fw, fc, _), (cw, cc, code) = best["floor"], best["check"]
+    return {"n": n, "floor_wall_s": fw, "floor_cpu_s": fc, "check_wall_s": cw, "check_cpu_s": cc,
+            "check_exit_code": code, "wall_ratio": cw / fw, "cpu_ratio": cc / fc}
+
+
+def bench_peer(folder: Path) -> dict[str, object]:
+    try:
+        import zen  # noqa: F401
+    except ImportError:
+        return {"skipped": "zen-engine is not installed (pip install zen-engine)"}
+    import peer_zen
+
+    from checker.batch import make_checker
+    from checker.inputs import find_projects
+
+    checker = make_checker(dt.date.fromisoformat(AS_OF), None)
+    paths = [str(p) for p in find_projects(folder)]
+    result: dict[str, object] = dict(peer_zen.compare(checker, paths))
+    result["ratio_ours_over_zen"] = float(result["ours_s"]) / float(result["zen_s"])  # type: ignore[arg-type]
+    return result
+
+
+def bench_cold(repeat: int) -> dict[str, object]:
+    sample = str(REPO / "projects" / "kubuqi-desert-pv.yaml")
+    cmds = {"check": [*CHECK, sample, "--as-of", AS_OF], "imports": IMPORT_FLOOR}
+    walls: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(repeat):
+        for name, cmd in cmds.items():
+            walls[name].append(timed(cmd)[0])
+    check, imports = statistics.median(walls["check"]), statistics.median(walls["imports"])
+    return {"check_s": check, "imports_s": imports, "ratio": check / imports}
+
+
+def bench_scaling(workdir: Path, counts: list[int]) -> dict[str, object]:
+    times = {}
+    for n in counts:
+        folder = dataset(workdir, n)
+        wall, cpu, _ = timed([*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF])
+        times[n] = {"wall_s": wall, "cpu_s": cpu}
+    small, large = counts[0], counts[-1]
+    return {"times": times, "wall_ratio": times[large]["wall_s"] / times[small]["wall_s"],
+            "cpu_ratio": times[large]["cpu_s"] / times[small]["cpu_s"],
+            "count_ratio": large / small}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="projects for floor and peer")
+    parser.add_argument("--mem-n", type=int, default=100_000, help="projects for peak memory")
+    parser.add_argument("--scale", default="5000,50000", help="two project counts")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/nmck-bench"))
+    parser.add_argument("--skip", default="", help="any of floor,peer,cold,memory,scaling")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, object] = {"machine": machine(), "command": " ".join(sys.argv)}
+    print(json.dumps(results["machine"]))
+
+    if "floor" not in skip or "peer" not in skip:
+        folder = dataset(args.workdir, args.n)
+    if "floor" not in skip:
+        r = results["floor"] = bench_floor(folder, args.n, args.repeat)
+        print(f"floor     {args.n} files: floor {r['floor_wall_s']:.2f} s "
+              f"(cpu {r['floor_cpu_s']:.2f}), check -j 2 {r['check_wall_s']:.2f} s "
+              f"(cpu {r['check_cpu_s']:.2f}): {r['wall_ratio']:.2f}x wall, "
+              f"{r['cpu_ratio']:.2f}x cpu   [target <= 2x]", flush=True)
+    if "peer" not in skip:
+        r = results["peer"] = bench_peer(folder)
+        if "skipped" in r:
+            print(f"peer      skipped: {r['skipped']}", flush=True)
+        else:
+            print(f"peer      {r['projects']} projects, {r['disagreements']} disagreements: "
+                  f"checker {r['ours_s']:.3f} s, zen-engine {r['zen_s']:.3f} s: "
+                  f"{r['ratio_ours_over_zen']:.2f}x   [target <= 1x]", flush=True)
+    if "cold" not in skip:
+        r = results["cold"] = bench_cold(max(5, args.repeat * 3))
+        print(f"cold      check FILE {r['check_s']:.3f} s, imports {r['imports_s']:.3f} s: "
+              f"{r['ratio']:.2f}x   [target <= 1.5x]", flush=True)
+    if "memory" not in skip:
+        folder = dataset(args.workdir, args.mem_n)
+        r = results["memory"] = {"n": args.mem_n, **peak_memory(
+            [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF])}
+        print(f"memory    {args.mem_n} projects in {r['wall_s']:.1f} s: peak RSS "
+              f"{r['rss_mb']:.0f} MB, PSS {r['pss_mb']:.0f} MB over {r['processes']} "
+              f"processes   [target <= 150 MB]", flush=True)
+    if "scaling" not in skip:
+        counts = [int(c) for c in args.scale.split(",")]
+        r = results["scaling"] = bench_scaling(args.workdir, counts)
+        print(f"scaling   {counts[0]} -> {counts[-1]}: {r['wall_ratio']:.2f}x wall, "
+              f"{r['cpu_ratio']:.2f}x cpu for {r['count_ratio']:.0f}x the projects "
+              f"[target <= 10.5x]", flush=True)
+    (args.workdir / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    print(f"results in {args.workdir / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
