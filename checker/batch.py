@@ -108,7 +108,8 @@ class _Worker:
         self._report = report
         self._counts = counts
         self._exit_code = exit_code
-        report.environment(settings.lang)
+        # templates do not change during a batch: skip Jinja's stat() of every template per use
+        report.environment(settings.lang).auto_reload = False
 
     def check(self, path: str) -> Outcome:
         try:
