@@ -180,7 +180,7 @@ def bench_peer(folder: Path) -> dict[str, object]:
     from checker.inputs import find_projects
 
     checker = make_checker(dt.date.fromisoformat(AS_OF), None)
-    paths = [str(p) for p in find_projects(folder)]
+    paths = find_projects(folder)
     result: dict[str, object] = dict(peer_zen.compare(checker, paths))
     result["ratio_ours_over_zen"] = float(result["ours_s"]) / float(result["zen_s"])  # type: ignore[arg-type]
     return result

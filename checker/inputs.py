@@ -19,22 +19,27 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def find_projects(directory: Path) -> list[Path]:
-    """Every *.yaml / *.yml file under `directory`, sorted by path components.
+def find_projects(directory: str | os.PathLike[str]) -> list[str]:
+    """Every *.yaml / *.yml file under `directory`, in the order of their sorted path components.
 
     Hidden files and folders (`.git`, `.github`, editor backups) are skipped: they hold workflow
-    files and the like, never project applications.
+    files and the like, never project applications. Paths stay strings, and each folder is
+    listed and sorted on its own: a folder of 100 000 applications then costs the parent (and
+    the workers forked from it) a few MB rather than a Path object and a sort key per file.
     """
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(directory):
-        dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
-        base = Path(dirpath)
-        found.extend(
-            base / name for name in filenames
-            if not _is_hidden(name) and name.lower().endswith(SUFFIXES)
-        )
-    found.sort(key=lambda p: p.relative_to(directory).parts)
+    found: list[str] = []
+    _walk(os.fspath(directory), found)
     return found
+
+
+def _walk(folder: str, found: list[str]) -> None:
+    with os.scandir(folder) as listing:
+        entries = sorted((e for e in listing if not _is_hidden(e.name)), key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):  # no loops through linked folders
+            _walk(entry.path, found)
+        elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
+            found.append(entry.path)
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -50,7 +55,7 @@ def expand_paths(paths: list[str]) -> list[str]:
             inside = find_projects(path)
             if not inside:
                 raise UsageError(f"{given}: no *.yaml or *.yml file in this folder")
-            files.extend(str(p) for p in inside)
+            files.extend(inside)
         elif path.exists():
             files.append(given)
         else:
