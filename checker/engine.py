@@ -17,6 +17,7 @@ import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from durable import engine as durable_engine
@@ -31,6 +32,7 @@ _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 
 
+@cache  # called for every fact of every project: the names are few, the calls many
 def field_name(fact: str) -> str:
     """Engine field for a fact name: flat, no dots (`land.area_ha` → `land__area_ha`)."""
     return fact.replace(".", "__").replace("-", "_")
@@ -198,8 +200,8 @@ class CompiledRuleset:
         groups: dict[tuple[int, str], list[Rule]] = defaultdict(list)
         for rule in ruleset.rules:
             groups[(stage_of[rule.id], rule.spec.category)].append(rule)
-        # [(stage, engine ruleset name, rules, kinds asserted)]
-        self._stages: list[list[tuple[str, list[Rule], set[str]]]] = []
+        # per stage: [(engine ruleset name, rules, kinds asserted, fields its conditions read)]
+        self._stages: list[list[tuple[str, list[Rule], set[str], frozenset[str]]]] = []
         for stage in range(max(stage_of.values(), default=-1) + 1):
             entries = []
             for (group_stage, category), rules in sorted(groups.items()):
@@ -215,7 +217,8 @@ class CompiledRuleset:
                 ).hexdigest()[:16]
                 name = f"nmck_{stage}_{category}_{digest}"
                 self._register(name, body)
-                entries.append((name, rules, {_subject_kind(r) for r in rules}))
+                kinds = {_subject_kind(r) for r in rules}
+                entries.append((name, rules, kinds, referenced_fields(body) | _IDENTITY))
             self._stages.append(entries)
 
     def _register(self, name: str, body: dict[str, Any]) -> None:
@@ -235,8 +238,8 @@ class CompiledRuleset:
         results: dict[str, list[SubjectResult]] = {}
         for entries in self._stages:
             statuses: dict[str, str] = {}
-            for name, rules, kinds in entries:
-                fired = self._run(name, project_fact, items, kinds)
+            for name, rules, kinds, fields in entries:
+                fired = self._run(name, project_fact, items, kinds, fields)
                 for rule in rules:
                     subjects = self._subjects(rule, items)
                     for compiled_name, index in fired:
@@ -265,8 +268,13 @@ class CompiledRuleset:
 
     def _run(
         self, name: str, project_fact: dict[str, Any], items: dict[str, list[dict[str, Any]]],
-        kinds: set[str],
+        kinds: set[str], fields: frozenset[str],
     ) -> list[tuple[str, int | None]]:
+        """Assert the facts of one engine ruleset in its session; which compiled rules fired.
+
+        Facts carry only the fields that ruleset's conditions read: the engine serialises and
+        parses every field of every fact, and refuses facts of 255 fields or more.
+        """
         host = self._host
         # One session id per engine ruleset, reused: a fact no rule handles still creates the
         # session, and that session can neither be deleted (segfault) nor would it be freed, so a
@@ -274,15 +282,19 @@ class CompiledRuleset:
         # after ~1 000 projects in one process). Reusing the id keeps at most one empty state.
         sid = _session_id(name)
         facts: list[dict[str, Any]] = []
+        project_part = {k: v for k, v in project_fact.items() if k in fields}
         if "project" in kinds:
-            facts.append(dict(project_fact, sid=sid))
+            facts.append(dict(project_part, sid=sid))
         for kind in kinds:
             if not kind.startswith("item:"):
                 continue
             collection = kind.split(":", 1)[1]
             for index, item in enumerate(items.get(collection, [])):
-                fact = dict(project_fact)
-                fact.update({field_name(f"item.{k}"): v for k, v in item.items() if _is_scalar(v)})
+                fact = dict(project_part)
+                for key, value in item.items():
+                    item_field = field_name(f"item.{key}")
+                    if item_field in fields and _is_scalar(value):
+                        fact[item_field] = value
                 fact.update(
                     sid=sid, fact_kind=kind, fact_id=f"{collection}-{index}", item_index=index
                 )
@@ -308,6 +320,32 @@ class CompiledRuleset:
             if host.errors:
                 raise EngineError("; ".join(host.errors))
             return list(host.fired)
+
+
+_IDENTITY = frozenset({"fact_kind", "fact_id", "item_index", "sid"})
+_STRUCTURE = frozenset({"all", "any", "m", "run"})
+
+
+def referenced_fields(body: Any) -> frozenset[str]:
+    """Every fact field the compiled conditions in `body` (a ruleset or part of one) read."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$m" and isinstance(value, str):
+                    found.add(value)
+                    continue
+                if not key.startswith("$") and key not in _STRUCTURE:
+                    found.add(key)
+                walk(value)
+
+    for rule in body.values():
+        walk(rule["all"])
+    return frozenset(found)
 
 
 def _is_scalar(value: Any) -> bool:
