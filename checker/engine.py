@@ -220,6 +220,7 @@ class CompiledRuleset:
                 kinds = {_subject_kind(r) for r in rules}
                 entries.append((name, rules, kinds, referenced_fields(body) | _IDENTITY))
             self._stages.append(entries)
+        self._fields = frozenset().union(*(e[3] for st in self._stages for e in st))
 
     def _register(self, name: str, body: dict[str, Any]) -> None:
         with _host_lock:
@@ -233,7 +234,10 @@ class CompiledRuleset:
         self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]]
     ) -> dict[str, list[SubjectResult]]:
         """Which conditions of every rule held for this project (and for each of its items)."""
-        project_fact = {field_name(k): v for k, v in facts.items() if _is_scalar(v)}
+        fields = self._fields  # what no condition reads is never handed to the engine
+        project_fact = {
+            name: v for k, v in facts.items() if (name := field_name(k)) in fields and _is_scalar(v)
+        }
         project_fact.update(fact_kind="project", fact_id="project")
         results: dict[str, list[SubjectResult]] = {}
         for entries in self._stages:
