@@ -262,3 +262,24 @@ def test_no_progress_bar_in_a_pipe(tmp_path: Path):
     assert proc.returncode == 0
     assert proc.stderr == ""
     assert len(proc.stdout.splitlines()) == 31
+
+
+def test_spawned_workers_give_the_same_results(monkeypatch, tmp_path: Path):
+    """When this process already runs threads it must not fork: workers are spawned instead."""
+    import checker.batch
+
+    files = [str(p) for p in PROJECTS[:3]]
+    settings = Settings(fmt="json", lang="en", as_of=None)
+    in_process = [o.output for o in run(files, settings, jobs=1)]
+    monkeypatch.setattr(checker.batch, "_start_method", lambda: "spawn")
+    spawned = [o.output for o in run(files, settings, jobs=2)]
+    assert spawned == in_process
+
+
+def test_a_bad_params_file_stops_an_in_process_batch_too(mixed: Path):
+    policy = mixed.parent / "policy.yaml"
+    policy.write_text("parameters: [\n", encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(mixed), "--params", str(policy), "-j", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {policy}:")
+    assert result.stdout == ""
