@@ -17,6 +17,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     """Check `files` and print their results; return the batch's exit code (the worst)."""
     out, err = sys.stdout, sys.stderr
     summary = Summary()
+    printed = False
     progress = Progress(err, len(files))
     if settings.fmt == "csv":
         out.write(csv_header())
@@ -28,7 +29,11 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
                 for problem in outcome.problems:
                     err.write(f"error: {problem}\n")
             if outcome.output:
+                if settings.fmt == "text" and printed:
+                    out.write("\n")  # a blank line between two text reports
                 out.write(outcome.output)
+                out.flush()  # streamed: a reader of the pipe sees each project when it is done
+                printed = True
             progress.advance()
     finally:
         progress.clear()

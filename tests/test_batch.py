@@ -283,3 +283,29 @@ def test_a_bad_params_file_stops_an_in_process_batch_too(mixed: Path):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {policy}:")
     assert result.stdout == ""
+
+
+def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
+    """The last input is a named pipe nobody has written yet: the first row must already be out."""
+    import os
+    import threading
+
+    fifo = tmp_path / "last.yaml"
+    os.mkfifo(fifo)
+    code = "from checker.cli import check_main; check_main()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(PROJECTS[0]), str(fifo), "--format", "csv", "-j", "1",
+         "--as-of", AS_OF],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout.readline() for _ in "ab"))
+    reader.start()
+    reader.join(timeout=60)
+    streamed = not reader.is_alive() and proc.poll() is None
+    fifo.write_text(PROJECTS[1].read_text(encoding="utf-8"), encoding="utf-8")  # let it finish
+    proc.communicate(timeout=60)
+    reader.join()
+    assert streamed, "the first project's row came only at the end"
+    assert lines[1].startswith(str(PROJECTS[0]))
+    assert proc.returncode == 3  # the first project needs review, the second is approved
