@@ -297,6 +297,7 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
         [sys.executable, "-c", code, str(PROJECTS[0]), str(fifo), "--format", "csv", "-j", "1",
          "--as-of", AS_OF],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # pipes buffer
     )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout.readline() for _ in "ab"))
