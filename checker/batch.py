@@ -18,10 +18,10 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from checker.errors import CheckerError, InputError, Problem, UsageError
+from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
@@ -67,8 +67,6 @@ class _Fatal:
     def of(cls, exc: CheckerError) -> _Fatal:
         if isinstance(exc, InputError):
             return cls("input", str(exc), tuple(exc.problems))
-        from checker.errors import RuleDataError
-
         if isinstance(exc, UsageError | RuleDataError):
             return cls("usage", str(exc))
         return cls("internal", str(exc))
@@ -151,8 +149,6 @@ class _Worker:
 
 
 def _with_output(outcome: Outcome, output: str) -> Outcome:
-    from dataclasses import replace
-
     return replace(outcome, output=output)
 
 
