@@ -123,6 +123,25 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         or project.renewable_plant is not None
         or bool(_matches_code(code, params["electricity_generation_codes"].value))
     )
+    renewable_generation = project.renewable_plant is not None or bool(
+        _matches_code(code, params["renewable_generation_codes"].value)
+    )
+    # GB/T 4754 section letter (B mining, C manufacturing, D utilities) and division (C25)
+    section = code[0] if code else None
+    division = code[:3] if code else None
+    # "industrial": sections B, C, D with renewable generation excepted (catalogue, LA-004)
+    industrial = None
+    if section is not None:
+        industrial = section in ("B", "C", "D") and not renewable_generation
+    mining = project.mine is not None or bool(
+        _matches_code(code, params["mining_industry_codes"].value)
+    )
+    data_centre = project.data_center is not None or bool(
+        _matches_code(code, params["data_center_industry_codes"].value)
+    )
+    rare_earth = any(line.product == "rare_earth" for line in info.products) or (
+        project.mine is not None and project.mine.mineral == "rare_earth"
+    )
     values: dict[str, Any] = {
         "comprehensive_energy_calorific_tce": calorific,
         "comprehensive_energy_equal_value_tce": equal_value,
@@ -143,6 +162,13 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "adds_capacity": adds_capacity,
         "builds_coal_power": builds_coal_power,
         "generates_electricity": generates_electricity,
+        "renewable_generation": renewable_generation,
+        "industry_section": section,
+        "industry_division": division,
+        "industrial_project": industrial,
+        "mining_project": mining,
+        "data_center_project": data_centre,
+        "involves_rare_earth": rare_earth,
         "coal_power_capacity_mw": (
             sum(project.coal_power.units_mw) if project.coal_power is not None else None
         ),

@@ -108,6 +108,10 @@ def render_message(finding: Finding, lang: str) -> str:
             "label": item.label_zh if lang == "zh" else item.label_en,
             "product": item.facts.get("item.product").value if "item.product" in item.facts else None,
             "f": {name: reading.value for name, reading in item.facts.items()},
+            "reason": (
+                rule.spec.outcomes[item.decision.outcome].reason
+                if item.decision.outcome is not None else None
+            ),
         }
         for item in finding.items
     ]
