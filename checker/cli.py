@@ -125,3 +125,9 @@ def checker_main() -> None:
 
     To check a project, use `check PATH`.
     """
+
+
+from checker.cli_catalogue import params_command, rules_command  # noqa: E402 - after checker_main
+
+checker_main.add_command(rules_command)
+checker_main.add_command(params_command)
