@@ -1,4 +1,4 @@
-"""Derived facts, checked against figures computed by hand from the base projects."""
+"""Derived facts the new rules read (classification, CO2), checked against hand-computed figures."""
 
 from __future__ import annotations
 
