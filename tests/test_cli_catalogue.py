@@ -47,7 +47,7 @@ def test_rules_text_names_each_rule_with_its_kind_and_quote():
     heading = "CO-005  在鄂尔多斯以外新建煤矿 / New coal mine outside Ordos  [CO, 指导性 guidance]"
     assert heading in result.output
     assert "“新建煤矿重点在鄂尔多斯布局”" in result.output
-    assert "参数 max_data_center_pue = 1.2 [2021-01-01..]" in result.output
+    assert "参数 max_data_center_pue = 1.2 [2023-01-01..]" in result.output
 
 
 def test_rules_markdown_has_one_section_per_rule_under_the_house_headings():
