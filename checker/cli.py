@@ -46,7 +46,7 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
         sys.exit(EXIT_INTERNAL)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(

@@ -15,8 +15,8 @@ import jinja2
 import yaml
 
 from checker import __version__
-from checker.decision import SEVERITY
 from checker.check import CheckResult
+from checker.decision import SEVERITY
 from checker.parameters import ParameterValue
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
