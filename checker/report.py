@@ -142,16 +142,18 @@ def render_message(finding: Finding, lang: str) -> str:
     return " ".join(template.render(context).split())
 
 
-def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
-    value = param.value
+def format_param_value(value: Any) -> str:
+    """A parameter's value as every format shows it: lists and maps spelled out, numbers trimmed."""
     if isinstance(value, list):
-        shown = ", ".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        shown = ", ".join(f"{k}: {fmt_num(v)}" for k, v in value.items())
-    else:
-        shown = fmt_num(value, 4)
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {fmt_num(v)}" for k, v in value.items())
+    return fmt_num(value, 4)
+
+
+def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
-        "name": param.name, "value": shown, "unit": param.unit,
+        "name": param.name, "value": format_param_value(param.value), "unit": param.unit,
         "description": getattr(param.description, lang),
         "effective_from": (
             param.effective_from.isoformat() if param.effective_from.year > 1 else None
