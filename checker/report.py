@@ -192,6 +192,7 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
         "per_item": [
             {
                 "label": item.label_zh if lang == "zh" else item.label_en,
+                "status": item.status,
                 "status_label": term(item.status, lang, "status"),
                 "facts": [_fact_view(r, lang) for r in item.facts.values()],
             }
