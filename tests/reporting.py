@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from conftest import REPO, checker_on
 
-from checker.check import CheckResult
+from checker.check import Checker, CheckResult
 
 AS_OF = dt.date(2026, 1, 1)
 SAMPLES = sorted(p.name for p in (REPO / "projects").glob("*.yaml"))
@@ -21,12 +21,14 @@ HOSTILE_NAME = "<script>alert(1)</script>{{7*7}}"
 HOSTILE_REASON = '<img src="http://evil.example/x.png"> =HYPERLINK("http://evil.example")'
 
 
-def check_sample(name: str, as_of: dt.date = AS_OF) -> CheckResult:
+def check_sample(
+    name: str, as_of: dt.date = AS_OF, checker: Checker | None = None
+) -> CheckResult:
     """The shipped sample `projects/<name>` checked on `as_of`, with a repository-relative path."""
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        return checker_on(as_of).check_path(f"projects/{name}")
+        return (checker or checker_on(as_of)).check_path(f"projects/{name}")
     finally:
         os.chdir(cwd)
 

@@ -2,18 +2,25 @@
 
 Golden files live in tests/golden/. After an intended change of layout or wording, rewrite them
 with `UPDATE_GOLDEN=1 python -m pytest tests/test_report_text_markdown.py` and review the diff.
+They are rendered with the frozen ruleset in tests/golden/ruleset/ (so that adding a rule does not
+break them) and with the ruleset's hash replaced by a placeholder (it also covers every message
+template, so it changes with any of them).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from functools import cache
 
 import pytest
 from conftest import REPO
-from reporting import HOSTILE_NAME, check_hostile, check_sample
+from reporting import AS_OF, HOSTILE_NAME, check_hostile, check_sample
 
 from checker import report
+from checker.check import Checker
+from checker.parameters import resolve
+from checker.ruleset import load_ruleset
 
 GOLDEN = REPO / "tests" / "golden"
 CASES = [
@@ -25,9 +32,20 @@ CASES = [
 SUFFIX = {"text": "txt", "markdown": "md"}
 
 
+@cache
+def golden_checker() -> Checker:
+    return Checker(load_ruleset(GOLDEN / "ruleset"), resolve(AS_OF))
+
+
+def normalised(text: str, result) -> str:
+    sha = result.ruleset.sha256
+    return text.replace(sha, "<ruleset-sha256>").replace(sha[:16], "<ruleset-sha256>")
+
+
 @pytest.mark.parametrize(("sample", "fmt", "lang"), CASES)
 def test_report_matches_its_golden_file(sample, fmt, lang):
-    rendered = report.render(check_sample(sample), fmt, lang)
+    result = check_sample(sample, checker=golden_checker())
+    rendered = normalised(report.render(result, fmt, lang), result)
     golden = GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.{SUFFIX[fmt]}"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(exist_ok=True)
