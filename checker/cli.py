@@ -139,3 +139,10 @@ def checker_main() -> None:
 
     To check a project, use `check PATH`.
     """
+
+
+from checker.cli_docs import explain, init, schema  # noqa: E402 - defined apart, registered here
+
+checker_main.add_command(explain)
+checker_main.add_command(schema)
+checker_main.add_command(init)
