@@ -183,3 +183,25 @@ def test_every_new_command_has_help(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.stdout
+
+
+def test_a_rule_without_examples_says_so_instead():
+    import dataclasses
+
+    from checker.parameters import resolve
+    from checker.rule_docs import explain as explain_rule
+
+    ruleset = load_ruleset()
+    bare = dataclasses.replace(
+        ruleset.rules[0], spec=ruleset.rules[0].spec.model_copy(update={"examples": None})
+    )
+    stripped = dataclasses.replace(ruleset, rules=(bare, *ruleset.rules[1:]))
+    out = explain_rule(bare.id, stripped, resolve(AS_OF), "en")
+    assert "This rule has no example fragments" in out
+    assert "```yaml" not in out
+
+
+def test_the_checker_group_lists_the_new_commands():
+    out = invoke("--help").stdout
+    for command in ("explain", "schema", "init"):
+        assert command in out
