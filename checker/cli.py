@@ -7,6 +7,7 @@ usage, 70 an internal error (a bug: please report it). Library code never prints
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from checker.errors import CheckerError, InputError, RuleDataError, UsageError
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
+# the report formats (kept here, not imported from checker.report, so `--help` stays fast)
+_FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -46,7 +49,7 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
         sys.exit(EXIT_INTERNAL)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(
@@ -87,12 +90,14 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
+              help="Report format. Default: from the --output extension, else text.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the report to FILE (atomically) instead of standard output.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
-def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | None, lang: str,
-               debug: bool) -> None:
+def check_main(path: str, fmt: str | None, output: str | None, as_of: dt.date | None,
+               params_file: str | None, lang: str, debug: bool) -> None:
     """Check one project description (project.yaml) against the plan's rules.
 
     \b
@@ -100,6 +105,8 @@ def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | No
       check projects/ordos-calcium-carbide.yaml
       check projects/hohhot-data-centre.yaml --format json --as-of 2022-06-01
       check project.yaml --params policy.yaml --lang en
+      check project.yaml --output report.html   (format from the extension:
+        .txt .md .html .json .sarif .xml (JUnit) .csv)
 
     \b
     Exit codes: 0 approved (with or without warnings), 1 rejected,
@@ -107,12 +114,19 @@ def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | No
     """
 
     def action() -> int:
-        from checker import report
+        from checker import report, report_output
         from checker.verdict import exit_code
 
+        chosen = fmt or (report.format_for(output) if output else "text")
+        if output:
+            report_output.refuse_input_as_output(path, output)
         checker = _make_checker(as_of, params_file)
         result = checker.check_path(path)
-        click.echo(report.render(result, fmt, lang), nl=False)
+        if output:
+            report_output.write_atomically(output, report.render(result, chosen, lang))
+        else:
+            color = chosen == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            click.echo(report.render(result, chosen, lang, color=color), nl=False)
         return exit_code(result.verdict)
 
     _run_guarded(action, debug)
@@ -131,3 +145,9 @@ from checker.cli_catalogue import params_command, rules_command  # noqa: E402 - 
 
 checker_main.add_command(rules_command)
 checker_main.add_command(params_command)
+
+from checker.cli_docs import explain, init, schema  # noqa: E402 - defined apart, registered here
+
+checker_main.add_command(explain)
+checker_main.add_command(schema)
+checker_main.add_command(init)

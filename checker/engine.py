@@ -3,10 +3,12 @@
 Rule files compile to durable_rules rulesets (JSON), one per rule family and dependency stage, once
 per process and parameter set. A check asserts the project's facts (and one fact per product or
 boiler for per-item rules) in a fresh session, records which conditions fired, and deletes the
-session. Every sharp edge of the engine measured in `durable-rules-notes.md` is handled here:
-"no rule matched" is information, facts carry an identity, no condition is purely negative (it
-would match the session state itself), rulesets are registered once under a content-hash name, and
-sessions are always deleted so that no state outlives a check.
+session. Every sharp edge of the engine measured in `durable-rules-notes.md`, and two more found
+here, is handled in this module: every fact is handled by a catch-all rule (an unhandled fact
+leaks a session whose deletion segfaults), facts carry an identity, no condition is purely
+negative (it would match the session state itself), rulesets are registered once under a
+content-hash name, the host starts no timer threads (they enter the non-thread-safe C core
+concurrently and crash it), and sessions are always deleted so that no state outlives a check.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
 
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
+_SEEN = "__seen"  # the catch-all rule of every engine ruleset
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 
 
@@ -49,12 +52,21 @@ class _Recorder(durable_engine.Host):
         self.errors: list[str] = []
         super().__init__()
 
+    def _run(self) -> None:
+        """Start no background threads.
+
+        A stock Host starts two timer threads that call into the C core every 0.2 s (queued
+        actions and timers, which we never use) and never stop; the core is not thread-safe, and
+        a timer thread entering it while a check asserts facts crashes the process (seen here as
+        sporadic segfaults in dispatch_timers). Our actions run synchronously inside assert_fact.
+        """
+
     def get_action(self, action_name: str):  # type: ignore[no-untyped-def]
         def record(c: Any) -> None:
             try:
-                index = c.m["item_index"] if "item_index" in c.m else None
+                index = c.m["item_index"] if "item_index" in c.m else None  # noqa: SIM401 - engine object
                 self.fired.append((action_name, index))
-            except Exception as exc:  # noqa: BLE001 - the engine would swallow it silently
+            except Exception as exc:
                 self.errors.append(f"{action_name}: {exc!r}")
 
         return record
@@ -203,7 +215,9 @@ class CompiledRuleset:
             for (group_stage, category), rules in sorted(groups.items()):
                 if group_stage != stage:
                     continue
-                body: dict[str, Any] = {}
+                # Every fact must be handled by some rule: an unhandled fact still creates a
+                # session (leaking one of the core's 1 024) whose delete_state then segfaults.
+                body: dict[str, Any] = {_SEEN: {"all": [{"m": {"$ex": {"fact_id": 1}}}], "run": _SEEN}}
                 for rule in rules:
                     body.update(_compiled_rules(rule, params))
                 if len(body) > _MAX_RULES_PER_RULESET:
@@ -283,24 +297,17 @@ class CompiledRuleset:
                 facts.append(fact)
         with _host_lock:
             host.fired, host.errors = [], []
-            handled = False  # the C core creates the session on the first fact some rule handles
             try:
                 for fact in facts:
-                    try:
-                        host.assert_fact(name, fact)
-                        handled = True
-                    except durable_engine.MessageNotHandledException:
-                        pass  # no condition held for this fact: information, not an error
+                    host.assert_fact(name, fact)
             except Exception as exc:
                 raise EngineError(f"the rules engine failed on {name}: {exc}") from exc
             finally:
-                # Always delete a session that exists (the core holds at most 1 024), and never
-                # one that does not: delete_state on a session no fact created segfaults.
-                if handled:
+                if facts:  # always: the core holds at most 1 024 sessions
                     host.delete_state(name, sid)
             if host.errors:
                 raise EngineError("; ".join(host.errors))
-            return list(host.fired)
+            return [fired for fired in host.fired if fired[0] != _SEEN]
 
 
 def _is_scalar(value: Any) -> bool:

@@ -71,6 +71,18 @@ class Outcome(_Strict):
         return cond.parse(raw, "when")
 
 
+class RuleExamples(_Strict):
+    """Two small project.yaml fragments shown by `checker explain`: one complying, one not.
+
+    Each fragment, added to a minimal project (format, name, 盟市), must give the rule a
+    non-failing and a failing (or warning) status; tests/test_report_docs.py checks that, so an
+    example can never drift from the rule it illustrates.
+    """
+
+    complying: Annotated[str, Field(min_length=1)]
+    violating: Annotated[str, Field(min_length=1)]
+
+
 class RuleFile(_Strict):
     """The contents of one rule file."""
 
@@ -89,6 +101,7 @@ class RuleFile(_Strict):
     otherwise: Status = "pass"
     message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]
     references: list[str] = Field(default_factory=list)
+    examples: RuleExamples | None = None  # optional: shown by `checker explain`
 
     @field_validator("applies_when")
     @classmethod
