@@ -15,7 +15,7 @@ from checker.ruleset import load_ruleset
 SAMPLES = {
     "ordos-calcium-carbide.yaml": ("rejected", 1),
     "kubuqi-desert-pv.yaml": ("approved", 0),
-    "chifeng-coal-chp-exemption.yaml": ("needs_review", 3),
+    "chifeng-coal-chp-exemption.yaml": ("rejected", 1),  # WA-001: 23.1 m3/10k yuan > 20
     "hohhot-data-centre.yaml": ("approved", 0),
 }
 
@@ -59,8 +59,8 @@ def test_the_text_report_is_in_chinese_by_default_and_cites_the_plan():
 
 def test_english_reports_render_every_message_in_english():
     result = run(str(REPO / "projects" / "chifeng-coal-chp-exemption.yaml"), "--lang", "en")
-    assert result.exit_code == 3
-    assert "Verdict: needs review" in result.stdout
+    assert result.exit_code == 1
+    assert "Verdict: rejected" in result.stdout
     assert "claims the exemption" in result.stdout
 
 

@@ -94,13 +94,14 @@ def test_sarif_levels_follow_the_status():
     result = check_sample("ordos-calcium-carbide.yaml")
     by_rule = {r["ruleId"]: r for r in sarif(result)["runs"][0]["results"]}
     statuses = {f.id: f.status for f in result.findings}
-    expected = {"fail": ("fail", "error"), "pass": ("pass", "none"),
+    expected = {"fail": ("fail", "error"), "warn": ("fail", "warning"),
+                "missing_info": ("fail", "note"), "pass": ("pass", "none"),
                 "not_applicable": ("notApplicable", "none")}
     seen = set()
     for rule, status in statuses.items():
         assert (by_rule[rule]["kind"], by_rule[rule]["level"]) == expected[status]
         seen.add(status)
-    assert seen == {"fail", "pass", "not_applicable"}
+    assert seen == {"fail", "warn", "missing_info", "pass", "not_applicable"}
 
 
 def test_sarif_review_is_a_warning():

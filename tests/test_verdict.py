@@ -40,26 +40,27 @@ def test_a_binding_failure_rejects(tmp_path):
 
 
 def test_a_review_without_failures_needs_review(tmp_path):
-    result = check_with(tmp_path, "chifeng-coal-chp-exemption.yaml")
+    result = check_with(tmp_path, "baotou-rare-earth-separation.yaml")
     assert "fail" not in statuses(result).values()
     assert result.verdict == "needs_review"
 
 
 def test_a_waiver_in_force_sets_the_finding_aside_and_is_counted_apart(tmp_path):
-    waiver = {"rule": "CO-001", "reason": "自治区能源局已核实民生急需", "approved_by": "自治区发展改革委",
-              "document": "内发改审批字〔2025〕1号", "expires": dt.date(2026, 12, 31)}
-    result = check_with(tmp_path, "chifeng-coal-chp-exemption.yaml", {"waivers": [waiver]})
-    co001 = next(f for f in result.findings if f.id == "CO-001")
-    assert (co001.status, co001.original_status) == ("waived", "review")
+    waiver = {"rule": "MI-002", "reason": "已核实稀土开采冶炼分离总量控制指标",
+              "approved_by": "自治区工业和信息化厅", "document": "内工信原字〔2025〕1号",
+              "expires": dt.date(2026, 12, 31)}
+    result = check_with(tmp_path, "baotou-rare-earth-separation.yaml", {"waivers": [waiver]})
+    mi002 = next(f for f in result.findings if f.id == "MI-002")
+    assert (mi002.status, mi002.original_status) == ("waived", "review")
     assert result.verdict == "approved"
 
 
 def test_an_expired_waiver_is_shown_but_not_applied(tmp_path):
-    waiver = {"rule": "CO-001", "approved_by": "x", "document": "y", "expires": dt.date(2025, 6, 30)}
-    result = check_with(tmp_path, "chifeng-coal-chp-exemption.yaml", {"waivers": [waiver]})
-    co001 = next(f for f in result.findings if f.id == "CO-001")
-    assert co001.status == "review"
-    assert co001.waiver_note == "expired on 2025-06-30"
+    waiver = {"rule": "MI-002", "approved_by": "x", "document": "y", "expires": dt.date(2025, 6, 30)}
+    result = check_with(tmp_path, "baotou-rare-earth-separation.yaml", {"waivers": [waiver]})
+    mi002 = next(f for f in result.findings if f.id == "MI-002")
+    assert mi002.status == "review"
+    assert mi002.waiver_note == "expired on 2025-06-30"
     assert result.verdict == "needs_review"
 
 
