@@ -128,6 +128,13 @@ def test_rule_has_a_complying_and_a_violating_fixture(rule):
         assert "fail" not in statuses or any(o.binding for o in rule.spec.outcomes)
 
 
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_that_can_fail_or_warn_has_example_fragments_for_checker_explain(rule):
+    # tests/test_report_docs.py checks that each fragment gives the status it illustrates
+    if rule.outcome_statuses & {"fail", "warn"}:
+        assert rule.spec.examples is not None, f"{rule.id} needs examples: complying / violating"
+
+
 def test_every_fixture_names_a_loaded_rule():
     assert {case.rule for case in CASES} <= set(RULE_IDS)
 
