@@ -107,3 +107,11 @@ def overall_verdict(application: Application, verdict: str) -> None:
 def application() -> Application:
     """Replaced by the 假如 step; a scenario without one fails here rather than guessing."""
     raise AssertionError("a scenario must start with 假如 一个…项目")
+
+
+def test_one_chinese_feature_per_category():
+    features = Path(__file__).resolve().parent.parent / "features"
+    names = sorted(path.stem for path in features.glob("*.feature"))
+    assert names == sorted(["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"])
+    for path in features.glob("*.feature"):
+        assert path.read_text(encoding="utf-8").startswith("# language: zh-CN\n功能:")
