@@ -105,8 +105,12 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         fuel_coal_t = fuel_coal_tce = None
     feedstock_coal_t = sum(getattr(feedstock, c) or 0.0 for c in _COAL_CARRIERS)
     net_new_fuel_coal_t = None
+    net_new_coal_t = None  # what coal control counts: feedstock coal only if not excluded
     if fuel_coal_t is not None:
-        net_new_fuel_coal_t = max(fuel_coal_t - (project.coal.coal_replacement_t or 0.0), 0.0)
+        replaced = project.coal.coal_replacement_t or 0.0
+        net_new_fuel_coal_t = max(fuel_coal_t - replaced, 0.0)
+        counted_feedstock = 0.0 if exclude else feedstock_coal_t
+        net_new_coal_t = max(fuel_coal_t + counted_feedstock - replaced, 0.0)
 
     co2_estimate = _co2_estimate(project, params)
     declared_co2 = project.emissions.co2_t
@@ -152,6 +156,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "fuel_coal_tce": fuel_coal_tce,
         "feedstock_coal_t": feedstock_coal_t,
         "net_new_fuel_coal_t": net_new_fuel_coal_t,
+        "net_new_coal_t": net_new_coal_t,
         "coal_share": _ratio(fuel_coal_tce, calorific),
         "water_intensity_m3_per_10k_yuan": _ratio(project.water.fresh_water_m3, value_added),
         "co2_estimate_t": co2_estimate,

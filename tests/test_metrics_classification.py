@@ -87,3 +87,21 @@ def test_rare_earth_is_involved_through_the_product_or_the_mineral():
     mine = base("coal_mine")
     rare = mine.model_copy(update={"mine": mine.mine.model_copy(update={"mineral": "rare_earth"})})
     assert compute(rare, PARAMS).values["involves_rare_earth"] is True
+
+
+def test_feedstock_coal_counts_toward_net_new_coal_only_while_it_is_not_excluded():
+    # raw coal 50 000 t of which 48 000 t feedstock, 1 000 t replaced elsewhere:
+    # fuel coal 2 000 t → net 1 000 t; before December 2021 feedstock counted → 49 000 t.
+    project = base("calcium_carbide")
+    energy = project.energy.model_copy(update={
+        "raw_coal_t": 50_000.0,
+        "feedstock": project.energy.feedstock.model_copy(update={"raw_coal_t": 48_000.0}),
+    })
+    coal = project.coal.model_copy(update={"coal_replacement_t": 1_000.0})
+    project = project.model_copy(update={"energy": energy, "coal": coal})
+    now = compute(project, PARAMS).values
+    assert (now["fuel_coal_t"], now["net_new_fuel_coal_t"], now["net_new_coal_t"]) == (
+        2_000.0, 1_000.0, 1_000.0,
+    )
+    before = compute(project, resolve(dt.date(2021, 6, 1))).values
+    assert before["net_new_coal_t"] == 49_000.0
