@@ -125,3 +125,8 @@ def checker_main() -> None:
 
     To check a project, use `check PATH`.
     """
+
+
+from checker.cli_audit import diff_command  # noqa: E402  (registered here, defined apart)
+
+checker_main.add_command(diff_command)
