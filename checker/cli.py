@@ -89,10 +89,12 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format.")
+@click.option("--record", "record", metavar="LEDGER",
+              help="Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
 def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | None, lang: str,
-               debug: bool) -> None:
+               debug: bool, record: str | None = None) -> None:
     """Check one project description (project.yaml) against the plan's rules.
 
     \b
@@ -112,6 +114,10 @@ def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | No
 
         checker = _make_checker(as_of, params_file)
         result = checker.check_path(path)
+        if record:
+            from checker.ledger import record as record_entry
+
+            record_entry(record, result)
         click.echo(report.render(result, fmt, lang), nl=False)
         return exit_code(result.verdict)
 
