@@ -133,6 +133,8 @@ def checker_main() -> None:
     """
 
 
-from checker.cli_audit import diff_command  # noqa: E402  (registered here, defined apart)
+from checker.cli_audit import diff_command, history_command, verify_command  # noqa: E402  (defined apart)
 
 checker_main.add_command(diff_command)
+checker_main.add_command(verify_command)
+checker_main.add_command(history_command)

@@ -84,3 +84,80 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
         return EXIT_DIFFERENT if result.changes else 0
 
     _guard(action, debug)
+
+
+@click.command("verify", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("ledger")
+@click.option("--entry", type=click.IntRange(min=1), metavar="N",
+              help="Re-run only entry N (the chain up to it is still checked).")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def verify_command(ledger: str, entry: int | None, debug: bool) -> None:
+    """Check a verdict ledger's hash chain and re-run its stored inputs.
+
+    LEDGER is a SQLite file path or a postgresql:// URL. Each entry is re-checked with the ruleset
+    and parameters it was recorded with; the verdict and every finding must be reproduced.
+
+    \b
+    Exit codes: 0 every entry verified, 1 an entry was tampered with, differs on re-run or
+    cannot be re-run, 2 invalid input or usage (no such ledger, no such entry).
+    """
+
+    def action() -> int:
+        from checker.ledger import Ledger
+        from checker.reverify import report_lines, verify
+
+        with Ledger(ledger, create=False) as opened:
+            report = verify(opened, entry)
+        for line in report_lines(report):
+            click.echo(line)
+        return 0 if report.ok else EXIT_DIFFERENT
+
+    _guard(action, debug)
+
+
+@click.command("history", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("ledger")
+@click.argument("project_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) -> None:
+    """The verdicts each project (or PROJECT_ID) received over time, and what changed in between.
+
+    Between consecutive entries of a project it names what changed: the input file, the ruleset,
+    the parameters or the check date. Exit 2 if the project has no entry.
+    """
+
+    def action() -> int:
+        import json
+
+        from checker.errors import UsageError
+        from checker.ledger import Ledger, project_history
+
+        with Ledger(ledger, create=False) as opened:
+            grouped = project_history(opened.entries(project_id=project_id))
+        if project_id is not None and not grouped:
+            raise UsageError(f"no entry for project {project_id} in {ledger}")
+        if fmt == "json":
+            click.echo(json.dumps({
+                key: [{"entry": row.entry.seq, "recorded_at": row.entry.recorded_at,
+                       "as_of": row.entry.as_of, "verdict": row.entry.verdict,
+                       "input_sha256": row.entry.input_sha256, "ruleset_sha256": row.entry.ruleset_sha256,
+                       "params_sha256": row.entry.params_sha256, "changed": list(row.changed)}
+                      for row in rows]
+                for key, rows in grouped.items()
+            }, ensure_ascii=False, indent=2))
+            return 0
+        for key, rows in grouped.items():
+            click.echo(f"{key} {rows[-1].entry.project_name} ({rows[-1].entry.league_city})")
+            for row in rows:
+                e = row.entry
+                since = ("first entry" if row is rows[0]
+                         else "changed: " + ", ".join(row.changed) if row.changed else "nothing changed")
+                click.echo(
+                    f"  #{e.seq} {e.recorded_at[:19]} as of {e.as_of}: {e.verdict} — {since} "
+                    f"[input {e.input_sha256[:12]}, ruleset {e.ruleset_sha256[:12]}, "
+                    f"parameters {e.params_sha256[:12]}]"
+                )
+        return 0
+
+    _guard(action, debug)
