@@ -279,7 +279,14 @@ _ENTRY_COLUMNS = [entries.c[name] for name in (*HASHED_FIELDS, "entry_hash")]
 
 
 def ledger_url(target: str) -> str:
-    """A `postgresql://…` (or any SQLAlchemy) URL as given; anything else is a SQLite file path."""
+    """A `postgresql://…` (or any SQLAlchemy) URL; anything else is a SQLite file path.
+
+    A plain `postgresql://` URL is pinned to psycopg2 (the `postgres` extra): SQLAlchemy 2.1 would
+    otherwise pick psycopg 3, which the checker does not depend on.
+    """
+    for plain in ("postgresql://", "postgres://"):
+        if target.startswith(plain):
+            return "postgresql+psycopg2://" + target.removeprefix(plain)
     if "://" in target:
         return target
     return "sqlite:///" + str(Path(target).expanduser().resolve())
@@ -382,13 +389,25 @@ class Ledger:
                 f"{SCHEMA_VERSION}" + (" (record one entry with it to migrate)" if current < SCHEMA_VERSION else "")
             )
 
-    def append(self, result: CheckResult, raw: bytes, recorded_at: str | None = None) -> Entry:
-        """Append one checked project; `raw` are the input bytes the result was computed from."""
+    def append(
+        self, result: CheckResult, raw: bytes, recorded_at: str | None = None,
+        ruleset_files: dict[str, str] | None = None,
+    ) -> Entry:
+        """Append one checked project; `raw` are the input bytes the result was computed from.
+
+        The ruleset is snapshotted when it is the shipped one, or from `ruleset_files` (see
+        `snapshot_files`) for rules loaded from elsewhere; those must hash to the ruleset's sha256.
+        """
         if hashlib.sha256(raw).hexdigest() != result.document.sha256:
             raise LedgerError(f"{result.document.path}: the bytes to record are not the bytes checked")
         body = params_body(result.params)
         params_sha = sha256_text(body)
-        snapshot = shipped_snapshot(result.ruleset)
+        if ruleset_files is not None:
+            if snapshot_sha256(ruleset_files) != result.ruleset.sha256:
+                raise LedgerError("the ruleset files given do not hash to the ruleset that was used")
+            snapshot: bytes | None = pack_snapshot(ruleset_files)
+        else:
+            snapshot = shipped_snapshot(result.ruleset)
         info = result.project.project
         with self._transaction(write=True) as conn:
             self._lock(conn)
