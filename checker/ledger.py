@@ -322,7 +322,11 @@ class Ledger:
             raise LedgerError(f"no ledger at {target}")
         try:
             self.engine = _make_engine(url)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
+        except ImportError as exc:
+            raise LedgerError(
+                f"cannot open the ledger {target}: {exc} (for PostgreSQL, install the `postgres` extra)"
+            ) from None
+        except (SQLAlchemyError, ValueError) as exc:
             raise LedgerError(f"cannot open the ledger {target}: {exc}") from None
         self.dialect = self.engine.dialect.name
         if create:

@@ -156,3 +156,10 @@ def test_cli_refuses_a_diff_of_nothing_and_a_bad_policy(registry, tmp_path):
     result = run(str(registry), "--params", str(bad))
     assert result.exit_code == 2
     assert "unknown parameter" in result.stderr
+
+
+def test_the_audit_commands_are_registered_on_checker():
+    result = CliRunner().invoke(checker_main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("diff", "verify", "history"):
+        assert f"  {command} " in result.stdout
