@@ -70,21 +70,21 @@ parameter_sets = Table(
 rulesets = Table(
     "rulesets", metadata,
     Column("sha256", String(64), primary_key=True),
-    Column("version", String(100), nullable=False),
+    Column("version", Text, nullable=False),
     Column("archive", LargeBinary, nullable=False),  # zlib(JSON {relative path: file text})
 )
 entries = Table(
     "entries", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("recorded_at", String(40), nullable=False),
-    Column("checker_version", String(40), nullable=False),
-    Column("project_id", String(100)),
+    Column("checker_version", Text, nullable=False),
+    Column("project_id", Text, index=True),
     Column("project_name", Text, nullable=False),
-    Column("league_city", String(40), nullable=False),
+    Column("league_city", Text, nullable=False),
     Column("input_path", Text, nullable=False),
     Column("input_sha256", String(64), nullable=False),
     Column("input_zlib", LargeBinary, nullable=False),
-    Column("ruleset_version", String(100), nullable=False),
+    Column("ruleset_version", Text, nullable=False),
     Column("ruleset_sha256", String(64), nullable=False),
     Column("params_sha256", String(64), ForeignKey("parameter_sets.sha256"), nullable=False),
     Column("as_of", String(10), nullable=False),
@@ -430,11 +430,12 @@ class Ledger:
                 "seq": 1 if last is None else last.seq + 1,
                 "recorded_at": recorded_at or _now(),
                 "checker_version": __version__,
-                "project_id": info.id, "project_name": info.name, "league_city": info.league_city,
-                "input_path": result.document.path, "input_sha256": result.document.sha256,
+                "project_id": _text(info.id), "project_name": _text(info.name),
+                "league_city": _text(info.league_city),
+                "input_path": _text(result.document.path), "input_sha256": result.document.sha256,
                 "ruleset_version": result.ruleset.version, "ruleset_sha256": result.ruleset.sha256,
                 "params_sha256": params_sha, "as_of": result.params.as_of.isoformat(),
-                "policy_path": result.params.policy_path, "verdict": result.verdict,
+                "policy_path": _text(result.params.policy_path), "verdict": result.verdict,
                 "findings": findings_json(result.findings),
                 "prev_hash": GENESIS if last is None else last.entry_hash,
             }
@@ -471,6 +472,14 @@ class Ledger:
     def ruleset_archive(self, sha: str) -> bytes | None:
         with self._transaction(write=False) as conn:
             return conn.execute(select(rulesets.c.archive).where(rulesets.c.sha256 == sha)).scalar()
+
+
+def _text(value: str | None) -> str | None:
+    """A descriptive text both databases store: PostgreSQL refuses NUL, and file names may carry
+    undecodable bytes. The exact input is kept byte for byte in the compressed copy."""
+    if value is None:
+        return None
+    return value.replace("\0", "\ufffd").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _now() -> str:
