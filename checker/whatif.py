@@ -149,10 +149,8 @@ def compare(
             errors[path] = _message(result)
         else:
             base_outcomes[path] = summarise(result)
-    for path, result in iter_checked(new, files):
-        prior = base_outcomes.get(path)
-        if prior is None:
-            continue  # already reported from the base pass
+    for path, result in iter_checked(new, [p for p in files if p in base_outcomes]):
+        prior = base_outcomes[path]
         if isinstance(result, CheckerError):
             errors[path] = _message(result)
             continue
