@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from checker import __version__
 from checker.check import Checker
 from checker.errors import CheckerError, InputError
 from checker.ledger import (
@@ -31,7 +32,6 @@ from checker.ledger import (
     unpack_snapshot,
 )
 from checker.model import Project
-from checker.parameters import ParameterSet
 from checker.ruleset import Ruleset, load_ruleset
 from checker.source import parse_document
 from checker.validation import validate_document
@@ -92,8 +92,8 @@ class _Rerunner:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.rulesets: dict[str, Ruleset | str] = {}  # sha → ruleset, or why it is unavailable
-        self.params: dict[str, ParameterSet | str] = {}
         self.checkers: dict[tuple[str, str, str, str | None], Checker] = {}
+        self.bodies: dict[str, str | None] = {}
 
     def ruleset(self, sha: str) -> Ruleset | str:
         if sha not in self.rulesets:
@@ -128,7 +128,9 @@ class _Rerunner:
         if hashlib.sha256(raw).hexdigest() != entry.input_sha256:
             report.flag("tampered", "its stored input does not hash to the recorded input sha256: altered")
             return
-        body = self.ledger.params_body(entry.params_sha256)
+        if entry.params_sha256 not in self.bodies:
+            self.bodies[entry.params_sha256] = self.ledger.params_body(entry.params_sha256)
+        body = self.bodies[entry.params_sha256]
         if body is None:
             report.flag("tampered", f"its parameter set {entry.params_sha256[:12]} is missing")
             return
@@ -158,6 +160,8 @@ class _Rerunner:
         if rerun != entry.findings:
             for problem in _finding_differences(entry.findings, rerun):
                 report.flag("differs", problem)
+        if report.status == "differs" and entry.checker_version != __version__:
+            report.problems.append(("differs", f"recorded by checker {entry.checker_version}, re-run by {__version__}"))
 
 
 def _finding_differences(stored: str, rerun: str) -> list[str]:

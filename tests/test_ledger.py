@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from conftest import REPO
 from pgserver import start_server
 
+from checker import __version__
 from checker.check import Checker
 from checker.cli import check_main, checker_main
 from checker.errors import LedgerError
@@ -196,9 +197,10 @@ def test_an_altered_input_is_caught(target, inputs):
     assert "entry 4 (NM-2025-0330): TAMPERED: its stored input does not hash" in result.stdout
 
 
-def test_a_chain_rewritten_with_a_forged_verdict_is_caught_by_the_re_run(target, inputs):
+def test_a_chain_rewritten_with_a_forged_verdict_is_caught_by_the_re_run(target, inputs, monkeypatch):
     """An attacker who recomputes every hash after the edit keeps the chain intact: the re-run does not."""
     record_all(target, inputs)
+    monkeypatch.setattr("checker.reverify.__version__", "9.9.9")
     rows = fetch(target, sa.select(entries).order_by(entries.c.seq))
     previous = "0" * 64
     for row in rows:
@@ -213,6 +215,8 @@ def test_a_chain_rewritten_with_a_forged_verdict_is_caught_by_the_re_run(target,
     assert result.exit_code == 1
     assert "TAMPERED" not in result.stdout
     assert "entry 1 (NM-2025-0042): DIFFERS: verdict recorded approved, re-run gives rejected" in result.stdout
+    assert f"entry 1 (NM-2025-0042): DIFFERS: recorded by checker {__version__}, re-run by 9.9.9" in result.stdout
+    assert "1 differ" in result.stdout
 
 
 def test_an_altered_parameter_set_is_caught(target, inputs):
