@@ -94,10 +94,12 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
               help="Report format. Default: from the --output extension, else text.")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the report to FILE (atomically) instead of standard output.")
+@click.option("--record", "record", metavar="LEDGER",
+              help="Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
-def check_main(path: str, fmt: str | None, output: str | None, as_of: dt.date | None,
-               params_file: str | None, lang: str, debug: bool) -> None:
+def check_main(path: str, fmt: str | None, output: str | None, record: str | None,
+               as_of: dt.date | None, params_file: str | None, lang: str, debug: bool) -> None:
     """Check one project description (project.yaml) against the plan's rules.
 
     \b
@@ -122,6 +124,10 @@ def check_main(path: str, fmt: str | None, output: str | None, as_of: dt.date | 
             report_output.refuse_input_as_output(path, output)
         checker = _make_checker(as_of, params_file)
         result = checker.check_path(path)
+        if record:
+            from checker.ledger import record as record_entry
+
+            record_entry(record, result)
         if output:
             report_output.write_atomically(output, report.render(result, chosen, lang))
         else:
@@ -141,13 +147,15 @@ def checker_main() -> None:
     """
 
 
+from checker.cli_audit import diff_command, history_command, verify_command  # noqa: E402
 from checker.cli_catalogue import params_command, rules_command  # noqa: E402 - after checker_main
-
-checker_main.add_command(rules_command)
-checker_main.add_command(params_command)
-
 from checker.cli_docs import explain, init, schema  # noqa: E402 - defined apart, registered here
 
 checker_main.add_command(explain)
 checker_main.add_command(schema)
 checker_main.add_command(init)
+checker_main.add_command(diff_command)
+checker_main.add_command(verify_command)
+checker_main.add_command(history_command)
+checker_main.add_command(rules_command)
+checker_main.add_command(params_command)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker import conditions as cond
 from checker.errors import InputError, RuleDataError
-from checker.parameters import Localised, shipped_definitions
+from checker.parameters import Localised, ParameterDefinition, shipped_definitions
 from checker.resources import rules_dir, templates_dir
 from checker.source import read_document
 from checker.validation import validate_document
@@ -216,9 +216,11 @@ def load_rule(path: Path, shown: str) -> RuleFile:
         raise RuleDataError(shown, exc.key_path, str(exc)) from None
 
 
-def _check_rule(spec: RuleFile, shown: str, facts: dict[str, FactInfo]) -> None:
+def _check_rule(
+    spec: RuleFile, shown: str, facts: dict[str, FactInfo], templates: Path,
+    definitions: dict[str, ParameterDefinition],
+) -> None:
     """Cross-checks that a schema cannot express: names resolve, statuses fit the binding."""
-    definitions = shipped_definitions()
     for name in _rule_facts(spec):
         base = name.split(".", 1)[1] if name.startswith("item.") else name
         if name not in facts and base not in facts:
@@ -241,15 +243,22 @@ def _check_rule(spec: RuleFile, shown: str, facts: dict[str, FactInfo]) -> None:
                 shown, f"outcomes[{index}].status", "a guidance (non-binding) outcome cannot fail"
             )
     for lang in ("zh", "en"):
-        template = templates_dir() / "messages" / f"{spec.message}.{lang}.j2"
+        template = templates / "messages" / f"{spec.message}.{lang}.j2"
         if not template.is_file():
             raise RuleDataError(shown, "message", f"no template templates/messages/{template.name}")
 
 
 @cache
-def load_ruleset(directory: Path | None = None) -> Ruleset:
-    """Load every rule file under `rules/` (sorted by ID); refuse malformed or inconsistent ones."""
+def load_ruleset(directory: Path | None = None, templates: Path | None = None) -> Ruleset:
+    """Load every rule file under `rules/` (sorted by ID); refuse malformed or inconsistent ones.
+
+    `directory` and `templates` default to the shipped data; the ledger passes an extracted
+    snapshot of both to re-run an old entry with the rules it was made with.
+    """
     root = directory or rules_dir()
+    templates = templates or templates_dir()
+    own_parameters = root / "parameters"
+    definitions = shipped_definitions(own_parameters if directory and own_parameters.is_dir() else None)
     facts = _load_facts(root / "facts.yaml")
     digest = hashlib.sha256()
     rules: list[Rule] = []
@@ -266,7 +275,7 @@ def load_ruleset(directory: Path | None = None) -> Ruleset:
             raise RuleDataError(shown, "id", f"{spec.id} must live in a file named {spec.id}.yaml")
         if path.parent.name != spec.category:
             raise RuleDataError(shown, "category", f"must live in rules/{spec.category}/")
-        _check_rule(spec, shown, facts)
+        _check_rule(spec, shown, facts, templates, definitions)
         rules.append(
             Rule(spec=spec, path=shown, facts=tuple(_rule_facts(spec)),
                  depends_on=tuple(_rule_dependencies(spec)))
@@ -276,7 +285,7 @@ def load_ruleset(directory: Path | None = None) -> Ruleset:
         for dependency in rule.depends_on:
             if dependency not in known:
                 raise RuleDataError(rule.path, "", f"depends on unknown rule {dependency}")
-    for path in sorted((templates_dir() / "messages").glob("*.j2")):
+    for path in sorted((templates / "messages").glob("*.j2")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     sha = digest.hexdigest()
     version = _ruleset_version(root)
