@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -175,33 +176,27 @@ def _load_facts(path: Path) -> dict[str, FactInfo]:
     return facts
 
 
+def _conditions(spec: RuleFile) -> list[cond.Condition]:
+    """Every condition of a rule: its applicability and each outcome's."""
+    found = [spec.applies_when] if spec.applies_when is not None else []
+    return found + [outcome.when for outcome in spec.outcomes]
+
+
+def _named(spec: RuleFile, collect: Callable[[cond.Condition], list[str]]) -> list[str]:
+    return list(dict.fromkeys(name for c in _conditions(spec) for name in collect(c)))
+
+
 def _rule_facts(spec: RuleFile) -> list[str]:
-    names: list[str] = []
-    if spec.applies_when is not None:
-        names += cond.facts_named(spec.applies_when)
-    names += spec.requires
-    for outcome in spec.outcomes:
-        names += cond.facts_named(outcome.when)
-    names += spec.shows
+    names = _named(spec, cond.facts_named) + spec.requires + spec.shows
     return list(dict.fromkeys(names))
 
 
 def _rule_params(spec: RuleFile) -> list[str]:
-    names: list[str] = []
-    if spec.applies_when is not None:
-        names += cond.params_named(spec.applies_when)
-    for outcome in spec.outcomes:
-        names += cond.params_named(outcome.when)
-    return list(dict.fromkeys(names))
+    return _named(spec, cond.params_named)
 
 
 def _rule_dependencies(spec: RuleFile) -> list[str]:
-    names: list[str] = []
-    if spec.applies_when is not None:
-        names += cond.rules_named(spec.applies_when)
-    for outcome in spec.outcomes:
-        names += cond.rules_named(outcome.when)
-    return list(dict.fromkeys(names))
+    return _named(spec, cond.rules_named)
 
 
 def load_rule(path: Path, shown: str) -> RuleFile:
