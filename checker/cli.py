@@ -20,6 +20,8 @@ from checker.errors import CheckerError, InputError, RuleDataError, UsageError
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
+# the report formats (kept here, not imported from checker.report, so `--help` stays fast)
+_FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -47,7 +49,7 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
         sys.exit(EXIT_INTERNAL)
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(
@@ -88,17 +90,21 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
-              show_default=True,
-              help="Report format. For several projects, json prints one line per project "
-                   "(JSON Lines) and csv one row per project.")
+@click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
+              help="Report format. Default: from the --output extension, else text. For several "
+                   "projects: text, json (one line per project) or csv (one row per project).")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the report to FILE (atomically) instead of standard output.")
+@click.option("--record", "record", metavar="LEDGER",
+              help="Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for several projects. Default: the number of cores; "
                    "1 checks them in this process.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
-def check_main(paths: tuple[str, ...], fmt: str, jobs: int | None, as_of: dt.date | None,
-               params_file: str | None, lang: str, debug: bool) -> None:
+def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
+               jobs: int | None, as_of: dt.date | None, params_file: str | None, lang: str,
+               debug: bool) -> None:
     """Check project descriptions (project.yaml) against the plan's rules.
 
     Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
@@ -110,6 +116,8 @@ def check_main(paths: tuple[str, ...], fmt: str, jobs: int | None, as_of: dt.dat
       check projects/ordos-calcium-carbide.yaml
       check projects/hohhot-data-centre.yaml --format json --as-of 2022-06-01
       check project.yaml --params policy.yaml --lang en
+      check project.yaml --output report.html   (format from the extension:
+        .txt .md .html .json .sarif .xml (JUnit) .csv)
       check applications/ --format csv > overview.csv
 
     \b
@@ -119,27 +127,48 @@ def check_main(paths: tuple[str, ...], fmt: str, jobs: int | None, as_of: dt.dat
     """
 
     def action() -> int:
-        if len(paths) > 1 or fmt == "csv" or os.path.isdir(paths[0]):
-            return _check_many(paths, fmt, jobs, as_of, params_file, lang)
-        from checker import report
+        if len(paths) > 1 or os.path.isdir(paths[0]):
+            return _check_many(paths, fmt, output, record, jobs, as_of, params_file, lang)
+        path = paths[0]
+        from checker import report, report_output
         from checker.verdict import exit_code
 
+        chosen = fmt or (report.format_for(output) if output else "text")
+        if output:
+            report_output.refuse_input_as_output(path, output)
         checker = _make_checker(as_of, params_file)
-        result = checker.check_path(paths[0])
-        click.echo(report.render(result, fmt, lang), nl=False)
+        result = checker.check_path(path)
+        if record:
+            from checker.ledger import record as record_entry
+
+            record_entry(record, result)
+        if output:
+            report_output.write_atomically(output, report.render(result, chosen, lang))
+        else:
+            color = chosen == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            click.echo(report.render(result, chosen, lang, color=color), nl=False)
         return exit_code(result.verdict)
 
     _run_guarded(action, debug)
 
 
-def _check_many(paths: tuple[str, ...], fmt: str, jobs: int | None, as_of: dt.date | None,
-                params_file: str | None, lang: str) -> int:
+_BATCH_FORMATS = ("text", "json", "csv")
+
+
+def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
+                jobs: int | None, as_of: dt.date | None, params_file: str | None,
+                lang: str) -> int:
     from checker.batch import Settings, default_jobs
     from checker.cli_batch import check_batch
     from checker.inputs import expand_paths
 
+    if fmt is not None and fmt not in _BATCH_FORMATS:
+        raise UsageError(f"--format {fmt} is for one project; for several use text, json or csv")
+    if output or record:
+        raise UsageError("--output and --record take one project; for several, redirect the "
+                         "output (> file) or record each project on its own")
     files = expand_paths(list(paths))
-    settings = Settings(fmt=fmt, lang=lang, as_of=as_of, params_file=params_file)
+    settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file)
     return check_batch(files, settings, jobs or default_jobs())
 
 
@@ -150,3 +179,17 @@ def checker_main() -> None:
 
     To check a project, use `check PATH`.
     """
+
+
+from checker.cli_audit import diff_command, history_command, verify_command  # noqa: E402
+from checker.cli_catalogue import params_command, rules_command  # noqa: E402 - after checker_main
+from checker.cli_docs import explain, init, schema  # noqa: E402 - defined apart, registered here
+
+checker_main.add_command(explain)
+checker_main.add_command(schema)
+checker_main.add_command(init)
+checker_main.add_command(diff_command)
+checker_main.add_command(verify_command)
+checker_main.add_command(history_command)
+checker_main.add_command(rules_command)
+checker_main.add_command(params_command)

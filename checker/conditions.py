@@ -177,7 +177,7 @@ def negate(condition: Condition) -> Condition:
     if isinstance(condition, Absent):
         return Present(condition.fact)
     if isinstance(condition, RuleStatus):
-        rest = tuple(s for s in STATUSES + ("waived",) if s not in condition.statuses)
+        rest = tuple(s for s in (*STATUSES, "waived") if s not in condition.statuses)
         return RuleStatus(condition.rule, rest)
     raise TypeError(condition)  # pragma: no cover
 

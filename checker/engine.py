@@ -3,16 +3,19 @@
 Rule files compile to durable_rules rulesets (JSON), one per rule family and dependency stage, once
 per process and parameter set. A check asserts the project's facts (and one fact per product or
 boiler for per-item rules) in a fresh session, records which conditions fired, and deletes the
-session. Every sharp edge of the engine measured in `durable-rules-notes.md` is handled here:
-"no rule matched" is information, facts carry an identity, no condition is purely negative (it
-would match the session state itself), rulesets are registered once under a content-hash name, and
-sessions are always deleted so that no state outlives a check.
+session. Every sharp edge of the engine measured in `durable-rules-notes.md`, and two more found
+here, is handled in this module: every fact is handled by a catch-all rule (an unhandled fact
+leaks a session whose deletion segfaults), facts carry an identity, no condition is purely
+negative (it would match the session state itself), rulesets are registered once under a
+content-hash name, the host starts no timer threads (they enter the non-thread-safe C core
+concurrently and crash it), and sessions are always deleted so that no state outlives a check.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import threading
 from collections import defaultdict
@@ -29,6 +32,7 @@ from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
 
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
+_SEEN = "__seen"  # the catch-all rule of every engine ruleset
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 
 
@@ -50,12 +54,21 @@ class _Recorder(durable_engine.Host):
         self.errors: list[str] = []
         super().__init__()
 
+    def _run(self) -> None:
+        """Start no background threads.
+
+        A stock Host starts two timer threads that call into the C core every 0.2 s (queued
+        actions and timers, which we never use) and never stop; the core is not thread-safe, and
+        a timer thread entering it while a check asserts facts crashes the process (seen here as
+        sporadic segfaults in dispatch_timers). Our actions run synchronously inside assert_fact.
+        """
+
     def get_action(self, action_name: str):  # type: ignore[no-untyped-def]
         def record(c: Any) -> None:
             try:
-                index = c.m["item_index"] if "item_index" in c.m else None
+                index = c.m["item_index"] if "item_index" in c.m else None  # noqa: SIM401 - engine object
                 self.fired.append((action_name, index))
-            except Exception as exc:  # noqa: BLE001 - the engine would swallow it silently
+            except Exception as exc:
                 self.errors.append(f"{action_name}: {exc!r}")
 
         return record
@@ -64,10 +77,7 @@ class _Recorder(durable_engine.Host):
 _host_lock = threading.Lock()
 _host: _Recorder | None = None
 _registered: set[str] = set()
-
-
-def _session_id(ruleset_name: str) -> str:
-    return "s_" + ruleset_name
+_session_ids = itertools.count(1)
 
 
 def _get_host() -> _Recorder:
@@ -200,14 +210,17 @@ class CompiledRuleset:
         groups: dict[tuple[int, str], list[Rule]] = defaultdict(list)
         for rule in ruleset.rules:
             groups[(stage_of[rule.id], rule.spec.category)].append(rule)
-        # per stage: [(engine ruleset name, rules, kinds asserted, fields its conditions read)]
-        self._stages: list[list[tuple[str, list[Rule], set[str], frozenset[str]]]] = []
+        # [(stage, engine ruleset name, rules, kinds asserted)]
+        self._stages: list[list[tuple[str, list[Rule], set[str]]]] = []
+        self._reads: dict[str, frozenset[str]] = {}  # engine ruleset → fields its conditions read
         for stage in range(max(stage_of.values(), default=-1) + 1):
             entries = []
             for (group_stage, category), rules in sorted(groups.items()):
                 if group_stage != stage:
                     continue
-                body: dict[str, Any] = {}
+                # Every fact must be handled by some rule: an unhandled fact still creates a
+                # session (leaking one of the core's 1 024) whose delete_state then segfaults.
+                body: dict[str, Any] = {_SEEN: {"all": [{"m": {"$ex": {"fact_id": 1}}}], "run": _SEEN}}
                 for rule in rules:
                     body.update(_compiled_rules(rule, params))
                 if len(body) > _MAX_RULES_PER_RULESET:
@@ -217,10 +230,10 @@ class CompiledRuleset:
                 ).hexdigest()[:16]
                 name = f"nmck_{stage}_{category}_{digest}"
                 self._register(name, body)
-                kinds = {_subject_kind(r) for r in rules}
-                entries.append((name, rules, kinds, referenced_fields(body) | _IDENTITY))
+                entries.append((name, rules, {_subject_kind(r) for r in rules}))
+                self._reads[name] = referenced_fields(body) | _IDENTITY
             self._stages.append(entries)
-        self._fields = frozenset().union(*(e[3] for st in self._stages for e in st))
+        self._fields = frozenset().union(*self._reads.values())
 
     def _register(self, name: str, body: dict[str, Any]) -> None:
         with _host_lock:
@@ -234,16 +247,16 @@ class CompiledRuleset:
         self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]]
     ) -> dict[str, list[SubjectResult]]:
         """Which conditions of every rule held for this project (and for each of its items)."""
-        fields = self._fields  # what no condition reads is never handed to the engine
+        read = self._fields  # what no condition reads is never handed to the engine
         project_fact = {
-            name: v for k, v in facts.items() if (name := field_name(k)) in fields and _is_scalar(v)
+            f: v for k, v in facts.items() if (f := field_name(k)) in read and _is_scalar(v)
         }
         project_fact.update(fact_kind="project", fact_id="project")
         results: dict[str, list[SubjectResult]] = {}
         for entries in self._stages:
             statuses: dict[str, str] = {}
-            for name, rules, kinds, fields in entries:
-                fired = self._run(name, project_fact, items, kinds, fields)
+            for name, rules, kinds in entries:
+                fired = self._run(name, project_fact, items, kinds, self._reads[name])
                 for rule in rules:
                     subjects = self._subjects(rule, items)
                     for compiled_name, index in fired:
@@ -280,11 +293,7 @@ class CompiledRuleset:
         parses every field of every fact, and refuses facts of 255 fields or more.
         """
         host = self._host
-        # One session id per engine ruleset, reused: a fact no rule handles still creates the
-        # session, and that session can neither be deleted (segfault) nor would it be freed, so a
-        # fresh id per check leaked one of the core's 1 024 states per such check (MemoryError
-        # after ~1 000 projects in one process). Reusing the id keeps at most one empty state.
-        sid = _session_id(name)
+        sid = f"c{next(_session_ids)}"
         facts: list[dict[str, Any]] = []
         project_part = {k: v for k, v in project_fact.items() if k in fields}
         if "project" in kinds:
@@ -305,25 +314,17 @@ class CompiledRuleset:
                 facts.append(fact)
         with _host_lock:
             host.fired, host.errors = [], []
-            handled = False  # the C core creates the session on the first fact some rule handles
             try:
                 for fact in facts:
-                    try:
-                        host.assert_fact(name, fact)
-                        handled = True
-                    except durable_engine.MessageNotHandledException:
-                        pass  # no condition held for this fact: information, not an error
+                    host.assert_fact(name, fact)
             except Exception as exc:
                 raise EngineError(f"the rules engine failed on {name}: {exc}") from exc
             finally:
-                # Delete the session once a fact was handled (the core holds at most 1 024). A
-                # session that only unhandled facts touched is left, empty, for the next check:
-                # delete_state on it segfaults (see `durable-rules-notes.md`).
-                if handled:
+                if facts:  # always: the core holds at most 1 024 sessions
                     host.delete_state(name, sid)
             if host.errors:
                 raise EngineError("; ".join(host.errors))
-            return list(host.fired)
+            return [fired for fired in host.fired if fired[0] != _SEEN]
 
 
 _IDENTITY = frozenset({"fact_kind", "fact_id", "item_index", "sid"})

@@ -54,3 +54,7 @@ class UsageError(CheckerError):
 
 class EngineError(CheckerError):
     """The rules engine reported an internal failure while evaluating a project."""
+
+
+class LedgerError(UsageError):
+    """The ledger cannot be used: missing, not a ledger, made by a newer checker, unreachable."""

@@ -105,8 +105,12 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         fuel_coal_t = fuel_coal_tce = None
     feedstock_coal_t = sum(getattr(feedstock, c) or 0.0 for c in _COAL_CARRIERS)
     net_new_fuel_coal_t = None
+    net_new_coal_t = None  # what coal control counts: feedstock coal only if not excluded
     if fuel_coal_t is not None:
-        net_new_fuel_coal_t = max(fuel_coal_t - (project.coal.coal_replacement_t or 0.0), 0.0)
+        replaced = project.coal.coal_replacement_t or 0.0
+        net_new_fuel_coal_t = max(fuel_coal_t - replaced, 0.0)
+        counted_feedstock = 0.0 if exclude else feedstock_coal_t
+        net_new_coal_t = max(fuel_coal_t + counted_feedstock - replaced, 0.0)
 
     co2_estimate = _co2_estimate(project, params)
     declared_co2 = project.emissions.co2_t
@@ -123,6 +127,25 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         or project.renewable_plant is not None
         or bool(_matches_code(code, params["electricity_generation_codes"].value))
     )
+    renewable_generation = project.renewable_plant is not None or bool(
+        _matches_code(code, params["renewable_generation_codes"].value)
+    )
+    # GB/T 4754 section letter (B mining, C manufacturing, D utilities) and division (C25)
+    section = code[0] if code else None
+    division = code[:3] if code else None
+    # "industrial": sections B, C, D with renewable generation excepted (catalogue, LA-004)
+    industrial = None
+    if section is not None:
+        industrial = section in ("B", "C", "D") and not renewable_generation
+    mining = project.mine is not None or bool(
+        _matches_code(code, params["mining_industry_codes"].value)
+    )
+    data_centre = project.data_center is not None or bool(
+        _matches_code(code, params["data_center_industry_codes"].value)
+    )
+    rare_earth = any(line.product == "rare_earth" for line in info.products) or (
+        project.mine is not None and project.mine.mineral == "rare_earth"
+    )
     values: dict[str, Any] = {
         "comprehensive_energy_calorific_tce": calorific,
         "comprehensive_energy_equal_value_tce": equal_value,
@@ -133,6 +156,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "fuel_coal_tce": fuel_coal_tce,
         "feedstock_coal_t": feedstock_coal_t,
         "net_new_fuel_coal_t": net_new_fuel_coal_t,
+        "net_new_coal_t": net_new_coal_t,
         "coal_share": _ratio(fuel_coal_tce, calorific),
         "water_intensity_m3_per_10k_yuan": _ratio(project.water.fresh_water_m3, value_added),
         "co2_estimate_t": co2_estimate,
@@ -143,6 +167,13 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "adds_capacity": adds_capacity,
         "builds_coal_power": builds_coal_power,
         "generates_electricity": generates_electricity,
+        "renewable_generation": renewable_generation,
+        "industry_section": section,
+        "industry_division": division,
+        "industrial_project": industrial,
+        "mining_project": mining,
+        "data_center_project": data_centre,
+        "involves_rare_earth": rare_earth,
         "coal_power_capacity_mw": (
             sum(project.coal_power.units_mw) if project.coal_power is not None else None
         ),

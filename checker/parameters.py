@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -225,7 +226,7 @@ def _policy_values(
                 )
             )
         ordered = sorted(dated, key=lambda v: v.effective_from)
-        for before, after in zip(ordered, ordered[1:], strict=False):
+        for before, after in itertools.pairwise(ordered):
             if (before.effective_to or _OPEN_END) >= after.effective_from:
                 problem(key, "dated values overlap")
         if problems:

@@ -7,7 +7,10 @@ never a template, so its contract cannot drift with a layout change.
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
+import re
 from functools import cache
 from typing import Any
 
@@ -15,8 +18,9 @@ import jinja2
 import yaml
 
 from checker import __version__
-from checker.decision import SEVERITY
 from checker.check import CheckResult
+from checker.decision import SEVERITY
+from checker.errors import UsageError
 from checker.parameters import ParameterValue
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
@@ -91,7 +95,21 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters["wan"] = fmt_wan if lang == "zh" else fmt_num
     env.filters["yuan10k"] = lambda v: fmt_yuan10k(v, lang)
     env.filters["term"] = lambda v, table="value": term(v, lang, table)
+    env.filters["md"] = md_escape
     return env
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def md_escape(value: Any) -> str:
+    """Text that Markdown shows as written: markup characters escaped, on one line.
+
+    User strings (a project name, a waiver reason) must never become links, HTML or table
+    columns in a wiki or merge request; CommonMark's backslash escapes cover all of these.
+    """
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def render_message(finding: Finding, lang: str) -> str:
@@ -106,8 +124,14 @@ def render_message(finding: Finding, lang: str) -> str:
         {
             "index": item.index, "status": item.status,
             "label": item.label_zh if lang == "zh" else item.label_en,
-            "product": item.facts.get("item.product").value if "item.product" in item.facts else None,
+            "product": (
+                item.facts["item.product"].value if "item.product" in item.facts else None
+            ),
             "f": {name: reading.value for name, reading in item.facts.items()},
+            "reason": (
+                rule.spec.outcomes[item.decision.outcome].reason
+                if item.decision.outcome is not None else None
+            ),
         }
         for item in finding.items
     ]
@@ -122,18 +146,22 @@ def render_message(finding: Finding, lang: str) -> str:
     return " ".join(template.render(context).split())
 
 
-def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
-    value = param.value
+def format_param_value(value: Any) -> str:
+    """A parameter's value as every format shows it: lists and maps spelled out, numbers trimmed."""
     if isinstance(value, list):
-        shown = ", ".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        shown = ", ".join(f"{k}: {fmt_num(v)}" for k, v in value.items())
-    else:
-        shown = fmt_num(value, 4)
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {fmt_num(v)}" for k, v in value.items())
+    return fmt_num(value, 4)
+
+
+def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
-        "name": param.name, "value": shown, "unit": param.unit,
+        "name": param.name, "value": format_param_value(param.value), "unit": param.unit,
         "description": getattr(param.description, lang),
-        "effective_from": param.effective_from.isoformat() if param.effective_from.year > 1 else None,
+        "effective_from": (
+            param.effective_from.isoformat() if param.effective_from.year > 1 else None
+        ),
         "effective_to": param.effective_to.isoformat() if param.effective_to else None,
         "source": param.source, "verified": param.verified, "origin": param.origin,
     }
@@ -168,6 +196,7 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
         "per_item": [
             {
                 "label": item.label_zh if lang == "zh" else item.label_en,
+                "status": item.status,
                 "status_label": term(item.status, lang, "status"),
                 "facts": [_fact_view(r, lang) for r in item.facts.values()],
             }
@@ -227,13 +256,44 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
             {"status": s, "label": term(s, lang, "status"), "count": n}
             for s, n in counts(result.findings).items()
         ],
-        "audit": audit_block(result),
+        "audit": audit_view(result, lang),
         "metrics": metric_views(result, lang),
         "findings": [finding_view(f, lang) for f in findings],
     }
 
 
+def parameters_in_force(result: CheckResult) -> list[ParameterValue]:
+    """The parameters the findings compared against, by name: what an auditor must check."""
+    used: dict[str, ParameterValue] = {}
+    for finding in result.findings:
+        used.update(finding.parameters)
+    return [used[name] for name in sorted(used)]
+
+
+def waivers_view(result: CheckResult) -> list[dict[str, Any]]:
+    """Every waiver of the project and whether it was applied (an expired one is not)."""
+    by_rule = {f.id: f for f in result.findings}
+    out = []
+    for waiver in result.project.waivers:
+        finding = by_rule.get(waiver.rule)
+        applied = finding is not None and finding.status == "waived"
+        out.append({
+            "rule": waiver.rule, "approved_by": waiver.approved_by, "document": waiver.document,
+            "reason": waiver.reason,
+            "expires": waiver.expires.isoformat() if waiver.expires else None,
+            "applied": applied,
+            "original_status": finding.original_status if finding and applied else None,
+            "note": finding.waiver_note if finding else None,
+        })
+    return out
+
+
 def audit_block(result: CheckResult) -> dict[str, Any]:
+    """What an auditor needs to reproduce the check: versions, hashes, date, parameters, waivers.
+
+    The same block, in these JSON types, goes into every format (JSON, SARIF run properties,
+    JUnit properties, CSV columns, and the human-readable reports through `audit_view`).
+    """
     return {
         "checker_version": __version__,
         "ruleset_version": result.ruleset.version,
@@ -242,22 +302,99 @@ def audit_block(result: CheckResult) -> dict[str, Any]:
         "input_sha256": result.document.sha256,
         "as_of": result.params.as_of.isoformat(),
         "policy_file": result.params.policy_path,
+        "parameters": {p.name: p.to_json() for p in parameters_in_force(result)},
+        "waivers": waivers_view(result),
     }
+
+
+def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
+    """The audit block formatted for people: parameter values and dates shown, statuses named."""
+    block = audit_block(result)
+    block["parameters"] = [_param_view(p, lang) for p in parameters_in_force(result)]
+    for waiver in block["waivers"]:
+        waiver["original_status_label"] = (
+            term(waiver["original_status"], lang, "status") if waiver["original_status"] else None
+        )
+    return block
 
 
 def labels(lang: str) -> dict[str, str]:
     return {key: entry[lang] for key, entry in terms()["label"].items()}
 
 
-def render(result: CheckResult, fmt: str, lang: str) -> str:
-    """The report of one checked project in format `fmt`: the one entry point for every format."""
-    renderers = {"text": render_text, "json": render_json}
-    return renderers[fmt](result, lang)
+FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
+# output file extension → format, for `check --output` without `--format`
+EXTENSIONS = {
+    ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+    ".json": "json", ".sarif": "sarif", ".xml": "junit", ".csv": "csv",
+}
+# where each format's renderer lives: imported on demand, so `check` pays only for what it prints
+_RENDERERS = {
+    "text": ("checker.report", "render_text"),
+    "markdown": ("checker.report", "render_markdown"),
+    "html": ("checker.report_html", "render_html"),
+    "json": ("checker.report", "render_json"),
+    "sarif": ("checker.report_sarif", "render_sarif"),
+    "junit": ("checker.report_junit", "render_junit"),
+    "csv": ("checker.report_csv", "render_csv"),
+}
+assert set(_RENDERERS) == set(FORMATS)
 
 
-def render_text(result: CheckResult, lang: str) -> str:
+def format_for(path: str) -> str:
+    """The format an output file name asks for, from its extension; UsageError if none does."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in EXTENSIONS:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise UsageError(
+            f"cannot tell the report format from {path!r}: use one of the extensions {known} "
+            "or give --format"
+        )
+    return EXTENSIONS[suffix]
+
+
+def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False) -> str:
+    """The report of one checked project in format `fmt`: the one entry point for every format.
+
+    `color` asks for ANSI colours on status labels; only the text format has any, and only the
+    caller knows whether its output is a terminal, so it decides.
+    """
+    if fmt not in _RENDERERS:
+        raise UsageError(f"unknown report format {fmt!r}; one of: {', '.join(FORMATS)}")
+    if lang not in LANGS:
+        raise UsageError(f"unknown language {lang!r}; one of: {', '.join(LANGS)}")
+    module, name = _RENDERERS[fmt]
+    renderer = getattr(importlib.import_module(module), name)
+    if fmt == "text":
+        return renderer(result, lang, color=color)
+    return renderer(result, lang)
+
+
+# ANSI SGR codes per status: red for what blocks, yellow for what needs a person, green for pass
+_ANSI = {
+    "fail": "1;31", "missing_info": "33", "review": "35", "warn": "33", "waived": "36",
+    "pass": "32", "not_applicable": "2",
+    "rejected": "1;31", "needs_review": "1;35", "approved_with_warnings": "1;33",
+    "approved": "1;32",
+}
+
+
+def _paint(text: str, key: str) -> str:
+    return f"\x1b[{_ANSI[key]}m{text}\x1b[0m"
+
+
+def render_text(result: CheckResult, lang: str, *, color: bool = False) -> str:
     view = report_view(result, lang)
+    if color:
+        view["verdict_label"] = _paint(view["verdict_label"], view["verdict"])
+        for finding in view["findings"]:
+            finding["status_label"] = _paint(finding["status_label"], finding["status"])
     return environment(lang).get_template("report.text.j2").render(view, labels=labels(lang))
+
+
+def render_markdown(result: CheckResult, lang: str) -> str:
+    view = report_view(result, lang)
+    return environment(lang).get_template("report.markdown.j2").render(view, labels=labels(lang))
 
 
 def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
@@ -276,6 +413,7 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),
         "findings": [_finding_json(f, lang) for f in result.findings],
+        "audit": audit_block(result),
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker import conditions as cond
 from checker.errors import InputError, RuleDataError
-from checker.parameters import Localised, shipped_definitions
+from checker.parameters import Localised, ParameterDefinition, shipped_definitions
 from checker.resources import rules_dir, templates_dir
 from checker.source import read_document
 from checker.validation import validate_document
@@ -71,6 +72,18 @@ class Outcome(_Strict):
         return cond.parse(raw, "when")
 
 
+class RuleExamples(_Strict):
+    """Two small project.yaml fragments shown by `checker explain`: one complying, one not.
+
+    Each fragment, added to a minimal project (format, name, 盟市), must give the rule a
+    non-failing and a failing (or warning) status; tests/test_report_docs.py checks that, so an
+    example can never drift from the rule it illustrates.
+    """
+
+    complying: Annotated[str, Field(min_length=1)]
+    violating: Annotated[str, Field(min_length=1)]
+
+
 class RuleFile(_Strict):
     """The contents of one rule file."""
 
@@ -89,6 +102,7 @@ class RuleFile(_Strict):
     otherwise: Status = "pass"
     message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]
     references: list[str] = Field(default_factory=list)
+    examples: RuleExamples | None = None  # optional: shown by `checker explain`
 
     @field_validator("applies_when")
     @classmethod
@@ -162,33 +176,27 @@ def _load_facts(path: Path) -> dict[str, FactInfo]:
     return facts
 
 
+def _conditions(spec: RuleFile) -> list[cond.Condition]:
+    """Every condition of a rule: its applicability and each outcome's."""
+    found = [spec.applies_when] if spec.applies_when is not None else []
+    return found + [outcome.when for outcome in spec.outcomes]
+
+
+def _named(spec: RuleFile, collect: Callable[[cond.Condition], list[str]]) -> list[str]:
+    return list(dict.fromkeys(name for c in _conditions(spec) for name in collect(c)))
+
+
 def _rule_facts(spec: RuleFile) -> list[str]:
-    names: list[str] = []
-    if spec.applies_when is not None:
-        names += cond.facts_named(spec.applies_when)
-    names += spec.requires
-    for outcome in spec.outcomes:
-        names += cond.facts_named(outcome.when)
-    names += spec.shows
+    names = _named(spec, cond.facts_named) + spec.requires + spec.shows
     return list(dict.fromkeys(names))
 
 
 def _rule_params(spec: RuleFile) -> list[str]:
-    names: list[str] = []
-    if spec.applies_when is not None:
-        names += cond.params_named(spec.applies_when)
-    for outcome in spec.outcomes:
-        names += cond.params_named(outcome.when)
-    return list(dict.fromkeys(names))
+    return _named(spec, cond.params_named)
 
 
 def _rule_dependencies(spec: RuleFile) -> list[str]:
-    names: list[str] = []
-    if spec.applies_when is not None:
-        names += cond.rules_named(spec.applies_when)
-    for outcome in spec.outcomes:
-        names += cond.rules_named(outcome.when)
-    return list(dict.fromkeys(names))
+    return _named(spec, cond.rules_named)
 
 
 def load_rule(path: Path, shown: str) -> RuleFile:
@@ -203,9 +211,11 @@ def load_rule(path: Path, shown: str) -> RuleFile:
         raise RuleDataError(shown, exc.key_path, str(exc)) from None
 
 
-def _check_rule(spec: RuleFile, shown: str, facts: dict[str, FactInfo]) -> None:
+def _check_rule(
+    spec: RuleFile, shown: str, facts: dict[str, FactInfo], templates: Path,
+    definitions: dict[str, ParameterDefinition],
+) -> None:
     """Cross-checks that a schema cannot express: names resolve, statuses fit the binding."""
-    definitions = shipped_definitions()
     for name in _rule_facts(spec):
         base = name.split(".", 1)[1] if name.startswith("item.") else name
         if name not in facts and base not in facts:
@@ -228,15 +238,22 @@ def _check_rule(spec: RuleFile, shown: str, facts: dict[str, FactInfo]) -> None:
                 shown, f"outcomes[{index}].status", "a guidance (non-binding) outcome cannot fail"
             )
     for lang in ("zh", "en"):
-        template = templates_dir() / "messages" / f"{spec.message}.{lang}.j2"
+        template = templates / "messages" / f"{spec.message}.{lang}.j2"
         if not template.is_file():
             raise RuleDataError(shown, "message", f"no template templates/messages/{template.name}")
 
 
 @cache
-def load_ruleset(directory: Path | None = None) -> Ruleset:
-    """Load every rule file under `rules/` (sorted by ID); refuse malformed or inconsistent ones."""
+def load_ruleset(directory: Path | None = None, templates: Path | None = None) -> Ruleset:
+    """Load every rule file under `rules/` (sorted by ID); refuse malformed or inconsistent ones.
+
+    `directory` and `templates` default to the shipped data; the ledger passes an extracted
+    snapshot of both to re-run an old entry with the rules it was made with.
+    """
     root = directory or rules_dir()
+    templates = templates or templates_dir()
+    own_parameters = root / "parameters"
+    definitions = shipped_definitions(own_parameters if directory and own_parameters.is_dir() else None)
     facts = _load_facts(root / "facts.yaml")
     digest = hashlib.sha256()
     rules: list[Rule] = []
@@ -253,7 +270,7 @@ def load_ruleset(directory: Path | None = None) -> Ruleset:
             raise RuleDataError(shown, "id", f"{spec.id} must live in a file named {spec.id}.yaml")
         if path.parent.name != spec.category:
             raise RuleDataError(shown, "category", f"must live in rules/{spec.category}/")
-        _check_rule(spec, shown, facts)
+        _check_rule(spec, shown, facts, templates, definitions)
         rules.append(
             Rule(spec=spec, path=shown, facts=tuple(_rule_facts(spec)),
                  depends_on=tuple(_rule_dependencies(spec)))
@@ -263,7 +280,7 @@ def load_ruleset(directory: Path | None = None) -> Ruleset:
         for dependency in rule.depends_on:
             if dependency not in known:
                 raise RuleDataError(rule.path, "", f"depends on unknown rule {dependency}")
-    for path in sorted((templates_dir() / "messages").glob("*.j2")):
+    for path in sorted((templates / "messages").glob("*.j2")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     sha = digest.hexdigest()
     version = _ruleset_version(root)

@@ -1,0 +1,163 @@
+"""The auditor's commands: `checker diff` (policy what-if), `checker verify` and `checker history`.
+
+Kept apart from `cli.py`, which other work edits heavily; `cli.py` only registers these commands.
+Like the rest of the CLI this is a thin edge: the library returns data, this module prints it and
+chooses the exit code (2 for bad input or usage, through the shared guard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+EXIT_DIFFERENT = 1
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    from checker.cli import _parse_date
+
+    return _parse_date(ctx, param, value)
+
+
+def _guard(action: Any, debug: bool) -> None:
+    from checker.cli import _run_guarded
+
+    _run_guarded(action, debug)
+
+
+def _label(params_file: str | None, as_of: dt.date) -> str:
+    source = f"policy {params_file}" if params_file else "shipped parameters"
+    return f"{source}, as of {as_of.isoformat()}"
+
+
+@click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--params", "params_file", type=click.Path(dir_okay=False), metavar="NEW.yaml",
+              help="The policy file to try (default: the shipped parameters).")
+@click.option("--base-params", "base_params_file", type=click.Path(dir_okay=False), metavar="OLD.yaml",
+              help="The policy file to compare against (default: the shipped parameters).")
+@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
+              help="Check date of the new side. Default: today.")
+@click.option("--base-as-of", "base_as_of", callback=_date, metavar="YYYY-MM-DD",
+              help="Check date of the base side. Default: the --as-of date.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
+              show_default=True)
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_file: str | None,
+                 as_of: dt.date | None, base_as_of: dt.date | None, fmt: str, debug: bool) -> None:
+    """Which projects change verdict or rule status under other parameters (or another date).
+
+    PATHS are project files or folders (searched recursively for *.yaml and *.yml).
+
+    \b
+    Examples:
+      checker diff projects/ --params tighter.yaml
+      checker diff registry/ --params 2026.yaml --base-params 2025.yaml --format csv
+      checker diff registry/ --as-of 2026-01-01 --base-as-of 2025-01-01
+
+    \b
+    Exit codes: 0 nothing changes, 1 some project changes, 2 invalid input or usage.
+    Files that cannot be checked are listed in the report and do not stop the comparison.
+    """
+
+    def action() -> int:
+        from checker.check import Checker, default_as_of
+        from checker.errors import UsageError
+        from checker.parameters import load_policy, resolve
+        from checker.ruleset import load_ruleset
+        from checker.whatif import compare
+        from checker.whatif_render import render
+
+        new_date = as_of or default_as_of()
+        base_date = base_as_of or new_date
+        if params_file is None and base_params_file is None and base_date == new_date:
+            raise UsageError("nothing to compare: give --params, --base-params or --base-as-of")
+        ruleset = load_ruleset()
+        new = Checker(ruleset, resolve(new_date, load_policy(params_file) if params_file else None))
+        base = Checker(ruleset, resolve(base_date, load_policy(base_params_file) if base_params_file else None))
+        result = compare(base, new, paths, _label(base_params_file, base_date), _label(params_file, new_date))
+        click.echo(render(result, fmt), nl=False)
+        for unreadable in result.unreadable:
+            click.echo(f"warning: {unreadable.path}: could not be checked", err=True)
+        return EXIT_DIFFERENT if result.changes else 0
+
+    _guard(action, debug)
+
+
+@click.command("verify", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("ledger")
+@click.option("--entry", type=click.IntRange(min=1), metavar="N",
+              help="Re-run only entry N (the chain up to it is still checked).")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def verify_command(ledger: str, entry: int | None, debug: bool) -> None:
+    """Check a verdict ledger's hash chain and re-run its stored inputs.
+
+    LEDGER is a SQLite file path or a postgresql:// URL. Each entry is re-checked with the ruleset
+    and parameters it was recorded with; the verdict and every finding must be reproduced.
+
+    \b
+    Exit codes: 0 every entry verified, 1 an entry was tampered with, differs on re-run or
+    cannot be re-run, 2 invalid input or usage (no such ledger, no such entry).
+    """
+
+    def action() -> int:
+        from checker.ledger import Ledger
+        from checker.reverify import report_lines, verify
+
+        with Ledger(ledger, create=False) as opened:
+            report = verify(opened, entry)
+        for line in report_lines(report):
+            click.echo(line)
+        return 0 if report.ok else EXIT_DIFFERENT
+
+    _guard(action, debug)
+
+
+@click.command("history", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("ledger")
+@click.argument("project_id", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) -> None:
+    """The verdicts each project (or PROJECT_ID) received over time, and what changed in between.
+
+    Between consecutive entries of a project it names what changed: the input file, the ruleset,
+    the parameters or the check date. Exit 2 if the project has no entry.
+    """
+
+    def action() -> int:
+        import json
+
+        from checker.errors import UsageError
+        from checker.ledger import Ledger, project_history
+
+        with Ledger(ledger, create=False) as opened:
+            grouped = project_history(opened.entries(project_id=project_id))
+        if project_id is not None and not grouped:
+            raise UsageError(f"no entry for project {project_id} in {ledger}")
+        if fmt == "json":
+            click.echo(json.dumps({
+                key: [{"entry": row.entry.seq, "recorded_at": row.entry.recorded_at,
+                       "as_of": row.entry.as_of, "verdict": row.entry.verdict,
+                       "input_sha256": row.entry.input_sha256, "ruleset_sha256": row.entry.ruleset_sha256,
+                       "params_sha256": row.entry.params_sha256, "changed": list(row.changed)}
+                      for row in rows]
+                for key, rows in grouped.items()
+            }, ensure_ascii=False, indent=2))
+            return 0
+        for key, rows in grouped.items():
+            click.echo(f"{key} {rows[-1].entry.project_name} ({rows[-1].entry.league_city})")
+            for row in rows:
+                e = row.entry
+                since = ("first entry" if row is rows[0]
+                         else "changed: " + ", ".join(row.changed) if row.changed else "nothing changed")
+                click.echo(
+                    f"  #{e.seq} {e.recorded_at[:19]} as of {e.as_of}: {e.verdict} — {since} "
+                    f"[input {e.input_sha256[:12]}, ruleset {e.ruleset_sha256[:12]}, "
+                    f"parameters {e.params_sha256[:12]}]"
+                )
+        return 0
+
+    _guard(action, debug)

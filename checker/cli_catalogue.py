@@ -1,0 +1,202 @@
+"""`checker rules` and `checker params`: the rule catalogue and the parameters in force, as data.
+
+The documentation a reviewer reads is generated from the same rule and parameter files the checker
+runs (as ec-policies does), so it is never written twice and never out of date. This module only
+formats; loading is the library's, and errors reach the user through the CLI's single mapping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import click
+
+from checker.cli import _parse_date, _run_guarded
+from checker.parameters import ParameterSet, ParameterValue, load_policy, resolve
+from checker.ruleset import DOCUMENT_TITLES, Rule, load_ruleset
+
+_UNVERIFIED = "※"  # the report's mark for a value taken from a secondary source
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v:g}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _dates(param: ParameterValue) -> str:
+    start = param.effective_from.isoformat() if param.effective_from.year > 1 else "—"
+    end = param.effective_to.isoformat() if param.effective_to else ""
+    return f"{start}..{end}"
+
+
+def _param_json(param: ParameterValue) -> dict[str, Any]:
+    return {"name": param.name, "description": param.description.model_dump(), **param.to_json()}
+
+
+def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
+    spec = rule.spec
+    return {
+        "id": rule.id,
+        "title": spec.title.model_dump(),
+        "category": spec.category,
+        "binding": spec.binding,
+        "summary": spec.summary.model_dump(),
+        "basis": [
+            {
+                "document": basis.document,
+                "document_title": DOCUMENT_TITLES[basis.document].zh,
+                "location": basis.location,
+                "quote": basis.quote,
+                "gloss": basis.gloss,
+            }
+            for basis in spec.basis
+        ],
+        "parameters": [_param_json(params[name]) for name in spec.parameters],
+        "references": list(spec.references),
+        "statuses": sorted(rule.outcome_statuses),
+    }
+
+
+def _param_line(param: ParameterValue) -> str:
+    mark = "" if param.verified else f" {_UNVERIFIED}"
+    unit = f" {param.unit}" if param.unit else ""
+    return f"{param.name} = {_value_text(param.value)}{unit} [{_dates(param)}]{mark}"
+
+
+def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
+    lines: list[str] = []
+    for rule in rules:
+        spec = rule.spec
+        kind = "约束性 binding" if spec.binding else "指导性 guidance"
+        lines.append(f"{rule.id}  {spec.title.zh} / {spec.title.en}  [{spec.category}, {kind}]")
+        lines.append(f"  {spec.summary.zh}")
+        for basis in spec.basis:
+            title = DOCUMENT_TITLES[basis.document].zh
+            lines.append(f"  依据 {title} {basis.location}:“{basis.quote}”")
+        for name in spec.parameters:
+            lines.append(f"  参数 {_param_line(params[name])}")
+            lines.append(f"       来源 {params[name].source}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _rules_markdown(rules: list[Rule], params: ParameterSet) -> str:
+    lines = ["# 规则目录 · Rule catalogue", ""]
+    lines += [f"Parameters in force on {params.as_of.isoformat()}.", ""]
+    for rule in rules:
+        spec = rule.spec
+        kind = "binding (约束性)" if spec.binding else "guidance (指导性)"
+        lines += [f"## {rule.id} {spec.title.zh} — {spec.title.en}", ""]
+        lines += [f"Category {spec.category}; {kind}.", ""]
+        lines += ["### What it checks", "", spec.summary.zh, "", spec.summary.en, ""]
+        lines += ["### Why (plan basis)", ""]
+        for basis in spec.basis:
+            title = DOCUMENT_TITLES[basis.document].zh
+            lines.append(f"- {title}, {basis.location}: “{basis.quote}” — {basis.gloss}")
+        lines.append("")
+        if spec.parameters:
+            lines += ["### Parameters", ""]
+            lines.append("| parameter | value | unit | in force | source | verified |")
+            lines.append("|---|---|---|---|---|---|")
+            for name in spec.parameters:
+                p = params[name]
+                verified = "yes" if p.verified else f"no {_UNVERIFIED}"
+                lines.append(
+                    f"| `{name}` | {_value_text(p.value)} | {p.unit} | {_dates(p)} | {p.source} "
+                    f"| {verified} |"
+                )
+            lines.append("")
+        if spec.references:
+            lines += ["### References", "", *[f"- {ref}" for ref in spec.references], ""]
+    return "\n".join(lines)
+
+
+def _params_for(as_of: dt.date | None, params_file: str | None) -> ParameterSet:
+    policy = load_policy(params_file) if params_file else None
+    return resolve(as_of or dt.date.today(), policy)
+
+
+_as_of_option = click.option(
+    "--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
+    help="Show the parameter values in force on this date. Default: today.",
+)
+_params_option = click.option(
+    "--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
+    help="A review authority's policy file overriding parameter values.",
+)
+
+
+@click.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Output format.")
+@_as_of_option
+@_params_option
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
+    """List every rule: ID, titles, category, binding, plan basis and parameters in force.
+
+    \b
+    Examples:
+      checker rules
+      checker rules --format markdown > docs/rules.md
+      checker rules --format json --as-of 2022-06-01
+    """
+
+    def action() -> int:
+        params = _params_for(as_of, params_file)
+        rules = list(load_ruleset().rules)
+        if fmt == "json":
+            payload = {"as_of": params.as_of.isoformat(),
+                       "rules": [_rule_json(rule, params) for rule in rules]}
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        elif fmt == "markdown":
+            click.echo(_rules_markdown(rules, params))
+        else:
+            click.echo(_rules_text(rules, params))
+        return 0
+
+    _run_guarded(action, debug)
+
+
+@click.command("params")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@_as_of_option
+@_params_option
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
+    """List the parameters in force: value, unit, dates, source, and ※ where unverified.
+
+    \b
+    Examples:
+      checker params
+      checker params --as-of 2022-06-01
+      checker params --params policy.yaml --format json
+    """
+
+    def action() -> int:
+        params = _params_for(as_of, params_file)
+        ordered = [params[name] for name in sorted(params.values)]
+        if fmt == "json":
+            payload = {"as_of": params.as_of.isoformat(),
+                       "parameters": [_param_json(p) for p in ordered]}
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            click.echo(f"参数 · parameters in force on {params.as_of.isoformat()} "
+                       f"({_UNVERIFIED} = unverified, confirm against the primary text)")
+            for param in ordered:
+                click.echo(_param_line(param))
+                click.echo(f"    {param.description.zh} / {param.description.en}")
+                click.echo(f"    来源 source: {param.source}")
+        return 0
+
+    _run_guarded(action, debug)

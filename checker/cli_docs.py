@@ -1,0 +1,110 @@
+"""Commands about the rules and the format, not about one project: explain, schema, init.
+
+They live apart from `checker/cli.py` so that the check path stays small; `cli.py` registers them
+on the `checker` group. Errors go through the same guard, so exit codes mean the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from checker.cli import _make_checker, _run_guarded, _with_common
+from checker.errors import UsageError
+from checker.resources import templates_dir
+
+SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
+INIT_TEMPLATE = "project.init.zh.yaml"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def project_schema() -> dict[str, Any]:
+    """The JSON Schema of project.yaml, from the pydantic models (the models are the contract)."""
+    from checker.model import Project
+
+    schema = Project.model_json_schema()
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+
+
+def _schema_text() -> str:
+    return json.dumps(project_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _create(path: Path, text: str) -> None:
+    """Write a new file; UsageError if it exists (open mode "x": no race with another writer)."""
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists: refusing to overwrite it") from None
+    except FileNotFoundError:
+        raise UsageError(f"cannot write {path}: the directory does not exist") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+
+
+@click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("rule")
+@_with_common
+def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str,
+            debug: bool) -> None:
+    """Show a rule's documentation: what it checks, why, examples, parameters, references.
+
+    \b
+    Examples:
+      checker explain HE-001
+      checker explain ec-001 --lang en --as-of 2022-06-01
+      checker explain WA-002 --params policy.yaml   (values from a policy file)
+    """
+
+    def action() -> int:
+        from checker.rule_docs import explain as explain_rule
+
+        checker = _make_checker(as_of, params_file)
+        click.echo(explain_rule(rule, checker.ruleset, checker.params, lang), nl=False)
+        return 0
+
+    _run_guarded(action, debug)
+
+
+@click.command("schema", context_settings={"help_option_names": ["-h", "--help"]})
+def schema() -> None:
+    """Print the JSON Schema of project.yaml (for editors and other tools).
+
+    \b
+    Example:
+      checker schema > project.schema.json
+    """
+    _run_guarded(lambda: click.echo(_schema_text(), nl=False) or 0, debug=False)
+
+
+@click.command("init", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", default="project.yaml", type=click.Path(dir_okay=False))
+def init(path: str) -> None:
+    """Write an annotated project.yaml template (in Chinese) to PATH; never overwrites.
+
+    Also writes project.schema.json beside it, unless one exists, for editors that read the
+    template's first line (`# yaml-language-server: $schema=project.schema.json`).
+
+    \b
+    Examples:
+      checker init
+      checker init applications/2026-0001.yaml
+    """
+
+    def action() -> int:
+        target = Path(path)
+        template = (templates_dir() / INIT_TEMPLATE).read_text(encoding="utf-8")
+        _create(target, template)
+        click.echo(f"wrote {target}", err=True)
+        schema_path = target.parent / SCHEMA_FILE
+        if not schema_path.exists():
+            _create(schema_path, _schema_text())
+            click.echo(f"wrote {schema_path}", err=True)
+        return 0
+
+    _run_guarded(action, debug=False)

@@ -1,0 +1,162 @@
+"""The HTML report: one self-contained file for reviewers and auditors, printable on A4.
+
+Self-contained means no external resource of any kind (no stylesheet link, font, image or script
+fetched from anywhere), so the file can be archived with the application and opened offline years
+later. The charts are inline SVG whose geometry is computed here; the template only places them.
+Autoescaping is on in this module's own Jinja2 environment: applicant text such as a project name
+is data, and must reach the page as text, never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from checker.check import CheckResult
+from checker.locate import locate
+from checker.report import _ORDER, environment, fmt_num, labels, report_view, term
+from checker.resources import templates_dir
+
+CHART_WIDTH = 560  # px of the plotting area in the SVG's own units (the SVG scales to the page)
+CHART_HEADROOM = 1.15  # the longer bar ends at 1/1.15 of the width, so the limit label fits
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A figure of the project drawn against the parameter that limits or classifies it.
+
+    kind: "cap" (the figure must not exceed it), "floor" (must not fall below it) or "threshold"
+    (reaching it changes how the project is treated, e.g. a high-energy project).
+    """
+
+    figure: str  # a derived fact (metrics) or a key path of project.yaml
+    parameter: str
+    kind: str
+
+
+# Drawn when both the figure and the parameter exist; parameters that a later ruleset adds
+# (max_water_intensity_m3_per_10k_yuan, ...) appear as soon as their files do.
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("energy_intensity_tce_per_10k_yuan", "max_energy_intensity_tce_per_10k_yuan", "cap"),
+    ChartSpec("water_intensity_m3_per_10k_yuan", "max_water_intensity_m3_per_10k_yuan", "cap"),
+    ChartSpec("carbon_intensity_t_per_10k_yuan", "max_carbon_intensity_t_per_10k_yuan", "cap"),
+    ChartSpec("data_center.pue", "max_data_center_pue", "cap"),
+    ChartSpec("energy.renewable_electricity_share", "min_renewable_electricity_share", "floor"),
+    ChartSpec("comprehensive_energy_tce", "high_energy_project_threshold_tce", "threshold"),
+    ChartSpec("comprehensive_energy_tce", "energy_review_threshold_tce", "threshold"),
+    ChartSpec("net_new_fuel_coal_t", "coal_growth_review_threshold_t", "threshold"),
+    ChartSpec("water.fresh_water_m3", "water_permit_threshold_m3", "threshold"),
+)
+
+
+def _figure_value(result: CheckResult, name: str) -> Any:
+    if name in result.metrics.values:
+        return result.metrics.values[name]
+    node: Any = result.project
+    for part in name.split("."):
+        node = getattr(node, part, None)
+        if node is None:
+            return None
+    return node
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _ratio(value: float, limit: float) -> str:
+    """The figure relative to its limit: 87% below ten times, ×38.96 beyond (percent then stops
+    being readable)."""
+    if not limit:
+        return "—"
+    ratio = value / limit
+    return f"{ratio:.0%}" if ratio < 10 else f"×{fmt_num(ratio, 2)}"
+
+
+def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
+    """Every applicable chart with its bar geometry and its verdict in words, ready to place."""
+    L = labels(lang)
+    charts = []
+    for spec in CHARTS:
+        if spec.parameter not in result.params.values:
+            continue
+        value = _number(_figure_value(result, spec.figure))
+        param = result.params[spec.parameter]
+        limit = _number(param.value)
+        if value is None or limit is None:
+            continue
+        scale = max(value, limit, 1e-12) * CHART_HEADROOM
+        if spec.kind == "cap":
+            breached, state = value > limit, (L["exceeds"] if value > limit else L["within"])
+        elif spec.kind == "floor":
+            breached, state = value < limit, (L["below_floor"] if value < limit else L["within"])
+        else:
+            breached, state = value >= limit, (L["reaches"] if value >= limit else L["below"])
+        marker = round(limit / scale * CHART_WIDTH, 1)
+        info = result.ruleset.facts.get(spec.figure)
+        unit = info.unit if info else param.unit
+        charts.append({
+            "figure": spec.figure,
+            "label": getattr(info.label, lang) if info else spec.figure,
+            "parameter": spec.parameter,
+            "kind": spec.kind,
+            "kind_label": L[f"chart_{spec.kind}"],
+            "value": fmt_num(value, 3), "limit": fmt_num(limit, 3), "unit": unit,
+            "limit_unit": param.unit,
+            "verified": param.verified,
+            "state": state,
+            "css": ("breach" if spec.kind != "threshold" else "reached") if breached else "ok",
+            "ratio": _ratio(value, limit),
+            "width": CHART_WIDTH,
+            "bar": round(value / scale * CHART_WIDTH, 1),
+            "marker": marker,
+            # keep the limit's label inside the drawing when the marker sits near an edge
+            "anchor": (
+                "start" if marker < 60 else "end" if marker > CHART_WIDTH - 60 else "middle"
+            ),
+        })
+    return charts
+
+
+@cache
+def html_environment(lang: str) -> jinja2.Environment:
+    """The HTML environment: autoescape on for every template it loads, whatever its name."""
+    base = environment(lang)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update({k: v for k, v in base.filters.items() if k in ("num", "wan", "term")})
+    return env
+
+
+def html_view(result: CheckResult, lang: str) -> dict[str, Any]:
+    """The shared report view plus what only the HTML report shows: groups, locations, charts."""
+    view = report_view(result, lang)
+    by_id = {f.id: f for f in result.findings}
+    for finding in view["findings"]:
+        where = locate(by_id[finding["id"]], result.document)
+        finding["location"] = {"key": where.key, "line": where.line, "exact": where.exact}
+    view["groups"] = [
+        {
+            "status": status, "label": term(status, lang, "status"),
+            "findings": [f for f in view["findings"] if f["status"] == status],
+        }
+        for status in _ORDER
+        if any(f["status"] == status for f in view["findings"])
+    ]
+    view["charts"] = chart_views(result, lang)
+    return view
+
+
+def render_html(result: CheckResult, lang: str) -> str:
+    template = html_environment(lang).get_template("report.html.j2")
+    return template.render(html_view(result, lang), labels=labels(lang))

@@ -1,0 +1,169 @@
+"""Laying out a what-if diff as text, Markdown, JSON or CSV; the comparison is in `whatif`.
+
+JSON and CSV are for the authority's own tooling (a spreadsheet of who is turned around), text
+and Markdown for the memo that goes with a draft policy. All four show the same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from checker.whatif import Diff
+
+FORMATS = ("text", "markdown", "json", "csv")
+_NONE = "—"
+
+
+def _status(value: str | None) -> str:
+    return value if value is not None else _NONE
+
+
+def diff_json(diff: Diff) -> dict[str, Any]:
+    """The diff as plain data, in a stable order (the JSON format, and the source of the others)."""
+    return {
+        "base": diff.base_label,
+        "new": diff.new_label,
+        "checked": diff.checked,
+        "changed": len(diff.changes),
+        "unchanged": diff.unchanged,
+        "unreadable_count": len(diff.unreadable),
+        "verdict_transitions": [
+            {"from": before, "to": after, "count": n}
+            for (before, after), n in sorted(diff.verdict_transitions.items())
+        ],
+        "rule_transitions": [
+            {"rule": rule, "from": before, "to": after, "count": n}
+            for (rule, before, after), n in sorted(
+                diff.rule_transitions.items(), key=lambda kv: (kv[0][0], str(kv[0][1]), str(kv[0][2]))
+            )
+        ],
+        "by_league_city": [
+            {"league_city": city, "checked": c.checked, "changed": c.changed,
+             "verdict_changed": c.verdict_changed}
+            for city, c in sorted(diff.by_league_city.items())
+        ],
+        "projects": [
+            {
+                "path": change.path, "project_id": change.project_id, "name": change.name,
+                "league_city": change.league_city,
+                "verdict": {"from": change.base_verdict, "to": change.new_verdict},
+                "rules": [{"rule": r.rule, "from": r.base, "to": r.new} for r in change.rules],
+            }
+            for change in diff.changes
+        ],
+        "unreadable": [{"path": u.path, "message": u.message} for u in diff.unreadable],
+    }
+
+
+def render_text(diff: Diff) -> str:
+    data = diff_json(diff)
+    out = [
+        f"What-if: {data['base']} → {data['new']}",
+        f"{data['checked']} projects compared: {data['changed']} changed, {data['unchanged']} unchanged"
+        + (f"; {data['unreadable_count']} could not be checked" if data["unreadable_count"] else ""),
+    ]
+    if data["verdict_transitions"]:
+        out += ["", "Verdict transitions:"]
+        out += [f"  {t['from']} → {t['to']}: {t['count']}" for t in data["verdict_transitions"]]
+    if data["rule_transitions"]:
+        out += ["", "Rule status transitions:"]
+        out += [
+            f"  {t['rule']} {_status(t['from'])} → {_status(t['to'])}: {t['count']}"
+            for t in data["rule_transitions"]
+        ]
+    if data["changed"]:
+        out += ["", "By 盟市 (league or city):"]
+        out += [
+            f"  {c['league_city']}: {c['changed']} of {c['checked']} changed, "
+            f"{c['verdict_changed']} in verdict"
+            for c in data["by_league_city"] if c["changed"]
+        ]
+        out += ["", "Projects:"]
+        for project in data["projects"]:
+            verdict = project["verdict"]
+            shown = (f"{verdict['from']} → {verdict['to']}" if verdict["from"] != verdict["to"]
+                     else f"{verdict['from']} (unchanged)")
+            out.append(f"  {project['path']} [{project['project_id'] or _NONE}, {project['league_city']}]: {shown}")
+            out += [f"    {r['rule']}: {_status(r['from'])} → {_status(r['to'])}" for r in project["rules"]]
+    if data["unreadable"]:
+        out += ["", "Could not be checked:"]
+        out += [f"  {u['path']}: {u['message']}" for u in data["unreadable"]]
+    return "\n".join(out) + "\n"
+
+
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def render_markdown(diff: Diff) -> str:
+    data = diff_json(diff)
+    out = [
+        f"## What-if: {data['base']} → {data['new']}", "",
+        f"{data['checked']} projects compared: **{data['changed']} changed**, {data['unchanged']} unchanged"
+        + (f", {data['unreadable_count']} could not be checked." if data["unreadable_count"] else "."),
+    ]
+    if data["verdict_transitions"]:
+        out += ["", "### Verdict transitions", ""]
+        out += _table(["from", "to", "projects"],
+                      [[t["from"], t["to"], t["count"]] for t in data["verdict_transitions"]])
+    if data["rule_transitions"]:
+        out += ["", "### Rule status transitions", ""]
+        out += _table(["rule", "from", "to", "projects"],
+                      [[t["rule"], _status(t["from"]), _status(t["to"]), t["count"]]
+                       for t in data["rule_transitions"]])
+    if data["changed"]:
+        out += ["", "### By 盟市", ""]
+        out += _table(["盟市", "checked", "changed", "verdict changed"],
+                      [[c["league_city"], c["checked"], c["changed"], c["verdict_changed"]]
+                       for c in data["by_league_city"] if c["changed"]])
+        out += ["", "### Projects", ""]
+        out += _table(
+            ["file", "project", "盟市", "verdict", "rules"],
+            [[p["path"], p["project_id"] or _NONE, p["league_city"],
+              f"{p['verdict']['from']} → {p['verdict']['to']}",
+              "; ".join(f"{r['rule']} {_status(r['from'])} → {_status(r['to'])}" for r in p["rules"])]
+             for p in data["projects"]],
+        )
+    if data["unreadable"]:
+        out += ["", "### Could not be checked", ""]
+        out += _table(["file", "problem"], [[u["path"], u["message"]] for u in data["unreadable"]])
+    return "\n".join(out) + "\n"
+
+
+CSV_HEADER = ["path", "project_id", "league_city", "base_verdict", "new_verdict", "rule",
+              "base_status", "new_status", "error"]
+
+
+def render_csv(diff: Diff) -> str:
+    """One row per changed rule of a changed project (or one row if only the verdict changed)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for change in diff.changes:
+        head = [change.path, change.project_id or "", change.league_city, change.base_verdict,
+                change.new_verdict]
+        if not change.rules:
+            writer.writerow([*head, "", "", "", ""])
+        for rule in change.rules:
+            writer.writerow([*head, rule.rule, rule.base or "", rule.new or "", ""])
+    for unreadable in diff.unreadable:
+        writer.writerow([unreadable.path, "", "", "", "", "", "", "", unreadable.message])
+    return buffer.getvalue()
+
+
+def render(diff: Diff, fmt: str) -> str:
+    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json, "csv": render_csv}
+    return renderers[fmt](diff)
+
+
+def render_json(diff: Diff) -> str:
+    return json.dumps(diff_json(diff), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,53 @@
+"""Shared material for the report tests: checked samples on a fixed date, and a hostile project.
+
+Reports show the input path, so every result is produced from the repository root with a relative
+path: the golden files then do not depend on where the checkout lives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import yaml
+from conftest import REPO, checker_on
+
+from checker.check import Checker, CheckResult
+
+AS_OF = dt.date(2026, 1, 1)
+SAMPLES = sorted(p.name for p in (REPO / "projects").glob("*.yaml"))
+HOSTILE_NAME = "<script>alert(1)</script>{{7*7}}"
+HOSTILE_REASON = '<img src="http://evil.example/x.png"> =HYPERLINK("http://evil.example")'
+
+
+def check_sample(
+    name: str, as_of: dt.date = AS_OF, checker: Checker | None = None
+) -> CheckResult:
+    """The shipped sample `projects/<name>` checked on `as_of`, with a repository-relative path."""
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        return (checker or checker_on(as_of)).check_path(f"projects/{name}")
+    finally:
+        os.chdir(cwd)
+
+
+def write_hostile_project(directory: Path) -> Path:
+    """The calcium-carbide sample with markup in user strings, one waiver applied, one expired."""
+    data = yaml.safe_load((REPO / "projects" / "ordos-calcium-carbide.yaml").read_text("utf-8"))
+    data["project"]["name"] = HOSTILE_NAME
+    data["project"]["applicant"] = "=cmd|' /C calc'!A0"
+    data["waivers"] = [
+        {"rule": "WA-002", "reason": HOSTILE_REASON, "approved_by": "@某盟市发改委",
+         "document": "-内发改审批〔2025〕1号", "expires": dt.date(2026, 12, 31)},
+        {"rule": "LA-001", "reason": "expired long ago", "approved_by": "某局",
+         "document": "+旧文件", "expires": dt.date(2020, 1, 1)},
+    ]
+    path = directory / "hostile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def check_hostile(directory: Path) -> CheckResult:
+    return checker_on(AS_OF).check_path(write_hostile_project(directory))

@@ -1,0 +1,383 @@
+"""The verdict ledger: record → verify round trip, tampering caught, concurrent writers, history.
+
+Every test runs against SQLite and against a real throwaway PostgreSQL server (skipped only when
+the PostgreSQL binaries are not installed), through the same library and CLI code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import multiprocessing
+import shutil
+import zlib
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from conftest import REPO
+from pgserver import start_server
+
+from checker import __version__
+from checker.check import Checker
+from checker.cli import check_main, checker_main
+from checker.errors import LedgerError
+from checker.ledger import (
+    SCHEMA_VERSION,
+    Ledger,
+    canonical_json,
+    entries,
+    entry_hash,
+    ledger_url,
+    parameter_sets,
+    rulesets,
+    schema_versions,
+    snapshot_files,
+    snapshot_sha256,
+)
+from checker.parameters import resolve
+from checker.reverify import check_chain, verify
+from checker.ruleset import load_ruleset
+
+AS_OF = "2026-01-01"
+SAMPLES = ["ordos-calcium-carbide.yaml", "kubuqi-desert-pv.yaml", "chifeng-coal-chp-exemption.yaml",
+           "hohhot-data-centre.yaml"]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    try:
+        server = start_server()
+    except RuntimeError as exc:
+        pytest.fail(f"PostgreSQL is installed but could not be started: {exc}")
+    if server is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    yield server
+    server.stop()
+
+
+_databases = iter(range(1, 10_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """A fresh, empty ledger location on each backend."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "ledger.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    name = f"ledger_{next(_databases)}"
+    admin = sa.create_engine(ledger_url(server.url()), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    yield server.url(name)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in SAMPLES:
+        shutil.copy(REPO / "projects" / name, folder / name)
+    return folder
+
+
+def record_all(target: str, folder: Path, *extra: str) -> None:
+    for name in SAMPLES:
+        result = CliRunner().invoke(check_main, [str(folder / name), "--record", target, "--as-of", AS_OF,
+                                                 "--format", "json", *extra])
+        assert result.exit_code in (0, 1, 3), result.output
+
+
+def verify_cli(target: str, *args: str):
+    return CliRunner().invoke(checker_main, ["verify", target, *args], catch_exceptions=False)
+
+
+def execute(target: str, statement) -> None:
+    engine = sa.create_engine(ledger_url(target))
+    with engine.begin() as conn:
+        conn.execute(statement)
+    engine.dispose()
+
+
+def fetch(target: str, statement) -> list:
+    engine = sa.create_engine(ledger_url(target))
+    with engine.connect() as conn:
+        rows = list(conn.execute(statement))
+    engine.dispose()
+    return rows
+
+
+# --- round trip -----------------------------------------------------------------------------
+
+
+def test_record_then_verify_passes_and_links_every_entry(target, inputs):
+    record_all(target, inputs)
+    result = verify_cli(target)
+    assert result.exit_code == 0, result.output
+    assert "4 entries checked: 4 verified, 0 tampered, 0 differ, 0 not re-runnable" in result.stdout
+    rows = fetch(target, sa.select(entries.c.seq, entries.c.prev_hash, entries.c.entry_hash,
+                                   entries.c.verdict).order_by(entries.c.seq))
+    assert [r.seq for r in rows] == [1, 2, 3, 4]
+    assert rows[0].prev_hash == "0" * 64
+    assert all(later.prev_hash == earlier.entry_hash for earlier, later in itertools.pairwise(rows))
+    assert [r.verdict for r in rows] == ["rejected", "approved", "rejected", "approved"]  # Chifeng: WA-001
+
+
+def test_each_parameter_set_and_ruleset_is_stored_once(target, inputs, tmp_path):
+    policy = tmp_path / "tight.yaml"
+    policy.write_text("format: 1\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 0.5\n")
+    record_all(target, inputs)
+    record_all(target, inputs, "--params", str(policy))
+    assert len(fetch(target, sa.select(parameter_sets.c.sha256))) == 2
+    stored = fetch(target, sa.select(rulesets.c.sha256))
+    assert [r.sha256 for r in stored] == [load_ruleset().sha256]
+    assert verify_cli(target).exit_code == 0
+
+
+def test_the_schema_is_versioned_and_reopening_does_not_migrate_again(target, inputs):
+    record_all(target, inputs)
+    Ledger(target).close()
+    versions = fetch(target, sa.select(schema_versions.c.version))
+    assert [v.version for v in versions] == [SCHEMA_VERSION] == [1]
+
+
+def test_a_ledger_from_a_newer_checker_is_refused(target, inputs):
+    record_all(target, inputs)
+    execute(target, sa.insert(schema_versions).values(version=SCHEMA_VERSION + 1, applied_at="later"))
+    with pytest.raises(LedgerError, match="newer than this checker"):
+        Ledger(target)
+    result = verify_cli(target)
+    assert result.exit_code == 2
+    assert "schema version 2" in result.stderr
+
+
+def test_verify_of_a_missing_or_foreign_file_is_a_usage_error(tmp_path):
+    result = verify_cli(str(tmp_path / "none.db"))
+    assert result.exit_code == 2 and "no ledger at" in result.stderr
+    assert not (tmp_path / "none.db").exists()
+    foreign = tmp_path / "foreign.db"
+    foreign.write_text("this is not a database, just text long enough to look like a header" * 20)
+    assert verify_cli(str(foreign)).exit_code == 2
+
+
+# --- tampering ------------------------------------------------------------------------------
+
+
+def test_a_changed_verdict_is_caught(target, inputs):
+    record_all(target, inputs)
+    execute(target, sa.update(entries).where(entries.c.seq == 2).values(verdict="rejected"))
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert "entry 2 (NM-2025-0107): TAMPERED: its contents do not match its hash" in result.stdout
+    assert "entry 2 (NM-2025-0107): DIFFERS: verdict recorded rejected, re-run gives approved" in result.stdout
+    assert "entry 1 " not in result.stdout and "entry 3 " not in result.stdout
+
+
+def test_a_deleted_entry_is_caught(target, inputs):
+    record_all(target, inputs)
+    execute(target, sa.delete(entries).where(entries.c.seq == 2))
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert "entry 3 (NM-2025-0215): TAMPERED: entry 2 before it is missing" in result.stdout
+    assert "entry 3 (NM-2025-0215): TAMPERED: its link to the previous entry is broken" in result.stdout
+    assert "3 entries checked: 2 verified, 1 tampered" in result.stdout
+
+
+def test_an_altered_input_is_caught(target, inputs):
+    record_all(target, inputs)
+    raw = (inputs / SAMPLES[3]).read_bytes().replace(b"pue: 1.18", b"pue: 1.19")
+    execute(target, sa.update(entries).where(entries.c.seq == 4).values(input_zlib=zlib.compress(raw)))
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert "entry 4 (NM-2025-0330): TAMPERED: its stored input does not hash" in result.stdout
+
+
+def test_a_chain_rewritten_with_a_forged_verdict_is_caught_by_the_re_run(target, inputs, monkeypatch):
+    """An attacker who recomputes every hash after the edit keeps the chain intact: the re-run does not."""
+    record_all(target, inputs)
+    monkeypatch.setattr("checker.reverify.__version__", "9.9.9")
+    rows = fetch(target, sa.select(entries).order_by(entries.c.seq))
+    previous = "0" * 64
+    for row in rows:
+        fields = dict(row._mapping)
+        if fields["seq"] == 1:
+            fields["verdict"] = "approved"
+        fields["prev_hash"] = previous
+        fields["entry_hash"] = previous = entry_hash(fields)
+        execute(target, sa.update(entries).where(entries.c.seq == fields["seq"]).values(
+            verdict=fields["verdict"], prev_hash=fields["prev_hash"], entry_hash=fields["entry_hash"]))
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert "TAMPERED" not in result.stdout
+    assert "entry 1 (NM-2025-0042): DIFFERS: verdict recorded approved, re-run gives rejected" in result.stdout
+    assert f"entry 1 (NM-2025-0042): DIFFERS: recorded by checker {__version__}, re-run by 9.9.9" in result.stdout
+    assert "1 differ" in result.stdout
+
+
+def test_an_altered_parameter_set_is_caught(target, inputs):
+    record_all(target, inputs)
+    (row,) = fetch(target, sa.select(parameter_sets))
+    execute(target, sa.update(parameter_sets).values(body=row.body.replace('"value":1.3', '"value":13')))
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert result.stdout.count("parameter set") == 4 and "was altered" in result.stdout
+
+
+def test_verify_one_entry(target, inputs):
+    record_all(target, inputs)
+    execute(target, sa.update(entries).where(entries.c.seq == 4).values(verdict="rejected"))
+    ok = verify_cli(target, "--entry", "2")
+    assert ok.exit_code == 0, ok.output
+    assert "1 entries checked: 1 verified" in ok.stdout
+    assert verify_cli(target, "--entry", "4").exit_code == 1
+    assert verify_cli(target, "--entry", "9").exit_code == 2
+
+
+# --- ruleset snapshots ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def stricter_rules(tmp_path):
+    """The shipped rules with EC-001's cap written into the rule as 0.5: the data centre fails it."""
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    path = rules / "EC" / "EC-001.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "gt: {param: max_energy_intensity_tce_per_10k_yuan}"
+    assert old in text
+    path.write_text(text.replace(old, "gt: 0.5"), encoding="utf-8")
+    load_ruleset.cache_clear()
+    yield rules
+    load_ruleset.cache_clear()
+
+
+def _record_with(target: str, rules: Path, snapshot: bool) -> None:
+    ruleset = load_ruleset(rules)
+    result = Checker(ruleset, resolve(dt.date.fromisoformat(AS_OF))).check_path(REPO / "projects" / SAMPLES[3])
+    assert result.verdict == "rejected"
+    files = snapshot_files(rules) if snapshot else None
+    with Ledger(target) as ledger:
+        ledger.append(result, (REPO / "projects" / SAMPLES[3]).read_bytes(), ruleset_files=files)
+
+
+def test_the_shipped_snapshot_hashes_like_the_loader():
+    assert snapshot_sha256(snapshot_files()) == load_ruleset().sha256
+
+
+def test_an_entry_made_with_other_rules_is_re_run_from_its_snapshot(target, stricter_rules):
+    _record_with(target, stricter_rules, snapshot=True)
+    result = verify_cli(target)
+    assert result.exit_code == 0, result.output
+    assert "1 verified" in result.stdout
+
+
+def test_an_entry_whose_ruleset_is_gone_is_not_re_runnable_and_not_verified(target, stricter_rules):
+    _record_with(target, stricter_rules, snapshot=False)
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert "entry 1 (NM-2025-0330): NOT RE-RUNNABLE" in result.stdout
+    assert "0 verified" in result.stdout
+
+
+def test_an_altered_snapshot_is_not_used(target, stricter_rules):
+    _record_with(target, stricter_rules, snapshot=True)
+    assert len(fetch(target, sa.select(rulesets))) == 1
+    files = snapshot_files(stricter_rules)
+    files["rules/EC/EC-001.yaml"] = files["rules/EC/EC-001.yaml"].replace("gt: 0.5", "gt: 50")
+    execute(target, sa.update(rulesets).values(archive=zlib.compress(canonical_json(files).encode())))
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert "does not hash to the ruleset's sha256" in result.stdout
+
+
+def test_snapshot_files_must_match_the_ruleset(target, stricter_rules):
+    with pytest.raises(LedgerError, match="do not hash"):
+        ruleset = load_ruleset(stricter_rules)
+        result = Checker(ruleset, resolve(dt.date(2026, 1, 1))).check_path(REPO / "projects" / SAMPLES[3])
+        with Ledger(target) as ledger:
+            ledger.append(result, (REPO / "projects" / SAMPLES[3]).read_bytes(), ruleset_files=snapshot_files())
+
+
+def test_a_name_with_a_nul_character_is_recorded_and_verified(target, tmp_path):
+    text = (REPO / "projects" / SAMPLES[3]).read_text(encoding="utf-8")
+    path = tmp_path / "nul.yaml"
+    path.write_text(text.replace("name: 和林格尔新区绿色数据中心项目(一期)", 'name: "和林\\0格尔"'), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--record", target, "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    (row,) = fetch(target, sa.select(entries.c.project_name))
+    assert row.project_name == "和林\ufffd格尔"
+    assert verify_cli(target).exit_code == 0
+
+
+def test_recording_bytes_other_than_those_checked_is_refused(target):
+    result = Checker(load_ruleset(), resolve(dt.date(2026, 1, 1))).check_path(REPO / "projects" / SAMPLES[0])
+    with Ledger(target) as ledger, pytest.raises(LedgerError, match="not the bytes checked"):
+        ledger.append(result, b"format: 1\n")
+
+
+# --- concurrency ----------------------------------------------------------------------------
+
+
+def _append_many(target: str, path: str, count: int, barrier) -> None:
+    result = Checker(load_ruleset(), resolve(dt.date(2026, 1, 1))).check_path(path)
+    raw = Path(path).read_bytes()
+    barrier.wait()
+    with Ledger(target) as ledger:
+        for _ in range(count):
+            ledger.append(result, raw)
+
+
+def test_two_processes_appending_at_once_keep_one_intact_chain(target):
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    workers = [
+        context.Process(target=_append_many, args=(target, str(REPO / "projects" / name), 15, barrier))
+        for name in (SAMPLES[0], SAMPLES[1])
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    with Ledger(target, create=False) as ledger:
+        stored = ledger.entries()
+        assert [e.seq for e in stored] == list(range(1, 31))
+        assert check_chain(stored) == {}
+        assert sorted({e.project_id for e in stored}) == ["NM-2025-0042", "NM-2025-0107"]
+        report = verify(ledger)
+    assert report.ok and report.count("verified") == 30
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def test_history_names_what_changed_between_a_projects_entries(target, inputs, tmp_path):
+    policy = tmp_path / "tight.yaml"
+    policy.write_text("format: 1\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 0.5\n")
+    data_centre = str(inputs / SAMPLES[3])
+    runner = CliRunner()
+    runner.invoke(check_main, [data_centre, "--record", target, "--as-of", AS_OF])
+    runner.invoke(check_main, [data_centre, "--record", target, "--as-of", AS_OF])
+    runner.invoke(check_main, [data_centre, "--record", target, "--as-of", AS_OF, "--params", str(policy)])
+    runner.invoke(check_main, [str(inputs / SAMPLES[0]), "--record", target, "--as-of", AS_OF])
+    edited = (inputs / SAMPLES[3]).read_text(encoding="utf-8").replace("pue: 1.18", "pue: 1.19")
+    (inputs / SAMPLES[3]).write_text(edited, encoding="utf-8")
+    runner.invoke(check_main, [data_centre, "--record", target, "--as-of", "2026-02-01"])
+    result = runner.invoke(checker_main, ["history", target, "NM-2025-0330"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("NM-2025-0330 ")
+    assert "#1 " in lines[1] and "approved — first entry" in lines[1]
+    assert "#2 " in lines[2] and "approved — nothing changed" in lines[2]
+    assert "#3 " in lines[3] and "rejected — changed: verdict, parameters" in lines[3]
+    assert "#5 " in lines[4] and "approved — changed: verdict, input, parameters, check date" in lines[4]
+    assert "NM-2025-0042" not in result.stdout
+    everyone = runner.invoke(checker_main, ["history", target, "--format", "json"], catch_exceptions=False)
+    assert '"NM-2025-0042"' in everyone.stdout
+    missing = runner.invoke(checker_main, ["history", target, "NM-9999"])
+    assert missing.exit_code == 2

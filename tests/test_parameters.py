@@ -1,0 +1,78 @@
+"""Parameters are picked by check date, and a policy file overrides them strictly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from checker.errors import InputError, UsageError
+from checker.parameters import load_policy, resolve, shipped_definitions
+
+
+def test_the_high_energy_threshold_is_5000_tce_until_may_2023():
+    assert resolve(dt.date(2022, 6, 1))["high_energy_project_threshold_tce"].value == 5000
+    assert resolve(dt.date(2023, 5, 31))["high_energy_project_threshold_tce"].value == 5000
+
+
+def test_the_high_energy_threshold_is_10000_tce_from_june_2023():
+    param = resolve(dt.date(2023, 6, 1))["high_energy_project_threshold_tce"]
+    assert param.value == 10000
+    assert param.effective_from == dt.date(2023, 6, 1)
+
+
+def test_every_shipped_parameter_has_unit_source_dates_and_verified_mark():
+    for name, definition in shipped_definitions().items():
+        assert definition.description.zh and definition.description.en, name
+        for value in definition.values:
+            assert value.source.strip(), name
+            assert isinstance(value.verified, bool), name
+
+
+def test_a_date_before_the_plan_has_no_parameters_in_force():
+    with pytest.raises(UsageError, match="no value in force on 2020-01-01"):
+        resolve(dt.date(2020, 1, 1))
+
+
+def write_policy(tmp_path, body: str):
+    path = tmp_path / "policy.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_a_policy_scalar_applies_on_every_date_and_names_its_source(tmp_path):
+    policy = load_policy(write_policy(tmp_path, (
+        "format: 1\nsource: 某盟市发改委 2026 年审查口径\n"
+        "parameters:\n  max_energy_intensity_tce_per_10k_yuan: 1.0\n")))
+    param = resolve(dt.date(2026, 1, 1), policy)["max_energy_intensity_tce_per_10k_yuan"]
+    assert (param.value, param.origin, param.source) == (1.0, "policy", "某盟市发改委 2026 年审查口径")
+
+
+def test_dated_policy_values_are_picked_by_date(tmp_path):
+    policy = load_policy(write_policy(tmp_path, (
+        "format: 1\nparameters:\n  high_energy_project_threshold_tce:\n"
+        "    - {from: 2021-01-01, to: 2023-05-31, value: 3000}\n"
+        "    - {from: 2023-06-01, value: 8000}\n")))
+    assert resolve(dt.date(2022, 1, 1), policy)["high_energy_project_threshold_tce"].value == 3000
+    assert resolve(dt.date(2024, 1, 1), policy)["high_energy_project_threshold_tce"].value == 8000
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("  max_energy_intensty: 1.0\n",
+         "policy.yaml:3: parameters.max_energy_intensty: unknown parameter (did you mean "
+         "max_energy_intensity_tce_per_10k_yuan?)"),
+        ("  water_permit_threshold_m3: lots\n",
+         "policy.yaml:3: parameters.water_permit_threshold_m3: must be a number, got 'lots'"),
+        ("  water_permit_threshold_m3: -1\n",
+         "policy.yaml:3: parameters.water_permit_threshold_m3: must be >= 0, got -1"),
+        ("  exclude_feedstock_from_totals: 1\n",
+         "parameters.exclude_feedstock_from_totals: must be true or false, got 1"),
+    ],
+)
+def test_a_bad_policy_entry_is_an_error_with_its_key_path_and_line(tmp_path, body, expected):
+    path = write_policy(tmp_path, "format: 1\nparameters:\n" + body)
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert expected in str(caught.value)

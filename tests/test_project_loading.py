@@ -1,0 +1,120 @@
+"""Loading project.yaml: every validation error names the file, the key path and the line."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.check import load_project
+from checker.errors import InputError
+
+VALID = """\
+format: 1
+project:
+  name: 测试项目
+  league_city: Ordos
+  construction_type: new
+  industry_code: C2613
+  products:
+    - product: calcium_carbide
+      capacity: 300000
+energy:
+  electricity_kwh: 1.2e9
+"""
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(tmp_path, text: str) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_project(write(tmp_path, text))
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_valid_project_loads_with_aliases_normalised_and_yaml12_floats(tmp_path):
+    _doc, project = load_project(write(tmp_path, VALID))
+    assert project.project.league_city == "鄂尔多斯市"
+    assert project.energy.electricity_kwh == 1.2e9
+
+
+def test_a_negative_quantity_names_file_key_path_and_line(tmp_path):
+    text = VALID.replace("electricity_kwh: 1.2e9", "electricity_kwh: -5")
+    path = str(tmp_path / "a.yaml")
+    assert problems(tmp_path, text) == [f"{path}:11: energy.electricity_kwh: must be >= 0, got -5"]
+
+
+def test_an_unknown_key_is_an_error_with_a_suggestion(tmp_path):
+    text = VALID.replace("electricity_kwh: 1.2e9", "electricty_kwh: 5")
+    (message,) = problems(tmp_path, text)
+    assert ":11: energy.electricty_kwh: unknown key (did you mean electricity_kwh?)" in message
+
+
+def test_a_list_item_error_names_its_index(tmp_path):
+    text = VALID.replace("capacity: 300000", "capacity: lots")
+    (message,) = problems(tmp_path, text)
+    assert ":9: project.products[0].capacity: must be a number, got 'lots'" in message
+
+
+def test_duplicate_keys_are_refused_naming_both_lines(tmp_path):
+    text = VALID + "energy:\n  coke_t: 5\n"
+    (message,) = problems(tmp_path, text)
+    assert ":12: energy: duplicate key (first given on line 10)" in message
+
+
+def test_a_missing_required_key_is_named(tmp_path):
+    text = VALID.replace("  name: 测试项目\n", "")
+    (message,) = problems(tmp_path, text)
+    assert "project.name: required key is missing" in message
+
+
+def test_an_unknown_league_city_suggests_the_official_name(tmp_path):
+    text = VALID.replace("league_city: Ordos", "league_city: 鄂尔多斯")
+    (message,) = problems(tmp_path, text)
+    assert ":4: project.league_city: unknown 盟市 '鄂尔多斯' (did you mean 鄂尔多斯市?)" in message
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("  renewable_electricity_share: 1.5", "must be <= 1"),
+        ("  renewable_electricity_share: .nan", "must be a finite number"),
+        ("  coke_t: .inf", "must be a finite number"),
+        ("  coke_t: true", "must be a number, got True"),
+        ("  coke_t: '1,000'", "must be a number, got '1,000'"),
+    ],
+)
+def test_bad_values_are_rejected_with_their_key(tmp_path, line, expected):
+    (message,) = problems(tmp_path, VALID + line + "\n")
+    assert ":12: energy." in message and expected in message
+
+
+def test_several_problems_are_all_reported_in_line_order(tmp_path):
+    text = VALID.replace("construction_type: new", "construction_type: brand_new").replace(
+        "electricity_kwh: 1.2e9", "electricity_kwh: -1")
+    found = problems(tmp_path, text)
+    assert [m.split(":")[1] for m in found] == ["5", "11"]
+
+
+def test_a_malformed_industry_code_is_refused(tmp_path):
+    (message,) = problems(tmp_path, VALID.replace("C2613", "CC2613"))
+    assert "project.industry_code: does not have the expected form" in message
+
+
+def test_a_yaml_syntax_error_gives_line_and_column(tmp_path):
+    (message,) = problems(tmp_path, VALID + "water: [1\n")
+    assert "YAML syntax error, column" in message
+
+
+def test_python_tags_are_refused(tmp_path):
+    (message,) = problems(tmp_path, VALID + "land: !!python/object:os.system {}\n")
+    assert "land" in message and "not allowed" in message
+
+
+def test_a_gb18030_file_is_read(tmp_path):
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(VALID.encode("gb18030"))
+    _doc, project = load_project(path)
+    assert project.project.name == "测试项目"

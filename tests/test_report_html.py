@@ -1,0 +1,139 @@
+"""The HTML report: self-contained, escaped, complete, grouped by status, charts against caps."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+from reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
+
+from checker import report
+from checker.report_html import CHART_WIDTH, chart_views
+
+NS = "{http://www.w3.org/1999/xhtml}"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(text):
+    return html5lib.parse(text, treebuilder="etree", namespaceHTMLElements=True)
+
+
+def local(tag):
+    return tag.split("}")[-1]
+
+
+def text_of(element):
+    return "".join(element.itertext())
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_html_is_self_contained(sample, lang):
+    text = report.render(check_sample(sample), "html", lang)
+    root = parse(text)
+    tags = {local(e.tag) for e in root.iter() if isinstance(e.tag, str)}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed"}
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if local(name) in ("src", "href", "srcset", "action", "data"):
+                assert value.startswith("#"), (element.tag, name, value)
+    style = text_of(root.find(f".//{NS}style"))
+    assert "url(" not in style and "@import" not in style
+    assert "http" not in style
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_rule_has_its_finding_in_the_html(sample):
+    result = check_sample(sample)
+    root = parse(report.render(result, "html", "en"))
+    articles = root.findall(f".//{NS}article")
+    assert sorted(a.get("id") for a in articles) == sorted(r.id for r in result.ruleset.rules)
+    for article in articles:
+        finding = next(f for f in result.findings if f.id == article.get("id"))
+        assert f"s-{finding.status}" in article.get("class")
+
+
+def test_hostile_strings_are_text_never_markup(tmp_path):
+    text = report.render(check_hostile(tmp_path), "html", "zh")
+    root = parse(text)
+    assert not [e for e in root.iter() if local(str(e.tag)) in ("script", "img")]
+    assert HOSTILE_NAME in text_of(root.find(f".//{NS}header"))  # shown as written, {{7*7}} too
+    assert "49" not in text_of(root.find(f".//{NS}header"))
+    assert "&lt;script&gt;" in text
+    assert HOSTILE_REASON in text_of(root.find(f".//{NS}section[@id='audit']"))
+
+
+def test_findings_are_grouped_by_status_most_severe_first(tmp_path):
+    result = check_hostile(tmp_path)
+    root = parse(report.render(result, "html", "en"))
+    section = root.find(f".//{NS}section[@id='findings']")
+    groups = [h.find(f"{NS}span").get("class").split()[-1] for h in section.findall(f"{NS}h3")]
+    assert groups == [
+        "s-fail", "s-missing_info", "s-warn", "s-waived", "s-pass", "s-not_applicable",
+    ]
+    order = [a.get("id") for a in section.findall(f"{NS}article")]
+    assert order.index("WA-002") > order.index("EC-001")  # waived after every fail
+    assert order.index("WA-002") < order.index("LA-001")  # and before the passes
+
+
+def test_finding_shows_reasoning_facts_parameters_with_verified_mark_and_quote():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    root = parse(report.render(result, "html", "zh"))
+    article = root.find(f".//{NS}article[@id='EC-001']")
+    content = text_of(article)
+    assert "高于上限1.3" in content
+    assert "energy_intensity_tce_per_10k_yuan" in content
+    assert "max_energy_intensity_tce_per_10k_yuan" in content
+    assert "※未经核实" in content  # this parameter is verified: false
+    assert "加强能源消费总量和强度双控" in content
+    assert "projects/ordos-calcium-carbide.yaml:21" in content
+
+
+def test_summary_comes_before_the_findings_and_audit_block_is_complete():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    text = report.render(result, "html", "en")
+    assert text.index('id="summary"') < text.index('id="charts"') < text.index('id="findings"')
+    audit = text_of(parse(text).find(f".//{NS}section[@id='audit']"))
+    for needle in (result.ruleset.sha256, result.document.sha256, "2026-01-01", "0.1.0",
+                   "water_permit_threshold_m3", "no waivers"):
+        assert needle in audit
+
+
+def test_print_stylesheet_sets_a4_pages_and_keeps_findings_whole():
+    text = report.render(check_sample("kubuqi-desert-pv.yaml"), "html", "zh")
+    assert "@page { size: A4;" in text
+    assert "@media print" in text
+    assert "break-inside: avoid" in text
+
+
+def test_energy_intensity_is_drawn_against_its_cap():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    chart = next(c for c in chart_views(result, "en")
+                 if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
+    value = result.metrics["energy_intensity_tce_per_10k_yuan"]
+    assert chart["css"] == "breach"
+    assert chart["bar"] == pytest.approx(CHART_WIDTH / 1.15, abs=0.1)  # the longer bar
+    assert chart["marker"] == pytest.approx(1.3 / (value * 1.15) * CHART_WIDTH, abs=0.1)
+    assert chart["ratio"] == "999%"
+
+
+def test_a_figure_within_its_cap_is_drawn_ok():
+    result = check_sample("hohhot-data-centre.yaml")
+    chart = next(c for c in chart_views(result, "en")
+                 if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
+    assert chart["css"] == "ok"
+    assert chart["bar"] < chart["marker"] == pytest.approx(CHART_WIDTH / 1.15, abs=0.1)
+
+
+def test_charts_appear_as_inline_svg_bars():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    root = parse(report.render(result, "html", "zh"))
+    svgs = root.findall(f".//{SVG}svg")
+    assert len(svgs) == len(chart_views(result, "zh")) >= 2
+    bars = [r for s in svgs for r in s.findall(f"{SVG}rect") if "bar" in r.get("class")]
+    assert "breach" in bars[0].get("class")
+
+
+def test_charts_skip_parameters_that_do_not_exist():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    names = {c["parameter"] for c in chart_views(result, "zh")}
+    assert names <= set(result.params.values)

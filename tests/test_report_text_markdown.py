@@ -1,0 +1,114 @@
+"""The text and Markdown reports: golden files on a fixed date, colour only when asked, escaping.
+
+Golden files live in tests/golden/. After an intended change of layout or wording, rewrite them
+with `UPDATE_GOLDEN=1 python -m pytest tests/test_report_text_markdown.py` and review the diff.
+They are rendered with the frozen ruleset in tests/golden/ruleset/ (so that adding a rule does not
+break them) and with the ruleset's hash replaced by a placeholder (it also covers every message
+template, so it changes with any of them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+
+import pytest
+from conftest import REPO
+from reporting import AS_OF, HOSTILE_NAME, check_hostile, check_sample
+
+from checker import report
+from checker.check import Checker
+from checker.parameters import resolve
+from checker.ruleset import load_ruleset
+
+GOLDEN = REPO / "tests" / "golden"
+CASES = [
+    ("ordos-calcium-carbide.yaml", "text", "zh"),
+    ("hohhot-data-centre.yaml", "text", "en"),
+    ("chifeng-coal-chp-exemption.yaml", "markdown", "zh"),
+    ("kubuqi-desert-pv.yaml", "markdown", "en"),
+]
+SUFFIX = {"text": "txt", "markdown": "md"}
+
+
+@cache
+def golden_checker() -> Checker:
+    return Checker(load_ruleset(GOLDEN / "ruleset"), resolve(AS_OF))
+
+
+def normalised(text: str, result) -> str:
+    sha = result.ruleset.sha256
+    return text.replace(sha, "<ruleset-sha256>").replace(sha[:16], "<ruleset-sha256>")
+
+
+@pytest.mark.parametrize(("sample", "fmt", "lang"), CASES)
+def test_report_matches_its_golden_file(sample, fmt, lang):
+    result = check_sample(sample, checker=golden_checker())
+    rendered = normalised(report.render(result, fmt, lang), result)
+    golden = GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.{SUFFIX[fmt]}"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(rendered, encoding="utf-8")
+    assert golden.is_file(), f"missing {golden}: run with UPDATE_GOLDEN=1 once"
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_text_report_has_no_colour_unless_asked():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    assert "\x1b[" not in report.render(result, "text", "zh")
+
+
+def test_coloured_text_report_paints_status_labels_and_nothing_else():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    plain = report.render(result, "text", "zh")
+    coloured = report.render(result, "text", "zh", color=True)
+    assert "\x1b[1;31m不通过\x1b[0m" in coloured
+    assert "\x1b[32m通过\x1b[0m" in coloured
+    stripped = coloured
+    for code in ("1;31", "32", "2", "1;32", "33", "35", "36", "1;35", "1;33"):
+        stripped = stripped.replace(f"\x1b[{code}m", "")
+    assert stripped.replace("\x1b[0m", "") == plain
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_every_rule_and_the_audit_block_appear(fmt):
+    result = check_sample("hohhot-data-centre.yaml")
+    rendered = report.render(result, fmt, "en")
+    for finding in result.findings:
+        assert finding.id in rendered
+    assert result.ruleset.sha256 in rendered
+    assert result.document.sha256 in rendered
+    assert "2026-01-01" in rendered
+    for name in report.audit_block(result)["parameters"]:
+        assert name in rendered
+
+
+def test_markdown_escapes_markup_in_user_strings(tmp_path):
+    rendered = report.render(check_hostile(tmp_path), "markdown", "en")
+    assert HOSTILE_NAME not in rendered
+    assert r"\<script\>alert(1)\</script\>{{7\*7}}" in rendered
+    # the only bare ">" allowed is a block quote's marker at the start of a line
+    assert re.search(r"(?<![\\\n])[<>]", rendered) is None, "an unescaped angle bracket"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_waivers_applied_and_expired_are_both_reported(fmt, tmp_path):
+    rendered = report.render(check_hostile(tmp_path), fmt, "en")
+    audit = rendered[rendered.rindex("Audit"):]
+    assert "WA-002" in audit and "applied" in audit
+    assert "LA-001" in audit and "not applied" in audit
+    assert "expired on 2020-01-01" in audit
+
+
+def test_markdown_report_is_in_chinese_by_default_labels():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    assert "审查结论" in report.render(result, "markdown", "zh")
+    assert "Verdict" in report.render(result, "markdown", "en")
+
+
+def test_unknown_format_is_a_usage_error():
+    from checker.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown report format"):
+        report.render(check_sample("ordos-calcium-carbide.yaml"), "pdf", "zh")

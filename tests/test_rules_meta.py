@@ -1,0 +1,147 @@
+"""The ruleset checks itself: metadata, citations, parameters, facts and fixtures of every rule.
+
+As conftest's policy meta-checks do, these tests fail the build when a rule lacks a title, a
+verbatim plan quote, a cited parameter or a fixture for a status it can produce, so a rule cannot
+reach reviewers half-written. The list of rule IDs is the catalogue's (docs/rules-catalogue.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+from casebook import load_cases
+from click.testing import CliRunner
+from conftest import REPO
+
+from checker import conditions as cond
+from checker.cli import check_main
+from checker.parameters import shipped_definitions
+from checker.ruleset import load_ruleset, plan_text
+
+RULESET = load_ruleset()
+RULES = RULESET.rules
+RULE_IDS = [rule.id for rule in RULES]
+CASES = load_cases()
+CATALOGUE = (REPO / "docs" / "rules-catalogue.md").read_text(encoding="utf-8")
+CATALOGUE_IDS = re.findall(r"^\*\*([A-Z]{2}-\d{3}) ", CATALOGUE, flags=re.MULTILINE)
+SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
+
+
+def by_rule(rule_id: str) -> list[str]:
+    return [case.expect for case in CASES if case.rule == rule_id]
+
+
+def test_the_catalogue_copy_lists_thirty_rules():
+    assert len(CATALOGUE_IDS) == 30
+    assert len(set(CATALOGUE_IDS)) == 30
+
+
+def test_rule_ids_are_unique_and_exactly_the_catalogue_ids():
+    assert len(RULE_IDS) == len(set(RULE_IDS))
+    assert sorted(RULE_IDS) == sorted(CATALOGUE_IDS)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_has_titles_category_binding_and_a_basis(rule):
+    spec = rule.spec
+    assert spec.title.zh.strip() and spec.title.en.strip()
+    assert spec.summary.zh.strip() and spec.summary.en.strip()
+    assert spec.category == rule.id[:2]
+    assert isinstance(spec.binding, bool)
+    assert spec.basis, "a rule needs at least one plan quote"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_every_quote_fragment_occurs_verbatim_in_the_plan_text_it_names(rule):
+    for basis in rule.spec.basis:
+        text = plan_text(basis.document)
+        fragments = basis.fragments()
+        assert fragments
+        for fragment in fragments:
+            assert fragment in text, f"{rule.id}: {fragment!r} is not in {basis.document}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_binding_matches_the_catalogue(rule):
+    entry = re.search(rf"^\*\*{rule.id} [^*]+\*\*(.*?)$", CATALOGUE, flags=re.MULTILINE)
+    assert entry, rule.id
+    guidance = "guidance" in entry.group(1).split(".")[0]
+    assert rule.spec.binding is not guidance
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_every_parameter_a_rule_uses_exists_with_unit_source_dates_and_verified_mark(rule):
+    definitions = shipped_definitions()
+    used = set(rule.spec.parameters)
+    for condition in [rule.spec.applies_when, *(o.when for o in rule.spec.outcomes)]:
+        if condition is not None:
+            used |= set(cond.params_named(condition))
+    assert used <= set(rule.spec.parameters), "every parameter used is listed"
+    for name in used:
+        definition = definitions[name]
+        assert definition.description.zh and definition.description.en
+        if definition.type == "number" and not re.search(r"ratio|share|pue", name):
+            assert definition.unit, f"{name} needs a unit"
+        for value in definition.values:
+            assert value.source.strip(), f"{name} needs a source"
+            assert value.effective_from is not None
+            assert isinstance(value.verified, bool)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_every_fact_a_rule_names_is_declared(rule):
+    for name in rule.facts:
+        declared = name in RULESET.facts or (
+            name.startswith("item.") and name.split(".", 1)[1] in RULESET.facts
+        )
+        assert declared, f"{rule.id}: fact {name} is not in rules/facts.yaml"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_has_message_templates_in_both_languages(rule):
+    for lang in ("zh", "en"):
+        assert (REPO / "templates" / "messages" / f"{rule.spec.message}.{lang}.j2").is_file()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_has_a_fixture_for_every_status_it_can_produce(rule):
+    expected = set(by_rule(rule.id))
+    assert rule.outcome_statuses <= expected, (
+        f"{rule.id}: no fixture for {sorted(rule.outcome_statuses - expected)}"
+    )
+    assert expected <= rule.outcome_statuses, f"{rule.id}: a fixture expects an impossible status"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_has_a_complying_and_a_violating_fixture(rule):
+    statuses = rule.outcome_statuses
+    expects = by_rule(rule.id)
+    # complying: pass; a rule that can never pass (HE-004, MI-002) complies by not applying
+    complying = "pass" if "pass" in statuses else "not_applicable"
+    # violating: fail for a binding rule, warn for guidance; MI-002 can only send to review
+    violating = next(s for s in ("fail", "warn", "review") if s in statuses)
+    assert complying in expects and violating in expects
+    if not rule.spec.binding:
+        assert "fail" not in statuses or any(o.binding for o in rule.spec.outcomes)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_that_can_fail_or_warn_has_example_fragments_for_checker_explain(rule):
+    # tests/test_report_docs.py checks that each fragment gives the status it illustrates
+    if rule.outcome_statuses & {"fail", "warn"}:
+        assert rule.spec.examples is not None, f"{rule.id} needs examples: complying / violating"
+
+
+def test_every_fixture_names_a_loaded_rule():
+    assert {case.rule for case in CASES} <= set(RULE_IDS)
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_json_report_of_every_sample_lists_every_rule_exactly_once(sample):
+    options = ["--format", "json", "--as-of", "2026-01-01"]
+    result = CliRunner().invoke(check_main, [str(sample), *options])
+    findings = json.loads(result.output)["findings"]
+    assert Counter(f["rule"] for f in findings) == Counter(CATALOGUE_IDS)
