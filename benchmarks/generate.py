@@ -47,6 +47,7 @@ def vary(lines: list[str], index: int, rng: random.Random) -> str:
     drop_permit = rng.random() < 0.2
     drop_value_added = rng.random() < 0.05
     farmland = rng.random() < 0.1
+    protected = {key for key in ("basic_grassland_ha", "ecological_red_line_ha") if rng.random() < 0.05}
     out = []
     for line in lines:
         if line.lstrip().startswith("#"):
@@ -67,6 +68,8 @@ def vary(lines: list[str], index: int, rng: random.Random) -> str:
             indent, key, value, _ = match.groups()
             if key == "permanent_basic_farmland_ha":
                 value = str(rng.choice((1, 5, 20))) if farmland else value
+            elif key in protected:
+                value = str(rng.choice((0.5, 3, 12)))
             elif key == "unit_energy_kgce":
                 value = _scaled(value, rng.choice((0.8, 0.95, 1.0, 1.05)))
             else:

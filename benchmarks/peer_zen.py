@@ -1,6 +1,6 @@
 """A peer for rule evaluation: the same decisions as a GoRules decision graph run by `zen-engine`.
 
-HE-002, EC-001, WA-002 and LA-001 (LA-002 / LA-003 are not in rules/ yet) are written by hand as
+HE-002, EC-001, WA-002, LA-001, LA-002 and LA-003 are written by hand as
 first-hit decision tables in JDM, with the parameter values of the check date filled in, as a team
 choosing zen-engine would write them. Both sides get the same pre-computed facts of the same
 projects, one project at a time in one process; loading, validation and reports are outside the
@@ -17,7 +17,7 @@ import json
 import time
 from typing import Any
 
-RULES = ("HE-002", "EC-001", "WA-002", "LA-001")
+RULES = ("HE-002", "EC-001", "WA-002", "LA-001", "LA-002", "LA-003")
 EVALUATED = ("HE-003", *RULES)  # HE-002 depends on HE-003 in this checker
 
 
@@ -75,11 +75,16 @@ def build_jdm(params: Any) -> dict[str, Any]:
             ("water__water_permit == null", "fail"),
             ("", "pass"),
         ]),
-        _table("LA-001", [
-            ("land__permanent_basic_farmland_ha == null", "missing_info"),
-            ("land__permanent_basic_farmland_ha > 0", "fail"),
-            ("", "pass"),
-        ]),
+        *(
+            _table(rule_id, [
+                (f"land__{key} == null", "missing_info"),
+                (f"land__{key} > 0", "fail"),
+                ("", "pass"),
+            ])
+            for rule_id, key in (("LA-001", "permanent_basic_farmland_ha"),
+                                 ("LA-002", "basic_grassland_ha"),
+                                 ("LA-003", "ecological_red_line_ha"))
+        ),
     ]
     nodes = [
         {"id": "in", "type": "inputNode", "name": "project", "position": {"x": 0, "y": 0}},
