@@ -100,7 +100,7 @@ def build_jdm(params: Any) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
-def compare(checker: Any, paths: list[str]) -> dict[str, Any]:
+def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
     """Check agreement, then time zen-engine against this checker's engine on `paths`."""
     import zen
 
@@ -149,16 +149,26 @@ def compare(checker: Any, paths: list[str]) -> dict[str, Any]:
         if {k.replace("_", "-"): v for k, v in theirs.items()} != mine:
             disagreements += 1
 
-    start = time.perf_counter()
-    for facts, items, _ in prepared:
-        our_statuses(facts, items)
-    ours_s = time.perf_counter() - start
-    start = time.perf_counter()
-    for _, _, zen_input in prepared:
-        decision.evaluate(zen_input)
-    zen_s = time.perf_counter() - start
+    def time_ours() -> float:
+        start = time.perf_counter()
+        for facts, items, _ in prepared:
+            our_statuses(facts, items)
+        return time.perf_counter() - start
+
+    def time_zen() -> float:
+        start = time.perf_counter()
+        for _, _, zen_input in prepared:
+            decision.evaluate(zen_input)
+        return time.perf_counter() - start
+
+    # alternate the two sides and keep each one's best round: load from other processes on the
+    # machine then hits both alike
+    ours_s = zen_s = float("inf")
+    for _ in range(rounds):
+        ours_s = min(ours_s, time_ours())
+        zen_s = min(zen_s, time_zen())
     return {"projects": len(prepared), "disagreements": disagreements,
-            "ours_s": ours_s, "zen_s": zen_s}
+            "ours_s": ours_s, "zen_s": zen_s, "rounds": rounds}
 
 
 def _scalar(value: Any) -> bool:

@@ -6,7 +6,7 @@ Run by hand from the repository root (not part of the test suite):
 
 1. floor: find, parse (libyaml) and print one JSON line per file, 2 processes, nothing else;
    vs `check DIR --format json -j 2` over the same files.        target: ≤ 2× the floor
-2. peer: four rules as a GoRules decision graph in `zen-engine` vs this checker's rule evaluation
+2. peer: six rules as a GoRules decision graph in `zen-engine` vs this checker's rule evaluation
    on the same pre-loaded projects, one process.                   target: at least as fast
 3. cold start: `check FILE` vs `python -c "import yaml, pydantic, jinja2, click, durable.lang"`.
                                                                     target: ≤ 1.5× the imports
