@@ -331,3 +331,18 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
     assert streamed, "the first project's row came only at the end"
     assert lines[1].startswith(str(PROJECTS[0]))
     assert proc.returncode == worst_exit_code([EXIT[single(p).verdict] for p in PROJECTS[:2]])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--format", "html"], "--format html is for one project; for several use text, json or csv"),
+        (["--output", "out.json"], "--output and --record take one project"),
+    ],
+)
+def test_single_project_options_are_refused_for_a_batch(tmp_path: Path, extra: list[str],
+                                                         message: str):
+    result = CliRunner().invoke(check_main, [str(PROJECTS[0]), str(PROJECTS[1]), *extra])
+    assert result.exit_code == 2
+    assert f"error: {message}" in result.stderr
+    assert result.stdout == ""
