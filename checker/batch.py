@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -208,11 +208,40 @@ def default_jobs() -> int:
 
 
 def chunk_size(files: int, jobs: int) -> int:
-    """Large enough to amortise inter-process traffic, small enough to stream and balance."""
-    return max(1, min(64, files // (jobs * 8)))
+    """Large enough to amortise inter-process traffic, small enough to stream and balance.
+
+    A chunk's outputs travel as one message (a JSON verdict is ~45 kB): 16 projects are ~50 ms of
+    work against well under 1 ms of transfer, and keep a few MB, not tens, in flight per worker.
+    """
+    return max(1, min(16, files // (jobs * 8)))
 
 
-def run(files: list[str], settings: Settings, jobs: int) -> Iterator[Outcome]:
+class PathList:
+    """Many paths kept as one string, iterated one path at a time.
+
+    100 000 separate `str` objects cost the parent ~15 MB, and every forked worker counts those
+    pages again; one string of the same paths is ~6 MB. Paths cannot contain NUL.
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        items = list(paths)
+        self._count = len(items)
+        self._joined = "\0".join(items)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        if not self._count:
+            return
+        text, start = self._joined, 0
+        while (end := text.find("\0", start)) >= 0:
+            yield text[start:end]
+            start = end + 1
+        yield text[start:]
+
+
+def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[Outcome]:
     """Check `files`; yield outcomes in input order, each once it and those before are ready.
 
     Worker processes start only for more than one file and more than one job; otherwise the

@@ -167,9 +167,8 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     if output or record:
         raise UsageError("--output and --record take one project; for several, redirect the "
                          "output (> file) or record each project on its own")
-    files = expand_paths(list(paths))
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file)
-    return check_batch(files, settings, jobs or default_jobs())
+    return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

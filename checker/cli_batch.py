@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import sys
 
-from checker.batch import Settings, run, worst_exit_code
+from checker.batch import PathList, Settings, run, worst_exit_code
 from checker.batch_output import Progress, Summary, csv_header, summary_text
 
 
 def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     """Check `files` and print their results; return the batch's exit code (the worst)."""
+    paths = PathList(files)
+    del files  # the caller holds no other reference: forked workers must not inherit the list
     out, err = sys.stdout, sys.stderr
     summary = Summary()
     printed = False
-    progress = Progress(err, len(files))
+    progress = Progress(err, len(paths))
     if settings.fmt == "csv":
         out.write(csv_header())
     try:
-        for outcome in run(files, settings, jobs):
+        for outcome in run(paths, settings, jobs):
             summary.add(outcome)
             if outcome.problems and settings.fmt != "json":
                 progress.clear()

@@ -346,3 +346,13 @@ def test_single_project_options_are_refused_for_a_batch(tmp_path: Path, extra: l
     assert result.exit_code == 2
     assert f"error: {message}" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("paths", [[], ["a.yaml"], ["a.yaml", "", "sub/b c.yml", "é/文件.yaml"]])
+def test_path_list_gives_back_the_paths_in_order(paths: list[str]):
+    from checker.batch import PathList
+
+    compact = PathList(paths)
+    assert len(compact) == len(paths)
+    assert list(compact) == paths
+    assert list(compact) == paths  # iterable more than once
