@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("-j", type=int, default=2)
     args = parser.parse_args()
     files = find(args.directory)
-    chunk = max(1, min(64, len(files) // (args.j * 8)))
+    chunk = max(1, min(16, len(files) // (args.j * 8)))  # as checker.batch.chunk_size
     out = sys.stdout
     with multiprocessing.get_context("fork").Pool(args.j) as pool:
         for line in pool.imap(parse, files, chunk):
