@@ -356,3 +356,12 @@ def test_path_list_gives_back_the_paths_in_order(paths: list[str]):
     assert len(compact) == len(paths)
     assert list(compact) == paths
     assert list(compact) == paths  # iterable more than once
+
+
+def test_a_batch_json_line_holds_the_same_verdict_as_the_single_file_report(tmp_path: Path):
+    runner = CliRunner()
+    lines = runner.invoke(check_main, [*map(str, PROJECTS[:2]), "--format", "json",
+                                       "--as-of", AS_OF, "-j", "1"]).stdout.splitlines()
+    for path, line in zip(PROJECTS[:2], lines, strict=True):
+        alone = runner.invoke(check_main, [str(path), "--format", "json", "--as-of", AS_OF])
+        assert json.loads(line) == json.loads(alone.stdout)
