@@ -18,7 +18,7 @@ from checker.facts import item_facts, project_facts
 from checker.model import Project
 from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
-from checker.source import SourceDocument, read_document
+from checker.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
 from checker.validation import validate_document
 from checker.verdict import (
     FactReading,
@@ -43,8 +43,10 @@ class CheckResult:
     ruleset: Ruleset
 
 
-def load_project(path: str | Path) -> tuple[SourceDocument, Project]:
-    doc = read_document(path)
+def load_project(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[SourceDocument, Project]:
+    doc = read_document(path, limits)
     return doc, validate_document(doc, Project)
 
 
@@ -56,8 +58,8 @@ class Checker:
         self.params = params
         self.compiled = engine.compiled(ruleset, params)
 
-    def check_path(self, path: str | Path) -> CheckResult:
-        doc, project = load_project(path)
+    def check_path(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> CheckResult:
+        doc, project = load_project(path, limits)
         return self.check(doc, project)
 
     def check(self, doc: SourceDocument, project: Project) -> CheckResult:

@@ -16,6 +16,7 @@ import click
 
 from checker import __version__
 from checker.errors import CheckerError, InputError, RuleDataError, UsageError
+from checker.source import MAX_FILE_BYTES, Limits
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
@@ -27,7 +28,33 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+        from checker.hints import date_hint
+
+        hint = date_hint(value)
+        raise click.BadParameter(
+            f"{value!r} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
+        ) from None
+
+
+class _UsageLine(click.ClickException):
+    """A usage error shown as one line, in the `error: ...` form of every other input error."""
+
+    exit_code = EXIT_INVALID
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message().rstrip('.')} (see --help)", err=True)
+
+
+class _OneLineErrors(click.Command):
+    """Reports a bad option value, a missing PATH or a directory given as PATH on one line and
+    exits 2, instead of click's three-line usage block."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _UsageLine(exc.format_message()) from None
 
 
 def _run_guarded(action: Callable[[], int], debug: bool) -> None:
@@ -59,12 +86,13 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     sys.exit(code)
 
 
-def _make_checker(as_of: dt.date | None, params_file: str | None) -> Any:
+def _make_checker(as_of: dt.date | None, params_file: str | None, limits: Any = None) -> Any:
     from checker.check import Checker, default_as_of
     from checker.parameters import load_policy, resolve
     from checker.ruleset import load_ruleset
+    from checker.source import DEFAULT_LIMITS
 
-    policy = load_policy(params_file) if params_file else None
+    policy = load_policy(params_file, limits or DEFAULT_LIMITS) if params_file else None
     return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
 
 
@@ -85,14 +113,16 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_FILE_BYTES, show_default=True,
+              help="Refuse input files larger than this.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
-def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | None, lang: str,
-               debug: bool) -> None:
+def check_main(path: str, fmt: str, max_bytes: int, as_of: dt.date | None,
+               params_file: str | None, lang: str, debug: bool) -> None:
     """Check one project description (project.yaml) against the plan's rules.
 
     \b
@@ -110,8 +140,9 @@ def check_main(path: str, fmt: str, as_of: dt.date | None, params_file: str | No
         from checker import report
         from checker.verdict import exit_code
 
-        checker = _make_checker(as_of, params_file)
-        result = checker.check_path(path)
+        limits = Limits(max_bytes=max_bytes)
+        checker = _make_checker(as_of, params_file, limits)
+        result = checker.check_path(path, limits)
         click.echo(report.render(result, fmt, lang), nl=False)
         return exit_code(result.verdict)
 
