@@ -41,7 +41,7 @@ def number_hint(value: Any) -> str:
             "in the unit the key's name gives"
         )
     if text and any(ch in _CHINESE_NUMERALS for ch in text):
-        return "write it in digits (1000000 for 一百万), in the unit the key's name gives"
+        return "write it in digits, as 1000000 for 一百万, in the unit the key's name gives"
     if re.fullmatch(r"[-+]?\d+\.?\d*\s*[A-Za-z/%\u4e00-\u9fff]+.*", text):
         return "write the number alone: the unit is part of the key's name"
     return ""

@@ -118,7 +118,8 @@ def message_for(error: dict[str, Any], model: type[BaseModel]) -> str:
         extra = f" (did you mean {hint}?)" if hint and hint != str(got) else ""
         if isinstance(got, str) and got in choices:
             extra = " (write it without quotes)"
-        return f"must be one of {expected}, got {_shown(got)}{extra}"
+        wanted = f"one of {expected}" if len(choices) > 1 else expected
+        return f"must be {wanted}, got {_shown(got)}{extra}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         wanted = PATTERN_NAMES.get(pattern, f"the form {pattern}")
