@@ -7,6 +7,11 @@ session. Every sharp edge of the engine measured in `durable-rules-notes.md` is 
 "no rule matched" is information, facts carry an identity, no condition is purely negative (it
 would match the session state itself), rulesets are registered once under a content-hash name, and
 sessions are always deleted so that no state outlives a check.
+
+Numbers, found by property tests: the engine's C JSON parser refuses an exponent after a mantissa
+without a point (`1e-09`, `1e+20`, what Python's json writes for such floats: error 204), and reads
+integers beyond 64 bits wrongly. Facts and thresholds therefore pass through `engine_value`, and
+durable's own `json.dumps` is given a point in every such mantissa (`1.0e-09`), outside strings.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ import copy
 import hashlib
 import itertools
 import json
+import math
+import re
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,6 +37,44 @@ from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
 
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
+_EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
+
+
+def _point_in_mantissa(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith('"') or match.group(2) is None or match.group(1) is not None:
+        return text
+    exponent = match.group(2)
+    return f"{text[: -len(exponent)]}.0{exponent}"
+
+
+class _EngineJson:
+    """The `json` durable.engine sees: the standard one, with numbers its C parser reads."""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(obj: Any, **kwargs: Any) -> str:
+        return _JSON_TOKEN.sub(_point_in_mantissa, json.dumps(obj, **kwargs))
+
+
+durable_engine.json = _EngineJson  # type: ignore[attr-defined]
+
+
+def engine_value(value: Any) -> Any:
+    """`value` as the engine can compare it: big integers as floats, infinities as the largest
+    finite float (a derived figure can overflow; its comparisons keep their sense)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, int) and abs(value) >= _EXACT_INT:
+        try:
+            value = float(value)
+        except OverflowError:
+            value = math.inf if value > 0 else -math.inf
+    if isinstance(value, float) and math.isinf(value):
+        return math.copysign(sys.float_info.max, value)
+    return value
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 
 
@@ -79,6 +125,7 @@ def _get_host() -> _Recorder:
 
 
 def _compare(field: str, op: str, rhs: Any) -> dict[str, Any]:
+    rhs = engine_value(rhs)
     if op == "eq":
         return {field: rhs}
     return {"$" + {"ne": "neq"}.get(op, op): {field: rhs}}
@@ -129,8 +176,8 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
     if c.op in ("in", "not_in"):
         values = list(operand)
         if c.op == "in":
-            return _and([exists, _or([{field: v} for v in values])])
-        return _and([exists, *[{"$neq": {field: v}} for v in values]])
+            return _and([exists, _or([{field: engine_value(v)} for v in values])])
+        return _and([exists, *[{"$neq": {field: engine_value(v)}} for v in values]])
     if isinstance(operand, cond.FactRef):
         other = field_name(operand.name)
         rhs: Any = {"$m": other}
@@ -138,7 +185,7 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
         if isinstance(times, cond.ParamRef):
             times = params[times.name].value
         if times is not None:
-            rhs = {"$mul": {"$l": {"$m": other}, "$r": times}}
+            rhs = {"$mul": {"$l": {"$m": other}, "$r": engine_value(times)}}
         return _and([exists, {"$ex": {other: 1}}, _compare(field, c.op, rhs)])
     return _and([exists, _compare(field, c.op, operand)])
 
@@ -228,7 +275,9 @@ class CompiledRuleset:
         self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]]
     ) -> dict[str, list[SubjectResult]]:
         """Which conditions of every rule held for this project (and for each of its items)."""
-        project_fact = {field_name(k): v for k, v in facts.items() if _is_scalar(v)}
+        project_fact = {
+            field_name(k): engine_value(v) for k, v in facts.items() if _is_scalar(v)
+        }
         project_fact.update(fact_kind="project", fact_id="project")
         results: dict[str, list[SubjectResult]] = {}
         for entries in self._stages:
@@ -276,7 +325,10 @@ class CompiledRuleset:
             collection = kind.split(":", 1)[1]
             for index, item in enumerate(items.get(collection, [])):
                 fact = dict(project_fact)
-                fact.update({field_name(f"item.{k}"): v for k, v in item.items() if _is_scalar(v)})
+                fact.update({
+                    field_name(f"item.{k}"): engine_value(v)
+                    for k, v in item.items() if _is_scalar(v)
+                })
                 fact.update(
                     sid=sid, fact_kind=kind, fact_id=f"{collection}-{index}", item_index=index
                 )
