@@ -16,6 +16,7 @@ durable's own `json.dumps` is given a point in every such mantissa (`1.0e-09`), 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import itertools
@@ -37,6 +38,11 @@ from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
 
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
+# Every session opens with a fact this rule handles: delete_state on a session that only ever saw
+# unhandled facts segfaults (seen on the first check of a process), and leaving such sessions alone
+# would exhaust the engine's 1 024 after as many checks. A handled fact makes deletion safe.
+_SESSION_RULE = "session_opened"
+_SESSION_CONDITION = {"all": [{"m": {"fact_kind": "session"}}], "run": _SESSION_RULE}
 _EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
 
@@ -94,6 +100,12 @@ class _Recorder(durable_engine.Host):
         self.fired: list[tuple[str, int | None]] = []
         self.errors: list[str] = []
         super().__init__()
+
+    def _run(self) -> None:
+        """Start no dispatch threads. durable's Host polls every ruleset from two timer threads
+        for timers and queued messages, which we never use, calling into the C core while a check
+        runs in the main thread; the core is not thread-safe (a batch segfaulted in
+        `dispatch_timers`)."""
 
     def get_action(self, action_name: str):  # type: ignore[no-untyped-def]
         def record(c: Any) -> None:
@@ -259,6 +271,7 @@ class CompiledRuleset:
                     json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
                 ).hexdigest()[:16]
                 name = f"nmck_{stage}_{category}_{digest}"
+                body[_SESSION_RULE] = _SESSION_CONDITION
                 self._register(name, body)
                 entries.append((name, rules, {_subject_kind(r) for r in rules}))
             self._stages.append(entries)
@@ -316,7 +329,7 @@ class CompiledRuleset:
     ) -> list[tuple[str, int | None]]:
         host = self._host
         sid = f"c{next(_session_ids)}"
-        facts: list[dict[str, Any]] = []
+        facts: list[dict[str, Any]] = [{"sid": sid, "fact_kind": "session", "fact_id": "session"}]
         if "project" in kinds:
             facts.append(dict(project_fact, sid=sid))
         for kind in kinds:
@@ -335,24 +348,24 @@ class CompiledRuleset:
                 facts.append(fact)
         with _host_lock:
             host.fired, host.errors = [], []
-            handled = False  # the C core creates the session on the first fact some rule handles
+            handled = False
             try:
                 for fact in facts:
-                    try:
+                    # no condition held for a fact: information, not an error
+                    with contextlib.suppress(durable_engine.MessageNotHandledException):
                         host.assert_fact(name, fact)
                         handled = True
-                    except durable_engine.MessageNotHandledException:
-                        pass  # no condition held for this fact: information, not an error
             except Exception as exc:
                 raise EngineError(f"the rules engine failed on {name}: {exc}") from exc
             finally:
-                # Always delete a session that exists (the core holds at most 1 024), and never
-                # one that does not: delete_state on a session no fact created segfaults.
+                # Delete every session some fact was handled in (the session fact always is), and
+                # no other: delete_state on a session whose facts all went unhandled, or on one
+                # that does not exist, can segfault.
                 if handled:
                     host.delete_state(name, sid)
             if host.errors:
                 raise EngineError("; ".join(host.errors))
-            return list(host.fired)
+            return [fired for fired in host.fired if fired[0] != _SESSION_RULE]
 
 
 def _is_scalar(value: Any) -> bool:

@@ -96,7 +96,11 @@ def format_key_path(key_path: KeyPath) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            name = str(part)
+            if not name or name != name.strip() or any(c in name for c in ".[]'\"") \
+                    or not name.isprintable():
+                name = repr(name)  # `project.'\x1e'`, `energy.''`: visibly not a plain key
+            out += ("." if out else "") + name
     return out
 
 
