@@ -44,6 +44,7 @@ _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
 _SESSION_RULE = "session_opened"
 _SESSION_CONDITION = {"all": [{"m": {"fact_kind": "session"}}], "run": _SESSION_RULE}
 _EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
+_DIGIT_EXPONENT = re.compile(r"\d[eE]")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
 
 
@@ -62,7 +63,10 @@ class _EngineJson:
 
     @staticmethod
     def dumps(obj: Any, **kwargs: Any) -> str:
-        return _JSON_TOKEN.sub(_point_in_mantissa, json.dumps(obj, **kwargs))
+        text = json.dumps(obj, **kwargs)
+        if _DIGIT_EXPONENT.search(text) is None:  # the common case, and a cheap test
+            return text
+        return _JSON_TOKEN.sub(_point_in_mantissa, text)
 
 
 durable_engine.json = _EngineJson  # type: ignore[attr-defined]
