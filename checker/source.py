@@ -137,6 +137,28 @@ def _decode_error(path: str, raw: bytes, exc: UnicodeDecodeError, what: str) -> 
     )
 
 
+# what people send instead of a project file, by its first bytes
+_KNOWN_BINARIES = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or Word .docx file?)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (Excel .xls or Word .doc?)"),
+    (b"%PDF", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+
+
+def _binary_error(raw: bytes, path: str) -> InputError:
+    kind = next((name for magic, name in _KNOWN_BINARIES if raw.startswith(magic)), None)
+    what = f"this is {kind}" if kind else "this is a binary file"
+    return InputError.single(
+        path, "", None,
+        f"{what}, not a YAML text file: a project is described in a text file (project.yaml)",
+    )
+
+
 def decode(raw: bytes, path: str) -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (what Chinese Windows
     editors save); refuse binary files and text that would only decode into nonsense."""
@@ -155,10 +177,14 @@ def decode(raw: bytes, path: str) -> str:
             ) from None
         text = text.lstrip("\ufeff")
     elif b"\x00" in raw:
+        if any(raw.startswith(magic) for magic, _ in _KNOWN_BINARIES):
+            raise _binary_error(raw, path)
         raise InputError.single(
             path, "", None,
             "this is a binary file, not a YAML text file (if it is UTF-16 text, save it as UTF-8)",
         )
+    elif any(raw.startswith(magic) for magic, _ in _KNOWN_BINARIES):
+        raise _binary_error(raw, path)
     else:
         try:
             text = raw.decode("utf-8")
@@ -171,16 +197,16 @@ def decode(raw: bytes, path: str) -> str:
                 raise _decode_error(
                     path, raw, gb_exc, "the file is neither UTF-8 nor GBK/GB18030"
                 ) from None
-    _refuse_control_characters(text, path)
+    _refuse_control_characters(text, raw, path)
     return text
 
 
-def _refuse_control_characters(text: str, path: str) -> None:
+def _refuse_control_characters(text: str, raw: bytes, path: str) -> None:
     found = _FORBIDDEN.search(text)
     if found is None:
         return
     if "\x00" in text or len(_FORBIDDEN.findall(text[:4096])) > 8:
-        raise InputError.single(path, "", None, "this is a binary file, not a YAML text file")
+        raise _binary_error(raw, path)
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
     raise InputError.single(

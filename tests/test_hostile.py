@@ -176,6 +176,18 @@ def test_binary_file(tmp_path, size):
     assert_clear_error(*run(path), ("binary file",))
 
 
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [(b"PK\x03\x04\x14\x00\x06\x00", "Excel .xlsx"), (b"\xd0\xcf\x11\xe0\xa1\xb1", "Excel .xls"),
+     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF")],
+    ids=["xlsx", "xls", "pdf"],
+)
+def test_what_people_send_instead(tmp_path, start, words):
+    path = tmp_path / "project.yaml"
+    path.write_bytes(start + bytes(range(256)))
+    assert_clear_error(*run(path), (words, "not a YAML text file"))
+
+
 def test_binary_file_without_nul_bytes(tmp_path):
     path = tmp_path / "noise.yaml"
     path.write_bytes(bytes(b for b in range(1, 32) if b not in (9, 10, 13)) * 50)
@@ -371,7 +383,7 @@ def _python_m_checker(*args: str | Path, env: dict[str, str] | None = None):
     ("content", "code", "words"),
     [
         (None, 0, ()),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, ("binary file",)),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 2, ("this is a PNG image",)),
         (billion_laughs(), 2, ("too many aliases",)),
         (b"format: 1\nproject: {name: [\n", 2, ("YAML syntax error",)),
     ],
