@@ -54,11 +54,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that also reads YAML 1.2 floats such as `1.2e9` (YAML 1.1 wants `1.2e+9`)."""
 
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+YAML12_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", YAML12_FLOAT, list("-+0123456789"))
 
 _TAG_PREFIX = "tag:yaml.org,2002:"
 _MAP_TAG = _TAG_PREFIX + "map"

@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from checker.check import Checker  # noqa: E402
-from checker.parameters import resolve  # noqa: E402
-from checker.ruleset import load_ruleset  # noqa: E402
+from checker.check import Checker
+from checker.parameters import resolve
+from checker.ruleset import load_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 

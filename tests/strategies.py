@@ -21,12 +21,14 @@ from pydantic.fields import FieldInfo
 
 from checker import model, vocabulary
 from checker.ruleset import load_ruleset
+from checker.source import YAML12_FLOAT, parse_document
 
 REPO = Path(__file__).resolve().parent.parent
 BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted(
     (REPO / "tests" / "cases" / "bases").glob("*.yaml")
 )
-BASES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in BASE_FILES]
+# read as the checker reads them (`1.2e9` is a number to it, a string to yaml.safe_load)
+BASES = [parse_document(p.read_bytes(), str(p)).data for p in BASE_FILES]
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=24
@@ -143,7 +145,15 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
     return _one_waiver_per_rule(data)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Quotes what our loader would read as a number: `1E5` is a float to it (YAML 1.2), a string
+    to PyYAML's own YAML 1.1 resolver, which would write the string `0E0` unquoted."""
+
+
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", YAML12_FLOAT, list("-+0123456789"))
+
+
 def dump(data: dict[str, Any]) -> bytes:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 

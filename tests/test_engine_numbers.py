@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 import pytest
-import yaml
 from conftest import REPO, checker_on
 from strategies import dump
 
@@ -16,7 +15,7 @@ from checker.model import Project
 from checker.source import parse_document
 from checker.validation import validate_document
 
-BASE = yaml.safe_load((REPO / "tests/cases/bases/calcium_carbide.yaml").read_text(encoding="utf-8"))
+BASE = parse_document((REPO / "tests/cases/bases/calcium_carbide.yaml").read_bytes(), "base").data
 
 
 def statuses(**energy: float) -> dict[str, str]:

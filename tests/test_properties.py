@@ -6,17 +6,17 @@ property on 100 000 examples (see tests/README.md).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from conftest import checker_on
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import BASE_FILES, dump, projects
+from strategies import BASES, dump, projects
 
 from checker import report
 from checker.cli import check_main
@@ -94,8 +94,7 @@ WRONG_VALUES = st.one_of(
 @st.composite
 def damaged_files(draw: st.DrawFn) -> bytes:
     """A shipped project with keys deleted, values of the wrong type, garbage bytes or a cut."""
-    raw = draw(st.sampled_from(BASE_FILES)).read_bytes()
-    data = yaml.safe_load(raw)
+    data = copy.deepcopy(draw(st.sampled_from(BASES)))
     for _ in range(draw(st.integers(0, 3))):
         paths = _paths(data)
         if not paths:
