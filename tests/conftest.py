@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("quick", max_examples=60, deadline=None)
 settings.register_profile(
-    "long", max_examples=100_000, deadline=None,
+    "long", max_examples=int(os.environ.get("HYPOTHESIS_LONG_EXAMPLES", "100000")), deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
