@@ -20,6 +20,7 @@ from checker.source import MAX_FILE_BYTES, Limits
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
+MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -62,8 +63,11 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     try:
         code = action()
     except InputError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
             click.echo(f"error: {problem}", err=True)
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            more = len(exc.problems) - MAX_PROBLEMS_SHOWN
+            click.echo(f"error: ... and {more} more problems (fix the ones above first)", err=True)
         sys.exit(EXIT_INVALID)
     except (UsageError, RuleDataError) as exc:
         click.echo(f"error: {exc}", err=True)

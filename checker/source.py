@@ -86,6 +86,9 @@ class SourceDocument:
         return self.lines.get((), None)
 
 
+_KEY_SHOWN_MAX = 60  # a pasted paragraph used as a key need not be echoed whole
+
+
 def format_key_path(key_path: KeyPath) -> str:
     """`("project", "products", 0, "unit")` → `project.products[0].unit`."""
     out = ""
@@ -94,6 +97,8 @@ def format_key_path(key_path: KeyPath) -> str:
             out += f"[{part}]"
         else:
             name = str(part)
+            if len(name) > _KEY_SHOWN_MAX:
+                name = name[: _KEY_SHOWN_MAX - 1] + "…"
             if not name or name != name.strip() or any(c in name for c in ".[]'\"") \
                     or not name.isprintable():
                 name = repr(name)  # `project.'\x1e'`, `energy.''`: visibly not a plain key

@@ -408,3 +408,35 @@ def test_subprocess_with_a_c_locale_keeps_chinese_intact():
     done = _python_m_checker(HERE / "gbk.yaml", *AS_OF, env={"LC_ALL": "C", "LANG": "C"})
     assert done.returncode == 0, done.stderr
     assert NAME in done.stdout.decode("utf-8")
+
+
+# ---------------------------------------------------------------- what the messages look like
+
+
+def test_thousands_of_problems_are_cut_to_fifty(tmp_path):
+    path = tmp_path / "sheet.yaml"
+    keys = "".join(f"  k{i}: 1\n" for i in range(3000))
+    path.write_text(
+        "format: 1\nproject: {name: x, league_city: Hohhot, construction_type: new}\nland:\n"
+        + keys, encoding="utf-8",
+    )
+    code, out, err = run(path)
+    assert_clear_error(code, out, err, ("land.k0: unknown key", "and 2950 more problems"))
+    assert len(err.splitlines()) == 51
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [("\\x1e", "project.'\\x1e'"), ("\\u202e", "project.'\\u202e'"), ("a.b", "project.'a.b'"),
+     ("", "project.''"), ("x" * 300, "project." + "x" * 59 + "…")],
+    ids=["record-separator", "right-to-left", "dot", "empty", "long"],
+)
+def test_odd_keys_are_shown_on_one_line(tmp_path, key, shown):
+    path = tmp_path / "keys.yaml"
+    path.write_text(
+        f'format: 1\nproject:\n  name: x\n  league_city: Hohhot\n  construction_type: new\n'
+        f'  "{key}": 1\n', encoding="utf-8",
+    )
+    code, out, err = run(path)
+    assert_clear_error(code, out, err, (":6:", shown, "unknown key"))
+    assert len(err.splitlines()) == 1
