@@ -16,7 +16,8 @@ import click
 
 from checker import __version__
 from checker.errors import CheckerError, InputError, RuleDataError, UsageError
-from checker.source import MAX_FILE_BYTES, Limits
+from checker.hints import date_hint
+from checker.source import DEFAULT_LIMITS, MAX_FILE_BYTES, Limits
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
@@ -29,8 +30,6 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        from checker.hints import date_hint
-
         hint = date_hint(value)
         raise click.BadParameter(
             f"{value!r} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
@@ -90,13 +89,14 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     sys.exit(code)
 
 
-def _make_checker(as_of: dt.date | None, params_file: str | None, limits: Any = None) -> Any:
+def _make_checker(
+    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
+) -> Any:
     from checker.check import Checker, default_as_of
     from checker.parameters import load_policy, resolve
     from checker.ruleset import load_ruleset
-    from checker.source import DEFAULT_LIMITS
 
-    policy = load_policy(params_file, limits or DEFAULT_LIMITS) if params_file else None
+    policy = load_policy(params_file, limits) if params_file else None
     return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
 
 
