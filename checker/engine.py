@@ -38,6 +38,7 @@ from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
 
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
+_MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 # Every session opens with a fact this rule handles: delete_state on a session that only ever saw
 # unhandled facts segfaults (seen on the first check of a process), and leaving such sessions alone
 # would exhaust the engine's 1 024 after as many checks. A handled fact makes deletion safe.
@@ -85,7 +86,6 @@ def engine_value(value: Any) -> Any:
     if isinstance(value, float) and math.isinf(value):
         return math.copysign(sys.float_info.max, value)
     return value
-_MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 
 
 def field_name(fact: str) -> str:
@@ -271,11 +271,11 @@ class CompiledRuleset:
                     body.update(_compiled_rules(rule, params))
                 if len(body) > _MAX_RULES_PER_RULESET:
                     raise RuleDataError(f"rules/{category}", "", "too many conditions for one family")
+                body[_SESSION_RULE] = _SESSION_CONDITION
                 digest = hashlib.sha256(
                     json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
                 ).hexdigest()[:16]
                 name = f"nmck_{stage}_{category}_{digest}"
-                body[_SESSION_RULE] = _SESSION_CONDITION
                 self._register(name, body)
                 entries.append((name, rules, {_subject_kind(r) for r in rules}))
             self._stages.append(entries)
