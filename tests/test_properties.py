@@ -21,6 +21,7 @@ from strategies import BASES, dump, projects
 from checker import report
 from checker.cli import check_main
 from checker.decision import SEVERITY
+from checker.errors import InputError
 from checker.model import Project
 from checker.source import parse_document
 from checker.validation import validate_document
@@ -140,3 +141,19 @@ def test_damaged_files_end_in_a_known_exit_code(scratch, raw, fmt):
     else:
         assert result.stderr == ""
         assert result.stdout
+
+
+# ---------------------------------------------------------------- any bytes at all
+
+YAML_ISH = st.text(alphabet=":-[]{}&*!|>'\"#%@`?,. \n\t\r\\01e9aZ_中\u3000\ufeff\x85", max_size=300)
+
+
+@given(raw=st.one_of(st.binary(max_size=2000), YAML_ISH.map(lambda t: t.encode("utf-8"))))
+def test_any_bytes_parse_or_fail_with_an_input_error(raw):
+    """The reader and the validator raise nothing but InputError, whatever they are given."""
+    try:
+        doc = parse_document(raw, "any.yaml")
+        validate_document(doc, Project)
+    except InputError as exc:
+        assert exc.problems
+        assert all("\n" not in str(p) for p in exc.problems)
