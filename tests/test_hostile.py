@@ -98,6 +98,8 @@ PROJECT_CASES = [
     ("format_missing.yaml", 2, ("format: required key is missing",)),
     # waivers
     ("waiver_unknown_rule.yaml", 2, (":34:", "waivers[0].rule", "unknown rule ZZ-999")),
+    ("waiver_unknown_rule_in_family.yaml", 2, (":34:", "names unknown rule HE-010",
+                                               "the HE rules are HE-001")),
     ("waiver_bad_rule_id.yaml", 2, (":34:", "waivers[0].rule", "did you mean HE-001?")),
     ("waiver_no_approved_by.yaml", 2, (":34:", "waivers[0].approved_by", "missing")),
     ("waiver_no_document.yaml", 2, (":34:", "waivers[0].document", "missing")),
@@ -105,6 +107,10 @@ PROJECT_CASES = [
                                         "no such date")),
     ("waiver_unreadable_date.yaml", 2, (":38:", "waivers[0].expires", "YYYY-MM-DD")),
     ("waiver_twice.yaml", 2, (":38:", "waivers[1].rule", "a second waiver for HE-001")),
+    ("waiver_several_problems.yaml", 2, (  # reported in one run, the unknown rule included
+        ":38: waivers[0].rule: names unknown rule ZZ-999", "the families are CO, EC, HE",
+        ":41: waivers[1].approved_by: required key is missing", ":46: waivers[2].expires",
+        ":50: waivers[3].expires")),
 ]
 
 PARAMS_CASES = [
