@@ -278,7 +278,8 @@ def _policy_values(
 def load_policy(
     path: str | Path, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[str, dict[str, list[DatedValue]]]:
-    """Read a policy file; each parameter's name, type and range is checked against its definition."""
+    """Read a policy file; each parameter name, type and range is checked against the shipped
+    definitions."""
     doc = read_document(path, limits)
     policy = validate_document(doc, PolicyFile)
     definitions = shipped_definitions()
