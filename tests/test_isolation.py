@@ -14,6 +14,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,10 @@ def test_two_thousand_projects_leave_no_state_behind(tmp_path):
         assert done.stderr == ""
         here = _check(projects[i], relative)  # in this process, after all the others
         assert done.stdout == here, f"project {i} differs in a fresh process"
+
+
+def test_the_engine_runs_no_threads_of_its_own():
+    """durable's Host polls the C core from timer threads; it is not thread-safe (a long
+    property run segfaulted in `dispatch_timers`), and we use neither timers nor queues."""
+    _check(dump(BASES[0]), "threads.yaml")
+    assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
