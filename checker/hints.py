@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 _CHINESE_NUMERALS = set("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟")
-_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", re.ASCII)
 
 
 def _plain(number: float) -> str:
@@ -25,13 +26,18 @@ def number_hint(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     text = value.strip()
+    half_width = unicodedata.normalize("NFKC", text)  # １２３ ４５％ from a Chinese input method
+    if half_width != text and _PLAIN_NUMBER.fullmatch(half_width):
+        return f"write {half_width}, in half-width digits"
+    if half_width != text and number_hint(half_width):
+        return number_hint(half_width) + ", in half-width characters"
     if _PLAIN_NUMBER.fullmatch(text):
         return f"write {text} without quotes"
     if text.endswith(("%", "%")) and _PLAIN_NUMBER.fullmatch(text[:-1].strip()):
         return f"percentages are written as fractions: write {_plain(float(text[:-1]) / 100)}"
-    if re.fullmatch(r"[-+]?\d{1,3}([,,]\d{3})+(\.\d+)?", text):
+    if re.fullmatch(r"[-+]?\d{1,3}([,,]\d{3})+(\.\d+)?", text, re.ASCII):
         return f"write {re.sub('[,,]', '', text)}, without thousands separators"
-    if re.fullmatch(r"[-+]?\d{1,3}( \d{3})+(\.\d+)?", text):
+    if re.fullmatch(r"[-+]?\d{1,3}( \d{3})+(\.\d+)?", text, re.ASCII):
         return f"write {text.replace(' ', '')}, without spaces inside the number"
     match = re.fullmatch(r"([-+]?\d+\.?\d*)\s*([万亿])", text)
     if match:

@@ -83,6 +83,7 @@ PROJECT_CASES = [
     ("wan_number.yaml", 2, (":10:", "investment_10k_yuan", "45万 is 450000")),
     ("thousands_separator.yaml", 2, (":10:", "'450,000'", "write 450000")),
     ("quoted_number.yaml", 2, (":17:", "energy.diesel_t", "without quotes")),
+    ("fullwidth_number.yaml", 2, (":17:", "diesel_t", "'２００'", "write 200, in half-width")),
     ("unit_in_value.yaml", 2, (":27:", "land.area_ha", "the unit is part of the key's name")),
     ("boolean_number.yaml", 2, (":23:", "water.fresh_water_m3", "got true", "not a number")),
     ("number_for_boolean.yaml", 2, (":32:", "land.in_industrial_park", "true or false")),
