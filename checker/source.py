@@ -263,7 +263,7 @@ def parse_document(raw: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> So
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = f", column {mark.column + 1}" if mark else ""
-        what = exc.problem or "invalid YAML"
+        what = (exc.problem or "invalid YAML") + _syntax_hint(text, line)
         raise InputError.single(path, "", line, f"YAML syntax error{column}: {what}") from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
@@ -275,6 +275,23 @@ def parse_document(raw: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> So
     if data is None:
         raise InputError.single(path, "", None, "the file is empty")
     return SourceDocument(path=path, data=data, sha256=digest, lines=builder.lines)
+
+
+def _syntax_hint(text: str, line: int | None) -> str:
+    """The usual cause of a syntax error near `line`, when it is one typed in a Chinese editor."""
+    if line is None:
+        return ""
+    lines = text.splitlines()
+    for number in range(max(1, line - 2), min(len(lines), line) + 1):
+        text_line = lines[number - 1]
+        indent = text_line[: len(text_line) - len(text_line.lstrip())]
+        # a full-width colon where the key's colon should be: not one inside a value or comment
+        if "：" in text_line and ":" not in text_line.split("：", 1)[0] \
+                and not text_line.lstrip().startswith("#"):
+            return f" (line {number} has a full-width colon ：; YAML needs : followed by a space)"
+        if "\t" in indent:
+            return f" (line {number} is indented with a tab; indent with spaces)"
+    return ""
 
 
 def _short_tag(tag: str) -> str:

@@ -59,7 +59,10 @@ PROJECT_CASES = [
     # YAML
     ("syntax_error.yaml", 2, ("syntax_error.yaml:3:", "YAML syntax error, column 7")),
     ("bad_indentation.yaml", 2, ("bad_indentation.yaml:4:", "YAML syntax error, column 2")),
-    ("tab_indentation.yaml", 2, ("tab_indentation.yaml:3:", "YAML syntax error, column 1")),
+    ("tab_indentation.yaml", 2, ("tab_indentation.yaml:3:", "YAML syntax error, column 1",
+                                 "line 3 is indented with a tab")),
+    ("fullwidth_colon.yaml", 2, ("fullwidth_colon.yaml:7:", "YAML syntax error",
+                                 "line 6 has a full-width colon ：")),
     ("duplicate_key.yaml", 2, ("duplicate_key.yaml:18:", "energy.diesel_t", "duplicate key",
                                "first given on line 17")),
     ("python_tag.yaml", 2, (":2:", "!!python/object/apply:os.system", "not allowed")),
