@@ -119,6 +119,7 @@ PROJECT_CASES = [
 
 PARAMS_CASES = [
     ("params_valid.yaml", 0, ()),
+    ("params_rich.yaml", 0, ()),
     ("params_unknown.yaml", 2, (":4:", "parameters.water_permit_treshold_m3", "unknown parameter",
                                 "did you mean water_permit_threshold_m3?")),
     ("params_wrong_type.yaml", 2, (":4:", "parameters.water_permit_threshold_m3",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from checker.source import parse_document
 from checker.validation import validate_document
 from checker.verdict import VERDICT_EXIT_CODES
 
+HOSTILE = Path(__file__).parent / "hostile"
 AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]
 STATUSES = set(SEVERITY) | {"waived"}
 
@@ -93,9 +95,9 @@ WRONG_VALUES = st.one_of(
 
 
 @st.composite
-def damaged_files(draw: st.DrawFn) -> bytes:
-    """A shipped project with keys deleted, values of the wrong type, garbage bytes or a cut."""
-    data = copy.deepcopy(draw(st.sampled_from(BASES)))
+def damaged(draw: st.DrawFn, bases: list[dict[str, Any]]) -> bytes:
+    """One of `bases` with keys deleted, values of the wrong type, garbage bytes or a cut."""
+    data = copy.deepcopy(draw(st.sampled_from(bases)))
     for _ in range(draw(st.integers(0, 3))):
         paths = _paths(data)
         if not paths:
@@ -120,6 +122,16 @@ def damaged_files(draw: st.DrawFn) -> bytes:
             at = min(at, len(raw) - 1)
             raw = raw[:at] + bytes([draw(st.integers(0, 255))]) + raw[at + 1 :]
     return raw
+
+
+def damaged_files() -> st.SearchStrategy[bytes]:
+    return damaged(BASES)
+
+
+POLICY_BASES = [
+    parse_document(p.read_bytes(), str(p)).data
+    for p in (HOSTILE / "params_valid.yaml", HOSTILE / "params_rich.yaml")
+]
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +169,18 @@ def test_any_bytes_parse_or_fail_with_an_input_error(raw):
     except InputError as exc:
         assert exc.problems
         assert all("\n" not in str(p) for p in exc.problems)
+
+
+@given(raw=damaged(POLICY_BASES))
+def test_damaged_policy_files_end_in_a_known_exit_code(scratch, raw):
+    policy = scratch.with_name("policy.yaml")
+    policy.write_bytes(raw)
+    scratch.write_bytes((HOSTILE / "valid.yaml").read_bytes())
+    result = CliRunner().invoke(
+        check_main, [str(scratch), "--params", str(policy), "--as-of", "2026-01-01"]
+    )
+    assert result.exit_code in (0, 1, 2, 3), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert lines and all(line.startswith("error: ") for line in lines), result.stderr
