@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import checker_on
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 from strategies import BASES, dump, projects
 
@@ -144,6 +144,7 @@ def test_damaged_files_end_in_a_known_exit_code(scratch, raw, fmt):
     scratch.write_bytes(raw)
     args = [str(scratch), "--as-of", "2026-01-01", "--format", fmt]
     result = CliRunner().invoke(check_main, args)
+    event(f"exit {result.exit_code}")  # the share of each outcome, in --hypothesis-show-statistics
     assert result.exit_code in (0, 1, 2, 3), result.stderr
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
@@ -179,6 +180,7 @@ def test_damaged_policy_files_end_in_a_known_exit_code(scratch, raw):
     result = CliRunner().invoke(
         check_main, [str(scratch), "--params", str(policy), "--as-of", "2026-01-01"]
     )
+    event(f"exit {result.exit_code}")
     assert result.exit_code in (0, 1, 2, 3), result.stderr
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
