@@ -63,6 +63,7 @@ def test_random_valid_projects_check_cleanly(data, as_of):
         if finding.status == "missing_info":
             assert finding.missing_keys
     assert result.verdict == expected_verdict(result.findings)
+    event(f"verdict {result.verdict}")
 
     verdict = json.loads(report.render(result, "json", "en"))
     assert verdict["verdict"] == result.verdict
