@@ -119,14 +119,20 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     code = project.project.industry_code
     info = project.project
     adds_capacity = info.construction_type in ("new", "expansion") or info.adds_capacity is True
-    builds_coal_power = project.coal_power is not None or bool(
-        _matches_code(code, params["coal_power_codes"].value)
-    )
-    generates_electricity = (
-        builds_coal_power
-        or project.renewable_plant is not None
-        or bool(_matches_code(code, params["electricity_generation_codes"].value))
-    )
+    # Coal-fired units (CO-001, CO-004, CO-006) are built whenever the file has a coal_power
+    # section, a captive unit of an industrial plant included. A coal-power *project*, which
+    # CO-001/CO-006 govern instead of HE-002, EC-001 and CO-002, is one whose industry is thermal
+    # power (D4411/D4412), or, with no industry code, one that builds such units: an olefins plant
+    # with a captive unit stays under the rules of its own industry.
+    builds_coal_units = project.coal_power is not None
+    if code is not None:
+        builds_coal_power = bool(_matches_code(code, params["coal_power_codes"].value))
+        generates_electricity = bool(
+            _matches_code(code, params["electricity_generation_codes"].value)
+        )
+    else:
+        builds_coal_power = builds_coal_units
+        generates_electricity = builds_coal_units or project.renewable_plant is not None
     renewable_generation = project.renewable_plant is not None or bool(
         _matches_code(code, params["renewable_generation_codes"].value)
     )
@@ -165,6 +171,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "carbon_intensity_t_per_10k_yuan": _ratio(co2, value_added),
         "high_energy_sector": _matches_code(code, params["high_energy_sector_codes"].value),
         "adds_capacity": adds_capacity,
+        "builds_coal_units": builds_coal_units,
         "builds_coal_power": builds_coal_power,
         "generates_electricity": generates_electricity,
         "renewable_generation": renewable_generation,
