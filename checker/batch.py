@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
+from checker.source import DEFAULT_LIMITS, Limits
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
@@ -38,6 +39,7 @@ class Settings:
     lang: str
     as_of: dt.date | None = None
     params_file: str | None = None
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,15 @@ def worst_exit_code(codes: list[int] | tuple[int, ...]) -> int:
     return max(codes, key=lambda c: _SEVERITY.get(c, 4), default=0)
 
 
-def make_checker(as_of: dt.date | None, params_file: str | None) -> Any:
+def make_checker(
+    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
+) -> Any:
     """The Checker for a date and optional policy file (raises InputError / RuleDataError)."""
     from checker.check import Checker, default_as_of
     from checker.parameters import load_policy, resolve
     from checker.ruleset import load_ruleset
 
-    policy = load_policy(params_file) if params_file else None
+    policy = load_policy(params_file, limits) if params_file else None
     return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
 
 
@@ -102,7 +106,7 @@ class _Worker:
         from checker.verdict import counts, exit_code
 
         self.settings = settings
-        self.checker = make_checker(settings.as_of, settings.params_file)
+        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits)
         self._report = report
         self._counts = counts
         self._exit_code = exit_code
@@ -111,7 +115,7 @@ class _Worker:
 
     def check(self, path: str) -> Outcome:
         try:
-            result = self.checker.check_path(path)
+            result = self.checker.check_path(path, self.settings.limits)
         except InputError as exc:
             return self._failure(path, EXIT_INVALID, tuple(exc.problems))
         except Exception as exc:  # a bug on one file must not lose the rest of the batch

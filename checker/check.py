@@ -7,6 +7,8 @@ force, the compiled engine rulesets), so a batch pays for them once per process.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from checker.facts import item_facts, project_facts
 from checker.model import Project
 from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
-from checker.source import SourceDocument, read_document
+from checker.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
 from checker.validation import validate_document
 from checker.verdict import (
     FactReading,
@@ -28,6 +30,8 @@ from checker.verdict import (
     apply_waivers,
 )
 from checker.vocabulary import products
+
+_RULE_ID = re.compile(r"[A-Z]{2}-[0-9]{3}")
 
 
 @dataclass
@@ -43,8 +47,10 @@ class CheckResult:
     ruleset: Ruleset
 
 
-def load_project(path: str | Path) -> tuple[SourceDocument, Project]:
-    doc = read_document(path)
+def load_project(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[SourceDocument, Project]:
+    doc = read_document(path, limits)
     return doc, validate_document(doc, Project)
 
 
@@ -56,8 +62,13 @@ class Checker:
         self.params = params
         self.compiled = engine.compiled(ruleset, params)
 
-    def check_path(self, path: str | Path) -> CheckResult:
-        doc, project = load_project(path)
+    def check_path(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> CheckResult:
+        doc = read_document(path, limits)
+        try:
+            project = validate_document(doc, Project)
+        except InputError as exc:
+            problems = exc.problems + self._raw_waiver_problems(doc)
+            raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.key_path))) from None
         return self.check(doc, project)
 
     def check(self, doc: SourceDocument, project: Project) -> CheckResult:
@@ -74,20 +85,40 @@ class Checker:
         )
 
     def _check_waivers(self, doc: SourceDocument, project: Project) -> None:
+        problems = self._waiver_problems(doc, [w.rule for w in project.waivers])
+        if problems:
+            raise InputError(problems)
+
+    def _waiver_problems(self, doc: SourceDocument, rules: list[str | None]) -> list[Problem]:
+        """Waivers naming a rule that does not exist, or a rule already waived (`None` skips)."""
         known = self.ruleset.by_id()
         problems = []
         seen: set[str] = set()
-        for index, waiver in enumerate(project.waivers):
+        for index, rule in enumerate(rules):
+            if rule is None:
+                continue
             key = ("waivers", index, "rule")
-            if waiver.rule not in known:
+            if rule not in known:
                 problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
-                                        f"names unknown rule {waiver.rule}"))
-            elif waiver.rule in seen:
+                                        f"names unknown rule {rule} ({_known_rules(rule, known)})"))
+            elif rule in seen:
                 problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
-                                        f"a second waiver for {waiver.rule}"))
-            seen.add(waiver.rule)
-        if problems:
-            raise InputError(problems)
+                                        f"a second waiver for {rule}"))
+            seen.add(rule)
+        return problems
+
+    def _raw_waiver_problems(self, doc: SourceDocument) -> list[Problem]:
+        """The same, read from a document that failed validation: so that one run reports the
+        unknown rule along with the missing `approved_by`, not one after the other."""
+        raw = doc.data.get("waivers") if isinstance(doc.data, dict) else None
+        if not isinstance(raw, list):
+            return []
+        rules = [
+            w["rule"] if isinstance(w, dict) and isinstance(w.get("rule"), str)
+            and _RULE_ID.fullmatch(w["rule"]) else None
+            for w in raw
+        ]
+        return self._waiver_problems(doc, rules)
 
     def _reading(self, name: str, value: Any) -> FactReading:
         info = self.ruleset.facts.get(name) or self.ruleset.facts.get(
@@ -134,6 +165,15 @@ class Checker:
             parameters={name: self.params[name] for name in spec.parameters},
             missing_keys=tuple(missing_keys), items=item_findings,
         )
+
+
+def _known_rules(rule: str, known: Iterable[str]) -> str:
+    """What a mistyped rule id could have been: the rules of its family, or the families."""
+    family = sorted(k for k in known if k[:2] == rule[:2])
+    if family:
+        return f"the {rule[:2]} rules are {', '.join(family)}"
+    families = ", ".join(sorted({k[:2] for k in known}))
+    return f"no rule family {rule[:2]}; the families are {families}"
 
 
 def _no_subject():  # type: ignore[no-untyped-def]

@@ -17,11 +17,14 @@ import click
 
 from checker import __version__
 from checker.errors import CheckerError, InputError, RuleDataError, UsageError
+from checker.hints import date_hint
+from checker.source import DEFAULT_LIMITS, MAX_FILE_BYTES, Limits
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
 # the report formats (kept here, not imported from checker.report, so `--help` stays fast)
 _FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
+MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -30,7 +33,31 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+        hint = date_hint(value)
+        raise click.BadParameter(
+            f"{value!r} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
+        ) from None
+
+
+class _UsageLine(click.ClickException):
+    """A usage error shown as one line, in the `error: ...` form of every other input error."""
+
+    exit_code = EXIT_INVALID
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message().rstrip('.')} (see --help)", err=True)
+
+
+class _OneLineErrors(click.Command):
+    """Reports a bad option value, a missing PATH or a directory given as PATH on one line and
+    exits 2, instead of click's three-line usage block."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _UsageLine(exc.format_message()) from None
 
 
 def _run_guarded(action: Callable[[], int], debug: bool) -> None:
@@ -38,8 +65,11 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     try:
         code = action()
     except InputError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
             click.echo(f"error: {problem}", err=True)
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            more = len(exc.problems) - MAX_PROBLEMS_SHOWN
+            click.echo(f"error: ... and {more} more problems (fix the ones above first)", err=True)
         sys.exit(EXIT_INVALID)
     except (UsageError, RuleDataError) as exc:
         click.echo(f"error: {exc}", err=True)
@@ -62,13 +92,12 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     sys.exit(code)
 
 
-def _make_checker(as_of: dt.date | None, params_file: str | None) -> Any:
-    from checker.check import Checker, default_as_of
-    from checker.parameters import load_policy, resolve
-    from checker.ruleset import load_ruleset
+def _make_checker(
+    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
+) -> Any:
+    from checker.batch import make_checker
 
-    policy = load_policy(params_file) if params_file else None
-    return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
+    return make_checker(as_of, params_file, limits)
 
 
 _common_options = [
@@ -88,7 +117,7 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
               help="Report format. Default: from the --output extension, else text. For several "
@@ -100,11 +129,13 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for several projects. Default: the number of cores; "
                    "1 checks them in this process.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_FILE_BYTES, show_default=True,
+              help="Refuse input files larger than this.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
 def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
-               jobs: int | None, as_of: dt.date | None, params_file: str | None, lang: str,
-               debug: bool) -> None:
+               jobs: int | None, max_bytes: int, as_of: dt.date | None, params_file: str | None,
+               lang: str, debug: bool) -> None:
     """Check project descriptions (project.yaml) against the plan's rules.
 
     Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
@@ -128,7 +159,8 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
 
     def action() -> int:
         if len(paths) > 1 or os.path.isdir(paths[0]):
-            return _check_many(paths, fmt, output, record, jobs, as_of, params_file, lang)
+            return _check_many(paths, fmt, output, record, jobs, as_of, params_file, lang,
+                               Limits(max_bytes=max_bytes))
         path = paths[0]
         from checker import report, report_output
         from checker.verdict import exit_code
@@ -136,8 +168,9 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
         chosen = fmt or (report.format_for(output) if output else "text")
         if output:
             report_output.refuse_input_as_output(path, output)
-        checker = _make_checker(as_of, params_file)
-        result = checker.check_path(path)
+        limits = Limits(max_bytes=max_bytes)
+        checker = _make_checker(as_of, params_file, limits)
+        result = checker.check_path(path, limits)
         if record:
             from checker.ledger import record as record_entry
 
@@ -157,7 +190,7 @@ _BATCH_FORMATS = ("text", "json", "csv")
 
 def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
                 jobs: int | None, as_of: dt.date | None, params_file: str | None,
-                lang: str) -> int:
+                lang: str, limits: Limits) -> int:
     from checker.batch import Settings, default_jobs
     from checker.cli_batch import check_batch
     from checker.inputs import expand_paths
@@ -167,7 +200,8 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     if output or record:
         raise UsageError("--output and --record take one project; for several, redirect the "
                          "output (> file) or record each project on its own")
-    settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file)
+    settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
+                        limits=limits)
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 

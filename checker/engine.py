@@ -9,6 +9,11 @@ leaks a session whose deletion segfaults), facts carry an identity, no condition
 negative (it would match the session state itself), rulesets are registered once under a
 content-hash name, the host starts no timer threads (they enter the non-thread-safe C core
 concurrently and crash it), and sessions are always deleted so that no state outlives a check.
+
+Numbers, found by property tests: the engine's C JSON parser refuses an exponent after a mantissa
+without a point (`1e-09`, `1e+20`, what Python's json writes for such floats: error 204), and reads
+integers beyond 64 bits wrongly. Facts and thresholds therefore pass through `engine_value`, and
+durable's own `json.dumps` is given a point in every such mantissa (`1.0e-09`), outside strings.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import copy
 import hashlib
 import itertools
 import json
+import math
+import re
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,6 +42,48 @@ from checker.ruleset import Rule, Ruleset
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
 _SEEN = "__seen"  # the catch-all rule of every engine ruleset
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
+_EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
+_DIGIT_EXPONENT = re.compile(r"\d[eE]")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
+
+
+def _point_in_mantissa(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith('"') or match.group(2) is None or match.group(1) is not None:
+        return text
+    exponent = match.group(2)
+    return f"{text[: -len(exponent)]}.0{exponent}"
+
+
+class _EngineJson:
+    """The `json` durable.engine sees: the standard one, with numbers its C parser reads."""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(obj: Any, **kwargs: Any) -> str:
+        text = json.dumps(obj, **kwargs)
+        if _DIGIT_EXPONENT.search(text) is None:  # the common case, and a cheap test
+            return text
+        return _JSON_TOKEN.sub(_point_in_mantissa, text)
+
+
+durable_engine.json = _EngineJson  # type: ignore[attr-defined]
+
+
+def engine_value(value: Any) -> Any:
+    """`value` as the engine can compare it: big integers as floats, infinities as the largest
+    finite float (a derived figure can overflow; its comparisons keep their sense)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, int) and abs(value) >= _EXACT_INT:
+        try:
+            value = float(value)
+        except OverflowError:
+            value = math.inf if value > 0 else -math.inf
+    if isinstance(value, float) and math.isinf(value):
+        return math.copysign(sys.float_info.max, value)
+    return value
 
 
 @cache  # called for every fact of every project: the names are few, the calls many
@@ -93,6 +143,7 @@ def _get_host() -> _Recorder:
 
 
 def _compare(field: str, op: str, rhs: Any) -> dict[str, Any]:
+    rhs = engine_value(rhs)
     if op == "eq":
         return {field: rhs}
     return {"$" + {"ne": "neq"}.get(op, op): {field: rhs}}
@@ -143,8 +194,8 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
     if c.op in ("in", "not_in"):
         values = list(operand)
         if c.op == "in":
-            return _and([exists, _or([{field: v} for v in values])])
-        return _and([exists, *[{"$neq": {field: v}} for v in values]])
+            return _and([exists, _or([{field: engine_value(v)} for v in values])])
+        return _and([exists, *[{"$neq": {field: engine_value(v)}} for v in values]])
     if isinstance(operand, cond.FactRef):
         other = field_name(operand.name)
         rhs: Any = {"$m": other}
@@ -152,7 +203,7 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
         if isinstance(times, cond.ParamRef):
             times = params[times.name].value
         if times is not None:
-            rhs = {"$mul": {"$l": {"$m": other}, "$r": times}}
+            rhs = {"$mul": {"$l": {"$m": other}, "$r": engine_value(times)}}
         return _and([exists, {"$ex": {other: 1}}, _compare(field, c.op, rhs)])
     return _and([exists, _compare(field, c.op, operand)])
 
@@ -249,7 +300,7 @@ class CompiledRuleset:
         """Which conditions of every rule held for this project (and for each of its items)."""
         read = self._fields  # what no condition reads is never handed to the engine
         project_fact = {
-            f: v for k, v in facts.items() if (f := field_name(k)) in read and _is_scalar(v)
+            f: engine_value(v) for k, v in facts.items() if (f := field_name(k)) in read and _is_scalar(v)
         }
         project_fact.update(fact_kind="project", fact_id="project")
         results: dict[str, list[SubjectResult]] = {}
@@ -307,7 +358,7 @@ class CompiledRuleset:
                 for key, value in item.items():
                     item_field = field_name(f"item.{key}")
                     if item_field in fields and _is_scalar(value):
-                        fact[item_field] = value
+                        fact[item_field] = engine_value(value)
                 fact.update(
                     sid=sid, fact_kind=kind, fact_id=f"{collection}-{index}", item_index=index
                 )

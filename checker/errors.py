@@ -6,7 +6,23 @@ user can go straight to what needs fixing.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+# control, format, line and paragraph separators: a key or value holding one would break a
+# message over lines (str.splitlines splits on \x1c-\x1e, \x85, U+2028...) or reorder it on screen
+_UNSHOWN = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+
+
+def printable(text: str) -> str:
+    """`text` with every control or invisible formatting character escaped (`\x1e`, `\u202e`)."""
+    if all(unicodedata.category(ch) not in _UNSHOWN for ch in text):
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in _UNSHOWN else ch
+        for ch in text
+    )
 
 
 class CheckerError(Exception):
@@ -23,9 +39,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line, always: whatever the file holds, nothing in it can start another."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         key = f" {self.key_path}:" if self.key_path else ""
-        return f"{where}:{key} {self.message}"
+        return printable(f"{where}:{key} {self.message}")
 
 
 class InputError(CheckerError):

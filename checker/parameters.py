@@ -21,8 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from checker import vocabulary
 from checker.errors import InputError, Problem, RuleDataError, UsageError
+from checker.hints import bool_hint, number_hint
 from checker.resources import rules_dir
-from checker.source import SourceDocument, format_key_path, read_document
+from checker.source import (
+    DEFAULT_LIMITS,
+    Limits,
+    SourceDocument,
+    format_key_path,
+    read_document,
+)
 from checker.validation import message_for, validate_document
 
 ParameterType = Literal["number", "boolean", "product_list", "product_map", "text_list"]
@@ -96,37 +103,65 @@ class ParameterValue:
 
 def check_value(definition: ParameterDefinition, value: Any) -> str | None:
     """Why `value` is not a valid value of this parameter, or None if it is."""
+    found = locate_problem(definition, value)
+    if found is None:
+        return None
+    where, message = found
+    return f"{where[0]}: {message}" if where else message
+
+
+def locate_problem(
+    definition: ParameterDefinition, value: Any
+) -> tuple[tuple[str, ...], str] | None:
+    """Where inside `value` (a key of a product map, or nowhere) it is invalid, and why."""
     kind = definition.type
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"must be a number, got {value!r}"
+            return (), _with_hint(f"must be a number, got {value!r}", number_hint(value))
         if value != value or value in (float("inf"), float("-inf")):
-            return f"must be a finite number, got {value!r}"
+            return (), f"must be a finite number, got {value!r}"
         if definition.min is not None and value < definition.min:
-            return f"must be >= {definition.min:g}, got {value:g}"
+            return (), f"must be >= {definition.min:g}, got {value:g}"
         if definition.max is not None and value > definition.max:
-            return f"must be <= {definition.max:g}, got {value:g}"
+            return (), f"must be <= {definition.max:g}, got {value:g}"
         return None
     if kind == "boolean":
-        return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+        if isinstance(value, bool):
+            return None
+        return (), _with_hint(f"must be true or false, got {value!r}", bool_hint(value))
     if kind in ("product_list", "text_list"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "must be a list of names"
+            return (), "must be a list of names"
         if kind == "product_list":
             unknown = [v for v in value if v not in vocabulary.products()]
             if unknown:
-                return f"unknown product keys: {', '.join(unknown)}"
+                return (), "unknown product keys: " + ", ".join(
+                    _with_hint(v, _did_you_mean(v)) for v in unknown
+                )
         return None
     if kind == "product_map":
         if not isinstance(value, dict):
-            return "must be a mapping of product key to number"
+            return (), "must be a mapping of product key to number"
         for key, number in value.items():
             if key not in vocabulary.products():
-                return f"unknown product key {key!r}"
-            if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
-                return f"value for {key} must be a non-negative number, got {number!r}"
+                return (str(key),), _with_hint("unknown product key", _did_you_mean(str(key)))
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                return (str(key),), _with_hint(
+                    f"must be a number, got {number!r}", number_hint(number)
+                )
+            if number != number or number in (float("inf"), float("-inf")) or number < 0:
+                return (str(key),), f"must be a finite number >= 0, got {number!r}"
         return None
-    return f"unknown parameter type {kind}"  # pragma: no cover - Literal guards it
+    return (), f"unknown parameter type {kind}"  # pragma: no cover - Literal guards it
+
+
+def _with_hint(message: str, hint: str) -> str:
+    return f"{message} ({hint})" if hint else message
+
+
+def _did_you_mean(name: str) -> str:
+    hint = vocabulary.suggest(name, list(vocabulary.products()))
+    return f"did you mean {hint}?" if hint else ""
 
 
 def _load_definition(path: Path) -> ParameterDefinition:
@@ -215,9 +250,9 @@ def _policy_values(
                 for err in exc.errors():
                     problem((*key, index, *err["loc"]), message_for(err, _PolicyDated))
                 continue
-            why = check_value(definition, parsed.value)
-            if why:
-                problem((*key, index, "value"), why)
+            found = locate_problem(definition, parsed.value)
+            if found:
+                problem((*key, index, "value", *found[0]), found[1])
                 continue
             dated.append(
                 DatedValue(
@@ -232,18 +267,21 @@ def _policy_values(
         if problems:
             raise InputError(problems)
         return ordered
-    why = check_value(definition, raw)
-    if why:
-        problem(key, why)
+    found = locate_problem(definition, raw)
+    if found:
+        problem((*key, *found[0]), found[1])
         raise InputError(problems)
     return [
         DatedValue(effective_from=dt.date.min, value=raw, source=source, verified=True)
     ]
 
 
-def load_policy(path: str | Path) -> tuple[str, dict[str, list[DatedValue]]]:
-    """Read a policy file; every parameter name, type and range is checked against the definitions."""
-    doc = read_document(path)
+def load_policy(
+    path: str | Path, limits: Limits = DEFAULT_LIMITS
+) -> tuple[str, dict[str, list[DatedValue]]]:
+    """Read a policy file; each parameter name, type and range is checked against the shipped
+    definitions."""
+    doc = read_document(path, limits)
     policy = validate_document(doc, PolicyFile)
     definitions = shipped_definitions()
     source = policy.source or f"policy file {path}"

@@ -1,13 +1,20 @@
 """Reading user YAML files: decoding, parsing with libyaml, and remembering where every key stands.
 
 Validation errors must name the line of the offending key, and duplicate keys must be refused (YAML
-parsers silently keep the last one, which would lose what the user wrote). We therefore compose the
-node tree with libyaml (C) when available and build plain Python values from it ourselves, recording
-the line of every key path on the way.
+parsers silently keep the last one, which would lose what the user wrote). We therefore read the
+event stream of libyaml (C) and build plain Python values from it ourselves, recording the line of
+every key path on the way.
+
+Building from events rather than from a composed node tree is what keeps hostile files cheap: the
+node limit is enforced while the file is being read, so a 10 MB flat list or an alias bomb ("billion
+laughs") is refused after at most `max_nodes` events, in bounded memory, instead of first being
+composed into millions of node objects. An alias counts as many values as its anchor holds (the
+value itself is shared, not copied), so expansion is measured without being performed.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -15,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml import events
 
 from checker.errors import InputError
 
@@ -25,23 +33,38 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 KeyPath = tuple[str | int, ...]
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_NODES = 100_000  # a real application has a few hundred; an alias bomb has billions
-MAX_DEPTH = 40
+MAX_FILE_BYTES = 1024 * 1024  # a real project file is a few KB; --max-bytes raises the limit
+MAX_NODES = 100_000  # a real application has a few hundred values; an alias bomb has billions
+MAX_DEPTH = 40  # format 1 nests four levels deep
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a user file may hold before it is refused: bytes, values, nesting levels."""
+
+    max_bytes: int = MAX_FILE_BYTES
+    max_nodes: int = MAX_NODES
+    max_depth: int = MAX_DEPTH
+
+
+DEFAULT_LIMITS = Limits()
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that also reads YAML 1.2 floats such as `1.2e9` (YAML 1.1 wants `1.2e+9`)."""
 
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+YAML12_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", YAML12_FLOAT, list("-+0123456789"))
 
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_MAP_TAG = _TAG_PREFIX + "map"
+_SEQ_TAG = _TAG_PREFIX + "seq"
+_MERGE_TAG = _TAG_PREFIX + "merge"
+# plain values only: no !!binary, !!set, !!omap and certainly no !!python/...
+_SCALAR_TAGS = frozenset(
+    _TAG_PREFIX + t for t in ("null", "bool", "int", "float", "str", "timestamp")
+)
 
 
 @dataclass
@@ -63,6 +86,9 @@ class SourceDocument:
         return self.lines.get((), None)
 
 
+_KEY_SHOWN_MAX = 60  # a pasted paragraph used as a key need not be echoed whole
+
+
 def format_key_path(key_path: KeyPath) -> str:
     """`("project", "products", 0, "unit")` → `project.products[0].unit`."""
     out = ""
@@ -70,69 +96,178 @@ def format_key_path(key_path: KeyPath) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            name = str(part)
+            if len(name) > _KEY_SHOWN_MAX:
+                name = name[: _KEY_SHOWN_MAX - 1] + "…"
+            if not name or name != name.strip() or any(c in name for c in ".[]'\"") \
+                    or not name.isprintable():
+                name = repr(name)  # `project.'\x1e'`, `energy.''`: visibly not a plain key
+            out += ("." if out else "") + name
     return out
 
 
+# ---------------------------------------------------------------- decoding
+
+# YAML forbids C0 controls other than tab, LF and CR, DEL, C1 controls other than NEL, and U+FFFE/F
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    return raw[:offset].count(b"\n") + 1
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """A UTF-8 file with a few stray bytes, rather than GBK text.
+
+    Decoding such a file as GB18030 would succeed and turn every Chinese character into nonsense,
+    silently; better to say which line is broken. GBK text forms valid UTF-8 sequences only by
+    accident, far less often than it forms invalid ones.
+    """
+    valid = len(_UTF8_MULTIBYTE.findall(raw))
+    invalid = raw.decode("utf-8", "replace").count("\ufffd")
+    return valid > 2 * invalid
+
+
+def _decode_error(path: str, raw: bytes, exc: UnicodeDecodeError, what: str) -> InputError:
+    line = _line_at(raw, exc.start)
+    byte = raw[exc.start : exc.start + 1].hex().upper()
+    return InputError.single(
+        path, "", line, f"{what} (byte 0x{byte} cannot be decoded): save the file as UTF-8"
+    )
+
+
+# what people send instead of a project file, by its first bytes
+_KNOWN_BINARIES = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or Word .docx file?)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (Excel .xls or Word .doc?)"),
+    (b"%PDF", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+
+
+def _binary_error(raw: bytes, path: str) -> InputError:
+    kind = next((name for magic, name in _KNOWN_BINARIES if raw.startswith(magic)), None)
+    what = f"this is {kind}" if kind else "this is a binary file"
+    return InputError.single(
+        path, "", None,
+        f"{what}, not a YAML text file: a project is described in a text file (project.yaml)",
+    )
+
+
 def decode(raw: bytes, path: str) -> str:
-    """Decode UTF-8 (with or without BOM) or GB18030, what Chinese Windows editors save."""
-    if b"\x00" in raw:
-        raise InputError.single(path, "", None, "this is a binary file, not a YAML text file")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+    """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030 (what Chinese Windows
+    editors save); refuse binary files and text that would only decode into nonsense."""
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            text = raw[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            exc.start += 3
+            raise _decode_error(path, raw, exc, "the file starts as UTF-8 but is not") from None
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError.single(
+                path, "", None, "the file starts as UTF-16 but is not: save it as UTF-8"
+            ) from None
+        text = text.lstrip("\ufeff")
+    elif b"\x00" in raw:
+        if any(raw.startswith(magic) for magic, _ in _KNOWN_BINARIES):
+            raise _binary_error(raw, path)
         raise InputError.single(
-            path, "", line, "cannot decode the file: save it as UTF-8 (or GBK/GB18030)"
-        ) from None
+            path, "", None,
+            "this is a binary file, not a YAML text file (if it is UTF-16 text, save it as UTF-8)",
+        )
+    elif any(raw.startswith(magic) for magic, _ in _KNOWN_BINARIES):
+        raise _binary_error(raw, path)
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if _mostly_utf8(raw):
+                raise _decode_error(path, raw, exc, "the file is UTF-8 except here") from None
+            try:
+                text = raw.decode("gb18030")
+            except UnicodeDecodeError as gb_exc:
+                raise _decode_error(
+                    path, raw, gb_exc, "the file is neither UTF-8 nor GBK/GB18030"
+                ) from None
+    _refuse_control_characters(text, raw, path)
+    return text
 
 
-def read_document(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> SourceDocument:
+def _refuse_control_characters(text: str, raw: bytes, path: str) -> None:
+    found = _FORBIDDEN.search(text)
+    if found is None:
+        return
+    if "\x00" in text or len(_FORBIDDEN.findall(text[:4096])) > 8:
+        raise _binary_error(raw, path)
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    raise InputError.single(
+        path, "", line,
+        f"column {column}: the control character U+{ord(found.group()):04X} is not allowed in YAML",
+    )
+
+
+# ---------------------------------------------------------------- reading and parsing
+
+
+def read_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> SourceDocument:
     """Read and parse one YAML file; raise InputError naming the file and line on any problem."""
     shown = str(path)
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+            raw = fh.read(limits.max_bytes + 1)
     except IsADirectoryError:
         raise InputError.single(shown, "", None, "is a directory, not a YAML file") from None
     except FileNotFoundError:
         raise InputError.single(shown, "", None, "no such file") from None
     except PermissionError:
-        raise InputError.single(shown, "", None, "cannot read the file: permission denied") from None
+        raise InputError.single(
+            shown, "", None, "cannot read the file: permission denied"
+        ) from None
     except OSError as exc:
         raise InputError.single(shown, "", None, f"cannot read the file: {exc.strerror}") from None
-    if len(raw) > max_bytes:
+    if len(raw) > limits.max_bytes:
         raise InputError.single(
-            shown, "", None, f"the file is larger than the limit of {max_bytes} bytes"
+            shown, "", None,
+            f"the file is larger than the limit of {limits.max_bytes} bytes "
+            "(a project file is a few KB; --max-bytes raises the limit)",
         )
-    return parse_document(raw, shown)
+    return parse_document(raw, shown, limits)
 
 
-def parse_document(raw: bytes, path: str) -> SourceDocument:
+def _is_blank(text: str) -> bool:
+    return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+
+
+def parse_document(raw: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> SourceDocument:
     """Parse YAML bytes into plain values plus a key-path → line map."""
     digest = hashlib.sha256(raw).hexdigest()
     text = decode(raw, path)
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if _is_blank(text):
         raise InputError.single(path, "", None, "the file is empty")
     loader = _Loader(text)
+    builder = _Builder(loader, path, limits)
     try:
-        node = loader.get_single_node()
-        builder = _Builder(loader, path)
-        data = builder.build(node, (), 0) if node is not None else None
+        data = builder.document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = f", column {mark.column + 1}" if mark else ""
-        what = exc.problem or "invalid YAML"
+        what = (exc.problem or "invalid YAML") + _syntax_hint(text, line)
         raise InputError.single(path, "", line, f"YAML syntax error{column}: {what}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError.single(path, "", line, f"YAML error: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise InputError.single(path, "", None, f"YAML error: {exc}") from None
     finally:
@@ -142,64 +277,167 @@ def parse_document(raw: bytes, path: str) -> SourceDocument:
     return SourceDocument(path=path, data=data, sha256=digest, lines=builder.lines)
 
 
-class _Builder:
-    """Turns a composed node tree into dicts, lists and scalars, recording key lines."""
+def _syntax_hint(text: str, line: int | None) -> str:
+    """The usual cause of a syntax error near `line`, when it is one typed in a Chinese editor."""
+    if line is None:
+        return ""
+    lines = text.splitlines()
+    for number in range(max(1, line - 2), min(len(lines), line) + 1):
+        text_line = lines[number - 1]
+        indent = text_line[: len(text_line) - len(text_line.lstrip())]
+        # a full-width colon where the key's colon should be: not one inside a value or comment
+        if "：" in text_line and ":" not in text_line.split("：", 1)[0] \
+                and not text_line.lstrip().startswith("#"):
+            return f" (line {number} has a full-width colon ：; YAML needs : followed by a space)"
+        if "\t" in indent:
+            return f" (line {number} is indented with a tab; indent with spaces)"
+    return ""
 
-    def __init__(self, loader: _Loader, path: str) -> None:
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG_PREFIX):] if tag.startswith(_TAG_PREFIX) else tag
+
+
+class _Builder:
+    """Turns libyaml's event stream into dicts, lists and scalars, recording key lines.
+
+    Every value costs one unit of the node budget as its event arrives, and an alias costs as many
+    units as its anchor holds, so nothing is ever expanded before the budget is checked.
+    """
+
+    def __init__(self, loader: _Loader, path: str, limits: Limits) -> None:
         self.loader = loader
         self.path = path
+        self.limits = limits
         self.lines: dict[KeyPath, int] = {(): 1}
         self.visited = 0
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, values it holds)
 
-    def _error(self, key_path: KeyPath, node: yaml.Node, message: str) -> InputError:
+    def _error(self, key_path: KeyPath, mark: Any, message: str) -> InputError:
         return InputError.single(
-            self.path, format_key_path(key_path), node.start_mark.line + 1, message
+            self.path, format_key_path(key_path), mark.line + 1 if mark else None, message
         )
 
-    def build(self, node: yaml.Node, key_path: KeyPath, depth: int) -> Any:
-        self.visited += 1
-        if self.visited > MAX_NODES:
+    def _spend(self, units: int, key_path: KeyPath, mark: Any) -> None:
+        self.visited += units
+        if self.visited > self.limits.max_nodes:
             raise self._error(
-                key_path, node, f"the document expands to more than {MAX_NODES} values "
-                "(too many aliases or too large): refused"
+                key_path, mark,
+                f"the document holds more than {self.limits.max_nodes} values "
+                "(too large, or too many aliases): refused",
             )
-        if depth > MAX_DEPTH:
-            raise self._error(key_path, node, f"nesting deeper than {MAX_DEPTH} levels: refused")
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP_TAG:
-                raise self._error(key_path, node, f"the tag {node.tag} is not allowed")
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self._error(key_path, key_node, "merge keys (<<) are not supported")
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise self._error(key_path, key_node, "a key must be a plain name")
-                key = self.loader.construct_object(key_node)
-                if not isinstance(key, str):
-                    key = str(key_node.value)
-                child = (*key_path, key)
-                line = key_node.start_mark.line + 1
-                if key in result:
-                    first = self.lines.get(child)
-                    raise InputError.single(
-                        self.path, format_key_path(child), line,
-                        f"duplicate key (first given on line {first})",
-                    )
-                self.lines[child] = line
-                result[key] = self.build(value_node, child, depth + 1)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                raise self._error(key_path, node, f"the tag {node.tag} is not allowed")
-            items = []
-            for index, item in enumerate(node.value):
-                child = (*key_path, index)
-                self.lines[child] = item.start_mark.line + 1
-                items.append(self.build(item, child, depth + 1))
-            return items
+
+    def document(self) -> Any:
+        """The single document of the stream, or None if there is none."""
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(events.StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        value = self.node((), 0)
+        loader.get_event()  # document end
+        if not loader.check_event(events.StreamEndEvent):
+            second = loader.get_event()
+            raise self._error(
+                (), second.start_mark,
+                "a second YAML document starts here (---): a file holds one project",
+            )
+        return value
+
+    def node(self, key_path: KeyPath, depth: int) -> Any:
+        event = self.loader.get_event()
+        if isinstance(event, events.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise self._error(
+                    key_path, event.start_mark,
+                    f"the alias *{event.anchor} names no anchor defined before it",
+                )
+            value, size = self.anchors[event.anchor]
+            self._spend(size, key_path, event.start_mark)
+            return value
+        start = self.visited
+        self._spend(1, key_path, event.start_mark)
+        if depth > self.limits.max_depth:
+            raise self._error(
+                key_path, event.start_mark,
+                f"nesting deeper than {self.limits.max_depth} levels: refused",
+            )
+        if isinstance(event, events.ScalarEvent):
+            value = self._scalar(event, key_path)
+        elif isinstance(event, events.SequenceStartEvent):
+            value = self._sequence(event, key_path, depth)
+        elif isinstance(event, events.MappingStartEvent):
+            value = self._mapping(event, key_path, depth)
+        else:  # pragma: no cover - libyaml only emits the events above here
+            raise self._error(key_path, event.start_mark, "unexpected YAML structure")
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, self.visited - start)
+        return value
+
+    def _check_tag(self, event: Any, expected: str, key_path: KeyPath) -> None:
+        if event.tag not in (None, "!", expected):
+            raise self._error(
+                key_path, event.start_mark,
+                f"the tag {_short_tag(event.tag)} is not allowed (plain values only)",
+            )
+
+    def _mapping(self, start: Any, key_path: KeyPath, depth: int) -> dict[str, Any]:
+        self._check_tag(start, _MAP_TAG, key_path)
+        loader = self.loader
+        result: dict[str, Any] = {}
+        while not loader.check_event(events.MappingEndEvent):
+            key_event = loader.get_event()
+            if not isinstance(key_event, events.ScalarEvent):
+                raise self._error(
+                    key_path, key_event.start_mark,
+                    "a key must be a plain name, not a list, a mapping or an alias",
+                )
+            self._spend(1, key_path, key_event.start_mark)
+            key = self._scalar(key_event, key_path, is_key=True)
+            if not isinstance(key, str):
+                key = str(key_event.value)
+            child = (*key_path, key)
+            line = key_event.start_mark.line + 1
+            if key in result:
+                raise InputError.single(
+                    self.path, format_key_path(child), line,
+                    f"duplicate key (first given on line {self.lines.get(child)})",
+                )
+            self.lines[child] = line
+            result[key] = self.node(child, depth + 1)
+        loader.get_event()
+        return result
+
+    def _sequence(self, start: Any, key_path: KeyPath, depth: int) -> list[Any]:
+        self._check_tag(start, _SEQ_TAG, key_path)
+        loader = self.loader
+        items: list[Any] = []
+        while not loader.check_event(events.SequenceEndEvent):
+            child = (*key_path, len(items))
+            self.lines[child] = loader.peek_event().start_mark.line + 1
+            items.append(self.node(child, depth + 1))
+        loader.get_event()
+        return items
+
+    def _scalar(self, event: Any, key_path: KeyPath, is_key: bool = False) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _MERGE_TAG and is_key:
+            raise self._error(key_path, event.start_mark, "merge keys (<<) are not supported")
+        if tag not in _SCALAR_TAGS:
+            raise self._error(
+                key_path, event.start_mark,
+                f"the tag {_short_tag(tag)} is not allowed (plain values only)",
+            )
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.loader.construct_object(node)
+            return self.loader.yaml_constructors[tag](self.loader, node)
         except yaml.constructor.ConstructorError as exc:
-            raise self._error(key_path, node, f"not allowed here: {exc.problem}") from None
-        except ValueError as exc:  # e.g. 2026-13-45 looks like a date but is none
-            raise self._error(key_path, node, f"invalid value {node.value!r}: {exc}") from None
+            raise self._error(
+                key_path, event.start_mark, f"not allowed here: {exc.problem}"
+            ) from None
+        except ValueError:
+            # 2026-13-45 looks like a date but is none, 1e5000-digit integers: keep the text as
+            # written and let validation say, with every other problem, what was expected
+            return event.value

@@ -6,20 +6,34 @@ fix; pydantic's own wording ("Input should be greater than or equal to 0") does 
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from checker.errors import InputError, Problem
+from checker.hints import PATTERN_NAMES, bool_hint, date_hint, number_hint, pattern_hint
 from checker.source import SourceDocument, format_key_path
 from checker.vocabulary import suggest
 
 M = TypeVar("M", bound=BaseModel)
 
 
+_SHOWN_MAX = 60  # a pasted paragraph where a number belongs need not be echoed whole
+
+
 def _shown(value: Any) -> str:
+    """A value as the user wrote it in YAML (`true`, not Python's `True`), cut if very long."""
     if isinstance(value, str):
-        return repr(value)
+        text = value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
+        return repr(text)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -55,7 +69,19 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _with_hint(message: str, hint: str) -> str:
+    return f"{message} ({hint})" if hint else message
+
+
+def _literal_choices(expected: str) -> list[str]:
+    """pydantic's `'new', 'expansion' or 'relocation'` → the choices themselves."""
+    return [quoted or bare for quoted, bare in re.findall(r"'([^']*)'|([^\s,']+)", expected)
+            if (quoted or bare) != "or"]
+
+
 def message_for(error: dict[str, Any], model: type[BaseModel]) -> str:
+    """One error of pydantic's, in words that say what was expected and, where possible, how to
+    write it."""
     kind = error["type"]
     ctx = error.get("ctx", {})
     got = error.get("input")
@@ -70,36 +96,45 @@ def message_for(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"must be <= {_shown(ctx.get('le'))}, got {_shown(got)}"
     if kind == "finite_number":
         return f"must be a finite number, got {_shown(got)}"
-    if kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
-        return f"must be a number, got {_shown(got)}"
-    if kind == "int_from_float":
-        return f"must be a whole number, got {_shown(got)}"
+    if kind in ("float_type", "float_parsing"):
+        return _with_hint(f"must be a number, got {_shown(got)}", number_hint(got))
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _with_hint(f"must be a whole number, got {_shown(got)}", number_hint(got))
     if kind in ("string_type",):
-        return f"must be text, got {_shown(got)}"
+        hint = "put it in quotes" if isinstance(got, int | float | dt.date) else ""
+        return _with_hint(f"must be text, got {_shown(got)}", hint)
     if kind == "bool_type":
-        return f"must be true or false, got {_shown(got)}"
+        return _with_hint(f"must be true or false, got {_shown(got)}", bool_hint(got))
     if kind in ("list_type",):
         return f"must be a list, got {_shown(got)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"must be a mapping of keys, got {_shown(got)}"
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
-        hint = suggest(str(got), [e.strip(" '") for e in str(expected).split(",")])
+        expected = str(ctx.get("expected", ""))
+        choices = _literal_choices(expected)
+        hint = suggest(str(got), choices) if isinstance(got, str) else None
+        if isinstance(got, str) and got.strip().casefold() in {c.casefold() for c in choices}:
+            hint = next(c for c in choices if c.casefold() == got.strip().casefold())
         extra = f" (did you mean {hint}?)" if hint and hint != str(got) else ""
-        return f"must be one of {expected}, got {_shown(got)}{extra}"
+        if isinstance(got, str) and got in choices:
+            extra = " (write it without quotes)"
+        wanted = f"one of {expected}" if len(choices) > 1 else expected
+        return f"must be {wanted}, got {_shown(got)}{extra}"
     if kind == "string_pattern_mismatch":
-        return f"does not have the expected form ({ctx.get('pattern')}), got {_shown(got)}"
+        pattern = str(ctx.get("pattern"))
+        wanted = PATTERN_NAMES.get(pattern, f"the form {pattern}")
+        return _with_hint(f"must be {wanted}, got {_shown(got)}", pattern_hint(pattern, got))
     if kind == "string_too_short":
         return "must not be empty"
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
-        return f"must be a date YYYY-MM-DD, got {_shown(got)}"
+    if kind.startswith("date_"):
+        return _with_hint(f"must be a date YYYY-MM-DD, got {_shown(got)}", date_hint(got))
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return f"{error['msg']}, got {_shown(got)}"
 
 
 def validate_document(doc: SourceDocument, model: type[M], root: tuple[str, ...] = ()) -> M:
-    """Validate `doc.data` against `model`; on failure raise InputError with one problem per error."""
+    """Validate `doc.data` against `model`; on failure raise InputError, one problem per error."""
     if not isinstance(doc.data, dict):
         raise InputError.single(
             doc.path, "", 1, f"the top level must be a mapping of keys, got {_shown(doc.data)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from functools import cache
 from pathlib import Path
@@ -26,3 +27,14 @@ def checker_on(as_of: dt.date) -> Checker:
 @pytest.fixture
 def checker_for():
     return checker_on
+
+
+# Hypothesis: a quick profile for every run, a long one on demand (tests/README.md)
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("quick", max_examples=60, deadline=None)
+settings.register_profile(
+    "long", max_examples=int(os.environ.get("HYPOTHESIS_LONG_EXAMPLES", "100000")), deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))

@@ -82,7 +82,7 @@ def test_an_unknown_league_city_suggests_the_official_name(tmp_path):
         ("  renewable_electricity_share: 1.5", "must be <= 1"),
         ("  renewable_electricity_share: .nan", "must be a finite number"),
         ("  coke_t: .inf", "must be a finite number"),
-        ("  coke_t: true", "must be a number, got True"),
+        ("  coke_t: true", "must be a number, got true (true/false is not a number)"),
         ("  coke_t: '1,000'", "must be a number, got '1,000'"),
     ],
 )
@@ -100,7 +100,7 @@ def test_several_problems_are_all_reported_in_line_order(tmp_path):
 
 def test_a_malformed_industry_code_is_refused(tmp_path):
     (message,) = problems(tmp_path, VALID.replace("C2613", "CC2613"))
-    assert "project.industry_code: does not have the expected form" in message
+    assert "project.industry_code: must be an industry code such as C2613" in message
 
 
 def test_a_yaml_syntax_error_gives_line_and_column(tmp_path):

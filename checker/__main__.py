@@ -1,0 +1,6 @@
+"""`python -m checker FILE`: the `check` command, for when the console script is not installed."""
+
+from checker.cli import check_main
+
+if __name__ == "__main__":
+    check_main()

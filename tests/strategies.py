@@ -1,0 +1,159 @@
+"""Hypothesis strategies for format 1 projects, derived from the pydantic models themselves.
+
+Walking the models (rather than listing keys by hand) means a field added to `checker/model.py`
+is generated, and therefore tested, without anyone touching this file. Values stay within each
+field's declared constraints, so every generated project is valid; the word lists (盟市 and their
+aliases, product keys, rule ids) come from the shipped data.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import types
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import yaml
+from hypothesis import strategies as st
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from checker import model, vocabulary
+from checker.ruleset import load_ruleset
+from checker.source import YAML12_FLOAT, parse_document
+
+REPO = Path(__file__).resolve().parent.parent
+BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted(
+    (REPO / "tests" / "cases" / "bases").glob("*.yaml")
+)
+# read as the checker reads them (`1.2e9` is a number to it, a string to yaml.safe_load)
+BASES = [parse_document(p.read_bytes(), str(p)).data for p in BASE_FILES]
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=24
+).filter(lambda s: s.strip() != "")
+# quantities span the magnitudes real files carry (0, 0.5 t, 4.2e8 kWh) and some they should not
+QUANTITY = st.one_of(
+    st.integers(0, 10**12),
+    st.floats(0, 1e13, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0, 1, 0.001, 1e-9, 1e12]),
+)
+
+
+def _constraints(meta: list[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in meta:
+        if isinstance(item, FieldInfo):
+            found.update(_constraints(list(item.metadata)))
+            continue
+        for name in ("ge", "le", "pattern", "min_length"):
+            value = getattr(item, name, None)
+            if value is not None:
+                found[name] = value
+        func = getattr(item, "func", None)
+        if func is model._league_city:
+            found["league_city"] = True
+        if func is model._product_key:
+            found["product"] = True
+    return found
+
+
+def for_type(annotation: Any, meta: list[Any] | None = None) -> st.SearchStrategy[Any]:
+    """A strategy for valid values of `annotation` (a field's type with its pydantic metadata)."""
+    meta = list(meta or [])
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        base, *extra = get_args(annotation)
+        return for_type(base, meta + extra)
+    if origin in (Union, types.UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        return st.one_of(*[for_type(a, meta) for a in options])
+    if origin is Literal:
+        return st.sampled_from(get_args(annotation))
+    if origin is list:
+        return st.lists(for_type(get_args(annotation)[0]), max_size=3)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return model_dict(annotation)
+    rules = _constraints(meta)
+    if rules.get("league_city"):
+        aliases = sorted({k for k in vocabulary._league_aliases()} | {"Ordos", "Hohhot"})
+        return st.sampled_from([*vocabulary.league_cities(), *aliases])
+    if rules.get("product"):
+        return st.sampled_from(sorted(vocabulary.products()))
+    if annotation is bool:
+        return st.booleans()
+    if annotation is dt.date:
+        return st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
+    if annotation is int:
+        return st.integers(rules.get("ge", 0), rules.get("le", 10**9))
+    if annotation is float:
+        low, high = rules.get("ge", 0), rules.get("le")
+        if high is not None:
+            return st.floats(low, high, allow_nan=False)
+        if low > 0:
+            return st.floats(low, 1e6, allow_nan=False)
+        return QUANTITY
+    if annotation is str:
+        if "pattern" in rules:
+            return st.from_regex(rules["pattern"], fullmatch=True)
+        return TEXT
+    raise TypeError(f"no strategy for {annotation!r}")  # a new kind of field: extend me
+
+
+def model_dict(cls: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
+    """Dicts of valid YAML values for `cls`: required keys always, each optional key or not."""
+    required: dict[str, st.SearchStrategy[Any]] = {}
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    for name, info in cls.model_fields.items():
+        key = info.alias or name
+        strategy = for_type(info.annotation, list(info.metadata))
+        (required if info.is_required() else optional)[key] = strategy
+    if cls is model.Waiver:
+        required["rule"] = st.sampled_from([r.id for r in load_ruleset().rules])
+    return st.fixed_dictionaries(required, optional=optional)
+
+
+def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _one_waiver_per_rule(data: dict[str, Any]) -> dict[str, Any]:
+    seen: set[str] = set()
+    waivers = []
+    for waiver in data.get("waivers", []):
+        if waiver["rule"] not in seen:
+            seen.add(waiver["rule"])
+            waivers.append(waiver)
+    if "waivers" in data:
+        data["waivers"] = waivers
+    return data
+
+
+@st.composite
+def projects(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid project: one of the shipped bases with some sections and keys drawn at random,
+    or a project drawn entirely from the models."""
+    patch = draw(model_dict(model.Project))
+    data = _merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
+    return _one_waiver_per_rule(data)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes what our loader would read as a number: `1E5` is a float to it (YAML 1.2), a string
+    to PyYAML's own YAML 1.1 resolver, which would write the string `0E0` unquoted."""
+
+
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", YAML12_FLOAT, list("-+0123456789"))
+
+
+def dump(data: dict[str, Any]) -> bytes:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+

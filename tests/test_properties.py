@@ -1,0 +1,189 @@
+"""Property-based tests: random valid projects check cleanly; random damage never crashes.
+
+The quick profile (the default) keeps the normal run fast; `HYPOTHESIS_PROFILE=long` runs each
+property on 100 000 examples (see tests/README.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import checker_on
+from hypothesis import event, given
+from hypothesis import strategies as st
+from strategies import BASES, dump, projects
+
+from checker import report
+from checker.cli import check_main
+from checker.decision import SEVERITY
+from checker.errors import InputError
+from checker.model import Project
+from checker.source import parse_document
+from checker.validation import validate_document
+from checker.verdict import VERDICT_EXIT_CODES
+
+HOSTILE = Path(__file__).parent / "hostile"
+AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]
+STATUSES = set(SEVERITY) | {"waived"}
+
+
+def expected_verdict(findings: list[Any]) -> str:
+    """The verdict contract of project-format.md, restated independently of checker.verdict."""
+    statuses = [(f.status, f.binding) for f in findings]
+    if ("fail", True) in statuses:
+        return "rejected"
+    if any(s in ("review", "missing_info") for s, _ in statuses):
+        return "needs_review"
+    if any(s in ("warn", "fail") for s, _ in statuses):
+        return "approved_with_warnings"
+    return "approved"
+
+
+@given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_random_valid_projects_check_cleanly(data, as_of):
+    doc = parse_document(dump(data), "random.yaml")
+    project = validate_document(doc, Project)
+    checker = checker_on(as_of)
+    result = checker.check(doc, project)
+
+    rule_ids = [rule.id for rule in checker.ruleset.rules]
+    assert [f.id for f in result.findings] == rule_ids  # every rule exactly once, in order
+    assert len(set(rule_ids)) == len(rule_ids)
+    assert {f.status for f in result.findings} <= STATUSES
+    waived_rules = {w.rule for w in project.waivers}
+    for finding in result.findings:
+        if finding.status == "waived":
+            assert finding.id in waived_rules and finding.original_status is not None
+        if finding.status == "missing_info":
+            assert finding.missing_keys
+    assert result.verdict == expected_verdict(result.findings)
+    event(f"verdict {result.verdict}")
+
+    verdict = json.loads(report.render(result, "json", "en"))
+    assert verdict["verdict"] == result.verdict
+    assert verdict["exit_code"] == VERDICT_EXIT_CODES[result.verdict]
+    assert sum(verdict["counts"].values()) == len(rule_ids)
+    assert [f["rule"] for f in verdict["findings"]] == rule_ids
+    for lang in ("zh", "en"):
+        assert report.render(result, "text", lang)
+
+
+# ---------------------------------------------------------------- damaged files
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else []
+    for key, child in items:
+        found.append((*prefix, key))
+        found += _paths(child, (*prefix, key))
+    return found
+
+
+WRONG_VALUES = st.one_of(
+    st.text(max_size=12), st.integers(-(10**30), 10**30), st.floats(), st.booleans(), st.none(),
+    st.dates(), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5),
+                                                                     st.integers(), max_size=2),
+    st.sampled_from(["12%", "1,000", "一百万", "2026-13-45", ".nan", "-1", "鄂尔多斯", "~"]),
+)
+
+
+@st.composite
+def damaged(draw: st.DrawFn, bases: list[dict[str, Any]]) -> bytes:
+    """One of `bases` with keys deleted, values of the wrong type, garbage bytes or a cut."""
+    data = copy.deepcopy(draw(st.sampled_from(bases)))
+    for _ in range(draw(st.integers(0, 3))):
+        paths = _paths(data)
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = data
+        for key in path[:-1]:
+            parent = parent[key]
+        if draw(st.booleans()):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = draw(WRONG_VALUES)
+    raw = dump(data)
+    for _ in range(draw(st.integers(0, 2))):
+        kind = draw(st.sampled_from(["garbage", "truncate", "flip"]))
+        at = draw(st.integers(0, len(raw)))
+        if kind == "garbage":
+            raw = raw[:at] + draw(st.binary(min_size=1, max_size=16)) + raw[at:]
+        elif kind == "truncate":
+            raw = raw[:at]
+        elif raw:
+            at = min(at, len(raw) - 1)
+            raw = raw[:at] + bytes([draw(st.integers(0, 255))]) + raw[at + 1 :]
+    return raw
+
+
+def damaged_files() -> st.SearchStrategy[bytes]:
+    return damaged(BASES)
+
+
+POLICY_BASES = [
+    parse_document(p.read_bytes(), str(p)).data
+    for p in (HOSTILE / "params_valid.yaml", HOSTILE / "params_rich.yaml")
+]
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    return tmp_path_factory.mktemp("damaged") / "project.yaml"
+
+
+@given(raw=damaged_files(), fmt=st.sampled_from(["text", "json"]))
+def test_damaged_files_end_in_a_known_exit_code(scratch, raw, fmt):
+    scratch.write_bytes(raw)
+    args = [str(scratch), "--as-of", "2026-01-01", "--format", fmt]
+    result = CliRunner().invoke(check_main, args)
+    event(f"exit {result.exit_code}")  # the share of each outcome, in --hypothesis-show-statistics
+    assert result.exit_code in (0, 1, 2, 3), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert result.stdout == ""
+        lines = result.stderr.strip().splitlines()
+        assert lines and all(line.startswith("error: ") for line in lines), result.stderr
+    else:
+        assert result.stderr == ""
+        assert result.stdout
+
+
+# ---------------------------------------------------------------- any bytes at all
+
+YAML_ISH = st.text(alphabet=":-[]{}&*!|>'\"#%@`?,. \n\t\r\\01e9aZ_中\u3000\ufeff\x85", max_size=300)
+
+
+@given(raw=st.one_of(st.binary(max_size=2000), YAML_ISH.map(lambda t: t.encode("utf-8"))))
+def test_any_bytes_parse_or_fail_with_an_input_error(raw):
+    """The reader and the validator raise nothing but InputError, whatever they are given."""
+    try:
+        doc = parse_document(raw, "any.yaml")
+        validate_document(doc, Project)
+    except InputError as exc:
+        assert exc.problems
+        assert all("\n" not in str(p) for p in exc.problems)
+
+
+@given(raw=damaged(POLICY_BASES))
+def test_damaged_policy_files_end_in_a_known_exit_code(scratch, raw):
+    policy = scratch.with_name("policy.yaml")
+    policy.write_bytes(raw)
+    scratch.write_bytes((HOSTILE / "valid.yaml").read_bytes())
+    result = CliRunner().invoke(
+        check_main, [str(scratch), "--params", str(policy), "--as-of", "2026-01-01"]
+    )
+    event(f"exit {result.exit_code}")
+    assert result.exit_code in (0, 1, 2, 3), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert lines and all(line.startswith("error: ") for line in lines), result.stderr
