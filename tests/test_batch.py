@@ -365,3 +365,15 @@ def test_a_batch_json_line_holds_the_same_verdict_as_the_single_file_report(tmp_
     for path, line in zip(PROJECTS[:2], lines, strict=True):
         alone = runner.invoke(check_main, [str(path), "--format", "json", "--as-of", AS_OF])
         assert json.loads(line) == json.loads(alone.stdout)
+
+
+def test_one_file_starts_no_worker_process(monkeypatch):
+    import checker.batch
+
+    def no_pool(method: str):
+        raise AssertionError(f"a {method} pool was started for one file")
+
+    monkeypatch.setattr(checker.batch.multiprocessing, "get_context", no_pool)
+    settings = Settings(fmt="json", lang="en", as_of=dt.date.fromisoformat(AS_OF))
+    outcomes = list(run([str(PROJECTS[1])], settings, jobs=4))
+    assert [o.verdict for o in outcomes] == [single(PROJECTS[1]).verdict]
