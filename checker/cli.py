@@ -7,11 +7,12 @@ usage, 70 an internal error (a bug: please report it). Library code never prints
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import sys
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -205,24 +206,37 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Subcommands are imported only when one runs: `check FILE` (same module) and `checker X`
+    then load only what they use (the ledger's SQLAlchemy, the docs' schema building...)."""
+
+    COMMANDS: ClassVar[dict[str, str]] = {
+        "rules": "checker.cli_catalogue:rules_command",
+        "params": "checker.cli_catalogue:params_command",
+        "explain": "checker.cli_docs:explain",
+        "schema": "checker.cli_docs:schema",
+        "init": "checker.cli_docs:init",
+        "diff": "checker.cli_audit:diff_command",
+        "verify": "checker.cli_audit:verify_command",
+        "history": "checker.cli_audit:history_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="checker")
 def checker_main() -> None:
     """Tools around the compliance checker: the rules, parameters and reports.
 
     To check a project, use `check PATH`.
     """
-
-
-from checker.cli_audit import diff_command, history_command, verify_command  # noqa: E402
-from checker.cli_catalogue import params_command, rules_command  # noqa: E402 - after checker_main
-from checker.cli_docs import explain, init, schema  # noqa: E402 - defined apart, registered here
-
-checker_main.add_command(explain)
-checker_main.add_command(schema)
-checker_main.add_command(init)
-checker_main.add_command(diff_command)
-checker_main.add_command(verify_command)
-checker_main.add_command(history_command)
-checker_main.add_command(rules_command)
-checker_main.add_command(params_command)
