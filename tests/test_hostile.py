@@ -110,6 +110,8 @@ PROJECT_CASES = [
     ("waiver_impossible_date.yaml", 2, (":38:", "waivers[0].expires", "'2026-13-45'",
                                         "no such date")),
     ("waiver_unreadable_date.yaml", 2, (":38:", "waivers[0].expires", "YYYY-MM-DD")),
+    ("waiver_number_date.yaml", 2, (":37:", "waivers[0].expires", "got 20261231",
+                                    "write 2026-12-31")),
     ("waiver_twice.yaml", 2, (":38:", "waivers[1].rule", "a second waiver for HE-001")),
     ("waiver_several_problems.yaml", 2, (  # reported in one run, the unknown rule included
         ":38: waivers[0].rule: names unknown rule ZZ-999", "the families are CO, EC, HE",
@@ -132,6 +134,10 @@ PARAMS_CASES = [
     ("params_bad_date.yaml", 2, (":5:", "parameters.water_permit_threshold_m3[0].from",
                                  "no such date")),
     ("params_not_mapping.yaml", 2, (":3:", "parameters", "must be a mapping")),
+    ("params_to_before_from.yaml", 2, (":5:", "max_energy_intensity_tce_per_10k_yuan[0]",
+                                       "`to` is before `from`")),
+    ("params_number_date.yaml", 2, (":6:", "max_energy_intensity_tce_per_10k_yuan[0].to",
+                                    "got 0", "a number is not a date")),
     ("params_missing_section.yaml", 2, ("parameters: required key is missing",)),
 ]
 
