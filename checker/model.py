@@ -64,6 +64,16 @@ def _calendar_date(value: object) -> object:
 CalendarDate = Annotated[dt.date, BeforeValidator(_calendar_date)]
 
 
+def _format_number(value: object) -> object:
+    """`format: true` and `format: 1.0` equal 1 to Python; the format is written as the number 1."""
+    if isinstance(value, bool | float):
+        raise ValueError(f"must be 1, got {str(value).lower()}")
+    return value
+
+
+FormatNumber = Annotated[Literal[1], BeforeValidator(_format_number)]
+
+
 def _reference_text(value: object) -> object:
     """A reviewer's reference may be written as a bare number (20250042): keep it as written."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -229,7 +239,7 @@ class Waiver(Strict):
 class Project(Strict):
     """One application, as described in `project.yaml` (format 1)."""
 
-    format: Literal[1]
+    format: FormatNumber
     project: ProjectInfo
     output: Output = Field(default_factory=Output)
     energy: Energy = Field(default_factory=Energy)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from checker import vocabulary
 from checker.errors import InputError, Problem, RuleDataError, UsageError
 from checker.hints import bool_hint, number_hint
-from checker.model import CalendarDate
+from checker.model import CalendarDate, FormatNumber
 from checker.resources import rules_dir
 from checker.source import (
     DEFAULT_LIMITS,
@@ -219,7 +219,7 @@ class ParameterSet:
 class PolicyFile(_Strict):
     """A review authority's `--params` file."""
 
-    format: Literal[1]
+    format: FormatNumber
     source: Annotated[str, Field(min_length=1)] | None = None
     parameters: dict[str, Any]
 

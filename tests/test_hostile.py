@@ -100,6 +100,7 @@ PROJECT_CASES = [
     ("bad_industry_code.yaml", 2, (":9:", "project.industry_code", "did you mean I6450?")),
     ("format_2.yaml", 2, (":1:", "format: must be 1, got 2")),
     ("format_missing.yaml", 2, ("format: required key is missing",)),
+    ("format_true.yaml", 2, (":1:", "format: must be 1, got true")),
     # waivers
     ("waiver_unknown_rule.yaml", 2, (":34:", "waivers[0].rule", "unknown rule ZZ-999")),
     ("waiver_unknown_rule_in_family.yaml", 2, (":34:", "names unknown rule HE-010",
