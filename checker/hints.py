@@ -64,6 +64,8 @@ def bool_hint(value: Any) -> str:
 
 def date_hint(value: Any) -> str:
     """What is wrong with a value written where a date YYYY-MM-DD belongs."""
+    if isinstance(value, int) and not isinstance(value, bool) and 19000101 <= value <= 29991231:
+        value = f"{value // 10000}-{value // 100 % 100}-{value % 100}"  # 20261231, read as a number
     if not isinstance(value, str):
         return ""
     text = value.strip()

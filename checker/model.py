@@ -8,11 +8,13 @@ product keys come from the vocabulary. Units are part of each key's name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from checker import vocabulary
+from checker.hints import date_hint
 
 Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
@@ -38,6 +40,38 @@ def _product_key(value: str) -> str:
         did_you_mean = f" (did you mean {hint}?)" if hint else ""
         raise ValueError(f"unknown product key {value!r}{did_you_mean}")
     return value
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _calendar_date(value: object) -> object:
+    """Only a date written as a date. pydantic would read a number, or digits in quotes, as a Unix
+    timestamp: `expires: 0` would be 1970-01-01 (an expired waiver, silently) and `20261231` a
+    day in August 1970."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()  # 2026-13-45 goes on, to be told it is no date
+    shown = repr(value) if isinstance(value, str) else str(value).lower()
+    hint = date_hint(value) or (
+        "a number is not a date" if isinstance(value, int | float) and not isinstance(value, bool)
+        else "write the date alone" if isinstance(value, dt.datetime) else ""
+    )
+    raise ValueError(f"must be a date YYYY-MM-DD, got {shown}" + (f" ({hint})" if hint else ""))
+
+
+CalendarDate = Annotated[dt.date, BeforeValidator(_calendar_date)]
+
+
+def _format_number(value: object) -> object:
+    """`format: true` and `format: 1.0` equal 1 to Python; the format is written as the number 1."""
+    if isinstance(value, bool | float):
+        raise ValueError(f"must be 1, got {str(value).lower()}")
+    return value
+
+
+FormatNumber = Annotated[Literal[1], BeforeValidator(_format_number)]
 
 
 def _reference_text(value: object) -> object:
@@ -199,13 +233,13 @@ class Waiver(Strict):
     reason: Text | None = None
     approved_by: Text
     document: Text
-    expires: dt.date | None = None
+    expires: CalendarDate | None = None
 
 
 class Project(Strict):
     """One application, as described in `project.yaml` (format 1)."""
 
-    format: Literal[1]
+    format: FormatNumber
     project: ProjectInfo
     output: Output = Field(default_factory=Output)
     energy: Energy = Field(default_factory=Energy)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from checker import vocabulary
 from checker.errors import InputError, Problem, RuleDataError, UsageError
 from checker.hints import bool_hint, number_hint
+from checker.model import CalendarDate, FormatNumber
 from checker.resources import rules_dir
 from checker.source import (
     DEFAULT_LIMITS,
@@ -45,8 +46,8 @@ class DatedValue(_Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    effective_from: dt.date = Field(alias="from")
-    effective_to: dt.date | None = Field(default=None, alias="to")
+    effective_from: CalendarDate = Field(alias="from")
+    effective_to: CalendarDate | None = Field(default=None, alias="to")
     value: Any
     source: Annotated[str, Field(min_length=1)]
     verified: bool
@@ -219,7 +220,7 @@ class ParameterSet:
 class PolicyFile(_Strict):
     """A review authority's `--params` file."""
 
-    format: Literal[1]
+    format: FormatNumber
     source: Annotated[str, Field(min_length=1)] | None = None
     parameters: dict[str, Any]
 
@@ -227,9 +228,15 @@ class PolicyFile(_Strict):
 class _PolicyDated(_Strict):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    effective_from: dt.date = Field(alias="from")
-    effective_to: dt.date | None = Field(default=None, alias="to")
+    effective_from: CalendarDate = Field(alias="from")
+    effective_to: CalendarDate | None = Field(default=None, alias="to")
     value: Any
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> _PolicyDated:
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("`to` is before `from`")
+        return self
 
 
 def _policy_values(

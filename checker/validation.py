@@ -99,7 +99,8 @@ def message_for(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind in ("float_type", "float_parsing"):
         return _with_hint(f"must be a number, got {_shown(got)}", number_hint(got))
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return _with_hint(f"must be a whole number, got {_shown(got)}", number_hint(got))
+        shown = repr(got) if isinstance(got, float) else _shown(got)  # 2026.0, not 2026
+        return _with_hint(f"must be a whole number, got {shown}", number_hint(got))
     if kind in ("string_type",):
         hint = "put it in quotes" if isinstance(got, int | float | dt.date) else ""
         return _with_hint(f"must be text, got {_shown(got)}", hint)

@@ -100,6 +100,7 @@ PROJECT_CASES = [
     ("bad_industry_code.yaml", 2, (":9:", "project.industry_code", "did you mean I6450?")),
     ("format_2.yaml", 2, (":1:", "format: must be 1, got 2")),
     ("format_missing.yaml", 2, ("format: required key is missing",)),
+    ("format_true.yaml", 2, (":1:", "format: must be 1, got true")),
     # waivers
     ("waiver_unknown_rule.yaml", 2, (":34:", "waivers[0].rule", "unknown rule ZZ-999")),
     ("waiver_unknown_rule_in_family.yaml", 2, (":34:", "names unknown rule HE-010",
@@ -110,6 +111,8 @@ PROJECT_CASES = [
     ("waiver_impossible_date.yaml", 2, (":38:", "waivers[0].expires", "'2026-13-45'",
                                         "no such date")),
     ("waiver_unreadable_date.yaml", 2, (":38:", "waivers[0].expires", "YYYY-MM-DD")),
+    ("waiver_number_date.yaml", 2, (":37:", "waivers[0].expires", "got 20261231",
+                                    "write 2026-12-31")),
     ("waiver_twice.yaml", 2, (":38:", "waivers[1].rule", "a second waiver for HE-001")),
     ("waiver_several_problems.yaml", 2, (  # reported in one run, the unknown rule included
         ":38: waivers[0].rule: names unknown rule ZZ-999", "the families are CB, CO, EC, HE, LA, MI, RE, WA",
@@ -132,6 +135,10 @@ PARAMS_CASES = [
     ("params_bad_date.yaml", 2, (":5:", "parameters.water_permit_threshold_m3[0].from",
                                  "no such date")),
     ("params_not_mapping.yaml", 2, (":3:", "parameters", "must be a mapping")),
+    ("params_to_before_from.yaml", 2, (":5:", "max_energy_intensity_tce_per_10k_yuan[0]",
+                                       "`to` is before `from`")),
+    ("params_number_date.yaml", 2, (":6:", "max_energy_intensity_tce_per_10k_yuan[0].to",
+                                    "got 0", "a number is not a date")),
     ("params_missing_section.yaml", 2, ("parameters: required key is missing",)),
 ]
 
