@@ -61,6 +61,7 @@ def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
             for basis in spec.basis
         ],
         "parameters": [_param_json(params[name]) for name in spec.parameters],
+        "parameters_as_of": params.as_of.isoformat(),
         "references": list(spec.references),
         "statuses": sorted(rule.outcome_statuses),
     }
@@ -155,8 +156,9 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
         params = _params_for(as_of, params_file)
         rules = list(load_ruleset().rules)
         if fmt == "json":
-            payload = {"as_of": params.as_of.isoformat(),
-                       "rules": [_rule_json(rule, params) for rule in rules]}
+            # a list of rule objects (issue 4's contract); each says on which date its
+            # parameter values are in force
+            payload = [_rule_json(rule, params) for rule in rules]
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         elif fmt == "markdown":
             click.echo(_rules_markdown(rules, params))

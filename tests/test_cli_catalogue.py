@@ -25,9 +25,11 @@ def test_rules_json_lists_every_rule_once_with_basis_and_parameters_in_force():
     result = invoke("rules", "--format", "json", "--as-of", "2026-01-01")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert payload["as_of"] == "2026-01-01"
-    assert [rule["id"] for rule in payload["rules"]] == RULE_IDS
-    he002 = next(rule for rule in payload["rules"] if rule["id"] == "HE-002")
+    assert isinstance(payload, list)
+    assert [rule["id"] for rule in payload] == RULE_IDS
+    assert all({"id", "title", "binding", "category", "basis"} <= set(rule) for rule in payload)
+    he002 = next(rule for rule in payload if rule["id"] == "HE-002")
+    assert he002["parameters_as_of"] == "2026-01-01"
     assert he002["binding"] is True
     assert he002["title"]["zh"] == "新上高耗能项目"
     assert he002["basis"][1]["location"] == "工业和信息化厅答记者问"
@@ -37,7 +39,7 @@ def test_rules_json_lists_every_rule_once_with_basis_and_parameters_in_force():
 
 def test_rules_json_shows_the_value_in_force_on_the_check_date():
     result = invoke("rules", "--format", "json", "--as-of", "2022-06-01")
-    he002 = next(rule for rule in json.loads(result.output)["rules"] if rule["id"] == "HE-002")
+    he002 = next(rule for rule in json.loads(result.output) if rule["id"] == "HE-002")
     assert parameter(he002, "high_energy_project_threshold_tce")["value"] == 5000
 
 
