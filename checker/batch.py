@@ -40,6 +40,7 @@ class Settings:
     as_of: dt.date | None = None
     params_file: str | None = None
     limits: Limits = DEFAULT_LIMITS
+    record: str | None = None  # a ledger every checked project is appended to (each worker writes)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,12 @@ class _Worker:
         self._exit_code = exit_code
         # templates do not change during a batch: skip Jinja's stat() of every template per use
         report.environment(settings.lang).auto_reload = False
+        self._ledger = None
+        if settings.record:
+            # one connection per worker; the ledger serialises concurrent appends with a write lock
+            from checker.ledger import Ledger
+
+            self._ledger = Ledger(settings.record)
 
     def check(self, path: str) -> Outcome:
         try:
@@ -121,6 +128,14 @@ class _Worker:
         except Exception as exc:  # a bug on one file must not lose the rest of the batch
             problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
             return self._failure(path, EXIT_INTERNAL, (problem,))
+        if self._ledger is not None:
+            from checker.ledger import append_result
+
+            try:
+                append_result(self._ledger, result)
+            except CheckerError as exc:
+                problem = Problem(path, "", None, f"not recorded in the ledger: {exc}")
+                return self._failure(path, EXIT_INVALID, (problem,))
         counts = self._counts(result.findings)
         info = result.project.project
         outcome = Outcome(

@@ -198,11 +198,10 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
 
     if fmt is not None and fmt not in _BATCH_FORMATS:
         raise UsageError(f"--format {fmt} is for one project; for several use text, json or csv")
-    if output or record:
-        raise UsageError("--output and --record take one project; for several, redirect the "
-                         "output (> file) or record each project on its own")
+    if output:
+        raise UsageError("--output takes one project; for several, redirect the output (> file)")
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
-                        limits=limits)
+                        limits=limits, record=record)
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 

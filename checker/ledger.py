@@ -486,8 +486,8 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
-def record(target: str, result: CheckResult) -> Entry:
-    """Append `result` to the ledger at `target`, re-reading its input bytes from disk.
+def append_result(ledger: Ledger, result: CheckResult) -> Entry:
+    """Append `result` to an open ledger, re-reading its input bytes from disk.
 
     The bytes must hash to what was checked: a file replaced between check and record is refused.
     """
@@ -495,8 +495,13 @@ def record(target: str, result: CheckResult) -> Entry:
         raw = Path(result.document.path).read_bytes()
     except OSError as exc:
         raise LedgerError(f"{result.document.path}: cannot re-read the input to record it: {exc.strerror}") from None
+    return ledger.append(result, raw)
+
+
+def record(target: str, result: CheckResult) -> Entry:
+    """Append `result` to the ledger at `target` (opened for this one entry)."""
     with Ledger(target) as ledger:
-        return ledger.append(result, raw)
+        return append_result(ledger, result)
 
 
 @dataclass(frozen=True)

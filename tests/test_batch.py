@@ -337,7 +337,7 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
     ("extra", "message"),
     [
         (["--format", "html"], "--format html is for one project; for several use text, json or csv"),
-        (["--output", "out.json"], "--output and --record take one project"),
+        (["--output", "out.json"], "--output takes one project"),
     ],
 )
 def test_single_project_options_are_refused_for_a_batch(tmp_path: Path, extra: list[str],
@@ -377,3 +377,21 @@ def test_one_file_starts_no_worker_process(monkeypatch):
     settings = Settings(fmt="json", lang="en", as_of=dt.date.fromisoformat(AS_OF))
     outcomes = list(run([str(PROJECTS[1])], settings, jobs=4))
     assert [o.verdict for o in outcomes] == [single(PROJECTS[1]).verdict]
+
+
+def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path, tmp_path: Path):
+    """Issue 8: record a batch (two worker processes appending concurrently), then verify it."""
+    from checker.cli import checker_main
+    from checker.ledger import Ledger
+
+    ledger = tmp_path / "ledger.db"
+    result = CliRunner().invoke(check_main, [str(mixed), "-j", "2", "--format", "json",
+                                             "--as-of", "2026-01-01", "--record", str(ledger)])
+    checked = [json.loads(line) for line in result.stdout.splitlines()]
+    recorded = [line["input"]["path"] for line in checked if "verdict" in line]
+    assert len(recorded) >= 2
+    with Ledger(str(ledger), create=False) as opened:
+        entries = opened.entries()
+    assert sorted(e.input_path for e in entries) == sorted(recorded)
+    verify = CliRunner().invoke(checker_main, ["verify", str(ledger)])
+    assert verify.exit_code == 0, verify.output
