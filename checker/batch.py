@@ -35,7 +35,7 @@ STATUSES = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", 
 class Settings:
     """What every worker needs to build the same Checker and render the same way."""
 
-    fmt: str  # text, json (one compact line per project) or csv (one row per project)
+    fmt: str  # text, json (one line per project), csv (one row per project), summary (nothing)
     lang: str
     as_of: dt.date | None = None
     params_file: str | None = None
@@ -56,6 +56,9 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     failed: tuple[str, ...] = ()  # IDs of rules whose status is fail
     problems: tuple[Problem, ...] = ()
+    league_city: str | None = None
+    input_sha256: str | None = None
+    statuses: dict[str, str] = field(default_factory=dict)  # rule ID → status (for diffs)
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,12 @@ class _Worker:
             path=path, output="", exit_code=self._exit_code(result.verdict),
             verdict=result.verdict, project_id=info.id, project_name=info.name, counts=counts,
             failed=tuple(f.id for f in result.findings if f.status == "fail"),
+            league_city=info.league_city, input_sha256=result.document.sha256,
+            statuses={f.id: f.status for f in result.findings},
         )
         fmt, lang = self.settings.fmt, self.settings.lang
+        if fmt == "summary":
+            return outcome
         if fmt == "json":
             output = json.dumps(
                 self._report.verdict_json(result, lang), ensure_ascii=False, separators=(",", ":")

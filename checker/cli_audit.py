@@ -44,9 +44,12 @@ def _label(params_file: str | None, as_of: dt.date) -> str:
               help="Check date of the base side. Default: the --as-of date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
               show_default=True)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes. Default: the number of cores; 1 checks in this process.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_file: str | None,
-                 as_of: dt.date | None, base_as_of: dt.date | None, fmt: str, debug: bool) -> None:
+                 as_of: dt.date | None, base_as_of: dt.date | None, fmt: str, jobs: int | None,
+                 debug: bool) -> None:
     """Which projects change verdict or rule status under other parameters (or another date).
 
     PATHS are project files or folders (searched recursively for *.yaml and *.yml).
@@ -63,21 +66,23 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
     """
 
     def action() -> int:
-        from checker.check import Checker, default_as_of
+        from checker.batch import Settings, default_jobs, make_checker
+        from checker.check import default_as_of
         from checker.errors import UsageError
-        from checker.parameters import load_policy, resolve
-        from checker.ruleset import load_ruleset
-        from checker.whatif import compare
+        from checker.whatif import compare_in_batch
         from checker.whatif_render import render
 
         new_date = as_of or default_as_of()
         base_date = base_as_of or new_date
         if params_file is None and base_params_file is None and base_date == new_date:
             raise UsageError("nothing to compare: give --params, --base-params or --base-as-of")
-        ruleset = load_ruleset()
-        new = Checker(ruleset, resolve(new_date, load_policy(params_file) if params_file else None))
-        base = Checker(ruleset, resolve(base_date, load_policy(base_params_file) if base_params_file else None))
-        result = compare(base, new, paths, _label(base_params_file, base_date), _label(params_file, new_date))
+        # build both sides here first: a bad policy file is a usage error before any work starts
+        make_checker(new_date, params_file)
+        make_checker(base_date, base_params_file)
+        new = Settings(fmt="summary", lang="zh", as_of=new_date, params_file=params_file)
+        base = Settings(fmt="summary", lang="zh", as_of=base_date, params_file=base_params_file)
+        result = compare_in_batch(base, new, paths, jobs or default_jobs(),
+                                  _label(base_params_file, base_date), _label(params_file, new_date))
         click.echo(render(result, fmt), nl=False)
         for unreadable in result.unreadable:
             click.echo(f"warning: {unreadable.path}: could not be checked", err=True)

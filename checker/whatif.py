@@ -4,18 +4,20 @@ A review authority that tightens a threshold (or simply moves the check date) wa
 before it publishes the change, whose applications it turns around. This module checks the same
 files under two parameter sets and returns the differences as data; `whatif_render` lays them out.
 
-The files are walked through `iter_checked`, one checker at a time, so that the batch machinery
-(multiprocessing, streaming) can later replace that one function without touching the comparison.
-Only a small summary of each result is kept, so a large registry does not sit in memory twice.
+`compare_in_batch` checks both sides with the batch machinery (worker processes, each compiling
+its rules once), as `checker diff` does; `compare` does the same in this process with two given
+Checkers. Only a small summary of each result is kept, so a large registry does not sit in memory
+twice.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from checker.batch import Settings
 from checker.check import Checker, CheckResult
 from checker.errors import CheckerError, InputError
 
@@ -135,30 +137,70 @@ def _message(error: CheckerError) -> str:
     return str(error)
 
 
+Summaries = Iterator[tuple[Path, "Outcome | str"]]  # a summary, or why the file was not checked
+
+
 def compare(
     base: Checker, new: Checker, paths: Iterable[str | Path],
     base_label: str = "base", new_label: str = "new",
 ) -> Diff:
-    """Check every project under `base` and under `new`; return what differs."""
-    files = collect_paths(paths)
+    """Check every project under `base` and under `new`, in this process; return what differs."""
+
+    def summaries(checker: Checker, files: list[Path]) -> Summaries:
+        for path, result in iter_checked(checker, files):
+            yield path, _message(result) if isinstance(result, CheckerError) else summarise(result)
+
+    return _diff(collect_paths(paths), lambda files: summaries(base, files),
+                 lambda files: summaries(new, files), base_label, new_label)
+
+
+def compare_in_batch(
+    base: Settings, new: Settings, paths: Iterable[str | Path], jobs: int,
+    base_label: str = "base", new_label: str = "new",
+) -> Diff:
+    """As `compare`, each side checked by the batch machinery in `jobs` worker processes."""
+    from checker.batch import run
+
+    def summaries(settings: Settings, files: list[Path]) -> Summaries:
+        for outcome in run([str(p) for p in files], settings, jobs):
+            if outcome.verdict is None:
+                yield Path(outcome.path), "; ".join(
+                    (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "")
+                    + p.message for p in outcome.problems
+                )
+                continue
+            yield Path(outcome.path), Outcome(
+                input_sha256=outcome.input_sha256 or "", project_id=outcome.project_id,
+                name=outcome.project_name or "", league_city=outcome.league_city or "",
+                verdict=outcome.verdict, statuses=dict(outcome.statuses),
+            )
+
+    summary = replace(base, fmt="summary"), replace(new, fmt="summary")
+    return _diff(collect_paths(paths), lambda files: summaries(summary[0], files),
+                 lambda files: summaries(summary[1], files), base_label, new_label)
+
+
+def _diff(
+    files: list[Path], base: Callable[[list[Path]], Summaries], new: Callable[[list[Path]], Summaries],
+    base_label: str, new_label: str,
+) -> Diff:
     diff = Diff(base_label=base_label, new_label=new_label)
     base_outcomes: dict[Path, Outcome] = {}
     errors: dict[Path, str] = {}
-    for path, result in iter_checked(base, files):
-        if isinstance(result, CheckerError):
-            errors[path] = _message(result)
+    for path, result in base(files):
+        if isinstance(result, str):
+            errors[path] = result
         else:
-            base_outcomes[path] = summarise(result)
-    for path, result in iter_checked(new, [p for p in files if p in base_outcomes]):
+            base_outcomes[path] = result
+    for path, result in new([p for p in files if p in base_outcomes]):
         prior = base_outcomes[path]
-        if isinstance(result, CheckerError):
-            errors[path] = _message(result)
+        if isinstance(result, str):
+            errors[path] = result
             continue
-        after = summarise(result)
-        if prior.input_sha256 != after.input_sha256:
+        if prior.input_sha256 != result.input_sha256:
             errors[path] = "the file changed while it was being compared"
             continue
-        _count(diff, str(path), prior, after)
+        _count(diff, str(path), prior, result)
     order = {str(p): index for index, p in enumerate(files)}
     diff.changes.sort(key=lambda change: order[change.path])
     diff.unreadable = [Unreadable(str(p), errors[p]) for p in files if p in errors]

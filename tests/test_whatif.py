@@ -163,3 +163,15 @@ def test_the_audit_commands_are_registered_on_checker():
     assert result.exit_code == 0
     for command in ("diff", "verify", "history"):
         assert f"  {command} " in result.stdout
+
+
+def test_the_cli_diff_in_worker_processes_matches_the_in_process_comparison(registry, tight):
+    """`checker diff` runs on the batch machinery: any -j gives the same report as `compare`."""
+    args = (str(registry), "--params", str(tight), "--as-of", "2026-01-01", "--format", "json")
+    one, two = run(*args, "-j", "1"), run(*args, "-j", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    reported = json.loads(two.stdout)
+    expected = compare(checker(), checker(tight), [registry])
+    assert reported["changed"] == len(expected.changes) > 0
+    assert reported["checked"] == expected.checked
