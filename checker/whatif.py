@@ -20,24 +20,18 @@ from pathlib import Path
 from checker.batch import Settings
 from checker.check import Checker, CheckResult
 from checker.errors import CheckerError, InputError
-
-PROJECT_SUFFIXES = (".yaml", ".yml")
+from checker.inputs import find_projects
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; directories searched recursively for *.yaml / *.yml, each sorted.
+    """Files as given; folders replaced by their project files, found as a batch finds them.
 
     A path that does not exist is kept, so that it is reported as unreadable rather than dropped.
     """
     found: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in PROJECT_SUFFIXES and p.is_file()
-            )
-        else:
-            found.append(path)
+        found += [Path(p) for p in find_projects(path)] if path.is_dir() else [path]
     return list(dict.fromkeys(found))
 
 
