@@ -8,23 +8,12 @@ chooses the exit code (2 for bad input or usage, through the shared guard).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import click
 
+from checker.cli import _parse_date, _run_guarded
+
 EXIT_DIFFERENT = 1
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    from checker.cli import _parse_date
-
-    return _parse_date(ctx, param, value)
-
-
-def _guard(action: Any, debug: bool) -> None:
-    from checker.cli import _run_guarded
-
-    _run_guarded(action, debug)
 
 
 def _label(params_file: str | None, as_of: dt.date) -> str:
@@ -38,9 +27,9 @@ def _label(params_file: str | None, as_of: dt.date) -> str:
               help="The policy file to try (default: the shipped parameters).")
 @click.option("--base-params", "base_params_file", type=click.Path(dir_okay=False), metavar="OLD.yaml",
               help="The policy file to compare against (default: the shipped parameters).")
-@click.option("--as-of", "as_of", callback=_date, metavar="YYYY-MM-DD",
+@click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Check date of the new side. Default: today.")
-@click.option("--base-as-of", "base_as_of", callback=_date, metavar="YYYY-MM-DD",
+@click.option("--base-as-of", "base_as_of", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Check date of the base side. Default: the --as-of date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
               show_default=True)
@@ -88,7 +77,7 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
             click.echo(f"warning: {unreadable.path}: could not be checked", err=True)
         return EXIT_DIFFERENT if result.changes else 0
 
-    _guard(action, debug)
+    _run_guarded(action, debug)
 
 
 @click.command("verify", context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,7 +106,7 @@ def verify_command(ledger: str, entry: int | None, debug: bool) -> None:
             click.echo(line)
         return 0 if report.ok else EXIT_DIFFERENT
 
-    _guard(action, debug)
+    _run_guarded(action, debug)
 
 
 @click.command("history", context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,4 +154,4 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
                 )
         return 0
 
-    _guard(action, debug)
+    _run_guarded(action, debug)
