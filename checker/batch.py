@@ -28,7 +28,6 @@ EXIT_INVALID = 2
 EXIT_INTERNAL = 70
 # worst first: internal error, invalid input, rejected, needs review, approved
 _SEVERITY = {EXIT_INTERNAL: 4, EXIT_INVALID: 3, 1: 2, 3: 1, 0: 0}
-STATUSES = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
 
 
 @dataclass(frozen=True)

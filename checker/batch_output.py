@@ -15,7 +15,8 @@ from collections import Counter
 from functools import cache
 from typing import TextIO
 
-from checker.batch import STATUSES, Outcome
+from checker.batch import Outcome
+from checker.verdict import STATUSES
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
 CSV_COLUMNS = ("file", "id", "name", "verdict", *STATUSES, "failed_rules", "error")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from checker import engine, metrics
-from checker.decision import decide, most_severe
+from checker.decision import SubjectResult, decide, most_severe
 from checker.errors import InputError, Problem
 from checker.facts import item_facts, project_facts
 from checker.model import Project
@@ -150,7 +150,7 @@ class Checker:
                     **_item_labels(spec.for_each, subject.index, item),
                     status=decision.status, decision=decision, facts=item_readings,
                 ))
-        overall = most_severe(decisions) or decide(rule, _no_subject())
+        overall = most_severe(decisions) or decide(rule, SubjectResult(index=None))
         missing_facts = list(overall.missing_facts)
         for item_finding in item_findings:
             missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]
@@ -174,12 +174,6 @@ def _known_rules(rule: str, known: Iterable[str]) -> str:
         return f"the {rule[:2]} rules are {', '.join(family)}"
     families = ", ".join(sorted({k[:2] for k in known}))
     return f"no rule family {rule[:2]}; the families are {families}"
-
-
-def _no_subject():  # type: ignore[no-untyped-def]
-    from checker.decision import SubjectResult
-
-    return SubjectResult(index=None, applies=False)
 
 
 def _item_labels(collection: str, index: int, item: dict[str, Any]) -> dict[str, str]:

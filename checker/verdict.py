@@ -20,6 +20,8 @@ from checker.ruleset import Rule
 
 VERDICT_EXIT_CODES = {"approved": 0, "approved_with_warnings": 0, "rejected": 1, "needs_review": 3}
 WAIVABLE = ("fail", "warn", "review", "missing_info")
+# every status a finding can have, in the order counts and tables show them
+STATUSES = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
 
 
 @dataclass(frozen=True)
@@ -98,5 +100,4 @@ def exit_code(verdict: str) -> int:
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    statuses = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
-    return {s: sum(1 for f in findings if f.status == s) for s in statuses}
+    return {s: sum(1 for f in findings if f.status == s) for s in STATUSES}

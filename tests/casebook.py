@@ -95,3 +95,14 @@ def write_case(case: Case, directory: Path) -> Path:
     target = directory / f"{case.rule}-{abs(hash(case.name))}.yaml"
     target.write_text(yaml.safe_dump(case.project_data(), allow_unicode=True), encoding="utf-8")
     return target
+
+
+def deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `patch` laid over it, mappings merged key by key (neither is modified)."""
+    out = copy.deepcopy(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out

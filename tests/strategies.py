@@ -8,13 +8,13 @@ aliases, product keys, rule ids) come from the shipped data.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import types
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
+from casebook import deep_merge
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -114,15 +114,6 @@ def model_dict(cls: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(required, optional=optional)
 
 
-def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
 
 def _one_waiver_per_rule(data: dict[str, Any]) -> dict[str, Any]:
     seen: set[str] = set()
@@ -141,7 +132,7 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
     """A valid project: one of the shipped bases with some sections and keys drawn at random,
     or a project drawn entirely from the models."""
     patch = draw(model_dict(model.Project))
-    data = _merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
+    data = deep_merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
     return _one_waiver_per_rule(data)
 
 

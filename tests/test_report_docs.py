@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
 import jsonschema
 import pytest
 import yaml
+from casebook import deep_merge
 from click.testing import CliRunner
 from conftest import REPO, checker_on
 from reporting import AS_OF
@@ -73,15 +73,6 @@ def test_explain_unknown_rule_exits_2_with_a_suggestion():
     assert result.stdout == ""
 
 
-def _merged(base, fragment):
-    out = copy.deepcopy(base)
-    for key, value in fragment.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merged(out[key], value)
-        else:
-            out[key] = value
-    return out
-
 
 def test_the_first_eight_rules_have_examples():
     assert {r.id for r in RULES if r.spec.examples} >= FIRST_EIGHT
@@ -94,7 +85,7 @@ EXAMPLES = [(r, kind) for r in RULES if r.spec.examples for kind in ("complying"
 def test_each_example_gives_the_status_it_illustrates(rule, kind, tmp_path):
     fragment = yaml.safe_load(getattr(rule.spec.examples, kind))
     path = tmp_path / "example.yaml"
-    path.write_text(yaml.safe_dump(_merged(MINIMAL, fragment), allow_unicode=True), "utf-8")
+    path.write_text(yaml.safe_dump(deep_merge(MINIMAL, fragment), allow_unicode=True), "utf-8")
     result = checker_on(AS_OF).check_path(path)
     status = next(f.status for f in result.findings if f.id == rule.id)
     if kind == "complying":
