@@ -1,24 +1,28 @@
 """The adapter to durable_rules: the only module that imports the rules engine.
 
-Rule files compile to durable_rules rulesets (JSON), one per rule family and dependency stage, once
-per process and parameter set. A check asserts the project's facts (and one fact per product or
-boiler for per-item rules) in a fresh session, records which conditions fired, and deletes the
-session. Every sharp edge of the engine measured in `durable-rules-notes.md`, and two more found
-here, is handled in this module: every fact is handled by a catch-all rule (an unhandled fact
-leaks a session whose deletion segfaults), facts carry an identity, no condition is purely
-negative (it would match the session state itself), rulesets are registered once under a
-content-hash name, the host starts no timer threads (they enter the non-thread-safe C core
-concurrently and crash it), and sessions are always deleted so that no state outlives a check.
+Rule files compile to durable_rules rulesets (JSON), one per dependency stage (split where the
+core's limits demand), once per process and parameter set. A check asserts the project's facts (and
+one fact per product or boiler for per-item rules) in a fresh session, records which conditions
+matched, and deletes the session.
+
+The adapter drives durable_rules' C core (`durable_rules_engine`) directly, not through its Python
+host (`durable.engine`): per fired rule the host parses and re-serialises the session state, builds
+closures and promises and reads the clock, which was two thirds of rule evaluation; and a stock host
+starts timer threads that enter the non-thread-safe core concurrently and crash it. Every other
+sharp edge measured in `durable-rules-notes.md` is handled here: every fact is handled by a
+catch-all rule (an unhandled fact leaks a session whose deletion segfaults), facts carry an
+identity, no condition is purely negative (it would match the session state itself), rulesets are
+created once under a content-hash name, no fact can make more than the 64 matches the core accepts,
+and sessions are always deleted so that no state outlives a check.
 
 Numbers, found by property tests: the engine's C JSON parser refuses an exponent after a mantissa
 without a point (`1e-09`, `1e+20`, what Python's json writes for such floats: error 204), and reads
 integers beyond 64 bits wrongly. Facts and thresholds therefore pass through `engine_value`, and
-durable's own `json.dumps` is given a point in every such mantissa (`1.0e-09`), outside strings.
+the JSON handed to the core gets a point in every such mantissa (`1.0e-09`), outside strings.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import itertools
 import json
@@ -31,7 +35,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from durable import engine as durable_engine
+import durable_rules_engine  # durable_rules' C core; its Python host layer is not used
 
 from checker import conditions as cond
 from checker.decision import SubjectResult, decide, most_severe
@@ -42,6 +46,7 @@ from checker.ruleset import Rule, Ruleset
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
 _SEEN = "__seen"  # the catch-all rule of every engine ruleset
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
+_MAX_MATCHES_PER_FACT = 64  # the C core refuses a fact matching more (error 303)
 _EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
 _DIGIT_EXPONENT = re.compile(r"\d[eE]")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
@@ -55,20 +60,12 @@ def _point_in_mantissa(match: re.Match[str]) -> str:
     return f"{text[: -len(exponent)]}.0{exponent}"
 
 
-class _EngineJson:
-    """The `json` durable.engine sees: the standard one, with numbers its C parser reads."""
-
-    loads = staticmethod(json.loads)
-
-    @staticmethod
-    def dumps(obj: Any, **kwargs: Any) -> str:
-        text = json.dumps(obj, **kwargs)
-        if _DIGIT_EXPONENT.search(text) is None:  # the common case, and a cheap test
-            return text
-        return _JSON_TOKEN.sub(_point_in_mantissa, text)
-
-
-durable_engine.json = _EngineJson  # type: ignore[attr-defined]
+def engine_json(obj: Any) -> str:
+    """`obj` as JSON the engine's C parser reads: a point in every exponent mantissa, outside strings."""
+    text = json.dumps(obj, ensure_ascii=False)
+    if _DIGIT_EXPONENT.search(text) is None:  # the common case, and a cheap test
+        return text
+    return _JSON_TOKEN.sub(_point_in_mantissa, text)
 
 
 def engine_value(value: Any) -> Any:
@@ -96,47 +93,50 @@ def status_fact(rule_id: str) -> str:
     return f"status.{rule_id}"
 
 
-class _Recorder(durable_engine.Host):
-    """A host whose actions only record which compiled rule fired, for which subject."""
-
-    def __init__(self) -> None:
-        self.fired: list[tuple[str, int | None]] = []
-        self.errors: list[str] = []
-        super().__init__()
-
-    def _run(self) -> None:
-        """Start no background threads.
-
-        A stock Host starts two timer threads that call into the C core every 0.2 s (queued
-        actions and timers, which we never use) and never stop; the core is not thread-safe, and
-        a timer thread entering it while a check asserts facts crashes the process (seen here as
-        sporadic segfaults in dispatch_timers). Our actions run synchronously inside assert_fact.
-        """
-
-    def get_action(self, action_name: str):  # type: ignore[no-untyped-def]
-        def record(c: Any) -> None:
-            try:
-                index = c.m["item_index"] if "item_index" in c.m else None  # noqa: SIM401 - engine object
-                self.fired.append((action_name, index))
-            except Exception as exc:
-                self.errors.append(f"{action_name}: {exc!r}")
-
-        return record
-
-
-_host_lock = threading.Lock()
-_host: _Recorder | None = None
-_registered: set[str] = set()
+# The core is not thread-safe: every call into it holds this lock. Rulesets are created once per
+# process under a content-hash name (the core refuses a second ruleset of the same name).
+_core_lock = threading.Lock()
+_handles: dict[str, int] = {}
 _session_ids = itertools.count(1)
 
 
-def _get_host() -> _Recorder:
-    """One host per process: each Host starts timer threads that never stop."""
-    global _host
-    with _host_lock:
-        if _host is None:
-            _host = _Recorder()
-        return _host
+def _ruleset_handle(name: str, body: dict[str, Any]) -> int:
+    with _core_lock:
+        if name not in _handles:
+            conditions = {rule: {"all": spec["all"]} for rule, spec in body.items()}
+            try:
+                _handles[name] = durable_rules_engine.create_ruleset(name, engine_json(conditions))
+            except Exception as exc:  # the core reports a bad ruleset as a bare exception
+                raise EngineError(f"the rules engine refused ruleset {name}: {exc}") from exc
+        return _handles[name]
+
+
+def _fired_rules(handle: int, facts_json: str, sid: str) -> list[str]:
+    """Assert the facts of one session, take every action the core schedules, delete the session.
+
+    Returns the core's action messages (`{"<rule>":{"m":{<fact>}}}`), one per fired rule and
+    matching fact. This is what durable's Python host does per action, minus what we never use:
+    no state is read or written back, no timers, no closures or promises, no clock readings.
+    """
+    messages: list[str] = []
+    with _core_lock:
+        try:
+            code, state = durable_rules_engine.assert_facts(handle, facts_json)
+            if code not in (0, 3):  # 1: not handled, 2: already observed; the catch-all prevents both
+                raise EngineError(f"the rules engine did not take the facts (code {code})")
+            started = durable_rules_engine.start_action_for_state(handle, state)
+            if started:
+                message: str | None = started[1]
+                while message:
+                    messages.append(message)
+                    message = durable_rules_engine.complete_and_start_action(handle, state)
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise EngineError(f"the rules engine failed: {exc}") from exc
+        finally:  # always: the core holds at most 1 024 sessions
+            durable_rules_engine.delete_state(handle, sid)
+    return messages
 
 
 # ---------------------------------------------------------------- compiling conditions
@@ -232,6 +232,62 @@ def _compiled_rules(rule: Rule, params: ParameterSet) -> dict[str, Any]:
     return compiled
 
 
+def match_bound(expression: Any) -> int:
+    """How many matches one fact can make with a compiled condition, at most.
+
+    The core matches a disjunction once per branch that holds, and refuses a fact that makes more
+    than 64 matches in one ruleset (error 303, after which deleting the session corrupts the heap).
+    Branches that each pin the same field to a different constant (a parameter table, an `in`
+    list, a rule's statuses) exclude each other: at most one of them holds.
+    """
+    if not isinstance(expression, dict):
+        return 1
+    if "$and" in expression:
+        return math.prod(match_bound(part) for part in expression["$and"])
+    if "$or" in expression:
+        branches = expression["$or"]
+        pins = [_pinned(branch) for branch in branches]
+        if all(pins) and len({field for field, _ in pins}) == 1 and len(set(pins)) == len(pins):
+            return max(match_bound(branch) for branch in branches)
+        return sum(match_bound(branch) for branch in branches)
+    return 1
+
+
+def _pinned(branch: Any) -> tuple[str, str] | None:
+    """(field, constant) if `branch` holds only when that field equals that constant."""
+    if not isinstance(branch, dict):
+        return None
+    for key, value in branch.items():
+        if key == "$and":
+            return next((pin for part in value if (pin := _pinned(part))), None)
+        if not key.startswith("$") and not isinstance(value, dict | list):
+            return key, json.dumps(value)
+    return None
+
+
+def _packed(rules: list[Rule], params: ParameterSet) -> list[list[Rule]]:
+    """`rules`, in their order, in groups the core can hold: at most `_MAX_RULES_PER_RULESET`
+    compiled rules, and at most `_MAX_MATCHES_PER_FACT` matches of one fact (the catch-all's
+    included) whatever the facts."""
+    groups: list[list[Rule]] = []
+    size = _MAX_RULES_PER_RULESET
+    matches: dict[str, int] = defaultdict(int)  # fact kind → matches one such fact can make
+    for rule in rules:
+        compiled_rules = _compiled_rules(rule, params)
+        count = len(compiled_rules)
+        bound = sum(match_bound(c["all"][0]["m"]) for c in compiled_rules.values())
+        kind = _subject_kind(rule)
+        if count + 1 > _MAX_RULES_PER_RULESET or bound + 1 > _MAX_MATCHES_PER_FACT:  # + 1: the catch-all
+            raise RuleDataError(rule.path, "", "too many conditions for the rules engine in one rule")
+        if size + count > _MAX_RULES_PER_RULESET or matches[kind] + bound > _MAX_MATCHES_PER_FACT:
+            groups.append([])
+            size, matches = 1, defaultdict(lambda: 1)
+        groups[-1].append(rule)
+        size += count
+        matches[kind] += bound
+    return groups
+
+
 def _stages(rules: Iterable[Rule]) -> dict[str, int]:
     """Dependency depth of every rule: a rule reading another's status runs after it."""
     by_id = {rule.id: rule for rule in rules}
@@ -251,81 +307,86 @@ def _stages(rules: Iterable[Rule]) -> dict[str, int]:
 
 
 class CompiledRuleset:
-    """A ruleset compiled for one parameter set, ready to evaluate many projects."""
+    """A ruleset compiled for one parameter set, ready to evaluate many projects.
+
+    The rules of one dependency stage share an engine ruleset (split only where the core's limit
+    on rules per ruleset demands it): each engine ruleset costs a session per project, and a
+    session costs more than the conditions matched in it.
+    """
 
     def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
         self.ruleset = ruleset
         self.params = params
-        self._host = _get_host()
         stage_of = _stages(ruleset.rules)
-        groups: dict[tuple[int, str], list[Rule]] = defaultdict(list)
-        for rule in ruleset.rules:
-            groups[(stage_of[rule.id], rule.spec.category)].append(rule)
-        # [(stage, engine ruleset name, rules, kinds asserted)]
+        # [[(engine ruleset name, rules, kinds asserted)] per stage]
         self._stages: list[list[tuple[str, list[Rule], set[str]]]] = []
-        self._reads: dict[str, frozenset[str]] = {}  # engine ruleset → fields its conditions read
+        self._handle: dict[str, int] = {}  # engine ruleset name → the core's handle
+        # (engine ruleset, fact kind) → the fields its conditions read of such facts
+        self._reads: dict[tuple[str, str], frozenset[str]] = {}
+        # compiled rule name → (rule, part, index of the requirement or outcome)
+        self._parts: dict[str, tuple[Rule, str, int]] = {}
+        self._per_item = frozenset(rule.id for rule in ruleset.rules if rule.spec.for_each)
         for stage in range(max(stage_of.values(), default=-1) + 1):
             entries = []
-            for (group_stage, category), rules in sorted(groups.items()):
-                if group_stage != stage:
-                    continue
+            for number, rules in enumerate(_packed([r for r in ruleset.rules if stage_of[r.id] == stage], params)):
                 # Every fact must be handled by some rule: an unhandled fact still creates a
                 # session (leaking one of the core's 1 024) whose delete_state then segfaults.
                 body: dict[str, Any] = {_SEEN: {"all": [{"m": {"$ex": {"fact_id": 1}}}], "run": _SEEN}}
                 for rule in rules:
-                    body.update(_compiled_rules(rule, params))
-                if len(body) > _MAX_RULES_PER_RULESET:
-                    raise RuleDataError(f"rules/{category}", "", "too many conditions for one family")
+                    compiled_rules = _compiled_rules(rule, params)
+                    body.update(compiled_rules)
+                    for compiled_name in compiled_rules:
+                        _, part, *index = compiled_name.split("|")
+                        self._parts[compiled_name] = (rule, part, int(index[0]) if index else -1)
                 digest = hashlib.sha256(
                     json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
                 ).hexdigest()[:16]
-                name = f"nmck_{stage}_{category}_{digest}"
-                self._register(name, body)
-                entries.append((name, rules, {_subject_kind(r) for r in rules}))
-                self._reads[name] = referenced_fields(body) | _IDENTITY
+                name = f"nmck_{stage}_{number}_{digest}"
+                self._handle[name] = _ruleset_handle(name, body)
+                kinds = {_subject_kind(r) for r in rules}
+                entries.append((name, rules, kinds))
+                for kind in kinds:
+                    of_kind = {n: c for n, c in body.items() if n != _SEEN and _subject_kind(self._parts[n][0]) == kind}
+                    self._reads[name, kind] = referenced_fields(of_kind) | _IDENTITY
             self._stages.append(entries)
         self._fields = frozenset().union(*self._reads.values())
-
-    def _register(self, name: str, body: dict[str, Any]) -> None:
-        with _host_lock:
-            if name in _registered:
-                return
-            # set_rulesets mutates what it is given (it deletes `run`): hand it a copy
-            self._host.set_rulesets({name: copy.deepcopy(body)})
-            _registered.add(name)
+        self._field_of: dict[str, str | None] = {}  # fact name → its engine field, if any reads it
 
     def evaluate(
         self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]]
     ) -> dict[str, list[SubjectResult]]:
         """Which conditions of every rule held for this project (and for each of its items)."""
-        read = self._fields  # what no condition reads is never handed to the engine
-        project_fact = {
-            f: engine_value(v) for k, v in facts.items() if (f := field_name(k)) in read and _is_scalar(v)
-        }
+        field_of = self._field_of
+        project_fact: dict[str, Any] = {}
+        for key, value in facts.items():  # what no condition reads is never handed to the engine
+            if key not in field_of:
+                field = field_name(key)
+                field_of[key] = field if field in self._fields else None
+            field = field_of[key]
+            if field is not None and _is_scalar(value):
+                project_fact[field] = engine_value(value)
         project_fact.update(fact_kind="project", fact_id="project")
         results: dict[str, list[SubjectResult]] = {}
         for entries in self._stages:
-            statuses: dict[str, str] = {}
             for name, rules, kinds in entries:
-                fired = self._run(name, project_fact, items, kinds, self._reads[name])
                 for rule in rules:
-                    subjects = self._subjects(rule, items)
-                    for compiled_name, index in fired:
-                        rule_id, part, *rest = compiled_name.split("|")
-                        if rule_id != rule.id:
-                            continue
-                        subject = subjects[index if index is not None else 0]
-                        if part == "applies":
-                            subject.applies = True
-                        elif part == "requires":
-                            subject.missing.append(rule.spec.requires[int(rest[0])])
-                        else:
-                            subject.outcomes.add(int(rest[0]))
-                    results[rule.id] = subjects
-                    decision = most_severe([decide(rule, s) for s in subjects])
-                    statuses[rule.id] = decision.status if decision else "not_applicable"
-            for rule_id, status in statuses.items():
-                project_fact[field_name(status_fact(rule_id))] = status
+                    results[rule.id] = self._subjects(rule, items)
+                for compiled_name, index in self._run(name, project_fact, items, kinds):
+                    rule, part, number = self._parts[compiled_name]
+                    subject = results[rule.id][index if index is not None else 0]
+                    if part == "applies":
+                        subject.applies = True
+                    elif part == "requires":
+                        subject.missing.append(rule.spec.requires[number])
+                    else:
+                        subject.outcomes.add(number)
+            for _name, rules, _kinds in entries:
+                for rule in rules:
+                    # decide() orders missing facts as the rule lists them, whatever the core's order
+                    decision = most_severe([decide(rule, s) for s in results[rule.id]])
+                    project_fact[field_name(status_fact(rule.id))] = (
+                        decision.status if decision else "not_applicable"
+                    )
         return results
 
     @staticmethod
@@ -335,22 +396,21 @@ class CompiledRuleset:
         return [SubjectResult(index=None)]
 
     def _run(
-        self, name: str, project_fact: dict[str, Any], items: dict[str, list[dict[str, Any]]],
-        kinds: set[str], fields: frozenset[str],
+        self, name: str, project_fact: dict[str, Any], items: dict[str, list[dict[str, Any]]], kinds: set[str]
     ) -> list[tuple[str, int | None]]:
         """Assert the facts of one engine ruleset in its session; which compiled rules fired.
 
-        Facts carry only the fields that ruleset's conditions read: the engine serialises and
-        parses every field of every fact, and refuses facts of 255 fields or more.
+        Facts carry only the fields that ruleset's conditions on their kind read: the engine
+        serialises and parses every field of every fact, and refuses facts of 255 fields or more.
         """
-        host = self._host
         sid = f"c{next(_session_ids)}"
         facts: list[dict[str, Any]] = []
-        project_part = {k: v for k, v in project_fact.items() if k in fields}
-        if "project" in kinds:
-            facts.append(dict(project_part, sid=sid))
-        for kind in kinds:
-            if not kind.startswith("item:"):
+        for kind in sorted(kinds):
+            fields = self._reads[name, kind]
+            project_part = {k: v for k, v in project_fact.items() if k in fields}
+            if kind == "project":
+                project_part["sid"] = sid
+                facts.append(project_part)
                 continue
             collection = kind.split(":", 1)[1]
             for index, item in enumerate(items.get(collection, [])):
@@ -363,19 +423,18 @@ class CompiledRuleset:
                     sid=sid, fact_kind=kind, fact_id=f"{collection}-{index}", item_index=index
                 )
                 facts.append(fact)
-        with _host_lock:
-            host.fired, host.errors = [], []
-            try:
-                for fact in facts:
-                    host.assert_fact(name, fact)
-            except Exception as exc:
-                raise EngineError(f"the rules engine failed on {name}: {exc}") from exc
-            finally:
-                if facts:  # always: the core holds at most 1 024 sessions
-                    host.delete_state(name, sid)
-            if host.errors:
-                raise EngineError("; ".join(host.errors))
-            return [fired for fired in host.fired if fired[0] != _SEEN]
+        if not facts:
+            return []
+        fired: list[tuple[str, int | None]] = []
+        for message in _fired_rules(self._handle[name], engine_json(facts), sid):
+            rule_name = message[2 : message.index('"', 2)]  # names are ours: no quotes, no escapes
+            if rule_name == _SEEN:
+                continue
+            if rule_name.split("|", 1)[0] in self._per_item:
+                fired.append((rule_name, json.loads(message)[rule_name]["m"]["item_index"]))
+            else:
+                fired.append((rule_name, None))
+        return fired
 
 
 _IDENTITY = frozenset({"fact_kind", "fact_id", "item_index", "sid"})

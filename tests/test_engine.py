@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from conftest import REPO, checker_on
 
 from checker import conditions as cond
-from checker.engine import compile_condition, field_name
+from checker.engine import _compiled_rules, compile_condition, field_name
 from checker.parameters import resolve
 
 PARAMS = resolve(dt.date(2026, 1, 1))
@@ -26,7 +29,9 @@ def test_only_the_engine_module_imports_durable_rules():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            if any(n == "durable" or n.startswith("durable.") for n in names):
+            # durable_rules ships the package `durable` (its Python host) and the C core
+            # `durable_rules_engine`; the adapter drives the core directly
+            if any(n.split(".")[0] in ("durable", "durable_rules_engine") for n in names):
                 importers.append(path.name)
     assert importers == ["engine.py"]
 
@@ -97,11 +102,61 @@ def test_a_rule_reading_another_rules_status_runs_after_it():
     assert stage_of["HE-002"] > stage_of["HE-003"]
 
 
-def test_the_engine_host_starts_no_background_threads():
+def test_checking_starts_no_background_threads():
+    # durable's stock Host starts timer threads that enter the non-thread-safe C core; the adapter
+    # drives the core directly and starts none
     import threading
 
-    from checker.engine import _Recorder
-
     before = threading.active_count()
-    _Recorder()
+    checker = checker_on(dt.date(2026, 1, 3))
+    checker.check_path(REPO / "projects" / "ordos-calcium-carbide.yaml")
     assert threading.active_count() == before
+
+
+def test_a_disjunction_counts_once_per_branch_that_can_hold():
+    from checker.engine import match_bound
+
+    assert match_bound({"x": 1}) == 1
+    assert match_bound({"$or": [{"a": True}, {"$gt": {"x": 1}}]}) == 2  # both can hold
+    table = {"$or": [{"$and": [{"k": "v1"}, {"$gt": {"x": 1}}]}, {"$and": [{"k": "v2"}, {"$gt": {"x": 2}}]}]}
+    assert match_bound(table) == 1  # one key at a time
+    assert match_bound({"$or": [{"k": "v1"}, {"k": "v1"}]}) == 2  # the same constant twice: no exclusion
+    assert match_bound({"$and": [{"$or": [{"a": 1}, {"b": 1}]}, {"$or": [{"c": 1}, {"d": 1}, {"e": 1}]}]}) == 6
+
+
+def test_no_fact_can_make_more_matches_than_the_core_accepts():
+    # the core refuses a fact making more than 64 matches in one ruleset (error 303) and then
+    # corrupts its heap when the session is deleted: the rules are packed so that it cannot happen
+    from checker.engine import _SEEN, _subject_kind, match_bound
+
+    compiled = checker_on(dt.date(2026, 1, 1)).compiled
+    assert sum(len(entries) for entries in compiled._stages) < len(compiled.ruleset.rules)
+    for entries in compiled._stages:
+        for name, rules, kinds in entries:
+            for kind in kinds:
+                bound = 1 + sum(
+                    match_bound(_compiled_rules(rule, PARAMS)[part]["all"][0]["m"])
+                    for rule in rules if _subject_kind(rule) == kind
+                    for part in _compiled_rules(rule, PARAMS)
+                )
+                assert bound <= 64, (name, kind, bound)
+            assert _SEEN not in {r.id for r in rules}
+
+
+def test_the_core_refuses_a_fact_with_more_than_64_matches():
+    # the measurement behind the packing, in a child process: the core may crash after it
+    script = textwrap.dedent("""
+        import json, durable_rules_engine as core
+        def check(n):
+            rules = {f"r{i}": {"all": [{"m": {"$and": [{"k": "p"}, {"$gt": {"x": i}}]}}]} for i in range(n)}
+            handle = core.create_ruleset(f"limit{n}", json.dumps(rules))
+            try:
+                core.assert_facts(handle, json.dumps([{"sid": "s", "id": "f", "k": "p", "x": 1000}]))
+                return "ok"
+            except Exception as exc:
+                return str(exc)
+        print(check(64)); print(check(65))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60).stdout
+    first, second = out.splitlines()[:2]
+    assert first == "ok" and "303" in second

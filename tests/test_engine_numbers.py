@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, checker_on
 from strategies import dump
 
-from checker.engine import _EngineJson, engine_value
+from checker.engine import engine_json, engine_value
 from checker.model import Project
 from checker.source import parse_document
 from checker.validation import validate_document
@@ -37,7 +37,7 @@ def test_awkward_numbers_decide_like_their_neighbours(awkward, neighbour):
 
 
 def test_exponents_get_a_point_outside_strings_only():
-    text = _EngineJson.dumps({"a": 1e-9, "b": 1.5e-05, "c": 'x1e5 " 2e5', "d": [1e20, 12, -3e-7]})
+    text = engine_json({"a": 1e-9, "b": 1.5e-05, "c": 'x1e5 " 2e5', "d": [1e20, 12, -3e-7]})
     assert text == '{"a": 1.0e-09, "b": 1.5e-05, "c": "x1e5 \\" 2e5", "d": [1.0e+20, 12, -3.0e-07]}'
     assert json.loads(text)["c"] == 'x1e5 " 2e5'
 
