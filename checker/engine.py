@@ -30,8 +30,8 @@ import math
 import re
 import sys
 import threading
-from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -111,31 +111,29 @@ def _ruleset_handle(name: str, body: dict[str, Any]) -> int:
         return _handles[name]
 
 
-def _fired_rules(handle: int, facts_json: str, sid: str) -> list[str]:
-    """Assert the facts of one session, take every action the core schedules, delete the session.
+def _matches(handle: int, facts_json: str) -> list[str]:
+    """Assert facts in their session (`sid` in each) and take every match the core schedules.
 
-    Returns the core's action messages (`{"<rule>":{"m":{<fact>}}}`), one per fired rule and
-    matching fact. This is what durable's Python host does per action, minus what we never use:
-    no state is read or written back, no timers, no closures or promises, no clock readings.
+    Returns the core's action messages (`{"<rule>":{"m":{<fact>}}}`), one per compiled rule and
+    matching fact (and per branch of a disjunction that holds). This is what durable's Python host
+    does per action, minus what we never use: no state is read or written back, no timers, no
+    closures or promises, no clock readings. The caller holds `_core_lock` and deletes the session.
     """
     messages: list[str] = []
-    with _core_lock:
-        try:
-            code, state = durable_rules_engine.assert_facts(handle, facts_json)
-            if code not in (0, 3):  # 1: not handled, 2: already observed; the catch-all prevents both
-                raise EngineError(f"the rules engine did not take the facts (code {code})")
-            started = durable_rules_engine.start_action_for_state(handle, state)
-            if started:
-                message: str | None = started[1]
-                while message:
-                    messages.append(message)
-                    message = durable_rules_engine.complete_and_start_action(handle, state)
-        except EngineError:
-            raise
-        except Exception as exc:
-            raise EngineError(f"the rules engine failed: {exc}") from exc
-        finally:  # always: the core holds at most 1 024 sessions
-            durable_rules_engine.delete_state(handle, sid)
+    try:
+        code, state = durable_rules_engine.assert_facts(handle, facts_json)
+        if code not in (0, 3):  # 1: not handled, 2: already observed; the catch-all prevents both
+            raise EngineError(f"the rules engine did not take the facts (code {code})")
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        if started:
+            message: str | None = started[1]
+            while message:
+                messages.append(message)
+                message = durable_rules_engine.complete_and_start_action(handle, state)
+    except EngineError:
+        raise
+    except Exception as exc:
+        raise EngineError(f"the rules engine failed: {exc}") from exc
     return messages
 
 
@@ -215,9 +213,11 @@ def _subject_kind(rule: Rule) -> str:
     return f"item:{rule.spec.for_each}" if rule.spec.for_each else "project"
 
 
-def _compiled_rules(rule: Rule, params: ParameterSet) -> dict[str, Any]:
+def _compiled_rules(rule: Rule, params: ParameterSet, fact_kind: str | None = None) -> dict[str, Any]:
+    """The engine rules of one rule: whether it applies, each requirement, each outcome; each
+    tests `fact_kind` (by default the rule's subject kind) so that only its facts match it."""
     spec = rule.spec
-    kind = {"fact_kind": _subject_kind(rule)}
+    kind = {"fact_kind": fact_kind or _subject_kind(rule)}
     applies = [compile_condition(spec.applies_when, params)] if spec.applies_when else []
     compiled: dict[str, Any] = {}
 
@@ -266,25 +266,19 @@ def _pinned(branch: Any) -> tuple[str, str] | None:
 
 
 def _packed(rules: list[Rule], params: ParameterSet) -> list[list[Rule]]:
-    """`rules`, in their order, in groups the core can hold: at most `_MAX_RULES_PER_RULESET`
-    compiled rules, and at most `_MAX_MATCHES_PER_FACT` matches of one fact (the catch-all's
-    included) whatever the facts."""
+    """`rules`, in their order, in groups one fact can be matched against: at most
+    `_MAX_MATCHES_PER_FACT` matches (the catch-all's included) whatever the fact."""
     groups: list[list[Rule]] = []
-    size = _MAX_RULES_PER_RULESET
-    matches: dict[str, int] = defaultdict(int)  # fact kind → matches one such fact can make
+    matches = _MAX_MATCHES_PER_FACT
     for rule in rules:
-        compiled_rules = _compiled_rules(rule, params)
-        count = len(compiled_rules)
-        bound = sum(match_bound(c["all"][0]["m"]) for c in compiled_rules.values())
-        kind = _subject_kind(rule)
-        if count + 1 > _MAX_RULES_PER_RULESET or bound + 1 > _MAX_MATCHES_PER_FACT:  # + 1: the catch-all
+        bound = sum(match_bound(c["all"][0]["m"]) for c in _compiled_rules(rule, params).values())
+        if bound + 1 > _MAX_MATCHES_PER_FACT:  # + 1: the catch-all
             raise RuleDataError(rule.path, "", "too many conditions for the rules engine in one rule")
-        if size + count > _MAX_RULES_PER_RULESET or matches[kind] + bound > _MAX_MATCHES_PER_FACT:
+        if matches + bound > _MAX_MATCHES_PER_FACT:
             groups.append([])
-            size, matches = 1, defaultdict(lambda: 1)
+            matches = 1
         groups[-1].append(rule)
-        size += count
-        matches[kind] += bound
+        matches += bound
     return groups
 
 
@@ -306,135 +300,177 @@ def _stages(rules: Iterable[Rule]) -> dict[str, int]:
     return depth
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity: each part is built once
+class _Part:
+    """Rules one fact per subject is matched against: one dependency stage, one kind of subject
+    (the project, or each item of a collection), at most 64 matches per fact."""
+
+    fact_kind: str  # what its compiled rules test, e.g. "0.project.1"
+    collection: str | None  # the items it iterates over, or None for the project
+    rules: tuple[Rule, ...]
+    fields: frozenset[str]  # the fields its conditions read
+    compiled: dict[str, Any]  # compiled rule name → engine rule
+
+    def facts(self, sid: str, project_fact: dict[str, Any], items: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        """The facts of this part for one project: only the fields its conditions read (the core
+        serialises and parses every field, and refuses facts of 255 fields or more)."""
+        fields = self.fields
+        base = {k: v for k, v in project_fact.items() if k in fields}
+        base["sid"] = sid
+        base["fact_kind"] = base["fact_id"] = self.fact_kind
+        if self.collection is None:
+            return [base]
+        facts = []
+        for index, item in enumerate(items.get(self.collection, ())):
+            fact = dict(base)
+            for key, value in item.items():
+                field = field_name(f"item.{key}")
+                if field in fields and (value := _engine_scalar(value)) is not _ABSENT:
+                    fact[field] = value
+            fact["fact_id"] = f"{self.fact_kind}-{index}"
+            fact["item_index"] = index
+            facts.append(fact)
+        return facts
+
+
 class CompiledRuleset:
     """A ruleset compiled for one parameter set, ready to evaluate many projects.
 
-    The rules of one dependency stage share an engine ruleset (split only where the core's limit
-    on rules per ruleset demands it): each engine ruleset costs a session per project, and a
-    session costs more than the conditions matched in it.
+    All rules share one engine ruleset (split only above the core's limit on rules per ruleset)
+    and a project is checked in one session: each session costs more than the conditions matched
+    in it. Within it, a rule's conditions test a fact kind of their own (`_Part`): one per
+    dependency stage, kind of subject and group of at most 64 possible matches, so that the facts
+    of a later stage, which carry the statuses of the earlier one, match only the later rules.
     """
 
     def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
         self.ruleset = ruleset
         self.params = params
         stage_of = _stages(ruleset.rules)
-        # [[(engine ruleset name, rules, kinds asserted)] per stage]
-        self._stages: list[list[tuple[str, list[Rule], set[str]]]] = []
-        self._handle: dict[str, int] = {}  # engine ruleset name → the core's handle
-        # (engine ruleset, fact kind) → the fields its conditions read of such facts
-        self._reads: dict[tuple[str, str], frozenset[str]] = {}
-        # compiled rule name → (rule, part, index of the requirement or outcome)
-        self._parts: dict[str, tuple[Rule, str, int]] = {}
-        self._per_item = frozenset(rule.id for rule in ruleset.rules if rule.spec.for_each)
-        for stage in range(max(stage_of.values(), default=-1) + 1):
-            entries = []
-            for number, rules in enumerate(_packed([r for r in ruleset.rules if stage_of[r.id] == stage], params)):
-                # Every fact must be handled by some rule: an unhandled fact still creates a
-                # session (leaking one of the core's 1 024) whose delete_state then segfaults.
-                body: dict[str, Any] = {_SEEN: {"all": [{"m": {"$ex": {"fact_id": 1}}}], "run": _SEEN}}
-                for rule in rules:
-                    compiled_rules = _compiled_rules(rule, params)
-                    body.update(compiled_rules)
-                    for compiled_name in compiled_rules:
-                        _, part, *index = compiled_name.split("|")
-                        self._parts[compiled_name] = (rule, part, int(index[0]) if index else -1)
-                digest = hashlib.sha256(
-                    json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
-                ).hexdigest()[:16]
-                name = f"nmck_{stage}_{number}_{digest}"
-                self._handle[name] = _ruleset_handle(name, body)
-                kinds = {_subject_kind(r) for r in rules}
-                entries.append((name, rules, kinds))
-                for kind in kinds:
-                    of_kind = {n: c for n, c in body.items() if n != _SEEN and _subject_kind(self._parts[n][0]) == kind}
-                    self._reads[name, kind] = referenced_fields(of_kind) | _IDENTITY
-            self._stages.append(entries)
-        self._fields = frozenset().union(*self._reads.values())
+        self._rule_stages: list[list[Rule]] = [
+            [r for r in ruleset.rules if stage_of[r.id] == stage]
+            for stage in range(max(stage_of.values(), default=-1) + 1)
+        ]
+        parts: list[list[_Part]] = []
+        # compiled rule name → (rule id, part of the rule, the required fact or outcome index, per item?)
+        self._meaning: dict[str, tuple[str, str, Any, bool]] = {}
+        for stage, rules in enumerate(self._rule_stages):
+            parts.append([])
+            for subject in sorted({_subject_kind(r) for r in rules}):
+                of_subject = [r for r in rules if _subject_kind(r) == subject]
+                for number, group in enumerate(_packed(of_subject, params)):
+                    fact_kind = f"{stage}.{subject}.{number}"
+                    compiled_rules: dict[str, Any] = {}
+                    for rule in group:
+                        compiled_rules.update(_compiled_rules(rule, params, fact_kind))
+                    for name in compiled_rules:
+                        rule_id, part, *index = name.split("|")
+                        rule = next(r for r in group if r.id == rule_id)
+                        what: Any = int(index[0]) if index else None
+                        if part == "requires":
+                            what = rule.spec.requires[what]
+                        self._meaning[name] = (rule_id, part, what, bool(rule.spec.for_each))
+                    parts[-1].append(_Part(
+                        fact_kind=fact_kind,
+                        collection=subject.split(":", 1)[1] if subject != "project" else None,
+                        rules=tuple(group), fields=referenced_fields(compiled_rules),
+                        compiled=compiled_rules,
+                    ))
+        self._subject_plan = [(rule.id, rule.spec.for_each) for rule in ruleset.rules]
+        self._status_plan = [
+            [(rule, rule.id, field_name(status_fact(rule.id))) for rule in rules] for rules in self._rule_stages
+        ]
+        # [[(engine ruleset handle, its parts of this stage)] per stage]
+        self._stages: list[list[tuple[int, list[_Part]]]] = [[] for _ in parts]
+        for group in _engine_rulesets([part for stage in parts for part in stage]):
+            # Every fact must be handled by some rule: an unhandled fact still creates a
+            # session (leaking one of the core's 1 024) whose delete_state then segfaults.
+            body: dict[str, Any] = {_SEEN: {"all": [{"m": {"$ex": {"fact_id": 1}}}]}}
+            for part in group:
+                body.update(part.compiled)
+            digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+            handle = _ruleset_handle(f"nmck_{digest[:24]}", body)
+            for stage, stage_parts in enumerate(parts):
+                mine = [part for part in stage_parts if part in group]
+                if mine:
+                    self._stages[stage].append((handle, mine))
+        self._fields = frozenset().union(*(part.fields for stage in parts for part in stage))
         self._field_of: dict[str, str | None] = {}  # fact name → its engine field, if any reads it
+        self._wanted: dict[str, str] = {}  # the fact names seen so far that some condition reads
+
+    @property
+    def stages(self) -> list[list[Rule]]:
+        """The rules by dependency stage: a rule reading another's status is in a later stage."""
+        return self._rule_stages
 
     def evaluate(
         self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]]
     ) -> dict[str, list[SubjectResult]]:
         """Which conditions of every rule held for this project (and for each of its items)."""
-        field_of = self._field_of
+        field_of, wanted = self._field_of, self._wanted
+        for key in facts.keys() - field_of.keys():  # names not seen before: a set difference in C
+            field = field_name(key)
+            field_of[key] = field if field in self._fields else None
+            if field_of[key] is not None:
+                wanted[key] = field
         project_fact: dict[str, Any] = {}
-        for key, value in facts.items():  # what no condition reads is never handed to the engine
-            if key not in field_of:
-                field = field_name(key)
-                field_of[key] = field if field in self._fields else None
-            field = field_of[key]
-            if field is not None and _is_scalar(value):
-                project_fact[field] = engine_value(value)
-        project_fact.update(fact_kind="project", fact_id="project")
+        for key, field in wanted.items():  # what no condition reads is never handed to the engine
+            value = facts.get(key, _ABSENT)
+            if value is not _ABSENT and (value := _engine_scalar(value)) is not _ABSENT:
+                project_fact[field] = value
         results: dict[str, list[SubjectResult]] = {}
-        for entries in self._stages:
-            for name, rules, kinds in entries:
-                for rule in rules:
-                    results[rule.id] = self._subjects(rule, items)
-                for compiled_name, index in self._run(name, project_fact, items, kinds):
-                    rule, part, number = self._parts[compiled_name]
-                    subject = results[rule.id][index if index is not None else 0]
-                    if part == "applies":
-                        subject.applies = True
-                    elif part == "requires":
-                        subject.missing.append(rule.spec.requires[number])
-                    else:
-                        subject.outcomes.add(number)
-            for _name, rules, _kinds in entries:
-                for rule in rules:
-                    # decide() orders missing facts as the rule lists them, whatever the core's order
-                    decision = most_severe([decide(rule, s) for s in results[rule.id]])
-                    project_fact[field_name(status_fact(rule.id))] = (
-                        decision.status if decision else "not_applicable"
-                    )
+        for rule_id, collection in self._subject_plan:
+            if collection is None:
+                results[rule_id] = [SubjectResult(index=None)]
+            else:
+                results[rule_id] = [SubjectResult(index=i) for i in range(len(items.get(collection, ())))]
+        meaning = self._meaning
+        sessions: dict[int, str] = {}  # engine ruleset → this check's session in it
+        with _core_lock:
+            try:
+                for stage, entries in enumerate(self._stages):
+                    for handle, parts in entries:
+                        sid = sessions.setdefault(handle, f"c{next(_session_ids)}")
+                        batch = [fact for part in parts for fact in part.facts(sid, project_fact, items)]
+                        if not batch:
+                            continue
+                        for message in _matches(handle, engine_json(batch)):
+                            name = message[2 : message.index('"', 2)]  # names are ours: no quotes or escapes
+                            if name == _SEEN:
+                                continue
+                            rule_id, part, what, per_item = meaning[name]
+                            index = json.loads(message)[name]["m"]["item_index"] if per_item else 0
+                            subject = results[rule_id][index]
+                            if part == "applies":
+                                subject.applies = True
+                            elif part == "requires":
+                                subject.missing.append(what)
+                            else:
+                                subject.outcomes.add(what)
+                    for rule, rule_id, status_field in self._status_plan[stage]:  # what later stages read
+                        subjects = results[rule_id]
+                        # decide() orders missing facts as the rule lists them, whatever the core's order
+                        decision = decide(rule, subjects[0]) if len(subjects) == 1 else most_severe(
+                            [decide(rule, s) for s in subjects]
+                        )
+                        project_fact[status_field] = decision.status if decision else "not_applicable"
+            finally:  # always: the core holds at most 1 024 sessions
+                for handle, sid in sessions.items():
+                    durable_rules_engine.delete_state(handle, sid)
         return results
 
-    @staticmethod
-    def _subjects(rule: Rule, items: dict[str, list[dict[str, Any]]]) -> list[SubjectResult]:
-        if rule.spec.for_each:
-            return [SubjectResult(index=i) for i in range(len(items.get(rule.spec.for_each, [])))]
-        return [SubjectResult(index=None)]
 
-    def _run(
-        self, name: str, project_fact: dict[str, Any], items: dict[str, list[dict[str, Any]]], kinds: set[str]
-    ) -> list[tuple[str, int | None]]:
-        """Assert the facts of one engine ruleset in its session; which compiled rules fired.
-
-        Facts carry only the fields that ruleset's conditions on their kind read: the engine
-        serialises and parses every field of every fact, and refuses facts of 255 fields or more.
-        """
-        sid = f"c{next(_session_ids)}"
-        facts: list[dict[str, Any]] = []
-        for kind in sorted(kinds):
-            fields = self._reads[name, kind]
-            project_part = {k: v for k, v in project_fact.items() if k in fields}
-            if kind == "project":
-                project_part["sid"] = sid
-                facts.append(project_part)
-                continue
-            collection = kind.split(":", 1)[1]
-            for index, item in enumerate(items.get(collection, [])):
-                fact = dict(project_part)
-                for key, value in item.items():
-                    item_field = field_name(f"item.{key}")
-                    if item_field in fields and _is_scalar(value):
-                        fact[item_field] = engine_value(value)
-                fact.update(
-                    sid=sid, fact_kind=kind, fact_id=f"{collection}-{index}", item_index=index
-                )
-                facts.append(fact)
-        if not facts:
-            return []
-        fired: list[tuple[str, int | None]] = []
-        for message in _fired_rules(self._handle[name], engine_json(facts), sid):
-            rule_name = message[2 : message.index('"', 2)]  # names are ours: no quotes, no escapes
-            if rule_name == _SEEN:
-                continue
-            if rule_name.split("|", 1)[0] in self._per_item:
-                fired.append((rule_name, json.loads(message)[rule_name]["m"]["item_index"]))
-            else:
-                fired.append((rule_name, None))
-        return fired
+def _engine_rulesets(parts: list[_Part]) -> list[list[_Part]]:
+    """Parts in groups of at most `_MAX_RULES_PER_RULESET` compiled rules (and the catch-all)."""
+    groups: list[list[_Part]] = []
+    size = _MAX_RULES_PER_RULESET
+    for part in parts:
+        if size + len(part.compiled) > _MAX_RULES_PER_RULESET:
+            groups.append([])
+            size = 1
+        groups[-1].append(part)
+        size += len(part.compiled)
+    return groups
 
 
 _IDENTITY = frozenset({"fact_kind", "fact_id", "item_index", "sid"})
@@ -463,8 +499,20 @@ def referenced_fields(body: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool) and value == value
+_ABSENT = object()
+
+
+def _engine_scalar(value: Any) -> Any:
+    """`value` as the engine compares it, or `_ABSENT` if it is no fact the engine can hold (a
+    list, a mapping, NaN)."""
+    kind = type(value)
+    if kind is str or kind is bool:
+        return value
+    if isinstance(value, int | float) and value == value:
+        return engine_value(value)
+    if isinstance(value, str):  # a str subclass
+        return value
+    return _ABSENT
 
 
 _compiled_cache: dict[tuple[str, str], CompiledRuleset] = {}

@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO, checker_on
 
 from checker import conditions as cond
-from checker.engine import _compiled_rules, compile_condition, field_name
+from checker.engine import compile_condition, field_name
 from checker.parameters import resolve
 
 PARAMS = resolve(dt.date(2026, 1, 1))
@@ -96,9 +96,7 @@ def test_more_checks_than_the_engine_session_limit_leave_no_state_behind():
 
 def test_a_rule_reading_another_rules_status_runs_after_it():
     checker = checker_on(dt.date(2026, 1, 1))
-    stages = checker.compiled._stages
-    stage_of = {rule.id: index for index, entries in enumerate(stages)
-                for _name, rules, _kinds in entries for rule in rules}
+    stage_of = {rule.id: index for index, rules in enumerate(checker.compiled.stages) for rule in rules}
     assert stage_of["HE-002"] > stage_of["HE-003"]
 
 
@@ -127,20 +125,21 @@ def test_a_disjunction_counts_once_per_branch_that_can_hold():
 def test_no_fact_can_make_more_matches_than_the_core_accepts():
     # the core refuses a fact making more than 64 matches in one ruleset (error 303) and then
     # corrupts its heap when the session is deleted: the rules are packed so that it cannot happen
-    from checker.engine import _SEEN, _subject_kind, match_bound
+    from checker.engine import match_bound
 
     compiled = checker_on(dt.date(2026, 1, 1)).compiled
-    assert sum(len(entries) for entries in compiled._stages) < len(compiled.ruleset.rules)
-    for entries in compiled._stages:
-        for name, rules, kinds in entries:
-            for kind in kinds:
-                bound = 1 + sum(
-                    match_bound(_compiled_rules(rule, PARAMS)[part]["all"][0]["m"])
-                    for rule in rules if _subject_kind(rule) == kind
-                    for part in _compiled_rules(rule, PARAMS)
-                )
-                assert bound <= 64, (name, kind, bound)
-            assert _SEEN not in {r.id for r in rules}
+    packed = [part for entries in compiled._stages for _handle, parts in entries for part in parts]
+    assert sorted(r.id for part in packed for r in part.rules) == sorted(r.id for r in compiled.ruleset.rules)
+    assert len(packed) > 2  # the 30 rules need more than one fact kind per stage
+    for part in packed:
+        bound = 1 + sum(match_bound(rule["all"][0]["m"]) for rule in part.compiled.values())  # + the catch-all
+        assert bound <= 64, (part.fact_kind, bound)
+
+
+def test_a_project_is_checked_in_one_session():
+    compiled = checker_on(dt.date(2026, 1, 1)).compiled
+    handles = {handle for entries in compiled._stages for handle, _parts in entries}
+    assert len(handles) == 1
 
 
 def test_the_core_refuses_a_fact_with_more_than_64_matches():
