@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from checker import vocabulary
+from checker import datacache, vocabulary
 from checker.errors import InputError, Problem, RuleDataError, UsageError
 from checker.hints import bool_hint, number_hint
 from checker.model import CalendarDate, FormatNumber
@@ -185,8 +185,16 @@ def _load_definition(path: Path) -> ParameterDefinition:
 
 @cache
 def shipped_definitions(directory: Path | None = None) -> dict[str, ParameterDefinition]:
-    """All shipped parameter definitions, by name (the file name without `.yaml`)."""
-    folder = directory or rules_dir() / "parameters"
+    """All shipped parameter definitions, by name (the file name without `.yaml`).
+
+    The shipped folder's come from the data cache when it holds them for these very files
+    (`checker.datacache`); a `directory` (a ledger snapshot's) is always read."""
+    if directory is None:
+        return datacache.cached("parameters", dict, lambda: _load_definitions(rules_dir() / "parameters"))
+    return _load_definitions(directory)
+
+
+def _load_definitions(folder: Path) -> dict[str, ParameterDefinition]:
     return {path.stem: _load_definition(path) for path in sorted(folder.glob("*.yaml"))}
 
 

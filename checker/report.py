@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from checker import __version__
+from checker import __version__, datacache
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError
@@ -85,8 +85,9 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (a quarter of a single check's time is compiling
     the 30-odd message templates). Keyed by each template's source checksum, written atomically
     by Jinja, under the user's cache folder; without a writable one, templates compile as usual."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "nm-project-checker", f"jinja-{__version__}")
+    if datacache.disabled():  # one folder and one switch for both caches
+        return None
+    folder = os.path.join(datacache.user_cache_folder(), f"jinja-{__version__}")
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
