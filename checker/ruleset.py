@@ -45,7 +45,10 @@ DOCUMENT_TITLES = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors. Validators are built on first use (`defer_build`), not at import:
+    a start that finds the loaded data in the cache (`checker.datacache`) never validates with them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Basis(_Strict):
