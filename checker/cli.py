@@ -96,7 +96,7 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
 def _make_checker(
     as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
 ) -> Any:
-    from checker.batch import make_checker
+    from checker.factory import make_checker
 
     return make_checker(as_of, params_file, limits)
 
