@@ -42,10 +42,15 @@ def disabled() -> bool:
     return os.environ.get(DISABLE_VARIABLE, "").strip().lower() not in ("", "0", "false", "no")
 
 
-def user_cache_folder() -> Path:
-    """The checker's folder in the user's cache (not created here)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "nm-project-checker"
+def user_cache_folder() -> Path | None:
+    """The checker's folder in the user's cache (not created here), or None without a home.
+
+    A relative `XDG_CACHE_HOME` is ignored, as the XDG specification asks, and so is a home that
+    cannot be found (`~` unexpanded): neither may scatter cache folders in the working directory."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "nm-project-checker" if os.path.isabs(base) else None
 
 
 def _versions() -> str:
@@ -94,10 +99,13 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_file(name: str) -> Path:
+def cache_file(name: str) -> Path | None:
     """Where the entry `name` of this checkout's data lives (one file per checkout and entry)."""
+    folder = user_cache_folder()
+    if folder is None:
+        return None
     checkout = hashlib.sha256(str(rules_dir()).encode()).hexdigest()[:16]
-    return user_cache_folder() / f"data-{__version__}" / f"{name}-{checkout}.pickle"
+    return folder / f"data-{__version__}" / f"{name}-{checkout}.pickle"
 
 
 def read(name: str, key: str, expected: type) -> object | None:
@@ -106,8 +114,11 @@ def read(name: str, key: str, expected: type) -> object | None:
     Whatever is wrong with the file (absent, truncated, garbage, written by an older layout or
     naming a class that no longer exists) only means a miss.
     """
+    path = cache_file(name)
+    if path is None:
+        return None
     try:
-        with open(cache_file(name), "rb") as fh:
+        with open(path, "rb") as fh:
             stored = pickle.load(fh)
     except Exception:  # a cache must never be the reason a check fails
         return None
@@ -122,6 +133,8 @@ def write(name: str, key: str, value: object) -> None:
     Without a writable cache folder, or if the value cannot be pickled, nothing is stored.
     """
     target = cache_file(name)
+    if target is None:
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=target.parent)

@@ -85,9 +85,10 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (a quarter of a single check's time is compiling
     the 30-odd message templates). Keyed by each template's source checksum, written atomically
     by Jinja, under the user's cache folder; without a writable one, templates compile as usual."""
-    if datacache.disabled():  # one folder and one switch for both caches
+    base = datacache.user_cache_folder()  # one folder and one switch for both caches
+    if base is None or datacache.disabled():
         return None
-    folder = os.path.join(datacache.user_cache_folder(), f"jinja-{__version__}")
+    folder = os.path.join(base, f"jinja-{__version__}")
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:

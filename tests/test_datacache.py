@@ -211,3 +211,16 @@ def test_the_switch_turns_the_template_cache_off_too(tmp_path, monkeypatch):
     assert bytecode_cache.__wrapped__() is None
     monkeypatch.setenv(datacache.DISABLE_VARIABLE, "0")
     assert bytecode_cache.__wrapped__() is not None
+
+
+@pytest.mark.parametrize("setting", ["relative/cache", ""])
+def test_a_relative_cache_home_is_not_used(data, tmp_path, monkeypatch, setting):
+    monkeypatch.setenv("XDG_CACHE_HOME", setting)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert datacache.user_cache_folder() == tmp_path / "home" / ".cache" / "nm-project-checker"
+    monkeypatch.setenv("HOME", "relative-home")
+    monkeypatch.chdir(tmp_path)
+    assert datacache.user_cache_folder() is None
+    first, _ = fresh()
+    assert fresh()[0] == first
+    assert list(tmp_path.glob("relative*")) == []
