@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
+from checker.factory import make_checker  # also imported from here by the audit commands
 from checker.source import DEFAULT_LIMITS, Limits
 
 EXIT_INVALID = 2
@@ -87,18 +88,6 @@ class _Fatal:
 def worst_exit_code(codes: list[int] | tuple[int, ...]) -> int:
     """The batch's exit code: 70 > 2 > 1 > 3 > 0 (a bug, bad input, rejected, review, approved)."""
     return max(codes, key=lambda c: _SEVERITY.get(c, 4), default=0)
-
-
-def make_checker(
-    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
-) -> Any:
-    """The Checker for a date and optional policy file (raises InputError / RuleDataError)."""
-    from checker.check import Checker, default_as_of
-    from checker.parameters import load_policy, resolve
-    from checker.ruleset import load_ruleset
-
-    policy = load_policy(params_file, limits) if params_file else None
-    return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
 
 
 class _Worker:

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from checker import vocabulary
+from checker import datacache, vocabulary
 from checker.errors import InputError, Problem, RuleDataError, UsageError
 from checker.hints import bool_hint, number_hint
 from checker.model import CalendarDate, FormatNumber
@@ -38,7 +38,10 @@ _OPEN_END = dt.date.max
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors. Validators are built on first use (`defer_build`), not at import:
+    a start that finds the loaded data in the cache (`checker.datacache`) never validates with them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class DatedValue(_Strict):
@@ -185,8 +188,16 @@ def _load_definition(path: Path) -> ParameterDefinition:
 
 @cache
 def shipped_definitions(directory: Path | None = None) -> dict[str, ParameterDefinition]:
-    """All shipped parameter definitions, by name (the file name without `.yaml`)."""
-    folder = directory or rules_dir() / "parameters"
+    """All shipped parameter definitions, by name (the file name without `.yaml`).
+
+    The shipped folder's come from the data cache when it holds them for these very files
+    (`checker.datacache`); a `directory` (a ledger snapshot's) is always read."""
+    if directory is None:
+        return datacache.cached("parameters", dict, lambda: _load_definitions(rules_dir() / "parameters"))
+    return _load_definitions(directory)
+
+
+def _load_definitions(folder: Path) -> dict[str, ParameterDefinition]:
     return {path.stem: _load_definition(path) for path in sorted(folder.glob("*.yaml"))}
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker import conditions as cond
+from checker import datacache
 from checker.errors import InputError, RuleDataError
 from checker.parameters import Localised, ParameterDefinition, shipped_definitions
 from checker.resources import rules_dir, templates_dir
@@ -44,7 +45,10 @@ DOCUMENT_TITLES = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors. Validators are built on first use (`defer_build`), not at import:
+    a start that finds the loaded data in the cache (`checker.datacache`) never validates with them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Basis(_Strict):
@@ -247,13 +251,23 @@ def _check_rule(
 def load_ruleset(directory: Path | None = None, templates: Path | None = None) -> Ruleset:
     """Load every rule file under `rules/` (sorted by ID); refuse malformed or inconsistent ones.
 
-    `directory` and `templates` default to the shipped data; the ledger passes an extracted
+    `directory` and `templates` default to the shipped data, which comes from the data cache when
+    it holds it for these very files (`checker.datacache`); the ledger passes an extracted
     snapshot of both to re-run an old entry with the rules it was made with.
     """
+    if directory is None and templates is None:
+        return datacache.cached("ruleset", Ruleset, lambda: _load_ruleset(None, None))
+    return _load_ruleset(directory, templates)
+
+
+def _load_ruleset(directory: Path | None, templates: Path | None) -> Ruleset:
     root = directory or rules_dir()
     templates = templates or templates_dir()
     own_parameters = root / "parameters"
-    definitions = shipped_definitions(own_parameters if directory and own_parameters.is_dir() else None)
+    # `shipped_definitions()`, not `(None)`: functools.cache keys the two apart and would load twice
+    definitions = (
+        shipped_definitions(own_parameters) if directory and own_parameters.is_dir() else shipped_definitions()
+    )
     facts = _load_facts(root / "facts.yaml")
     digest = hashlib.sha256()
     rules: list[Rule] = []

@@ -26,10 +26,15 @@ class Product:
     unit: str
 
 
+# libyaml when PyYAML has it: the same values as yaml.safe_load, read several times faster (these
+# lists are read on every start, by the project models' definitions)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load(name: str) -> object:
     path = rules_dir() / "vocabulary" / name
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_SAFE_LOADER)
 
 
 @cache

@@ -1,0 +1,163 @@
+"""A cache, between runs, of the shipped rule data as the loaders left it: read, validated, checked.
+
+`check FILE` would otherwise read and validate some hundred YAML files (the rules, the parameters)
+on every start, which costs more than checking the project. The cache holds only what a loader
+returned successfully (a broken rule file raises, as without a cache, and nothing is written), and
+is keyed by a fingerprint of everything the result depends on: the path, size and modification time
+of every file under `rules/`, of every message template, and of the checker's own modules, plus the
+Python, PyYAML, pydantic and checker versions. Any difference, or a cache file that is missing,
+unreadable, corrupt or of another shape, means the data is loaded from the files as usual (and the
+cache rewritten), so the cache can make a start faster but never change a verdict.
+
+The files live next to the Jinja bytecode cache (`$XDG_CACHE_HOME` or `~/.cache`, then
+`nm-project-checker/`), one per checkout, written atomically. They are pickles: like the `.pyc`
+files beside the code, they are trusted because only this user can write them.
+`NM_PROJECT_CHECKER_NO_CACHE=1` turns every cache of the checker off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from checker import __version__
+from checker.resources import rules_dir, templates_dir
+
+DISABLE_VARIABLE = "NM_PROJECT_CHECKER_NO_CACHE"
+_FORMAT = 1  # bump when the layout of a cache file changes
+_PACKAGE = Path(__file__).resolve().parent
+
+T = TypeVar("T")
+
+
+def disabled() -> bool:
+    """Whether the user turned the checker's caches off (any value but empty, 0, false, no)."""
+    return os.environ.get(DISABLE_VARIABLE, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def user_cache_folder() -> Path | None:
+    """The checker's folder in the user's cache (not created here), or None without a home.
+
+    A relative `XDG_CACHE_HOME` is ignored, as the XDG specification asks, and so is a home that
+    cannot be found (`~` unexpanded): neither may scatter cache folders in the working directory."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "nm-project-checker" if os.path.isabs(base) else None
+
+
+def _versions() -> str:
+    import pydantic_core
+    import yaml
+
+    return "\0".join((str(_FORMAT), __version__, sys.version, yaml.__version__, pydantic_core.__version__))
+
+
+def _stats(folder: Path, recursive: bool, suffix: str = "") -> list[str]:
+    """`relative path, size, mtime_ns` of every file in `folder`, in a stable order."""
+    found: list[str] = []
+
+    def scan(current: str, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            found.append(f"{prefix}?")  # unreadable: still a stable (and differing) key
+            return
+        for entry in entries:
+            if entry.is_dir():
+                if recursive and entry.name != "__pycache__":
+                    scan(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(suffix):
+                info = entry.stat()
+                found.append(f"{prefix}{entry.name}\0{info.st_size}\0{info.st_mtime_ns}")
+
+    scan(str(folder), "")
+    return found
+
+
+def fingerprint() -> str:
+    """A hash of everything a load of the shipped rule data depends on (see the module docstring).
+
+    Computed anew on every call: it is a few hundred `stat`s, and a file edited while a process
+    runs must count.
+    """
+    digest = hashlib.sha256(_versions().encode())
+    for label, folder, recursive, suffix in (
+        ("rules", rules_dir(), True, ""),
+        ("messages", templates_dir() / "messages", False, ""),
+        ("code", _PACKAGE, False, ".py"),
+    ):
+        digest.update(f"\0\0{label}\0{folder}\0".encode())
+        digest.update("\0\0".join(_stats(folder, recursive, suffix)).encode())
+    return digest.hexdigest()
+
+
+def cache_file(name: str) -> Path | None:
+    """Where the entry `name` of this checkout's data lives (one file per checkout and entry)."""
+    folder = user_cache_folder()
+    if folder is None:
+        return None
+    checkout = hashlib.sha256(str(rules_dir()).encode()).hexdigest()[:16]
+    return folder / f"data-{__version__}" / f"{name}-{checkout}.pickle"
+
+
+def read(name: str, key: str, expected: type) -> object | None:
+    """The cached value of entry `name` if it was stored under `key` and is an `expected`; else None.
+
+    Whatever is wrong with the file (absent, truncated, garbage, written by an older layout or
+    naming a class that no longer exists) only means a miss.
+    """
+    path = cache_file(name)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            stored = pickle.load(fh)
+    except Exception:  # a cache must never be the reason a check fails
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):
+        return None
+    return stored[1] if isinstance(stored[1], expected) else None
+
+
+def write(name: str, key: str, value: object) -> None:
+    """Store `value` under `key`, atomically (a temporary file renamed over the old one).
+
+    Without a writable cache folder, or if the value cannot be pickled, nothing is stored.
+    """
+    target = cache_file(name)
+    if target is None:
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=target.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except Exception:  # unpicklable, disk full: the next run loads from the files again
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def cached(name: str, expected: type[T], load: Callable[[], T]) -> T:
+    """The value `load()` returns for the shipped data as it is now, from the cache when it holds
+    one for exactly these files; `load`'s errors propagate and leave the cache as it was."""
+    if disabled():
+        return load()
+    key = fingerprint()
+    found = read(name, key, expected)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    value = load()
+    write(name, key, value)
+    return value

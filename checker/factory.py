@@ -1,0 +1,24 @@
+"""Building a Checker for a check date and an optional policy file.
+
+Its own module, not the batch's: a single `check FILE` needs it too, and should not import the
+batch machinery (multiprocessing, signal handling, output streaming) to get it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from checker.source import DEFAULT_LIMITS, Limits
+
+
+def make_checker(
+    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
+) -> Any:
+    """The Checker for a date and optional policy file (raises InputError / RuleDataError)."""
+    from checker.check import Checker, default_as_of
+    from checker.parameters import load_policy, resolve
+    from checker.ruleset import load_ruleset
+
+    policy = load_policy(params_file, limits) if params_file else None
+    return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))

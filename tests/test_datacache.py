@@ -1,0 +1,226 @@
+"""The data cache makes a start faster and can never change what the rules say.
+
+Each test works on a copy of the shipped data (so that it can edit rule files) with its own cache
+folder, and clears the in-process caches before and after, so that the other tests see the real
+shipped data again.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from checker import datacache, parameters, resources, ruleset
+from checker.cli import check_main
+from checker.errors import RuleDataError
+from checker.parameters import shipped_definitions
+from checker.ruleset import load_ruleset
+
+SAMPLE = REPO / "projects" / "kubuqi-desert-pv.yaml"
+
+
+def _forget() -> None:
+    load_ruleset.cache_clear()
+    shipped_definitions.cache_clear()
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    """A copy of the shipped rules and templates as the shipped data, and an empty cache folder."""
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "rules", root / "rules")
+    shutil.copytree(REPO / "templates", root / "templates")
+    monkeypatch.setattr(resources, "data_root", lambda: root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)
+    _forget()
+    yield root
+    _forget()
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """How many times each loader read the files (rather than the cache)."""
+    counted = {"ruleset": 0, "parameters": 0}
+    real_rules, real_parameters = ruleset._load_ruleset, parameters._load_definitions
+
+    def rules(*args):
+        counted["ruleset"] += 1
+        return real_rules(*args)
+
+    def definitions(*args):
+        counted["parameters"] += 1
+        return real_parameters(*args)
+
+    monkeypatch.setattr(ruleset, "_load_ruleset", rules)
+    monkeypatch.setattr(parameters, "_load_definitions", definitions)
+    return counted
+
+
+def fresh():
+    """The shipped data as a new process would load it."""
+    _forget()
+    return load_ruleset(), shipped_definitions()
+
+
+def edit(path, old: str, new: str) -> None:
+    """Replace text in a data file, and make sure its modification time moves on (two writes can
+    fall in one tick of the file system's clock)."""
+    before = path.stat().st_mtime_ns
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
+
+
+def test_a_second_start_reads_the_cache_and_gets_the_same_data(data, loads):
+    from_files = fresh()
+    assert loads == {"ruleset": 1, "parameters": 1}
+    assert datacache.cache_file("ruleset").is_file()
+    assert datacache.cache_file("parameters").is_file()
+    from_cache = fresh()
+    assert loads == {"ruleset": 1, "parameters": 1}
+    assert from_cache == from_files
+    assert from_cache[0].sha256 == from_files[0].sha256
+
+
+def test_a_changed_rule_file_is_read_again(data, loads):
+    before, _ = fresh()
+    edit(data / "rules" / "LA" / "LA-001.yaml", "binding: true", "binding: false")  # now invalid
+    with pytest.raises(RuleDataError, match=r"a guidance \(non-binding\) outcome cannot fail"):
+        fresh()
+    edit(data / "rules" / "LA" / "LA-001.yaml", "binding: false", "binding: true")
+    after, _ = fresh()
+    assert loads["ruleset"] == 3
+    assert after == before
+
+
+def test_a_same_size_edit_of_a_parameter_is_seen(data, loads):
+    path = data / "rules" / "parameters" / "max_energy_intensity_tce_per_10k_yuan.yaml"
+    fresh()
+    text = path.read_text(encoding="utf-8")
+    value = next(line for line in text.splitlines() if line.strip().startswith("value:"))
+    digit = next(ch for ch in value if ch.isdigit() and ch != "0")
+    edit(path, value, value.replace(digit, "0", 1))
+    _, definitions = fresh()
+    assert loads["parameters"] == 2
+    assert definitions == parameters._load_definitions(data / "rules" / "parameters")
+
+
+def test_a_broken_rule_file_gives_the_same_error_with_a_warm_cache(data):
+    fresh()
+    edit(data / "rules" / "LA" / "LA-001.yaml", "category: LA", "category: XX")
+    with pytest.raises(RuleDataError) as warm:
+        fresh()
+    with pytest.raises(RuleDataError) as direct:
+        ruleset._load_ruleset(data / "rules", data / "templates")
+    assert str(warm.value) == str(direct.value)
+    assert "rules/LA/LA-001.yaml" in str(warm.value)
+
+
+def test_a_broken_rule_file_is_never_cached(data):
+    edit(data / "rules" / "LA" / "LA-001.yaml", "category: LA", "category: XX")
+    with pytest.raises(RuleDataError):
+        fresh()
+    with pytest.raises(RuleDataError):
+        fresh()  # again, from the files: there is nothing to read from the cache
+    assert not datacache.cache_file("ruleset").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a pickle at all", pickle.dumps(("a key of another time", None))[:-3]],
+    ids=["empty", "garbage", "truncated"],
+)
+def test_a_corrupt_cache_file_is_ignored_and_replaced(data, loads, content):
+    expected, _ = fresh()
+    datacache.cache_file("ruleset").write_bytes(content)
+    assert fresh()[0] == expected
+    assert loads["ruleset"] == 2
+    key, value = pickle.loads(datacache.cache_file("ruleset").read_bytes())
+    assert key == datacache.fingerprint() and value == expected
+
+
+def test_a_cache_file_holding_something_else_is_ignored(data, loads):
+    expected, _ = fresh()
+    datacache.cache_file("ruleset").write_bytes(pickle.dumps((datacache.fingerprint(), {"rules": []})))
+    assert fresh()[0] == expected
+    assert loads["ruleset"] == 2
+
+
+def test_the_cache_can_be_turned_off(data, loads, monkeypatch):
+    monkeypatch.setenv(datacache.DISABLE_VARIABLE, "1")
+    fresh()
+    fresh()
+    assert loads == {"ruleset": 2, "parameters": 2}
+    assert not datacache.cache_file("ruleset").exists()
+    assert not datacache.cache_file("parameters").exists()
+
+
+def test_without_a_writable_cache_folder_the_data_loads_from_the_files(data, loads, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    first, _ = fresh()
+    second, _ = fresh()
+    assert first == second
+    assert loads["ruleset"] == 2
+
+
+def test_the_fingerprint_follows_the_checkers_own_code(data, tmp_path, monkeypatch):
+    code = tmp_path / "code"
+    code.mkdir()
+    module = code / "ruleset.py"
+    module.write_text("RULES = 1\n")
+    monkeypatch.setattr(datacache, "_PACKAGE", code)
+    before = datacache.fingerprint()
+    assert datacache.fingerprint() == before
+    edit(module, "RULES = 1", "RULES = 2")
+    assert datacache.fingerprint() != before
+
+
+def test_a_snapshot_folder_is_never_cached(data, loads):
+    load_ruleset(data / "rules", data / "templates")
+    assert loads["ruleset"] == 1
+    assert not datacache.cache_file("ruleset").exists()
+
+
+def test_a_check_reports_the_same_with_and_without_the_cache(data, monkeypatch):
+    def run() -> str:
+        _forget()
+        result = CliRunner().invoke(check_main, [str(SAMPLE), "--as-of", "2025-06-01", "--format", "json"])
+        assert result.exit_code in (0, 1, 3), result.output
+        return result.stdout
+
+    cold = run()  # fills the cache
+    warm = run()  # reads it
+    monkeypatch.setenv(datacache.DISABLE_VARIABLE, "1")
+    assert run() == cold == warm
+
+
+def test_the_switch_turns_the_template_cache_off_too(tmp_path, monkeypatch):
+    from checker.report import bytecode_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv(datacache.DISABLE_VARIABLE, "1")
+    assert bytecode_cache.__wrapped__() is None
+    monkeypatch.setenv(datacache.DISABLE_VARIABLE, "0")
+    assert bytecode_cache.__wrapped__() is not None
+
+
+@pytest.mark.parametrize("setting", ["relative/cache", ""])
+def test_a_relative_cache_home_is_not_used(data, tmp_path, monkeypatch, setting):
+    monkeypatch.setenv("XDG_CACHE_HOME", setting)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert datacache.user_cache_folder() == tmp_path / "home" / ".cache" / "nm-project-checker"
+    monkeypatch.setenv("HOME", "relative-home")
+    monkeypatch.chdir(tmp_path)
+    assert datacache.user_cache_folder() is None
+    first, _ = fresh()
+    assert fresh()[0] == first
+    assert list(tmp_path.glob("relative*")) == []
