@@ -213,23 +213,26 @@ def _subject_kind(rule: Rule) -> str:
     return f"item:{rule.spec.for_each}" if rule.spec.for_each else "project"
 
 
-def _compiled_rules(rule: Rule, params: ParameterSet, fact_kind: str | None = None) -> dict[str, Any]:
-    """The engine rules of one rule: whether it applies, each requirement, each outcome; each
-    tests `fact_kind` (by default the rule's subject kind) so that only its facts match it."""
+def _rule_conditions(rule: Rule, params: ParameterSet) -> dict[str, list[dict[str, Any]]]:
+    """The conditions of one rule's engine rules, before the fact-kind test: whether it applies,
+    each requirement (absent), each outcome."""
     spec = rule.spec
-    kind = {"fact_kind": fact_kind or _subject_kind(rule)}
     applies = [compile_condition(spec.applies_when, params)] if spec.applies_when else []
-    compiled: dict[str, Any] = {}
-
-    def add(name: str, extra: list[dict[str, Any]]) -> None:
-        compiled[name] = {"all": [{"m": _and([kind, *applies, *extra])}], "run": name}
-
-    add(f"{rule.id}|applies", [])
+    conditions = {f"{rule.id}|applies": applies}
     for index, fact in enumerate(spec.requires):
-        add(f"{rule.id}|requires|{index}", [{"$nex": {field_name(fact): 1}}])
+        conditions[f"{rule.id}|requires|{index}"] = [*applies, {"$nex": {field_name(fact): 1}}]
     for index, outcome in enumerate(spec.outcomes):
-        add(f"{rule.id}|outcome|{index}", [compile_condition(outcome.when, params)])
-    return compiled
+        conditions[f"{rule.id}|outcome|{index}"] = [*applies, compile_condition(outcome.when, params)]
+    return conditions
+
+
+def _compiled_rules(rule: Rule, params: ParameterSet, fact_kind: str | None = None) -> dict[str, Any]:
+    """The engine rules of one rule; each tests `fact_kind` (by default the rule's subject kind)
+    so that only its facts match it."""
+    kind = {"fact_kind": fact_kind or _subject_kind(rule)}
+    return {
+        name: {"all": [{"m": _and([kind, *parts])}]} for name, parts in _rule_conditions(rule, params).items()
+    }
 
 
 def match_bound(expression: Any) -> int:
@@ -265,13 +268,14 @@ def _pinned(branch: Any) -> tuple[str, str] | None:
     return None
 
 
-def _packed(rules: list[Rule], params: ParameterSet) -> list[list[Rule]]:
+def _packed(rules: list[Rule], conditions: dict[str, dict[str, list[dict[str, Any]]]]) -> list[list[Rule]]:
     """`rules`, in their order, in groups one fact can be matched against: at most
-    `_MAX_MATCHES_PER_FACT` matches (the catch-all's included) whatever the fact."""
+    `_MAX_MATCHES_PER_FACT` matches (the catch-all's included) whatever the fact. `conditions`:
+    each rule's, by rule id (the fact-kind test they get matches once)."""
     groups: list[list[Rule]] = []
     matches = _MAX_MATCHES_PER_FACT
     for rule in rules:
-        bound = sum(match_bound(c["all"][0]["m"]) for c in _compiled_rules(rule, params).values())
+        bound = sum(match_bound(_and(parts)) if parts else 1 for parts in conditions[rule.id].values())
         if bound + 1 > _MAX_MATCHES_PER_FACT:  # + 1: the catch-all
             raise RuleDataError(rule.path, "", "too many conditions for the rules engine in one rule")
         if matches + bound > _MAX_MATCHES_PER_FACT:
@@ -354,15 +358,18 @@ class CompiledRuleset:
         parts: list[list[_Part]] = []
         # compiled rule name → (rule id, part of the rule, the required fact or outcome index, per item?)
         self._meaning: dict[str, tuple[str, str, Any, bool]] = {}
+        conditions = {rule.id: _rule_conditions(rule, params) for rule in ruleset.rules}
         for stage, rules in enumerate(self._rule_stages):
             parts.append([])
             for subject in sorted({_subject_kind(r) for r in rules}):
                 of_subject = [r for r in rules if _subject_kind(r) == subject]
-                for number, group in enumerate(_packed(of_subject, params)):
+                for number, group in enumerate(_packed(of_subject, conditions)):
                     fact_kind = f"{stage}.{subject}.{number}"
-                    compiled_rules: dict[str, Any] = {}
-                    for rule in group:
-                        compiled_rules.update(_compiled_rules(rule, params, fact_kind))
+                    kind = {"fact_kind": fact_kind}
+                    compiled_rules = {
+                        name: {"all": [{"m": _and([kind, *rule_parts])}]}
+                        for rule in group for name, rule_parts in conditions[rule.id].items()
+                    }
                     for name in compiled_rules:
                         rule_id, part, *index = name.split("|")
                         rule = next(r for r in group if r.id == rule_id)
