@@ -32,12 +32,13 @@ DOCUMENTS = {
     "outline": "outline-14th-five-year-plan-excerpt.zh.txt",
     "briefing": "press-conference-2021-03-11.zh.txt",
 }
+# constants written here, not read from a file: constructed without building Localised's validator
 DOCUMENT_TITLES = {
-    "outline": Localised(
+    "outline": Localised.model_construct(
         zh="《内蒙古自治区国民经济和社会发展第十四个五年规划和2035年远景目标纲要》",
         en="Inner Mongolia 14th Five-Year Plan and 2035 Outline",
     ),
-    "briefing": Localised(
+    "briefing": Localised.model_construct(
         zh="《纲要》政策解读新闻发布会(2021年3月11日)",
         en="Official policy briefing on the Outline (11 March 2021)",
     ),
