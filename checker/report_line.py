@@ -14,6 +14,8 @@ line must equal its compact dump byte for byte (tests/test_report_line.py checks
 from __future__ import annotations
 
 import json
+import json.encoder
+from collections.abc import Callable
 from typing import Any
 
 from checker import __version__
@@ -23,8 +25,23 @@ from checker.report import parameters_in_force, render_message, waivers_view
 from checker.ruleset import Rule
 from checker.verdict import Finding, counts, exit_code
 
-# the encoder `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` builds per call (C)
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """The C encoder `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` uses, built once.
+
+    `JSONEncoder.encode` builds it again on every call (~2 µs, and a line takes ~40 calls). No
+    circular-reference markers: the values are fresh dicts and lists from the verdict, never shared
+    with themselves. The bytes are those of `json.dumps`.
+    """
+    base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    make = json.encoder.c_make_encoder
+    if make is None:  # pragma: no cover - a Python built without the _json accelerator
+        return base.encode
+    chunks = make(None, base.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode = _compact_encoder()
 
 # Pieces keyed by the identity of the objects they encode. Each entry keeps its object, so the
 # id cannot be reused by another object while the entry lives; cleared when full (tests and

@@ -69,3 +69,22 @@ def test_waivers(waiver, status, tmp_path):
         line = verdict_line(result, lang)
         assert line == compact(result, lang)
         assert json.loads(line)["audit"]["waivers"][0]["rule"] == waiver["rule"]
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2.5, -0.0, float("nan"), float("inf"), -float("inf"), None, True, False, 10**30]},
+    {"名称": "鄂尔多斯 \"quoted\" \\ \n\t\u2028", "nested": {"x": [{"y": []}, {}]}},
+    "just a string", 1.0000000000000002, [],
+])
+def test_the_encoder_writes_what_json_dumps_writes(value):
+    from checker.report_line import _encode
+
+    assert _encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_the_encoder_refuses_what_json_dumps_refuses():
+    from checker.report_line import _encode
+
+    with pytest.raises(TypeError):
+        _encode({"when": dt.date(2025, 1, 1)})
+    assert _encode({"after": "an error"}) == '{"after":"an error"}'
