@@ -189,6 +189,8 @@ _FactLabels = tuple[str, str, str, tuple[str, ...]]
 
 @dataclass(frozen=True)
 class _FindingPlan:
+    """What every finding of one rule reads, in the rule's order; the same for every project."""
+
     project: tuple[tuple[str, _FactLabels], ...]
     item: tuple[tuple[str, str, _FactLabels], ...]
     parameters: dict[str, Any]
