@@ -95,11 +95,13 @@ class _Worker:
 
     def __init__(self, settings: Settings) -> None:
         from checker import report
+        from checker.report_line import verdict_line
         from checker.verdict import counts, exit_code
 
         self.settings = settings
         self.checker = make_checker(settings.as_of, settings.params_file, settings.limits)
         self._report = report
+        self._verdict_line = verdict_line
         self._counts = counts
         self._exit_code = exit_code
         # templates do not change during a batch: skip Jinja's stat() of every template per use
@@ -140,9 +142,7 @@ class _Worker:
         if fmt == "summary":
             return outcome
         if fmt == "json":
-            output = json.dumps(
-                self._report.verdict_json(result, lang), ensure_ascii=False, separators=(",", ":")
-            ) + "\n"
+            output = self._verdict_line(result, lang) + "\n"
         elif fmt == "csv":
             from checker.batch_output import csv_row
 

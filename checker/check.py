@@ -61,6 +61,8 @@ class Checker:
         self.ruleset = ruleset
         self.params = params
         self.compiled = engine.compiled(ruleset, params)
+        self._infos: dict[str, _FactLabels] = {}
+        self._plans: dict[str, _FindingPlan] = {}
 
     def check_path(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> CheckResult:
         doc = read_document(path, limits)
@@ -120,20 +122,38 @@ class Checker:
         ]
         return self._waiver_problems(doc, rules)
 
-    def _reading(self, name: str, value: Any) -> FactReading:
-        info = self.ruleset.facts.get(name) or self.ruleset.facts.get(
-            "item." + name.split(".", 1)[1] if name.startswith("item.") else name
-        )
-        assert info is not None, f"fact {name} is checked at load time"
-        return FactReading(name, value, info.unit, info.label.zh, info.label.en, info.source_keys)
+    def _fact_info(self, name: str) -> _FactLabels:
+        """Unit, labels and source keys of a fact, looked up once per process, not per finding."""
+        info = self._infos.get(name)
+        if info is None:
+            fact = self.ruleset.facts.get(name) or self.ruleset.facts.get(
+                "item." + name.split(".", 1)[1] if name.startswith("item.") else name
+            )
+            assert fact is not None, f"fact {name} is checked at load time"
+            info = self._infos[name] = (fact.unit, fact.label.zh, fact.label.en, fact.source_keys)
+        return info
+
+    def _plan(self, rule: Rule) -> _FindingPlan:
+        """What a rule's findings read, resolved once per rule: the project facts with their labels,
+        the item facts with the key they have in an item, the parameters in force."""
+        plan = self._plans.get(rule.id)
+        if plan is None:
+            plan = self._plans[rule.id] = _FindingPlan(
+                project=tuple((n, self._fact_info(n)) for n in rule.facts if not n.startswith("item.")),
+                item=tuple(
+                    (n, n.split(".", 1)[1], self._fact_info(n)) for n in rule.facts if n.startswith("item.")
+                ),
+                parameters={name: self.params[name] for name in rule.spec.parameters},
+            )
+        return plan
 
     def _finding(
         self, rule: Rule, subjects: list[Any], facts: dict[str, Any],
         items: dict[str, list[dict[str, Any]]],
     ) -> Finding:
         spec = rule.spec
-        project_names = [n for n in rule.facts if not n.startswith("item.")]
-        readings = {n: self._reading(n, facts.get(n)) for n in project_names}
+        plan = self._plan(rule)
+        readings = {n: FactReading(n, facts.get(n), *info) for n, info in plan.project}
         item_findings: list[ItemFinding] = []
         decisions = []
         for subject in subjects:
@@ -141,10 +161,7 @@ class Checker:
             decisions.append(decision)
             if spec.for_each:
                 item = items[spec.for_each][subject.index]
-                item_readings = {
-                    n: self._reading(n, item.get(n.split(".", 1)[1]))
-                    for n in rule.facts if n.startswith("item.")
-                }
+                item_readings = {n: FactReading(n, item.get(key), *info) for n, key, info in plan.item}
                 item_findings.append(ItemFinding(
                     index=subject.index,
                     **_item_labels(spec.for_each, subject.index, item),
@@ -156,15 +173,27 @@ class Checker:
             missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]
         missing_keys: list[str] = []
         for name in missing_facts:
-            for key in self._reading(name, None).keys:
+            for key in self._fact_info(name)[3]:
                 if key not in missing_keys:
                     missing_keys.append(key)
         return Finding(
             rule=rule, status=overall.status, binding=overall.binding, decision=overall,
-            facts=readings,
-            parameters={name: self.params[name] for name in spec.parameters},
+            facts=readings, parameters=dict(plan.parameters),
             missing_keys=tuple(missing_keys), items=item_findings,
         )
+
+
+# a fact's unit, Chinese and English label, and the keys it is read or derived from
+_FactLabels = tuple[str, str, str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class _FindingPlan:
+    """What every finding of one rule reads, in the rule's order; the same for every project."""
+
+    project: tuple[tuple[str, _FactLabels], ...]
+    item: tuple[tuple[str, str, _FactLabels], ...]
+    parameters: dict[str, Any]
 
 
 def _known_rules(rule: str, known: Iterable[str]) -> str:

@@ -10,6 +10,7 @@ rule's `otherwise` status. A per-item rule takes the most severe status over its
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from checker.ruleset import Rule
 
@@ -27,8 +28,10 @@ class SubjectResult:
     outcomes: set[int] = field(default_factory=set)  # indexes of outcomes whose condition held
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """A subject's status and why. A named tuple: one is made per rule and subject, ~60 a project,
+    and a frozen dataclass pays an `object.__setattr__` per field."""
+
     status: str
     outcome: int | None  # the outcome that decided, if any
     missing_facts: tuple[str, ...]
@@ -49,7 +52,10 @@ def decide(rule: Rule, subject: SubjectResult) -> Decision:
     return Decision(spec.otherwise, None, (), spec.binding)
 
 
+_RANK = {status: rank for rank, status in enumerate(SEVERITY)}
+
+
 def most_severe(decisions: list[Decision]) -> Decision | None:
-    if not decisions:
-        return None
-    return min(decisions, key=lambda d: SEVERITY.index(d.status))
+    if len(decisions) <= 1:
+        return decisions[0] if decisions else None
+    return min(decisions, key=lambda d: _RANK[d.status])

@@ -129,10 +129,40 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+class _MessageTemplate:
+    """One compiled message template, rendered with a plain dict as its whole context.
+
+    `Template.render` copies the environment's globals out of a `ChainMap` (iterated in Python)
+    into every context and collects their names again: a third of a message's cost, 30 messages
+    a project. The globals are copied here once; each render only merges the few variables.
+    """
+
+    def __init__(self, template: jinja2.Template) -> None:
+        self.template = template
+        self.globals = dict(template.globals)
+
+    def render(self, context: dict[str, Any]) -> str:
+        template = self.template
+        env = template.environment
+        ctx = env.context_class(env, {**self.globals, **context}, template.name, template.blocks)
+        try:
+            return env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
+        except Exception:
+            env.handle_exception()
+            raise  # pragma: no cover - handle_exception always raises
+
+
+@cache
+def message_template(name: str, lang: str) -> _MessageTemplate:
+    """The message template `name` in `lang`, compiled once per process (templates do not change
+    while a process runs; `environment` would otherwise look it up and check it per use)."""
+    return _MessageTemplate(environment(lang).get_template(f"messages/{name}.{lang}.j2"))
+
+
 def render_message(finding: Finding, lang: str) -> str:
     """The reasoning sentence of a finding, from the rule's message template."""
     rule = finding.rule
-    template = environment(lang).get_template(f"messages/{rule.spec.message}.{lang}.j2")
+    template = message_template(rule.spec.message, lang)
     decision = finding.decision
     reason = None
     if decision.outcome is not None:

@@ -298,6 +298,15 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG_PREFIX):] if tag.startswith(_TAG_PREFIX) else tag
 
 
+# Untagged scalars already read in this process, (text, implicit) → (value,). Keys repeat in every
+# file and many values do (true, enum names, small numbers), and resolving a plain scalar runs
+# PyYAML's implicit resolver (Python regexes) and constructor. Only values that were accepted are
+# kept, all of them immutable (str, int, float, bool, None, dates); bounded, cleared when full.
+_RESOLVED: dict[tuple[str, Any], tuple[Any]] = {}
+_RESOLVED_MAX = 4096
+_RESOLVED_TEXT_MAX = 64
+
+
 class _Builder:
     """Turns libyaml's event stream into dicts, lists and scalars, recording key lines.
 
@@ -422,7 +431,20 @@ class _Builder:
     def _scalar(self, event: Any, key_path: KeyPath, is_key: bool = False) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
+            memo_key = (event.value, event.implicit)
+            known = _RESOLVED.get(memo_key)
+            if known is not None:
+                return known[0]
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            value = self._construct(event, key_path, tag, is_key)
+            if len(event.value) <= _RESOLVED_TEXT_MAX:
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                _RESOLVED[memo_key] = (value,)
+            return value
+        return self._construct(event, key_path, tag, is_key)
+
+    def _construct(self, event: Any, key_path: KeyPath, tag: str, is_key: bool) -> Any:
         if tag == _MERGE_TAG and is_key:
             raise self._error(key_path, event.start_mark, "merge keys (<<) are not supported")
         if tag not in _SCALAR_TAGS:

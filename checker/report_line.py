@@ -1,0 +1,146 @@
+"""The batch's one-line JSON verdict, with what no project changes serialised once per process.
+
+A batch prints `json.dumps(verdict_json(result, lang))` in compact form for every project: ~45 kB,
+two thirds of it the parameters each finding compared against (value, source, dates) and the
+plan basis it cites, which are the same for every project checked under one set of parameters.
+Encoding them again per project costs more than rendering the findings' messages.
+
+Compact JSON is a plain concatenation of its members, so the line is assembled from pieces: the
+parts that depend on the project are encoded with the same encoder, the rest is encoded once per
+rule and per parameter and reused. `verdict_json` stays the one definition of the contract; the
+line must equal its compact dump byte for byte (tests/test_report_line.py checks every fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import json.encoder
+from collections.abc import Callable
+from typing import Any
+
+from checker import __version__
+from checker.check import CheckResult
+from checker.parameters import ParameterValue
+from checker.report import parameters_in_force, render_message, waivers_view
+from checker.ruleset import Rule
+from checker.verdict import Finding, counts, exit_code
+
+
+def _compact_encoder() -> Callable[[Any], str]:
+    """The C encoder `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` uses, built once.
+
+    `JSONEncoder.encode` builds it again on every call (~2 µs, and a line takes ~40 calls). No
+    circular-reference markers: the values are fresh dicts and lists from the verdict, never shared
+    with themselves. The bytes are those of `json.dumps`.
+    """
+    base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    make = json.encoder.c_make_encoder
+    if make is None:  # pragma: no cover - a Python built without the _json accelerator
+        return base.encode
+    chunks = make(None, base.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode = _compact_encoder()
+
+# Pieces keyed by the identity of the objects they encode. Each entry keeps its object, so the
+# id cannot be reused by another object while the entry lives; cleared when full (tests and
+# long-lived processes build many rulesets and parameter sets).
+_CACHE_MAX = 4096
+_rule_pieces: dict[tuple[int, str], tuple[Rule, str, str]] = {}
+_param_pieces: dict[tuple[str, int], tuple[ParameterValue, str]] = {}
+
+
+def verdict_line(result: CheckResult, lang: str) -> str:
+    """`json.dumps(verdict_json(result, lang), ensure_ascii=False, separators=(",", ":"))`."""
+    info = result.project.project
+    head = _encode({
+        "checker_version": __version__,
+        "ruleset": {"version": result.ruleset.version, "sha256": result.ruleset.sha256},
+        "input": {"path": result.document.path, "sha256": result.document.sha256},
+        "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
+        "as_of": result.params.as_of.isoformat(),
+        "verdict": result.verdict,
+        "exit_code": exit_code(result.verdict),
+        "counts": counts(result.findings),
+        "metrics": dict(result.metrics.values),
+    })
+    findings = ",".join([_finding(f, lang) for f in result.findings])
+    return f'{head[:-1]},"findings":[{findings}],"audit":{_audit(result)}}}'
+
+
+def _finding(finding: Finding, lang: str) -> str:
+    """One finding as `report._finding_json` builds it, in its key order."""
+    start, basis = _rule(finding.rule, lang)
+    middle = _encode({
+        "status": finding.status,
+        "binding": finding.binding,
+        "message": render_message(finding, lang),
+        "facts": {name: reading.value for name, reading in finding.facts.items()},
+    })
+    tail: dict[str, Any] = {}
+    if finding.missing_keys:
+        tail["missing"] = list(finding.missing_keys)
+    if finding.items:
+        tail["items"] = [
+            {"index": item.index, "status": item.status,
+             "facts": {name: r.value for name, r in item.facts.items()}}
+            for item in finding.items
+        ]
+    if finding.waiver is not None:
+        tail["waiver"] = {
+            "approved_by": finding.waiver.approved_by, "document": finding.waiver.document,
+            "reason": finding.waiver.reason,
+            "expires": finding.waiver.expires.isoformat() if finding.waiver.expires else None,
+            "applied": finding.status == "waived", "note": finding.waiver_note,
+        }
+        if finding.original_status:
+            tail["original_status"] = finding.original_status
+    rest = "," + _encode(tail)[1:-1] if tail else ""
+    return (
+        f'{start},{middle[1:-1]},"parameters":{_parameters(finding.parameters.items())},'
+        f"{basis}{rest}}}"
+    )
+
+
+def _rule(rule: Rule, lang: str) -> tuple[str, str]:
+    """A finding's opening (`{"rule":…,"title":…,"category":…`) and its `"basis":[…]` member."""
+    entry = _rule_pieces.get((id(rule), lang))
+    if entry is None or entry[0] is not rule:
+        spec = rule.spec
+        start = _encode({"rule": rule.id, "title": getattr(spec.title, lang), "category": spec.category})
+        basis = _encode({"basis": [
+            {"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis
+        ]})
+        if len(_rule_pieces) >= _CACHE_MAX:
+            _rule_pieces.clear()
+        entry = _rule_pieces[(id(rule), lang)] = (rule, start[:-1], basis[1:-1])
+    return entry[1], entry[2]
+
+
+def _parameters(named: Any) -> str:
+    """`{name: parameter.to_json(), …}` for (name, parameter) pairs, each member encoded once."""
+    members = []
+    for name, param in named:
+        entry = _param_pieces.get((name, id(param)))
+        if entry is None or entry[0] is not param:
+            if len(_param_pieces) >= _CACHE_MAX:
+                _param_pieces.clear()
+            entry = _param_pieces[(name, id(param))] = (param, _encode({name: param.to_json()})[1:-1])
+        members.append(entry[1])
+    return "{" + ",".join(members) + "}"
+
+
+def _audit(result: CheckResult) -> str:
+    """`report.audit_block(result)`, in its key order."""
+    head = _encode({
+        "checker_version": __version__,
+        "ruleset_version": result.ruleset.version,
+        "ruleset_sha256": result.ruleset.sha256,
+        "input_path": result.document.path,
+        "input_sha256": result.document.sha256,
+        "as_of": result.params.as_of.isoformat(),
+        "policy_file": result.params.policy_path,
+    })
+    parameters = _parameters((p.name, p) for p in parameters_in_force(result))
+    return f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))}}}'

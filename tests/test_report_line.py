@@ -1,0 +1,90 @@
+"""The batch's JSON line is, byte for byte, the compact dump of `verdict_json`.
+
+`report_line.verdict_line` assembles the line from pieces, some encoded once per process; the
+contract stays `verdict_json`. Every fixture (each rule's statuses, per-item rules, missing
+keys), every sample project in both languages and the three waiver cases are compared, and
+checkers with different parameters alternate in one process so that no piece is reused across
+parameter sets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import yaml
+from casebook import load_cases, write_case
+from conftest import REPO, checker_on
+
+from checker.report import verdict_json
+from checker.report_line import verdict_line
+
+SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
+CASES = load_cases()
+
+
+def compact(result, lang: str) -> str:
+    return json.dumps(verdict_json(result, lang), ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_every_sample_at_two_dates(sample, lang):
+    for as_of in (dt.date(2022, 6, 1), dt.date(2026, 1, 1), dt.date(2022, 6, 1)):
+        result = checker_on(as_of).check_path(sample)
+        assert verdict_line(result, lang) == compact(result, lang)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}: {c.name}" for c in CASES])
+def test_every_fixture(case, tmp_path):
+    result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
+    for lang in ("zh", "en"):
+        assert verdict_line(result, lang) == compact(result, lang)
+
+
+@pytest.mark.parametrize(
+    ("waiver", "status"),
+    [
+        ({"rule": "MI-002", "reason": "已核实", "approved_by": "自治区工业和信息化厅",
+          "document": "内工信原字〔2025〕1号", "expires": dt.date(2026, 12, 31)}, "waived"),
+        ({"rule": "MI-002", "approved_by": "x", "document": "y", "expires": dt.date(2025, 6, 30)},
+         "review"),
+        ({"rule": "LA-001", "approved_by": "x", "document": "y"}, None),
+    ],
+    ids=["applied", "expired", "not-needed"],
+)
+def test_waivers(waiver, status, tmp_path):
+    sample = "kubuqi-desert-pv.yaml" if waiver["rule"] == "LA-001" else "baotou-rare-earth-separation.yaml"
+    data = yaml.safe_load((REPO / "projects" / sample).read_text(encoding="utf-8"))
+    data["waivers"] = [waiver]
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = checker_on(dt.date(2026, 1, 1)).check_path(path)
+    waived = next(f for f in result.findings if f.id == waiver["rule"])
+    assert waived.waiver is not None
+    if status:
+        assert waived.status == status
+    for lang in ("zh", "en"):
+        line = verdict_line(result, lang)
+        assert line == compact(result, lang)
+        assert json.loads(line)["audit"]["waivers"][0]["rule"] == waiver["rule"]
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2.5, -0.0, float("nan"), float("inf"), -float("inf"), None, True, False, 10**30]},
+    {"名称": "鄂尔多斯 \"quoted\" \\ \n\t\u2028", "nested": {"x": [{"y": []}, {}]}},
+    "just a string", 1.0000000000000002, [],
+])
+def test_the_encoder_writes_what_json_dumps_writes(value):
+    from checker.report_line import _encode
+
+    assert _encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_the_encoder_refuses_what_json_dumps_refuses():
+    from checker.report_line import _encode
+
+    with pytest.raises(TypeError):
+        _encode({"when": dt.date(2025, 1, 1)})
+    assert _encode({"after": "an error"}) == '{"after":"an error"}'
