@@ -1,9 +1,9 @@
 """The adapter to durable_rules: the only module that imports the rules engine.
 
-Rule files compile to durable_rules rulesets (JSON), one per dependency stage (split where the
-core's limits demand), once per process and parameter set. A check asserts the project's facts (and
-one fact per product or boiler for per-item rules) in a fresh session, records which conditions
-matched, and deletes the session.
+Rule files compile to one durable_rules ruleset (JSON; split only above the core's limit on rules
+per ruleset), once per process and parameter set. A check asserts the project's facts (and one fact
+per product or boiler for per-item rules) in a fresh session, stage by stage, records which
+conditions matched, and deletes the session.
 
 The adapter drives durable_rules' C core (`durable_rules_engine`) directly, not through its Python
 host (`durable.engine`): per fired rule the host parses and re-serialises the session state, builds
@@ -12,7 +12,8 @@ starts timer threads that enter the non-thread-safe core concurrently and crash 
 sharp edge measured in `durable-rules-notes.md` is handled here: every fact is handled by a
 catch-all rule (an unhandled fact leaks a session whose deletion segfaults), facts carry an
 identity, no condition is purely negative (it would match the session state itself), rulesets are
-created once under a content-hash name, no fact can make more than the 64 matches the core accepts,
+created once under a content-hash name, no fact can need more than the 64 pending tests the core
+accepts (`stack_bound`), a session the core refused is never deleted (that corrupts its heap),
 and sessions are always deleted so that no state outlives a check.
 
 Numbers, found by property tests: the engine's C JSON parser refuses an exponent after a mantissa
@@ -46,7 +47,8 @@ from checker.ruleset import Rule, Ruleset
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
 _SEEN = "__seen"  # the catch-all rule of every engine ruleset
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
-_MAX_MATCHES_PER_FACT = 64  # the C core refuses a fact matching more (error 303)
+_MAX_PENDING_TESTS = 64  # the C core refuses a fact needing more (error 303): see stack_bound
+_SEEN_CONDITION = {"$ex": {"fact_id": 1}}
 _EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
 _DIGIT_EXPONENT = re.compile(r"\d[eE]")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
@@ -107,8 +109,16 @@ def _ruleset_handle(name: str, body: dict[str, Any]) -> int:
             try:
                 _handles[name] = durable_rules_engine.create_ruleset(name, engine_json(conditions))
             except Exception as exc:  # the core reports a bad ruleset as a bare exception
-                raise EngineError(f"the rules engine refused ruleset {name}: {exc}") from exc
+                raise EngineError(
+                    f"the rules engine refused ruleset {name}: {exc} (error 113: a condition too complex "
+                    "for it, such as a parameter table of a dozen or more entries compared within one rule)"
+                    if "113" in str(exc) else f"the rules engine refused ruleset {name}: {exc}"
+                ) from exc
         return _handles[name]
+
+
+class _Refused(EngineError):
+    """The core did not take a session's facts (so the session must not be deleted)."""
 
 
 def _matches(handle: int, facts_json: str) -> list[str]:
@@ -117,21 +127,23 @@ def _matches(handle: int, facts_json: str) -> list[str]:
     Returns the core's action messages (`{"<rule>":{"m":{<fact>}}}`), one per compiled rule and
     matching fact (and per branch of a disjunction that holds). This is what durable's Python host
     does per action, minus what we never use: no state is read or written back, no timers, no
-    closures or promises, no clock readings. The caller holds `_core_lock` and deletes the session.
+    closures or promises, no clock readings. The caller holds `_core_lock` and deletes the session,
+unless this raised `_Refused`.
     """
     messages: list[str] = []
     try:
         code, state = durable_rules_engine.assert_facts(handle, facts_json)
-        if code not in (0, 3):  # 1: not handled, 2: already observed; the catch-all prevents both
-            raise EngineError(f"the rules engine did not take the facts (code {code})")
+    except Exception as exc:
+        raise _Refused(f"the rules engine refused the facts: {exc}") from exc
+    if code not in (0, 3):  # 1: not handled, 2: already observed; the catch-all prevents both
+        raise _Refused(f"the rules engine did not take the facts (code {code})")
+    try:
         started = durable_rules_engine.start_action_for_state(handle, state)
         if started:
             message: str | None = started[1]
             while message:
                 messages.append(message)
                 message = durable_rules_engine.complete_and_start_action(handle, state)
-    except EngineError:
-        raise
     except Exception as exc:
         raise EngineError(f"the rules engine failed: {exc}") from exc
     return messages
@@ -226,63 +238,93 @@ def _rule_conditions(rule: Rule, params: ParameterSet) -> dict[str, list[dict[st
     return conditions
 
 
-def _compiled_rules(rule: Rule, params: ParameterSet, fact_kind: str | None = None) -> dict[str, Any]:
-    """The engine rules of one rule; each tests `fact_kind` (by default the rule's subject kind)
-    so that only its facts match it."""
-    kind = {"fact_kind": fact_kind or _subject_kind(rule)}
-    return {
-        name: {"all": [{"m": _and([kind, *parts])}]} for name, parts in _rule_conditions(rule, params).items()
-    }
+def _dnf(expression: Any) -> list[list[dict[str, Any]]]:
+    """The paths of tests the core builds for a compiled condition: one per disjunct, in order."""
+    if isinstance(expression, dict) and "$and" in expression:
+        paths: list[list[dict[str, Any]]] = [[]]
+        for part in expression["$and"]:
+            paths = [path + more for path in paths for more in _dnf(part)]
+        return paths
+    if isinstance(expression, dict) and "$or" in expression:
+        return [path for part in expression["$or"] for path in _dnf(part)]
+    return [[expression]]
 
 
-def match_bound(expression: Any) -> int:
-    """How many matches one fact can make with a compiled condition, at most.
-
-    The core matches a disjunction once per branch that holds, and refuses a fact that makes more
-    than 64 matches in one ruleset (error 303, after which deleting the session corrupts the heap).
-    Branches that each pin the same field to a different constant (a parameter table, an `in`
-    list, a rule's statuses) exclude each other: at most one of them holds.
-    """
-    if not isinstance(expression, dict):
-        return 1
-    if "$and" in expression:
-        return math.prod(match_bound(part) for part in expression["$and"])
-    if "$or" in expression:
-        branches = expression["$or"]
-        pins = [_pinned(branch) for branch in branches]
-        if all(pins) and len({field for field, _ in pins}) == 1 and len(set(pins)) == len(pins):
-            return max(match_bound(branch) for branch in branches)
-        return sum(match_bound(branch) for branch in branches)
-    return 1
-
-
-def _pinned(branch: Any) -> tuple[str, str] | None:
-    """(field, constant) if `branch` holds only when that field equals that constant."""
-    if not isinstance(branch, dict):
+def _pin(test: dict[str, Any]) -> tuple[str, tuple[str, Any]] | None:
+    """(field, value as the core compares it) if `test` holds only when a field equals a constant.
+    The core finds `1`, `1.0`, `true` and `"1"` all equal to a fact of 1, so they pin alike."""
+    if len(test) != 1:
         return None
-    for key, value in branch.items():
-        if key == "$and":
-            return next((pin for part in value if (pin := _pinned(part))), None)
-        if not key.startswith("$") and not isinstance(value, dict | list):
-            return key, json.dumps(value)
-    return None
+    ((field, value),) = test.items()
+    if field.startswith("$") or isinstance(value, dict | list):
+        return None
+    try:
+        return field, ("number", float(value))
+    except (TypeError, ValueError):
+        return field, ("text", value)
+
+
+def stack_bound(expressions: Iterable[Any]) -> int:
+    """The most tests the core can hold pending at once while matching one fact against these
+    compiled conditions; it refuses a fact needing more than 64 (error 303), and deleting that
+    session then corrupts its heap.
+
+    The core shares tests with identical prefixes in a tree, and walks it depth-first: the tests
+    that hold among a node's children, and the rules ending at it, wait on its stack while it
+    descends into one of them. So a node needs (children that can hold at once) - 1 + what its
+    neediest child needs. Children pinning one field to different constants exclude each other: at
+    most one of them holds.
+    A model of the core, checked against it rather than derived from its source: at the limit it
+    is exact for chains, disjunctions (each branch that holds counts) and pins behind other tests,
+    and cautious for nested disjunctions (`tests/test_engine.py`); the shipped rules stay well
+    inside it. Should the core still refuse a fact, that check fails with an EngineError and its
+    session is left undeleted: the process goes on.
+    """
+    tree: dict[str, Any] = {}
+    for number, expression in enumerate(expressions):
+        for branch, path in enumerate(_dnf(expression)):
+            node = tree
+            for test in path:
+                node = node.setdefault(json.dumps(test, sort_keys=True), ({}, test))[0]
+            node[f"end {number}.{branch}"] = ({}, {})  # a rule ending here waits like a test
+
+    def need(node: dict[str, Any]) -> int:
+        if not node:
+            return 0
+        loose = 0
+        pinned: dict[str, dict[tuple[str, Any], int]] = {}
+        for _child, test in node.values():
+            pin = _pin(test)
+            if pin is None:
+                loose += 1
+            else:
+                values = pinned.setdefault(pin[0], {})
+                values[pin[1]] = values.get(pin[1], 0) + 1
+        at_once = loose + sum(max(values.values()) for values in pinned.values())
+        return max(at_once, at_once - 1 + max(need(child) for child, _test in node.values()))
+
+    return need(tree)
 
 
 def _packed(rules: list[Rule], conditions: dict[str, dict[str, list[dict[str, Any]]]]) -> list[list[Rule]]:
-    """`rules`, in their order, in groups one fact can be matched against: at most
-    `_MAX_MATCHES_PER_FACT` matches (the catch-all's included) whatever the fact. `conditions`:
-    each rule's, by rule id (the fact-kind test they get matches once)."""
+    """`rules`, in their order, in groups one fact can be matched against without exceeding the
+    core's stack of pending tests (`stack_bound`, the catch-all included). `conditions`: each
+    rule's, by rule id, before the fact-kind test (which every rule of a group shares)."""
+    kind = {"fact_kind": "?"}
+
+    def bound(group: list[Rule]) -> int:
+        return stack_bound([_SEEN_CONDITION, *(
+            _and([kind, *parts]) for rule in group for parts in conditions[rule.id].values()
+        )])
+
     groups: list[list[Rule]] = []
-    matches = _MAX_MATCHES_PER_FACT
     for rule in rules:
-        bound = sum(match_bound(_and(parts)) if parts else 1 for parts in conditions[rule.id].values())
-        if bound + 1 > _MAX_MATCHES_PER_FACT:  # + 1: the catch-all
+        if bound([rule]) > _MAX_PENDING_TESTS:
             raise RuleDataError(rule.path, "", "too many conditions for the rules engine in one rule")
-        if matches + bound > _MAX_MATCHES_PER_FACT:
-            groups.append([])
-            matches = 1
-        groups[-1].append(rule)
-        matches += bound
+        if groups and bound([*groups[-1], rule]) <= _MAX_PENDING_TESTS:
+            groups[-1].append(rule)
+        else:
+            groups.append([rule])
     return groups
 
 
@@ -343,8 +385,9 @@ class CompiledRuleset:
     All rules share one engine ruleset (split only above the core's limit on rules per ruleset)
     and a project is checked in one session: each session costs more than the conditions matched
     in it. Within it, a rule's conditions test a fact kind of their own (`_Part`): one per
-    dependency stage, kind of subject and group of at most 64 possible matches, so that the facts
-    of a later stage, which carry the statuses of the earlier one, match only the later rules.
+    dependency stage, kind of subject and group within the core's stack of pending tests, so that
+    the facts of a later stage, which carry the statuses of the earlier one, match only the later
+    rules.
     """
 
     def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
@@ -354,6 +397,10 @@ class CompiledRuleset:
         self._rule_stages: list[list[Rule]] = [
             [r for r in ruleset.rules if stage_of[r.id] == stage]
             for stage in range(max(stage_of.values(), default=-1) + 1)
+        ]
+        self._subject_plan = [(rule.id, rule.spec.for_each) for rule in ruleset.rules]
+        self._status_plan = [
+            [(rule, rule.id, field_name(status_fact(rule.id))) for rule in rules] for rules in self._rule_stages
         ]
         parts: list[list[_Part]] = []
         # compiled rule name → (rule id, part of the rule, the required fact or outcome index, per item?)
@@ -383,18 +430,16 @@ class CompiledRuleset:
                         rules=tuple(group), fields=referenced_fields(compiled_rules),
                         compiled=compiled_rules,
                     ))
-        self._subject_plan = [(rule.id, rule.spec.for_each) for rule in ruleset.rules]
-        self._status_plan = [
-            [(rule, rule.id, field_name(status_fact(rule.id))) for rule in rules] for rules in self._rule_stages
-        ]
         # [[(engine ruleset handle, its parts of this stage)] per stage]
         self._stages: list[list[tuple[int, list[_Part]]]] = [[] for _ in parts]
         for group in _engine_rulesets([part for stage in parts for part in stage]):
             # Every fact must be handled by some rule: an unhandled fact still creates a
             # session (leaking one of the core's 1 024) whose delete_state then segfaults.
-            body: dict[str, Any] = {_SEEN: {"all": [{"m": {"$ex": {"fact_id": 1}}}]}}
+            body: dict[str, Any] = {_SEEN: {"all": [{"m": _SEEN_CONDITION}]}}
             for part in group:
                 body.update(part.compiled)
+            if stack_bound(rule["all"][0]["m"] for rule in body.values()) > _MAX_PENDING_TESTS:  # pragma: no cover
+                raise EngineError("the rules were packed beyond the engine's limit of pending tests")
             digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
             handle = _ruleset_handle(f"nmck_{digest[:24]}", body)
             for stage, stage_parts in enumerate(parts):
@@ -415,11 +460,16 @@ class CompiledRuleset:
     ) -> dict[str, list[SubjectResult]]:
         """Which conditions of every rule held for this project (and for each of its items)."""
         field_of, wanted = self._field_of, self._wanted
-        for key in facts.keys() - field_of.keys():  # names not seen before: a set difference in C
-            field = field_name(key)
-            field_of[key] = field if field in self._fields else None
-            if field_of[key] is not None:
-                wanted[key] = field
+        unseen = facts.keys() - field_of.keys()  # names not seen before: a set difference in C
+        if unseen:  # new maps, swapped in whole: a concurrent evaluate keeps iterating its own
+            field_of = dict(field_of)
+            wanted = dict(wanted)
+            for key in unseen:
+                field = field_name(key)
+                field_of[key] = field if field in self._fields else None
+                if field_of[key] is not None:
+                    wanted[key] = field
+            self._field_of, self._wanted = field_of, wanted
         project_fact: dict[str, Any] = {}
         for key, field in wanted.items():  # what no condition reads is never handed to the engine
             value = facts.get(key, _ABSENT)
@@ -432,16 +482,25 @@ class CompiledRuleset:
             else:
                 results[rule_id] = [SubjectResult(index=i) for i in range(len(items.get(collection, ())))]
         meaning = self._meaning
-        sessions: dict[int, str] = {}  # engine ruleset → this check's session in it
+        sessions: dict[int, str] = {}  # engine ruleset → this check's session in it, once created
+        undeleted: list[str] = []
         with _core_lock:
             try:
                 for stage, entries in enumerate(self._stages):
                     for handle, parts in entries:
-                        sid = sessions.setdefault(handle, f"c{next(_session_ids)}")
+                        sid = sessions.get(handle) or f"c{next(_session_ids)}"
                         batch = [fact for part in parts for fact in part.facts(sid, project_fact, items)]
                         if not batch:
                             continue
-                        for message in _matches(handle, engine_json(batch)):
+                        try:
+                            messages = _matches(handle, engine_json(batch))
+                        except _Refused:
+                            # the core refused the facts: deleting that session corrupts its heap,
+                            # so it is left behind (one of 1 024) and the check fails
+                            sessions.pop(handle, None)
+                            raise
+                        sessions[handle] = sid
+                        for message in messages:
                             name = message[2 : message.index('"', 2)]  # names are ours: no quotes or escapes
                             if name == _SEEN:
                                 continue
@@ -461,9 +520,14 @@ class CompiledRuleset:
                             [decide(rule, s) for s in subjects]
                         )
                         project_fact[status_field] = decision.status if decision else "not_applicable"
-            finally:  # always: the core holds at most 1 024 sessions
+            finally:  # always, each on its own: the core holds at most 1 024 sessions
                 for handle, sid in sessions.items():
-                    durable_rules_engine.delete_state(handle, sid)
+                    try:
+                        durable_rules_engine.delete_state(handle, sid)
+                    except Exception as exc:
+                        undeleted.append(f"{sid}: {exc}")
+        if undeleted:  # reached only when the check itself succeeded: its error is not masked
+            raise EngineError(f"the rules engine could not delete sessions: {'; '.join(undeleted)}")
         return results
 
 
@@ -480,7 +544,6 @@ def _engine_rulesets(parts: list[_Part]) -> list[list[_Part]]:
     return groups
 
 
-_IDENTITY = frozenset({"fact_kind", "fact_id", "item_index", "sid"})
 _STRUCTURE = frozenset({"all", "any", "m", "run"})
 
 
