@@ -3,15 +3,15 @@
 `check FILE` would otherwise read and validate some hundred YAML files (the rules, the parameters)
 on every start, which costs more than checking the project. The cache holds only what a loader
 returned successfully (a broken rule file raises, as without a cache, and nothing is written), and
-is keyed by a fingerprint of everything the result depends on: the path, size and modification time
-of every file under `rules/`, of every message template, and of the checker's own modules, plus the
+is keyed by a fingerprint of everything the result depends on: the path, size, inode, modification
+and change times of every file under `rules/`, of every message template, and of the checker's own modules, plus the
 Python, PyYAML, pydantic and checker versions. Any difference, or a cache file that is missing,
 unreadable, corrupt or of another shape, means the data is loaded from the files as usual (and the
 cache rewritten), so the cache can make a start faster but never change a verdict.
 
 The files live next to the Jinja bytecode cache (`$XDG_CACHE_HOME` or `~/.cache`, then
-`nm-project-checker/`), one per checkout, written atomically. They are pickles: like the `.pyc`
-files beside the code, they are trusted because only this user can write them.
+`nm-project-checker/`), one per checkout, written atomically. They are pickles, which run code
+when loaded: a file, or its folder, that another user owns or may write is ignored.
 `NM_PROJECT_CHECKER_NO_CACHE=1` turns every cache of the checker off.
 """
 
@@ -23,6 +23,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -33,6 +34,7 @@ from checker.resources import rules_dir, templates_dir
 DISABLE_VARIABLE = "NM_PROJECT_CHECKER_NO_CACHE"
 _FORMAT = 1  # bump when the layout of a cache file changes
 _PACKAGE = Path(__file__).resolve().parent
+RACY_SECONDS = 2.0  # files changed more recently than this are read, never cached
 
 T = TypeVar("T")
 
@@ -60,8 +62,9 @@ def _versions() -> str:
     return "\0".join((str(_FORMAT), __version__, sys.version, yaml.__version__, pydantic_core.__version__))
 
 
-def _stats(folder: Path, recursive: bool, suffix: str = "") -> list[str]:
-    """`relative path, size, mtime_ns` of every file in `folder`, in a stable order."""
+def _stats(folder: Path, recursive: bool, suffix: str, newest: list[int]) -> list[str]:
+    """`relative path, size, inode, mtime_ns, ctime_ns` of every file in `folder`, in a stable
+    order; `newest[0]` is raised to the latest of those times."""
     found: list[str] = []
 
     def scan(current: str, prefix: str) -> None:
@@ -76,27 +79,45 @@ def _stats(folder: Path, recursive: bool, suffix: str = "") -> list[str]:
                     scan(entry.path, f"{prefix}{entry.name}/")
             elif entry.name.endswith(suffix):
                 info = entry.stat()
-                found.append(f"{prefix}{entry.name}\0{info.st_size}\0{info.st_mtime_ns}")
+                newest[0] = max(newest[0], info.st_mtime_ns, info.st_ctime_ns)
+                found.append(
+                    f"{prefix}{entry.name}\0{info.st_size}\0{info.st_ino}\0{info.st_mtime_ns}\0{info.st_ctime_ns}"
+                )
 
     scan(str(folder), "")
     return found
 
 
-def fingerprint() -> str:
-    """A hash of everything a load of the shipped rule data depends on (see the module docstring).
+def fingerprint() -> str | None:
+    """A hash of everything a load of the shipped rule data depends on (see the module docstring),
+    or None while any of those files changed less than `RACY_SECONDS` ago.
 
+    The change time (`ctime`) is in the key because no copy or archive tool can set it: an edit
+    that keeps the size and restores the modification time (`cp -p`, `rsync -a`, `touch -r`)
+    still changes it. Two edits within one tick of the file system's clock can leave both times
+    equal, so a file that recent is never trusted to the cache, as git treats "racily clean" files.
     Computed anew on every call: it is a few hundred `stat`s, and a file edited while a process
     runs must count.
     """
     digest = hashlib.sha256(_versions().encode())
+    newest = [0]
     for label, folder, recursive, suffix in (
         ("rules", rules_dir(), True, ""),
         ("messages", templates_dir() / "messages", False, ""),
         ("code", _PACKAGE, False, ".py"),
     ):
         digest.update(f"\0\0{label}\0{folder}\0".encode())
-        digest.update("\0\0".join(_stats(folder, recursive, suffix)).encode())
+        digest.update("\0\0".join(_stats(folder, recursive, suffix, newest)).encode())
+    if newest[0] > time.time_ns() - int(RACY_SECONDS * 1e9):
+        return None
     return digest.hexdigest()
+
+
+def _owned(stat: os.stat_result) -> bool:
+    """Whether this user owns it and nobody else may write it: a pickle runs code when loaded."""
+    if not hasattr(os, "geteuid"):  # pragma: no cover - not on POSIX
+        return True
+    return stat.st_uid == os.geteuid() and not stat.st_mode & 0o022
 
 
 def cache_file(name: str) -> Path | None:
@@ -118,7 +139,11 @@ def read(name: str, key: str, expected: type) -> object | None:
     if path is None:
         return None
     try:
+        if not _owned(os.stat(path.parent)):
+            return None
         with open(path, "rb") as fh:
+            if not _owned(os.fstat(fh.fileno())):
+                return None
             stored = pickle.load(fh)
     except Exception:  # a cache must never be the reason a check fails
         return None
@@ -136,7 +161,7 @@ def write(name: str, key: str, value: object) -> None:
     if target is None:
         return
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=target.parent)
     except OSError:
         return
@@ -155,6 +180,8 @@ def cached(name: str, expected: type[T], load: Callable[[], T]) -> T:
     if disabled():
         return load()
     key = fingerprint()
+    if key is None:  # a file changed just now: load it, and trust no cache with it yet
+        return load()
     found = read(name, key, expected)
     if found is not None:
         return found  # type: ignore[return-value]

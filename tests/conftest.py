@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import shutil
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -12,9 +15,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from checker.check import Checker
-from checker.parameters import resolve
-from checker.ruleset import load_ruleset
+# The checker's caches (rule data, Jinja bytecode) go to a folder of this test session, never to
+# the user's own: set before the checker is imported, and inherited by the CLI runs in subprocesses.
+_CACHE_HOME = tempfile.mkdtemp(prefix="nmck-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
+
+from checker.check import Checker  # noqa: E402 - after the cache folder is chosen
+from checker.parameters import resolve  # noqa: E402
+from checker.ruleset import load_ruleset  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 

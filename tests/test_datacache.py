@@ -38,6 +38,7 @@ def data(tmp_path, monkeypatch):
     monkeypatch.setattr(resources, "data_root", lambda: root)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)
+    monkeypatch.setattr(datacache, "RACY_SECONDS", 0)  # the copies were made just now
     _forget()
     yield root
     _forget()
@@ -224,3 +225,44 @@ def test_a_relative_cache_home_is_not_used(data, tmp_path, monkeypatch, setting)
     first, _ = fresh()
     assert fresh()[0] == first
     assert list(tmp_path.glob("relative*")) == []
+
+
+def test_a_file_changed_just_now_is_read_and_nothing_is_cached(data, loads, monkeypatch):
+    # two edits within one tick of the file system's clock can leave size and times alike
+    monkeypatch.setattr(datacache, "RACY_SECONDS", 3600)
+    assert datacache.fingerprint() is None
+    fresh()
+    fresh()
+    assert loads == {"ruleset": 2, "parameters": 2}
+    assert not datacache.cache_file("ruleset").exists()
+
+
+def test_an_edit_that_restores_size_and_modification_time_is_seen(data, loads):
+    # what `cp -p`, `rsync -a` or `touch -r` leave behind: only the change time tells
+    path = data / "rules" / "parameters" / "max_energy_intensity_tce_per_10k_yuan.yaml"
+    fresh()
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    value = next(line for line in text.splitlines() if line.strip().startswith("value:"))
+    digit = next(ch for ch in value if ch.isdigit() and ch != "0")
+    path.write_text(text.replace(value, value.replace(digit, "0", 1), 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    _, definitions = fresh()
+    assert loads["parameters"] == 2
+    assert definitions == parameters._load_definitions(data / "rules" / "parameters")
+
+
+@pytest.mark.parametrize("where", ["file", "folder"])
+def test_a_cache_others_may_write_is_not_loaded(data, loads, where):
+    fresh()
+    path = datacache.cache_file("ruleset")
+    target = path if where == "file" else path.parent
+    target.chmod(target.stat().st_mode | 0o002)  # world-writable: anybody could have put code in it
+    fresh()
+    assert loads["ruleset"] == 2
+
+
+def test_the_cache_folder_is_private(data):
+    fresh()
+    assert datacache.cache_file("ruleset").parent.stat().st_mode & 0o077 == 0
