@@ -280,28 +280,49 @@ def stack_bound(expressions: Iterable[Any]) -> int:
     inside it. Should the core still refuse a fact, that check fails with an EngineError and its
     session is left undeleted: the process goes on.
     """
+    return _pending([_test_paths(expression) for expression in expressions])
+
+
+_Path = tuple[tuple[str, Any], ...]  # (test as sorted JSON, its pin or None), from the root
+
+
+def _test_paths(expression: Any, memo: dict[int, tuple[str, Any]] | None = None) -> list[_Path]:
+    """The paths of tests of one compiled condition, as `_pending` reads them. A disjunction's
+    paths share their test objects: `memo` (by object, while they live) encodes each once."""
+    memo = {} if memo is None else memo
+
+    def encoded(test: dict[str, Any]) -> tuple[str, Any]:
+        found = memo.get(id(test))
+        if found is None:
+            found = memo[id(test)] = (json.dumps(test, sort_keys=True), _pin(test))
+        return found
+
+    return [tuple(encoded(test) for test in path) for path in _dnf(expression)]
+
+
+def _pending(conditions: list[list[_Path]]) -> int:
+    """`stack_bound` for conditions already turned into paths (see there)."""
     tree: dict[str, Any] = {}
-    for number, expression in enumerate(expressions):
-        for branch, path in enumerate(_dnf(expression)):
+    for number, paths in enumerate(conditions):
+        for branch, path in enumerate(paths):
             node = tree
-            for test in path:
-                node = node.setdefault(json.dumps(test, sort_keys=True), ({}, test))[0]
-            node[f"end {number}.{branch}"] = ({}, {})  # a rule ending here waits like a test
+            for key, pin in path:
+                node = node.setdefault(key, ({}, pin))[0]
+            node[f"end {number}.{branch}"] = ({}, None)  # a rule ending here waits like a test
 
     def need(node: dict[str, Any]) -> int:
         if not node:
             return 0
         loose = 0
         pinned: dict[str, dict[tuple[str, Any], int]] = {}
-        for _child, test in node.values():
-            pin = _pin(test)
+        for _child, pin in node.values():
             if pin is None:
                 loose += 1
             else:
                 values = pinned.setdefault(pin[0], {})
                 values[pin[1]] = values.get(pin[1], 0) + 1
         at_once = loose + sum(max(values.values()) for values in pinned.values())
-        return max(at_once, at_once - 1 + max(need(child) for child, _test in node.values()))
+        return max(at_once, at_once - 1 + max(need(child) for child, _pin in node.values()))
 
     return need(tree)
 
@@ -311,12 +332,18 @@ def _packed(rules: list[Rule], conditions: dict[str, dict[str, list[dict[str, An
     core's stack of pending tests (`stack_bound`, the catch-all included). `conditions`: each
     rule's, by rule id, before the fact-kind test (which every rule of a group shares)."""
     kind = {"fact_kind": "?"}
+    memo: dict[int, tuple[str, Any]] = {}
+    seen = _test_paths(_SEEN_CONDITION, memo)
+    paths = {  # each rule's conditions as paths, once: the packing tries each rule with many groups
+        rule.id: [_test_paths(_and([kind, *parts]), memo) for parts in conditions[rule.id].values()]
+        for rule in rules
+    }
 
     def bound(group: list[Rule]) -> int:
-        return stack_bound([_SEEN_CONDITION, *(
-            _and([kind, *parts]) for rule in group for parts in conditions[rule.id].values()
-        )])
+        return _pending([seen, *(p for rule in group for p in paths[rule.id])])
 
+    if bound(rules) <= _MAX_PENDING_TESTS:  # the usual case, and one tree to build instead of many
+        return [rules]
     groups: list[list[Rule]] = []
     for rule in rules:
         if bound([rule]) > _MAX_PENDING_TESTS:
@@ -438,8 +465,6 @@ class CompiledRuleset:
             body: dict[str, Any] = {_SEEN: {"all": [{"m": _SEEN_CONDITION}]}}
             for part in group:
                 body.update(part.compiled)
-            if stack_bound(rule["all"][0]["m"] for rule in body.values()) > _MAX_PENDING_TESTS:  # pragma: no cover
-                raise EngineError("the rules were packed beyond the engine's limit of pending tests")
             digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
             handle = _ruleset_handle(f"nmck_{digest[:24]}", body)
             for stage, stage_parts in enumerate(parts):
