@@ -342,6 +342,15 @@ def audit_block(result: CheckResult) -> dict[str, Any]:
     JUnit properties, CSV columns, and the human-readable reports through `audit_view`).
     """
     return {
+        **audit_identity(result),
+        "parameters": {p.name: p.to_json() for p in parameters_in_force(result)},
+        "waivers": waivers_view(result),
+    }
+
+
+def audit_identity(result: CheckResult) -> dict[str, Any]:
+    """The audit block's first members: which checker, rules, input and date (see `audit_block`)."""
+    return {
         "checker_version": __version__,
         "ruleset_version": result.ruleset.version,
         "ruleset_sha256": result.ruleset.sha256,
@@ -349,8 +358,6 @@ def audit_block(result: CheckResult) -> dict[str, Any]:
         "input_sha256": result.document.sha256,
         "as_of": result.params.as_of.isoformat(),
         "policy_file": result.params.policy_path,
-        "parameters": {p.name: p.to_json() for p in parameters_in_force(result)},
-        "waivers": waivers_view(result),
     }
 
 
@@ -479,24 +486,32 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
             {"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis
         ],
     }
+    out.update(finding_json_tail(finding))
+    return out
+
+
+def finding_json_tail(finding: Finding) -> dict[str, Any]:
+    """The members a finding has only sometimes, in the verdict's key order: the missing facts,
+    the items, the waiver. Shared with the batch's pre-encoded line (`report_line`)."""
+    tail: dict[str, Any] = {}
     if finding.missing_keys:
-        out["missing"] = list(finding.missing_keys)
+        tail["missing"] = list(finding.missing_keys)
     if finding.items:
-        out["items"] = [
+        tail["items"] = [
             {"index": item.index, "status": item.status,
              "facts": {name: r.value for name, r in item.facts.items()}}
             for item in finding.items
         ]
     if finding.waiver is not None:
-        out["waiver"] = {
+        tail["waiver"] = {
             "approved_by": finding.waiver.approved_by, "document": finding.waiver.document,
             "reason": finding.waiver.reason,
             "expires": finding.waiver.expires.isoformat() if finding.waiver.expires else None,
             "applied": finding.status == "waived", "note": finding.waiver_note,
         }
         if finding.original_status:
-            out["original_status"] = finding.original_status
-    return out
+            tail["original_status"] = finding.original_status
+    return tail
 
 
 def render_json(result: CheckResult, lang: str) -> str:

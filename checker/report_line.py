@@ -21,7 +21,13 @@ from typing import Any
 from checker import __version__
 from checker.check import CheckResult
 from checker.parameters import ParameterValue
-from checker.report import parameters_in_force, render_message, waivers_view
+from checker.report import (
+    audit_identity,
+    finding_json_tail,
+    parameters_in_force,
+    render_message,
+    waivers_view,
+)
 from checker.ruleset import Rule
 from checker.verdict import Finding, counts, exit_code
 
@@ -78,24 +84,7 @@ def _finding(finding: Finding, lang: str) -> str:
         "message": render_message(finding, lang),
         "facts": {name: reading.value for name, reading in finding.facts.items()},
     })
-    tail: dict[str, Any] = {}
-    if finding.missing_keys:
-        tail["missing"] = list(finding.missing_keys)
-    if finding.items:
-        tail["items"] = [
-            {"index": item.index, "status": item.status,
-             "facts": {name: r.value for name, r in item.facts.items()}}
-            for item in finding.items
-        ]
-    if finding.waiver is not None:
-        tail["waiver"] = {
-            "approved_by": finding.waiver.approved_by, "document": finding.waiver.document,
-            "reason": finding.waiver.reason,
-            "expires": finding.waiver.expires.isoformat() if finding.waiver.expires else None,
-            "applied": finding.status == "waived", "note": finding.waiver_note,
-        }
-        if finding.original_status:
-            tail["original_status"] = finding.original_status
+    tail = finding_json_tail(finding)
     rest = "," + _encode(tail)[1:-1] if tail else ""
     return (
         f'{start},{middle[1:-1]},"parameters":{_parameters(finding.parameters.items())},'
@@ -133,14 +122,6 @@ def _parameters(named: Any) -> str:
 
 def _audit(result: CheckResult) -> str:
     """`report.audit_block(result)`, in its key order."""
-    head = _encode({
-        "checker_version": __version__,
-        "ruleset_version": result.ruleset.version,
-        "ruleset_sha256": result.ruleset.sha256,
-        "input_path": result.document.path,
-        "input_sha256": result.document.sha256,
-        "as_of": result.params.as_of.isoformat(),
-        "policy_file": result.params.policy_path,
-    })
+    head = _encode(audit_identity(result))
     parameters = _parameters((p.name, p) for p in parameters_in_force(result))
     return f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))}}}'
