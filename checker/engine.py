@@ -128,7 +128,7 @@ def _matches(handle: int, facts_json: str) -> list[str]:
     matching fact (and per branch of a disjunction that holds). This is what durable's Python host
     does per action, minus what we never use: no state is read or written back, no timers, no
     closures or promises, no clock readings. The caller holds `_core_lock` and deletes the session,
-unless this raised `_Refused`.
+    unless this raised `_Refused`.
     """
     messages: list[str] = []
     try:
@@ -376,7 +376,7 @@ def _stages(rules: Iterable[Rule]) -> dict[str, int]:
 @dataclass(frozen=True, eq=False)  # compared by identity: each part is built once
 class _Part:
     """Rules one fact per subject is matched against: one dependency stage, one kind of subject
-    (the project, or each item of a collection), at most 64 matches per fact."""
+    (the project, or each item of a collection), within the core's 64 pending tests per fact."""
 
     fact_kind: str  # what its compiled rules test, e.g. "0.project.1"
     collection: str | None  # the items it iterates over, or None for the project
