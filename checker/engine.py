@@ -40,7 +40,7 @@ import durable_rules_engine  # durable_rules' C core; its Python host layer is n
 
 from checker import conditions as cond
 from checker.decision import SubjectResult, decide, most_severe
-from checker.errors import EngineError, RuleDataError
+from checker.errors import ConditionTooComplex, EngineError, RuleDataError
 from checker.parameters import ParameterSet
 from checker.ruleset import Rule, Ruleset
 
@@ -109,11 +109,12 @@ def _ruleset_handle(name: str, body: dict[str, Any]) -> int:
             try:
                 _handles[name] = durable_rules_engine.create_ruleset(name, engine_json(conditions))
             except Exception as exc:  # the core reports a bad ruleset as a bare exception
-                raise EngineError(
-                    f"the rules engine refused ruleset {name}: {exc} (error 113: a condition too complex "
-                    "for it, such as a parameter table of a dozen or more entries compared within one rule)"
-                    if "113" in str(exc) else f"the rules engine refused ruleset {name}: {exc}"
-                ) from exc
+                if "error code: 113" in str(exc):
+                    raise ConditionTooComplex(
+                        "the rules engine cannot compile a condition this large (its error 113), as for "
+                        "a parameter table of a dozen or more entries compared within one rule"
+                    ) from exc
+                raise EngineError(f"the rules engine refused ruleset {name}: {exc}") from exc
         return _handles[name]
 
 

@@ -73,5 +73,10 @@ class EngineError(CheckerError):
     """The rules engine reported an internal failure while evaluating a project."""
 
 
+class ConditionTooComplex(EngineError):
+    """The rules engine refused to compile a condition (its error 113), as it does for a parameter
+    table of a dozen or more entries compared within one rule."""
+
+
 class LedgerError(UsageError):
     """The ledger cannot be used: missing, not a ledger, made by a newer checker, unreachable."""

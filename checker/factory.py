@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from checker.errors import ConditionTooComplex, InputError
 from checker.source import DEFAULT_LIMITS, Limits
 
 
@@ -21,4 +22,13 @@ def make_checker(
     from checker.ruleset import load_ruleset
 
     policy = load_policy(params_file, limits) if params_file else None
-    return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
+    try:
+        return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
+    except ConditionTooComplex as exc:
+        if params_file is None:  # the shipped data alone: a defect of ours, reported as such
+            raise
+        raise InputError.single(
+            params_file, "parameters", None,
+            f"{exc}; the rules with the shipped values compile, so a table this policy enlarges is "
+            "too large: keep it to the products the authority reviews",
+        ) from None

@@ -255,3 +255,25 @@ def test_concurrent_checks_share_a_compiled_ruleset_safely():
     finally:
         sys.setswitchinterval(interval)
     assert errors == []
+
+
+def test_a_policy_table_too_large_for_the_engine_is_an_input_error_naming_the_policy(tmp_path):
+    # the core cannot compile a comparison against a table of a dozen or more products (error 113)
+    from checker.vocabulary import products
+
+    names = sorted(products())[:13]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "format: 1\nparameters:\n  product_base_level_kgce:\n"
+        + "".join(f"    {name}: 1000\n" for name in names),
+        encoding="utf-8",
+    )
+    sample = REPO / "projects" / "ordos-calcium-carbide.yaml"
+    for args in ([str(sample)], [str(sample), str(REPO / "projects" / "kubuqi-desert-pv.yaml")]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "checker", *args, "--params", str(policy)],
+            capture_output=True, text=True, timeout=120, cwd=REPO,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert f"{policy}: parameters:" in proc.stderr and "error 113" in proc.stderr
+        assert "Traceback" not in proc.stderr
