@@ -105,9 +105,8 @@ _session_ids = itertools.count(1)
 def _ruleset_handle(name: str, body: dict[str, Any]) -> int:
     with _core_lock:
         if name not in _handles:
-            conditions = {rule: {"all": spec["all"]} for rule, spec in body.items()}
             try:
-                _handles[name] = durable_rules_engine.create_ruleset(name, engine_json(conditions))
+                _handles[name] = durable_rules_engine.create_ruleset(name, engine_json(body))
             except Exception as exc:  # the core reports a bad ruleset as a bare exception
                 if "error code: 113" in str(exc):
                     raise ConditionTooComplex(
@@ -570,7 +569,7 @@ def _engine_rulesets(parts: list[_Part]) -> list[list[_Part]]:
     return groups
 
 
-_STRUCTURE = frozenset({"all", "any", "m", "run"})
+_STRUCTURE = frozenset({"all", "any", "m"})
 
 
 def referenced_fields(body: Any) -> frozenset[str]:

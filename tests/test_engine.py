@@ -100,17 +100,6 @@ def test_a_rule_reading_another_rules_status_runs_after_it():
     assert stage_of["HE-002"] > stage_of["HE-003"]
 
 
-def test_checking_starts_no_background_threads():
-    # durable's stock Host starts timer threads that enter the non-thread-safe C core; the adapter
-    # drives the core directly and starts none
-    import threading
-
-    before = threading.active_count()
-    checker = checker_on(dt.date(2026, 1, 3))
-    checker.check_path(REPO / "projects" / "ordos-calcium-carbide.yaml")
-    assert threading.active_count() == before
-
-
 def test_pending_tests_follow_the_cores_walk():
     from checker.engine import stack_bound
 

@@ -157,7 +157,10 @@ def test_two_thousand_projects_leave_no_state_behind(tmp_path):
 
 
 def test_the_engine_runs_no_threads_of_its_own():
-    """durable's Host polls the C core from timer threads; it is not thread-safe (a long
-    property run segfaulted in `dispatch_timers`), and we use neither timers nor queues."""
+    """durable's stock Host polls the C core from timer threads; the core is not thread-safe (a
+    long property run segfaulted in `dispatch_timers`). The adapter drives the core directly and
+    starts no thread at all."""
+    before = threading.active_count()
     _check(dump(BASES[0]), "threads.yaml")
     assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
+    assert threading.active_count() == before
