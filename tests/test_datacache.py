@@ -266,3 +266,64 @@ def test_a_cache_others_may_write_is_not_loaded(data, loads, where):
 def test_the_cache_folder_is_private(data):
     fresh()
     assert datacache.cache_file("ruleset").parent.stat().st_mode & 0o077 == 0
+
+
+def _packing_of(compiled) -> list[tuple[str, tuple[str, ...]]]:
+    return [(part.fact_kind, tuple(r.id for r in part.rules))
+            for entries in compiled._stages for _handle, parts in entries for part in parts]
+
+
+@pytest.fixture
+def packings(monkeypatch):
+    """How many times the engine computed a packing of rules (rather than reading the cache)."""
+    from checker import engine
+
+    counted = [0]
+    real = engine._packed
+
+    def packed(*args):
+        counted[0] += 1
+        return real(*args)
+
+    monkeypatch.setattr(engine, "_packed", packed)
+    return counted
+
+
+def _compile():
+    from checker.check import default_as_of
+    from checker.engine import CompiledRuleset
+    from checker.parameters import resolve
+
+    return CompiledRuleset(load_ruleset(), resolve(default_as_of(), None))
+
+
+def test_the_engines_packing_of_the_rules_is_cached_and_the_same(data, packings):
+    first = _packing_of(_compile())
+    computed = packings[0]
+    assert computed > 0 and datacache.cache_file("packing").is_file()
+    assert _packing_of(_compile()) == first
+    assert packings[0] == computed  # read, not computed
+
+
+def test_a_cached_packing_that_does_not_fit_the_rules_is_computed_again(data, packings):
+    first = _packing_of(_compile())
+    path = datacache.cache_file("packing")
+    key, groups = pickle.loads(path.read_bytes())
+    groups[0][0] = groups[0][0][1:]  # a rule missing from its group
+    path.write_bytes(pickle.dumps((key, groups)))
+    computed = packings[0]
+    assert _packing_of(_compile()) == first
+    assert packings[0] == 2 * computed
+
+
+def test_changed_conditions_are_packed_afresh(data, packings):
+    from checker import engine
+
+    rules = list(load_ruleset().rules)[:3]
+    conditions = {rule.id: {f"{rule.id}|applies": [{"a": 1}]} for rule in rules}
+    engine._packing([rules], conditions)
+    engine._packing([rules], conditions)
+    assert packings[0] == 1
+    conditions[rules[0].id][f"{rules[0].id}|applies"] = [{"a": 2}]
+    engine._packing([rules], conditions)
+    assert packings[0] == 2
