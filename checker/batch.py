@@ -41,6 +41,9 @@ class Settings:
     params_file: str | None = None
     limits: Limits = DEFAULT_LIMITS
     record: str | None = None  # a ledger every checked project is appended to (each worker writes)
+    # how the parent's stdout encodes text: workers send their output encoded so, as bytes
+    encoding: str = "utf-8"
+    errors: str = "strict"
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,10 @@ class Outcome:
     """One project's result as the parent needs it: what to print, and what to count."""
 
     path: str
-    output: str  # the report, JSON line or CSV row; empty for a text-format error
+    # the report, JSON line or CSV row, encoded as Settings say; empty for a text-format error.
+    # Bytes, not text: a ~45 kB verdict then crosses from the worker as one copy and is written
+    # as it came, instead of being encoded to cross, decoded, and encoded again to be printed.
+    output: bytes
     exit_code: int
     verdict: str | None = None  # None: the file could not be checked
     project_id: str | None = None
@@ -132,7 +138,7 @@ class _Worker:
         counts = self._counts(result.findings)
         info = result.project.project
         outcome = Outcome(
-            path=path, output="", exit_code=self._exit_code(result.verdict),
+            path=path, output=b"", exit_code=self._exit_code(result.verdict),
             verdict=result.verdict, project_id=info.id, project_name=info.name, counts=counts,
             failed=tuple(f.id for f in result.findings if f.status == "fail"),
             league_city=info.league_city, input_sha256=result.document.sha256,
@@ -149,21 +155,20 @@ class _Worker:
             output = csv_row(outcome)
         else:
             output = self._report.render(result, fmt, lang)
-        return _with_output(outcome, output)
+        return self._with_output(outcome, output)
 
     def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:
-        outcome = Outcome(path=path, output="", exit_code=code, problems=problems)
+        outcome = Outcome(path=path, output=b"", exit_code=code, problems=problems)
         if self.settings.fmt == "json":
-            return _with_output(outcome, error_json_line(path, problems))
+            return self._with_output(outcome, error_json_line(path, problems))
         if self.settings.fmt == "csv":
             from checker.batch_output import csv_row
 
-            return _with_output(outcome, csv_row(outcome))
+            return self._with_output(outcome, csv_row(outcome))
         return outcome
 
-
-def _with_output(outcome: Outcome, output: str) -> Outcome:
-    return replace(outcome, output=output)
+    def _with_output(self, outcome: Outcome, output: str) -> Outcome:
+        return replace(outcome, output=output.encode(self.settings.encoding, self.settings.errors))
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:

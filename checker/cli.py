@@ -234,7 +234,8 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     if output:
         raise UsageError("--output takes one project; for several, redirect the output (> file)")
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
-                        limits=limits, record=record)
+                        limits=limits, record=record, encoding=sys.stdout.encoding or "utf-8",
+                        errors=sys.stdout.errors or "strict")
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 

@@ -8,6 +8,8 @@ stderr (text, csv) or into the JSON Lines stream (json), and never stop the batc
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TextIO
 
 from checker.batch import PathList, Settings, run, worst_exit_code
 from checker.batch_output import Progress, Summary, csv_header, summary_text
@@ -18,11 +20,13 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     paths = PathList(files)
     del files  # the caller holds no other reference: forked workers must not inherit the list
     out, err = sys.stdout, sys.stderr
+    write = _bytes_writer(out, settings)
     summary = Summary()
     printed = False
     progress = Progress(err, len(paths))
     if settings.fmt == "csv":
-        out.write(csv_header())
+        write(csv_header().encode(settings.encoding, settings.errors))
+    blank_line = "\n".encode(settings.encoding, settings.errors)
     try:
         for outcome in run(paths, settings, jobs):
             summary.add(outcome)
@@ -32,9 +36,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
                     err.write(f"error: {problem}\n")
             if outcome.output:
                 if settings.fmt == "text" and printed:
-                    out.write("\n")  # a blank line between two text reports
-                out.write(outcome.output)
-                out.flush()  # streamed: a reader of the pipe sees each project when it is done
+                    write(blank_line)  # a blank line between two text reports
+                write(outcome.output)  # and flushed: a reader of the pipe sees each project when done
                 printed = True
             progress.advance()
     finally:
@@ -43,3 +46,25 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
         out.write(summary_text(summary, settings.lang))
     out.flush()
     return worst_exit_code(tuple(summary.exit_codes))
+
+
+def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:
+    """Writes already-encoded output to `out`'s binary stream, flushed, in order with its text.
+
+    The workers encode as `settings` say, which the caller takes from this very stream; a stream
+    without a binary layer (an in-memory one) gets the text decoded again.
+    """
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        def write_text(data: bytes) -> None:
+            out.write(data.decode(settings.encoding, settings.errors))
+            out.flush()
+
+        return write_text
+
+    def write_bytes(data: bytes) -> None:
+        out.flush()  # whatever was written as text before goes first
+        binary.write(data)
+        binary.flush()
+
+    return write_bytes

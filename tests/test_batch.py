@@ -395,3 +395,22 @@ def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path,
     assert sorted(e.input_path for e in entries) == sorted(recorded)
     verify = CliRunner().invoke(checker_main, ["verify", str(ledger)])
     assert verify.exit_code == 0, verify.output
+
+
+def test_output_goes_out_as_the_stream_encodes_it(mixed: Path, monkeypatch):
+    # workers send encoded bytes; the parent writes them to the stream's binary side, or decodes
+    # them again for a stream without one, and the text printed around them keeps its place
+    from checker.cli_batch import check_batch
+
+    files = [str(p) for p in expand_paths([str(mixed)])]
+    settings = Settings(fmt="csv", lang="en", as_of=dt.date.fromisoformat(AS_OF), encoding="gb18030")
+    binary = io.TextIOWrapper(io.BytesIO(), encoding="gb18030")
+    monkeypatch.setattr(sys, "stdout", binary)
+    check_batch(list(files), settings, jobs=1)
+    binary.flush()
+    text = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", text)
+    check_batch(list(files), settings, jobs=1)
+    printed = binary.buffer.getvalue().decode("gb18030")
+    assert printed == text.getvalue()
+    assert printed.startswith("\ufefffile,") and len(printed.splitlines()) == len(files) + 1
