@@ -6,11 +6,13 @@ Run by hand from the repository root (not part of the test suite):
 
 1. floor: find, parse (libyaml) and print one JSON line per file, 2 processes, nothing else;
    vs `check DIR --format json -j 2` over the same files.        target: ≤ 2× the floor
+   Beside them, a bound: the floor writing a typical verdict line per file (nothing checked).
 2. peer: six rules as a GoRules decision graph in `zen-engine` vs this checker's rule evaluation
    on the same pre-loaded projects, one process.                   target: at least as fast
 3. cold start: `check FILE` vs `python -c "import yaml, pydantic, jinja2, click, durable.lang"`,
    the checker's modules precompiled as a wheel install leaves them, its caches (data, Jinja)
    warm after the first run.                                        target: ≤ 1.5× the imports
+   Beside them, a bound: the imports plus one pydantic model validating one value.
 4. peak memory (RSS and PSS summed over the process tree) over --mem-n projects.
                                                                     target: ≤ 150 MB at 100 000
 5. scaling: time for the larger --scale count over the smaller.     target: ≤ 10.5× for 10×
@@ -44,6 +46,9 @@ import generate  # noqa: E402
 PY = sys.executable
 CHECK = [PY, "-c", "from checker.cli import check_main; check_main()"]
 IMPORT_FLOOR = [PY, "-c", "import yaml, pydantic, jinja2, click, durable.lang"]
+# the import floor plus the least any use of pydantic's models costs: one model, one validation
+PYDANTIC_BOUND = [PY, "-c", "import yaml, pydantic, jinja2, click, durable.lang\n"
+                  "class M(pydantic.BaseModel):\n    x: int = 0\nM(x=1)"]
 AS_OF = "2025-06-01"
 
 
@@ -160,14 +165,37 @@ def peak_memory(cmd: list[str], interval: float = 0.05) -> dict[str, float]:
 # ---------------------------------------------------------------- the benchmarks
 
 
-def bench_floor(folder: Path, n: int, repeat: int) -> dict[str, object]:
+def sample_verdict(folder: Path, workdir: Path) -> Path:
+    """A verdict line of typical size: the median-sized of the first 21 projects' lines."""
+    from checker.inputs import find_projects
+
+    paths = [str(p) for p in find_projects(folder)[:21]]
+    proc = subprocess.run([*CHECK, *paths, "--format", "json", "-j", "1", "--as-of", AS_OF],
+                          cwd=REPO, capture_output=True, text=True, encoding="utf-8")
+    lines = sorted((line for line in proc.stdout.splitlines() if '"findings"' in line), key=len)
+    target = workdir / "verdict-sample.json"
+    target.write_text(lines[len(lines) // 2], encoding="utf-8")
+    return target
+
+
+def bench_floor(folder: Path, n: int, repeat: int, workdir: Path) -> dict[str, object]:
+    """The floor, the checker, and between them the floor writing the verdict contract's line.
+
+    The third (`floor.py --verdict`) reads and parses every file like the floor but writes a
+    typical verdict (~45 kB: 30 findings with their facts, parameters and plan basis), encoded once
+    in advance, in place of the parsed file: the output alone, with nothing checked or encoded.
+    """
+    verdict = sample_verdict(folder, workdir)
     best = best_of({
         "floor": [PY, str(HERE / "floor.py"), str(folder), "-j", "2"],
+        "contract": [PY, str(HERE / "floor.py"), str(folder), "-j", "2", "--verdict", str(verdict)],
         "check": [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF],
     }, repeat)
-    (fw, fc, _), (cw, cc, code) = best["floor"], best["check"]
+    (fw, fc, _), (vw, vc, _), (cw, cc, code) = best["floor"], best["contract"], best["check"]
     return {"n": n, "floor_wall_s": fw, "floor_cpu_s": fc, "check_wall_s": cw, "check_cpu_s": cc,
-            "check_exit_code": code, "wall_ratio": cw / fw, "cpu_ratio": cc / fc}
+            "check_exit_code": code, "wall_ratio": cw / fw, "cpu_ratio": cc / fc,
+            "contract_wall_s": vw, "contract_cpu_s": vc, "verdict_bytes": verdict.stat().st_size,
+            "contract_wall_ratio": vw / fw, "contract_cpu_ratio": vc / fc}
 
 
 def bench_peer(folder: Path) -> dict[str, object]:
@@ -201,7 +229,7 @@ def precompile_checker() -> None:
 def bench_cold(repeat: int) -> dict[str, object]:
     precompile_checker()
     sample = str(REPO / "projects" / "kubuqi-desert-pv.yaml")
-    cmds = {"check": [*CHECK, sample, "--as-of", AS_OF], "imports": IMPORT_FLOOR}
+    cmds = {"check": [*CHECK, sample, "--as-of", AS_OF], "imports": IMPORT_FLOOR, "pydantic": PYDANTIC_BOUND}
     walls: dict[str, list[float]] = {name: [] for name in cmds}
     cpus: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(repeat):
@@ -211,8 +239,11 @@ def bench_cold(repeat: int) -> dict[str, object]:
             cpus[name].append(cpu)
     check, imports = statistics.median(walls["check"]), statistics.median(walls["imports"])
     check_cpu, imports_cpu = statistics.median(cpus["check"]), statistics.median(cpus["imports"])
+    model, model_cpu = statistics.median(walls["pydantic"]), statistics.median(cpus["pydantic"])
     return {"check_s": check, "imports_s": imports, "ratio": check / imports,
-            "check_cpu_s": check_cpu, "imports_cpu_s": imports_cpu, "cpu_ratio": check_cpu / imports_cpu}
+            "check_cpu_s": check_cpu, "imports_cpu_s": imports_cpu, "cpu_ratio": check_cpu / imports_cpu,
+            "one_model_s": model, "one_model_cpu_s": model_cpu, "one_model_ratio": model / imports,
+            "one_model_cpu_ratio": model_cpu / imports_cpu}
 
 
 def bench_scaling(workdir: Path, counts: list[int], repeat: int) -> dict[str, object]:
@@ -245,11 +276,15 @@ def main() -> None:
     if "floor" not in skip or "peer" not in skip:
         folder = dataset(args.workdir, args.n)
     if "floor" not in skip:
-        r = results["floor"] = bench_floor(folder, args.n, args.repeat)
+        r = results["floor"] = bench_floor(folder, args.n, args.repeat, args.workdir)
         print(f"floor     {args.n} files: floor {r['floor_wall_s']:.2f} s "
               f"(cpu {r['floor_cpu_s']:.2f}), check -j 2 {r['check_wall_s']:.2f} s "
               f"(cpu {r['check_cpu_s']:.2f}): {r['wall_ratio']:.2f}x wall, "
               f"{r['cpu_ratio']:.2f}x cpu   [target <= 2x]", flush=True)
+        print(f"  bound   the floor writing a ready-made {r['verdict_bytes'] / 1000:.0f} kB verdict per file, "
+              f"nothing checked: {r['contract_wall_s']:.2f} s (cpu {r['contract_cpu_s']:.2f}): "
+              f"{r['contract_wall_ratio']:.2f}x wall, {r['contract_cpu_ratio']:.2f}x cpu of the floor",
+              flush=True)
     if "peer" not in skip:
         r = results["peer"] = bench_peer(folder)
         if "skipped" in r:
@@ -263,6 +298,9 @@ def main() -> None:
         print(f"cold      check FILE {r['check_s']:.3f} s (cpu {r['check_cpu_s']:.3f}), imports "
               f"{r['imports_s']:.3f} s (cpu {r['imports_cpu_s']:.3f}): {r['ratio']:.2f}x wall, "
               f"{r['cpu_ratio']:.2f}x cpu   [target <= 1.5x]", flush=True)
+        print(f"  bound   the imports and one pydantic model validating one value "
+              f"{r['one_model_s']:.3f} s (cpu {r['one_model_cpu_s']:.3f}): {r['one_model_ratio']:.2f}x wall, "
+              f"{r['one_model_cpu_ratio']:.2f}x cpu of the imports", flush=True)
     if "memory" not in skip:
         folder = dataset(args.workdir, args.mem_n)
         r = results["memory"] = {"n": args.mem_n, **peak_memory(
