@@ -139,10 +139,18 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # GB/T 4754 section letter (B mining, C manufacturing, D utilities) and division (C25)
     section = code[0] if code else None
     division = code[:3] if code else None
-    # "industrial": sections B, C, D with renewable generation excepted (catalogue, LA-004)
-    industrial = None
+    # "industrial": sections B, C, D with renewable generation excepted (catalogue, LA-004).
+    # Without an industry code, the file's sections may still settle it: a wind or PV plant is
+    # renewable generation and a data centre is section I (not industrial), a mine is section B
+    # and coal-fired units are built for section B, C or D (industrial). Otherwise it stays
+    # unknown, and the rules that turn on it say `missing_info` for the code rather than guess.
+    industrial: bool | None = None
     if section is not None:
         industrial = section in ("B", "C", "D") and not renewable_generation
+    elif renewable_generation or project.data_center is not None:
+        industrial = False
+    elif project.mine is not None or project.coal_power is not None:
+        industrial = True
     mining = project.mine is not None or bool(
         _matches_code(code, params["mining_industry_codes"].value)
     )

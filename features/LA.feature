@@ -41,6 +41,26 @@
     当 审查
     那么 规则 LA-004 的结论是 不适用
 
+  场景: 未申报行业代码,无从判断是否属于工业开发,不猜测而是要求补充
+    假如 一个新建电石项目
+    而且 项目申报如下:
+      | 键路径                     | 值          |
+      | land.main_function_zone  | ecological |
+      | land.in_industrial_park  | false      |
+      | project.industry_code    | (未申报)     |
+    当 审查
+    那么 规则 LA-004 的结论是 信息不全
+    而且 规则 LA-005 的结论是 信息不全
+
+  场景: 未申报行业代码的井工煤矿,按采矿业认定为工业开发
+    假如 一个新建井工煤矿
+    而且 项目申报如下:
+      | 键路径                     | 值          |
+      | land.main_function_zone  | ecological |
+      | project.industry_code    | (未申报)     |
+    当 审查
+    那么 规则 LA-004 的结论是 不通过
+
   场景: 新建化工项目不在园区内,不予通过
     假如 一个新建电石项目
     而且 项目申报如下:

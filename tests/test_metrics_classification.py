@@ -105,3 +105,15 @@ def test_feedstock_coal_counts_toward_net_new_coal_only_while_it_is_not_excluded
     )
     before = compute(project, resolve(dt.date(2021, 6, 1))).values
     assert before["net_new_coal_t"] == 49_000.0
+
+
+@pytest.mark.parametrize(("name", "industrial"), [
+    ("calcium_carbide", None),  # a plant: only its industry code tells whether it is industrial
+    ("coal_mine", True),  # a mine is section B
+    ("desert_pv", False),  # renewable generation is excepted
+    ("data_centre", False),  # section I
+])
+def test_without_an_industry_code_only_the_files_sections_say_whether_it_is_industrial(name, industrial):
+    values = metrics_of(name, industry_code=None)
+    assert values["industry_section"] is None
+    assert values["industrial_project"] is industrial
