@@ -7,6 +7,7 @@ usage, 70 an internal error (a bug: please report it). Library code never prints
 from __future__ import annotations
 
 import atexit
+import codecs
 import contextlib
 import datetime as dt
 import gc
@@ -64,9 +65,33 @@ class _OneLineErrors(click.Command):
             raise _UsageLine(exc.format_message()) from None
 
 
+def _legible_output() -> None:
+    """Make sure every character of a report can be printed on stdout and stderr.
+
+    The reports are Chinese text with a few signs beyond GBK (m³, µ, ∉). Where the console or a
+    redirected file is GBK (Chinese Windows: code page 936), printing them failed with an internal
+    error; GB18030 writes every GBK character with the same bytes and has the rest, so such a
+    stream is switched to it. Any other stream that cannot encode a character writes it as a
+    visible escape (\\xb3) rather than failing.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding, reconfigure = getattr(stream, "encoding", None), getattr(stream, "reconfigure", None)
+        if not encoding or reconfigure is None:
+            continue
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            continue
+        if name in ("gbk", "gb2312"):
+            reconfigure(encoding="gb18030")
+        elif not name.startswith(("utf-", "gb18030")) and getattr(stream, "errors", "") == "strict":
+            reconfigure(errors="backslashreplace")
+
+
 def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     """Run `action`, turning domain errors into one clear message and the right exit code."""
     try:
+        _legible_output()
         code = action()
     except InputError as exc:
         for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import click
 import pytest
@@ -137,3 +140,18 @@ def test_every_command_has_help():
         assert command is not None and command.help, name
         result = CliRunner().invoke(checker_main, [name, "--help"])
         assert result.exit_code == 0, name
+
+
+@pytest.mark.parametrize("args", [
+    ["projects/kubuqi-desert-pv.yaml"],  # one report, through click
+    ["projects/kubuqi-desert-pv.yaml", "projects/hohhot-data-centre.yaml", "-j", "2"],  # a batch's workers
+])
+def test_a_gbk_console_gets_every_character_of_the_report(args):
+    # Chinese Windows writes GBK (code page 936), which has no ³ (m³): that was an internal error
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    code = "from checker.cli import check_main; check_main()"
+    run = subprocess.run([sys.executable, "-c", code, *args, "--as-of", "2025-06-01", "--lang", "en"],
+                         cwd=REPO, env=env, capture_output=True, timeout=120)
+    assert run.returncode in (0, 1, 3), run.stderr.decode("gb18030")
+    printed = run.stdout.decode("gb18030")  # GBK's bytes for GBK's characters, and the rest too
+    assert "m³" in printed and "库布其" in printed
