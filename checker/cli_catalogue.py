@@ -20,13 +20,16 @@ from checker.ruleset import DOCUMENT_TITLES, Rule, load_ruleset
 _UNVERIFIED = "※"  # the report's mark for a value taken from a secondary source
 
 
-def _value_text(value: Any) -> str:
+def _value_text(value: Any, verified_entries: tuple[str, ...] = ()) -> str:
+    def mark(entry: Any) -> str:  # only some entries checked against the primary text
+        return f" {_UNVERIFIED}" if verified_entries and str(entry) not in verified_entries else ""
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(f"{v}{mark(v)}" for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v:g}" for k, v in value.items())
+        return ", ".join(f"{k}: {v:g}{mark(k)}" for k, v in value.items())
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -68,9 +71,9 @@ def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
 
 
 def _param_line(param: ParameterValue) -> str:
-    mark = "" if param.verified else f" {_UNVERIFIED}"
+    mark = "" if param.verified or param.verified_entries else f" {_UNVERIFIED}"  # else: marked per entry
     unit = f" {param.unit}" if param.unit else ""
-    return f"{param.name} = {_value_text(param.value)}{unit} [{_dates(param)}]{mark}"
+    return f"{param.name} = {_value_text(param.value, param.verified_entries)}{unit} [{_dates(param)}]{mark}"
 
 
 def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
@@ -111,8 +114,10 @@ def _rules_markdown(rules: list[Rule], params: ParameterSet) -> str:
             for name in spec.parameters:
                 p = params[name]
                 verified = "yes" if p.verified else f"no {_UNVERIFIED}"
+                if p.verified_entries:
+                    verified = f"partly: entries marked {_UNVERIFIED} are not"
                 lines.append(
-                    f"| `{name}` | {_value_text(p.value)} | {p.unit} | {_dates(p)} | {p.source} "
+                    f"| `{name}` | {_value_text(p.value, p.verified_entries)} | {p.unit} | {_dates(p)} | {p.source} "
                     f"| {verified} |"
                 )
             lines.append("")

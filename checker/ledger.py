@@ -135,6 +135,8 @@ def params_body(params: ParameterSet) -> str:
             "effective_to": p.effective_to.isoformat() if p.effective_to else None,
             "source": p.source, "verified": p.verified, "origin": p.origin,
             "description": {"zh": p.description.zh, "en": p.description.en},
+            # only when some entries are: the bodies of entries recorded before it stay the same
+            **({"verified_entries": list(p.verified_entries)} if p.verified_entries else {}),
         }
         for name, p in params.values.items()
     })
@@ -149,6 +151,7 @@ def params_from_body(body: str, as_of: dt.date, policy_path: str | None) -> Para
             effective_to=dt.date.fromisoformat(raw["effective_to"]) if raw["effective_to"] else None,
             source=raw["source"], verified=raw["verified"], origin=raw["origin"],
             description=Localised(**raw["description"]),
+            verified_entries=tuple(raw.get("verified_entries", ())),
         )
         for name, raw in json.loads(body).items()
     }

@@ -53,7 +53,9 @@ class DatedValue(_Strict):
     effective_to: CalendarDate | None = Field(default=None, alias="to")
     value: Any
     source: Annotated[str, Field(min_length=1)]
-    verified: bool
+    # true or false for the whole value; for a list or map, one true/false per entry when the
+    # primary text was checked for some entries only (every entry listed)
+    verified: bool | dict[str, bool]
     note: str | None = None
 
     @model_validator(mode="after")
@@ -89,12 +91,14 @@ class ParameterValue:
     effective_from: dt.date
     effective_to: dt.date | None
     source: str
-    verified: bool
+    verified: bool  # the whole value was checked against the primary text
     origin: Literal["shipped", "policy"]
     description: Localised
+    # of a list or map not verified as a whole, the entries that were (none: the whole is not)
+    verified_entries: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        json_value = {
             "value": self.value,
             "unit": self.unit,
             "effective_from": self.effective_from.isoformat(),
@@ -103,6 +107,13 @@ class ParameterValue:
             "verified": self.verified,
             "origin": self.origin,
         }
+        if self.verified_entries:
+            json_value["verified_entries"] = list(self.verified_entries)
+        return json_value
+
+    def entry_verified(self, entry: str) -> bool:
+        """Whether this entry of a list or map was checked against the primary text."""
+        return self.verified or entry in self.verified_entries
 
 
 def check_value(definition: ParameterDefinition, value: Any) -> str | None:
@@ -180,6 +191,13 @@ def _load_definition(path: Path) -> ParameterDefinition:
         problem = check_value(definition, dated.value)
         if problem:
             raise RuleDataError(shown, f"values[{index}].value", problem)
+        if isinstance(dated.verified, dict):
+            entries = list(dated.value) if isinstance(dated.value, dict | list) else None
+            if entries is None or sorted(dated.verified) != sorted(map(str, entries)):
+                raise RuleDataError(
+                    shown, f"values[{index}].verified",
+                    "per entry, `verified` lists every entry of the value, each true or false",
+                )
         if previous_end is not None and dated.effective_from <= previous_end:
             raise RuleDataError(shown, f"values[{index}].from", "overlaps the previous value")
         previous_end = dated.effective_to or _OPEN_END
@@ -206,6 +224,17 @@ def _in_force(values: list[DatedValue], on: dt.date) -> DatedValue | None:
         if dated.effective_from <= on <= (dated.effective_to or _OPEN_END):
             return dated
     return None
+
+
+def _verified(verified: bool | dict[str, bool]) -> bool:
+    return all(verified.values()) if isinstance(verified, dict) else verified
+
+
+def _verified_entries(verified: bool | dict[str, bool]) -> tuple[str, ...]:
+    """The entries checked against the primary text, when only some of them were."""
+    if not isinstance(verified, dict) or all(verified.values()):
+        return ()
+    return tuple(entry for entry, checked in verified.items() if checked)
 
 
 @dataclass(frozen=True)
@@ -349,7 +378,7 @@ def resolve(
         values[name] = ParameterValue(
             name=name, value=dated.value, unit=definition.unit,
             effective_from=dated.effective_from, effective_to=dated.effective_to,
-            source=dated.source, verified=dated.verified, origin=origin,
-            description=definition.description,
+            source=dated.source, verified=_verified(dated.verified), origin=origin,
+            description=definition.description, verified_entries=_verified_entries(dated.verified),
         )
     return ParameterSet(as_of=as_of, values=values, policy_path=policy_path)

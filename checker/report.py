@@ -193,24 +193,39 @@ def render_message(finding: Finding, lang: str) -> str:
     return " ".join(template.render(context).split())
 
 
-def format_param_value(value: Any) -> str:
-    """A parameter's value as every format shows it: lists and maps spelled out, numbers trimmed."""
+UNVERIFIED_MARK = "※"
+
+
+def format_param_value(value: Any, verified_entries: tuple[str, ...] | list[str] = ()) -> str:
+    """A parameter's value as every format shows it: lists and maps spelled out, numbers trimmed.
+
+    When only some entries of a list or map were checked against the primary text
+    (`verified_entries`), each of the others carries the unverified mark."""
+    def mark(entry: Any) -> str:
+        return UNVERIFIED_MARK if verified_entries and str(entry) not in verified_entries else ""
+
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(f"{v}{mark(v)}" for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {fmt_num(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {fmt_num(v)}{mark(k)}" for k, v in value.items())
     return fmt_num(value, 4)
 
 
 def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
-        "name": param.name, "value": format_param_value(param.value), "unit": param.unit,
+        "name": param.name, "value": format_param_value(param.value, param.verified_entries),
+        "unit": param.unit,
         "description": getattr(param.description, lang),
         "effective_from": (
             param.effective_from.isoformat() if param.effective_from.year > 1 else None
         ),
         "effective_to": param.effective_to.isoformat() if param.effective_to else None,
         "source": param.source, "verified": param.verified, "origin": param.origin,
+        # what to print beside it: nothing, the unverified mark, or which entries carry it
+        "mark": (
+            "" if param.verified
+            else terms()["label"]["partly_unverified" if param.verified_entries else "unverified"][lang]
+        ),
     }
 
 

@@ -40,18 +40,19 @@ def _fact_cell(reading: FactReading) -> str:
     return f"{reading.name}={fmt_num(reading.value, 4)}{unit}"
 
 
-def _param_cell(param: ParameterValue, unverified: str) -> str:
+def _param_cell(param: ParameterValue, lang: str) -> str:
     text = (
-        f"{param.name}={format_param_value(param.value)} {param.unit} "
+        f"{param.name}={format_param_value(param.value, param.verified_entries)} {param.unit} "
         f"(from {param.effective_from.isoformat()}; {param.source})"
     )
-    return text if param.verified else f"{text} {unverified}"
+    if param.verified:
+        return text
+    return f"{text} {labels(lang)['partly_unverified' if param.verified_entries else 'unverified']}"
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     audit = audit_block(result)
     info = result.project.project
-    unverified = labels(lang)["unverified"]
     rows = []
     for finding in result.findings:
         spec = finding.rule.spec
@@ -68,7 +69,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
             "message": render_message(finding, lang),
             "facts": "; ".join(_fact_cell(r) for r in finding.facts.values()),
             "parameters": "; ".join(
-                _param_cell(p, unverified) for p in finding.parameters.values()
+                _param_cell(p, lang) for p in finding.parameters.values()
             ),
             "missing": "; ".join(finding.missing_keys),
             "basis": " / ".join(

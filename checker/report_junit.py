@@ -29,9 +29,11 @@ def _property_items(audit: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     for name, param in audit["parameters"].items():
         mark = "" if param["verified"] else " [unverified]"
+        if param.get("verified_entries"):
+            mark = " [entries marked ※ unverified]"
         items.append((
             f"parameter.{name}",
-            f"{format_param_value(param['value'])} {param['unit']} "
+            f"{format_param_value(param['value'], param.get('verified_entries', ()))} {param['unit']} "
             f"(from {param['effective_from']}; source: {param['source']}){mark}",
         ))
     for waiver in audit["waivers"]:
@@ -60,8 +62,8 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     details = [message, ""]
     details += [f"{r.name} = {r.value!r} {r.unit}".rstrip() for r in finding.facts.values()]
     details += [
-        f"{p.name} = {format_param_value(p.value)} {p.unit}".rstrip()
-        + ("" if p.verified else " [unverified]")
+        f"{p.name} = {format_param_value(p.value, p.verified_entries)} {p.unit}".rstrip()
+        + ("" if p.verified else " [entries marked ※ unverified]" if p.verified_entries else " [unverified]")
         for p in finding.parameters.values()
     ]
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
+from conftest import REPO
 
-from checker.errors import InputError, UsageError
-from checker.parameters import load_policy, resolve, shipped_definitions
+from checker.errors import InputError, RuleDataError, UsageError
+from checker.parameters import _load_definitions, load_policy, resolve, shipped_definitions
 
 
 def test_the_high_energy_threshold_is_5000_tce_until_may_2023():
@@ -26,7 +28,30 @@ def test_every_shipped_parameter_has_unit_source_dates_and_verified_mark():
         assert definition.description.zh and definition.description.en, name
         for value in definition.values:
             assert value.source.strip(), name
-            assert isinstance(value.verified, bool), name
+            verified = value.verified
+            assert isinstance(verified, bool) or all(isinstance(v, bool) for v in verified.values()), name
+
+
+def test_the_benchmark_tables_say_which_products_were_checked_against_the_primary_text():
+    # the catalogue: clinker, ferrosilicon and silicomanganese verified; the others not
+    for name in ("product_benchmark_level_kgce", "product_base_level_kgce"):
+        param = resolve(dt.date(2025, 6, 1))[name]
+        assert not param.verified
+        assert param.verified_entries == ("cement_clinker", "ferrosilicon", "silicomanganese")
+        assert param.entry_verified("ferrosilicon") and not param.entry_verified("calcium_carbide")
+        assert param.to_json()["verified_entries"] == ["cement_clinker", "ferrosilicon", "silicomanganese"]
+
+
+def test_a_per_entry_verified_mark_must_list_every_entry(tmp_path):
+    folder = tmp_path / "parameters"
+    folder.mkdir()
+    source = REPO / "rules" / "parameters" / "product_benchmark_level_kgce.yaml"
+    shutil.copy(source, folder / source.name)
+    _load_definitions(folder)  # as shipped: every entry listed
+    text = source.read_text(encoding="utf-8").replace("    coke: false\n", "", 1)
+    (folder / source.name).write_text(text, encoding="utf-8")
+    with pytest.raises(RuleDataError, match="verified"):
+        _load_definitions(folder)
 
 
 def test_a_date_before_the_plan_has_no_parameters_in_force():
