@@ -140,17 +140,19 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     section = code[0] if code else None
     division = code[:3] if code else None
     # "industrial": sections B, C, D with renewable generation excepted (catalogue, LA-004).
-    # Without an industry code, the file's sections may still settle it: a wind or PV plant is
-    # renewable generation and a data centre is section I (not industrial), a mine is section B
-    # and coal-fired units are built for section B, C or D (industrial). Otherwise it stays
-    # unknown, and the rules that turn on it say `missing_info` for the code rather than guess.
+    # The industry code decides: a wind or PV plant built with a section-C factory does not make
+    # the factory renewable generation. Without a code, the file's sections settle what they can:
+    # a mine (section B) or coal-fired units (B, C or D) are industrial, even beside a PV plant;
+    # otherwise a wind or PV plant (renewable generation) or a data centre (section I) is not.
+    # Else it stays unknown, and the rules that turn on it ask for the code rather than guess.
     industrial: bool | None = None
     if section is not None:
-        industrial = section in ("B", "C", "D") and not renewable_generation
-    elif renewable_generation or project.data_center is not None:
-        industrial = False
+        renewable_code = bool(_matches_code(code, params["renewable_generation_codes"].value))
+        industrial = section in ("B", "C", "D") and not renewable_code
     elif project.mine is not None or project.coal_power is not None:
         industrial = True
+    elif project.renewable_plant is not None or project.data_center is not None:
+        industrial = False
     mining = project.mine is not None or bool(
         _matches_code(code, params["mining_industry_codes"].value)
     )

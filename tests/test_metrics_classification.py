@@ -117,3 +117,19 @@ def test_without_an_industry_code_only_the_files_sections_say_whether_it_is_indu
     values = metrics_of(name, industry_code=None)
     assert values["industry_section"] is None
     assert values["industrial_project"] is industrial
+
+
+def test_the_industry_code_decides_whether_a_project_with_a_pv_plant_is_industrial():
+    # a carbide plant declaring a PV plant of its own is still section C, not renewable generation
+    project = base("calcium_carbide")
+    pv = base("desert_pv").renewable_plant
+    assert compute(project.model_copy(update={"renewable_plant": pv}), PARAMS).values["industrial_project"] is True
+
+
+def test_without_a_code_a_mine_or_coal_units_beside_a_pv_plant_are_industrial():
+    pv = base("desert_pv")
+    no_code = pv.model_copy(update={"project": pv.project.model_copy(update={"industry_code": None})})
+    for section in ("mine", "coal_power"):
+        source = base("coal_mine") if section == "mine" else base("coal_chp")
+        project = no_code.model_copy(update={section: getattr(source, section)})
+        assert compute(project, PARAMS).values["industrial_project"] is True, section
