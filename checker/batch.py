@@ -41,9 +41,10 @@ class Settings:
     params_file: str | None = None
     limits: Limits = DEFAULT_LIMITS
     record: str | None = None  # a ledger every checked project is appended to (each worker writes)
-    # how the parent's stdout encodes text: workers send their output encoded so, as bytes
+    # how the parent's stdout takes the output (cli.output_encoding): workers send it encoded so
     encoding: str = "utf-8"
     errors: str = "strict"
+    newline: str = "\n"  # the line ending text written to stdout would get (Windows: \r\n)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,10 @@ class _Worker:
         return outcome
 
     def _with_output(self, outcome: Outcome, output: str) -> Outcome:
-        return replace(outcome, output=output.encode(self.settings.encoding, self.settings.errors))
+        settings = self.settings
+        if settings.newline != "\n":
+            output = output.replace("\n", settings.newline)
+        return replace(outcome, output=output.encode(settings.encoding, settings.errors))
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:

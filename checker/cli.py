@@ -65,14 +65,41 @@ class _OneLineErrors(click.Command):
             raise _UsageLine(exc.format_message()) from None
 
 
+# formats read by programs (JSON and its relatives, CSV, HTML): UTF-8 whatever the console uses
+MACHINE_FORMATS = ("json", "sarif", "junit", "csv", "html")
+
+
+def _write_utf8(text: str) -> None:
+    """Print a machine-readable report as UTF-8 bytes, as written: JSON is UTF-8 by definition,
+    and a spreadsheet recognises the CSV's byte order mark only in UTF-8."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # an in-memory stream: text it is
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    binary.write(text.encode("utf-8"))
+    binary.flush()
+
+
+def output_encoding(fmt: str) -> tuple[str, str, str]:
+    """How a batch's workers encode their output for stdout: (encoding, errors, line ending).
+
+    Machine formats are UTF-8 as written; text reports take the console's encoding (a character it
+    lacks becomes a visible escape) and, as text written to it would, its line ending."""
+    if fmt in MACHINE_FORMATS:
+        return "utf-8", "strict", "\n"
+    return sys.stdout.encoding or "utf-8", "backslashreplace", os.linesep
+
+
 def _legible_output() -> None:
     """Make sure every character of a report can be printed on stdout and stderr.
 
-    The reports are Chinese text with a few signs beyond GBK (m³, µ, ∉). Where the console or a
-    redirected file is GBK (Chinese Windows: code page 936), printing them failed with an internal
-    error; GB18030 writes every GBK character with the same bytes and has the rest, so such a
-    stream is switched to it. Any other stream that cannot encode a character writes it as a
-    visible escape (\\xb3) rather than failing.
+    The reports are Chinese text with a few signs beyond GBK (m³, µ, ∉). Where a redirected file or
+    pipe is GBK (Chinese Windows: code page 936), printing them failed with an internal error;
+    GB18030 writes every GBK character with the same bytes and has the rest, so such a stream is
+    switched to it (a viewer reading it as GBK shows only those few signs garbled). Any other
+    stream that cannot encode a character writes it as a visible escape (\\xb3) rather than
+    failing. Machine-readable formats are written as UTF-8 whatever the stream (`_write_utf8`).
     """
     for stream in (sys.stdout, sys.stderr):
         encoding, reconfigure = getattr(stream, "encoding", None), getattr(stream, "reconfigure", None)
@@ -215,7 +242,11 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
         report_output.write_atomically(output, report.render(result, chosen, lang))
     else:
         color = chosen == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(report.render(result, chosen, lang, color=color), nl=False)
+        rendered = report.render(result, chosen, lang, color=color)
+        if chosen in MACHINE_FORMATS:
+            _write_utf8(rendered)
+        else:
+            click.echo(rendered, nl=False)
     return exit_code(result.verdict)
 
 
@@ -258,9 +289,9 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
         raise UsageError(f"--format {fmt} is for one project; for several use text, json or csv")
     if output:
         raise UsageError("--output takes one project; for several, redirect the output (> file)")
+    encoding, errors, newline = output_encoding(fmt or "text")
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
-                        limits=limits, record=record, encoding=sys.stdout.encoding or "utf-8",
-                        errors=sys.stdout.errors or "strict")
+                        limits=limits, record=record, encoding=encoding, errors=errors, newline=newline)
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 

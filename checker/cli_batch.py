@@ -26,7 +26,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     progress = Progress(err, len(paths))
     if settings.fmt == "csv":
         write(csv_header().encode(settings.encoding, settings.errors))
-    blank_line = "\n".encode(settings.encoding, settings.errors)
+    blank_line = settings.newline.encode(settings.encoding, settings.errors)
     try:
         for outcome in run(paths, settings, jobs):
             summary.add(outcome)
@@ -57,7 +57,10 @@ def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:
     binary = getattr(out, "buffer", None)
     if binary is None:
         def write_text(data: bytes) -> None:
-            out.write(data.decode(settings.encoding, settings.errors))
+            text = data.decode(settings.encoding, settings.errors)
+            if settings.newline != "\n":  # a text stream puts its own line endings back
+                text = text.replace(settings.newline, "\n")
+            out.write(text)
             out.flush()
 
         return write_text

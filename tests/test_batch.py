@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -397,20 +398,32 @@ def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path,
     assert verify.exit_code == 0, verify.output
 
 
-def test_output_goes_out_as_the_stream_encodes_it(mixed: Path, monkeypatch):
+def test_output_goes_out_as_the_settings_encode_it(mixed: Path, monkeypatch):
     # workers send encoded bytes; the parent writes them to the stream's binary side, or decodes
-    # them again for a stream without one, and the text printed around them keeps its place
+    # them again for a stream without one, and what it prints as text keeps its place around them
     from checker.cli_batch import check_batch
 
     files = [str(p) for p in expand_paths([str(mixed)])]
-    settings = Settings(fmt="csv", lang="en", as_of=dt.date.fromisoformat(AS_OF), encoding="gb18030")
-    binary = io.TextIOWrapper(io.BytesIO(), encoding="gb18030")
+    settings = Settings(fmt="text", lang="en", as_of=dt.date.fromisoformat(AS_OF), encoding="gb18030",
+                        newline="\r\n")
+    binary = io.TextIOWrapper(io.BytesIO(), encoding="gb18030", newline="\r\n")
     monkeypatch.setattr(sys, "stdout", binary)
     check_batch(list(files), settings, jobs=1)
     binary.flush()
-    text = io.StringIO()
+    text = io.StringIO(newline="\r\n")
     monkeypatch.setattr(sys, "stdout", text)
     check_batch(list(files), settings, jobs=1)
     printed = binary.buffer.getvalue().decode("gb18030")
     assert printed == text.getvalue()
-    assert printed.startswith("\ufefffile,") and len(printed.splitlines()) == len(files) + 1
+    assert "m³" in printed and printed.count("\r\n") == printed.count("\n") > 100  # Windows' line ends
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("csv", b"\xef\xbb\xbffile,"), ("json", b'{"')])
+def test_machine_formats_are_utf8_whatever_the_console_encoding(mixed: Path, fmt: str, start: bytes):
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    code = "from checker.cli import check_main; check_main()"
+    run = subprocess.run([sys.executable, "-c", code, str(mixed), "--format", fmt, "-j", "2"], cwd=REPO,
+                         env=env, capture_output=True, timeout=120)
+    assert run.returncode == 2, run.stderr  # the broken files
+    assert run.stdout.startswith(start)
+    run.stdout.decode("utf-8")  # UTF-8 throughout, the BOM a spreadsheet recognises included

@@ -155,3 +155,13 @@ def test_a_gbk_console_gets_every_character_of_the_report(args):
     assert run.returncode in (0, 1, 3), run.stderr.decode("gb18030")
     printed = run.stdout.decode("gb18030")  # GBK's bytes for GBK's characters, and the rest too
     assert "m³" in printed and "库布其" in printed
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "csv", "html"])
+def test_a_machine_readable_report_is_utf8_on_a_gbk_console(fmt):
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    code = "from checker.cli import check_main; check_main()"
+    run = subprocess.run([sys.executable, "-c", code, "projects/kubuqi-desert-pv.yaml", "--format", fmt],
+                         cwd=REPO, env=env, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr.decode("gb18030")
+    assert "库布其" in run.stdout.decode("utf-8")
