@@ -49,9 +49,10 @@ _verdict: tuple[str, str] | None = None  # the sample line around its `input` (i
 _HOLE = "\0input\0"
 
 
-def contract(path: str) -> str:
+def contract(path: str) -> bytes:
     """The --verdict variant: parse the file as `parse` does, then write the sample verdict for it,
-    encoded once in advance but for its `input` member: the least writing the contract can cost."""
+    encoded once in advance but for its `input` member, sent as UTF-8 bytes and written flushed as
+    the checker's are: the least writing the contract can cost."""
     with open(path, "rb") as fh:
         raw = fh.read()
     with contextlib.suppress(yaml.YAMLError):
@@ -59,7 +60,7 @@ def contract(path: str) -> str:
     assert _verdict is not None
     member = json.dumps({"path": path, "sha256": hashlib.sha256(raw).hexdigest()}, ensure_ascii=False,
                         separators=(",", ":"))
-    return f"{_verdict[0]}{member}{_verdict[1]}\n"
+    return f"{_verdict[0]}{member}{_verdict[1]}\n".encode()
 
 
 def main() -> None:
@@ -79,8 +80,14 @@ def main() -> None:
     chunk = max(1, min(16, len(files) // (args.j * 8)))  # as checker.batch.chunk_size
     out = sys.stdout
     with multiprocessing.get_context("fork").Pool(args.j) as pool:
-        for line in pool.imap(work, files, chunk):
-            out.write(line)
+        if args.verdict:
+            binary = out.buffer
+            for data in pool.imap(work, files, chunk):
+                binary.write(data)
+                binary.flush()
+        else:
+            for line in pool.imap(work, files, chunk):
+                out.write(line)
 
 
 if __name__ == "__main__":

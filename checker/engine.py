@@ -49,6 +49,19 @@ _SEEN = "__seen"  # the catch-all rule of every engine ruleset
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 _MAX_PENDING_TESTS = 64  # the C core refuses a fact needing more (error 303): see stack_bound
 _SEEN_CONDITION = {"$ex": {"fact_id": 1}}
+
+
+def _source_digest() -> str | None:
+    """This module's source as loaded (the pending-test model is part of it): the packing cache's
+    key, or None if it cannot be read (then the packing is never cached)."""
+    try:
+        with open(__file__, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:  # pragma: no cover - run from an archive
+        return None
+
+
+_MODEL_SOURCE = _source_digest()
 _EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
 _DIGIT_EXPONENT = re.compile(r"\d[eE]")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
@@ -363,18 +376,17 @@ def _packing(
     The model of the core's stack behind `_packed` costs more than the rest of compiling the
     rules (~15 ms of a `check FILE`'s ~0.2 s), and its answer depends only on the rules' order and
     compiled conditions and on the model itself: it is cached under a digest of the conditions
-    and the checker's own code (`datacache.fingerprint`), so a policy file or a check date that
-    changes any threshold, or an edit of this module, computes it afresh. A cached answer is used
+    and of this module's source as it was loaded, so a policy file or a check date that changes
+    any threshold, or another version of the model, computes it afresh. A cached answer is used
     only if it groups exactly the rules asked about, in their order.
     """
     from checker import datacache
 
-    fingerprint = None if datacache.disabled() else datacache.fingerprint()
     key = None
-    if fingerprint is not None:
+    if _MODEL_SOURCE is not None and not datacache.disabled():
         asked = [[(rule.id, conditions[rule.id]) for rule in rules] for rules in lists]
         content = json.dumps([_MAX_PENDING_TESTS, asked], sort_keys=True, ensure_ascii=False)
-        key = hashlib.sha256(f"{fingerprint}\0{content}".encode()).hexdigest()
+        key = hashlib.sha256(f"{_MODEL_SOURCE}\0{content}".encode()).hexdigest()
         found = _cached_packing(datacache.read("packing", key, list), lists)
         if found is not None:
             return found
