@@ -172,7 +172,11 @@ class _Worker:
         settings = self.settings
         if settings.newline != "\n":
             output = output.replace("\n", settings.newline)
-        return replace(outcome, output=output.encode(settings.encoding, settings.errors))
+        try:
+            encoded = output.encode(settings.encoding, settings.errors)
+        except UnicodeEncodeError:  # never the reason a batch stops: an escape in its place
+            encoded = output.encode(settings.encoding, "backslashreplace")
+        return replace(outcome, output=encoded)
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:

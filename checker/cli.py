@@ -77,18 +77,20 @@ def _write_utf8(text: str) -> None:
         sys.stdout.write(text)
         return
     sys.stdout.flush()
-    binary.write(text.encode("utf-8"))
+    binary.write(text.encode("utf-8", "surrogateescape"))  # a file name's undecodable bytes as given
     binary.flush()
 
 
 def output_encoding(fmt: str) -> tuple[str, str, str]:
     """How a batch's workers encode their output for stdout: (encoding, errors, line ending).
 
-    Machine formats are UTF-8 as written; text reports take the console's encoding (a character it
+    Machine formats are UTF-8 as written (a file name's undecodable bytes written back as they
+    were given, as Python prints them); text reports take the console's encoding (a character it
     lacks becomes a visible escape) and, as text written to it would, its line ending."""
     if fmt in MACHINE_FORMATS:
-        return "utf-8", "strict", "\n"
-    return sys.stdout.encoding or "utf-8", "backslashreplace", os.linesep
+        return "utf-8", "surrogateescape", "\n"
+    errors = sys.stdout.errors or "strict"
+    return sys.stdout.encoding or "utf-8", "backslashreplace" if errors == "strict" else errors, os.linesep
 
 
 def _legible_output() -> None:

@@ -24,6 +24,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     summary = Summary()
     printed = False
     progress = Progress(err, len(paths))
+    shared_terminal = out.isatty()  # stdout and the bar on one screen: clear the bar before output
     if settings.fmt == "csv":
         write(csv_header().encode(settings.encoding, settings.errors))
     blank_line = settings.newline.encode(settings.encoding, settings.errors)
@@ -35,6 +36,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
                 for problem in outcome.problems:
                     err.write(f"error: {problem}\n")
             if outcome.output:
+                if shared_terminal:
+                    progress.clear()
                 if settings.fmt == "text" and printed:
                     write(blank_line)  # a blank line between two text reports
                 write(outcome.output)  # and flushed: a reader of the pipe sees each project when done

@@ -427,3 +427,20 @@ def test_machine_formats_are_utf8_whatever_the_console_encoding(mixed: Path, fmt
     assert run.returncode == 2, run.stderr  # the broken files
     assert run.stdout.startswith(start)
     run.stdout.decode("utf-8")  # UTF-8 throughout, the BOM a spreadsheet recognises included
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "text"])
+def test_a_file_name_that_is_not_utf8_is_printed_as_given(tmp_path: Path, fmt: str):
+    # Linux file names are bytes; Python carries undecodable ones as surrogates, and the output
+    # must write them back rather than fail the batch (it did for json and csv, exit 70, nothing)
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    odd = bytes(folder) + b"/\xff.yaml"
+    with open(odd, "wb") as fh:
+        fh.write(PROJECTS[0].read_bytes())
+    shutil.copy(PROJECTS[1], folder / "b.yaml")
+    code = "from checker.cli import check_main; check_main()"
+    run = subprocess.run([sys.executable, "-c", code, str(folder), "--format", fmt, "-j", "2"], cwd=REPO,
+                         capture_output=True, timeout=120)
+    assert run.returncode in (0, 1, 3), run.stderr
+    assert b"/\xff.yaml" in run.stdout
