@@ -142,16 +142,22 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # "industrial": sections B, C, D with renewable generation excepted (catalogue, LA-004).
     # The industry code decides: a wind or PV plant built with a section-C factory does not make
     # the factory renewable generation. Without a code, the file's sections settle what they can:
-    # a mine (section B) or coal-fired units (B, C or D) are industrial, even beside a PV plant;
-    # otherwise a wind or PV plant (renewable generation) or a data centre (section I) is not.
-    # Else it stays unknown, and the rules that turn on it ask for the code rather than guess.
+    # a mine (section B) or a public or CHP coal plant (section D) is industrial, even beside a PV
+    # plant; a wind or PV plant (renewable generation) or a data centre (section I) is not. Captive
+    # coal units (自备) serve an industrial host, unless the file's other section is a PV plant or
+    # a data centre: then whose units they are is not known. What is not known stays None, and the
+    # rules that turn on it ask for the code rather than guess.
     industrial: bool | None = None
+    coal_units = project.coal_power
+    other_use = project.renewable_plant is not None or project.data_center is not None
     if section is not None:
         renewable_code = bool(_matches_code(code, params["renewable_generation_codes"].value))
         industrial = section in ("B", "C", "D") and not renewable_code
-    elif project.mine is not None or project.coal_power is not None:
+    elif project.mine is not None or (
+        coal_units is not None and (coal_units.kind in ("public", "chp") or not other_use)
+    ):
         industrial = True
-    elif project.renewable_plant is not None or project.data_center is not None:
+    elif coal_units is None and other_use:
         industrial = False
     mining = project.mine is not None or bool(
         _matches_code(code, params["mining_industry_codes"].value)
