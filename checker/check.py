@@ -174,9 +174,7 @@ class Checker:
         missing_keys: list[str] = []
         for name in missing_facts:
             for key in self._fact_info(name)[3]:
-                # an outcome names what may be missing ("area or investment"): a key the file
-                # gives is not asked for
-                if key not in missing_keys and facts.get(key) is None:
+                if key not in missing_keys:
                     missing_keys.append(key)
         return Finding(
             rule=rule, status=overall.status, binding=overall.binding, decision=overall,

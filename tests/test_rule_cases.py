@@ -17,8 +17,9 @@ def test_case_gives_expected_status(case, tmp_path):
     assert finding.status == case.expect, f"{case.rule} {case.name}: {finding.status}"
 
 
-def test_missing_info_asks_only_for_the_keys_the_file_lacks(tmp_path):
-    # LA-004's outcome names the code, the area and the investment; this file gives the area
+def test_la_004_asks_only_for_the_keys_the_file_lacks(tmp_path):
+    # an outcome's `missing` is what the rule asks for (a key given with an unusable value, such
+    # as a value added of 0, is asked for again), so LA-004 has one outcome per combination
     from casebook import Case
 
     case = Case(rule="LA-004", name="", base="calcium_carbide", expect="missing_info",
@@ -28,3 +29,14 @@ def test_missing_info_asks_only_for_the_keys_the_file_lacks(tmp_path):
     finding = next(f for f in result.findings if f.id == "LA-004")
     assert finding.status == "missing_info"
     assert finding.missing_keys == ("project.industry_code", "project.investment_10k_yuan")
+
+
+def test_a_key_given_with_an_unusable_value_is_asked_for_again(tmp_path):
+    # a value added of 0 cannot divide the energy: EC-001 asks for it (found by the property test)
+    from casebook import Case
+
+    case = Case(rule="EC-001", name="", base="calcium_carbide", expect="missing_info",
+                set={"output.annual_value_added_10k_yuan": 0})
+    result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
+    finding = next(f for f in result.findings if f.id == "EC-001")
+    assert (finding.status, finding.missing_keys) == ("missing_info", ("output.annual_value_added_10k_yuan",))
