@@ -211,6 +211,14 @@ def format_param_value(value: Any, verified_entries: tuple[str, ...] | list[str]
     return fmt_num(value, 4)
 
 
+def unverified_label(param: ParameterValue, lang: str) -> str:
+    """What every format prints beside a parameter: nothing if verified, else the unverified mark,
+    or which entries carry it when only some were checked against the primary text."""
+    if param.verified:
+        return ""
+    return terms()["label"]["partly_unverified" if param.verified_entries else "unverified"][lang]
+
+
 def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
         "name": param.name, "value": format_param_value(param.value, param.verified_entries),
@@ -221,11 +229,7 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
         ),
         "effective_to": param.effective_to.isoformat() if param.effective_to else None,
         "source": param.source, "verified": param.verified, "origin": param.origin,
-        # what to print beside it: nothing, the unverified mark, or which entries carry it
-        "mark": (
-            "" if param.verified
-            else terms()["label"]["partly_unverified" if param.verified_entries else "unverified"][lang]
-        ),
+        "mark": unverified_label(param, lang),
     }
 
 

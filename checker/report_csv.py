@@ -15,7 +15,14 @@ from typing import Any
 from checker.check import CheckResult
 from checker.locate import locate
 from checker.parameters import ParameterValue
-from checker.report import audit_block, fmt_num, format_param_value, labels, render_message, term
+from checker.report import (
+    audit_block,
+    fmt_num,
+    format_param_value,
+    render_message,
+    term,
+    unverified_label,
+)
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import FactReading
 
@@ -45,9 +52,8 @@ def _param_cell(param: ParameterValue, lang: str) -> str:
         f"{param.name}={format_param_value(param.value, param.verified_entries)} {param.unit} "
         f"(from {param.effective_from.isoformat()}; {param.source})"
     )
-    if param.verified:
-        return text
-    return f"{text} {labels(lang)['partly_unverified' if param.verified_entries else 'unverified']}"
+    mark = unverified_label(param, lang)
+    return f"{text} {mark}" if mark else text
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
