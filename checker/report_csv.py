@@ -17,11 +17,12 @@ from checker.locate import locate
 from checker.parameters import ParameterValue
 from checker.report import (
     audit_block,
+    entry_marks,
     fmt_num,
     format_param_value,
+    provenance_label,
     render_message,
     term,
-    unverified_label,
 )
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import FactReading
@@ -49,11 +50,10 @@ def _fact_cell(reading: FactReading) -> str:
 
 def _param_cell(param: ParameterValue, lang: str) -> str:
     text = (
-        f"{param.name}={format_param_value(param.value, param.verified_entries)} {param.unit} "
+        f"{param.name}={format_param_value(param.value, entry_marks(param))} {param.unit} "
         f"(from {param.effective_from.isoformat()}; {param.source})"
     )
-    mark = unverified_label(param, lang)
-    return f"{text} {mark}" if mark else text
+    return f"{text} [{provenance_label(param, lang)}]"
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
