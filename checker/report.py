@@ -21,7 +21,8 @@ from checker import __version__, datacache
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError
-from checker.parameters import ParameterValue
+from checker.parameters import Localised, ParameterValue
+from checker.plan_period import Notice
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import Finding, counts, exit_code
@@ -364,6 +365,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "verdict": result.verdict,
         "verdict_label": term(result.verdict, lang, "verdict"),
         "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
         "counts": [
             {"status": s, "label": term(s, lang, "status"), "count": n}
             for s, n in counts(result.findings).items()
@@ -435,6 +437,29 @@ def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
             term(waiver["original_status"], lang, "status") if waiver["original_status"] else None
         )
     return block
+
+
+def notice_message(notice: Notice, lang: str) -> str:
+    """A run-level notice in words (`templates/terms.yaml`, table `notice`)."""
+    values = {
+        key: getattr(value, lang) if isinstance(value, Localised) else value
+        for key, value in notice.values.items()
+    }
+    return terms()["notice"][notice.code][lang].format(**values)
+
+
+def notices_json(result: CheckResult, lang: str) -> list[dict[str, str]]:
+    """The verdict's `notices`: `[{"code", "message"}]`, empty when there is nothing to say."""
+    return [{"code": n.code, "message": notice_message(n, lang)} for n in result.notices]
+
+
+def ruleset_json(result: CheckResult) -> dict[str, Any]:
+    """The verdict's `ruleset`: version, hash and the plan (title and period) the rules implement."""
+    plan = result.ruleset.plan
+    return {
+        "version": result.ruleset.version, "sha256": result.ruleset.sha256,
+        "plan": plan.to_json() if plan is not None else None,
+    }
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -520,7 +545,7 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
     """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
     return {
         "checker_version": __version__,
-        "ruleset": {"version": result.ruleset.version, "sha256": result.ruleset.sha256},
+        "ruleset": ruleset_json(result),
         "input": {"path": result.document.path, "sha256": result.document.sha256},
         "project": {
             "id": result.project.project.id, "name": result.project.project.name,
@@ -529,6 +554,7 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
         "as_of": result.params.as_of.isoformat(),
         "verdict": result.verdict,
         "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),
         "findings": [_finding_json(f, lang) for f in result.findings],

@@ -20,6 +20,7 @@ from checker.report import (
     entry_marks,
     fmt_num,
     format_param_value,
+    notices_json,
     provenance_label,
     render_message,
     term,
@@ -33,7 +34,7 @@ COLUMNS = (
     "rule", "title", "category", "binding", "status", "status_label", "original_status",
     "message", "facts", "parameters", "missing", "basis", "location", "waiver",
     "project_id", "project_name", "verdict", "as_of", "checker_version", "ruleset_version",
-    "ruleset_sha256", "input_path", "input_sha256", "policy_file",
+    "ruleset_sha256", "input_path", "input_sha256", "policy_file", "notices",
 )
 
 
@@ -59,6 +60,7 @@ def _param_cell(param: ParameterValue, lang: str) -> str:
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     audit = audit_block(result)
     info = result.project.project
+    notices = " / ".join(n["message"] for n in notices_json(result, lang))
     rows = []
     for finding in result.findings:
         spec = finding.rule.spec
@@ -97,6 +99,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "as_of", "checker_version", "ruleset_version", "ruleset_sha256",
                 "input_path", "input_sha256", "policy_file",
             )},
+            "notices": notices,
         })
     return rows
 

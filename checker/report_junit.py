@@ -19,6 +19,7 @@ from checker.report import (
     audit_block,
     entry_marks,
     format_param_value,
+    notices_json,
     parameters_in_force,
     provenance_label,
     render_message,
@@ -112,6 +113,8 @@ def junit_tree(result: CheckResult, lang: str) -> ET.Element:
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", {"name": "project", "value": result.project.project.name})
     ET.SubElement(properties, "property", {"name": "verdict", "value": result.verdict})
+    for notice in notices_json(result, lang):  # said before anything else about the run
+        ET.SubElement(properties, "property", {"name": f"notice.{notice['code']}", "value": notice["message"]})
     for key, value in _property_items(result, lang):
         ET.SubElement(properties, "property", {"name": key, "value": value})
     for finding in findings:
