@@ -82,6 +82,8 @@ def test_params_json_gives_source_dates_and_verified_mark_of_every_parameter():
     feedstock = params["exclude_feedstock_from_totals"]
     assert (feedstock["value"], feedstock["effective_to"]) == (False, "2021-11-30")
     assert all(p["source"] and isinstance(p["verified"], bool) for p in params.values())
+    assert params["water_permit_threshold_m3"]["provenance"] == "authority_default"
+    assert params["high_energy_project_threshold_tce"]["provenance"] == "authority_reference"
 
 
 def test_params_apply_a_policy_file(tmp_path):

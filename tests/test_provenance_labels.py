@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import REPO
 from reporting import check_sample
 
 from checker import report
@@ -102,3 +103,23 @@ def test_the_html_chart_of_an_authority_default_says_so_instead_of_an_unverified
     charts = html[html.index('id="charts"'):html.index("</section>", html.index('id="charts"'))]
     assert "prov-authority_default" in charts and AUTHORITY_DEFAULT in charts
     assert "※</span>" not in charts
+
+
+def test_a_parameter_set_a_ledger_recorded_before_provenance_re_runs_to_the_same_findings():
+    from checker.check import Checker
+    from checker.ledger import findings_json, params_body, params_from_body
+    from checker.ruleset import load_ruleset
+
+    as_of = dt.date(2025, 6, 1)
+    body = json.loads(params_body(PARAMS))
+    for raw in body.values():  # as an entry stored before provenance existed
+        assert raw.pop("provenance") in PROVENANCES
+        raw.pop("provenance_entries", None)
+    old = params_from_body(json.dumps(body), as_of, None)
+    assert all(p.provenance is None for p in old.values.values())
+    result = Checker(load_ruleset(), old).check_path(REPO / "projects" / "ordos-calcium-carbide.yaml")
+    stored = json.loads(findings_json(result.findings))
+    assert all("provenance" not in value for f in stored for value in f["parameters"].values())
+    # and its reports still word it from the old mark, never as an authority default
+    assert report.provenance_label(old["water_permit_threshold_m3"], "zh") == SECONDARY
+    assert report.provenance_label(old["coefficient_diesel"], "zh") == "已核对原文"

@@ -75,7 +75,7 @@ def test_findings_are_grouped_by_status_most_severe_first(tmp_path):
     assert order.index("WA-002") < order.index("LA-001")  # and before the passes
 
 
-def test_finding_shows_reasoning_facts_parameters_with_verified_mark_and_quote():
+def test_finding_shows_reasoning_facts_parameters_with_provenance_label_and_quote():
     result = check_sample("ordos-calcium-carbide.yaml")
     root = parse(report.render(result, "html", "zh"))
     article = root.find(f".//{NS}article[@id='EC-001']")

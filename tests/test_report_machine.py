@@ -43,7 +43,7 @@ def test_json_verdict_keeps_its_contract_and_adds_the_audit_block(sample):
     assert audit["as_of"] == "2026-01-01"
     used = {name for f in result.findings for name in f.parameters}
     assert set(audit["parameters"]) == used
-    assert all({"source", "verified", "value"} <= set(p) for p in audit["parameters"].values())
+    assert all({"source", "verified", "value", "provenance"} <= set(p) for p in audit["parameters"].values())
 
 
 def test_json_audit_lists_waivers_with_whether_they_applied(tmp_path):
