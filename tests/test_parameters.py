@@ -159,3 +159,17 @@ def test_a_bad_policy_entry_is_an_error_with_its_key_path_and_line(tmp_path, bod
     with pytest.raises(InputError) as caught:
         load_policy(path)
     assert expected in str(caught.value)
+
+
+def test_a_policy_value_with_an_unknown_provenance_is_invalid_input_naming_the_key(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "format: 1\nparameters:\n  water_permit_threshold_m3:\n"
+        "    - {from: 2021-01-01, value: 5000, provenance: guessed}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_policy(policy)
+    [problem] = caught.value.problems
+    assert (problem.key_path, problem.line) == ("parameters.water_permit_threshold_m3[0].provenance", 4)
+    assert "authority_default" in problem.message
