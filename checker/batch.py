@@ -66,6 +66,7 @@ class Outcome:
     league_city: str | None = None
     input_sha256: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)  # rule ID → status (for diffs)
+    notices: tuple[str, ...] = ()  # codes of the run-level notices (outside_plan_period)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class _Worker:
             failed=tuple(f.id for f in result.findings if f.status == "fail"),
             league_city=info.league_city, input_sha256=result.document.sha256,
             statuses={f.id: f.status for f in result.findings},
+            notices=tuple(n.code for n in result.notices),
         )
         fmt, lang = self.settings.fmt, self.settings.lang
         if fmt == "summary":

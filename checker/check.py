@@ -19,6 +19,7 @@ from checker.errors import InputError, Problem
 from checker.facts import item_facts, project_facts
 from checker.model import Project
 from checker.parameters import ParameterSet
+from checker.plan_period import Notice, notices, refuse_before
 from checker.ruleset import Rule, Ruleset
 from checker.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
 from checker.validation import validate_document
@@ -45,6 +46,8 @@ class CheckResult:
     verdict: str
     params: ParameterSet
     ruleset: Ruleset
+    # what the reviewer must know about the whole check (a date after the plan period)
+    notices: tuple[Notice, ...] = ()
 
 
 def load_project(
@@ -58,8 +61,10 @@ class Checker:
     """Evaluates projects against one ruleset under one parameter set."""
 
     def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
+        refuse_before(ruleset.plan, params.as_of)
         self.ruleset = ruleset
         self.params = params
+        self.notices = notices(ruleset.plan, params.as_of)
         self.compiled = engine.compiled(ruleset, params)
         self._infos: dict[str, _FactLabels] = {}
         self._plans: dict[str, _FindingPlan] = {}
@@ -84,6 +89,7 @@ class Checker:
         return CheckResult(
             document=doc, project=project, metrics=figures, findings=findings,
             verdict=aggregate(findings), params=self.params, ruleset=self.ruleset,
+            notices=self.notices,
         )
 
     def _check_waivers(self, doc: SourceDocument, project: Project) -> None:

@@ -19,11 +19,15 @@ def make_checker(
     """The Checker for a date and optional policy file (raises InputError / RuleDataError)."""
     from checker.check import Checker, default_as_of
     from checker.parameters import load_policy, resolve
+    from checker.plan_period import refuse_before
     from checker.ruleset import load_ruleset
 
     policy = load_policy(params_file, limits) if params_file else None
+    ruleset = load_ruleset()
+    as_of = as_of or default_as_of()
+    refuse_before(ruleset.plan, as_of)  # before the parameters say they have no value then
     try:
-        return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
+        return Checker(ruleset, resolve(as_of, policy))
     except ConditionTooComplex as exc:
         if params_file is None:  # the shipped data alone: a defect of ours, reported as such
             raise

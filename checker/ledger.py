@@ -137,6 +137,9 @@ def params_body(params: ParameterSet) -> str:
             "description": {"zh": p.description.zh, "en": p.description.en},
             # only when some entries are: the bodies of entries recorded before it stay the same
             **({"verified_entries": list(p.verified_entries)} if p.verified_entries else {}),
+            # likewise: a body recorded before provenance existed re-runs without it
+            **({"provenance": p.provenance} if p.provenance is not None else {}),
+            **({"provenance_entries": dict(p.provenance_entries)} if p.provenance_entries else {}),
         }
         for name, p in params.values.items()
     })
@@ -152,6 +155,8 @@ def params_from_body(body: str, as_of: dt.date, policy_path: str | None) -> Para
             source=raw["source"], verified=raw["verified"], origin=raw["origin"],
             description=Localised(**raw["description"]),
             verified_entries=tuple(raw.get("verified_entries", ())),
+            provenance=raw.get("provenance"),
+            provenance_entries=tuple(raw.get("provenance_entries", {}).items()),
         )
         for name, raw in json.loads(body).items()
     }

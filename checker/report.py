@@ -21,7 +21,8 @@ from checker import __version__, datacache
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError
-from checker.parameters import ParameterValue
+from checker.parameters import Localised, ParameterValue
+from checker.plan_period import Notice
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import Finding, counts, exit_code
@@ -194,34 +195,79 @@ def render_message(finding: Finding, lang: str) -> str:
 
 
 UNVERIFIED_MARK = "※"
+# beside an entry of a table whose entries differ in provenance: what kind of number the entry is
+# (a cited entry is unmarked); ※ keeps its older meaning, "confirm against the primary text"
+ENTRY_MARKS = {
+    "cited": "", "secondary": UNVERIFIED_MARK, "authority_reference": "†", "authority_default": "‡",
+}
 
 
-def format_param_value(value: Any, verified_entries: tuple[str, ...] | list[str] = ()) -> str:
+def entry_marks(param: ParameterValue) -> dict[str, str]:
+    """The mark of each entry of a list or map whose entries differ in provenance (else none)."""
+    if param.provenance_entries:
+        return {entry: ENTRY_MARKS[kind] for entry, kind in param.provenance_entries}
+    if param.provenance is None and param.verified_entries:  # recorded before provenance existed
+        return {
+            str(entry): "" if str(entry) in param.verified_entries else UNVERIFIED_MARK
+            for entry in param.value
+        }
+    return {}
+
+
+def format_param_value(value: Any, marks: dict[str, str] | None = None) -> str:
     """A parameter's value as every format shows it: lists and maps spelled out, numbers trimmed.
 
-    When only some entries of a list or map were checked against the primary text
-    (`verified_entries`), each of the others carries the unverified mark."""
-    def mark(entry: Any) -> str:
-        return UNVERIFIED_MARK if verified_entries and str(entry) not in verified_entries else ""
-
+    When the entries of a list or map differ in provenance, each carries its mark (`entry_marks`)."""
+    marks = marks or {}
     if isinstance(value, list):
-        return ", ".join(f"{v}{mark(v)}" for v in value)
+        return ", ".join(f"{v}{marks.get(str(v), '')}" for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {fmt_num(v)}{mark(k)}" for k, v in value.items())
+        return ", ".join(f"{k}: {fmt_num(v)}{marks.get(str(k), '')}" for k, v in value.items())
     return fmt_num(value, 4)
 
 
-def unverified_label(param: ParameterValue, lang: str) -> str:
-    """What every format prints beside a parameter: nothing if verified, else the unverified mark,
-    or which entries carry it when only some were checked against the primary text."""
-    if param.verified:
-        return ""
-    return terms()["label"]["partly_unverified" if param.verified_entries else "unverified"][lang]
+def provenance_of(param: ParameterValue) -> str:
+    """The provenance, or for a value a ledger recorded before provenance existed, what its
+    `verified` mark then said (checked against the primary text, or from a secondary report)."""
+    if param.provenance is not None:
+        return param.provenance
+    return "cited" if param.verified else "secondary"
+
+
+def _plain_label(kind: str, origin: str, lang: str) -> str:
+    if origin == "policy" and kind == "authority_default":
+        return terms()["provenance"]["policy"][lang]
+    text = terms()["provenance"][kind][lang]
+    if kind == "secondary":
+        return UNVERIFIED_MARK + ("" if lang == "zh" else " ") + text
+    return text
+
+
+def provenance_label(param: ParameterValue, lang: str) -> str:
+    """What every format prints beside a parameter to say what kind of number it is: the one place
+    that chooses it (catalogue amendment 8). A value no document gives is the authority's default,
+    never "from a secondary source"; a value of the authority's policy file says so; a table whose
+    entries differ says what each entry mark means."""
+    marks = entry_marks(param)
+    if not marks:
+        return _plain_label(provenance_of(param), param.origin, lang)
+    kinds = dict(param.provenance_entries) or {
+        entry: "secondary" if mark else "cited" for entry, mark in marks.items()
+    }
+    table = terms()["provenance"]
+    parts = []
+    for kind in sorted(set(kinds.values()), key=lambda k: (ENTRY_MARKS[k] == "", ENTRY_MARKS[k])):
+        label = table[kind][lang]
+        if ENTRY_MARKS[kind]:
+            parts.append(table["entries_marked"][lang].format(mark=ENTRY_MARKS[kind], label=label))
+        else:
+            parts.append(table["entries_unmarked"][lang].format(label=label))
+    return table["separator"][lang].join(parts)
 
 
 def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
-        "name": param.name, "value": format_param_value(param.value, param.verified_entries),
+        "name": param.name, "value": format_param_value(param.value, entry_marks(param)),
         "unit": param.unit,
         "description": getattr(param.description, lang),
         "effective_from": (
@@ -229,7 +275,8 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
         ),
         "effective_to": param.effective_to.isoformat() if param.effective_to else None,
         "source": param.source, "verified": param.verified, "origin": param.origin,
-        "mark": unverified_label(param, lang),
+        "provenance": provenance_of(param),
+        "mark": provenance_label(param, lang),
     }
 
 
@@ -318,6 +365,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "verdict": result.verdict,
         "verdict_label": term(result.verdict, lang, "verdict"),
         "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
         "counts": [
             {"status": s, "label": term(s, lang, "status"), "count": n}
             for s, n in counts(result.findings).items()
@@ -389,6 +437,29 @@ def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
             term(waiver["original_status"], lang, "status") if waiver["original_status"] else None
         )
     return block
+
+
+def notice_message(notice: Notice, lang: str) -> str:
+    """A run-level notice in words (`templates/terms.yaml`, table `notice`)."""
+    values = {
+        key: getattr(value, lang) if isinstance(value, Localised) else value
+        for key, value in notice.values.items()
+    }
+    return terms()["notice"][notice.code][lang].format(**values)
+
+
+def notices_json(result: CheckResult, lang: str) -> list[dict[str, str]]:
+    """The verdict's `notices`: `[{"code", "message"}]`, empty when there is nothing to say."""
+    return [{"code": n.code, "message": notice_message(n, lang)} for n in result.notices]
+
+
+def ruleset_json(result: CheckResult) -> dict[str, Any]:
+    """The verdict's `ruleset`: version, hash and the plan (title and period) the rules implement."""
+    plan = result.ruleset.plan
+    return {
+        "version": result.ruleset.version, "sha256": result.ruleset.sha256,
+        "plan": plan.to_json() if plan is not None else None,
+    }
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -474,7 +545,7 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
     """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
     return {
         "checker_version": __version__,
-        "ruleset": {"version": result.ruleset.version, "sha256": result.ruleset.sha256},
+        "ruleset": ruleset_json(result),
         "input": {"path": result.document.path, "sha256": result.document.sha256},
         "project": {
             "id": result.project.project.id, "name": result.project.project.name,
@@ -483,6 +554,7 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
         "as_of": result.params.as_of.isoformat(),
         "verdict": result.verdict,
         "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),
         "findings": [_finding_json(f, lang) for f in result.findings],

@@ -17,11 +17,13 @@ from checker.locate import locate
 from checker.parameters import ParameterValue
 from checker.report import (
     audit_block,
+    entry_marks,
     fmt_num,
     format_param_value,
+    notices_json,
+    provenance_label,
     render_message,
     term,
-    unverified_label,
 )
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import FactReading
@@ -32,7 +34,7 @@ COLUMNS = (
     "rule", "title", "category", "binding", "status", "status_label", "original_status",
     "message", "facts", "parameters", "missing", "basis", "location", "waiver",
     "project_id", "project_name", "verdict", "as_of", "checker_version", "ruleset_version",
-    "ruleset_sha256", "input_path", "input_sha256", "policy_file",
+    "ruleset_sha256", "input_path", "input_sha256", "policy_file", "notices",
 )
 
 
@@ -49,16 +51,16 @@ def _fact_cell(reading: FactReading) -> str:
 
 def _param_cell(param: ParameterValue, lang: str) -> str:
     text = (
-        f"{param.name}={format_param_value(param.value, param.verified_entries)} {param.unit} "
+        f"{param.name}={format_param_value(param.value, entry_marks(param))} {param.unit} "
         f"(from {param.effective_from.isoformat()}; {param.source})"
     )
-    mark = unverified_label(param, lang)
-    return f"{text} {mark}" if mark else text
+    return f"{text} [{provenance_label(param, lang)}]"
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     audit = audit_block(result)
     info = result.project.project
+    notices = " / ".join(n["message"] for n in notices_json(result, lang))
     rows = []
     for finding in result.findings:
         spec = finding.rule.spec
@@ -97,6 +99,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "as_of", "checker_version", "ruleset_version", "ruleset_sha256",
                 "input_path", "input_sha256", "policy_file",
             )},
+            "notices": notices,
         })
     return rows
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from checker import __version__
 from checker.check import CheckResult
 from checker.locate import locate
-from checker.report import audit_block, render_message
+from checker.report import audit_block, notices_json, render_message, ruleset_json
 from checker.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict import Finding, exit_code
 
@@ -135,6 +135,7 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
                 "properties": {
                     "rulesetVersion": result.ruleset.version,
                     "rulesetSha256": result.ruleset.sha256,
+                    "rulesetPlan": ruleset_json(result)["plan"],
                 },
             }},
             "artifacts": [{
@@ -145,6 +146,11 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
             "invocations": [{
                 "executionSuccessful": True,
                 "exitCode": exit_code(result.verdict),
+                # run-level notices (a check dated after the plan period), as SARIF notifications
+                "toolExecutionNotifications": [
+                    {"descriptor": {"id": n["code"]}, "level": "warning", "message": {"text": n["message"]}}
+                    for n in notices_json(result, lang)
+                ],
                 "properties": {"asOf": audit["as_of"]},
             }],
             "results": [_result(f, index[f.id], result, lang) for f in result.findings],

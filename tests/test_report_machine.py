@@ -43,7 +43,7 @@ def test_json_verdict_keeps_its_contract_and_adds_the_audit_block(sample):
     assert audit["as_of"] == "2026-01-01"
     used = {name for f in result.findings for name in f.parameters}
     assert set(audit["parameters"]) == used
-    assert all({"source", "verified", "value"} <= set(p) for p in audit["parameters"].values())
+    assert all({"source", "verified", "value", "provenance"} <= set(p) for p in audit["parameters"].values())
 
 
 def test_json_audit_lists_waivers_with_whether_they_applied(tmp_path):
@@ -199,7 +199,10 @@ def test_csv_has_a_bom_and_one_row_per_finding(lang):
     assert all(r["ruleset_sha256"] == result.ruleset.sha256 for r in rows)
     wa = next(r for r in rows if r["rule"] == "WA-002")
     assert "water_permit_threshold_m3=10,000" in wa["parameters"]
-    assert ("※未经核实" if lang == "zh" else "unverified") in wa["parameters"]
+    # no document gives this threshold: the authority's default, never "from a secondary source"
+    label = "[审查机关默认值(规划及上位文件未给出数值" if lang == "zh" else "[review-authority default"
+    assert label in wa["parameters"]
+    assert ("二手资料" if lang == "zh" else "secondary") not in wa["parameters"]
     assert wa["location"] == "projects/ordos-calcium-carbide.yaml:30 water.fresh_water_m3"
 
 
