@@ -131,7 +131,7 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
     """The verdicts each project (or PROJECT_ID) received over time, and what changed in between.
 
     Between consecutive entries of a project it names what changed: the input file, the ruleset,
-    the parameters or the check date. Exit 2 if the project has no entry.
+    the parameters, the check date or the waiver register. Exit 2 if the project has no entry.
     """
 
     def action() -> int:
@@ -149,7 +149,9 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
                 key: [{"entry": row.entry.seq, "recorded_at": row.entry.recorded_at,
                        "as_of": row.entry.as_of, "verdict": row.entry.verdict,
                        "input_sha256": row.entry.input_sha256, "ruleset_sha256": row.entry.ruleset_sha256,
-                       "params_sha256": row.entry.params_sha256, "changed": list(row.changed)}
+                       "params_sha256": row.entry.params_sha256,
+                       "waiver_register_sha256": row.entry.waiver_register_sha256,
+                       "changed": list(row.changed)}
                       for row in rows]
                 for key, rows in grouped.items()
             }, ensure_ascii=False, indent=2))

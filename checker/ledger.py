@@ -617,12 +617,13 @@ class HistoryRow:
     """One entry of a project's history and what changed since that project's previous entry."""
 
     entry: Entry
-    changed: tuple[str, ...]  # of: verdict, input, ruleset, parameters, check date
+    changed: tuple[str, ...]  # of: verdict, input, ruleset, parameters, check date, waiver register
 
 
 _TRACKED = (
     ("verdict", "verdict"), ("input", "input_sha256"), ("ruleset", "ruleset_sha256"),
     ("parameters", "params_sha256"), ("check date", "as_of"),
+    ("waiver register", "waiver_register_sha256"),
 )
 
 

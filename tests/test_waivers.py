@@ -256,3 +256,15 @@ def test_a_ledger_of_the_first_schema_stays_verifiable(tmp_path):
     code, out, err = invoke("verify", ledger, main=checker_main)
     assert code == 0, out + err
     assert "1 entries checked: 1 verified" in out
+
+
+def test_history_names_a_change_of_waiver_register(applicant, tmp_path):
+    path, register = applicant
+    ledger = str(tmp_path / "ledger.db")
+    invoke(path, "--record", ledger, "--as-of", "2026-01-01")
+    invoke(path, "--waivers", register, "--record", ledger, "--as-of", "2026-01-01")
+    code, out, err = invoke("history", ledger, "NM-2025-0734", "--format", "json", main=checker_main)
+    assert code == 0, err
+    first, second = json.loads(out)["NM-2025-0734"]
+    assert first["waiver_register_sha256"] is None and len(second["waiver_register_sha256"]) == 64
+    assert second["changed"] == ["waiver register"]  # needs review both times: HE-002 is still claimed
