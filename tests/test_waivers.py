@@ -268,3 +268,15 @@ def test_history_names_a_change_of_waiver_register(applicant, tmp_path):
     first, second = json.loads(out)["NM-2025-0734"]
     assert first["waiver_register_sha256"] is None and len(second["waiver_register_sha256"]) == 64
     assert second["changed"] == ["waiver register"]  # needs review both times: HE-002 is still claimed
+
+
+def test_the_rule_data_marks_exactly_the_red_lines_as_not_waivable():
+    from checker.ruleset import load_ruleset
+
+    assert sorted(r.id for r in load_ruleset().rules if not r.spec.waivable) == [
+        "HE-004", "LA-001", "LA-002", "LA-003"]
+    code, out, _ = invoke("rules", "--format", "json", main=checker_main)
+    assert code == 0
+    assert sorted(r["id"] for r in json.loads(out) if not r["waivable"]) == ["HE-004", "LA-001", "LA-002", "LA-003"]
+    code, out, _ = invoke("explain", "LA-003", main=checker_main)
+    assert code == 0 and "红线,不得豁免" in out.splitlines()[1]
