@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
@@ -25,6 +25,9 @@ from checker.model import CalendarDate, FormatNumber, Reference, Strict, Text, W
 from checker.ruleset import Ruleset
 from checker.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
 from checker.validation import validate_document
+
+if TYPE_CHECKING:  # the findings import this module's entry type: only for annotations
+    from checker.verdict import Finding
 
 # the statuses a register entry sets aside; a passing or inapplicable finding needs no waiver
 WAIVABLE = ("fail", "warn", "review", "missing_info")
@@ -160,7 +163,7 @@ def known_rules(rule: str, known: Iterable[str]) -> str:
 # ---------------------------------------------------------------- applying them to findings
 
 
-def apply_register(findings: list[Any], entries: list[RegisterEntry], on: dt.date) -> None:
+def apply_register(findings: list[Finding], entries: list[RegisterEntry], on: dt.date) -> None:
     """Set aside each finding that an entry in force on `on` names; note the expired ones."""
     by_rule = {f.id: f for f in findings}
     for entry in entries:
@@ -178,7 +181,7 @@ def apply_register(findings: list[Any], entries: list[RegisterEntry], on: dt.dat
             finding.original_status, finding.status = finding.status, "waived"
 
 
-def apply_claims(findings: list[Any], claims: list[Waiver], on: dt.date) -> None:
+def apply_claims(findings: list[Finding], claims: list[Waiver], on: dt.date) -> None:
     """A claimed waiver sends a failing or warning finding to a person (`review`); nothing else."""
     by_rule = {f.id: f for f in findings}
     for claim in claims:
@@ -213,7 +216,7 @@ _CLAIM_SENTENCE = {
 }
 
 
-def claim_sentence(finding: Any, lang: str) -> str:
+def claim_sentence(finding: Finding, lang: str) -> str:
     """What the finding's message adds about a claim: who claims which document, and its effect."""
     claim = finding.claim
     if claim is None:
@@ -236,7 +239,7 @@ def register_view(register: WaiverRegister | None) -> dict[str, Any]:
     }
 
 
-def register_entries_json(findings: list[Any]) -> list[dict[str, Any]]:
+def register_entries_json(findings: list[Finding]) -> list[dict[str, Any]]:
     """The register entries that named the project, each with whether it applied and why not."""
     out = []
     for finding in findings:
@@ -253,7 +256,7 @@ def register_entries_json(findings: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def claims_json(findings: list[Any]) -> list[dict[str, Any]]:
+def claims_json(findings: list[Finding]) -> list[dict[str, Any]]:
     """The waivers the project file claims, each with what it did (never `waived`)."""
     out = []
     for finding in findings:

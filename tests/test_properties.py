@@ -219,11 +219,15 @@ def registers(draw: st.DrawFn) -> bytes:
     return draw(damaged([data]))
 
 
-@given(raw=registers())
-def test_damaged_waiver_registers_end_in_a_known_exit_code(scratch, raw):
+# an approved project, and a rejected one whose failures a register entry can set aside
+REGISTER_PROJECTS = [HOSTILE / "valid.yaml", Path(__file__).parent.parent / "projects" / "ordos-calcium-carbide.yaml"]
+
+
+@given(raw=registers(), project=st.sampled_from(REGISTER_PROJECTS))
+def test_damaged_waiver_registers_end_in_a_known_exit_code(scratch, raw, project):
     register = scratch.with_name("register.yaml")
     register.write_bytes(raw)
-    scratch.write_bytes((HOSTILE / "valid.yaml").read_bytes())
+    scratch.write_bytes(project.read_bytes())
     result = CliRunner().invoke(
         check_main, [str(scratch), "--waivers", str(register), "--as-of", "2026-01-01"]
     )
