@@ -25,7 +25,7 @@ from checker.parameters import ParameterValue
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import Finding, counts, exit_code
-from checker.waivers import claim_sentence, claims_json, register_entries_json, register_view
+from checker.waivers import claim_sentence, claims_json, note_text, register_entries_json, register_view
 
 LANGS = ("zh", "en")
 _ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
@@ -285,12 +285,16 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
                 "reason": waiver.reason, "approved_by": waiver.approved_by,
                 "document": waiver.document,
                 "expires": waiver.expires.isoformat() if waiver.expires else None,
-                "note": finding.waiver_note,
+                "note": _note(finding.waiver_note, lang),
             }
             if waiver else None
         ),
         "claim": claim_view(finding, lang),
     }
+
+
+def _note(note: str | None, lang: str) -> str | None:
+    return note_text(note, lang, lambda status: term(status, lang, "status"))
 
 
 def claim_view(finding: Finding, lang: str) -> dict[str, Any] | None:
@@ -301,7 +305,7 @@ def claim_view(finding: Finding, lang: str) -> dict[str, Any] | None:
     return {
         "rule": claim.rule, "approved_by": claim.approved_by, "document": claim.document,
         "reason": claim.reason, "expires": claim.expires.isoformat() if claim.expires else None,
-        "note": finding.claim_note,
+        "note": _note(finding.claim_note, lang),
         "claimed_status_label": (
             term(finding.claimed_status, lang, "status") if finding.claimed_status else None
         ),
@@ -399,10 +403,12 @@ def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
     block = audit_block(result)
     block["parameters"] = [_param_view(p, lang) for p in parameters_in_force(result)]
     for waiver in block["waivers"]:
+        waiver["note"] = _note(waiver["note"], lang)
         waiver["original_status_label"] = (
             term(waiver["original_status"], lang, "status") if waiver["original_status"] else None
         )
     for claim in block["claims"]:
+        claim["note"] = _note(claim["note"], lang)
         claim["status_label"] = term(claim["status"], lang, "status")
         claim["claimed_status_label"] = (
             term(claim["claimed_status"], lang, "status") if claim["claimed_status"] else None

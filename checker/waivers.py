@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -214,6 +214,31 @@ _CLAIM_SENTENCE = {
                     "accepted: this rule is a red line and cannot be waived.",
     },
 }
+
+
+# the notes above are English in the machine formats (stable strings); people read them in zh too
+_NOTES_ZH = (
+    (re.compile(r"expired on ([0-9-]+)"), "已于{0}到期,不予适用"),
+    (re.compile(r"not needed: the rule's status is (\w+)"), "无需豁免:本条结论为{status}"),
+    (re.compile(r"not applied: the rule cannot be waived"), "不予适用:本条不得豁免"),
+    (re.compile(r"the rule cannot be waived: a red line of the plan"), "本条为规划红线,不得豁免"),
+    (re.compile(r"superseded by the review authority's register"), "以审查机关豁免登记为准"),
+    (re.compile(r"the claimed decision must be verified: not in the review authority's register"),
+     "所称决定未列入审查机关豁免登记,须人工核实"),
+    (re.compile(r"a claim does not supply the missing information"), "自述豁免不能补足缺失的信息"),
+)
+
+
+def note_text(note: str | None, lang: str, status_label: Callable[[str], str]) -> str | None:
+    """A waiver's or claim's note in the report's language (`status_label` names a status)."""
+    if note is None or lang != "zh":
+        return note
+    for pattern, text in _NOTES_ZH:
+        match = pattern.fullmatch(note)
+        if match:
+            groups = match.groups()
+            return text.format(*groups, status=status_label(groups[0]) if groups else "")
+    return note
 
 
 def claim_sentence(finding: Finding, lang: str) -> str:

@@ -280,3 +280,16 @@ def test_the_rule_data_marks_exactly_the_red_lines_as_not_waivable():
     assert sorted(r["id"] for r in json.loads(out) if not r["waivable"]) == ["HE-004", "LA-001", "LA-002", "LA-003"]
     code, out, _ = invoke("explain", "LA-003", main=checker_main)
     assert code == 0 and "红线,不得豁免" in out.splitlines()[1]
+
+
+def test_every_note_of_every_case_reads_in_chinese_in_a_chinese_report(tmp_path):
+    notes = set()
+    for index, case in enumerate(CASES):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        result = run_case(case, folder)
+        notes |= {n for f in result.findings for n in (f.waiver_note, f.claim_note) if n}
+    assert len(notes) >= 6
+    for note in notes:
+        shown = report._note(note, "zh")
+        assert shown != note and not any("a" <= ch <= "z" for ch in shown), (note, shown)
