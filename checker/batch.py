@@ -45,6 +45,7 @@ class Settings:
     encoding: str = "utf-8"
     errors: str = "strict"
     newline: str = "\n"  # the line ending text written to stdout would get (Windows: \r\n)
+    waivers_file: str | None = None  # the review authority's waiver register
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,8 @@ class _Worker:
         from checker.verdict import counts, exit_code
 
         self.settings = settings
-        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits)
+        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits,
+                                    settings.waivers_file)
         self._report = report
         self._verdict_line = verdict_line
         self._counts = counts

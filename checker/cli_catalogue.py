@@ -55,6 +55,7 @@ def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
         "title": spec.title.model_dump(),
         "category": spec.category,
         "binding": spec.binding,
+        "waivable": spec.waivable,
         "summary": spec.summary.model_dump(),
         "basis": [
             {
@@ -90,6 +91,8 @@ def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
     for rule in rules:
         spec = rule.spec
         kind = "约束性 binding" if spec.binding else "指导性 guidance"
+        if not spec.waivable:
+            kind += ", 不得豁免 not waivable"
         lines.append(f"{rule.id}  {spec.title.zh} / {spec.title.en}  [{spec.category}, {kind}]")
         lines.append(f"  {spec.summary.zh}")
         for basis in spec.basis:
@@ -109,6 +112,8 @@ def _rules_markdown(rules: list[Rule], params: ParameterSet) -> str:
     for rule in rules:
         spec = rule.spec
         kind = "binding (约束性)" if spec.binding else "guidance (指导性)"
+        if not spec.waivable:
+            kind += "; not waivable (不得豁免): a red line"
         lines += [f"## {rule.id} {spec.title.zh} — {spec.title.en}", ""]
         lines += [f"Category {spec.category}; {kind}.", ""]
         lines += ["### What it checks", "", spec.summary.zh, "", spec.summary.en, ""]

@@ -26,6 +26,7 @@ from checker.plan_period import Notice
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import Finding, counts, exit_code
+from checker.waivers import claim_sentence, claims_json, note_text, register_entries_json, register_view
 
 LANGS = ("zh", "en")
 _ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
@@ -184,14 +185,16 @@ def render_message(finding: Finding, lang: str) -> str:
         for item in finding.items
     ]
     context = {
-        "status": finding.original_status or finding.status,
+        # the rule's own reasoning: the status before a register waiver or a claim changed it
+        "status": finding.original_status or finding.claimed_status or finding.status,
         "reason": reason,
         "f": {name: reading.value for name, reading in finding.facts.items()},
         "p": {name: param.value for name, param in finding.parameters.items()},
         "items": items,
         "missing": list(finding.missing_keys),
     }
-    return " ".join(template.render(context).split())
+    claim = claim_sentence(finding, lang)
+    return " ".join(template.render(context).split()) + (" " + claim if claim else "")
 
 
 UNVERIFIED_MARK = "※"
@@ -329,9 +332,29 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
                 "reason": waiver.reason, "approved_by": waiver.approved_by,
                 "document": waiver.document,
                 "expires": waiver.expires.isoformat() if waiver.expires else None,
-                "note": finding.waiver_note,
+                "note": _note(finding.waiver_note, lang),
             }
             if waiver else None
+        ),
+        "claim": claim_view(finding, lang),
+    }
+
+
+def _note(note: str | None, lang: str) -> str | None:
+    return note_text(note, lang, lambda status: term(status, lang, "status"))
+
+
+def claim_view(finding: Finding, lang: str) -> dict[str, Any] | None:
+    """A waiver the project file claims, for people: who, which document, what it did."""
+    claim = finding.claim
+    if claim is None:
+        return None
+    return {
+        "rule": claim.rule, "approved_by": claim.approved_by, "document": claim.document,
+        "reason": claim.reason, "expires": claim.expires.isoformat() if claim.expires else None,
+        "note": _note(finding.claim_note, lang),
+        "claimed_status_label": (
+            term(finding.claimed_status, lang, "status") if finding.claimed_status else None
         ),
     }
 
@@ -385,21 +408,14 @@ def parameters_in_force(result: CheckResult) -> list[ParameterValue]:
 
 
 def waivers_view(result: CheckResult) -> list[dict[str, Any]]:
-    """Every waiver of the project and whether it was applied (an expired one is not)."""
-    by_rule = {f.id: f for f in result.findings}
-    out = []
-    for waiver in result.project.waivers:
-        finding = by_rule.get(waiver.rule)
-        applied = finding is not None and finding.status == "waived"
-        out.append({
-            "rule": waiver.rule, "approved_by": waiver.approved_by, "document": waiver.document,
-            "reason": waiver.reason,
-            "expires": waiver.expires.isoformat() if waiver.expires else None,
-            "applied": applied,
-            "original_status": finding.original_status if finding and applied else None,
-            "note": finding.waiver_note if finding else None,
-        })
-    return out
+    """Every entry of the review authority's register naming the project, and whether it was
+    applied (an expired one is not)."""
+    return register_entries_json(result.findings)
+
+
+def claims_view(result: CheckResult) -> list[dict[str, Any]]:
+    """The waivers the project file claims, apart from the register's: what each one did."""
+    return claims_json(result.findings)
 
 
 def audit_block(result: CheckResult) -> dict[str, Any]:
@@ -412,6 +428,7 @@ def audit_block(result: CheckResult) -> dict[str, Any]:
         **audit_identity(result),
         "parameters": {p.name: p.to_json() for p in parameters_in_force(result)},
         "waivers": waivers_view(result),
+        "claims": claims_view(result),
     }
 
 
@@ -425,6 +442,7 @@ def audit_identity(result: CheckResult) -> dict[str, Any]:
         "input_sha256": result.document.sha256,
         "as_of": result.params.as_of.isoformat(),
         "policy_file": result.params.policy_path,
+        **register_view(result.register),
     }
 
 
@@ -433,8 +451,15 @@ def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
     block = audit_block(result)
     block["parameters"] = [_param_view(p, lang) for p in parameters_in_force(result)]
     for waiver in block["waivers"]:
+        waiver["note"] = _note(waiver["note"], lang)
         waiver["original_status_label"] = (
             term(waiver["original_status"], lang, "status") if waiver["original_status"] else None
+        )
+    for claim in block["claims"]:
+        claim["note"] = _note(claim["note"], lang)
+        claim["status_label"] = term(claim["status"], lang, "status")
+        claim["claimed_status_label"] = (
+            term(claim["claimed_status"], lang, "status") if claim["claimed_status"] else None
         )
     return block
 
@@ -602,6 +627,13 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
         }
         if finding.original_status:
             tail["original_status"] = finding.original_status
+    if finding.claim is not None:
+        claim = finding.claim
+        tail["claim"] = {
+            "approved_by": claim.approved_by, "document": claim.document, "reason": claim.reason,
+            "expires": claim.expires.isoformat() if claim.expires else None,
+            "claimed_status": finding.claimed_status, "note": finding.claim_note,
+        }
     return tail
 
 

@@ -32,9 +32,10 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "rule", "title", "category", "binding", "status", "status_label", "original_status",
-    "message", "facts", "parameters", "missing", "basis", "location", "waiver",
+    "message", "facts", "parameters", "missing", "basis", "location", "waiver", "claim",
     "project_id", "project_name", "verdict", "as_of", "checker_version", "ruleset_version",
-    "ruleset_sha256", "input_path", "input_sha256", "policy_file", "notices",
+    "ruleset_sha256", "input_path", "input_sha256", "policy_file", "waiver_register_sha256",
+    "notices",
 )
 
 
@@ -92,12 +93,19 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 + (f" ({finding.waiver_note})" if finding.waiver_note else "")
                 if waiver else ""
             ),
+            "claim": (
+                f"{finding.claim.approved_by}, {finding.claim.document}"
+                + (f", {finding.claim.expires.isoformat()}" if finding.claim.expires else "")
+                + (f": {finding.claim.reason}" if finding.claim.reason else "")
+                + (f" ({finding.claim_note})" if finding.claim_note else "")
+                if finding.claim else ""
+            ),
             "project_id": info.id or "",
             "project_name": info.name,
             "verdict": result.verdict,
             **{key: audit[key] or "" for key in (
                 "as_of", "checker_version", "ruleset_version", "ruleset_sha256",
-                "input_path", "input_sha256", "policy_file",
+                "input_path", "input_sha256", "policy_file", "waiver_register_sha256",
             )},
             "notices": notices,
         })

@@ -40,7 +40,7 @@ def _property_items(result: CheckResult, lang: str) -> list[tuple[str, str]]:
     audit = audit_block(result)
     items = [
         (key, str(value)) for key, value in audit.items()
-        if key not in ("parameters", "waivers") and value is not None
+        if key not in ("parameters", "waivers", "claims") and value is not None
     ]
     for param in parameters_in_force(result):
         items.append((
@@ -56,6 +56,16 @@ def _property_items(result: CheckResult, lang: str) -> list[tuple[str, str]]:
             + (f", expires {waiver['expires']}" if waiver["expires"] else "")
             + (f": {waiver['reason']}" if waiver["reason"] else "")
             + (f" ({waiver['note']})" if waiver["note"] else ""),
+        ))
+    for claim in audit["claims"]:  # the project file's own waivers: claims, never decisions
+        items.append((
+            f"claim.{claim['rule']}",
+            f"{claim['status']}"
+            + (f" (was {claim['claimed_status']})" if claim["claimed_status"] else "")
+            + f"; {claim['approved_by']}, {claim['document']}"
+            + (f", expires {claim['expires']}" if claim["expires"] else "")
+            + (f": {claim['reason']}" if claim["reason"] else "")
+            + (f" ({claim['note']})" if claim["note"] else ""),
         ))
     return items
 

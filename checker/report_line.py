@@ -23,6 +23,7 @@ from checker.check import CheckResult
 from checker.parameters import ParameterValue
 from checker.report import (
     audit_identity,
+    claims_view,
     finding_json_tail,
     notices_json,
     parameters_in_force,
@@ -127,4 +128,5 @@ def _audit(result: CheckResult) -> str:
     """`report.audit_block(result)`, in its key order."""
     head = _encode(audit_identity(result))
     parameters = _parameters((p.name, p) for p in parameters_in_force(result))
-    return f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))}}}'
+    return (f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))},'
+            f'"claims":{_encode(claims_view(result))}}}')

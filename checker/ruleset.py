@@ -97,6 +97,8 @@ class RuleFile(_Strict):
     title: Localised
     category: Literal["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"]
     binding: bool
+    # false for the plan's red lines: no register entry may set the rule aside, no claim is heard
+    waivable: bool = True
     summary: Localised
     basis: list[Basis] = Field(min_length=1)
     parameters: list[str] = Field(default_factory=list)

@@ -68,7 +68,7 @@ def test_findings_are_grouped_by_status_most_severe_first(tmp_path):
     section = root.find(f".//{NS}section[@id='findings']")
     groups = [h.find(f"{NS}span").get("class").split()[-1] for h in section.findall(f"{NS}h3")]
     assert groups == [
-        "s-fail", "s-missing_info", "s-warn", "s-waived", "s-pass", "s-not_applicable",
+        "s-fail", "s-review", "s-missing_info", "s-warn", "s-waived", "s-pass", "s-not_applicable",
     ]
     order = [a.get("id") for a in section.findall(f"{NS}article")]
     assert order.index("WA-002") > order.index("EC-001")  # waived after every fail
