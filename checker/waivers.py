@@ -216,6 +216,10 @@ _CLAIM_SENTENCE = {
 }
 
 
+# what the sentence says of a claim that leaves out who approved it or which document decided it
+_UNNAMED = {"zh": "未写明", "en": "not stated"}
+
+
 # the notes above are English in the machine formats (stable strings); people read them in zh too
 _NOTES_ZH = (
     (re.compile(r"expired on ([0-9-]+)"), "已于{0}到期,不予适用"),
@@ -252,7 +256,8 @@ def claim_sentence(finding: Finding, lang: str) -> str:
         kind = "red_line"
     else:
         return ""
-    return _CLAIM_SENTENCE[lang][kind].format(by=claim.approved_by, doc=claim.document)
+    unnamed = _UNNAMED[lang]
+    return _CLAIM_SENTENCE[lang][kind].format(by=claim.approved_by or unnamed, doc=claim.document or unnamed)
 
 
 def register_view(register: WaiverRegister | None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ class WaiverCase:
     as_of: dt.date
     expect: dict[str, str]
     verdict: str
+    message: dict[str, str]  # rule → words its Chinese message must contain
 
 
 def _cases() -> list[WaiverCase]:
@@ -46,7 +47,8 @@ def _cases() -> list[WaiverCase]:
         project = Case(rule="", name=entry["name"], base=entry["base"], expect="",
                        set=entry.get("set", {}), unset=tuple(entry.get("unset", []))).project_data()
         out.append(WaiverCase(entry["name"], project, entry.get("register"),
-                              entry.get("as_of", AS_OF), entry["expect"], entry["verdict"]))
+                              entry.get("as_of", AS_OF), entry["expect"], entry["verdict"],
+                              entry.get("message", {})))
     return out
 
 
@@ -67,6 +69,9 @@ def test_case(case, tmp_path):
     statuses = {f.id: f.status for f in result.findings}
     assert {rule: statuses[rule] for rule in case.expect} == case.expect
     assert result.verdict == case.verdict
+    by_rule = {f.id: f for f in result.findings}
+    for rule, words in case.message.items():
+        assert words in report.render_message(by_rule[rule], "zh")
 
 
 def _case(start: str) -> WaiverCase:
