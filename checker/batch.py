@@ -11,12 +11,17 @@ would fail for every file alike (a bad --params file, broken rule data) aborts t
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import itertools
 import json
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
+import sys
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -200,10 +205,32 @@ _worker: _Worker | None = None
 _fatal: _Fatal | None = None
 
 
-def _init_process(settings: Settings) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker, without a word, when the parent process ends (killed, not only stopped).
+
+    On Linux the kernel sends SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG); a parent
+    already gone before that was set is caught by comparing the parent's pid. Elsewhere the pool's
+    own teardown ends the workers of a parent that exits normally.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_process(settings: Settings, parent: int | None = None) -> None:
     """Pool initializer: build the Checker once; keep a failure to report it as data."""
     global _worker, _fatal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    if parent is not None:
+        _die_with_parent(parent)
     try:
         _worker = _Worker(settings)
     except CheckerError as exc:
@@ -268,11 +295,34 @@ class PathList:
         yield text[start:]
 
 
+def _chunks(files: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for path in files:
+        chunk.append(path)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(paths: list[str]) -> list[Outcome | _Fatal]:
+    return [_check_in_process(path) for path in paths]
+
+
+# chunks submitted per worker beyond those being written: enough to keep every worker busy while
+# the parent writes, few enough that a slow reader of stdout holds the parent's memory bounded
+CHUNKS_AHEAD_PER_JOB = 2
+
+
 def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[Outcome]:
     """Check `files`; yield outcomes in input order, each once it and those before are ready.
 
     Worker processes start only for more than one file and more than one job; otherwise the
-    projects are checked in this process. Raises a CheckerError if the Checker cannot be built.
+    projects are checked in this process. At most `CHUNKS_AHEAD_PER_JOB` chunks per worker are
+    submitted ahead of the one being yielded: work is handed out as the caller takes results,
+    so a caller that writes slowly (a slow pipe) holds a bounded number of results, not the
+    whole batch. Raises a CheckerError if the Checker cannot be built.
     """
     jobs = max(1, min(jobs, len(files)))
     if jobs == 1:
@@ -281,8 +331,18 @@ def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[
             yield worker.check(path)
         return
     context = multiprocessing.get_context(_start_method())
-    with context.Pool(jobs, initializer=_init_process, initargs=(settings,)) as pool:
-        for outcome in pool.imap(_check_in_process, files, chunk_size(len(files), jobs)):
-            if isinstance(outcome, _Fatal):
-                raise outcome.error()
-            yield outcome
+    size = chunk_size(len(files), jobs)
+    chunks = _chunks(files, size)
+    pending: deque[multiprocessing.pool.AsyncResult[list[Outcome | _Fatal]]] = deque()
+    with context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid())) as pool:
+        for chunk in itertools.islice(chunks, jobs * (CHUNKS_AHEAD_PER_JOB + 1)):
+            pending.append(pool.apply_async(_check_chunk, (chunk,)))
+        while pending:
+            outcomes = pending.popleft().get()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.apply_async(_check_chunk, (following,)))
+            for outcome in outcomes:
+                if isinstance(outcome, _Fatal):
+                    raise outcome.error()
+                yield outcome

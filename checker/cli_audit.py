@@ -11,7 +11,7 @@ import datetime as dt
 
 import click
 
-from checker.cli import _parse_date, _run_guarded
+from checker.cli import MAX_JOBS, _parse_date, _run_guarded
 
 EXIT_DIFFERENT = 1
 
@@ -33,8 +33,9 @@ def _label(params_file: str | None, as_of: dt.date) -> str:
               help="Check date of the base side. Default: the --as-of date.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
               show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes. Default: the number of cores; 1 checks in this process.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None, metavar="N",
+              help=f"Worker processes (at most {MAX_JOBS}). Default: the number of cores; "
+                   "1 checks in this process.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_file: str | None,
                  as_of: dt.date | None, base_as_of: dt.date | None, fmt: str, jobs: int | None,

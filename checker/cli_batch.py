@@ -13,6 +13,16 @@ from typing import TextIO
 
 from checker.batch import PathList, Settings, run, worst_exit_code
 from checker.batch_output import Progress, Summary, csv_header, summary_text
+from checker.errors import OutputError
+from checker.report_output import write_stdout
+
+
+def _say(line: str) -> None:
+    """A problem of one file on stderr; a stderr that cannot be written loses the line only."""
+    try:
+        sys.stderr.write(line + "\n")
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
@@ -20,6 +30,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     paths = PathList(files)
     del files  # the caller holds no other reference: forked workers must not inherit the list
     out, err = sys.stdout, sys.stderr
+    if out is None:
+        raise OutputError("cannot write to standard output: it is closed")
     write = _bytes_writer(out, settings)
     summary = Summary()
     printed = False
@@ -34,20 +46,20 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
             if outcome.problems and settings.fmt != "json":
                 progress.clear()
                 for problem in outcome.problems:
-                    err.write(f"error: {problem}\n")
+                    _say(f"error: {problem}")
             if outcome.output:
                 if shared_terminal:
                     progress.clear()
-                if settings.fmt == "text" and printed:
-                    write(blank_line)  # a blank line between two text reports
-                write(outcome.output)  # and flushed: a reader of the pipe sees each project when done
+                # a blank line between two text reports; one write: a reader of the pipe sees
+                # each project when done, and a signal never cuts it
+                write(blank_line + outcome.output if settings.fmt == "text" and printed else outcome.output)
                 printed = True
             progress.advance()
     finally:
         progress.clear()
     if settings.fmt == "text":
-        out.write(summary_text(summary, settings.lang))
-    out.flush()
+        text = summary_text(summary, settings.lang).replace("\n", settings.newline)
+        write(text.encode(settings.encoding, settings.errors))
     return worst_exit_code(tuple(summary.exit_codes))
 
 
@@ -68,9 +80,4 @@ def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:
 
         return write_text
 
-    def write_bytes(data: bytes) -> None:
-        out.flush()  # whatever was written as text before goes first
-        binary.write(data)
-        binary.flush()
-
-    return write_bytes
+    return write_stdout  # whole, each project at once: a signal never cuts a line

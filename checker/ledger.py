@@ -46,7 +46,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from checker import __version__
 from checker.check import CheckResult
-from checker.errors import LedgerError
+from checker.errors import LedgerError, shown
 from checker.parameters import Localised, ParameterSet, ParameterValue
 from checker.resources import rules_dir, templates_dir
 from checker.ruleset import Ruleset
@@ -281,12 +281,35 @@ class Entry:
 _ENTRY_COLUMNS = [entries.c[name] for name in (*HASHED_FIELDS, "entry_hash")]
 
 
+def sqlite_file(target: str) -> str | None:
+    """The file a SQLite ledger target names (a path, or a `sqlite:///…` URL); None for a server.
+
+    LedgerError for a target that names no file at all (`''`, `sqlite://`, `sqlite:///:memory:`):
+    an entry recorded there would vanish with the process, and an audit trail must not.
+    """
+    if not target.strip():
+        raise LedgerError("--record: the ledger name is empty (give a file path or a postgresql:// URL)")
+    if "://" not in target:
+        return target
+    scheme, rest = target.split("://", 1)
+    if not scheme.lower().startswith("sqlite"):
+        return None
+    database = rest[1:].split("?", 1)[0] if rest.startswith("/") else ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        raise LedgerError(
+            f"--record {shown(target)}: the URL names no ledger file (write sqlite:///path/to/ledger.db)"
+        )
+    return database
+
+
 def ledger_url(target: str) -> str:
     """A `postgresql://…` (or any SQLAlchemy) URL; anything else is a SQLite file path.
 
     A plain `postgresql://` URL is pinned to psycopg2 (the `postgres` extra): SQLAlchemy 2.1 would
-    otherwise pick psycopg 3, which the checker does not depend on.
+    otherwise pick psycopg 3, which the checker does not depend on. A target naming no file is
+    refused (`sqlite_file`).
     """
+    sqlite_file(target)
     for plain in ("postgresql://", "postgres://"):
         if target.startswith(plain):
             return "postgresql+psycopg2://" + target.removeprefix(plain)
@@ -490,14 +513,20 @@ def _now() -> str:
 
 
 def append_result(ledger: Ledger, result: CheckResult) -> Entry:
-    """Append `result` to an open ledger, re-reading its input bytes from disk.
+    """Append `result` to an open ledger with the input bytes that were checked.
 
-    The bytes must hash to what was checked: a file replaced between check and record is refused.
+    Those are the bytes read for the check (a FIFO or a file replaced meanwhile is never read
+    twice); a document built without them is re-read from disk, and the bytes must then hash to
+    what was checked: a file replaced between check and record is refused.
     """
-    try:
-        raw = Path(result.document.path).read_bytes()
-    except OSError as exc:
-        raise LedgerError(f"{result.document.path}: cannot re-read the input to record it: {exc.strerror}") from None
+    raw = result.document.raw
+    if raw is None:
+        try:
+            raw = Path(result.document.path).read_bytes()
+        except OSError as exc:
+            raise LedgerError(
+                f"{shown(result.document.path)}: cannot re-read the input to record it: {exc.strerror}"
+            ) from None
     return ledger.append(result, raw)
 
 
