@@ -343,6 +343,10 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
     from checker.verdict import exit_code
 
     chosen = fmt or (report.format_for(output) if output else "text")
+    if record is not None:  # a ledger that cannot be named is refused before any work
+        from checker.ledger import ledger_url
+
+        ledger_url(record)
     if output is not None:  # refused before any work: an empty name, a device, a protected file
         report_output.writable_target(output, protected_paths((path,), record, params_file))
     limits = Limits(max_bytes=max_bytes)
@@ -406,9 +410,9 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     if output is not None:
         raise UsageError("--output takes one project; for several, redirect the output (> file)")
     if record is not None:
-        from checker.ledger import sqlite_file
+        from checker.ledger import ledger_url
 
-        sqlite_file(record)  # an empty name or a URL without a file: refused before any work
+        ledger_url(record)  # an empty name or a URL without a file: refused before any work
     encoding, errors, newline = output_encoding(fmt or "text")
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
                         limits=limits, record=record, encoding=encoding, errors=errors, newline=newline)

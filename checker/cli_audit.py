@@ -8,6 +8,7 @@ chooses the exit code (2 for bad input or usage, through the shared guard).
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import click
 
@@ -58,10 +59,12 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
     def action() -> int:
         from checker.batch import Settings, default_jobs, make_checker
         from checker.check import default_as_of
-        from checker.errors import UsageError
+        from checker.errors import UsageError, shown
         from checker.whatif import compare_in_batch
         from checker.whatif_render import render
 
+        if not any(os.path.lexists(p) for p in paths):
+            raise UsageError(f"{shown(paths[0])}: no such file or folder (nothing to compare)")
         new_date = as_of or default_as_of()
         base_date = base_as_of or new_date
         if params_file is None and base_params_file is None and base_date == new_date:

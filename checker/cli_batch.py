@@ -7,6 +7,7 @@ stderr (text, csv) or into the JSON Lines stream (json), and never stop the batc
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -19,10 +20,8 @@ from checker.report_output import write_stdout
 
 def _say(line: str) -> None:
     """A problem of one file on stderr; a stderr that cannot be written loses the line only."""
-    try:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         sys.stderr.write(line + "\n")
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 def check_batch(files: list[str], settings: Settings, jobs: int) -> int:

@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from checker.cli import _make_checker, _run_guarded, _with_common
-from checker.errors import UsageError
 from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at

@@ -315,7 +315,11 @@ def ledger_url(target: str) -> str:
             return "postgresql+psycopg2://" + target.removeprefix(plain)
     if "://" in target:
         return target
-    return "sqlite:///" + str(Path(target).expanduser().resolve())
+    try:
+        return "sqlite:///" + str(Path(target).expanduser().resolve())
+    except (FileNotFoundError, RuntimeError) as exc:  # a deleted working directory, a link loop
+        detail = "the working directory no longer exists" if isinstance(exc, FileNotFoundError) else str(exc)
+        raise LedgerError(f"--record {shown(target)}: {detail} (give an absolute path)") from None
 
 
 def _make_engine(url: str) -> Engine:

@@ -111,7 +111,7 @@ def writable_target(path: str, protected: Iterable[Protected] = (), option: str 
     for what, other in protected:
         if other and _is_same(real, identity, other):
             raise OutputError(
-                f"refusing to write over {what} {shown(other)}: choose another {option}"
+                f"refusing to write the report over {what} {shown(other)}: choose another {option}"
             )
     directory = os.path.dirname(real)
     if not os.path.isdir(directory):
