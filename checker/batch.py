@@ -229,6 +229,8 @@ def _init_process(settings: Settings, parent: int | None = None) -> None:
     """Pool initializer: build the Checker once; keep a failure to report it as data."""
     global _worker, _fatal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it made the pool
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING_SIGNALS)
     if parent is not None:
         _die_with_parent(parent)
     try:
@@ -315,6 +317,31 @@ def _check_chunk(paths: list[str]) -> list[Outcome | _Fatal]:
 CHUNKS_AHEAD_PER_JOB = 2
 
 
+# signals whose default action ends the process: held back while a line is written to stdout
+_ENDING_SIGNALS = frozenset(
+    s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None
+)
+
+
+def _pool(context: Any, jobs: int, settings: Settings) -> multiprocessing.pool.Pool:
+    """A worker pool whose helper threads never take an ending signal.
+
+    A signal sent to the process goes to any thread that does not block it; taken by one of the
+    pool's threads, SIGTERM would end the process while the main thread is half-way through
+    writing a line (which blocks those signals only for itself). The helper threads are started
+    with the signals blocked, and keep that mask; the main thread gets its own back; the workers
+    unblock them in their initializer.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # pragma: no cover - not POSIX
+        return context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid()))
+    previous = mask(signal.SIG_BLOCK, _ENDING_SIGNALS)
+    try:
+        return context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid()))
+    finally:
+        mask(signal.SIG_SETMASK, previous)
+
+
 def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[Outcome]:
     """Check `files`; yield outcomes in input order, each once it and those before are ready.
 
@@ -334,7 +361,7 @@ def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[
     size = chunk_size(len(files), jobs)
     chunks = _chunks(files, size)
     pending: deque[multiprocessing.pool.AsyncResult[list[Outcome | _Fatal]]] = deque()
-    with context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid())) as pool:
+    with _pool(context, jobs, settings) as pool:
         for chunk in itertools.islice(chunks, jobs * (CHUNKS_AHEAD_PER_JOB + 1)):
             pending.append(pool.apply_async(_check_chunk, (chunk,)))
         while pending:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import click
 
 from checker import __version__
-from checker.errors import CheckerError, InputError, RuleDataError, UsageError
+from checker.errors import CheckerError, InputError, RuleDataError, UsageError, quoted
 from checker.hints import date_hint
 from checker.source import DEFAULT_LIMITS, MAX_FILE_BYTES, Limits
 
@@ -44,7 +44,7 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     except ValueError:
         hint = date_hint(value)
         raise click.BadParameter(
-            f"{value!r} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
+            f"{quoted(value)} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
         ) from None
 
 

@@ -95,3 +95,9 @@ def shown(value: object, limit: int = SHOWN_MAX) -> str:
     `limit` characters (a pasted paragraph or a 5 000-character path is cut with an ellipsis)."""
     text = printable(value if isinstance(value, str) else str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: object, limit: int = SHOWN_MAX) -> str:
+    """`shown(value)` in single quotes: how a message quotes what the user typed (never a repr,
+    which would show Python's escapes and quotes and keep a pasted paragraph whole)."""
+    return f"'{shown(value, limit)}'"
