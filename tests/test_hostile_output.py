@@ -99,8 +99,9 @@ def _symlink_loop(tmp: Path) -> str:
 OUTPUT_TARGETS = [
     ("empty-name", lambda tmp: "", [], ("--output", "the file name is empty")),
     ("fifo", _fifo, [], ("report.json", "FIFO", "not a regular file")),
-    ("dev-null", lambda tmp: "/dev/null", [], ("/dev/null", "character device", "not a regular file")),
-    ("device-node", _null_device, [], ("null.json", "character device")),
+    # a device node made like /dev/null in the test's folder: /dev/null itself must never be the
+    # target of a test run as root, where a regression would replace the machine's /dev/null
+    ("device-node", _null_device, [], ("null.json", "character device", "not a regular file")),
     ("the-input", lambda tmp: str(tmp / "project.yaml"), [], ("over the input file", "project.yaml")),
     ("the-input-hard-link", _input_hard_link, [], ("over the input file",)),
     ("the-input-symlink", _input_symlink, [], ("over the input file",)),
@@ -127,7 +128,6 @@ def test_output_target_is_refused(tmp_path, name, make, extra, words):
     assert out == ""
     assert {p.name: (p.lstat().st_mode, p.lstat().st_mtime_ns) for p in tmp_path.iterdir()} == before
     assert project.read_bytes() == VALID.read_bytes()
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
 def test_output_to_a_directory_is_refused(tmp_path):
@@ -158,17 +158,19 @@ def test_output_through_a_dangling_symlink_creates_its_target(tmp_path):
 
 @needs_root
 def test_output_to_a_full_device_is_refused_and_the_device_kept(tmp_path):
-    device = full_device(tmp_path)
+    """`--output /dev/full` exited 0; made in the test's folder, never the machine's own."""
+    device = tmp_path / "full"
+    os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
     code, _, err = run(VALID, "--output", device, "--format", "json", *AS_OF)
     one_line_error(code, err, ("character device",))
     assert stat.S_ISCHR(device.stat().st_mode)
 
 
-def test_dev_full_as_output_exits_2():
-    if not Path("/dev/full").exists() or not stat.S_ISCHR(os.stat("/dev/full").st_mode):
-        pytest.skip("this system has no /dev/full device")
-    code, _, err = run(VALID, "--output", "/dev/full", "--format", "json", *AS_OF)
-    one_line_error(code, err, ("/dev/full",))
+@pytest.mark.skipif(ROOT, reason="as root, a regression would replace the machine's /dev/null; "
+                                 "the device-node case covers it")
+def test_dev_null_as_output_is_refused():
+    code, _, err = run(VALID, "--output", "/dev/null", "--format", "json", *AS_OF)
+    one_line_error(code, err, ("/dev/null", "character device"))
 
 
 # ---------------------------------------------------------------- writing every byte
