@@ -45,7 +45,7 @@ class Settings:
     as_of: dt.date | None = None
     params_file: str | None = None
     limits: Limits = DEFAULT_LIMITS
-    record: str | None = None  # a ledger every checked project is appended to (each worker writes)
+    record: str | None = None  # a ledger every checked project is appended to (workers prepare)
     # how the parent's stdout takes the output (cli.output_encoding): workers send it encoded so
     encoding: str = "utf-8"
     errors: str = "strict"
@@ -71,6 +71,8 @@ class Outcome:
     league_city: str | None = None
     input_sha256: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)  # rule ID → status (for diffs)
+    # the ledger entry (a ledger.PendingEntry) the parent appends once `output` is written
+    pending_entry: Any = None
 
 
 @dataclass(frozen=True)
@@ -118,12 +120,6 @@ class _Worker:
         self._exit_code = exit_code
         # templates do not change during a batch: skip Jinja's stat() of every template per use
         report.environment(settings.lang).auto_reload = False
-        self._ledger = None
-        if settings.record:
-            # one connection per worker; the ledger serialises concurrent appends with a write lock
-            from checker.ledger import Ledger
-
-            self._ledger = Ledger(settings.record)
 
     def check(self, path: str) -> Outcome:
         try:
@@ -133,11 +129,12 @@ class _Worker:
         except Exception as exc:  # a bug on one file must not lose the rest of the batch
             problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
             return self._failure(path, EXIT_INTERNAL, (problem,))
-        if self._ledger is not None:
-            from checker.ledger import append_result
+        pending = None
+        if self.settings.record:  # prepared here, appended by the parent once the output is out
+            from checker.ledger import input_bytes, prepare_entry
 
             try:
-                append_result(self._ledger, result)
+                pending = prepare_entry(result, input_bytes(result))
             except CheckerError as exc:
                 problem = Problem(path, "", None, f"not recorded in the ledger: {exc}")
                 return self._failure(path, EXIT_INVALID, (problem,))
@@ -148,7 +145,7 @@ class _Worker:
             verdict=result.verdict, project_id=info.id, project_name=info.name, counts=counts,
             failed=tuple(f.id for f in result.findings if f.status == "fail"),
             league_city=info.league_city, input_sha256=result.document.sha256,
-            statuses={f.id: f.status for f in result.findings},
+            statuses={f.id: f.status for f in result.findings}, pending_entry=pending,
         )
         fmt, lang = self.settings.fmt, self.settings.lang
         if fmt == "summary":

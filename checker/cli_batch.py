@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
-from checker.batch import PathList, Settings, run, worst_exit_code
+from checker.batch import Outcome, PathList, Settings, run, worst_exit_code
 from checker.batch_output import Progress, Summary, csv_header, summary_text
-from checker.errors import OutputError
+from checker.errors import CheckerError, OutputError
 from checker.report_output import write_stdout
 
 
@@ -39,6 +39,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     if settings.fmt == "csv":
         write(csv_header().encode(settings.encoding, settings.errors))
     blank_line = settings.newline.encode(settings.encoding, settings.errors)
+    ledger = _open_ledger(settings.record)  # a ledger that cannot be used stops the batch first
+    unrecorded = False
     try:
         for outcome in run(paths, settings, jobs):
             summary.add(outcome)
@@ -53,13 +55,36 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
                 # each project when done, and a signal never cuts it
                 write(blank_line + outcome.output if settings.fmt == "text" and printed else outcome.output)
                 printed = True
+            if ledger is not None and outcome.pending_entry is not None:
+                unrecorded |= not _record(ledger, outcome, progress)  # only once its output is out
             progress.advance()
     finally:
         progress.clear()
+        if ledger is not None:
+            ledger.close()
     if settings.fmt == "text":
         text = summary_text(summary, settings.lang).replace("\n", settings.newline)
         write(text.encode(settings.encoding, settings.errors))
-    return worst_exit_code(tuple(summary.exit_codes))
+    return worst_exit_code((*summary.exit_codes, *((2,) if unrecorded else ())))
+
+
+def _open_ledger(record: str | None) -> Any:
+    if record is None:
+        return None
+    from checker.ledger import Ledger
+
+    return Ledger(record)
+
+
+def _record(ledger: Any, outcome: Outcome, progress: Progress) -> bool:
+    """Append a project's prepared entry; on failure say so for that file (exit 2) and go on."""
+    try:
+        ledger.append_prepared(outcome.pending_entry)
+    except CheckerError as exc:
+        progress.clear()
+        _say(f"error: {outcome.path}: not recorded in the ledger: {exc}")
+        return False
+    return True
 
 
 def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:

@@ -432,45 +432,38 @@ class Ledger:
         The ruleset is snapshotted when it is the shipped one, or from `ruleset_files` (see
         `snapshot_files`) for rules loaded from elsewhere; those must hash to the ruleset's sha256.
         """
-        if hashlib.sha256(raw).hexdigest() != result.document.sha256:
-            raise LedgerError(f"{result.document.path}: the bytes to record are not the bytes checked")
-        body = params_body(result.params)
-        params_sha = sha256_text(body)
-        if ruleset_files is not None:
-            if snapshot_sha256(ruleset_files) != result.ruleset.sha256:
-                raise LedgerError("the ruleset files given do not hash to the ruleset that was used")
-            snapshot: bytes | None = pack_snapshot(ruleset_files)
-        else:
-            snapshot = shipped_snapshot(result.ruleset)
-        info = result.project.project
+        return self.append_prepared(prepare_entry(result, raw, ruleset_files), recorded_at)
+
+    def append_prepared(self, pending: PendingEntry, recorded_at: str | None = None) -> Entry:
+        """Append an entry prepared by `prepare_entry` (perhaps in another process): its place in
+        the chain, its time and its hash are fixed here, in the one write transaction."""
+        snapshot = pending.snapshot
+        if snapshot is None:
+            shipped_sha, shipped = _shipped_snapshot()
+            snapshot = shipped if shipped_sha == pending.fields["ruleset_sha256"] else None
         with self._transaction(write=True) as conn:
             self._lock(conn)
             last = conn.execute(
                 select(entries.c.seq, entries.c.entry_hash).order_by(entries.c.seq.desc()).limit(1)
             ).first()
+            params_sha = pending.fields["params_sha256"]
             known = select(parameter_sets.c.sha256).where(parameter_sets.c.sha256 == params_sha)
             if conn.execute(known).first() is None:
-                conn.execute(insert(parameter_sets).values(sha256=params_sha, body=body))
+                conn.execute(insert(parameter_sets).values(sha256=params_sha, body=pending.params_body))
+            ruleset_sha = pending.fields["ruleset_sha256"]
             if snapshot is not None and conn.execute(
-                select(rulesets.c.sha256).where(rulesets.c.sha256 == result.ruleset.sha256)
+                select(rulesets.c.sha256).where(rulesets.c.sha256 == ruleset_sha)
             ).first() is None:
                 conn.execute(insert(rulesets).values(
-                    sha256=result.ruleset.sha256, version=result.ruleset.version, archive=snapshot))
+                    sha256=ruleset_sha, version=pending.fields["ruleset_version"], archive=snapshot))
             fields: dict[str, Any] = {
                 "seq": 1 if last is None else last.seq + 1,
                 "recorded_at": recorded_at or _now(),
-                "checker_version": __version__,
-                "project_id": _text(info.id), "project_name": _text(info.name),
-                "league_city": _text(info.league_city),
-                "input_path": _text(result.document.path), "input_sha256": result.document.sha256,
-                "ruleset_version": result.ruleset.version, "ruleset_sha256": result.ruleset.sha256,
-                "params_sha256": params_sha, "as_of": result.params.as_of.isoformat(),
-                "policy_path": _text(result.params.policy_path), "verdict": result.verdict,
-                "findings": findings_json(result.findings),
+                **pending.fields,
                 "prev_hash": GENESIS if last is None else last.entry_hash,
             }
             fields["entry_hash"] = entry_hash(fields)
-            conn.execute(insert(entries).values(**fields, input_zlib=zlib.compress(raw, 9)))
+            conn.execute(insert(entries).values(**fields, input_zlib=pending.input_zlib))
         return Entry(**fields)
 
     def entries(self, up_to: int | None = None, project_id: str | None = None) -> list[Entry]:
@@ -504,6 +497,44 @@ class Ledger:
             return conn.execute(select(rulesets.c.archive).where(rulesets.c.sha256 == sha)).scalar()
 
 
+@dataclass(frozen=True)
+class PendingEntry:
+    """A checked project made ready for the ledger, but not yet in it: everything but its place
+    in the chain, its time and its hash. Small and picklable, so a batch's worker prepares it and
+    the parent appends it once the project's output has been written."""
+
+    fields: dict[str, Any]
+    params_body: str
+    input_zlib: bytes
+    snapshot: bytes | None = None  # None: the shipped ruleset's, if the ruleset is the shipped one
+
+
+def prepare_entry(
+    result: CheckResult, raw: bytes, ruleset_files: dict[str, str] | None = None
+) -> PendingEntry:
+    """What `Ledger.append` records for `result`; LedgerError if `raw` is not what was checked."""
+    if hashlib.sha256(raw).hexdigest() != result.document.sha256:
+        raise LedgerError(f"{shown(result.document.path)}: the bytes to record are not the bytes checked")
+    body = params_body(result.params)
+    snapshot: bytes | None = None
+    if ruleset_files is not None:
+        if snapshot_sha256(ruleset_files) != result.ruleset.sha256:
+            raise LedgerError("the ruleset files given do not hash to the ruleset that was used")
+        snapshot = pack_snapshot(ruleset_files)
+    info = result.project.project
+    fields: dict[str, Any] = {
+        "checker_version": __version__,
+        "project_id": _text(info.id), "project_name": _text(info.name),
+        "league_city": _text(info.league_city),
+        "input_path": _text(result.document.path), "input_sha256": result.document.sha256,
+        "ruleset_version": result.ruleset.version, "ruleset_sha256": result.ruleset.sha256,
+        "params_sha256": sha256_text(body), "as_of": result.params.as_of.isoformat(),
+        "policy_path": _text(result.params.policy_path), "verdict": result.verdict,
+        "findings": findings_json(result.findings),
+    }
+    return PendingEntry(fields=fields, params_body=body, input_zlib=zlib.compress(raw, 9), snapshot=snapshot)
+
+
 def _text(value: str | None) -> str | None:
     """A descriptive text both databases store: PostgreSQL refuses NUL, and file names may carry
     undecodable bytes. The exact input is kept byte for byte in the compressed copy."""
@@ -517,12 +548,18 @@ def _now() -> str:
 
 
 def append_result(ledger: Ledger, result: CheckResult) -> Entry:
-    """Append `result` to an open ledger with the input bytes that were checked.
+    """Append `result` to an open ledger with the input bytes that were checked (`input_bytes`).
 
     Those are the bytes read for the check (a FIFO or a file replaced meanwhile is never read
     twice); a document built without them is re-read from disk, and the bytes must then hash to
     what was checked: a file replaced between check and record is refused.
     """
+    return ledger.append(result, input_bytes(result))
+
+
+def input_bytes(result: CheckResult) -> bytes:
+    """The bytes `result` was checked from: those read for the check (a FIFO or a file replaced
+    meanwhile is never read twice), or, for a document built without them, the file re-read."""
     raw = result.document.raw
     if raw is None:
         try:
@@ -531,7 +568,7 @@ def append_result(ledger: Ledger, result: CheckResult) -> Entry:
             raise LedgerError(
                 f"{shown(result.document.path)}: cannot re-read the input to record it: {exc.strerror}"
             ) from None
-    return ledger.append(result, raw)
+    return raw
 
 
 def record(target: str, result: CheckResult) -> Entry:

@@ -226,6 +226,24 @@ def test_the_entry_is_recorded_after_the_report_is_written(tmp_path):
         assert db.execute("SELECT count(*) FROM entries").fetchone() == (1,)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_batch_records_only_what_it_has_written(tmp_path, jobs):
+    device = full_device(tmp_path)
+    ledger = tmp_path / "ledger.db"
+    paths = [VALID, VALID.parent / "gbk.yaml"]
+    with open(device, "wb") as full:
+        done = subprocess_check(*paths, "--record", ledger, "--format", "json", "-j", jobs, *AS_OF,
+                                stdout=full, stderr=subprocess.PIPE, capture_output=False, text=True)
+    one_line_error(done.returncode, done.stderr, ("standard output",))
+    if ledger.exists():
+        with sqlite3.connect(ledger) as db:
+            assert db.execute("SELECT count(*) FROM entries").fetchone() == (0,)
+    done = subprocess_check(*paths, "--record", ledger, "--format", "json", "-j", jobs, *AS_OF)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(ledger) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (2,)
+
+
 # ---------------------------------------------------------------- the ledger's name
 
 RECORD_TARGETS = [
