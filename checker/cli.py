@@ -301,7 +301,8 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
 
     \b
     Exit codes: 0 approved (with or without warnings), 1 rejected,
-    3 needs review, 2 invalid input or usage, 70 internal error.
+    3 needs review, 2 invalid input or usage (or output that cannot be
+    written), 70 internal error, 130 interrupted.
     For several projects, the worst of them: 70, then 2, 1, 3, 0.
     """
 
