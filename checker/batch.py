@@ -253,11 +253,17 @@ def _start_method() -> str:
     return "spawn"
 
 
+# the most worker processes a batch starts (`-j` refuses more; the default, one per core, stops
+# there): each costs a core and ~20 MB, and beyond this a batch only exhausts memory
+MAX_WORKERS = 64
+
+
 def default_jobs() -> int:
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS)
 
 
 def chunk_size(files: int, jobs: int) -> int:

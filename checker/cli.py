@@ -31,7 +31,8 @@ EXIT_INTERNAL = 70
 # the report formats (kept here, not imported from checker.report, so `--help` stays fast)
 _FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
 MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
-# a worker costs ~20 MB and a core: beyond 64 a batch only exhausts memory (`-j 200` took 4 GB)
+# a worker costs ~20 MB and a core: beyond 64 a batch only exhausts memory (`-j 200` took 4 GB);
+# batch.MAX_WORKERS, repeated so that `check --help` need not import the batch machinery
 MAX_JOBS = 64
 MAX_BYTES_LIMIT = 1 << 30  # --max-bytes: a project file is a few KB; more is a typo (10**30)
 

@@ -151,9 +151,10 @@ def write_atomically(path: str, text: str | bytes, protected: Iterable[Protected
     a temporary file beside its final target; OutputError, and the old file intact, on failure."""
     real = writable_target(path, protected, option)
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
-    name = os.path.basename(real)
+    # the temporary name within the file system's 255 bytes, whatever the report's name is written in
+    name = os.fsdecode(os.fsencode(os.path.basename(real))[:100])
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{name[:200]}.", suffix=".tmp", dir=os.path.dirname(real))
+        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=os.path.dirname(real))
     except OSError as exc:
         raise OutputError(f"cannot write {shown(path)}: {_reason(exc)}") from None
     try:

@@ -148,6 +148,13 @@ def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_pat
     assert sorted(p.name for p in target.parent.iterdir()) == ["current.json"]  # no temporary left
 
 
+def test_a_report_with_a_long_chinese_name_is_written(tmp_path):
+    target = tmp_path / ("审查报告" * 20 + ".json")  # 243 bytes: the temporary name must stay short
+    code, _, err = run(VALID, "--output", target, *AS_OF)
+    assert (code, err) == (0, "")
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
 def test_output_through_a_dangling_symlink_creates_its_target(tmp_path):
     link = tmp_path / "report.json"
     link.symlink_to(tmp_path / "made.json")
@@ -494,6 +501,14 @@ def test_checker_usage_errors_are_one_line(args, words):
     one_line_error(code, err, words)
     assert len(err) < 500
     assert out == ""
+
+
+def test_the_default_number_of_workers_is_capped_too(monkeypatch):
+    import checker.batch
+
+    assert checker.batch.MAX_WORKERS == MAX_JOBS
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(200)), raising=False)
+    assert checker.batch.default_jobs() == MAX_JOBS
 
 
 def test_ctrl_c_while_starting_prints_no_traceback():
