@@ -13,6 +13,7 @@ import datetime as dt
 import errno
 import gc
 import importlib
+import io
 import os
 import sys
 import traceback
@@ -182,7 +183,31 @@ def _finish_stdout() -> None:
         pass
 
 
+class _ClosedStdout(io.RawIOBase):
+    """Standard output of a process started with it closed (Python then sets sys.stdout to None,
+    and printing to None prints nothing): every write fails, so the run says so and exits 2."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _stand_in_for_closed_stdout() -> None:
+    global _closed_stdout
+    if sys.stdout is None:
+        _closed_stdout = io.TextIOWrapper(_ClosedStdout(), encoding="utf-8")
+        sys.stdout = _closed_stdout
+
+
+_closed_stdout: io.TextIOWrapper | None = None
+
+
 def _silence_stdout() -> None:
+    if _closed_stdout is not None and sys.stdout is _closed_stdout:
+        sys.stdout = None  # nothing for the interpreter to flush at exit
+        return
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -192,6 +217,7 @@ def _silence_stdout() -> None:
 def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     """Run `action`, turning domain errors into one clear message and the right exit code."""
     try:
+        _stand_in_for_closed_stdout()
         _legible_output()
         code = action()
         _finish_stdout()

@@ -48,6 +48,8 @@ _HELD_SIGNALS = frozenset(
 def _reason(exc: OSError) -> str:
     if exc.errno == errno.EPIPE:
         return "the reading end was closed (broken pipe)"
+    if exc.errno == errno.EBADF:
+        return "it is closed"
     return exc.strerror or type(exc).__name__
 
 

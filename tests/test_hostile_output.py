@@ -430,13 +430,20 @@ def test_a_full_disk_on_stdout_of_checker_commands(tmp_path, command):
     one_line_error(done.returncode, done.stderr, ("standard output",))
 
 
-def test_a_closed_stdout_exits_2_with_one_line():
+@pytest.mark.parametrize(
+    "argv",
+    [["check", str(VALID)], ["check", str(VALID), str(HERE / "gbk.yaml"), "-j", "1"],
+     ["checker", "rules"], ["checker", "schema"]],
+    ids=["check", "batch", "rules", "schema"],
+)
+def test_a_closed_stdout_exits_2_with_one_line(argv):
+    code = f"import sys; from checker.entry import {argv[0]} as main; sys.argv[1:] = {argv[1:]!r}; main()"
     done = subprocess.run(
-        [sys.executable, "-m", "checker", str(VALID), *AS_OF], cwd=REPO, timeout=120, text=True,
+        [sys.executable, "-c", code, *AS_OF], cwd=REPO, timeout=120, text=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         preexec_fn=lambda: os.close(1),
     )
-    one_line_error(done.returncode, done.stderr, ("standard output",))
+    one_line_error(done.returncode, done.stderr, ("standard output", "closed"))
 
 
 def test_a_closed_pipe_exits_2_with_one_line():
