@@ -121,11 +121,6 @@ def writable_target(path: str, protected: Iterable[Protected] = (), option: str 
     return real
 
 
-def refuse_input_as_output(input_path: str, output_path: str) -> None:
-    """OutputError when the report would overwrite the project file it reports on."""
-    writable_target(output_path, [("the input file", input_path)])
-
-
 def _mode_for(target: str) -> int:
     """Keep an existing file's permissions; a new file gets the usual 0666 less the umask
     (mkstemp creates 0600, which would hide a report from the colleagues it is written for)."""
@@ -256,23 +251,3 @@ def write_stdout(data: bytes) -> None:
             write_all(fd, data)
     except OSError as exc:
         raise stdout_failure(exc) from None
-
-
-def echo(text: str, nl: bool = True) -> None:
-    """Print text on standard output in its encoding (unencodable characters as visible escapes),
-    with the platform's line ending: the `print` of the audit and catalogue commands."""
-    stream = sys.stdout
-    if nl:
-        text += "\n"
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    errors = getattr(stream, "errors", None) or "strict"
-    if _stdout_fd() is None and getattr(stream, "buffer", None) is None and stream is not None:
-        try:
-            stream.write(text)
-            stream.flush()
-        except OSError as exc:
-            raise stdout_failure(exc) from None
-        return
-    if os.linesep != "\n":  # pragma: no cover - Windows
-        text = text.replace("\n", os.linesep)
-    write_stdout(text.encode(encoding, "backslashreplace" if errors == "strict" else errors))
