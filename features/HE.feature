@@ -43,11 +43,11 @@
     那么 规则 HE-004 的结论是 不通过
     而且 审查结论是 不予通过
 
-  场景: 2023年6月前,年耗能约6500吨标准煤的硅锰项目即属高耗能项目
+  场景: 2023年6月前,年耗能(当量值)约5100吨标准煤的硅锰项目即属高耗能项目
     假如 一个硅锰合金扩建项目
     而且 项目申报如下:
       | 键路径                         | 值        |
-      | energy.electricity_kwh        | 20000000 |
+      | energy.electricity_kwh        | 40000000 |
       | energy.coke_t                 | 2000     |
       | energy.feedstock.coke_t       | 1800     |
     当 按 2022-06-01 的参数审查
@@ -57,7 +57,7 @@
     假如 一个硅锰合金扩建项目
     而且 项目申报如下:
       | 键路径                         | 值        |
-      | energy.electricity_kwh        | 20000000 |
+      | energy.electricity_kwh        | 40000000 |
       | energy.coke_t                 | 2000     |
       | energy.feedstock.coke_t       | 1800     |
     当 按 2024-01-01 的参数审查
