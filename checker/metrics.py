@@ -236,18 +236,18 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         or (project.mine is not None and project.mine.mineral == "rare_earth")
         or bool(_matches_code(code, params["rare_earth_industry_codes"].value))
     )
-    # wind or PV: from `renewable_plant.technology`, else unknown (None) where the industry code
-    # (D4415 wind, D4416 PV) or an untyped renewable plant says a plant of that kind may be built
-    # (amendment 1): the siting and storage rules then ask for the technology
+    # wind or PV: what `renewable_plant.technology` declares. Left out, it is unknown (None) where
+    # the industry code (D4415 wind, D4416 solar) or an untyped renewable plant says such a plant
+    # is built (amendment 1): the siting and storage rules ask for the technology, the key that
+    # decides which of them apply, rather than infer it from a code that does not name it
     technology = project.renewable_plant.technology if project.renewable_plant is not None else None
-    code_technology = {"D4415": "wind", "D4416": "pv"}.get((code or "")[:5])
+    wind_or_solar_code = bool(_matches_code(code, ["D4415", "D4416"]))
+    untyped_plant = project.renewable_plant is not None
     plants: dict[str, bool | None] = {}
     for kind in ("pv", "wind"):
         if technology is not None:
             plants[kind] = technology == kind
-        elif code_technology is not None:
-            plants[kind] = None if code_technology == kind else False
-        elif project.renewable_plant is not None and (code is None or renewable_class is not False):
+        elif wind_or_solar_code or untyped_plant:
             plants[kind] = None
         else:
             plants[kind] = False
