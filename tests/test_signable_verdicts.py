@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from casebook import Case, deep_merge, write_case
+from casebook import Case, deep_merge
 from click.testing import CliRunner
 from conftest import checker_on
 
