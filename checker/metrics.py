@@ -256,10 +256,30 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     undeclared_products = not info.products and bool(
         _matches_code(code, params["listed_product_industry_codes"].value)
     )
+    # A carrier the file leaves out is not a carrier of 0 (amendment 1). Where the file itself
+    # shows the balance is incomplete, the totals are unknown rather than understated: every
+    # project outside the energy-review exemption uses electricity, and listed coal units or
+    # coal boilers burn coal, so a balance without electricity, or without any coal beside coal
+    # units or boilers, cannot be summed into a consumption a rule may pass.
+    # Likewise a kiln, coke oven or blast furnace burns fuel: a balance of such an industry that
+    # declares electricity alone leaves its fuel out.
+    declares_fuel = project.coal.fuel_coal_t is not None or any(
+        getattr(energy, carrier) is not None for carrier in CARRIERS if carrier != "electricity_kwh"
+    )
+    burns_fuel = bool(_matches_code(code, params["fuel_burning_industry_codes"].value))
+    incomplete = calorific is not None and (
+        (energy.electricity_kwh is None and review_exempt is not True)
+        or (coal_fired and fuel_coal_t is None)
+        or (burns_fuel and not declares_fuel)
+    )
+    if incomplete:
+        calorific = equal_value = controlled = review_energy = co2_estimate = None
+        co2 = declared_co2
     values: dict[str, Any] = {
         "comprehensive_energy_calorific_tce": calorific,
         "comprehensive_energy_equal_value_tce": equal_value,
         "feedstock_energy_tce": feedstock_tce if equal_value is not None else None,
+        "energy_balance_incomplete": incomplete,
         "comprehensive_energy_tce": controlled,
         "review_energy_tce": review_energy,
         "energy_review_exempt": review_exempt,
