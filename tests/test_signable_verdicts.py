@@ -240,3 +240,28 @@ def test_inconsistent_feedstock_is_invalid_input(name, energy, key, tmp_path):
     assert len(lines) == 1
     assert re.search(rf"olefins\.yaml:\d+: {re.escape(key)}: ", lines[0]), lines[0]
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("sample", "carrier", "rule", "before"),
+    [
+        ("ordos-calcium-carbide.yaml", "electricity_kwh", "EC-001", "fail"),
+        ("ordos-calcium-carbide.yaml", "electricity_kwh", "CB-001", "warn"),
+        ("baotou-rare-earth-separation.yaml", "electricity_kwh", "HE-002", "fail"),
+        ("chifeng-coal-chp-exemption.yaml", "raw_coal_t", "CB-001", "warn"),
+        ("tongliao-cement-clinker.yaml", "raw_coal_t", "CO-002", "fail"),
+    ],
+)
+def test_a_carrier_left_out_of_a_balance_is_not_a_carrier_of_zero(sample, carrier, rule, before, tmp_path):
+    from conftest import REPO
+
+    as_of = dt.date(2022, 6, 1)
+    data = yaml.safe_load((REPO / "projects" / sample).read_text(encoding="utf-8"))
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    del data["energy"][carrier]
+    cut = tmp_path / "cut.yaml"
+    cut.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    status = {p: next(f.status for f in checker_on(as_of).check_path(p).findings if f.id == rule)
+              for p in (whole, cut)}
+    assert (status[whole], status[cut]) == (before, "missing_info")
