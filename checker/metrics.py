@@ -33,6 +33,11 @@ _CARRIER_TABLE: dict[str, tuple[str | None, float, str | None]] = {
 assert set(_CARRIER_TABLE) == set(CARRIERS), "every carrier of the format needs a conversion"
 
 _COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
+# what a kiln, coke oven or furnace can burn; gasoline, diesel and LPG fuel a site's vehicles
+_FURNACE_FUELS = (
+    "raw_coal_t", "washed_coal_t", "coke_t", "crude_oil_t", "fuel_oil_t", "natural_gas_m3",
+    "coke_oven_gas_m3", "other_tce",
+)
 
 
 @dataclass(frozen=True)
@@ -262,9 +267,10 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # coal boilers burn coal, so a balance without electricity, or without any coal beside coal
     # units or boilers, cannot be summed into a consumption a rule may pass.
     # Likewise a kiln, coke oven or blast furnace burns fuel: a balance of such an industry that
-    # declares electricity alone leaves its fuel out.
+    # declares no furnace fuel (electricity and the vehicles' gasoline, diesel or LPG alone)
+    # leaves its fuel out.
     declares_fuel = project.coal.fuel_coal_t is not None or any(
-        getattr(energy, carrier) is not None for carrier in CARRIERS if carrier != "electricity_kwh"
+        getattr(energy, carrier) is not None for carrier in _FURNACE_FUELS
     )
     burns_fuel = bool(_matches_code(code, params["fuel_burning_industry_codes"].value))
     incomplete = calorific is not None and (
