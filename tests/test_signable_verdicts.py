@@ -142,6 +142,12 @@ FIXTURES = [
         statuses={"MI-002": "review"},
     ),
     Fixture(
+        "未申报新水取用量的工业项目,WA-003 为信息不全,不是未超过取水许可门槛",
+        "calcium_carbide", unset=("water.fresh_water_m3",),
+        statuses={"WA-002": "missing_info", "WA-003": "missing_info"},
+        missing={"WA-003": "water.fresh_water_m3"},
+    ),
+    Fixture(
         "能耗减量置换覆盖能耗且产品达到标杆水平的高耗能项目,HE-002 转人工复核",
         "calcium_carbide",
         set={"energy.energy_replacement_tce": 400000, "project.products[0].unit_energy_kgce": 800},
