@@ -236,11 +236,17 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # rare earths are known from a product, the mineral, or the industry code of rare-earth
     # smelting and separation (C3232): a file declaring `product: other` under that code still
     # smelts rare earths (amendment 1)
-    rare_earth = (
+    rare_earth_codes = params["rare_earth_industry_codes"].value
+    rare_earth: bool | None = (
         any(line.product == "rare_earth" for line in info.products)
         or (project.mine is not None and project.mine.mineral == "rare_earth")
-        or bool(_matches_code(code, params["rare_earth_industry_codes"].value))
+        or bool(_matches_code(code, rare_earth_codes))
     )
+    if not rare_earth and project.mine is not None and project.mine.mineral is None:
+        # a mine of undeclared mineral is rare earth or not only if a mining code settles it
+        mining_code = code is not None and code.startswith("B")
+        if not mining_code or _code_class(code, rare_earth_codes) is None:
+            rare_earth = None
     # wind or PV: what `renewable_plant.technology` declares. Left out, it is unknown (None) where
     # the industry code (D4415 wind, D4416 solar) or an untyped renewable plant says such a plant
     # is built (amendment 1): the siting and storage rules ask for the technology, the key that

@@ -142,6 +142,16 @@ FIXTURES = [
         statuses={"MI-002": "review"},
     ),
     Fixture(
+        "列有矿山而未申报矿种、行业代码又非采矿业的,MI-002 为信息不全,不是不涉及稀土",
+        "coal_mine", unset=("mine.mineral",), set={"project.industry_code": "D4415"},
+        statuses={"MI-002": "missing_info"}, missing={"MI-002": "mine.mineral"},
+    ),
+    Fixture(
+        "煤炭开采(B06)项目未申报矿种的,不涉及稀土,MI-002 不适用",
+        "coal_mine", unset=("mine.mineral",),
+        statuses={"MI-002": "not_applicable"},
+    ),
+    Fixture(
         "未申报新水取用量的工业项目,WA-003 为信息不全,不是未超过取水许可门槛",
         "calcium_carbide", unset=("water.fresh_water_m3",),
         statuses={"WA-002": "missing_info", "WA-003": "missing_info"},
