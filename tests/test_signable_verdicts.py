@@ -66,6 +66,7 @@ FIXTURES = [
         "改建热电项目申报不新增产能的,煤电新建规则不适用",
         "coal_chp", set={"project.construction_type": "renovation", "project.adds_capacity": False},
         statuses={"CO-001": "not_applicable", "CO-004": "not_applicable", "CO-006": "not_applicable"},
+        not_in_message={"CO-001": "项目不新建燃煤发电机组"}, in_message={"CO-001": "不新增产能"},
     ),
     Fixture(
         "电石项目(C2613)未申报产品清单的,HE-001、HE-003 为信息不全,要求申报产品",
