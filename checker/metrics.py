@@ -296,7 +296,9 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "review_energy_tce": review_energy,
         "energy_review_exempt": review_exempt,
         "undeclared_products": undeclared_products,
-        "products_declared": bool(info.products),
+        # a product list says "no national benchmark" only if every product is named: `other`
+        # may be a benchmarked product under no key of the vocabulary
+        "products_declared": bool(info.products) and all(p.product != "other" for p in info.products),
         "pv_plant": plants["pv"],
         "wind_plant": plants["wind"],
         "coal_boilers_listed": bool(project.coal.boilers),

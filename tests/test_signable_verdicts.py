@@ -179,6 +179,14 @@ FIXTURES = [
         in_message={"HE-002": "审查人员判断"},
     ),
     Fixture(
+        "产品列为“其他”的高耗能项目不等于产品无标杆水平,置换覆盖能耗的 HE-002 为信息不全",
+        "calcium_carbide",
+        set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619",
+             "project.products": [{"product": "other", "capacity": 50000, "unit": "t/a"}]},
+        statuses={"HE-003": "not_applicable", "HE-002": "missing_info"},
+        missing={"HE-002": "project.products"},
+    ),
+    Fixture(
         "未申报产品清单的高耗能项目不等于产品无标杆水平,HE-002 为信息不全",
         "calcium_carbide",
         set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619"},
