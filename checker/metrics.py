@@ -264,8 +264,10 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
             plants[kind] = False
     # products the file leaves out although its industry code makes a no-new-capacity or a
     # benchmarked product likely: the product rules then ask for them
-    undeclared_products = not info.products and bool(
-        _matches_code(code, params["listed_product_industry_codes"].value)
+    # (a coarse code, C26 or C261, may be such an industry too)
+    undeclared_products = (
+        not info.products and code is not None
+        and _code_class(code, params["listed_product_industry_codes"].value) is not False
     )
     # A carrier the file leaves out is not a carrier of 0 (amendment 1). Where the file itself
     # shows the balance is incomplete, the totals are unknown rather than understated: every

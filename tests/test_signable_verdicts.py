@@ -80,6 +80,16 @@ FIXTURES = [
         statuses={"HE-001": "missing_info", "HE-003": "missing_info"},
         missing={"HE-001": "project.products"},
     ),
+    Fixture(
+        "行业代码只填到大类(C26)且未申报产品清单的,HE-001 为信息不全",
+        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C26"},
+        statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
+    ),
+    Fixture(
+        "行业代码不涉及清单产品(C2661)且未申报产品清单的,HE-001 不适用",
+        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C2661"},
+        statuses={"HE-001": "not_applicable"},
+    ),
     *[
         Fixture(
             f"行业代码为{code}而有燃煤机组一节的热电联产项目属于燃煤发电,HE-002、EC-001、CO-002 不适用",
