@@ -105,7 +105,7 @@ def _adds_capacity(project: Project) -> bool | None:
     if info.adds_capacity is False:
         return False
     listed = (
-        (project.coal_power is not None and bool(project.coal_power.units_mw))
+        project.coal_power is not None  # units listed, or a section for units not yet sized
         or any(line.capacity is not None for line in info.products)
         or (project.mine is not None and project.mine.capacity_mt_per_year is not None)
         or project.renewable_plant is not None
