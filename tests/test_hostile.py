@@ -76,6 +76,24 @@ PROJECT_CASES = [
     ("two_documents.yaml", 2, ("two_documents.yaml:33:", "second YAML document")),
     ("undefined_alias.yaml", 2, (":2:", "*p", "no anchor")),
     ("merge_key.yaml", 2, (":4:", "merge keys (<<) are not supported")),
+    # YAML 1.2 core schema: what YAML 1.1 misread stays text, and is then the wrong type
+    ("yaml11_sexagesimal.yaml", 2, (":20:", "energy.capacity_replacement_ratio", "'1:0.8'",
+                                    "write one number")),
+    ("yaml11_octal_id.yaml", 0, ()),  # the id stays "0042" (test_an_id_keeps_its_leading_zeros)
+    ("yaml11_yes_boolean.yaml", 2, (":32:", "land.in_industrial_park", "got 'yes'",
+                                    "write true or false")),
+    # explicit tags: only !!str; a tag that would have to be constructed is refused by name
+    ("tag_int_empty.yaml", 2, (":17:", "energy.diesel_t", "!!int", "not allowed")),
+    ("tag_timestamp.yaml", 2, (":17:", "energy.diesel_t", "!!timestamp", "not allowed")),
+    ("tag_float_text.yaml", 2, (":17:", "energy.diesel_t", "!!float", "not allowed")),
+    # control and formatting characters written as escapes in quotes
+    ("escape_nul.yaml", 2, (":5:", "project.applicant", "U+0000", "not allowed in text")),
+    ("escape_terminal.yaml", 2, (":5:", "project.applicant", "U+001B")),
+    ("escape_noncharacter.yaml", 2, (":7:", "project.banner_county", "U+FFFE")),
+    ("escape_line_separator.yaml", 2, (":5:", "project.applicant", "U+2028")),
+    ("escape_c1.yaml", 2, (":5:", "project.applicant", "U+009B")),
+    ("escape_bidi.yaml", 2, (":9:", "project.industry_code", "U+202E")),
+    ("forged_verdict_line.yaml", 2, (":4:", "project.name", "must be one line")),
     # values
     ("nan.yaml", 2, ("nan.yaml:27:", "land.area_ha", "finite number")),
     ("inf.yaml", 2, ("inf.yaml:16:", "energy.electricity_kwh", "finite number")),
@@ -140,6 +158,11 @@ PARAMS_CASES = [
     ("params_number_date.yaml", 2, (":6:", "max_energy_intensity_tce_per_10k_yuan[0].to",
                                     "got 0", "a number is not a date")),
     ("params_missing_section.yaml", 2, ("parameters: required key is missing",)),
+    ("params_sexagesimal.yaml", 2, (":4:", "parameters.water_permit_threshold_m3", "'2:00'")),
+    ("params_tag.yaml", 2, (":4:", "parameters.water_permit_threshold_m3", "!!int", "not allowed")),
+    ("params_timestamp_tag.yaml", 2, (":5:", "water_permit_threshold_m3[0].from", "!!timestamp")),
+    ("params_escape.yaml", 2, (":2:", "source", "U+001B")),
+    ("params_newline_source.yaml", 2, (":2:", "source", "must be one line")),
 ]
 
 
@@ -167,6 +190,13 @@ def test_policy_file(name, code, words):
         assert_clear_error(code_seen, out, err, (name, *words))
     else:
         assert (code_seen, err) == (code, "")
+
+
+def test_an_id_keeps_its_leading_zeros():
+    """YAML 1.1 read `id: 0042` as the octal 34; the ledger grouped history by it."""
+    code, out, err = run(HERE / "yaml11_octal_id.yaml", *AS_OF, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["project"]["id"] == "0042"
 
 
 # ---------------------------------------------------------------- generated files
