@@ -7,11 +7,13 @@ never a template, so its contract cannot drift with a layout change.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -80,20 +82,47 @@ def term(value: Any, lang: str, table: str = "value") -> str:
     return entry[lang] if entry else fmt_num(value)
 
 
+class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, loading only files this user owns and nobody else may write.
+
+    A cache file holds a pickled checksum and the template's compiled code: loading one that
+    someone else wrote would run their code as the user who runs `check`. The folder is checked
+    when the cache is made (`datacache.private_folder`), each file as it is opened. A file that is
+    foreign, unreadable or damaged, or a write that fails (disk full), only means the template is
+    compiled from its source, as without a cache."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            fh = open(self._get_cache_filename(bucket), "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            return
+        with fh:
+            try:
+                if datacache.trusted(os.fstat(fh.fileno())) and datacache.trusted_folder(
+                    Path(self.directory)
+                ):
+                    bucket.load_bytecode(fh)
+            except Exception:  # a cache must never be the reason a check fails
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 @cache
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (a quarter of a single check's time is compiling
     the 30-odd message templates). Keyed by each template's source checksum, written atomically
-    by Jinja, under the user's cache folder; without a writable one, templates compile as usual."""
+    by Jinja, under the user's cache folder; without a private, writable one, templates compile
+    as usual."""
     base = datacache.user_cache_folder()  # one folder and one switch for both caches
     if base is None or datacache.disabled():
         return None
-    folder = os.path.join(base, f"jinja-{__version__}")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
+    folder = base / f"jinja-{__version__}"
+    if not datacache.private_folder(folder) or not os.access(folder, os.W_OK):
         return None
-    return jinja2.FileSystemBytecodeCache(folder) if os.access(folder, os.W_OK) else None
+    return _PrivateBytecodeCache(str(folder))
 
 
 @cache
