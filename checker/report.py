@@ -563,4 +563,4 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
 
 
 def render_json(result: CheckResult, lang: str) -> str:
-    return json.dumps(verdict_json(result, lang), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(verdict_json(result, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

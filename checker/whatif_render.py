@@ -166,4 +166,4 @@ def render(diff: Diff, fmt: str) -> str:
 
 
 def render_json(diff: Diff) -> str:
-    return json.dumps(diff_json(diff), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(diff_json(diff), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

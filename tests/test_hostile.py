@@ -94,6 +94,10 @@ PROJECT_CASES = [
     ("escape_c1.yaml", 2, (":5:", "project.applicant", "U+009B")),
     ("escape_bidi.yaml", 2, (":9:", "project.industry_code", "U+202E")),
     ("forged_verdict_line.yaml", 2, (":4:", "project.name", "must be one line")),
+    # figures that overflow once computed: no Infinity in any report
+    ("tiny_value_added.yaml", 2, (":14:", "output.annual_value_added_10k_yuan", "too large to compute",
+                                  "energy_intensity_tce_per_10k_yuan")),
+    ("overflowing_sum.yaml", 2, (":15:", "energy", "too large to compute")),
     # values
     ("nan.yaml", 2, ("nan.yaml:27:", "land.area_ha", "finite number")),
     ("inf.yaml", 2, ("inf.yaml:16:", "energy.electricity_kwh", "finite number")),
@@ -197,6 +201,23 @@ def test_an_id_keeps_its_leading_zeros():
     code, out, err = run(HERE / "yaml11_octal_id.yaml", *AS_OF, "--format", "json")
     assert (code, err) == (0, "")
     assert json.loads(out)["project"]["id"] == "0042"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "jsonl"])
+def test_json_never_holds_an_infinity_even_past_the_input_checks(monkeypatch, tmp_path, fmt):
+    """The serializers refuse NaN and Infinity: a figure that slipped past is a bug (exit 70),
+    never a report no JSON reader can parse."""
+    from checker.check import Checker
+
+    monkeypatch.setattr(Checker, "_refuse_incomputable", lambda *args: None)
+    args: list[str | Path] = [HERE / "tiny_value_added.yaml", *AS_OF]
+    if fmt == "jsonl":  # a batch line
+        args += [HERE / "valid.yaml", "--format", "json", "-j", "1"]
+    else:
+        args += ["--format", fmt]
+    code, out, _err = run(*args)
+    assert code == 70
+    assert "Infinity" not in out and "NaN" not in out
 
 
 # ---------------------------------------------------------------- generated files
