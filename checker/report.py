@@ -8,10 +8,10 @@ never a template, so its contract cannot drift with a layout change.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import json
 import os
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from checker import __version__, datacache
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError
+from checker.escaping import md_escape, visible
 from checker.parameters import ParameterValue
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
@@ -143,19 +144,6 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters["term"] = lambda v, table="value": term(v, lang, table)
     env.filters["md"] = md_escape
     return env
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
-
-
-def md_escape(value: Any) -> str:
-    """Text that Markdown shows as written: markup characters escaped, on one line.
-
-    User strings (a project name, a waiver reason) must never become links, HTML or table
-    columns in a wiki or merge request; CommonMark's backslash escapes cover all of these.
-    """
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 class _MessageTemplate:
@@ -467,6 +455,12 @@ def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False) -> 
         raise UsageError(f"unknown language {lang!r}; one of: {', '.join(LANGS)}")
     module, name = _RENDERERS[fmt]
     renderer = getattr(importlib.import_module(module), name)
+    shown = visible(result.document.path)
+    if shown != result.document.path and fmt in ("text", "markdown", "html"):
+        # a file name is the one text no reader checked: never a terminal or markup sequence
+        result = dataclasses.replace(
+            result, document=dataclasses.replace(result.document, path=shown)
+        )
     if fmt == "text":
         return renderer(result, lang, color=color)
     return renderer(result, lang)
