@@ -303,15 +303,16 @@ def test_snapshot_files_must_match_the_ruleset(target, stricter_rules):
             ledger.append(result, (REPO / "projects" / SAMPLES[3]).read_bytes(), ruleset_files=snapshot_files())
 
 
-def test_a_name_with_a_nul_character_is_recorded_and_verified(target, tmp_path):
+def test_a_name_with_a_nul_character_is_refused_and_nothing_recorded(target, tmp_path):
+    # control characters in text are invalid input (they were recorded as U+FFFD before)
     text = (REPO / "projects" / SAMPLES[3]).read_text(encoding="utf-8")
     path = tmp_path / "nul.yaml"
     path.write_text(text.replace("name: 和林格尔新区绿色数据中心项目(一期)", 'name: "和林\\0格尔"'), encoding="utf-8")
     result = CliRunner().invoke(check_main, [str(path), "--record", target, "--as-of", AS_OF])
-    assert result.exit_code == 0, result.output
-    (row,) = fetch(target, sa.select(entries.c.project_name))
-    assert row.project_name == "和林\ufffd格尔"
-    assert verify_cli(target).exit_code == 0
+    assert result.exit_code == 2, result.output
+    assert "project.name" in result.stderr and "U+0000" in result.stderr
+    with Ledger(target) as ledger:
+        assert ledger.entries() == []
 
 
 def test_recording_bytes_other_than_those_checked_is_refused(target):
