@@ -7,8 +7,6 @@ built from the small summaries workers send back, so the parent never holds a pr
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import time
 from collections import Counter
@@ -16,6 +14,7 @@ from functools import cache
 from typing import TextIO
 
 from checker.batch import Outcome
+from checker.escaping import csv_line
 from checker.verdict import STATUSES
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
@@ -26,9 +25,8 @@ TOP_RULES = 10
 
 
 def _csv_line(values: list[object]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(values)
-    return buffer.getvalue()
+    """A record with formula-like cells neutralised (a file or project name is the applicant's)."""
+    return csv_line(values)
 
 
 def csv_header() -> str:

@@ -7,6 +7,7 @@ force, the compiled engine rulesets), so a batch pays for them once per process.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,7 @@ class Checker:
     def check(self, doc: SourceDocument, project: Project) -> CheckResult:
         self._check_waivers(doc, project)
         figures = metrics.compute(project, self.params)
+        self._refuse_incomputable(doc, figures)
         facts = project_facts(project, figures)
         items = item_facts(project, figures)
         matched = self.compiled.evaluate(facts, items)
@@ -94,6 +96,20 @@ class Checker:
             verdict=aggregate(findings), params=self.params, ruleset=self.ruleset,
             notices=self.notices, register=self.register,
         )
+
+    def _refuse_incomputable(self, doc: SourceDocument, figures: metrics.Metrics) -> None:
+        """A derived figure that overflowed (a value added of 5e-324, amounts near 1e308) is no
+        figure: comparing infinity with a limit would decide on a number nobody wrote, and JSON
+        has no infinity. The file's figures cannot be right; say which keys feed it."""
+        for name, value in figures.values.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                fact = self.ruleset.facts.get(name)
+                keys = fact.source_keys if fact is not None and fact.source_keys else ("energy",)
+                raise InputError.single(
+                    doc.path, keys[0], doc.line_of(tuple(keys[0].split("."))),
+                    f"the figures are too large to compute {name} from {', '.join(keys)}: "
+                    "check the magnitudes and units of these values",
+                )
 
     def _check_waivers(self, doc: SourceDocument, project: Project) -> None:
         problems = self._waiver_problems(doc, [w.rule for w in project.waivers])

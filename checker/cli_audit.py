@@ -13,6 +13,7 @@ import os
 import click
 
 from checker.cli import MAX_JOBS, _parse_date, _run_guarded
+from checker.source import MAX_FILE_BYTES
 
 EXIT_DIFFERENT = 1
 
@@ -101,8 +102,10 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
 @click.argument("ledger")
 @click.option("--entry", type=click.IntRange(min=1), metavar="N",
               help="Re-run only entry N (the chain up to it is still checked).")
+@click.option("--max-bytes", type=click.IntRange(min=1, max=2**31), default=MAX_FILE_BYTES, show_default=True,
+              help="The largest stored input to inflate and re-run (as check --max-bytes).")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def verify_command(ledger: str, entry: int | None, debug: bool) -> None:
+def verify_command(ledger: str, entry: int | None, max_bytes: int, debug: bool) -> None:
     """Check a verdict ledger's hash chain and re-run its stored inputs.
 
     LEDGER is a SQLite file path or a postgresql:// URL. Each entry is re-checked with the ruleset
@@ -118,7 +121,7 @@ def verify_command(ledger: str, entry: int | None, debug: bool) -> None:
         from checker.reverify import report_lines, verify
 
         with Ledger(ledger, create=False) as opened:
-            report = verify(opened, entry)
+            report = verify(opened, entry, max_bytes)
         for line in report_lines(report):
             click.echo(line)
         return 0 if report.ok else EXIT_DIFFERENT

@@ -11,7 +11,9 @@ cache rewritten), so the cache can make a start faster but never change a verdic
 
 The files live next to the Jinja bytecode cache (`$XDG_CACHE_HOME` or `~/.cache`, then
 `nm-project-checker/`), one per checkout, written atomically. They are pickles, which run code
-when loaded: a file, or its folder, that another user owns or may write is ignored.
+when loaded: a file, or any folder from `nm-project-checker/` down to it, that another user owns
+or that group or others may write is ignored, and nothing is written there (`trusted_folder`).
+The template cache holds compiled code and follows the same rule (`report.bytecode_cache`).
 `NM_PROJECT_CHECKER_NO_CACHE=1` turns every cache of the checker off.
 """
 
@@ -113,11 +115,45 @@ def fingerprint() -> str | None:
     return digest.hexdigest()
 
 
-def _owned(stat: os.stat_result) -> bool:
-    """Whether this user owns it and nobody else may write it: a pickle runs code when loaded."""
+def trusted(stat: os.stat_result) -> bool:
+    """Whether this user owns it and nobody else may write it: a pickle, or a template's compiled
+    code, runs when loaded, so whoever may write the file or its folder chooses what runs."""
     if not hasattr(os, "geteuid"):  # pragma: no cover - not on POSIX
         return True
     return stat.st_uid == os.geteuid() and not stat.st_mode & 0o022
+
+
+_owned = trusted
+
+
+def trusted_folder(folder: Path) -> bool:
+    """Whether `folder` and every folder between it and the checker's cache folder are this
+    user's and writable by nobody else (whoever may write a folder may replace what is in it)."""
+    base = user_cache_folder()
+    chain = [folder]
+    if base is not None and base in folder.parents:
+        chain += [p for p in folder.parents if p == base or base in p.parents]
+    try:
+        return all(trusted(os.stat(p)) for p in chain)
+    except OSError:
+        return False
+
+
+def private_folder(folder: Path) -> bool:
+    """Create `folder` (and the checker's cache folder above it) readable and writable by this
+    user only, and say whether it may be trusted; a folder someone else made first is not."""
+    base = user_cache_folder()
+    try:
+        if base is not None and base in folder.parents:
+            base.parent.mkdir(parents=True, exist_ok=True)  # the user's cache home: not ours
+            ours = [p for p in reversed(folder.parents) if p == base or base in p.parents]
+            for part in [*ours, folder]:
+                part.mkdir(mode=0o700, exist_ok=True)
+        else:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return trusted_folder(folder)
 
 
 def cache_file(name: str) -> Path | None:
@@ -139,7 +175,7 @@ def read(name: str, key: str, expected: type) -> object | None:
     if path is None:
         return None
     try:
-        if not _owned(os.stat(path.parent)):
+        if not trusted_folder(path.parent):
             return None
         with open(path, "rb") as fh:
             if not _owned(os.fstat(fh.fileno())):
@@ -160,8 +196,9 @@ def write(name: str, key: str, value: object) -> None:
     target = cache_file(name)
     if target is None:
         return
+    if not private_folder(target.parent):
+        return
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=target.parent)
     except OSError:
         return

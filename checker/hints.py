@@ -31,6 +31,8 @@ def number_hint(value: Any) -> str:
         return f"write {half_width}, in half-width digits"
     if half_width != text and number_hint(half_width):
         return number_hint(half_width) + ", in half-width characters"
+    if re.fullmatch(r"[-+]?0\d+", text, re.ASCII):
+        return f"write {int(text)}: digits with a leading zero are text"
     if _PLAIN_NUMBER.fullmatch(text):
         return f"write {text} without quotes"
     if text.endswith(("%", "%")) and _PLAIN_NUMBER.fullmatch(text[:-1].strip()):
@@ -48,6 +50,8 @@ def number_hint(value: Any) -> str:
         )
     if text and any(ch in _CHINESE_NUMERALS for ch in text):
         return "write it in digits, as 1000000 for 一百万, in the unit the key's name gives"
+    if re.fullmatch(r"[-+]?\d+(\.\d*)?(:[-+]?\d+(\.\d*)?)+", text, re.ASCII):
+        return "write one number; a figure with ':' is text, so a ratio is written as its decimal"
     if re.fullmatch(r"[-+]?\d+\.?\d*\s*[A-Za-z/%\u4e00-\u9fff]+.*", text):
         return "write the number alone: the unit is part of the key's name"
     return ""
@@ -55,10 +59,13 @@ def number_hint(value: Any) -> str:
 
 def bool_hint(value: Any) -> str:
     """`yes`, `是`, `"true"` where true or false belongs."""
-    if isinstance(value, str) and value.strip().casefold() in {
-        "true", "false", "yes", "no", "y", "n", "是", "否", "有", "无", "1", "0",
-    }:
+    if not isinstance(value, str):
+        return ""
+    word = value.strip().casefold()
+    if word in {"true", "false", "1", "0"}:
         return "write true or false, without quotes"
+    if word in {"yes", "no", "y", "n", "on", "off", "是", "否", "有", "无"}:
+        return f"write true or false: {value.strip()} is text, not a yes/no answer"
     return ""
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from checker import __version__
@@ -50,11 +52,24 @@ from checker.errors import LedgerError, shown
 from checker.parameters import Localised, ParameterSet, ParameterValue
 from checker.resources import rules_dir, templates_dir
 from checker.ruleset import Ruleset
+from checker.source import MAX_FILE_BYTES
 from checker.verdict import Finding
 
 GENESIS = "0" * 64
 # a ledger of schema version 1 (before waiver registers) is read as it is: it has no register tables
 SQLITE_BUSY_TIMEOUT_S = 60
+# PostgreSQL: a server that accepts a connection and never answers must not hang a check, a batch
+# or a verify. Defaults, overridable by the environment or by the URL's own query
+# (`?connect_timeout=5`, `?options=-c%20statement_timeout%3D120000`), which wins.
+PG_CONNECT_TIMEOUT_S = 10  # libpq's connect_timeout: the whole connection and its handshake
+PG_STATEMENT_TIMEOUT_S = 120  # server side: a statement, or the writers' table lock, waits no longer
+PG_CONNECT_TIMEOUT_VARIABLE = "NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT"
+PG_STATEMENT_TIMEOUT_VARIABLE = "NM_PROJECT_CHECKER_PG_STATEMENT_TIMEOUT"
+# Decompressing what a ledger holds is bounded: a zlib bomb of 1 MB inflates to gigabytes. A
+# stored input is at most what `check --max-bytes` allowed; verify's bound is the larger of this
+# and its own --max-bytes. A ruleset snapshot (some hundred small YAML files) is bounded apart.
+MAX_STORED_INPUT_BYTES = MAX_FILE_BYTES
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
 
 metadata = MetaData()
 
@@ -263,8 +278,27 @@ def pack_snapshot(files: dict[str, str]) -> bytes:
     return zlib.compress(canonical_json(files).encode("utf-8"), 9)
 
 
+class TooLarge(ValueError):
+    """Stored data that would inflate beyond its bound (a zlib bomb, or a larger input limit)."""
+
+
+def inflate(blob: bytes, limit: int) -> bytes:
+    """`zlib.decompress(blob)`, refusing (TooLarge) to produce more than `limit` bytes: memory
+    stays bounded by the limit, whatever the compressed data claims."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(blob, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise TooLarge(f"it inflates to more than {limit} bytes")
+    out += inflater.flush(limit + 1 - len(out))
+    if len(out) > limit:
+        raise TooLarge(f"it inflates to more than {limit} bytes")
+    if not inflater.eof:
+        raise zlib.error("incomplete or truncated stream")
+    return out
+
+
 def unpack_snapshot(archive: bytes) -> dict[str, str]:
-    return json.loads(zlib.decompress(archive).decode("utf-8"))
+    return json.loads(inflate(archive, MAX_SNAPSHOT_BYTES).decode("utf-8"))
 
 
 def extract_snapshot(files: dict[str, str], root: Path) -> tuple[Path, Path]:
@@ -381,6 +415,9 @@ def _make_engine(url: str) -> Engine:
         def _manual_transactions(dbapi_connection: Any, record: Any) -> None:
             # Let SQLAlchemy's begin event, not the sqlite3 module, open transactions.
             dbapi_connection.isolation_level = None
+            # a byte that is not UTF-8 in a stored text (an edited file) reads as U+FFFD: the
+            # entry's hash then fails and verify names the entry, instead of failing the whole read
+            dbapi_connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
             dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
             dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
@@ -390,7 +427,39 @@ def _make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True, connect_args=_pg_connect_args(url))
     return create_engine(url, pool_pre_ping=True)
+
+
+def _seconds(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise LedgerError(f"{variable}={raw!r}: must be a whole number of seconds") from None
+    if value < 1:
+        raise LedgerError(f"{variable}={raw!r}: must be at least 1 second")
+    return value
+
+
+def _pg_connect_args(url: str) -> dict[str, Any]:
+    """libpq's timeouts and keepalives, unless the URL's query sets them itself."""
+    query = make_url(url).query
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = _seconds(PG_CONNECT_TIMEOUT_VARIABLE, PG_CONNECT_TIMEOUT_S)
+    if "options" not in query:
+        statement = _seconds(PG_STATEMENT_TIMEOUT_VARIABLE, PG_STATEMENT_TIMEOUT_S)
+        args["options"] = f"-c statement_timeout={statement * 1000}"
+    # a server that stops answering mid-statement: the kernel gives up on the connection
+    for key, value in (("keepalives", 1), ("keepalives_idle", 10), ("keepalives_interval", 5),
+                       ("keepalives_count", 3)):
+        if key not in query:
+            args[key] = value
+    return args
 
 
 class Ledger:
@@ -559,12 +628,13 @@ class Ledger:
         with self._transaction(write=False) as conn:
             return [Entry(**row._mapping) for row in conn.execute(query)]
 
-    def input_bytes(self, seq: int) -> bytes | None:
-        """The stored input of entry `seq`, decompressed (None if it cannot be decompressed)."""
+    def input_bytes(self, seq: int, limit: int = MAX_STORED_INPUT_BYTES) -> bytes | None:
+        """The stored input of entry `seq`, decompressed (None if it cannot be decompressed;
+        TooLarge if it would inflate beyond `limit` bytes)."""
         with self._transaction(write=False) as conn:
             blob = conn.execute(select(entries.c.input_zlib).where(entries.c.seq == seq)).scalar()
         try:
-            return zlib.decompress(blob) if blob is not None else None
+            return inflate(blob, limit) if blob is not None else None
         except zlib.error:
             return None
 

@@ -18,7 +18,19 @@ from checker.hints import date_hint
 
 Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
-Text = Annotated[str, Field(strict=True, min_length=1)]
+
+
+def _one_line(value: str) -> str:
+    """A name, id, reference or unit is one line: a line break inside it would let the text pass
+    for a line of the report (a forged "审查结论: 通过"). A long text is folded with `>`."""
+    if "\n" in value:
+        raise ValueError(
+            "must be one line, got a line break (write it on one line, or fold it with >)"
+        )
+    return value
+
+
+Text = Annotated[str, Field(strict=True, min_length=1), AfterValidator(_one_line)]
 Flag = Annotated[bool, Field(strict=True)]
 
 
@@ -91,7 +103,10 @@ ProductKey = Annotated[
     Field(strict=True, json_schema_extra={"enum": list(vocabulary.products())}),
     AfterValidator(_product_key),
 ]
-Reference = Annotated[str, BeforeValidator(_reference_text), Field(strict=True, min_length=1)]
+Reference = Annotated[
+    str, BeforeValidator(_reference_text), Field(strict=True, min_length=1),
+    AfterValidator(_one_line),
+]
 
 
 class Strict(BaseModel):

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from checker import datacache, vocabulary
 from checker.errors import InputError, Problem, RuleDataError, UsageError
 from checker.hints import bool_hint, number_hint
-from checker.model import CalendarDate, FormatNumber
+from checker.model import CalendarDate, FormatNumber, Text
 from checker.resources import rules_dir
 from checker.source import (
     DEFAULT_LIMITS,
@@ -318,7 +318,7 @@ class PolicyFile(_Strict):
     """A review authority's `--params` file."""
 
     format: FormatNumber
-    source: Annotated[str, Field(min_length=1)] | None = None
+    source: Text | None = None
     parameters: dict[str, Any]
 
 

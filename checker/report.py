@@ -7,11 +7,13 @@ never a template, so its contract cannot drift with a layout change.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import importlib
 import json
 import os
-import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -21,6 +23,7 @@ from checker import __version__, datacache
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError, quoted
+from checker.escaping import md_escape, visible
 from checker.parameters import Localised, ParameterValue
 from checker.plan_period import Notice
 from checker.resources import templates_dir
@@ -82,20 +85,47 @@ def term(value: Any, lang: str, table: str = "value") -> str:
     return entry[lang] if entry else fmt_num(value)
 
 
+class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, loading only files this user owns and nobody else may write.
+
+    A cache file holds a pickled checksum and the template's compiled code: loading one that
+    someone else wrote would run their code as the user who runs `check`. The folder is checked
+    when the cache is made (`datacache.private_folder`), each file as it is opened. A file that is
+    foreign, unreadable or damaged, or a write that fails (disk full), only means the template is
+    compiled from its source, as without a cache."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            fh = open(self._get_cache_filename(bucket), "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            return
+        with fh:
+            try:
+                if datacache.trusted(os.fstat(fh.fileno())) and datacache.trusted_folder(
+                    Path(self.directory)
+                ):
+                    bucket.load_bytecode(fh)
+            except Exception:  # a cache must never be the reason a check fails
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 @cache
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (a quarter of a single check's time is compiling
     the 30-odd message templates). Keyed by each template's source checksum, written atomically
-    by Jinja, under the user's cache folder; without a writable one, templates compile as usual."""
+    by Jinja, under the user's cache folder; without a private, writable one, templates compile
+    as usual."""
     base = datacache.user_cache_folder()  # one folder and one switch for both caches
     if base is None or datacache.disabled():
         return None
-    folder = os.path.join(base, f"jinja-{__version__}")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
+    folder = base / f"jinja-{__version__}"
+    if not datacache.private_folder(folder) or not os.access(folder, os.W_OK):
         return None
-    return jinja2.FileSystemBytecodeCache(folder) if os.access(folder, os.W_OK) else None
+    return _PrivateBytecodeCache(str(folder))
 
 
 @cache
@@ -116,19 +146,6 @@ def environment(lang: str) -> jinja2.Environment:
     env.filters["term"] = lambda v, table="value": term(v, lang, table)
     env.filters["md"] = md_escape
     return env
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
-
-
-def md_escape(value: Any) -> str:
-    """Text that Markdown shows as written: markup characters escaped, on one line.
-
-    User strings (a project name, a waiver reason) must never become links, HTML or table
-    columns in a wiki or merge request; CommonMark's backslash escapes cover all of these.
-    """
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 class _MessageTemplate:
@@ -534,6 +551,12 @@ def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False) -> 
         raise UsageError(f"unknown language {lang!r}; one of: {', '.join(LANGS)}")
     module, name = _RENDERERS[fmt]
     renderer = getattr(importlib.import_module(module), name)
+    shown = visible(result.document.path)
+    if shown != result.document.path and fmt in ("text", "markdown", "html"):
+        # a file name is the one text no reader checked: never a terminal or markup sequence
+        result = dataclasses.replace(
+            result, document=dataclasses.replace(result.document, path=shown)
+        )
     if fmt == "text":
         return renderer(result, lang, color=color)
     return renderer(result, lang)
@@ -638,4 +661,4 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
 
 
 def render_json(result: CheckResult, lang: str) -> str:
-    return json.dumps(verdict_json(result, lang), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(verdict_json(result, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

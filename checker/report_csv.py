@@ -8,11 +8,10 @@ block is repeated on every row, so that a row copied elsewhere still says what p
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from checker.check import CheckResult
+from checker.escaping import csv_line, neutralise  # noqa: F401 - neutralise is the API
 from checker.locate import locate
 from checker.parameters import ParameterValue
 from checker.report import (
@@ -29,7 +28,6 @@ from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import FactReading
 
 BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "rule", "title", "category", "binding", "status", "status_label", "original_status",
     "message", "facts", "parameters", "missing", "basis", "location", "waiver", "claim",
@@ -37,12 +35,6 @@ COLUMNS = (
     "ruleset_sha256", "input_path", "input_sha256", "policy_file", "waiver_register_sha256",
     "notices",
 )
-
-
-def neutralise(value: Any) -> str:
-    """The cell text, with a leading apostrophe if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _fact_cell(reading: FactReading) -> str:
@@ -114,9 +106,6 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
 
 def render_csv(result: CheckResult, lang: str) -> str:
     """The CSV text, BOM first; the header row names the columns (stable, English keys)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in _rows(result, lang):
-        writer.writerow({key: neutralise(value) for key, value in row.items()})
-    return BOM + buffer.getvalue()
+    lines = [csv_line(list(COLUMNS))]
+    lines += [csv_line([row[key] for key in COLUMNS]) for row in _rows(result, lang)]
+    return BOM + "".join(lines)

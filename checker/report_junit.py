@@ -13,6 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from checker.check import CheckResult
+from checker.escaping import xml_text
 from checker.locate import locate
 from checker.parameters import ParameterValue
 from checker.report import (
@@ -135,4 +136,7 @@ def junit_tree(result: CheckResult, lang: str) -> ET.Element:
 def render_junit(result: CheckResult, lang: str) -> str:
     root = junit_tree(result, lang)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    # a file name may hold what XML 1.0 forbids (ElementTree writes it as is): never in the XML
+    return xml_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    )

@@ -42,11 +42,12 @@ def _compact_encoder() -> Callable[[Any], str]:
     circular-reference markers: the values are fresh dicts and lists from the verdict, never shared
     with themselves. The bytes are those of `json.dumps`.
     """
-    base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     make = json.encoder.c_make_encoder
     if make is None:  # pragma: no cover - a Python built without the _json accelerator
         return base.encode
-    chunks = make(None, base.default, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    # allow_nan=False: an infinity or NaN is a bug to report (exit 70), never `Infinity` in a line
+    chunks = make(None, base.default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
     return lambda value: "".join(chunks(value, 0))
 
 

@@ -182,4 +182,4 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
 
 
 def render_sarif(result: CheckResult, lang: str) -> str:
-    return json.dumps(sarif_log(result, lang), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(sarif_log(result, lang), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

@@ -22,8 +22,10 @@ from checker.check import Checker
 from checker.errors import CheckerError, InputError
 from checker.ledger import (
     GENESIS,
+    MAX_STORED_INPUT_BYTES,
     Entry,
     Ledger,
+    TooLarge,
     entry_hash,
     extract_snapshot,
     findings_json,
@@ -91,8 +93,9 @@ def check_chain(entries: list[Entry]) -> dict[int, list[str]]:
 class _Rerunner:
     """Re-runs entries, loading each ruleset and compiling each parameter set once."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, max_bytes: int = MAX_STORED_INPUT_BYTES) -> None:
         self.ledger = ledger
+        self.max_bytes = max_bytes
         self.rulesets: dict[str, Ruleset | str] = {}  # sha → ruleset, or why it is unavailable
         self.checkers: dict[tuple[str, str, str, str | None, str | None], Checker] = {}
         self.bodies: dict[str, str | None] = {}
@@ -142,7 +145,12 @@ class _Rerunner:
         return self.registers[key]
 
     def check(self, entry: Entry, report: EntryCheck) -> None:
-        raw = self.ledger.input_bytes(entry.seq)
+        try:
+            raw = self.ledger.input_bytes(entry.seq, self.max_bytes)
+        except TooLarge as exc:
+            report.flag("not_rerunnable", f"not re-runnable: its stored input is too large to re-run: {exc} "
+                        "(verify --max-bytes raises the limit; a few MB is a zlib bomb, not a project)")
+            return
         if raw is None:
             report.flag("tampered", "its stored input cannot be decompressed")
             return
@@ -217,15 +225,16 @@ def _finding_differences(stored: str, rerun: str) -> list[str]:
     return out or ["its findings differ from the re-run"]
 
 
-def verify(ledger: Ledger, entry: int | None = None) -> VerifyReport:
-    """Check the chain (up to `entry`, or all of it) and re-run every entry (or just `entry`)."""
+def verify(ledger: Ledger, entry: int | None = None, max_bytes: int = MAX_STORED_INPUT_BYTES) -> VerifyReport:
+    """Check the chain (up to `entry`, or all of it) and re-run every entry (or just `entry`);
+    a stored input is never inflated beyond `max_bytes`."""
     stored = ledger.entries(up_to=entry)
     if entry is not None and not any(e.seq == entry for e in stored):
         from checker.errors import UsageError
 
         raise UsageError(f"the ledger has no entry {entry}")
     chain = check_chain(stored)
-    rerunner = _Rerunner(ledger)
+    rerunner = _Rerunner(ledger, max_bytes)
     checks: list[EntryCheck] = []
     for item in stored:
         if entry is not None and item.seq != entry:

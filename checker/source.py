@@ -53,20 +53,121 @@ DEFAULT_LIMITS = Limits()
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that also reads YAML 1.2 floats such as `1.2e9` (YAML 1.1 wants `1.2e+9`)."""
+    """libyaml's parser; the values are resolved by the YAML 1.2 core schema below, not by it."""
 
 
-YAML12_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
-_Loader.add_implicit_resolver("tag:yaml.org,2002:float", YAML12_FLOAT, list("-+0123456789"))
-
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1023-core-schema). PyYAML resolves YAML 1.1,
+# which silently misreads what people type: `1:0.8` is the sexagesimal 60.8, `0042` the octal 34,
+# `yes`/`no`/`on`/`off` booleans. Here those stay text, so a number or flag written that way is a
+# type error naming its key, never a different figure.
 _TAG_PREFIX = "tag:yaml.org,2002:"
+_NULL = _TAG_PREFIX + "null"
+_BOOL = _TAG_PREFIX + "bool"
+_INT = _TAG_PREFIX + "int"
+_FLOAT = _TAG_PREFIX + "float"
+_STR = _TAG_PREFIX + "str"
+_TIMESTAMP = _TAG_PREFIX + "timestamp"
+_CORE_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_CORE_BOOL = {"true": True, "True": True, "TRUE": True,
+              "false": False, "False": False, "FALSE": False}
+_CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_CORE_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+# digits with a leading zero: an identifier as written (`id: 0042`), never octal, never 42
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+# a date (or date and time) as YAML 1.1 wrote it: the format's dates, kept as dates
+_DATE = re.compile(
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
+)
+
+
+# What no text value may hold, however it was written (a YAML escape such as "\0", "\e", "\x85",
+# "\uFFFE" reaches the value even though the file's bytes are clean): C0 controls other than tab
+# and line feed (a carriage return rewrites a terminal line), DEL, C1 controls (ESC-like terminal
+# sequences), lone surrogates (not encodable), U+FFFE/U+FFFF (not characters; XML 1.0 refuses them),
+# the line and paragraph separators (a second line in a one-line field) and the bidirectional
+# overrides and isolates (text that reads differently from what it holds).
+TEXT_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def forbidden_character(text: str) -> str | None:
+    """`U+001B` for the first character of `text` that no text value may hold, else None."""
+    found = TEXT_FORBIDDEN.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def resolve_plain(text: str) -> str:
+    """The tag the YAML 1.2 core schema gives an untagged plain scalar (plus dates, as dates)."""
+    if text in _CORE_NULL:
+        return _NULL
+    if text in _CORE_BOOL:
+        return _BOOL
+    first = text[0]
+    if first in "0123456789-+.":
+        if _LEADING_ZERO.fullmatch(text):
+            return _STR
+        if _CORE_INT.fullmatch(text):
+            return _INT
+        if _CORE_FLOAT.fullmatch(text):
+            return _FLOAT
+        if _DATE.fullmatch(text):
+            return _TIMESTAMP
+    return _STR
+
+
+def _construct_int(text: str) -> int:
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    if not _CORE_INT.fullmatch(text):
+        raise ValueError("not an integer")
+    return int(text)
+
+
+def _construct_float(text: str) -> float:
+    if not _CORE_FLOAT.fullmatch(text):
+        raise ValueError("not a number")
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
+def _construct_bool(text: str) -> bool:
+    if text not in _CORE_BOOL:
+        raise ValueError("not true or false")
+    return _CORE_BOOL[text]
+
+
+def _construct_null(text: str) -> None:
+    if text not in _CORE_NULL:
+        raise ValueError("not null")
+    return None
+
+
+_CONSTRUCTORS = {
+    _NULL: _construct_null, _BOOL: _construct_bool, _INT: _construct_int,
+    _FLOAT: _construct_float, _STR: str,
+}
+
 _MAP_TAG = _TAG_PREFIX + "map"
 _SEQ_TAG = _TAG_PREFIX + "seq"
-_MERGE_TAG = _TAG_PREFIX + "merge"
-# plain values only: no !!binary, !!set, !!omap and certainly no !!python/...
-_SCALAR_TAGS = frozenset(
-    _TAG_PREFIX + t for t in ("null", "bool", "int", "float", "str", "timestamp")
-)
+# The only explicit tags a file may carry: `!!str` (to keep `!!str 1:0.8` as text) and the
+# structural ones. Every other tag is refused by name: no `!!binary`, `!!set`, `!!python/...`,
+# and no `!!int ''` or `!!timestamp x` to construct.
+_ALLOWED_SCALAR_TAGS = frozenset((_STR,))
+# the 1.2 float form, anchored, for writers that must quote what this reader takes as a number
+YAML12_FLOAT = re.compile(rf"^(?:{_CORE_FLOAT.pattern})$")
 
 
 @dataclass
@@ -420,7 +521,8 @@ class _Builder:
         if event.tag not in (None, "!", expected):
             raise self._error(
                 key_path, event.start_mark,
-                f"the tag {_short_tag(event.tag)} is not allowed (plain values only)",
+                f"the tag {_short_tag(event.tag)} is not allowed (plain values only; "
+                "write the value without a tag)",
             )
 
     def _mapping(self, start: Any, key_path: KeyPath, depth: int) -> dict[str, Any]:
@@ -464,35 +566,48 @@ class _Builder:
     def _scalar(self, event: Any, key_path: KeyPath, is_key: bool = False) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            memo_key = (event.value, event.implicit)
+            plain = tag is None and event.implicit[0]
+            memo_key = (event.value, plain)
             known = _RESOLVED.get(memo_key)
             if known is not None:
                 return known[0]
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            value = self._construct(event, key_path, tag, is_key)
+            value = self._construct(event, key_path, resolve_plain(event.value) if plain else _STR,
+                                    is_key)
             if len(event.value) <= _RESOLVED_TEXT_MAX:
                 if len(_RESOLVED) >= _RESOLVED_MAX:
                     _RESOLVED.clear()
                 _RESOLVED[memo_key] = (value,)
             return value
+        if tag not in _ALLOWED_SCALAR_TAGS:
+            raise self._error(
+                key_path, event.start_mark,
+                f"the tag {_short_tag(tag)} is not allowed (plain values only; "
+                "write the value without a tag, or quote it to keep it as text)",
+            )
         return self._construct(event, key_path, tag, is_key)
 
     def _construct(self, event: Any, key_path: KeyPath, tag: str, is_key: bool) -> Any:
-        if tag == _MERGE_TAG and is_key:
+        if is_key and event.value == "<<" and tag == _STR and event.implicit[0]:
             raise self._error(key_path, event.start_mark, "merge keys (<<) are not supported")
-        if tag not in _SCALAR_TAGS:
-            raise self._error(
-                key_path, event.start_mark,
-                f"the tag {_short_tag(tag)} is not allowed (plain values only)",
-            )
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if tag == _TIMESTAMP:
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            try:
+                return self.loader.construct_yaml_timestamp(node)
+            except ValueError:
+                # 2026-13-45 looks like a date but is none: keep the text as written and let
+                # validation say, with every other problem, what was expected
+                return event.value
+        if tag == _STR and not is_key:  # a key is checked against the known names, and shown
+            shown = forbidden_character(event.value)  # escaped (format_key_path) when unknown
+            if shown is not None:
+                raise self._error(
+                    key_path, event.start_mark,
+                    f"the control or formatting character {shown} is not allowed in text: "
+                    "remove it",
+                )
         try:
-            return self.loader.yaml_constructors[tag](self.loader, node)
-        except yaml.constructor.ConstructorError as exc:
-            raise self._error(
-                key_path, event.start_mark, f"not allowed here: {exc.problem}"
-            ) from None
+            return _CONSTRUCTORS[tag](event.value)
         except ValueError:
-            # 2026-13-45 looks like a date but is none, 1e5000-digit integers: keep the text as
-            # written and let validation say, with every other problem, what was expected
+            # an integer of 5000 digits (Python refuses to convert it): the text as written, which
+            # validation then reports as not a number
             return event.value

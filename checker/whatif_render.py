@@ -6,11 +6,10 @@ and Markdown for the memo that goes with a draft policy. All four show the same 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
+from checker.escaping import csv_line, md_escape, visible
 from checker.whatif import Diff
 
 FORMATS = ("text", "markdown", "json", "csv")
@@ -91,11 +90,11 @@ def render_text(diff: Diff) -> str:
     if data["unreadable"]:
         out += ["", "Could not be checked:"]
         out += [f"  {u['path']}: {u['message']}" for u in data["unreadable"]]
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out)) + "\n"  # file names: no terminal sequences
 
 
 def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return md_escape(value)
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
@@ -107,7 +106,7 @@ def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
 def render_markdown(diff: Diff) -> str:
     data = diff_json(diff)
     out = [
-        f"## What-if: {data['base']} → {data['new']}", "",
+        f"## What-if: {md_escape(data['base'])} → {md_escape(data['new'])}", "",
         f"{data['checked']} projects compared: **{data['changed']} changed**, {data['unchanged']} unchanged"
         + (f", {data['unreadable_count']} could not be checked." if data["unreadable_count"] else "."),
     ]
@@ -136,7 +135,7 @@ def render_markdown(diff: Diff) -> str:
     if data["unreadable"]:
         out += ["", "### Could not be checked", ""]
         out += _table(["file", "problem"], [[u["path"], u["message"]] for u in data["unreadable"]])
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out)) + "\n"
 
 
 CSV_HEADER = ["path", "project_id", "league_city", "base_verdict", "new_verdict", "rule",
@@ -145,19 +144,16 @@ CSV_HEADER = ["path", "project_id", "league_city", "base_verdict", "new_verdict"
 
 def render_csv(diff: Diff) -> str:
     """One row per changed rule of a changed project (or one row if only the verdict changed)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    rows: list[list[Any]] = [CSV_HEADER]
     for change in diff.changes:
         head = [change.path, change.project_id or "", change.league_city, change.base_verdict,
                 change.new_verdict]
         if not change.rules:
-            writer.writerow([*head, "", "", "", ""])
-        for rule in change.rules:
-            writer.writerow([*head, rule.rule, rule.base or "", rule.new or "", ""])
-    for unreadable in diff.unreadable:
-        writer.writerow([unreadable.path, "", "", "", "", "", "", "", unreadable.message])
-    return buffer.getvalue()
+            rows.append([*head, "", "", "", ""])
+        rows += [[*head, rule.rule, rule.base or "", rule.new or "", ""] for rule in change.rules]
+    rows += [[unreadable.path, "", "", "", "", "", "", "", unreadable.message]
+             for unreadable in diff.unreadable]
+    return "".join(csv_line(row, "\n") for row in rows)
 
 
 def render(diff: Diff, fmt: str) -> str:
@@ -166,4 +162,4 @@ def render(diff: Diff, fmt: str) -> str:
 
 
 def render_json(diff: Diff) -> str:
-    return json.dumps(diff_json(diff), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(diff_json(diff), ensure_ascii=False, indent=2, allow_nan=False) + "\n"

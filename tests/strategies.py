@@ -9,6 +9,7 @@ aliases, product keys, rule ids) come from the shipped data.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -30,8 +31,12 @@ BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted(
 # read as the checker reads them (`1.2e9` is a number to it, a string to yaml.safe_load)
 BASES = [parse_document(p.read_bytes(), str(p)).data for p in BASE_FILES]
 
+# what a text value may hold: no controls, surrogates, line or paragraph separators, bidi
+# overrides or non-characters (the reader refuses them, docs/project-format.md)
 TEXT = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=24
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
+                  blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff"),
+    min_size=1, max_size=24,
 ).filter(lambda s: s.strip() != "")
 # quantities span the magnitudes real files carry (0, 0.5 t, 4.2e8 kWh) and some they should not
 QUANTITY = st.one_of(
@@ -158,6 +163,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:float", YAML12_FLOAT, list("-+0123456789"))
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^0o[0-7]+$"), ["0"])  # 1.2 octal
 
 
 def dump(data: dict[str, Any]) -> bytes:

@@ -327,3 +327,101 @@ def test_changed_conditions_are_packed_afresh(data, packings):
     conditions[rules[0].id][f"{rules[0].id}|applies"] = [{"a": 2}]
     engine._packing([rules], conditions)
     assert packings[0] == 2
+
+
+# ---------------------------------------------------------------- a cache someone else wrote
+
+
+class _Planted:
+    """What another user would put in a cache file: a pickle that runs a command when loaded."""
+
+    def __init__(self, marker) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))  # creating the marker proves the code ran
+
+
+def _foreign(path, how: str) -> None:
+    """Make `path` another user's (as root), or writable by the group."""
+    if how == "other user":
+        import pwd
+
+        os.chown(path, pwd.getpwnam("nobody").pw_uid, -1)
+    else:
+        path.chmod(path.stat().st_mode | 0o020)
+
+
+_HOW = [
+    pytest.param("other user", marks=pytest.mark.skipif(
+        not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user needs root")),
+    "group-writable",
+]
+
+
+@pytest.mark.parametrize("how", _HOW)
+def test_a_planted_data_cache_file_is_ignored(data, loads, tmp_path, how):
+    fresh()
+    path = datacache.cache_file("ruleset")
+    marker = tmp_path / "ran"
+    key = datacache.fingerprint()
+    path.write_bytes(pickle.dumps((key, _Planted(marker))))
+    _foreign(path, how)
+    fresh()
+    assert not marker.exists()
+    assert loads["ruleset"] == 2
+
+
+@pytest.mark.parametrize("how", _HOW)
+@pytest.mark.parametrize("where", ["checker folder", "jinja folder"])
+def test_a_template_cache_someone_else_may_write_is_never_loaded(tmp_path, monkeypatch, how, where):
+    """Jinja's cache file starts with a pickled checksum: loading a planted one runs its code."""
+    import jinja2
+
+    from checker import report
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)
+    cache = report.bytecode_cache.__wrapped__()
+    assert cache is not None
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}), bytecode_cache=cache)
+    assert env.get_template("t").render() == "2"
+    (cached,) = (tmp_path / "cache" / "nm-project-checker").glob("jinja-*/*.cache")
+    marker = tmp_path / "ran"
+    cached.write_bytes(jinja2.bccache.bc_magic + pickle.dumps(_Planted(marker)))
+    folder = cached.parent if where == "jinja folder" else cached.parent.parent
+    _foreign(cached if how == "other user" else folder, how)
+    again = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}),
+                               bytecode_cache=report.bytecode_cache.__wrapped__() or cache)
+    assert again.get_template("t").render() == "2"
+    assert not marker.exists()
+
+
+def test_an_own_template_cache_is_used(tmp_path, monkeypatch):
+    import jinja2
+
+    from checker import report
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)
+    cache = report.bytecode_cache.__wrapped__()
+    first = jinja2.Environment(loader=jinja2.DictLoader({"t": "x"}), bytecode_cache=cache)
+    first.get_template("t")
+    bucket = cache.get_bucket(first, "t", None, "x")
+    assert bucket.code is not None  # read back from the file
+    assert (tmp_path / "cache" / "nm-project-checker").stat().st_mode & 0o077 == 0
+
+
+def test_a_damaged_template_cache_file_is_compiled_afresh(tmp_path, monkeypatch):
+    import jinja2
+
+    from checker import report
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)
+    cache = report.bytecode_cache.__wrapped__()
+    jinja2.Environment(loader=jinja2.DictLoader({"t": "x"}), bytecode_cache=cache).get_template("t")
+    (cached,) = (tmp_path / "cache" / "nm-project-checker").glob("jinja-*/*.cache")
+    cached.write_bytes(jinja2.bccache.bc_magic + b"\x80garbage")
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "x"}), bytecode_cache=cache)
+    assert env.get_template("t").render() == "x"

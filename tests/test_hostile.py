@@ -76,6 +76,28 @@ PROJECT_CASES = [
     ("two_documents.yaml", 2, ("two_documents.yaml:33:", "second YAML document")),
     ("undefined_alias.yaml", 2, (":2:", "*p", "no anchor")),
     ("merge_key.yaml", 2, (":4:", "merge keys (<<) are not supported")),
+    # YAML 1.2 core schema: what YAML 1.1 misread stays text, and is then the wrong type
+    ("yaml11_sexagesimal.yaml", 2, (":20:", "energy.capacity_replacement_ratio", "'1:0.8'",
+                                    "write one number")),
+    ("yaml11_octal_id.yaml", 0, ()),  # the id stays "0042" (test_an_id_keeps_its_leading_zeros)
+    ("yaml11_yes_boolean.yaml", 2, (":32:", "land.in_industrial_park", "got 'yes'",
+                                    "write true or false")),
+    # explicit tags: only !!str; a tag that would have to be constructed is refused by name
+    ("tag_int_empty.yaml", 2, (":17:", "energy.diesel_t", "!!int", "not allowed")),
+    ("tag_timestamp.yaml", 2, (":17:", "energy.diesel_t", "!!timestamp", "not allowed")),
+    ("tag_float_text.yaml", 2, (":17:", "energy.diesel_t", "!!float", "not allowed")),
+    # control and formatting characters written as escapes in quotes
+    ("escape_nul.yaml", 2, (":5:", "project.applicant", "U+0000", "not allowed in text")),
+    ("escape_terminal.yaml", 2, (":5:", "project.applicant", "U+001B")),
+    ("escape_noncharacter.yaml", 2, (":7:", "project.banner_county", "U+FFFE")),
+    ("escape_line_separator.yaml", 2, (":5:", "project.applicant", "U+2028")),
+    ("escape_c1.yaml", 2, (":5:", "project.applicant", "U+009B")),
+    ("escape_bidi.yaml", 2, (":9:", "project.industry_code", "U+202E")),
+    ("forged_verdict_line.yaml", 2, (":4:", "project.name", "must be one line")),
+    # figures that overflow once computed: no Infinity in any report
+    ("tiny_value_added.yaml", 2, (":14:", "output.annual_value_added_10k_yuan", "too large to compute",
+                                  "energy_intensity_tce_per_10k_yuan")),
+    ("overflowing_sum.yaml", 2, (":15:", "energy", "too large to compute")),
     # values
     ("nan.yaml", 2, ("nan.yaml:27:", "land.area_ha", "finite number")),
     ("inf.yaml", 2, ("inf.yaml:16:", "energy.electricity_kwh", "finite number")),
@@ -138,6 +160,11 @@ PARAMS_CASES = [
     ("params_number_date.yaml", 2, (":6:", "max_energy_intensity_tce_per_10k_yuan[0].to",
                                     "got 0", "a number is not a date")),
     ("params_missing_section.yaml", 2, ("parameters: required key is missing",)),
+    ("params_sexagesimal.yaml", 2, (":4:", "parameters.water_permit_threshold_m3", "'2:00'")),
+    ("params_tag.yaml", 2, (":4:", "parameters.water_permit_threshold_m3", "!!int", "not allowed")),
+    ("params_timestamp_tag.yaml", 2, (":5:", "water_permit_threshold_m3[0].from", "!!timestamp")),
+    ("params_escape.yaml", 2, (":2:", "source", "U+001B")),
+    ("params_newline_source.yaml", 2, (":2:", "source", "must be one line")),
 ]
 
 
@@ -204,6 +231,28 @@ def test_a_broken_register_stops_a_batch_before_any_project(tmp_path):
     assert code == 2 and out == ""
     assert "register_red_line.yaml:5: waivers[0].rule: LA-001 cannot be waived" in err
     assert "Traceback" not in err
+def test_an_id_keeps_its_leading_zeros():
+    """YAML 1.1 read `id: 0042` as the octal 34; the ledger grouped history by it."""
+    code, out, err = run(HERE / "yaml11_octal_id.yaml", *AS_OF, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["project"]["id"] == "0042"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "jsonl"])
+def test_json_never_holds_an_infinity_even_past_the_input_checks(monkeypatch, tmp_path, fmt):
+    """The serializers refuse NaN and Infinity: a figure that slipped past is a bug (exit 70),
+    never a report no JSON reader can parse."""
+    from checker.check import Checker
+
+    monkeypatch.setattr(Checker, "_refuse_incomputable", lambda *args: None)
+    args: list[str | Path] = [HERE / "tiny_value_added.yaml", *AS_OF]
+    if fmt == "jsonl":  # a batch line
+        args += [HERE / "valid.yaml", "--format", "json", "-j", "1"]
+    else:
+        args += ["--format", fmt]
+    code, out, _err = run(*args)
+    assert code == 70
+    assert "Infinity" not in out and "NaN" not in out
 
 
 # ---------------------------------------------------------------- generated files

@@ -305,15 +305,16 @@ def test_snapshot_files_must_match_the_ruleset(target, stricter_rules):
             ledger.append(result, (REPO / "projects" / SAMPLES[3]).read_bytes(), ruleset_files=snapshot_files())
 
 
-def test_a_name_with_a_nul_character_is_recorded_and_verified(target, tmp_path):
+def test_a_name_with_a_nul_character_is_refused_and_nothing_recorded(target, tmp_path):
+    # control characters in text are invalid input (they were recorded as U+FFFD before)
     text = (REPO / "projects" / SAMPLES[3]).read_text(encoding="utf-8")
     path = tmp_path / "nul.yaml"
     path.write_text(text.replace("name: 和林格尔新区绿色数据中心项目(一期)", 'name: "和林\\0格尔"'), encoding="utf-8")
     result = CliRunner().invoke(check_main, [str(path), "--record", target, "--as-of", AS_OF])
-    assert result.exit_code == 0, result.output
-    (row,) = fetch(target, sa.select(entries.c.project_name))
-    assert row.project_name == "和林\ufffd格尔"
-    assert verify_cli(target).exit_code == 0
+    assert result.exit_code == 2, result.output
+    assert "project.name" in result.stderr and "U+0000" in result.stderr
+    with Ledger(target) as ledger:
+        assert ledger.entries() == []
 
 
 def test_recording_bytes_other_than_those_checked_is_refused(target):
@@ -402,3 +403,114 @@ def test_entries_checked_with_a_waiver_register_are_recorded_and_verified_on_eac
     result = verify_cli(target)
     assert result.exit_code == 0, result.output
     assert "8 entries checked: 8 verified" in result.stdout
+# --- hostile ledgers and servers ------------------------------------------------------------
+
+
+def _zlib_bomb(size: int) -> bytes:
+    """About 1 MB of zlib that inflates to `size` bytes."""
+    deflater = zlib.compressobj(9)
+    chunk = b"\0" * (1 << 20)
+    parts = [deflater.compress(chunk) for _ in range(size >> 20)]
+    return b"".join(parts) + deflater.flush()
+
+
+def test_a_zlib_bomb_in_an_input_is_not_inflated_and_its_entry_is_named(target, inputs):
+    import tracemalloc
+
+    record_all(target, inputs)
+    bomb = _zlib_bomb(1 << 30)  # 1 GB of zeros in about 1 MB
+    assert len(bomb) < 2 << 20
+    execute(target, sa.update(entries).where(entries.c.seq == 2).values(input_zlib=bomb))
+    tracemalloc.start()
+    try:
+        with Ledger(target, create=False) as ledger:
+            report = verify(ledger)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 << 20, f"verify used {peak >> 20} MB"
+    (bad,) = [c for c in report.checks if c.status != "verified"]
+    assert (bad.seq, bad.status) == (2, "not_rerunnable")
+    assert "too large" in bad.problems[0][1]
+    result = verify_cli(target)
+    assert result.exit_code == 1
+    assert "entry 2 (" in result.stdout and "NOT RE-RUNNABLE" in result.stdout
+
+
+def test_a_stored_input_larger_than_the_limit_needs_max_bytes(target, inputs):
+    record_all(target, inputs)
+    assert "entry 1 (" in verify_cli(target, "--max-bytes", "100").stdout
+    assert verify_cli(target, "--max-bytes", "100000").exit_code == 0
+
+
+def test_a_zlib_bomb_as_a_ruleset_snapshot_is_refused(monkeypatch):
+    from checker import ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "MAX_SNAPSHOT_BYTES", 1 << 20)
+    with pytest.raises(ValueError, match="inflates to more than"):
+        ledger_module.unpack_snapshot(_zlib_bomb(8 << 20))
+
+
+def test_a_byte_that_is_not_utf8_in_an_entry_names_the_entry(tmp_path, inputs):
+    import sqlite3
+
+    target = str(tmp_path / "ledger.db")
+    record_all(target, inputs)
+    with sqlite3.connect(target) as conn:
+        conn.execute("UPDATE entries SET project_name = CAST(X'e5aea1ff' AS TEXT) WHERE seq = 3")
+    result = verify_cli(target)
+    assert result.exit_code == 1, result.output
+    assert "entry 3 (" in result.stdout and "TAMPERED" in result.stdout
+    history = CliRunner().invoke(checker_main, ["history", target])
+    assert history.exit_code == 0, history.output
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP port that accepts connections (the kernel completes the handshake) and never answers."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    yield f"postgresql://checker@127.0.0.1:{sock.getsockname()[1]}/ledger"
+    sock.close()
+
+
+@pytest.mark.parametrize("command", ["check", "batch", "verify", "history"])
+def test_a_server_that_never_answers_cannot_hang_the_checker(silent_server, tmp_path, command):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    sample = REPO / "projects" / SAMPLES[0]
+    args = {
+        "check": ["-m", "checker", str(sample), "--record", silent_server, "--as-of", AS_OF],
+        "batch": ["-m", "checker", str(sample), str(REPO / "projects" / SAMPLES[1]), "-j", "2",
+                  "--record", silent_server, "--as-of", AS_OF, "--format", "json"],
+        "verify": ["-c", "from checker.cli import checker_main; checker_main()", "verify", silent_server],
+        "history": ["-c", "from checker.cli import checker_main; checker_main()", "history", silent_server],
+    }[command]
+    env = {**os.environ, "NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT": "2"}
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert time.monotonic() - started < 30
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    assert "ledger" in run.stderr and "timeout" in run.stderr.lower()
+
+
+def test_the_timeouts_come_from_the_url_first_then_the_environment(monkeypatch):
+    from checker.ledger import _pg_connect_args
+
+    monkeypatch.delenv("NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT", raising=False)
+    args = _pg_connect_args("postgresql+psycopg2://u@h/db")
+    assert args["connect_timeout"] == 10 and args["options"] == "-c statement_timeout=120000"
+    monkeypatch.setenv("NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT", "3")
+    assert _pg_connect_args("postgresql+psycopg2://u@h/db")["connect_timeout"] == 3
+    assert "connect_timeout" not in _pg_connect_args("postgresql+psycopg2://u@h/db?connect_timeout=7")
+    monkeypatch.setenv("NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT", "soon")
+    with pytest.raises(LedgerError, match="whole number of seconds"):
+        _pg_connect_args("postgresql+psycopg2://u@h/db")

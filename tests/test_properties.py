@@ -97,7 +97,17 @@ WRONG_VALUES = st.one_of(
     st.dates(), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5),
                                                                      st.integers(), max_size=2),
     st.sampled_from(["12%", "1,000", "一百万", "2026-13-45", ".nan", "-1", "鄂尔多斯", "~"]),
+    st.sampled_from([1e308, 5e-324, -5e-324, 1.7976931348623157e308, 2.2250738585072014e-308]),
+    st.sampled_from(["=HYPERLINK(\"x\")", "\x1b[2J", "a\nb", "\u202e", "\ufffe", "\x85", "\0"]),
 )
+
+# text spliced into the YAML as written: what YAML 1.1 misreads, tags, escapes, extreme numbers
+RAW_SPLICES = [
+    b": 1:0.8", b": 0042", b": yes", b": off", b": !!int ''", b": !!timestamp x", b": !!float abc",
+    b": !!str 12", b": !!binary aGk=", b": !!set {a}", b': "\\e[31m"', b': "\\0"', b': "\\uFFFE"',
+    b': "\\u2028"', b": 5e-324", b": 1e308", b": -1e308", b": .inf", b": 0x7FFFFFFFFFFFFFFFFFFF",
+    b": 0o777", b": 1_000", b": 2026-02-30", b": ~", b"\n<<: {a: 1}",
+]
 
 
 @st.composite
@@ -118,9 +128,14 @@ def damaged(draw: st.DrawFn, bases: list[dict[str, Any]]) -> bytes:
             parent[path[-1]] = draw(WRONG_VALUES)
     raw = dump(data)
     for _ in range(draw(st.integers(0, 2))):
-        kind = draw(st.sampled_from(["garbage", "truncate", "flip"]))
+        kind = draw(st.sampled_from(["garbage", "truncate", "flip", "splice"]))
         at = draw(st.integers(0, len(raw)))
-        if kind == "garbage":
+        if kind == "splice":  # replace the value after a colon, or insert where it falls
+            snippet = draw(st.sampled_from(RAW_SPLICES))
+            colon = raw.find(b": ", at)
+            end = raw.find(b"\n", colon) if colon >= 0 else -1
+            raw = raw[:colon] + snippet + raw[end:] if colon >= 0 and end >= 0 else raw[:at] + snippet + raw[at:]
+        elif kind == "garbage":
             raw = raw[:at] + draw(st.binary(min_size=1, max_size=16)) + raw[at:]
         elif kind == "truncate":
             raw = raw[:at]
@@ -145,7 +160,23 @@ def scratch(tmp_path_factory):
     return tmp_path_factory.mktemp("damaged") / "project.yaml"
 
 
-@given(raw=damaged_files(), fmt=st.sampled_from(["text", "json"]))
+def _strict_json(text: str) -> Any:
+    """json.loads that refuses NaN and Infinity, which Python's reader accepts and JSON forbids."""
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _assert_sound_report(fmt: str, stdout: str) -> None:
+    """What a report may never be: invalid JSON, or text a terminal would act on."""
+    if fmt in ("json", "sarif"):
+        _strict_json(stdout)
+    else:
+        assert not any(ch in stdout for ch in "\x1b\x00\x07\x9b\u2028\u202e"), stdout
+
+
+@given(raw=damaged_files(), fmt=st.sampled_from(["text", "json", "sarif"]))
 def test_damaged_files_end_in_a_known_exit_code(scratch, raw, fmt):
     scratch.write_bytes(raw)
     args = [str(scratch), "--as-of", "2026-01-01", "--format", fmt]
@@ -160,6 +191,7 @@ def test_damaged_files_end_in_a_known_exit_code(scratch, raw, fmt):
     else:
         assert result.stderr == ""
         assert result.stdout
+        _assert_sound_report(fmt, result.stdout)
 
 
 # ---------------------------------------------------------------- any bytes at all
@@ -178,25 +210,29 @@ def test_any_bytes_parse_or_fail_with_an_input_error(raw):
         assert all("\n" not in str(p) for p in exc.problems)
 
 
-@given(raw=damaged(POLICY_BASES))
-def test_damaged_policy_files_end_in_a_known_exit_code(scratch, raw):
+@given(raw=damaged(POLICY_BASES), fmt=st.sampled_from(["text", "json", "sarif"]))
+def test_damaged_policy_files_end_in_a_known_exit_code(scratch, raw, fmt):
     policy = scratch.with_name("policy.yaml")
     policy.write_bytes(raw)
     scratch.write_bytes((HOSTILE / "valid.yaml").read_bytes())
     result = CliRunner().invoke(
-        check_main, [str(scratch), "--params", str(policy), "--as-of", "2026-01-01"]
+        check_main, [str(scratch), "--params", str(policy), "--as-of", "2026-01-01", "--format", fmt]
     )
-    assert_known_exit(result)
+    assert_known_exit(result, fmt)
 
 
-def assert_known_exit(result: Any) -> None:
-    """Exit 0-3, never 70 nor a traceback; exit 2 prints only `error: ...` lines."""
+def assert_known_exit(result: Any, fmt: str) -> None:
+    """Exit 0-3, never 70 nor a traceback; exit 2 prints only `error: ...` lines; otherwise a sound
+    report (strict JSON for the JSON formats, no terminal controls in text) and nothing on stderr."""
     event(f"exit {result.exit_code}")
     assert result.exit_code in (0, 1, 2, 3), result.stderr
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
         lines = result.stderr.strip().splitlines()
         assert lines and all(line.startswith("error: ") for line in lines), result.stderr
+    else:
+        assert result.stderr == ""
+        _assert_sound_report(fmt, result.stdout)
 
 
 REGISTER_BASES = [
@@ -228,17 +264,15 @@ def registers(draw: st.DrawFn) -> bytes:
 REGISTER_PROJECTS = [HOSTILE / "valid.yaml", Path(__file__).parent.parent / "projects" / "ordos-calcium-carbide.yaml"]
 
 
-@given(raw=registers(), project=st.sampled_from(REGISTER_PROJECTS))
-def test_damaged_waiver_registers_end_in_a_known_exit_code(scratch, raw, project):
+@given(raw=registers(), project=st.sampled_from(REGISTER_PROJECTS), fmt=st.sampled_from(["text", "json", "sarif"]))
+def test_damaged_waiver_registers_end_in_a_known_exit_code(scratch, raw, project, fmt):
     register = scratch.with_name("register.yaml")
     register.write_bytes(raw)
     scratch.write_bytes(project.read_bytes())
     result = CliRunner().invoke(
-        check_main, [str(scratch), "--waivers", str(register), "--as-of", "2026-01-01"]
+        check_main, [str(scratch), "--waivers", str(register), "--as-of", "2026-01-01", "--format", fmt]
     )
-    assert_known_exit(result)
+    assert_known_exit(result, fmt)
     if result.exit_code == 2:
         assert result.stdout == ""
         assert "register.yaml" in result.stderr
-    else:
-        assert result.stderr == ""
