@@ -10,9 +10,11 @@ unreadable, corrupt or of another shape, means the data is loaded from the files
 cache rewritten), so the cache can make a start faster but never change a verdict.
 
 The files live next to the Jinja bytecode cache (`$XDG_CACHE_HOME` or `~/.cache`, then
-`nm-project-checker/`), one per checkout, written atomically. They are pickles, which run code
+`nm-project-checker/`), one per checkout, written atomically. They are pickles, which can run code
 when loaded: a file, or any folder from `nm-project-checker/` down to it, that another user owns
-or that group or others may write is ignored, and nothing is written there (`trusted_folder`).
+or that group or others may write is ignored, and nothing is written there (`trusted_folder`);
+and a file that is read resolves only the checker's own data classes and a few standard types
+(`_DataOnlyUnpickler`), so even a file planted past those checks cannot call a function.
 The template cache holds compiled code and follows the same rule (`report.bytecode_cache`).
 `NM_PROJECT_CHECKER_NO_CACHE=1` turns every cache of the checker off.
 """
@@ -165,6 +167,40 @@ def cache_file(name: str) -> Path | None:
     return folder / f"data-{__version__}" / f"{name}-{checkout}.pickle"
 
 
+# What a cache file may name besides the checker's own data classes: the standard containers and
+# dates the loaders build. Anything else (os.system, builtins.eval, a module's function) is refused.
+_ALLOWED_GLOBALS = frozenset({
+    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
+    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "tuple"), ("builtins", "list"),
+    ("builtins", "dict"), ("builtins", "object"), ("copyreg", "_reconstructor"),
+})
+
+
+class _DataOnlyUnpickler(pickle.Unpickler):
+    """An unpickler that builds data, never runs code: beside the ownership checks (a file another
+    user could have written is never opened), it resolves only the checker's own data classes
+    (dataclasses, pydantic models and enums defined in `checker.*`) and `_ALLOWED_GLOBALS`, so a
+    planted file naming any function or other class is refused like a corrupt one: a miss."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        if module == "checker" or module.startswith("checker."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and _is_data_class(found):
+                return found
+        raise pickle.UnpicklingError(f"a cache file may not name {module}.{name}")
+
+
+def _is_data_class(cls: type) -> bool:
+    import dataclasses
+    import enum
+
+    from pydantic import BaseModel
+
+    return dataclasses.is_dataclass(cls) or issubclass(cls, (BaseModel, enum.Enum))
+
+
 def read(name: str, key: str, expected: type) -> object | None:
     """The cached value of entry `name` if it was stored under `key` and is an `expected`; else None.
 
@@ -180,7 +216,7 @@ def read(name: str, key: str, expected: type) -> object | None:
         with open(path, "rb") as fh:
             if not _owned(os.fstat(fh.fileno())):
                 return None
-            stored = pickle.load(fh)
+            stored = _DataOnlyUnpickler(fh).load()
     except Exception:  # a cache must never be the reason a check fails
         return None
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):

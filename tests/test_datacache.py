@@ -425,3 +425,29 @@ def test_a_damaged_template_cache_file_is_compiled_afresh(tmp_path, monkeypatch)
     cached.write_bytes(jinja2.bccache.bc_magic + b"\x80garbage")
     env = jinja2.Environment(loader=jinja2.DictLoader({"t": "x"}), bytecode_cache=cache)
     assert env.get_template("t").render() == "x"
+
+
+def test_a_planted_file_the_user_owns_still_runs_no_code(data, loads, tmp_path):
+    """Past the ownership checks (a file this user's own program wrote there), a cache file may
+    name only the checker's data classes and a few standard types: a function is refused, the
+    file counts as a miss and the data is read from the files."""
+    fresh()
+    path = datacache.cache_file("ruleset")
+    marker = tmp_path / "ran"
+    path.write_bytes(pickle.dumps((datacache.fingerprint(), _Planted(marker))))
+    path.chmod(0o600)
+    again, _ = fresh()
+    assert not marker.exists()
+    assert loads["ruleset"] == 2
+    assert again.sha256 == load_ruleset().sha256
+
+
+def test_what_the_checker_stores_it_can_read_back_under_the_restriction(data, loads):
+    """Every entry the loaders write is made of allowed classes only: else each start would miss."""
+    fresh()
+    for name in ("ruleset", "parameters"):
+        with open(datacache.cache_file(name), "rb") as fh:
+            key, value = datacache._DataOnlyUnpickler(fh).load()
+        assert key == datacache.fingerprint()
+    fresh()
+    assert loads == {"ruleset": 1, "parameters": 1}
