@@ -449,5 +449,6 @@ def test_what_the_checker_stores_it_can_read_back_under_the_restriction(data, lo
         with open(datacache.cache_file(name), "rb") as fh:
             key, value = datacache._DataOnlyUnpickler(fh).load()
         assert key == datacache.fingerprint()
+        assert value is not None
     fresh()
     assert loads == {"ruleset": 1, "parameters": 1}
