@@ -12,12 +12,12 @@ import json
 import os
 import re
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import yaml
 
-from checker import __version__, datacache
+from checker import __version__, datacache, figures
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError
@@ -56,15 +56,6 @@ def fmt_wan(value: Any, digits: int = 2) -> str:
     if abs(value) >= 1e4:
         return _trim(value / 1e4, digits) + "万"
     return _trim(float(value), digits)
-
-
-def fmt_yuan10k(value: Any, lang: str) -> str:
-    """An amount in units of 10 000 yuan, with its unit: 30000 → 3亿元 / 300 million yuan."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return fmt_num(value)
-    if lang == "zh":
-        return f"{_trim(value / 1e4, 2)}亿元" if abs(value) >= 1e4 else f"{_trim(value, 2)}万元"
-    return f"{_trim(value * 1e4, 0)} yuan"
 
 
 @cache
@@ -108,12 +99,21 @@ def environment(lang: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = fmt_num
-    env.filters["wan"] = fmt_wan if lang == "zh" else fmt_num
-    env.filters["yuan10k"] = lambda v: fmt_yuan10k(v, lang)
+    for style in ("num", "wan", "yuan10k", "pct"):
+        env.filters[style] = _figure_filter(figures.Style(style, lang))
     env.filters["term"] = lambda v, table="value": term(v, lang, table)
     env.filters["md"] = md_escape
     return env
+
+
+def _figure_filter(style: figures.Style) -> Any:
+    """A number filter for templates: `x | num`, `x | num(3)`, `x | num(vs=limit)` prints x with
+    enough digits to differ from `limit` (or each of a list) unless the two are equal."""
+    @jinja2.pass_context
+    def render(context: Any, value: Any, digits: int = 2, vs: Any = None) -> str:
+        text = figures.format_figure(value, style, digits, vs)
+        return figures.record(context.get("_figures"), value, text, style)
+    return render
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
@@ -161,12 +161,55 @@ def message_template(name: str, lang: str) -> _MessageTemplate:
 
 def render_message(finding: Finding, lang: str) -> str:
     """The reasoning sentence of a finding, from the rule's message template."""
+    return " ".join(message_template(finding.rule.spec.message, lang).render(
+        _message_context(finding, lang)).split())
+
+
+class PrintedFigure(NamedTuple):
+    """A number a message printed: which fact or parameter (`ref`, see `checker.figures`), its
+    value, the printed text and where it stands in the message."""
+
+    ref: figures.Ref | None
+    value: Any
+    text: str
+    style: figures.Style
+    start: int
+    end: int
+
+
+_MARKED = re.compile(f"{figures.OPEN}([0-9]+){figures.MIDDLE}(.*?){figures.CLOSE}")
+
+
+def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure]]:
+    """The message of `render_message`, with every figure a number filter printed in it."""
+    recorded: list[tuple[Any, ...]] = []
+    context = _message_context(finding, lang)
+    context["_figures"] = recorded
+    marked = " ".join(message_template(finding.rule.spec.message, lang).render(context).split())
+    printed: list[PrintedFigure] = []
+    parts: list[str] = []
+    position = 0
+    last = 0
+    for match in _MARKED.finditer(marked):
+        parts.append(marked[last:match.start()])
+        position += match.start() - last
+        ref, value, text, style = recorded[int(match.group(1))]
+        printed.append(PrintedFigure(ref, value, text, style, position, position + len(text)))
+        parts.append(text)
+        position += len(text)
+        last = match.end()
+    parts.append(marked[last:])
+    return "".join(parts), printed
+
+
+def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
+    """What a message template receives; numbers are named (`checker.figures`)."""
     rule = finding.rule
-    template = message_template(rule.spec.message, lang)
     decision = finding.decision
     reason = None
     if decision.outcome is not None:
         reason = rule.spec.outcomes[decision.outcome].reason
+    named = figures.named
     items = [
         {
             "index": item.index, "status": item.status,
@@ -174,7 +217,10 @@ def render_message(finding: Finding, lang: str) -> str:
             "product": (
                 item.facts["item.product"].value if "item.product" in item.facts else None
             ),
-            "f": {name: reading.value for name, reading in item.facts.items()},
+            "f": {
+                name: named(reading.value, ("item", item.index, name))
+                for name, reading in item.facts.items()
+            },
             "reason": (
                 rule.spec.outcomes[item.decision.outcome].reason
                 if item.decision.outcome is not None else None
@@ -182,15 +228,15 @@ def render_message(finding: Finding, lang: str) -> str:
         }
         for item in finding.items
     ]
-    context = {
+    return {
         "status": finding.original_status or finding.status,
         "reason": reason,
-        "f": {name: reading.value for name, reading in finding.facts.items()},
-        "p": {name: param.value for name, param in finding.parameters.items()},
+        "f": {name: named(reading.value, ("fact", name)) for name, reading in finding.facts.items()},
+        "p": {name: named(param.value, ("param", name)) for name, param in finding.parameters.items()},
         "items": items,
         "missing": list(finding.missing_keys),
+        "_figures": None,
     }
-    return " ".join(template.render(context).split())
 
 
 UNVERIFIED_MARK = "※"

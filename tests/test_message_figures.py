@@ -1,0 +1,121 @@
+"""Messages never contradict the facts: the figures a reasoning sentence prints are the finding's
+own, at their printed precision, and a figure never prints as the limit it differs from.
+
+The oracle is `message_figures.message_problems`. It runs on every sample in `projects/`, every
+rule fixture, random valid projects and projects whose figures sit at or a hair off their
+limits, in both languages; and on the examples a reviewer found, named as sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from casebook import deep_merge, load_cases, write_case
+from conftest import REPO, checker_on
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from message_figures import message_problems
+from strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
+
+from checker.errors import InputError
+from checker.model import Project
+from checker.report import render_message
+from checker.source import parse_document
+from checker.validation import validate_document
+
+AS_OF = dt.date(2026, 1, 1)
+AS_OF_DATES = [dt.date(2022, 6, 1), AS_OF]
+SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
+CASES = load_cases()
+# the fixture bases as the checker reads them (`1.2e9` is a number)
+BASE = {path.stem: data for path, data in zip(BASE_FILES, BASES, strict=True)}
+
+
+def problems_of(result) -> list[str]:
+    return [p for f in result.findings for lang in ("zh", "en") for p in message_problems(f, lang)]
+
+
+def check_data(data: dict, as_of: dt.date = AS_OF):
+    doc = parse_document(dump(data), "project.yaml")
+    return checker_on(as_of).check(doc, validate_document(doc, Project))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_sample_messages_print_the_facts(sample: Path):
+    assert problems_of(checker_on(AS_OF).check_path(sample)) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}: {c.name}" for c in CASES])
+def test_fixture_messages_print_the_facts(case, tmp_path):
+    result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
+    finding = next(f for f in result.findings if f.id == case.rule)
+    assert [p for lang in ("zh", "en") for p in message_problems(finding, lang)] == []
+
+
+@given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_random_project_messages_print_the_facts(data, as_of):
+    assert problems_of(check_data(data, as_of)) == []
+
+
+@given(data=near_limit_projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_figures_at_their_limits_print_apart_from_them(data, as_of):
+    try:
+        result = check_data(data, as_of)
+    except InputError:
+        assume(False)  # a nudge took a value out of its range (a share above 1)
+    assert problems_of(result) == []
+
+
+# ---------------------------------------------------------------- the examples a reviewer found
+
+def message(data: dict, rule: str, lang: str = "zh") -> tuple[str, str]:
+    result = check_data(data)
+    finding = next(f for f in result.findings if f.id == rule)
+    assert [p for lg in ("zh", "en") for p in message_problems(finding, lg)] == []
+    return finding.status, render_message(finding, lang)
+
+
+def test_water_intensity_just_above_the_cap_prints_the_digits_that_exceed_it():
+    data = deep_merge(BASE["calcium_carbide"], {
+        "output": {"annual_value_added_10k_yuan": 10000}, "water": {"fresh_water_m3": 200040},
+    })
+    status, text = message(data, "WA-001")
+    assert status == "fail"
+    assert "新水取用量20.004立方米/万元" in text and "高于上限20," in text
+
+
+def test_pue_a_hair_above_the_limit_prints_as_more_than_the_limit():
+    data = deep_merge(BASE["data_centre"], {"data_center": {"pue": 1.2001}})
+    status, text = message(data, "EC-004")
+    assert status == "fail"
+    assert "PUE为1.2001" in text and "上限1.2," in text
+
+
+def test_investment_just_below_the_large_scale_level_shows_the_digits_that_differ():
+    data = deep_merge(BASE["calcium_carbide"], {
+        "project": {"investment_10k_yuan": 49999.99},
+        "land": {"main_function_zone": "agricultural", "area_ha": 5},
+    })
+    status, text = message(data, "LA-004")
+    assert status == "pass"
+    assert "总投资4.999999亿元" in text and "5亿元" in text
+
+
+def test_reduction_replacement_without_a_figure_says_the_replacement_is_not_declared():
+    data = deep_merge(BASE["calcium_carbide"], {
+        "energy": {"energy_quota_source": "reduction_replacement"},
+    })
+    data["energy"].pop("energy_replacement_tce", None)
+    for lang, words in (("zh", "未申报置换量"), ("en", "not declared")):
+        status, text = message(data, "EC-002", lang)
+        assert status == "fail"
+        assert words in text and "—" not in text
+
+
+def test_farmland_a_hair_above_zero_is_not_printed_as_zero():
+    data = deep_merge(BASE["desert_pv"], {"land": {"permanent_basic_farmland_ha": 1e-9}})
+    status, text = message(data, "LA-001")
+    assert status == "fail"
+    assert "0.000000001公顷" in text
