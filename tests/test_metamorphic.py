@@ -1,0 +1,141 @@
+"""Absence is never a "no": deleting what a file says never makes its verdict better.
+
+Metamorphic property: from a valid project (a sample, a fixture base, or a generated one), delete
+any optional key or whole section. The verdict must not move into approved or
+approved_with_warnings from a non-approving one, and no rule may turn from fail, warn, review or
+missing_info into pass, unless the deleted key removes the very subject of the rule: the
+allowed escapes are the one table `ESCAPES` below (documented in tests/README.md). A deletion that
+makes the file invalid (a required key) is not a valid starting point for the property: skipped.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import pytest
+from conftest import checker_on
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import BASE_FILES, BASES, dump, projects
+
+from checker.errors import InputError
+from checker.model import Project
+from checker.source import parse_document
+from checker.validation import validate_document
+
+AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]
+APPROVING = ("approved", "approved_with_warnings")
+NOT_YET_PASSING = ("fail", "warn", "review", "missing_info")
+
+
+def _always(_original: Any) -> bool:
+    return True
+
+
+def _outside_high_energy_sectors(original: Any) -> bool:
+    """A project outside the high-energy sectors has no industry code naming a listed product."""
+    return not original.metrics.values.get("high_energy_sector")
+
+
+# The allowed escapes: deleting this key (a whole section or list) removes the subject the rule
+# judges. Each row: deleted key → (rules, when it holds, why). Kept short on purpose: the file's
+# other evidence (industry code, listed units, capacities) must still bring a rule in.
+ESCAPES: dict[str, tuple[tuple[str, ...], Any, str]] = {
+    "coal_power": (("CO-001", "CO-004", "CO-006"), _always,
+                   "the coal units judged are gone (a coal-power industry code still asks for them)"),
+    "data_center": (("EC-004",), _always, "the data centre whose PUE is judged is gone"),
+    "renewable_plant": (("RE-002", "RE-003", "RE-004"), _always,
+                        "the wind or PV plant judged is gone (a D4415/D4416 code still asks)"),
+    "mine": (("MI-001", "MI-002", "MI-003", "CO-005"), _always, "the mine judged is gone"),
+    "coal.boilers": (("CO-003",), _always, "the boilers judged are gone"),
+    "project.products": (("HE-004", "EC-003", "MI-002"), _always, "the product lines judged are gone"),
+    "project.products ": (("HE-001", "HE-003"), _outside_high_energy_sectors,
+                          "the product lines judged are gone, and no high-energy industry code "
+                          "brings the product rules in"),
+}
+
+
+def escaped(path: str, rule: str, original: Any) -> bool:
+    for key, (rules, condition, _why) in ESCAPES.items():
+        if path == key.strip() and rule in rules and condition(original):
+            return True
+    return False
+
+
+def deletable_paths(data: Any, prefix: str = "") -> list[tuple[str, tuple[Any, ...]]]:
+    """Every key of the file, as (dotted name, path), nested ones and those inside list items."""
+    found: list[tuple[str, tuple[Any, ...]]] = []
+
+    def walk(node: Any, name: str, path: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            for key, child in node.items():
+                child_name = f"{name}.{key}" if name else str(key)
+                found.append((child_name, (*path, key)))
+                walk(child, child_name, (*path, key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, f"{name}[{index}]", (*path, index))
+
+    walk(data, prefix, ())
+    return [(n, p) for n, p in found if p != ("format",)]
+
+
+def _without(data: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    return out
+
+
+def _check(data: dict[str, Any], as_of: dt.date) -> Any:
+    doc = parse_document(dump(data), "project.yaml")
+    return checker_on(as_of).check(doc, validate_document(doc, Project))
+
+
+def counterexamples(data: dict[str, Any], as_of: dt.date) -> list[str]:
+    """Each deletion of `data` that improves a verdict or passes a rule without an escape."""
+    try:
+        original = _check(data, as_of)
+    except InputError:
+        return []  # not a valid starting point
+    before = {f.id: f.status for f in original.findings}
+    found = []
+    for name, path in deletable_paths(data):
+        try:
+            result = _check(_without(data, path), as_of)
+        except InputError:
+            continue  # a required key
+        after = {f.id: f.status for f in result.findings}
+        improved = [
+            r for r in before
+            if before[r] in NOT_YET_PASSING and after[r] not in NOT_YET_PASSING
+        ]
+        for rule in improved:
+            if after[rule] == "pass" and not escaped(name, rule, original):
+                found.append(f"deleting {name}: {rule} {before[rule]} → pass")
+        if original.verdict not in APPROVING and result.verdict in APPROVING:
+            unexplained = [r for r in improved if not escaped(name, r, original)]
+            if unexplained:
+                changes = ", ".join(f"{r} {before[r]} → {after[r]}" for r in unexplained)
+                found.append(f"deleting {name}: verdict {original.verdict} → {result.verdict} "
+                             f"({changes})")
+    return found
+
+
+STARTS = list(zip(BASE_FILES, BASES, strict=True))
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
+@pytest.mark.parametrize("start", STARTS, ids=[p.name for p, _ in STARTS])
+def test_deleting_from_a_sample_or_base_never_improves_its_verdict(start, as_of):
+    _path, data = start
+    assert counterexamples(data, as_of) == []
+
+
+@given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_deleting_from_a_random_project_never_improves_its_verdict(data, as_of):
+    assert counterexamples(data, as_of) == []
