@@ -119,3 +119,26 @@ def test_farmland_a_hair_above_zero_is_not_printed_as_zero():
     status, text = message(data, "LA-001")
     assert status == "fail"
     assert "0.000000001公顷" in text
+
+
+def test_high_energy_review_of_a_project_listing_no_products_claims_no_product_efficiency():
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 10**7}})
+    data["project"].pop("products")
+    zh_status, zh = message(data, "HE-002", "zh")
+    _, en = message(data, "HE-002", "en")
+    if zh_status == "review":  # the review path for a project without listed products
+        assert "标杆水平" not in zh.replace("未列出有国家能效标杆水平的产品", "")
+        assert "未劣于" not in zh and "reach the benchmark" not in en
+        assert "审查人员判断" in zh and "a reviewer judges its efficiency" in en
+    else:  # a missing product list asks for it rather than reviewing
+        assert zh_status in ("missing_info", "fail")
+
+
+def test_undeclared_coal_replacement_is_named_not_printed_as_zero():
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"raw_coal_t": 100000}})
+    data.get("coal", {}).pop("coal_replacement_t", None)
+    status, zh = message(data, "CO-002", "zh")
+    _, en = message(data, "CO-002", "en")
+    assert status == "fail"
+    assert "未申报煤炭减量替代" in zh and "declares no coal replacement" in en
+    assert "替代0吨" not in zh
