@@ -279,9 +279,21 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     }
 
 
-def _fact_view(reading: Any, lang: str) -> dict[str, Any]:
+def _limits(finding: Finding) -> list[float]:
+    """The numbers a finding's facts are compared with: its parameters' values, and zero."""
+    found: list[float] = [0]
+    for param in finding.parameters.values():
+        values = param.value.values() if isinstance(param.value, dict) else [param.value]
+        found += [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return found
+
+
+def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> dict[str, Any]:
+    """A fact as the reports list it; a number printed apart from the limits of its finding, as
+    its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2)."""
     value = reading.value
-    shown = term(value, lang) if isinstance(value, str | bool) else fmt_num(value)
+    shown = term(value, lang) if isinstance(value, str | bool) else figures.format_figure(
+        value, figures.Style("num", lang), 2, limits)
     if value is None:
         shown = "未申报" if lang == "zh" else "not given"
     return {
@@ -304,13 +316,13 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
         ),
         "binding": finding.binding,
         "message": render_message(finding, lang),
-        "facts": [_fact_view(r, lang) for r in finding.facts.values()],
+        "facts": [_fact_view(r, lang, _limits(finding)) for r in finding.facts.values()],
         "per_item": [
             {
                 "label": item.label_zh if lang == "zh" else item.label_en,
                 "status": item.status,
                 "status_label": term(item.status, lang, "status"),
-                "facts": [_fact_view(r, lang) for r in item.facts.values()],
+                "facts": [_fact_view(r, lang, _limits(finding)) for r in item.facts.values()],
             }
             for item in finding.items
         ],

@@ -142,3 +142,13 @@ def test_undeclared_coal_replacement_is_named_not_printed_as_zero():
     assert status == "fail"
     assert "未申报煤炭减量替代" in zh and "declares no coal replacement" in en
     assert "替代0吨" not in zh
+
+
+def test_the_facts_list_prints_a_figure_apart_from_its_limit_as_the_message_does():
+    from checker.report import finding_view
+
+    result = check_data(deep_merge(BASE["data_centre"], {"data_center": {"pue": 1.2001}}))
+    finding = next(f for f in result.findings if f.id == "EC-004")
+    for lang in ("zh", "en"):
+        shown = {fact["name"]: fact["value"] for fact in finding_view(finding, lang)["facts"]}
+        assert shown["data_center.pue"] == "1.2001"
