@@ -16,7 +16,7 @@ number a template computes itself (`x * 100`) loses its name, and the tests noti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 # ("fact", name) | ("param", name) | ("param", name, product) | ("item", index, name)
@@ -24,6 +24,8 @@ Ref = tuple[Any, ...]
 
 # beyond this many decimals two values that still print alike are printed exactly (repr)
 _MAX_DIGITS = 20
+# exact arithmetic on any float (a subnormal has ~750 significant digits), never rounded to 28
+_EXACT = Context(prec=2000)
 # markers around a figure while a message is recorded: private-use code points, never in a message
 OPEN, MIDDLE, CLOSE = "\ue000", "\ue001", "\ue002"
 
@@ -85,16 +87,16 @@ class Style:
         """(printed number, suffix, factor): the printed number times `factor` is `value`."""
         exact = Decimal(value)
         if self.name == "pct":
-            return exact * 100, "%", Decimal("0.01")
+            return _EXACT.multiply(exact, 100), "%", Decimal("0.01")
         if self.name == "wan" and self.lang == "zh":
             for factor, word in ((Decimal(10**8), "亿"), (Decimal(10**4), "万")):
                 if abs(exact) >= factor:
-                    return exact / factor, word, factor
+                    return _EXACT.divide(exact, factor), word, factor
         if self.name == "yuan10k":
             if self.lang != "zh":
-                return exact * 10**4, " yuan", Decimal("0.0001")
+                return _EXACT.multiply(exact, 10**4), " yuan", Decimal("0.0001")
             if abs(exact) >= 10**4:
-                return exact / 10**4, "亿元", Decimal(10**4)
+                return _EXACT.divide(exact, 10**4), "亿元", Decimal(10**4)
             return exact, "万元", Decimal(1)
         return exact, "", Decimal(1)
 
@@ -113,7 +115,7 @@ def shown_value(text: str, style: Style) -> Decimal:
             break
     factor = {"亿": 10**8, "万": 10**4, "亿元": 10**4, "万元": 1, " yuan": Decimal("0.0001"),
               "%": Decimal("0.01")}.get(text[len(number):], 1)
-    return Decimal(number.replace(",", "")) * Decimal(factor)
+    return _EXACT.multiply(Decimal(number.replace(",", "")), Decimal(factor))
 
 
 def _printed(value: float, style: Style, digits: int) -> str:

@@ -11,7 +11,7 @@ renderer's copy of a value) and parses printed numbers on its own.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from checker import conditions as cond
@@ -21,6 +21,7 @@ from checker.verdict import Finding
 _NUMBER = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?)(亿元|万元|亿|万| yuan|%)?$")
 _FACTORS = {None: 1, "亿": 10**8, "万": 10**4, "亿元": 10**4, "万元": 1, " yuan": Decimal("0.0001"),
             "%": Decimal("0.01")}
+_EXACT = Context(prec=2000)  # a float's exact value, never rounded to 28 digits
 # digits that are not figures: rule ids, industry codes, an item's ordinal, the index in a key
 # path, and the words of units and names ("per 10 000 yuan", "CO2", "the 13th FYP")
 _NOT_FIGURES = re.compile(
@@ -34,8 +35,8 @@ def parse_printed(text: str) -> tuple[Decimal, Decimal]:
     assert match, f"not a printed figure: {text!r}"
     number = Decimal(match.group(1).replace(",", ""))
     factor = Decimal(_FACTORS[match.group(2)])
-    half = Decimal(5) * Decimal(10) ** (number.as_tuple().exponent - 1) * factor
-    return number * factor, half
+    half = _EXACT.multiply(_EXACT.scaleb(Decimal(5), number.as_tuple().exponent - 1), factor)
+    return _EXACT.multiply(number, factor), half
 
 
 def true_value(finding: Finding, ref: tuple[Any, ...]) -> Any:
@@ -102,7 +103,7 @@ def _figure_problems(finding: Finding, figure: PrintedFigure, text: str, where: 
     if not _number(value):
         return [f"{figure.ref} is {value!r}, printed as a number {figure.text!r}: {where}"]
     stated, half = parse_printed(figure.text)
-    if abs(stated - Decimal(value)) > half:
+    if _EXACT.abs(_EXACT.subtract(stated, Decimal(value))) > half:
         return [f"{figure.ref} = {value!r} printed as {figure.text!r}: {where}"]
     return []
 
@@ -164,7 +165,7 @@ def _one_pair(finding: Finding, compare: cond.Compare, item: Any,
     for printed_left in shown[left_ref]:
         for printed_right in rights:
             for printed_scale in scale_shown:
-                if printed_left == printed_right * printed_scale:
+                if printed_left == _EXACT.multiply(printed_right, printed_scale):
                     problems.append(
                         f"{left_ref} = {left!r} and {right_ref or right!r} = {right!r} (compared "
                         f"by {compare.op}) print as the same number: {where}"
