@@ -152,3 +152,13 @@ def test_the_facts_list_prints_a_figure_apart_from_its_limit_as_the_message_does
     for lang in ("zh", "en"):
         shown = {fact["name"]: fact["value"] for fact in finding_view(finding, lang)["facts"]}
         assert shown["data_center.pue"] == "1.2001"
+
+
+def test_coal_units_of_a_renovation_adding_no_capacity_are_not_said_to_be_absent():
+    data = deep_merge(BASE["coal_chp"], {
+        "project": {"construction_type": "renovation", "adds_capacity": False},
+    })
+    for rule in ("CO-001", "CO-004", "CO-006"):
+        status, zh = message(data, rule, "zh")
+        assert status == "not_applicable"
+        assert "不新增产能" in zh and "不新建燃煤发电机组" not in zh
