@@ -15,6 +15,7 @@ number a template computes itself (`x * 100`) loses its name, and the tests noti
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from typing import Any
@@ -131,6 +132,8 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
         return "—"
     if not _is_number(value):
         return str(value)
+    if not math.isfinite(value):  # a ratio over a vanishing value added: say so, not "Infinity"
+        return "∞" if value > 0 else "-∞"
     comparands = [
         c for c in (against if isinstance(against, list | tuple) else [against])
         if _is_number(c) and float(c) != float(value)

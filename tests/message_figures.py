@@ -31,6 +31,8 @@ _NOT_FIGURES = re.compile(
 
 def parse_printed(text: str) -> tuple[Decimal, Decimal]:
     """(the value a printed figure states, half a unit of its last digit), in the fact's unit."""
+    if text in ("∞", "-∞"):  # an infinite ratio, printed as such
+        return Decimal("-Infinity" if text.startswith("-") else "Infinity"), Decimal(0)
     match = _NUMBER.match(text)
     assert match, f"not a printed figure: {text!r}"
     number = Decimal(match.group(1).replace(",", ""))
@@ -103,6 +105,8 @@ def _figure_problems(finding: Finding, figure: PrintedFigure, text: str, where: 
     if not _number(value):
         return [f"{figure.ref} is {value!r}, printed as a number {figure.text!r}: {where}"]
     stated, half = parse_printed(figure.text)
+    if stated.is_infinite() or Decimal(value).is_infinite():
+        return [] if stated == Decimal(value) else [f"{figure.ref} = {value!r} printed as {figure.text!r}: {where}"]
     if _EXACT.abs(_EXACT.subtract(stated, Decimal(value))) > half:
         return [f"{figure.ref} = {value!r} printed as {figure.text!r}: {where}"]
     return []
