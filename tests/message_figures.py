@@ -189,8 +189,11 @@ def _stray_digits(finding: Finding, text: str, printed: list[PrintedFigure],
               if isinstance(r.value, str)]
     words += list(finding.missing_keys)
     words += [label for item in finding.items for label in (item.label_zh, item.label_en)]
+    # longer words first; identifiers next; one-character words last ("B" would break "B06")
     for word in sorted({w for w in words if len(w) > 1}, key=len, reverse=True):
         remaining = remaining.replace(word, " ")
     remaining = _NOT_FIGURES.sub(" ", remaining)
+    for word in {w for w in words if len(w) == 1}:
+        remaining = remaining.replace(word, " ")
     stray = re.findall(r"[0-9][0-9.,]*", remaining)
     return [f"numbers {stray} printed without a name: {where}"] if stray else []
