@@ -27,6 +27,7 @@ Ref = tuple[Any, ...]
 _MAX_DIGITS = 20
 # exact arithmetic on any float (a subnormal has ~750 significant digits), never rounded to 28
 _EXACT = Context(prec=2000)
+_ONE = Decimal(1)
 # markers around a figure while a message is recorded: private-use code points, never in a message
 OPEN, MIDDLE, CLOSE = "\ue000", "\ue001", "\ue002"
 
@@ -54,10 +55,26 @@ class NamedInt(int):
 
 
 class NamedMap(dict):
-    """A per-product parameter whose entries are named numbers (`p["x"][product]`)."""
+    """A per-product parameter whose entries are named numbers (`p["x"][product]`), named when
+    read: a message reads one or two entries of a table of dozens."""
 
     def __init__(self, value: dict[str, Any], ref: Ref) -> None:
-        super().__init__({k: named(v, (*ref, k)) for k, v in value.items()})
+        super().__init__(value)
+        self.ref = ref
+
+    def __getitem__(self, key: str) -> Any:
+        return named(super().__getitem__(key), (*self.ref, key))
+
+
+class NamedValues(dict):
+    """Facts or parameters by name, each value named when a template reads it (`f["x"]`)."""
+
+    def __init__(self, values: dict[str, Any], kind: tuple[Any, ...]) -> None:
+        super().__init__(values)
+        self.kind = kind
+
+    def __getitem__(self, key: str) -> Any:
+        return named(super().__getitem__(key), (*self.kind, key))
 
 
 def named(value: Any, ref: Ref) -> Any:
@@ -84,6 +101,21 @@ class Style:
     name: str
     lang: str
 
+    def scale(self, value: float) -> tuple[float, str]:
+        """(divisor, suffix) of the quick float path: `value / divisor` is the printed number."""
+        if self.name == "pct":
+            return 0.01, "%"
+        if self.name == "wan" and self.lang == "zh":
+            if abs(value) >= 1e8:
+                return 1e8, "亿"
+            if abs(value) >= 1e4:
+                return 1e4, "万"
+        if self.name == "yuan10k":
+            if self.lang != "zh":
+                return 1e-4, " yuan"
+            return (1e4, "亿元") if abs(value) >= 1e4 else (1.0, "万元")
+        return 1.0, ""
+
     def parts(self, value: float) -> tuple[Decimal, str, Decimal]:
         """(printed number, suffix, factor): the printed number times `factor` is `value`."""
         exact = Decimal(value)
@@ -102,21 +134,24 @@ class Style:
         return exact, "", Decimal(1)
 
 
-def _trim(number: Decimal, digits: int) -> str:
+def _trim_float(number: float, digits: int) -> str:
     text = f"{number:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def shown_value(text: str, style: Style) -> Decimal:
-    """The value a printed figure states (the inverse of `format_figure` at its precision)."""
-    number = text
-    for suffix in ("亿元", "万元", "亿", "万", " yuan", "%"):
-        if number.endswith(suffix):
-            number = number[: -len(suffix)]
-            break
-    factor = {"亿": 10**8, "万": 10**4, "亿元": 10**4, "万元": 1, " yuan": Decimal("0.0001"),
-              "%": Decimal("0.01")}.get(text[len(number):], 1)
-    return _EXACT.multiply(Decimal(number.replace(",", "")), Decimal(factor))
+def _clearly_apart(value: float, other: float, scale: float, style: Style, digits: int) -> bool:
+    """Whether `value` and `other`, rounded as printed, are at least two units of the last printed
+    digit apart, so that no rounding of either can make them print alike (the common case,
+    decided in floats); False means: look closer, in exact arithmetic."""
+    other_scale, _ = style.scale(other)
+    mine = round(value / scale, digits) * scale
+    theirs = round(other / other_scale, digits) * other_scale
+    return abs(mine - theirs) > 1.5 * 10.0**-digits * max(scale, other_scale)
+
+
+def _trim(number: Decimal, digits: int) -> str:
+    text = f"{number:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _printed(value: float, style: Style, digits: int) -> str:
@@ -136,23 +171,42 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
         return "∞" if value > 0 else "-∞"
     comparands = [
         c for c in (against if isinstance(against, list | tuple) else [against])
-        if _is_number(c) and float(c) != float(value)
+        if _is_number(c) and math.isfinite(c) and float(c) != float(value)
     ]
+    scale, suffix = style.scale(value)
+    shown = value / scale if scale != 1 else value
+    # more digits than a float holds exactly (~15): they come from exact arithmetic
+    exact_needed = abs(shown) >= 10.0 ** (15 - digits)
+    fast = _printed(value, style, digits) if exact_needed else _trim_float(shown, digits) + suffix
+    if not comparands:
+        return fast
+    if not exact_needed and all(_clearly_apart(value, c, scale, style, digits) for c in comparands):
+        return fast
+    number, suffix, factor = style.parts(value)
+    others = [style.parts(c) for c in comparands]
     for places in range(digits, _MAX_DIGITS + 1):
-        text = _printed(value, style, places)
-        shown = shown_value(text, style)
-        if all(shown != shown_value(_printed(c, style, places), style) for c in comparands):
-            return text
+        step = _ONE.scaleb(-places)
+        shown = _EXACT.multiply(_EXACT.quantize(number, step), factor)
+        if all(shown != _EXACT.multiply(_EXACT.quantize(n, step), f) for n, _, f in others):
+            return _trim(number, places) + suffix
     return _exact(value, style)
 
 
 def _exact(value: float, style: Style) -> str:
-    """The shortest text that reads back as `value` itself, for values no rounding tells apart."""
+    """The shortest decimal that reads back as `value` itself, in the style's unit, for values no
+    rounding tells apart (a subnormal against 0): `repr`, scaled exactly."""
+    shortest = Decimal(repr(float(value)))
+    if style.name == "yuan10k" and style.lang != "zh":
+        return _sci(_EXACT.multiply(shortest, 10**4)) + " yuan"
     if style.name == "yuan10k":
-        return f"{float(value) * 10**4!r} yuan" if style.lang != "zh" else f"{float(value)!r}万元"
+        return _sci(shortest) + "万元"
     if style.name == "pct":
-        return f"{float(value) * 100!r}%"
-    return repr(float(value))
+        return _sci(_EXACT.multiply(shortest, 100)) + "%"
+    return _sci(shortest)
+
+
+def _sci(number: Decimal) -> str:
+    return str(number.normalize(_EXACT)).replace("E", "e").replace("e+", "e")
 
 
 def record(figures: list[tuple[Ref | None, Any, str, Style]] | None, value: Any, text: str,

@@ -209,7 +209,6 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
     reason = None
     if decision.outcome is not None:
         reason = rule.spec.outcomes[decision.outcome].reason
-    named = figures.named
     items = [
         {
             "index": item.index, "status": item.status,
@@ -217,10 +216,9 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
             "product": (
                 item.facts["item.product"].value if "item.product" in item.facts else None
             ),
-            "f": {
-                name: named(reading.value, ("item", item.index, name))
-                for name, reading in item.facts.items()
-            },
+            "f": figures.NamedValues(
+                {name: reading.value for name, reading in item.facts.items()}, ("item", item.index)
+            ),
             "reason": (
                 rule.spec.outcomes[item.decision.outcome].reason
                 if item.decision.outcome is not None else None
@@ -231,8 +229,10 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
     return {
         "status": finding.original_status or finding.status,
         "reason": reason,
-        "f": {name: named(reading.value, ("fact", name)) for name, reading in finding.facts.items()},
-        "p": {name: named(param.value, ("param", name)) for name, param in finding.parameters.items()},
+        "f": figures.NamedValues(
+            {name: reading.value for name, reading in finding.facts.items()}, ("fact",)),
+        "p": figures.NamedValues(
+            {name: param.value for name, param in finding.parameters.items()}, ("param",)),
         "items": items,
         "missing": list(finding.missing_keys),
         "_figures": None,
