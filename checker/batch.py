@@ -45,6 +45,7 @@ class Settings:
     encoding: str = "utf-8"
     errors: str = "strict"
     newline: str = "\n"  # the line ending text written to stdout would get (Windows: \r\n)
+    waivers_file: str | None = None  # the review authority's waiver register
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Outcome:
     league_city: str | None = None
     input_sha256: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)  # rule ID → status (for diffs)
+    notices: tuple[str, ...] = ()  # codes of the run-level notices (outside_plan_period)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ class _Worker:
         from checker.verdict import counts, exit_code
 
         self.settings = settings
-        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits)
+        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits,
+                                    settings.waivers_file)
         self._report = report
         self._verdict_line = verdict_line
         self._counts = counts
@@ -144,6 +147,7 @@ class _Worker:
             failed=tuple(f.id for f in result.findings if f.status == "fail"),
             league_city=info.league_city, input_sha256=result.document.sha256,
             statuses={f.id: f.status for f in result.findings},
+            notices=tuple(n.code for n in result.notices),
         )
         fmt, lang = self.settings.fmt, self.settings.lang
         if fmt == "summary":

@@ -19,7 +19,8 @@ from checker.batch import Outcome
 from checker.verdict import STATUSES
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
-CSV_COLUMNS = ("file", "id", "name", "verdict", *STATUSES, "failed_rules", "error")
+# `notices` last, so that the earlier columns keep their places: the codes of run-level notices
+CSV_COLUMNS = ("file", "id", "name", "verdict", *STATUSES, "failed_rules", "error", "notices")
 VERDICTS = ("approved", "approved_with_warnings", "needs_review", "rejected")
 TOP_RULES = 10
 
@@ -36,11 +37,13 @@ def csv_header() -> str:
 
 
 def csv_row(outcome: Outcome) -> str:
-    """One project: file, id, name, verdict, findings per status, failed rule IDs, error."""
+    """One project: file, id, name, verdict, findings per status, failed rule IDs, error, the
+    codes of the run's notices (`outside_plan_period`: a check dated after the plan period)."""
     error = str(outcome.problems[0]) if outcome.problems else ""
     return _csv_line([
         outcome.path, outcome.project_id or "", outcome.project_name or "", outcome.verdict or "",
         *(outcome.counts.get(s, "") for s in STATUSES), " ".join(outcome.failed), error,
+        " ".join(outcome.notices),
     ])
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from checker.errors import InputError, Problem
 from checker.facts import item_facts, project_facts
 from checker.model import Project
 from checker.parameters import ParameterSet
+from checker.plan_period import Notice, notices, refuse_before
 from checker.ruleset import Rule, Ruleset
 from checker.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
 from checker.validation import validate_document
@@ -27,9 +27,9 @@ from checker.verdict import (
     Finding,
     ItemFinding,
     aggregate,
-    apply_waivers,
 )
 from checker.vocabulary import products
+from checker.waivers import WaiverRegister, apply_claims, apply_register, known_rules
 
 _RULE_ID = re.compile(r"[A-Z]{2}-[0-9]{3}")
 
@@ -45,6 +45,9 @@ class CheckResult:
     verdict: str
     params: ParameterSet
     ruleset: Ruleset
+    # what the reviewer must know about the whole check (a date after the plan period)
+    notices: tuple[Notice, ...] = ()
+    register: WaiverRegister | None = None  # the review authority's waiver register, if given
 
 
 def load_project(
@@ -55,11 +58,14 @@ def load_project(
 
 
 class Checker:
-    """Evaluates projects against one ruleset under one parameter set."""
+    """Evaluates projects against one ruleset under one parameter set (and waiver register)."""
 
-    def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
+    def __init__(self, ruleset: Ruleset, params: ParameterSet, register: WaiverRegister | None = None) -> None:
+        refuse_before(ruleset.plan, params.as_of)
         self.ruleset = ruleset
         self.params = params
+        self.register = register
+        self.notices = notices(ruleset.plan, params.as_of)
         self.compiled = engine.compiled(ruleset, params)
         self._infos: dict[str, _FactLabels] = {}
         self._plans: dict[str, _FindingPlan] = {}
@@ -80,10 +86,13 @@ class Checker:
         items = item_facts(project)
         matched = self.compiled.evaluate(facts, items)
         findings = [self._finding(rule, matched[rule.id], facts, items) for rule in self.ruleset.rules]
-        apply_waivers(findings, project.waivers, self.params.as_of)
+        if self.register is not None:
+            apply_register(findings, self.register.for_project(project.project.id), self.params.as_of)
+        apply_claims(findings, project.waivers, self.params.as_of)
         return CheckResult(
             document=doc, project=project, metrics=figures, findings=findings,
             verdict=aggregate(findings), params=self.params, ruleset=self.ruleset,
+            notices=self.notices, register=self.register,
         )
 
     def _check_waivers(self, doc: SourceDocument, project: Project) -> None:
@@ -92,7 +101,8 @@ class Checker:
             raise InputError(problems)
 
     def _waiver_problems(self, doc: SourceDocument, rules: list[str | None]) -> list[Problem]:
-        """Waivers naming a rule that does not exist, or a rule already waived (`None` skips)."""
+        """Claimed waivers naming a rule that does not exist, or a rule already claimed (`None`
+        skips). A claim on a red line is no input error: the report says it cannot be waived."""
         known = self.ruleset.by_id()
         problems = []
         seen: set[str] = set()
@@ -102,7 +112,7 @@ class Checker:
             key = ("waivers", index, "rule")
             if rule not in known:
                 problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
-                                        f"names unknown rule {rule} ({_known_rules(rule, known)})"))
+                                        f"names unknown rule {rule} ({known_rules(rule, known)})"))
             elif rule in seen:
                 problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
                                         f"a second waiver for {rule}"))
@@ -194,15 +204,6 @@ class _FindingPlan:
     project: tuple[tuple[str, _FactLabels], ...]
     item: tuple[tuple[str, str, _FactLabels], ...]
     parameters: dict[str, Any]
-
-
-def _known_rules(rule: str, known: Iterable[str]) -> str:
-    """What a mistyped rule id could have been: the rules of its family, or the families."""
-    family = sorted(k for k in known if k[:2] == rule[:2])
-    if family:
-        return f"the {rule[:2]} rules are {', '.join(family)}"
-    families = ", ".join(sorted({k[:2] for k in known}))
-    return f"no rule family {rule[:2]}; the families are {families}"
 
 
 def _item_labels(collection: str, index: int, item: dict[str, Any]) -> dict[str, str]:

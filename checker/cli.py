@@ -151,11 +151,12 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
 
 
 def _make_checker(
-    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
+    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS,
+    waivers_file: str | None = None,
 ) -> Any:
     from checker.factory import make_checker
 
-    return make_checker(as_of, params_file, limits)
+    return make_checker(as_of, params_file, limits, waivers_file)
 
 
 _common_options = [
@@ -189,11 +190,14 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
                    "1 checks them in this process.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_FILE_BYTES, show_default=True,
               help="Refuse input files larger than this.")
+@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="REGISTER",
+              help="The review authority's waiver register (format 1). Only its entries waive; "
+                   "a waiver written in the project file is a claim that a person must verify.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
 def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
-               jobs: int | None, max_bytes: int, as_of: dt.date | None, params_file: str | None,
-               lang: str, debug: bool) -> None:
+               jobs: int | None, max_bytes: int, waivers_file: str | None, as_of: dt.date | None,
+               params_file: str | None, lang: str, debug: bool) -> None:
     """Check project descriptions (project.yaml) against the plan's rules.
 
     Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
@@ -205,6 +209,7 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
       check projects/ordos-calcium-carbide.yaml
       check projects/hohhot-data-centre.yaml --format json --as-of 2022-06-01
       check project.yaml --params policy.yaml --lang en
+      check project.yaml --waivers register.yaml
       check project.yaml --output report.html   (format from the extension:
         .txt .md .html .json .sarif .xml (JUnit) .csv)
       check applications/ --format csv > overview.csv
@@ -218,23 +223,27 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
     def action() -> int:
         if len(paths) > 1 or os.path.isdir(paths[0]):
             return _check_many(paths, fmt, output, record, jobs, as_of, params_file, lang,
-                               Limits(max_bytes=max_bytes))
+                               Limits(max_bytes=max_bytes), waivers_file)
         with _short_lived():
-            return _check_one(paths[0], fmt, output, record, max_bytes, as_of, params_file, lang)
+            return _check_one(paths[0], fmt, output, record, max_bytes, as_of, params_file, lang,
+                              waivers_file)
 
     _run_guarded(action, debug)
 
 
 def _check_one(path: str, fmt: str | None, output: str | None, record: str | None, max_bytes: int,
-               as_of: dt.date | None, params_file: str | None, lang: str) -> int:
+               as_of: dt.date | None, params_file: str | None, lang: str,
+               waivers_file: str | None = None) -> int:
     from checker import report, report_output
     from checker.verdict import exit_code
 
     chosen = fmt or (report.format_for(output) if output else "text")
     if output:
-        report_output.refuse_input_as_output(path, output)
+        for protected in (path, params_file, waivers_file):  # the inputs a report must not replace
+            if protected:
+                report_output.refuse_input_as_output(protected, output)
     limits = Limits(max_bytes=max_bytes)
-    checker = _make_checker(as_of, params_file, limits)
+    checker = _make_checker(as_of, params_file, limits, waivers_file)
     result = checker.check_path(path, limits)
     if record:
         from checker.ledger import record as record_entry
@@ -282,7 +291,7 @@ _BATCH_FORMATS = ("text", "json", "csv")
 
 def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
                 jobs: int | None, as_of: dt.date | None, params_file: str | None,
-                lang: str, limits: Limits) -> int:
+                lang: str, limits: Limits, waivers_file: str | None = None) -> int:
     from checker.batch import Settings, default_jobs
     from checker.cli_batch import check_batch
     from checker.inputs import expand_paths
@@ -293,7 +302,8 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
         raise UsageError("--output takes one project; for several, redirect the output (> file)")
     encoding, errors, newline = output_encoding(fmt or "text")
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
-                        limits=limits, record=record, encoding=encoding, errors=errors, newline=newline)
+                        limits=limits, record=record, encoding=encoding, errors=errors, newline=newline,
+                        waivers_file=waivers_file)
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 

@@ -16,9 +16,10 @@ from checker.cli import _parse_date, _run_guarded
 EXIT_DIFFERENT = 1
 
 
-def _label(params_file: str | None, as_of: dt.date) -> str:
+def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = None) -> str:
     source = f"policy {params_file}" if params_file else "shipped parameters"
-    return f"{source}, as of {as_of.isoformat()}"
+    register = f", waiver register {waivers_file}" if waivers_file else ""
+    return f"{source}{register}, as of {as_of.isoformat()}"
 
 
 @click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,12 +32,18 @@ def _label(params_file: str | None, as_of: dt.date) -> str:
               help="Check date of the new side. Default: today.")
 @click.option("--base-as-of", "base_as_of", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Check date of the base side. Default: the --as-of date.")
+@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="REGISTER",
+              help="The review authority's waiver register, for both sides (its decisions are not "
+                   "the policy being tried).")
+@click.option("--base-waivers", "base_waivers_file", type=click.Path(dir_okay=False), metavar="OLD",
+              help="A different register for the base side (default: the --waivers register).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
               show_default=True)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes. Default: the number of cores; 1 checks in this process.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_file: str | None,
+                 waivers_file: str | None, base_waivers_file: str | None,
                  as_of: dt.date | None, base_as_of: dt.date | None, fmt: str, jobs: int | None,
                  debug: bool) -> None:
     """Which projects change verdict or rule status under other parameters (or another date).
@@ -48,6 +55,7 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
       checker diff projects/ --params tighter.yaml
       checker diff registry/ --params 2026.yaml --base-params 2025.yaml --format csv
       checker diff registry/ --as-of 2026-01-01 --base-as-of 2025-01-01
+      checker diff registry/ --waivers register-2026.yaml --base-waivers register-2025.yaml
 
     \b
     Exit codes: 0 nothing changes, 1 some project changes, 2 invalid input or usage.
@@ -63,15 +71,20 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
 
         new_date = as_of or default_as_of()
         base_date = base_as_of or new_date
-        if params_file is None and base_params_file is None and base_date == new_date:
-            raise UsageError("nothing to compare: give --params, --base-params or --base-as-of")
-        # build both sides here first: a bad policy file is a usage error before any work starts
-        make_checker(new_date, params_file)
-        make_checker(base_date, base_params_file)
-        new = Settings(fmt="summary", lang="zh", as_of=new_date, params_file=params_file)
-        base = Settings(fmt="summary", lang="zh", as_of=base_date, params_file=base_params_file)
+        base_register = base_waivers_file or waivers_file
+        if params_file is None and base_params_file is None and base_date == new_date \
+                and base_register == waivers_file:
+            raise UsageError("nothing to compare: give --params, --base-params, --base-as-of or --base-waivers")
+        # build both sides here first: a bad policy file or register is a usage error before any work
+        make_checker(new_date, params_file, waivers_file=waivers_file)
+        make_checker(base_date, base_params_file, waivers_file=base_register)
+        new = Settings(fmt="summary", lang="zh", as_of=new_date, params_file=params_file,
+                       waivers_file=waivers_file)
+        base = Settings(fmt="summary", lang="zh", as_of=base_date, params_file=base_params_file,
+                        waivers_file=base_register)
         result = compare_in_batch(base, new, paths, jobs or default_jobs(),
-                                  _label(base_params_file, base_date), _label(params_file, new_date))
+                                  _label(base_params_file, base_date, base_register),
+                                  _label(params_file, new_date, waivers_file))
         click.echo(render(result, fmt), nl=False)
         for unreadable in result.unreadable:
             click.echo(f"warning: {unreadable.path}: could not be checked", err=True)
@@ -118,7 +131,7 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
     """The verdicts each project (or PROJECT_ID) received over time, and what changed in between.
 
     Between consecutive entries of a project it names what changed: the input file, the ruleset,
-    the parameters or the check date. Exit 2 if the project has no entry.
+    the parameters, the check date or the waiver register. Exit 2 if the project has no entry.
     """
 
     def action() -> int:
@@ -136,7 +149,9 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
                 key: [{"entry": row.entry.seq, "recorded_at": row.entry.recorded_at,
                        "as_of": row.entry.as_of, "verdict": row.entry.verdict,
                        "input_sha256": row.entry.input_sha256, "ruleset_sha256": row.entry.ruleset_sha256,
-                       "params_sha256": row.entry.params_sha256, "changed": list(row.changed)}
+                       "params_sha256": row.entry.params_sha256,
+                       "waiver_register_sha256": row.entry.waiver_register_sha256,
+                       "changed": list(row.changed)}
                       for row in rows]
                 for key, rows in grouped.items()
             }, ensure_ascii=False, indent=2))

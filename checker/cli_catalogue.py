@@ -17,13 +17,16 @@ from checker.cli import _parse_date, _run_guarded
 from checker.parameters import ParameterSet, ParameterValue, load_policy, resolve
 from checker.ruleset import DOCUMENT_TITLES, Rule, load_ruleset
 
-_UNVERIFIED = "※"  # the report's mark for a value taken from a secondary source
 
+def _value_text(param: ParameterValue) -> str:
+    from checker.report import entry_marks
 
-def _value_text(value: Any, verified_entries: tuple[str, ...] = ()) -> str:
-    def mark(entry: Any) -> str:  # only some entries checked against the primary text
-        return f" {_UNVERIFIED}" if verified_entries and str(entry) not in verified_entries else ""
+    marks = entry_marks(param)  # the entries of a table whose provenance differs
 
+    def mark(entry: Any) -> str:
+        return f" {marks[str(entry)]}" if marks.get(str(entry)) else ""
+
+    value = param.value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -52,6 +55,7 @@ def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
         "title": spec.title.model_dump(),
         "category": spec.category,
         "binding": spec.binding,
+        "waivable": spec.waivable,
         "summary": spec.summary.model_dump(),
         "basis": [
             {
@@ -71,9 +75,15 @@ def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
 
 
 def _param_line(param: ParameterValue) -> str:
-    mark = "" if param.verified or param.verified_entries else f" {_UNVERIFIED}"  # else: marked per entry
     unit = f" {param.unit}" if param.unit else ""
-    return f"{param.name} = {_value_text(param.value, param.verified_entries)}{unit} [{_dates(param)}]{mark}"
+    return f"{param.name} = {_value_text(param)}{unit} [{_dates(param)}] ({param.provenance})"
+
+
+def _provenance_text(param: ParameterValue, lang: str) -> str:
+    """What kind of number it is, in the words every report uses (`report.provenance_label`)."""
+    from checker.report import provenance_label
+
+    return provenance_label(param, lang)
 
 
 def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
@@ -81,6 +91,8 @@ def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
     for rule in rules:
         spec = rule.spec
         kind = "约束性 binding" if spec.binding else "指导性 guidance"
+        if not spec.waivable:
+            kind += ", 不得豁免 not waivable"
         lines.append(f"{rule.id}  {spec.title.zh} / {spec.title.en}  [{spec.category}, {kind}]")
         lines.append(f"  {spec.summary.zh}")
         for basis in spec.basis:
@@ -89,6 +101,7 @@ def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
         for name in spec.parameters:
             lines.append(f"  参数 {_param_line(params[name])}")
             lines.append(f"       来源 {params[name].source}")
+            lines.append(f"       性质 {_provenance_text(params[name], 'zh')}")
         lines.append("")
     return "\n".join(lines)
 
@@ -99,6 +112,8 @@ def _rules_markdown(rules: list[Rule], params: ParameterSet) -> str:
     for rule in rules:
         spec = rule.spec
         kind = "binding (约束性)" if spec.binding else "guidance (指导性)"
+        if not spec.waivable:
+            kind += "; not waivable (不得豁免): a red line"
         lines += [f"## {rule.id} {spec.title.zh} — {spec.title.en}", ""]
         lines += [f"Category {spec.category}; {kind}.", ""]
         lines += ["### What it checks", "", spec.summary.zh, "", spec.summary.en, ""]
@@ -109,16 +124,13 @@ def _rules_markdown(rules: list[Rule], params: ParameterSet) -> str:
         lines.append("")
         if spec.parameters:
             lines += ["### Parameters", ""]
-            lines.append("| parameter | value | unit | in force | source | verified |")
+            lines.append("| parameter | value | unit | in force | source | provenance |")
             lines.append("|---|---|---|---|---|---|")
             for name in spec.parameters:
                 p = params[name]
-                verified = "yes" if p.verified else f"no {_UNVERIFIED}"
-                if p.verified_entries:
-                    verified = f"partly: entries marked {_UNVERIFIED} are not"
                 lines.append(
-                    f"| `{name}` | {_value_text(p.value, p.verified_entries)} | {p.unit} | {_dates(p)} | {p.source} "
-                    f"| {verified} |"
+                    f"| `{name}` | {_value_text(p)} | {p.unit} | {_dates(p)} | {p.source} "
+                    f"| `{p.provenance}`: {_provenance_text(p, 'en')} |"
                 )
             lines.append("")
         if spec.references:
@@ -181,7 +193,7 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
 @_params_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
-    """List the parameters in force: value, unit, dates, source, and ※ where unverified.
+    """List the parameters in force: value, unit, dates, source, and what kind of number each is.
 
     \b
     Examples:
@@ -199,11 +211,12 @@ def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, deb
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             click.echo(f"参数 · parameters in force on {params.as_of.isoformat()} "
-                       f"({_UNVERIFIED} = unverified, confirm against the primary text)")
+                       "(provenance: cited, secondary, authority_reference, authority_default)")
             for param in ordered:
                 click.echo(_param_line(param))
                 click.echo(f"    {param.description.zh} / {param.description.en}")
                 click.echo(f"    来源 source: {param.source}")
+                click.echo(f"    性质 provenance: {_provenance_text(param, 'zh')}")
         return 0
 
     _run_guarded(action, debug)

@@ -14,16 +14,27 @@ from checker.source import DEFAULT_LIMITS, Limits
 
 
 def make_checker(
-    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS
+    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS,
+    waivers_file: str | None = None,
 ) -> Any:
-    """The Checker for a date and optional policy file (raises InputError / RuleDataError)."""
+    """The Checker for a date, optional policy file and optional waiver register (raises
+    InputError / RuleDataError)."""
     from checker.check import Checker, default_as_of
     from checker.parameters import load_policy, resolve
+    from checker.plan_period import refuse_before
     from checker.ruleset import load_ruleset
 
     policy = load_policy(params_file, limits) if params_file else None
+    ruleset = load_ruleset()
+    as_of = as_of or default_as_of()
+    refuse_before(ruleset.plan, as_of)  # before the parameters say they have no value then
+    register = None
+    if waivers_file:
+        from checker.waivers import load_register
+
+        register = load_register(waivers_file, ruleset, limits)
     try:
-        return Checker(load_ruleset(), resolve(as_of or default_as_of(), policy))
+        return Checker(ruleset, resolve(as_of, policy), register)
     except ConditionTooComplex as exc:
         if params_file is None:  # the shipped data alone: a defect of ours, reported as such
             raise

@@ -53,6 +53,7 @@ from checker.ruleset import Ruleset
 from checker.verdict import Finding
 
 GENESIS = "0" * 64
+# a ledger of schema version 1 (before waiver registers) is read as it is: it has no register tables
 SQLITE_BUSY_TIMEOUT_S = 60
 
 metadata = MetaData()
@@ -95,12 +96,32 @@ entries = Table(
     Column("entry_hash", String(64), nullable=False, unique=True),
 )
 
+# The review authority's waiver registers an entry was checked with, each stored once by the sha256
+# of its bytes, and per entry the register used and the register entries that named the project.
+# A table of its own rather than columns of `entries`: entries recorded before it stay as they were.
+waiver_registers = Table(
+    "waiver_registers", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("authority", Text, nullable=False),
+    Column("body_zlib", LargeBinary, nullable=False),  # the register file's bytes, zlib
+)
+entry_waivers = Table(
+    "entry_waivers", metadata,
+    Column("seq", Integer, ForeignKey("entries.seq"), primary_key=True, autoincrement=False),
+    Column("register_sha256", String(64), ForeignKey("waiver_registers.sha256"), nullable=False),
+    Column("register_path", Text, nullable=False),
+    Column("waivers_applied", Text, nullable=False),  # canonical JSON of the entries naming the project
+)
+
 # The fields an entry's hash covers, in the order they are listed (the serialisation sorts keys).
 HASHED_FIELDS = (
     "seq", "recorded_at", "checker_version", "project_id", "project_name", "league_city",
     "input_path", "input_sha256", "ruleset_version", "ruleset_sha256", "params_sha256", "as_of",
     "policy_path", "verdict", "findings", "prev_hash",
 )
+# Hashed too when the entry was checked with a waiver register (only then: the hashes of entries
+# without one are those they were recorded with).
+REGISTER_FIELDS = ("waiver_register_sha256", "waiver_register_path", "waivers_applied")
 
 
 def _migration_1(conn: Connection) -> None:
@@ -108,10 +129,16 @@ def _migration_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=[parameter_sets, rulesets, entries])
 
 
+def _migration_2(conn: Connection) -> None:
+    """Waiver registers, and the register each entry was checked with."""
+    metadata.create_all(conn, tables=[waiver_registers, entry_waivers])
+
+
 # Versioned migrations, applied in order to bring a ledger up to SCHEMA_VERSION. Append, never edit:
 # a later version alters the tables with its own DDL (and updates the Table objects above).
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _migration_1)]
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _migration_1), (2, _migration_2)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+_OLDEST_READABLE = 1  # reading never migrates; these versions are read without migrating
 
 
 # --- canonical forms and hashes -------------------------------------------------------------
@@ -137,6 +164,9 @@ def params_body(params: ParameterSet) -> str:
             "description": {"zh": p.description.zh, "en": p.description.en},
             # only when some entries are: the bodies of entries recorded before it stay the same
             **({"verified_entries": list(p.verified_entries)} if p.verified_entries else {}),
+            # likewise: a body recorded before provenance existed re-runs without it
+            **({"provenance": p.provenance} if p.provenance is not None else {}),
+            **({"provenance_entries": dict(p.provenance_entries)} if p.provenance_entries else {}),
         }
         for name, p in params.values.items()
     })
@@ -152,6 +182,8 @@ def params_from_body(body: str, as_of: dt.date, policy_path: str | None) -> Para
             source=raw["source"], verified=raw["verified"], origin=raw["origin"],
             description=Localised(**raw["description"]),
             verified_entries=tuple(raw.get("verified_entries", ())),
+            provenance=raw.get("provenance"),
+            provenance_entries=tuple(raw.get("provenance_entries", {}).items()),
         )
         for name, raw in json.loads(body).items()
     }
@@ -167,6 +199,8 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
     if finding.original_status:
         record["original_status"] = finding.original_status
+    if finding.claimed_status:  # a waiver the project file claims sent the finding to review
+        record["claimed_status"] = finding.claimed_status
     if finding.items:
         record["items"] = [
             {"index": item.index, "status": item.status,
@@ -181,8 +215,17 @@ def findings_json(findings: list[Finding]) -> str:
 
 
 def entry_hash(fields: dict[str, Any]) -> str:
-    """The hash of an entry: over every hashed field, the previous entry's hash included."""
-    return sha256_text(canonical_json({name: fields[name] for name in HASHED_FIELDS}))
+    """The hash of an entry: over every hashed field, the previous entry's hash included, and the
+    waiver register's fields when it was checked with one."""
+    names = HASHED_FIELDS + (REGISTER_FIELDS if fields.get("waiver_register_sha256") else ())
+    return sha256_text(canonical_json({name: fields[name] for name in names}))
+
+
+def waivers_applied_json(result: CheckResult) -> str:
+    """The register entries that named the project, applied or not, as an entry records them."""
+    from checker.waivers import register_entries_json
+
+    return canonical_json(register_entries_json(result.findings))
 
 
 # --- ruleset snapshots ----------------------------------------------------------------------
@@ -273,12 +316,20 @@ class Entry:
     findings: str
     prev_hash: str
     entry_hash: str
+    waiver_register_sha256: str | None = None  # the waiver register it was checked with, if any
+    waiver_register_path: str | None = None
+    waivers_applied: str | None = None
 
     def fields(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in HASHED_FIELDS}
+        return {name: getattr(self, name) for name in (*HASHED_FIELDS, *REGISTER_FIELDS)}
 
 
 _ENTRY_COLUMNS = [entries.c[name] for name in (*HASHED_FIELDS, "entry_hash")]
+_REGISTER_COLUMNS = [
+    entry_waivers.c.register_sha256.label("waiver_register_sha256"),
+    entry_waivers.c.register_path.label("waiver_register_path"),
+    entry_waivers.c.waivers_applied,
+]
 
 
 def ledger_url(target: str) -> str:
@@ -332,6 +383,7 @@ class Ledger:
         except (SQLAlchemyError, ValueError) as exc:
             raise LedgerError(f"cannot open the ledger {target}: {exc}") from None
         self.dialect = self.engine.dialect.name
+        self.schema_version = SCHEMA_VERSION
         if create:
             self._migrate()
         else:
@@ -385,28 +437,41 @@ class Ledger:
                         version=version, applied_at=_now()))
 
     def _check_schema(self) -> None:
-        """Reading never migrates (an auditor may be given a read-only copy): refuse what we cannot read."""
+        """Reading never migrates (an auditor may be given a read-only copy): a ledger of an older
+        schema is read as it is; refuse what we cannot read."""
         with self._transaction(write=False) as conn:
             current = self._version(conn)
         if current is None:
             raise LedgerError(f"{self.target} is not a verdict ledger")
-        if current != SCHEMA_VERSION:
+        if current < _OLDEST_READABLE:
             raise LedgerError(
                 f"the ledger {self.target} has schema version {current}; this checker reads version "
                 f"{SCHEMA_VERSION}" + (" (record one entry with it to migrate)" if current < SCHEMA_VERSION else "")
             )
+        if current > SCHEMA_VERSION:
+            raise LedgerError(
+                f"the ledger {self.target} has schema version {current}, newer than this checker "
+                f"({SCHEMA_VERSION}): upgrade the checker"
+            )
+        self.schema_version = current
 
     def append(
         self, result: CheckResult, raw: bytes, recorded_at: str | None = None,
-        ruleset_files: dict[str, str] | None = None,
+        ruleset_files: dict[str, str] | None = None, register_raw: bytes | None = None,
     ) -> Entry:
-        """Append one checked project; `raw` are the input bytes the result was computed from.
+        """Append one checked project; `raw` are the input bytes the result was computed from,
+        `register_raw` those of the waiver register it was checked with (if any).
 
         The ruleset is snapshotted when it is the shipped one, or from `ruleset_files` (see
         `snapshot_files`) for rules loaded from elsewhere; those must hash to the ruleset's sha256.
         """
         if hashlib.sha256(raw).hexdigest() != result.document.sha256:
             raise LedgerError(f"{result.document.path}: the bytes to record are not the bytes checked")
+        register = result.register
+        if register is not None and (
+            register_raw is None or hashlib.sha256(register_raw).hexdigest() != register.sha256
+        ):
+            raise LedgerError(f"{register.path}: the register bytes to record are not those checked with")
         body = params_body(result.params)
         params_sha = sha256_text(body)
         if ruleset_files is not None:
@@ -442,9 +507,31 @@ class Ledger:
                 "findings": findings_json(result.findings),
                 "prev_hash": GENESIS if last is None else last.entry_hash,
             }
-            fields["entry_hash"] = entry_hash(fields)
+            register_fields: dict[str, Any] = {}
+            if register is not None:
+                register_fields = {
+                    "waiver_register_sha256": register.sha256,
+                    "waiver_register_path": _text(register.path),
+                    "waivers_applied": waivers_applied_json(result),
+                }
+            fields["entry_hash"] = entry_hash({**fields, **register_fields})
             conn.execute(insert(entries).values(**fields, input_zlib=zlib.compress(raw, 9)))
-        return Entry(**fields)
+            if register is not None:
+                assert register_raw is not None
+                self._store_register(conn, fields["seq"], register_fields, register.authority, register_raw)
+        return Entry(**fields, **register_fields)
+
+    def _store_register(
+        self, conn: Connection, seq: int, fields: dict[str, Any], authority: str, raw: bytes
+    ) -> None:
+        """The register's bytes once per sha256, and the entry's link to it with what it applied."""
+        sha = fields["waiver_register_sha256"]
+        if conn.execute(select(waiver_registers.c.sha256).where(waiver_registers.c.sha256 == sha)).first() is None:
+            conn.execute(insert(waiver_registers).values(
+                sha256=sha, authority=_text(authority), body_zlib=zlib.compress(raw, 9)))
+        conn.execute(insert(entry_waivers).values(
+            seq=seq, register_sha256=sha, register_path=fields["waiver_register_path"],
+            waivers_applied=fields["waivers_applied"]))
 
     def entries(self, up_to: int | None = None, project_id: str | None = None) -> list[Entry]:
         """Entries in chain order (optionally up to seq `up_to`, or for one project).
@@ -452,6 +539,9 @@ class Ledger:
         Read at once, not streamed: a long-held read transaction would stall SQLite writers.
         """
         query = select(*_ENTRY_COLUMNS).order_by(entries.c.seq)
+        if self.schema_version >= 2:
+            query = query.add_columns(*_REGISTER_COLUMNS).select_from(
+                entries.outerjoin(entry_waivers, entry_waivers.c.seq == entries.c.seq))
         if up_to is not None:
             query = query.where(entries.c.seq <= up_to)
         if project_id is not None:
@@ -471,6 +561,18 @@ class Ledger:
     def params_body(self, sha: str) -> str | None:
         with self._transaction(write=False) as conn:
             return conn.execute(select(parameter_sets.c.body).where(parameter_sets.c.sha256 == sha)).scalar()
+
+    def register_bytes(self, sha: str) -> bytes | None:
+        """The stored bytes of the waiver register `sha` (None if absent or not decompressible)."""
+        if self.schema_version < 2:
+            return None
+        with self._transaction(write=False) as conn:
+            blob = conn.execute(
+                select(waiver_registers.c.body_zlib).where(waiver_registers.c.sha256 == sha)).scalar()
+        try:
+            return zlib.decompress(blob) if blob is not None else None
+        except zlib.error:
+            return None
 
     def ruleset_archive(self, sha: str) -> bytes | None:
         with self._transaction(write=False) as conn:
@@ -498,7 +600,15 @@ def append_result(ledger: Ledger, result: CheckResult) -> Entry:
         raw = Path(result.document.path).read_bytes()
     except OSError as exc:
         raise LedgerError(f"{result.document.path}: cannot re-read the input to record it: {exc.strerror}") from None
-    return ledger.append(result, raw)
+    register_raw = None
+    if result.register is not None:
+        try:
+            register_raw = Path(result.register.path).read_bytes()
+        except OSError as exc:
+            raise LedgerError(
+                f"{result.register.path}: cannot re-read the waiver register to record it: {exc.strerror}"
+            ) from None
+    return ledger.append(result, raw, register_raw=register_raw)
 
 
 def record(target: str, result: CheckResult) -> Entry:
@@ -512,12 +622,13 @@ class HistoryRow:
     """One entry of a project's history and what changed since that project's previous entry."""
 
     entry: Entry
-    changed: tuple[str, ...]  # of: verdict, input, ruleset, parameters, check date
+    changed: tuple[str, ...]  # of: verdict, input, ruleset, parameters, check date, waiver register
 
 
 _TRACKED = (
     ("verdict", "verdict"), ("input", "input_sha256"), ("ruleset", "ruleset_sha256"),
     ("parameters", "params_sha256"), ("check date", "as_of"),
+    ("waiver register", "waiver_register_sha256"),
 )
 
 

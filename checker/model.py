@@ -230,12 +230,16 @@ class Emissions(Strict):
 
 
 class Waiver(Strict):
-    """A reviewer's recorded decision to set one rule's finding aside, with its authority."""
+    """A waiver the application claims for one rule. A claim, not a decision (catalogue amendment
+    7): only the review authority's register waives, so who approved it and which document decided
+    it are what the applicant says, may be left out like every key of the format, and a failing
+    or warning finding goes to a person either way; the report names what was claimed, or that
+    nothing was."""
 
     rule: Annotated[str, Field(strict=True, pattern=r"^[A-Z]{2}-[0-9]{3}$")]
     reason: Text | None = None
-    approved_by: Text
-    document: Text
+    approved_by: Text | None = None
+    document: Text | None = None
     expires: CalendarDate | None = None
 
 

@@ -2,8 +2,17 @@
 
 One YAML file per parameter under `rules/parameters/` (as OpenFisca does): a unit, a type, an
 optional range, and values keyed by the dates they are in force, each value with its own source and
-a `verified` mark. A check picks the values in force on its check date (`--as-of`); a review
-authority overrides values with a policy file (`--params`) without touching the rules.
+its provenance: what kind of number it is (catalogue amendment 8). A check picks the values in force
+on its check date (`--as-of`); a review authority overrides values with a policy file (`--params`)
+without touching the rules.
+
+Provenance, from the most to the least settled:
+- `cited`: a named document gives the number, and it was checked against that document's text;
+- `secondary`: a named document gives it, but it is known only from a secondary report;
+- `authority_reference`: the review authority adapted it from a cited document (a level of another
+  measure reused, a national figure applied to this region, a later limit applied earlier);
+- `authority_default`: no document gives a number; it is the authority's working assumption.
+The older `verified` mark is derived from it (true exactly when `cited`), so the JSON keeps it.
 """
 
 from __future__ import annotations
@@ -34,6 +43,11 @@ from checker.source import (
 from checker.validation import message_for, validate_document
 
 ParameterType = Literal["number", "boolean", "product_list", "product_map", "text_list"]
+Provenance = Literal["cited", "secondary", "authority_reference", "authority_default"]
+# from the most to the least settled: a table whose entries differ is as settled as its weakest entry
+PROVENANCES: tuple[str, ...] = ("cited", "secondary", "authority_reference", "authority_default")
+# a policy file's values are the review authority's own, unless the file says otherwise per value
+POLICY_PROVENANCE = "authority_default"
 _OPEN_END = dt.date.max
 
 
@@ -53,10 +67,27 @@ class DatedValue(_Strict):
     effective_to: CalendarDate | None = Field(default=None, alias="to")
     value: Any
     source: Annotated[str, Field(min_length=1)]
-    # true or false for the whole value; for a list or map, one true/false per entry when the
-    # primary text was checked for some entries only (every entry listed)
-    verified: bool | dict[str, bool]
+    # one provenance for the whole value; for a list or map whose entries differ, one per entry
+    # (every entry listed)
+    provenance: Provenance | dict[str, Provenance]
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance_replaces_verified(cls, data: Any) -> Any:
+        """Every value says what kind of number it is; a file written for the older format says
+        `verified` instead: name what replaces it."""
+        if isinstance(data, dict) and "provenance" not in data:
+            kinds = ", ".join(PROVENANCES)
+            if "verified" in data:
+                raise ValueError(
+                    f"`verified` is replaced by `provenance`: one of {kinds} (catalogue amendment 8)"
+                )
+            raise ValueError(
+                f"missing `provenance`: say what kind of number this is, one of {kinds} "
+                "(catalogue amendment 8)"
+            )
+        return data
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> DatedValue:
@@ -91,11 +122,16 @@ class ParameterValue:
     effective_from: dt.date
     effective_to: dt.date | None
     source: str
-    verified: bool  # the whole value was checked against the primary text
+    verified: bool  # the whole value was checked against the primary text (provenance `cited`)
     origin: Literal["shipped", "policy"]
     description: Localised
     # of a list or map not verified as a whole, the entries that were (none: the whole is not)
     verified_entries: tuple[str, ...] = ()
+    # what kind of number it is (`PROVENANCES`); None only in a parameter set a ledger recorded
+    # before provenance existed, so that its findings re-run to the very same JSON
+    provenance: str | None = None
+    # of a list or map whose entries differ, each entry's provenance (`provenance` is the weakest)
+    provenance_entries: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         json_value = {
@@ -109,11 +145,19 @@ class ParameterValue:
         }
         if self.verified_entries:
             json_value["verified_entries"] = list(self.verified_entries)
+        if self.provenance is not None:
+            json_value["provenance"] = self.provenance
+        if self.provenance_entries:
+            json_value["provenance_entries"] = dict(self.provenance_entries)
         return json_value
 
     def entry_verified(self, entry: str) -> bool:
         """Whether this entry of a list or map was checked against the primary text."""
         return self.verified or entry in self.verified_entries
+
+    def entry_provenance(self, entry: str) -> str | None:
+        """The provenance of one entry of a list or map (the whole value's if they agree)."""
+        return dict(self.provenance_entries).get(str(entry), self.provenance)
 
 
 def check_value(definition: ParameterDefinition, value: Any) -> str | None:
@@ -191,12 +235,13 @@ def _load_definition(path: Path) -> ParameterDefinition:
         problem = check_value(definition, dated.value)
         if problem:
             raise RuleDataError(shown, f"values[{index}].value", problem)
-        if isinstance(dated.verified, dict):
+        if isinstance(dated.provenance, dict):
             entries = list(dated.value) if isinstance(dated.value, dict | list) else None
-            if entries is None or sorted(dated.verified) != sorted(map(str, entries)):
+            if entries is None or sorted(dated.provenance) != sorted(map(str, entries)):
                 raise RuleDataError(
-                    shown, f"values[{index}].verified",
-                    "per entry, `verified` lists every entry of the value, each true or false",
+                    shown, f"values[{index}].provenance",
+                    "per entry, `provenance` lists every entry of the value, each one of "
+                    + ", ".join(PROVENANCES),
                 )
         if previous_end is not None and dated.effective_from <= previous_end:
             raise RuleDataError(shown, f"values[{index}].from", "overlaps the previous value")
@@ -226,15 +271,27 @@ def _in_force(values: list[DatedValue], on: dt.date) -> DatedValue | None:
     return None
 
 
-def _verified(verified: bool | dict[str, bool]) -> bool:
-    return all(verified.values()) if isinstance(verified, dict) else verified
+def weakest(provenances: Any) -> str:
+    """The least settled of some provenances: what a table is as a whole."""
+    return max(provenances, key=PROVENANCES.index)
 
 
-def _verified_entries(verified: bool | dict[str, bool]) -> tuple[str, ...]:
-    """The entries checked against the primary text, when only some of them were."""
-    if not isinstance(verified, dict) or all(verified.values()):
+def _provenance(provenance: str | dict[str, str]) -> str:
+    return weakest(provenance.values()) if isinstance(provenance, dict) else provenance
+
+
+def _provenance_entries(provenance: str | dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """Each entry's provenance, when the entries of a list or map differ."""
+    if not isinstance(provenance, dict) or len(set(provenance.values())) == 1:
         return ()
-    return tuple(entry for entry, checked in verified.items() if checked)
+    return tuple((entry, kind) for entry, kind in provenance.items())
+
+
+def _verified_entries(provenance: str | dict[str, str]) -> tuple[str, ...]:
+    """The entries checked against the primary text (`cited`), when only some of them were."""
+    if not isinstance(provenance, dict) or _provenance(provenance) == "cited":
+        return ()
+    return tuple(entry for entry, kind in provenance.items() if kind == "cited")
 
 
 @dataclass(frozen=True)
@@ -271,6 +328,8 @@ class _PolicyDated(_Strict):
     effective_from: CalendarDate = Field(alias="from")
     effective_to: CalendarDate | None = Field(default=None, alias="to")
     value: Any
+    # optional: what kind of number the authority's value is, when it is more than its own choice
+    provenance: Provenance = POLICY_PROVENANCE
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> _PolicyDated:
@@ -304,7 +363,7 @@ def _policy_values(
             dated.append(
                 DatedValue(
                     effective_from=parsed.effective_from, effective_to=parsed.effective_to,
-                    value=parsed.value, source=source, verified=True,
+                    value=parsed.value, source=source, provenance=parsed.provenance,
                 )
             )
         ordered = sorted(dated, key=lambda v: v.effective_from)
@@ -319,7 +378,9 @@ def _policy_values(
         problem((*key, *found[0]), found[1])
         raise InputError(problems)
     return [
-        DatedValue(effective_from=dt.date.min, value=raw, source=source, verified=True)
+        DatedValue(
+            effective_from=dt.date.min, value=raw, source=source, provenance=POLICY_PROVENANCE,
+        )
     ]
 
 
@@ -378,7 +439,9 @@ def resolve(
         values[name] = ParameterValue(
             name=name, value=dated.value, unit=definition.unit,
             effective_from=dated.effective_from, effective_to=dated.effective_to,
-            source=dated.source, verified=_verified(dated.verified), origin=origin,
-            description=definition.description, verified_entries=_verified_entries(dated.verified),
+            source=dated.source, verified=_provenance(dated.provenance) == "cited", origin=origin,
+            description=definition.description, verified_entries=_verified_entries(dated.provenance),
+            provenance=_provenance(dated.provenance),
+            provenance_entries=_provenance_entries(dated.provenance),
         )
     return ParameterSet(as_of=as_of, values=values, policy_path=policy_path)

@@ -21,10 +21,12 @@ from checker import __version__, datacache, figures
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError
-from checker.parameters import ParameterValue
+from checker.parameters import Localised, ParameterValue
+from checker.plan_period import Notice
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import Finding, counts, exit_code
+from checker.waivers import claim_sentence, claims_json, note_text, register_entries_json, register_view
 
 LANGS = ("zh", "en")
 _ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
@@ -160,9 +162,12 @@ def message_template(name: str, lang: str) -> _MessageTemplate:
 
 
 def render_message(finding: Finding, lang: str) -> str:
-    """The reasoning sentence of a finding, from the rule's message template."""
-    return " ".join(message_template(finding.rule.spec.message, lang).render(
+    """The reasoning sentence of a finding, from the rule's message template, and what a waiver
+    claimed in the project file does to it."""
+    text = " ".join(message_template(finding.rule.spec.message, lang).render(
         _message_context(finding, lang)).split())
+    claim = claim_sentence(finding, lang)
+    return text + (" " + claim if claim else "")
 
 
 class PrintedFigure(NamedTuple):
@@ -199,7 +204,8 @@ def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure
         position += len(text)
         last = match.end()
     parts.append(marked[last:])
-    return "".join(parts), printed
+    claim = claim_sentence(finding, lang)
+    return "".join(parts) + (" " + claim if claim else ""), printed
 
 
 def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
@@ -227,7 +233,8 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
         for item in finding.items
     ]
     return {
-        "status": finding.original_status or finding.status,
+        # the rule's own reasoning: the status before a register waiver or a claim changed it
+        "status": finding.original_status or finding.claimed_status or finding.status,
         "reason": reason,
         "f": figures.NamedValues(
             {name: reading.value for name, reading in finding.facts.items()}, ("fact",)),
@@ -240,34 +247,79 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
 
 
 UNVERIFIED_MARK = "※"
+# beside an entry of a table whose entries differ in provenance: what kind of number the entry is
+# (a cited entry is unmarked); ※ keeps its older meaning, "confirm against the primary text"
+ENTRY_MARKS = {
+    "cited": "", "secondary": UNVERIFIED_MARK, "authority_reference": "†", "authority_default": "‡",
+}
 
 
-def format_param_value(value: Any, verified_entries: tuple[str, ...] | list[str] = ()) -> str:
+def entry_marks(param: ParameterValue) -> dict[str, str]:
+    """The mark of each entry of a list or map whose entries differ in provenance (else none)."""
+    if param.provenance_entries:
+        return {entry: ENTRY_MARKS[kind] for entry, kind in param.provenance_entries}
+    if param.provenance is None and param.verified_entries:  # recorded before provenance existed
+        return {
+            str(entry): "" if str(entry) in param.verified_entries else UNVERIFIED_MARK
+            for entry in param.value
+        }
+    return {}
+
+
+def format_param_value(value: Any, marks: dict[str, str] | None = None) -> str:
     """A parameter's value as every format shows it: lists and maps spelled out, numbers trimmed.
 
-    When only some entries of a list or map were checked against the primary text
-    (`verified_entries`), each of the others carries the unverified mark."""
-    def mark(entry: Any) -> str:
-        return UNVERIFIED_MARK if verified_entries and str(entry) not in verified_entries else ""
-
+    When the entries of a list or map differ in provenance, each carries its mark (`entry_marks`)."""
+    marks = marks or {}
     if isinstance(value, list):
-        return ", ".join(f"{v}{mark(v)}" for v in value)
+        return ", ".join(f"{v}{marks.get(str(v), '')}" for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {fmt_num(v)}{mark(k)}" for k, v in value.items())
+        return ", ".join(f"{k}: {fmt_num(v)}{marks.get(str(k), '')}" for k, v in value.items())
     return fmt_num(value, 4)
 
 
-def unverified_label(param: ParameterValue, lang: str) -> str:
-    """What every format prints beside a parameter: nothing if verified, else the unverified mark,
-    or which entries carry it when only some were checked against the primary text."""
-    if param.verified:
-        return ""
-    return terms()["label"]["partly_unverified" if param.verified_entries else "unverified"][lang]
+def provenance_of(param: ParameterValue) -> str:
+    """The provenance, or for a value a ledger recorded before provenance existed, what its
+    `verified` mark then said (checked against the primary text, or from a secondary report)."""
+    if param.provenance is not None:
+        return param.provenance
+    return "cited" if param.verified else "secondary"
+
+
+def _plain_label(kind: str, origin: str, lang: str) -> str:
+    if origin == "policy" and kind == "authority_default":
+        return terms()["provenance"]["policy"][lang]
+    text = terms()["provenance"][kind][lang]
+    if kind == "secondary":
+        return UNVERIFIED_MARK + ("" if lang == "zh" else " ") + text
+    return text
+
+
+def provenance_label(param: ParameterValue, lang: str) -> str:
+    """What every format prints beside a parameter to say what kind of number it is: the one place
+    that chooses it (catalogue amendment 8). A value no document gives is the authority's default,
+    never "from a secondary source"; a value of the authority's policy file says so; a table whose
+    entries differ says what each entry mark means."""
+    marks = entry_marks(param)
+    if not marks:
+        return _plain_label(provenance_of(param), param.origin, lang)
+    kinds = dict(param.provenance_entries) or {
+        entry: "secondary" if mark else "cited" for entry, mark in marks.items()
+    }
+    table = terms()["provenance"]
+    parts = []
+    for kind in sorted(set(kinds.values()), key=lambda k: (ENTRY_MARKS[k] == "", ENTRY_MARKS[k])):
+        label = table[kind][lang]
+        if ENTRY_MARKS[kind]:
+            parts.append(table["entries_marked"][lang].format(mark=ENTRY_MARKS[kind], label=label))
+        else:
+            parts.append(table["entries_unmarked"][lang].format(label=label))
+    return table["separator"][lang].join(parts)
 
 
 def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
-        "name": param.name, "value": format_param_value(param.value, param.verified_entries),
+        "name": param.name, "value": format_param_value(param.value, entry_marks(param)),
         "unit": param.unit,
         "description": getattr(param.description, lang),
         "effective_from": (
@@ -275,7 +327,8 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
         ),
         "effective_to": param.effective_to.isoformat() if param.effective_to else None,
         "source": param.source, "verified": param.verified, "origin": param.origin,
-        "mark": unverified_label(param, lang),
+        "provenance": provenance_of(param),
+        "mark": provenance_label(param, lang),
     }
 
 
@@ -340,9 +393,29 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
                 "reason": waiver.reason, "approved_by": waiver.approved_by,
                 "document": waiver.document,
                 "expires": waiver.expires.isoformat() if waiver.expires else None,
-                "note": finding.waiver_note,
+                "note": _note(finding.waiver_note, lang),
             }
             if waiver else None
+        ),
+        "claim": claim_view(finding, lang),
+    }
+
+
+def _note(note: str | None, lang: str) -> str | None:
+    return note_text(note, lang, lambda status: term(status, lang, "status"))
+
+
+def claim_view(finding: Finding, lang: str) -> dict[str, Any] | None:
+    """A waiver the project file claims, for people: who, which document, what it did."""
+    claim = finding.claim
+    if claim is None:
+        return None
+    return {
+        "rule": claim.rule, "approved_by": claim.approved_by, "document": claim.document,
+        "reason": claim.reason, "expires": claim.expires.isoformat() if claim.expires else None,
+        "note": _note(finding.claim_note, lang),
+        "claimed_status_label": (
+            term(finding.claimed_status, lang, "status") if finding.claimed_status else None
         ),
     }
 
@@ -376,6 +449,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "verdict": result.verdict,
         "verdict_label": term(result.verdict, lang, "verdict"),
         "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
         "counts": [
             {"status": s, "label": term(s, lang, "status"), "count": n}
             for s, n in counts(result.findings).items()
@@ -395,21 +469,14 @@ def parameters_in_force(result: CheckResult) -> list[ParameterValue]:
 
 
 def waivers_view(result: CheckResult) -> list[dict[str, Any]]:
-    """Every waiver of the project and whether it was applied (an expired one is not)."""
-    by_rule = {f.id: f for f in result.findings}
-    out = []
-    for waiver in result.project.waivers:
-        finding = by_rule.get(waiver.rule)
-        applied = finding is not None and finding.status == "waived"
-        out.append({
-            "rule": waiver.rule, "approved_by": waiver.approved_by, "document": waiver.document,
-            "reason": waiver.reason,
-            "expires": waiver.expires.isoformat() if waiver.expires else None,
-            "applied": applied,
-            "original_status": finding.original_status if finding and applied else None,
-            "note": finding.waiver_note if finding else None,
-        })
-    return out
+    """Every entry of the review authority's register naming the project, and whether it was
+    applied (an expired one is not)."""
+    return register_entries_json(result.findings)
+
+
+def claims_view(result: CheckResult) -> list[dict[str, Any]]:
+    """The waivers the project file claims, apart from the register's: what each one did."""
+    return claims_json(result.findings)
 
 
 def audit_block(result: CheckResult) -> dict[str, Any]:
@@ -422,6 +489,7 @@ def audit_block(result: CheckResult) -> dict[str, Any]:
         **audit_identity(result),
         "parameters": {p.name: p.to_json() for p in parameters_in_force(result)},
         "waivers": waivers_view(result),
+        "claims": claims_view(result),
     }
 
 
@@ -435,6 +503,7 @@ def audit_identity(result: CheckResult) -> dict[str, Any]:
         "input_sha256": result.document.sha256,
         "as_of": result.params.as_of.isoformat(),
         "policy_file": result.params.policy_path,
+        **register_view(result.register),
     }
 
 
@@ -443,10 +512,40 @@ def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
     block = audit_block(result)
     block["parameters"] = [_param_view(p, lang) for p in parameters_in_force(result)]
     for waiver in block["waivers"]:
+        waiver["note"] = _note(waiver["note"], lang)
         waiver["original_status_label"] = (
             term(waiver["original_status"], lang, "status") if waiver["original_status"] else None
         )
+    for claim in block["claims"]:
+        claim["note"] = _note(claim["note"], lang)
+        claim["status_label"] = term(claim["status"], lang, "status")
+        claim["claimed_status_label"] = (
+            term(claim["claimed_status"], lang, "status") if claim["claimed_status"] else None
+        )
     return block
+
+
+def notice_message(notice: Notice, lang: str) -> str:
+    """A run-level notice in words (`templates/terms.yaml`, table `notice`)."""
+    values = {
+        key: getattr(value, lang) if isinstance(value, Localised) else value
+        for key, value in notice.values.items()
+    }
+    return terms()["notice"][notice.code][lang].format(**values)
+
+
+def notices_json(result: CheckResult, lang: str) -> list[dict[str, str]]:
+    """The verdict's `notices`: `[{"code", "message"}]`, empty when there is nothing to say."""
+    return [{"code": n.code, "message": notice_message(n, lang)} for n in result.notices]
+
+
+def ruleset_json(result: CheckResult) -> dict[str, Any]:
+    """The verdict's `ruleset`: version, hash and the plan (title and period) the rules implement."""
+    plan = result.ruleset.plan
+    return {
+        "version": result.ruleset.version, "sha256": result.ruleset.sha256,
+        "plan": plan.to_json() if plan is not None else None,
+    }
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -532,7 +631,7 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
     """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
     return {
         "checker_version": __version__,
-        "ruleset": {"version": result.ruleset.version, "sha256": result.ruleset.sha256},
+        "ruleset": ruleset_json(result),
         "input": {"path": result.document.path, "sha256": result.document.sha256},
         "project": {
             "id": result.project.project.id, "name": result.project.project.name,
@@ -541,6 +640,7 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
         "as_of": result.params.as_of.isoformat(),
         "verdict": result.verdict,
         "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),
         "findings": [_finding_json(f, lang) for f in result.findings],
@@ -588,6 +688,13 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
         }
         if finding.original_status:
             tail["original_status"] = finding.original_status
+    if finding.claim is not None:
+        claim = finding.claim
+        tail["claim"] = {
+            "approved_by": claim.approved_by, "document": claim.document, "reason": claim.reason,
+            "expires": claim.expires.isoformat() if claim.expires else None,
+            "claimed_status": finding.claimed_status, "note": finding.claim_note,
+        }
     return tail
 
 

@@ -17,11 +17,13 @@ from checker.locate import locate
 from checker.parameters import ParameterValue
 from checker.report import (
     audit_block,
+    entry_marks,
     fmt_num,
     format_param_value,
+    notices_json,
+    provenance_label,
     render_message,
     term,
-    unverified_label,
 )
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import FactReading
@@ -30,9 +32,10 @@ BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "rule", "title", "category", "binding", "status", "status_label", "original_status",
-    "message", "facts", "parameters", "missing", "basis", "location", "waiver",
+    "message", "facts", "parameters", "missing", "basis", "location", "waiver", "claim",
     "project_id", "project_name", "verdict", "as_of", "checker_version", "ruleset_version",
-    "ruleset_sha256", "input_path", "input_sha256", "policy_file",
+    "ruleset_sha256", "input_path", "input_sha256", "policy_file", "waiver_register_sha256",
+    "notices",
 )
 
 
@@ -49,16 +52,16 @@ def _fact_cell(reading: FactReading) -> str:
 
 def _param_cell(param: ParameterValue, lang: str) -> str:
     text = (
-        f"{param.name}={format_param_value(param.value, param.verified_entries)} {param.unit} "
+        f"{param.name}={format_param_value(param.value, entry_marks(param))} {param.unit} "
         f"(from {param.effective_from.isoformat()}; {param.source})"
     )
-    mark = unverified_label(param, lang)
-    return f"{text} {mark}" if mark else text
+    return f"{text} [{provenance_label(param, lang)}]"
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     audit = audit_block(result)
     info = result.project.project
+    notices = " / ".join(n["message"] for n in notices_json(result, lang))
     rows = []
     for finding in result.findings:
         spec = finding.rule.spec
@@ -90,13 +93,21 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 + (f" ({finding.waiver_note})" if finding.waiver_note else "")
                 if waiver else ""
             ),
+            "claim": (
+                f"{finding.claim.approved_by}, {finding.claim.document}"
+                + (f", {finding.claim.expires.isoformat()}" if finding.claim.expires else "")
+                + (f": {finding.claim.reason}" if finding.claim.reason else "")
+                + (f" ({finding.claim_note})" if finding.claim_note else "")
+                if finding.claim else ""
+            ),
             "project_id": info.id or "",
             "project_name": info.name,
             "verdict": result.verdict,
             **{key: audit[key] or "" for key in (
                 "as_of", "checker_version", "ruleset_version", "ruleset_sha256",
-                "input_path", "input_sha256", "policy_file",
+                "input_path", "input_sha256", "policy_file", "waiver_register_sha256",
             )},
+            "notices": notices,
         })
     return rows
 

@@ -17,7 +17,16 @@ import jinja2
 
 from checker.check import CheckResult
 from checker.locate import locate
-from checker.report import _ORDER, environment, fmt_num, labels, report_view, term
+from checker.report import (
+    _ORDER,
+    environment,
+    fmt_num,
+    labels,
+    provenance_label,
+    provenance_of,
+    report_view,
+    term,
+)
 from checker.resources import templates_dir
 
 CHART_WIDTH = 560  # px of the plotting area in the SVG's own units (the SVG scales to the page)
@@ -109,6 +118,8 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
             "value": fmt_num(value, 3), "limit": fmt_num(limit, 3), "unit": unit,
             "limit_unit": param.unit,
             "verified": param.verified,
+            "provenance": provenance_of(param),
+            "mark": provenance_label(param, lang),
             "state": state,
             "css": ("breach" if spec.kind != "threshold" else "reached") if breached else "ok",
             "ratio": _ratio(value, limit),

@@ -11,30 +11,42 @@ passes. The audit block goes into the suite's <properties>.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
 
 from checker.check import CheckResult
 from checker.locate import locate
-from checker.report import audit_block, format_param_value, render_message
+from checker.parameters import ParameterValue
+from checker.report import (
+    audit_block,
+    entry_marks,
+    format_param_value,
+    notices_json,
+    parameters_in_force,
+    provenance_label,
+    render_message,
+)
 from checker.verdict import Finding
 
 FAILURES = ("fail", "review", "missing_info")
 SKIPPED = ("not_applicable", "waived")
 
 
-def _property_items(audit: dict[str, Any]) -> list[tuple[str, str]]:
+def _param_text(param: ParameterValue, lang: str) -> str:
+    """A parameter's value and unit, then what kind of number it is (`provenance_label`)."""
+    value = f"{format_param_value(param.value, entry_marks(param))} {param.unit}".rstrip()
+    return f"{value} [{provenance_label(param, lang)}]"
+
+
+def _property_items(result: CheckResult, lang: str) -> list[tuple[str, str]]:
+    audit = audit_block(result)
     items = [
         (key, str(value)) for key, value in audit.items()
-        if key not in ("parameters", "waivers") and value is not None
+        if key not in ("parameters", "waivers", "claims") and value is not None
     ]
-    for name, param in audit["parameters"].items():
-        mark = "" if param["verified"] else " [unverified]"
-        if param.get("verified_entries"):
-            mark = " [entries marked ※ unverified]"
+    for param in parameters_in_force(result):
         items.append((
-            f"parameter.{name}",
-            f"{format_param_value(param['value'], param.get('verified_entries', ()))} {param['unit']} "
-            f"(from {param['effective_from']}; source: {param['source']}){mark}",
+            f"parameter.{param.name}",
+            f"{_param_text(param, lang)} (from {param.effective_from.isoformat()}; "
+            f"source: {param.source})",
         ))
     for waiver in audit["waivers"]:
         state = "applied" if waiver["applied"] else "not applied"
@@ -44,6 +56,16 @@ def _property_items(audit: dict[str, Any]) -> list[tuple[str, str]]:
             + (f", expires {waiver['expires']}" if waiver["expires"] else "")
             + (f": {waiver['reason']}" if waiver["reason"] else "")
             + (f" ({waiver['note']})" if waiver["note"] else ""),
+        ))
+    for claim in audit["claims"]:  # the project file's own waivers: claims, never decisions
+        items.append((
+            f"claim.{claim['rule']}",
+            f"{claim['status']}"
+            + (f" (was {claim['claimed_status']})" if claim["claimed_status"] else "")
+            + f"; {claim['approved_by']}, {claim['document']}"
+            + (f", expires {claim['expires']}" if claim["expires"] else "")
+            + (f": {claim['reason']}" if claim["reason"] else "")
+            + (f" ({claim['note']})" if claim["note"] else ""),
         ))
     return items
 
@@ -61,11 +83,7 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     message = render_message(finding, lang)
     details = [message, ""]
     details += [f"{r.name} = {r.value!r} {r.unit}".rstrip() for r in finding.facts.values()]
-    details += [
-        f"{p.name} = {format_param_value(p.value, p.verified_entries)} {p.unit}".rstrip()
-        + ("" if p.verified else " [entries marked ※ unverified]" if p.verified_entries else " [unverified]")
-        for p in finding.parameters.values()
-    ]
+    details += [f"{p.name} = {_param_text(p, lang)}" for p in finding.parameters.values()]
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
     if where.key:
         details.append(f"{result.document.path}:{where.line} ({where.key})")
@@ -105,7 +123,9 @@ def junit_tree(result: CheckResult, lang: str) -> ET.Element:
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", {"name": "project", "value": result.project.project.name})
     ET.SubElement(properties, "property", {"name": "verdict", "value": result.verdict})
-    for key, value in _property_items(audit_block(result)):
+    for notice in notices_json(result, lang):  # said before anything else about the run
+        ET.SubElement(properties, "property", {"name": f"notice.{notice['code']}", "value": notice["message"]})
+    for key, value in _property_items(result, lang):
         ET.SubElement(properties, "property", {"name": key, "value": value})
     for finding in findings:
         suite.append(_testcase(finding, result, lang, suite_name))

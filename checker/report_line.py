@@ -23,9 +23,12 @@ from checker.check import CheckResult
 from checker.parameters import ParameterValue
 from checker.report import (
     audit_identity,
+    claims_view,
     finding_json_tail,
+    notices_json,
     parameters_in_force,
     render_message,
+    ruleset_json,
     waivers_view,
 )
 from checker.ruleset import Rule
@@ -62,12 +65,13 @@ def verdict_line(result: CheckResult, lang: str) -> str:
     info = result.project.project
     head = _encode({
         "checker_version": __version__,
-        "ruleset": {"version": result.ruleset.version, "sha256": result.ruleset.sha256},
+        "ruleset": ruleset_json(result),
         "input": {"path": result.document.path, "sha256": result.document.sha256},
         "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
         "as_of": result.params.as_of.isoformat(),
         "verdict": result.verdict,
         "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),
     })
@@ -124,4 +128,5 @@ def _audit(result: CheckResult) -> str:
     """`report.audit_block(result)`, in its key order."""
     head = _encode(audit_identity(result))
     parameters = _parameters((p.name, p) for p in parameters_in_force(result))
-    return f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))}}}'
+    return (f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))},'
+            f'"claims":{_encode(claims_view(result))}}}')

@@ -7,7 +7,9 @@ so every status that asks for action is kind "fail", with the level saying how l
 
     fail → error · warn, review → warning · missing_info → note · pass → kind "pass" ·
     not_applicable → kind "notApplicable" · waived → the level of its original status, with an
-    accepted external suppression carrying the waiver.
+    accepted external suppression carrying the register's waiver. A waiver the project file claims
+    adds an in-source suppression "underReview" (the finding went to review) or "rejected" (a red
+    line): never accepted.
 
 The checker's own status, the audit block and the verdict ride in `properties` bags, which SARIF
 reserves for exactly such producer-specific data.
@@ -23,7 +25,7 @@ from urllib.parse import quote
 from checker import __version__
 from checker.check import CheckResult
 from checker.locate import locate
-from checker.report import audit_block, render_message
+from checker.report import audit_block, notices_json, render_message, ruleset_json
 from checker.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict import Finding, exit_code
 
@@ -114,6 +116,21 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str) -> dic
                 "expires": waiver.expires.isoformat() if waiver.expires else None,
             },
         }]
+    elif finding.claim is not None and (finding.claimed_status or not finding.rule.spec.waivable):
+        # a waiver written in the project file: in source, and never accepted by the checker
+        claim = finding.claim
+        out["suppressions"] = [{
+            "kind": "inSource",
+            "status": "underReview" if finding.claimed_status else "rejected",
+            "justification": f"{claim.approved_by}, {claim.document}" + (f": {claim.reason}" if claim.reason else ""),
+            "properties": {
+                "approvedBy": claim.approved_by, "document": claim.document,
+                "expires": claim.expires.isoformat() if claim.expires else None,
+                "claimedStatus": finding.claimed_status, "note": finding.claim_note,
+            },
+        }]
+    if finding.claimed_status:
+        out["properties"]["claimedStatus"] = finding.claimed_status
     return out
 
 
@@ -135,6 +152,7 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
                 "properties": {
                     "rulesetVersion": result.ruleset.version,
                     "rulesetSha256": result.ruleset.sha256,
+                    "rulesetPlan": ruleset_json(result)["plan"],
                 },
             }},
             "artifacts": [{
@@ -145,6 +163,11 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
             "invocations": [{
                 "executionSuccessful": True,
                 "exitCode": exit_code(result.verdict),
+                # run-level notices (a check dated after the plan period), as SARIF notifications
+                "toolExecutionNotifications": [
+                    {"descriptor": {"id": n["code"]}, "level": "warning", "message": {"text": n["message"]}}
+                    for n in notices_json(result, lang)
+                ],
                 "properties": {"asOf": audit["as_of"]},
             }],
             "results": [_result(f, index[f.id], result, lang) for f in result.findings],

@@ -30,11 +30,13 @@ from checker.ledger import (
     params_from_body,
     sha256_text,
     unpack_snapshot,
+    waivers_applied_json,
 )
 from checker.model import Project
 from checker.ruleset import Ruleset, load_ruleset
 from checker.source import parse_document
 from checker.validation import validate_document
+from checker.waivers import WaiverRegister, register_from_document
 
 Status = Literal["verified", "tampered", "differs", "not_rerunnable"]
 
@@ -92,8 +94,9 @@ class _Rerunner:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.rulesets: dict[str, Ruleset | str] = {}  # sha → ruleset, or why it is unavailable
-        self.checkers: dict[tuple[str, str, str, str | None], Checker] = {}
+        self.checkers: dict[tuple[str, str, str, str | None, str | None], Checker] = {}
         self.bodies: dict[str, str | None] = {}
+        self.registers: dict[tuple[str, str, str], WaiverRegister | str] = {}
 
     def ruleset(self, sha: str) -> Ruleset | str:
         if sha not in self.rulesets:
@@ -120,6 +123,24 @@ class _Rerunner:
             return "its stored ruleset snapshot does not hash to the ruleset's sha256 (altered)"
         return loaded
 
+    def register(self, entry: Entry, ruleset: Ruleset) -> WaiverRegister | str:
+        """The waiver register an entry was checked with, from its stored bytes, or what is wrong."""
+        sha, path = entry.waiver_register_sha256 or "", entry.waiver_register_path or ""
+        key = (sha, path, ruleset.sha256)
+        if key not in self.registers:
+            raw = self.ledger.register_bytes(sha)
+            if raw is None:
+                found: WaiverRegister | str = f"its waiver register {sha[:12]} is missing"
+            elif hashlib.sha256(raw).hexdigest() != sha:
+                found = f"its waiver register {sha[:12]} was altered"
+            else:
+                try:
+                    found = register_from_document(parse_document(raw, path), ruleset)
+                except InputError as exc:
+                    found = f"its stored waiver register is no longer accepted: {exc}"
+            self.registers[key] = found
+        return self.registers[key]
+
     def check(self, entry: Entry, report: EntryCheck) -> None:
         raw = self.ledger.input_bytes(entry.seq)
         if raw is None:
@@ -141,11 +162,18 @@ class _Rerunner:
         if isinstance(ruleset, str):
             report.flag("not_rerunnable", f"not re-runnable: {ruleset}")
             return
-        key = (entry.ruleset_sha256, entry.params_sha256, entry.as_of, entry.policy_path)
+        register = None
+        if entry.waiver_register_sha256:
+            register = self.register(entry, ruleset)
+            if isinstance(register, str):
+                report.flag("tampered" if "altered" in register or "missing" in register else "differs", register)
+                return
+        key = (entry.ruleset_sha256, entry.params_sha256, entry.as_of, entry.policy_path,
+               entry.waiver_register_sha256)
         try:
             if key not in self.checkers:
                 params = params_from_body(body, dt.date.fromisoformat(entry.as_of), entry.policy_path)
-                self.checkers[key] = Checker(ruleset, params)
+                self.checkers[key] = Checker(ruleset, params, register)
             doc = parse_document(raw, entry.input_path)
             result = self.checkers[key].check(doc, validate_document(doc, Project))
         except InputError as exc:
@@ -160,6 +188,8 @@ class _Rerunner:
         if rerun != entry.findings:
             for problem in _finding_differences(entry.findings, rerun):
                 report.flag("differs", problem)
+        if register is not None and waivers_applied_json(result) != entry.waivers_applied:
+            report.flag("differs", "the register entries applied differ from those recorded")
         if report.status == "differs" and entry.checker_version != __version__:
             report.problems.append(("differs", f"recorded by checker {entry.checker_version}, re-run by {__version__}"))
 

@@ -123,6 +123,7 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
         "title": getattr(spec.title, lang),
         "category": spec.category,
         "binding": spec.binding,
+        "waivable": spec.waivable,
         "summary": getattr(spec.summary, lang),
         "for_each": spec.for_each,
         "applies_when": (

@@ -22,6 +22,7 @@ from checker import conditions as cond
 from checker import datacache
 from checker.errors import InputError, RuleDataError
 from checker.parameters import Localised, ParameterDefinition, shipped_definitions
+from checker.plan_period import PlanFile, load_plan
 from checker.resources import rules_dir, templates_dir
 from checker.source import read_document
 from checker.validation import validate_document
@@ -96,6 +97,8 @@ class RuleFile(_Strict):
     title: Localised
     category: Literal["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"]
     binding: bool
+    # false for the plan's red lines: no register entry may set the rule aside, no claim is heard
+    waivable: bool = True
     summary: Localised
     basis: list[Basis] = Field(min_length=1)
     parameters: list[str] = Field(default_factory=list)
@@ -157,6 +160,7 @@ class Ruleset:
     facts: dict[str, FactInfo]
     version: str
     sha256: str
+    plan: PlanFile | None = None  # the plan the rules implement and its period (rules/plan.yaml)
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -300,7 +304,7 @@ def _load_ruleset(directory: Path | None, templates: Path | None) -> Ruleset:
     sha = digest.hexdigest()
     version = _ruleset_version(root)
     return Ruleset(rules=tuple(sorted(rules, key=_catalogue_order)), facts=facts,
-                   version=version, sha256=sha)
+                   version=version, sha256=sha, plan=load_plan(root / "plan.yaml"))
 
 
 _CATEGORY_ORDER = ["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"]

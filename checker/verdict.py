@@ -3,23 +3,25 @@
 A finding carries everything a report shows (status, facts read with values, parameters compared
 with their provenance, the plan basis); reports only render it. The verdict follows
 `project-format.md`: rejected if a binding rule fails; else needs_review if any rule is review or
-missing_info; else approved_with_warnings if any warns; else approved. Waived findings are shown
-and counted apart and do not count toward the verdict.
+missing_info; else approved_with_warnings if any warns; else approved. Waived findings (set aside
+by the review authority's register, `checker.waivers`) are shown and counted apart and do not
+count toward the verdict.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from checker.decision import Decision
 from checker.model import Waiver
 from checker.parameters import ParameterValue
 from checker.ruleset import Rule
 
+if TYPE_CHECKING:
+    from checker.waivers import RegisterEntry
+
 VERDICT_EXIT_CODES = {"approved": 0, "approved_with_warnings": 0, "rejected": 1, "needs_review": 3}
-WAIVABLE = ("fail", "warn", "review", "missing_info")
 # every status a finding can have, in the order counts and tables show them
 STATUSES = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
 
@@ -61,30 +63,16 @@ class Finding:
     parameters: dict[str, ParameterValue]
     missing_keys: tuple[str, ...] = ()
     items: list[ItemFinding] = field(default_factory=list)
-    original_status: str | None = None  # the status before a waiver
-    waiver: Waiver | None = None
-    waiver_note: str | None = None  # why a waiver naming this rule was not applied
+    original_status: str | None = None  # the status before a register waiver set it aside
+    waiver: RegisterEntry | None = None  # the review authority's register entry naming the rule
+    waiver_note: str | None = None  # why that entry was not applied
+    claim: Waiver | None = None  # a waiver the project file claims (checker.waivers)
+    claimed_status: str | None = None  # the status before a claim sent it to review
+    claim_note: str | None = None  # what the claim did, or why it did nothing
 
     @property
     def id(self) -> str:
         return self.rule.id
-
-
-def apply_waivers(findings: list[Finding], waivers: list[Waiver], on: dt.date) -> None:
-    """Turn findings that a waiver covers on the check date into `waived`, keeping the original."""
-    by_rule = {f.id: f for f in findings}
-    for waiver in waivers:
-        finding = by_rule[waiver.rule]
-        if waiver.expires is not None and waiver.expires < on:
-            finding.waiver_note = f"expired on {waiver.expires.isoformat()}"
-            finding.waiver = waiver
-            continue
-        if finding.status not in WAIVABLE:
-            finding.waiver_note = f"not needed: the rule's status is {finding.status}"
-            finding.waiver = waiver
-            continue
-        finding.original_status, finding.status = finding.status, "waived"
-        finding.waiver = waiver
 
 
 def aggregate(findings: list[Finding]) -> str:

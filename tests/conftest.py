@@ -33,6 +33,25 @@ def checker_on(as_of: dt.date) -> Checker:
     return Checker(load_ruleset(), resolve(as_of))
 
 
+def write_register(directory: Path, entries: list[dict], authority: str = "自治区能源局",
+                   name: str = "register.yaml") -> Path:
+    """A waiver register (format 1) holding `entries`, written to `directory/name`."""
+    import yaml
+
+    path = directory / name
+    body = {"format": 1, "authority": authority, "waivers": entries}
+    path.write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def checker_with_register(as_of: dt.date, register: Path) -> Checker:
+    """A checker for `as_of` that applies the waiver register at `register`."""
+    from checker.waivers import load_register
+
+    ruleset = load_ruleset()
+    return Checker(ruleset, resolve(as_of), load_register(register, ruleset))
+
+
 @pytest.fixture
 def checker_for():
     return checker_on

@@ -188,6 +188,9 @@ def _stray_digits(finding: Finding, text: str, printed: list[PrintedFigure],
     words += [r.value for item in finding.items for r in item.facts.values()
               if isinstance(r.value, str)]
     words += list(finding.missing_keys)
+    claim = getattr(finding, "claim", None)  # a waiver claimed in the project file, named
+    words += [str(v) for v in (getattr(claim, "approved_by", None), getattr(claim, "document", None))
+              if v is not None]
     words += [label for item in finding.items for label in (item.label_zh, item.label_en)]
     # longer words first; identifiers next; one-character words last ("B" would break "B06")
     for word in sorted({w for w in words if len(w) > 1}, key=len, reverse=True):

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import yaml
-from conftest import REPO, checker_on
+from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.check import Checker, CheckResult
 
@@ -34,20 +34,30 @@ def check_sample(
 
 
 def write_hostile_project(directory: Path) -> Path:
-    """The calcium-carbide sample with markup in user strings, one waiver applied, one expired."""
+    """The calcium-carbide sample with markup in user strings and a waiver it claims for itself
+    (EC-001: the claim sends the failing finding to review); its register is `write_hostile_register`."""
     data = yaml.safe_load((REPO / "projects" / "ordos-calcium-carbide.yaml").read_text("utf-8"))
     data["project"]["name"] = HOSTILE_NAME
     data["project"]["applicant"] = "=cmd|' /C calc'!A0"
     data["waivers"] = [
-        {"rule": "WA-002", "reason": HOSTILE_REASON, "approved_by": "@某盟市发改委",
-         "document": "-内发改审批〔2025〕1号", "expires": dt.date(2026, 12, 31)},
-        {"rule": "LA-001", "reason": "expired long ago", "approved_by": "某局",
-         "document": "+旧文件", "expires": dt.date(2020, 1, 1)},
+        {"rule": "EC-001", "reason": HOSTILE_REASON, "approved_by": "=申请人", "document": "+无"},
     ]
     path = directory / "hostile.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
+def write_hostile_register(directory: Path) -> Path:
+    """The authority's register for the hostile project: one waiver applied, one expired."""
+    return write_register(directory, [
+        {"project": "NM-2025-0042", "rule": "WA-002", "reason": HOSTILE_REASON,
+         "approved_by": "@某盟市发改委", "document": "-内发改审批〔2025〕1号",
+         "expires": dt.date(2026, 12, 31)},
+        {"project": "NM-2025-0042", "rule": "WA-001", "reason": "expired long ago",
+         "approved_by": "某局", "document": "+旧文件", "expires": dt.date(2020, 1, 1)},
+    ], authority="=某盟市发展和改革委员会")
+
+
 def check_hostile(directory: Path) -> CheckResult:
-    return checker_on(AS_OF).check_path(write_hostile_project(directory))
+    checker = checker_with_register(AS_OF, write_hostile_register(directory))
+    return checker.check_path(write_hostile_project(directory))

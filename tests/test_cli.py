@@ -58,7 +58,9 @@ def test_the_text_report_is_in_chinese_by_default_and_cites_the_plan():
     assert "HE-002 新上高耗能项目" in out
     assert "达到或高于高耗能项目认定标准1万吨标准煤" in out
     assert "不动摇、不松劲、不开口子" in out
-    assert "※未经核实" in out
+    assert "※取自二手资料,请核对原文" in out  # the no-new-capacity list: secondary reports
+    assert "审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)" in out
+    assert "※未经核实" not in out
 
 
 def test_english_reports_render_every_message_in_english():

@@ -62,12 +62,17 @@ def test_rules_markdown_has_one_section_per_rule_under_the_house_headings():
     assert "| `min_storage_hours` | 2 | h |" in result.output
 
 
-def test_params_text_marks_unverified_values():
+def test_params_text_says_what_kind_of_number_each_value_is():
     result = invoke("params", "--as-of", "2026-01-01")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert "min_new_underground_coal_mine_mt = 3 Mt/a [2021-01-01..]" in lines
-    assert "coal_growth_review_threshold_t = 10000 t/a [2021-01-01..] ※" in lines
+    assert "min_new_underground_coal_mine_mt = 3 Mt/a [2021-01-01..] (cited)" in lines
+    assert "coal_growth_review_threshold_t = 10000 t/a [2021-01-01..] (authority_default)" in lines
+    assert "high_energy_project_threshold_tce = 10000 tce/a [2023-06-01..] (authority_reference)" in lines
+    at = lines.index("coal_growth_review_threshold_t = 10000 t/a [2021-01-01..] (authority_default)")
+    assert lines[at + 3] == (
+        "    性质 provenance: 审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"
+    )
 
 
 def test_params_json_gives_source_dates_and_verified_mark_of_every_parameter():
@@ -77,6 +82,8 @@ def test_params_json_gives_source_dates_and_verified_mark_of_every_parameter():
     feedstock = params["exclude_feedstock_from_totals"]
     assert (feedstock["value"], feedstock["effective_to"]) == (False, "2021-11-30")
     assert all(p["source"] and isinstance(p["verified"], bool) for p in params.values())
+    assert params["water_permit_threshold_m3"]["provenance"] == "authority_default"
+    assert params["high_energy_project_threshold_tce"]["provenance"] == "authority_reference"
 
 
 def test_params_apply_a_policy_file(tmp_path):

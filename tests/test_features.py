@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from casebook import DEFAULT_AS_OF, Case
-from conftest import checker_on
+from conftest import checker_on, checker_with_register, write_register
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from checker.check import CheckResult
@@ -36,7 +36,7 @@ BASES = {
 }
 STATUSES = {
     "不通过": "fail", "警告": "warn", "人工复核": "review", "通过": "pass",
-    "不适用": "not_applicable", "信息不全": "missing_info",
+    "不适用": "not_applicable", "信息不全": "missing_info", "已豁免": "waived",
 }
 VERDICTS = {
     "不予通过": "rejected", "需人工复核": "needs_review", "通过(有警告)": "approved_with_warnings",
@@ -52,6 +52,7 @@ class Application:
         self.base = base
         self.set: dict[str, Any] = {}
         self.unset: list[str] = []
+        self.register: list[dict[str, Any]] | None = None  # the authority's waiver register
         self.result: CheckResult | None = None
 
 
@@ -72,6 +73,20 @@ def declared_facts(application: Application, datatable: list[list[str]]) -> None
             application.set[key.strip()] = yaml.safe_load(raw)
 
 
+REGISTER_COLUMNS = {"项目": "project", "规则": "rule", "理由": "reason", "批准机关": "approved_by",
+                    "文件": "document", "有效期至": "expires"}
+
+
+@given("审查机关豁免登记如下:")
+def waiver_register(application: Application, datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    assert header == list(REGISTER_COLUMNS), f"the table's columns are {' | '.join(REGISTER_COLUMNS)}"
+    application.register = [
+        {REGISTER_COLUMNS[name]: yaml.safe_load(value.strip()) for name, value in zip(header, row, strict=True)}
+        for row in rows
+    ]
+
+
 @when(parsers.parse("按 {day} 的参数审查"))
 def check_on(application: Application, day: str, tmp_path: Path) -> None:
     _check(application, dt.date.fromisoformat(day), tmp_path)
@@ -87,7 +102,9 @@ def _check(application: Application, as_of: dt.date, tmp_path: Path) -> None:
                 unset=tuple(application.unset), as_of=as_of)
     path = tmp_path / "project.yaml"
     path.write_text(yaml.safe_dump(case.project_data(), allow_unicode=True), encoding="utf-8")
-    application.result = checker_on(as_of).check_path(path)
+    checker = checker_on(as_of) if application.register is None else checker_with_register(
+        as_of, write_register(tmp_path, application.register))
+    application.result = checker.check_path(path)
 
 
 @then(parsers.parse("规则 {rule} 的结论是 {status}"))
@@ -112,6 +129,7 @@ def application() -> Application:
 def test_one_chinese_feature_per_category():
     features = Path(__file__).resolve().parent.parent / "features"
     names = sorted(path.stem for path in features.glob("*.feature"))
-    assert names == sorted(["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"])
+    # one per rule category, and one for what crosses them: waivers (catalogue amendment 7)
+    assert names == sorted(["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB", "waivers"])
     for path in features.glob("*.feature"):
         assert path.read_text(encoding="utf-8").startswith("# language: zh-CN\n功能:")

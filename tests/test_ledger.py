@@ -29,12 +29,14 @@ from checker.ledger import (
     canonical_json,
     entries,
     entry_hash,
+    entry_waivers,
     ledger_url,
     parameter_sets,
     rulesets,
     schema_versions,
     snapshot_files,
     snapshot_sha256,
+    waiver_registers,
 )
 from checker.parameters import resolve
 from checker.reverify import check_chain, verify
@@ -143,7 +145,7 @@ def test_the_schema_is_versioned_and_reopening_does_not_migrate_again(target, in
     record_all(target, inputs)
     Ledger(target).close()
     versions = fetch(target, sa.select(schema_versions.c.version))
-    assert [v.version for v in versions] == [SCHEMA_VERSION] == [1]
+    assert [v.version for v in versions] == list(range(1, SCHEMA_VERSION + 1)) == [1, 2]
 
 
 def test_a_ledger_from_a_newer_checker_is_refused(target, inputs):
@@ -153,7 +155,7 @@ def test_a_ledger_from_a_newer_checker_is_refused(target, inputs):
         Ledger(target)
     result = verify_cli(target)
     assert result.exit_code == 2
-    assert "schema version 2" in result.stderr
+    assert f"schema version {SCHEMA_VERSION + 1}" in result.stderr
 
 
 def test_verify_of_a_missing_or_foreign_file_is_a_usage_error(tmp_path):
@@ -381,3 +383,22 @@ def test_history_names_what_changed_between_a_projects_entries(target, inputs, t
     assert '"NM-2025-0042"' in everyone.stdout
     missing = runner.invoke(checker_main, ["history", target, "NM-9999"])
     assert missing.exit_code == 2
+
+
+def test_entries_checked_with_a_waiver_register_are_recorded_and_verified_on_each_backend(target, inputs, tmp_path):
+    from conftest import write_register
+
+    register = write_register(tmp_path, [
+        {"project": "NM-2025-0042", "rule": "WA-002", "reason": "取水许可已在办理", "approved_by": "鄂尔多斯市水利局",
+         "document": "鄂水字〔2025〕3号", "expires": dt.date(2027, 12, 31)},
+    ])
+    record_all(target, inputs, "--waivers", str(register))
+    record_all(target, inputs)  # and the same projects without it, in the same chain
+    links = entry_waivers.c
+    stored = fetch(target, sa.select(links.seq, links.waivers_applied).order_by(links.seq))
+    assert [row.seq for row in stored] == [1, 2, 3, 4]
+    assert '"applied":true' in stored[0].waivers_applied and stored[1].waivers_applied == "[]"
+    assert len(fetch(target, sa.select(waiver_registers.c.sha256))) == 1
+    result = verify_cli(target)
+    assert result.exit_code == 0, result.output
+    assert "8 entries checked: 8 verified" in result.stdout

@@ -9,7 +9,13 @@ import pytest
 from conftest import REPO
 
 from checker.errors import InputError, RuleDataError, UsageError
-from checker.parameters import _load_definitions, load_policy, resolve, shipped_definitions
+from checker.parameters import (
+    PROVENANCES,
+    _load_definitions,
+    load_policy,
+    resolve,
+    shipped_definitions,
+)
 
 
 def test_the_high_energy_threshold_is_5000_tce_until_may_2023():
@@ -23,35 +29,87 @@ def test_the_high_energy_threshold_is_10000_tce_from_june_2023():
     assert param.effective_from == dt.date(2023, 6, 1)
 
 
-def test_every_shipped_parameter_has_unit_source_dates_and_verified_mark():
+def test_every_shipped_parameter_has_unit_source_dates_and_a_provenance():
     for name, definition in shipped_definitions().items():
         assert definition.description.zh and definition.description.en, name
         for value in definition.values:
             assert value.source.strip(), name
-            verified = value.verified
-            assert isinstance(verified, bool) or all(isinstance(v, bool) for v in verified.values()), name
+            kinds = value.provenance.values() if isinstance(value.provenance, dict) else [value.provenance]
+            assert set(kinds) <= set(PROVENANCES), name
 
 
 def test_the_benchmark_tables_say_which_products_were_checked_against_the_primary_text():
-    # the catalogue: clinker, ferrosilicon and silicomanganese verified; the others not
+    # clinker and silicomanganese were checked against the annex; ferrosilicon's base level could
+    # not be confirmed from a primary text (1850 or 1900?), so neither ferrosilicon figure is cited
     for name in ("product_benchmark_level_kgce", "product_base_level_kgce"):
         param = resolve(dt.date(2025, 6, 1))[name]
         assert not param.verified
-        assert param.verified_entries == ("cement_clinker", "ferrosilicon", "silicomanganese")
-        assert param.entry_verified("ferrosilicon") and not param.entry_verified("calcium_carbide")
-        assert param.to_json()["verified_entries"] == ["cement_clinker", "ferrosilicon", "silicomanganese"]
+        assert param.provenance == "secondary"
+        assert param.verified_entries == ("cement_clinker", "silicomanganese")
+        assert param.entry_provenance("ferrosilicon") == "secondary"
+        assert param.entry_provenance("cement_clinker") == "cited"
+        assert param.entry_verified("silicomanganese") and not param.entry_verified("ferrosilicon")
+        assert param.to_json()["verified_entries"] == ["cement_clinker", "silicomanganese"]
+        assert param.to_json()["provenance_entries"]["coke"] == "secondary"
 
 
-def test_a_per_entry_verified_mark_must_list_every_entry(tmp_path):
+def test_the_verified_mark_is_true_exactly_for_cited_values():
+    params = resolve(dt.date(2025, 6, 1))
+    for param in params.values.values():
+        assert param.verified is (param.provenance == "cited"), param.name
+        assert param.to_json()["provenance"] == param.provenance
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("high_energy_project_threshold_tce", "authority_reference"),
+    ("water_permit_threshold_m3", "authority_default"),
+    ("coal_growth_review_threshold_t", "authority_default"),
+    ("coefficient_electricity_calorific", "cited"),
+    ("coefficient_raw_coal", "secondary"),
+])
+def test_each_value_says_what_kind_of_number_it_is(name, expected):
+    assert resolve(dt.date(2025, 6, 1))[name].provenance == expected
+
+
+def test_a_per_entry_provenance_must_list_every_entry(tmp_path):
     folder = tmp_path / "parameters"
     folder.mkdir()
     source = REPO / "rules" / "parameters" / "product_benchmark_level_kgce.yaml"
     shutil.copy(source, folder / source.name)
     _load_definitions(folder)  # as shipped: every entry listed
-    text = source.read_text(encoding="utf-8").replace("    coke: false\n", "", 1)
+    text = source.read_text(encoding="utf-8").replace("    coke: secondary\n", "", 1)
     (folder / source.name).write_text(text, encoding="utf-8")
-    with pytest.raises(RuleDataError, match="verified"):
+    with pytest.raises(RuleDataError, match="provenance"):
         _load_definitions(folder)
+
+
+def test_a_parameter_file_without_provenance_is_refused_naming_the_key(tmp_path):
+    folder = tmp_path / "parameters"
+    folder.mkdir()
+    source = REPO / "rules" / "parameters" / "water_permit_threshold_m3.yaml"
+    text = source.read_text(encoding="utf-8")
+    (folder / source.name).write_text(text.replace("  provenance: authority_default\n", ""), encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"missing `provenance`.*authority_default"):
+        _load_definitions(folder)
+    (folder / source.name).write_text(
+        text.replace("  provenance: authority_default\n", "  verified: false\n"), encoding="utf-8"
+    )
+    with pytest.raises(RuleDataError, match="`verified` is replaced by `provenance`"):
+        _load_definitions(folder)
+
+
+def test_a_policy_value_is_the_authoritys_unless_the_policy_says_otherwise(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "format: 1\nparameters:\n  water_permit_threshold_m3: 5000\n"
+        "  max_energy_intensity_tce_per_10k_yuan:\n"
+        "    - {from: 2021-01-01, value: 1.0, provenance: cited}\n",
+        encoding="utf-8",
+    )
+    params = resolve(dt.date(2025, 6, 1), load_policy(policy))
+    assert params["water_permit_threshold_m3"].provenance == "authority_default"
+    assert params["water_permit_threshold_m3"].origin == "policy"
+    assert params["max_energy_intensity_tce_per_10k_yuan"].provenance == "cited"
 
 
 def test_a_date_before_the_plan_has_no_parameters_in_force():
@@ -101,3 +159,17 @@ def test_a_bad_policy_entry_is_an_error_with_its_key_path_and_line(tmp_path, bod
     with pytest.raises(InputError) as caught:
         load_policy(path)
     assert expected in str(caught.value)
+
+
+def test_a_policy_value_with_an_unknown_provenance_is_invalid_input_naming_the_key(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "format: 1\nparameters:\n  water_permit_threshold_m3:\n"
+        "    - {from: 2021-01-01, value: 5000, provenance: guessed}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_policy(policy)
+    [problem] = caught.value.problems
+    assert (problem.key_path, problem.line) == ("parameters.water_permit_threshold_m3[0].provenance", 4)
+    assert "authority_default" in problem.message

@@ -24,6 +24,7 @@ from checker.cli import check_main
 from checker.decision import SEVERITY
 from checker.errors import InputError
 from checker.model import Project
+from checker.ruleset import load_ruleset
 from checker.source import parse_document
 from checker.validation import validate_document
 from checker.verdict import VERDICT_EXIT_CODES
@@ -56,10 +57,14 @@ def test_random_valid_projects_check_cleanly(data, as_of):
     assert [f.id for f in result.findings] == rule_ids  # every rule exactly once, in order
     assert len(set(rule_ids)) == len(rule_ids)
     assert {f.status for f in result.findings} <= STATUSES
-    waived_rules = {w.rule for w in project.waivers}
+    claimed = {w.rule for w in project.waivers}
     for finding in result.findings:
-        if finding.status == "waived":
-            assert finding.id in waived_rules and finding.original_status is not None
+        # without the authority's register nothing is waived: the file's own waivers are claims,
+        # which send only a fail or a warning to review, and never touch a red line
+        assert finding.status != "waived"
+        if finding.claimed_status is not None:
+            assert finding.id in claimed and finding.rule.spec.waivable
+            assert (finding.claimed_status, finding.status) in {("fail", "review"), ("warn", "review")}
         if finding.status == "missing_info":
             assert finding.missing_keys
     assert result.verdict == expected_verdict(result.findings)
@@ -181,9 +186,59 @@ def test_damaged_policy_files_end_in_a_known_exit_code(scratch, raw):
     result = CliRunner().invoke(
         check_main, [str(scratch), "--params", str(policy), "--as-of", "2026-01-01"]
     )
+    assert_known_exit(result)
+
+
+def assert_known_exit(result: Any) -> None:
+    """Exit 0-3, never 70 nor a traceback; exit 2 prints only `error: ...` lines."""
     event(f"exit {result.exit_code}")
     assert result.exit_code in (0, 1, 2, 3), result.stderr
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
         lines = result.stderr.strip().splitlines()
         assert lines and all(line.startswith("error: ") for line in lines), result.stderr
+
+
+REGISTER_BASES = [
+    parse_document(p.read_bytes(), str(p)).data
+    for p in (HOSTILE / "register_valid.yaml", HOSTILE / "register_rich.yaml")
+]
+RULE_IDS = [rule.id for rule in load_ruleset().rules] + ["ZZ-999", "HE-010", "la-001"]
+
+
+@st.composite
+def registers(draw: st.DrawFn) -> bytes:
+    """A register with entries renamed to any rule (red lines included), duplicated or given to
+    other projects, then damaged like any file."""
+    data = copy.deepcopy(draw(st.sampled_from(REGISTER_BASES)))
+    entries = data["waivers"]
+    for _ in range(draw(st.integers(0, 3))):
+        entry = draw(st.sampled_from(entries))
+        kind = draw(st.sampled_from(["rule", "project", "twice"]))
+        if kind == "rule":
+            entry["rule"] = draw(st.sampled_from(RULE_IDS))
+        elif kind == "project":
+            entry["project"] = draw(st.sampled_from(["NM-2025-0330", "NM-2025-0042", 42, "", None]))
+        else:
+            entries.append(copy.deepcopy(entry))
+    return draw(damaged([data]))
+
+
+# an approved project, and a rejected one whose failures a register entry can set aside
+REGISTER_PROJECTS = [HOSTILE / "valid.yaml", Path(__file__).parent.parent / "projects" / "ordos-calcium-carbide.yaml"]
+
+
+@given(raw=registers(), project=st.sampled_from(REGISTER_PROJECTS))
+def test_damaged_waiver_registers_end_in_a_known_exit_code(scratch, raw, project):
+    register = scratch.with_name("register.yaml")
+    register.write_bytes(raw)
+    scratch.write_bytes(project.read_bytes())
+    result = CliRunner().invoke(
+        check_main, [str(scratch), "--waivers", str(register), "--as-of", "2026-01-01"]
+    )
+    assert_known_exit(result)
+    if result.exit_code == 2:
+        assert result.stdout == ""
+        assert "register.yaml" in result.stderr
+    else:
+        assert result.stderr == ""

@@ -68,14 +68,14 @@ def test_findings_are_grouped_by_status_most_severe_first(tmp_path):
     section = root.find(f".//{NS}section[@id='findings']")
     groups = [h.find(f"{NS}span").get("class").split()[-1] for h in section.findall(f"{NS}h3")]
     assert groups == [
-        "s-fail", "s-missing_info", "s-warn", "s-waived", "s-pass", "s-not_applicable",
+        "s-fail", "s-review", "s-missing_info", "s-warn", "s-waived", "s-pass", "s-not_applicable",
     ]
     order = [a.get("id") for a in section.findall(f"{NS}article")]
     assert order.index("WA-002") > order.index("EC-001")  # waived after every fail
     assert order.index("WA-002") < order.index("LA-001")  # and before the passes
 
 
-def test_finding_shows_reasoning_facts_parameters_with_verified_mark_and_quote():
+def test_finding_shows_reasoning_facts_parameters_with_provenance_label_and_quote():
     result = check_sample("ordos-calcium-carbide.yaml")
     root = parse(report.render(result, "html", "zh"))
     article = root.find(f".//{NS}article[@id='EC-001']")
@@ -83,7 +83,9 @@ def test_finding_shows_reasoning_facts_parameters_with_verified_mark_and_quote()
     assert "高于上限1.3" in content
     assert "energy_intensity_tce_per_10k_yuan" in content
     assert "max_energy_intensity_tce_per_10k_yuan" in content
-    assert "※未经核实" in content  # this parameter is verified: false
+    # an authority value adapted from a cited document (内政发〔2022〕17号), said so plainly
+    assert "审查机关参照值(参照所引文件确定,请以本机关政策文件确认或调整)" in content
+    assert "二手资料" not in content
     assert "加强能源消费总量和强度双控" in content
     assert "projects/ordos-calcium-carbide.yaml:21" in content
 

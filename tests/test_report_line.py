@@ -15,7 +15,7 @@ import json
 import pytest
 import yaml
 from casebook import load_cases, write_case
-from conftest import REPO, checker_on
+from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.report import verdict_json
 from checker.report_line import verdict_line
@@ -44,31 +44,38 @@ def test_every_fixture(case, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("waiver", "status"),
+    ("entry", "claim", "status"),
     [
-        ({"rule": "MI-002", "reason": "已核实", "approved_by": "自治区工业和信息化厅",
-          "document": "内工信原字〔2025〕1号", "expires": dt.date(2026, 12, 31)}, "waived"),
-        ({"rule": "MI-002", "approved_by": "x", "document": "y", "expires": dt.date(2025, 6, 30)},
-         "review"),
-        ({"rule": "LA-001", "approved_by": "x", "document": "y"}, None),
+        ({"project": "NM-2025-0815", "rule": "MI-002", "reason": "已核实", "approved_by": "自治区工业和信息化厅",
+          "document": "内工信原字〔2025〕1号", "expires": dt.date(2026, 12, 31)}, None, "waived"),
+        ({"project": "NM-2025-0815", "rule": "MI-002", "reason": "r", "approved_by": "x", "document": "y",
+          "expires": dt.date(2025, 6, 30)}, None, "review"),
+        ({"project": "NM-2025-0107", "rule": "WA-002", "reason": "r", "approved_by": "x", "document": "y",
+          "expires": dt.date(2030, 1, 1)}, None, "pass"),
+        (None, {"rule": "LA-001", "approved_by": "x", "document": "y"}, "pass"),
+        (None, {"rule": "WA-001", "approved_by": "申请人", "document": "无"}, "review"),
     ],
-    ids=["applied", "expired", "not-needed"],
+    ids=["applied", "expired", "not-needed", "claim-on-a-red-line", "claim-to-review"],
 )
-def test_waivers(waiver, status, tmp_path):
-    sample = "kubuqi-desert-pv.yaml" if waiver["rule"] == "LA-001" else "baotou-rare-earth-separation.yaml"
+def test_waivers(entry, claim, status, tmp_path):
+    rule = (entry or claim)["rule"]
+    sample = "kubuqi-desert-pv.yaml" if rule in ("LA-001", "WA-002") else (
+        "ordos-calcium-carbide.yaml" if rule == "WA-001" else "baotou-rare-earth-separation.yaml")
     data = yaml.safe_load((REPO / "projects" / sample).read_text(encoding="utf-8"))
-    data["waivers"] = [waiver]
+    if claim:
+        data["waivers"] = [claim]
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = checker_on(dt.date(2026, 1, 1)).check_path(path)
-    waived = next(f for f in result.findings if f.id == waiver["rule"])
-    assert waived.waiver is not None
-    if status:
-        assert waived.status == status
+    checker = (checker_with_register(dt.date(2026, 1, 1), write_register(tmp_path, [entry])) if entry
+               else checker_on(dt.date(2026, 1, 1)))
+    result = checker.check_path(path)
+    finding = next(f for f in result.findings if f.id == rule)
+    assert finding.status == status
     for lang in ("zh", "en"):
         line = verdict_line(result, lang)
         assert line == compact(result, lang)
-        assert json.loads(line)["audit"]["waivers"][0]["rule"] == waiver["rule"]
+        audit = json.loads(line)["audit"]
+        assert (audit["waivers"] if entry else audit["claims"])[0]["rule"] == rule
 
 
 @pytest.mark.parametrize("value", [

@@ -43,7 +43,7 @@ def test_json_verdict_keeps_its_contract_and_adds_the_audit_block(sample):
     assert audit["as_of"] == "2026-01-01"
     used = {name for f in result.findings for name in f.parameters}
     assert set(audit["parameters"]) == used
-    assert all({"source", "verified", "value"} <= set(p) for p in audit["parameters"].values())
+    assert all({"source", "verified", "value", "provenance"} <= set(p) for p in audit["parameters"].values())
 
 
 def test_json_audit_lists_waivers_with_whether_they_applied(tmp_path):
@@ -51,8 +51,14 @@ def test_json_audit_lists_waivers_with_whether_they_applied(tmp_path):
     waivers = {w["rule"]: w for w in verdict["audit"]["waivers"]}
     assert waivers["WA-002"]["applied"] is True
     assert waivers["WA-002"]["original_status"] == "fail"
-    assert waivers["LA-001"]["applied"] is False
-    assert waivers["LA-001"]["note"] == "expired on 2020-01-01"
+    assert waivers["WA-001"]["applied"] is False
+    assert waivers["WA-001"]["note"] == "expired on 2020-01-01"
+    assert verdict["audit"]["waiver_register_authority"] == "=某盟市发展和改革委员会"
+    assert len(verdict["audit"]["waiver_register_sha256"]) == 64
+    # the project file's own waiver is listed apart, as a claim that sent the finding to review
+    assert [(c["rule"], c["status"], c["claimed_status"]) for c in verdict["audit"]["claims"]] == [
+        ("EC-001", "review", "fail")]
+    assert "EC-001" not in waivers
 
 
 # ---- SARIF -------------------------------------------------------------------------------------
@@ -131,7 +137,9 @@ def test_sarif_waived_finding_is_suppressed_with_the_waiver(tmp_path):
     assert waived["suppressions"][0]["kind"] == "external"
     assert waived["suppressions"][0]["status"] == "accepted"
     assert "@某盟市发改委" in waived["suppressions"][0]["justification"]
-    assert "suppressions" not in by_rule["LA-001"]  # an expired waiver suppresses nothing
+    assert "suppressions" not in by_rule["WA-001"]  # an expired waiver suppresses nothing
+    claimed = by_rule["EC-001"]["suppressions"][0]  # a claim is in the source, and only under review
+    assert (claimed["kind"], claimed["status"]) == ("inSource", "underReview")
 
 
 def test_sarif_carries_the_audit_block():
@@ -178,6 +186,7 @@ def test_junit_escapes_hostile_strings_and_skips_waived(tmp_path):
     case = next(c for c in root.iter("testcase") if c.get("name").startswith("WA-002"))
     assert "waived (fail)" in case.find("skipped").get("message")
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
+    assert props["claim.EC-001"].startswith("review (was fail); =申请人, +无")
     assert props["project"] == HOSTILE_NAME
 
 
@@ -199,16 +208,21 @@ def test_csv_has_a_bom_and_one_row_per_finding(lang):
     assert all(r["ruleset_sha256"] == result.ruleset.sha256 for r in rows)
     wa = next(r for r in rows if r["rule"] == "WA-002")
     assert "water_permit_threshold_m3=10,000" in wa["parameters"]
-    assert ("※未经核实" if lang == "zh" else "unverified") in wa["parameters"]
+    # no document gives this threshold: the authority's default, never "from a secondary source"
+    label = "[审查机关默认值(规划及上位文件未给出数值" if lang == "zh" else "[review-authority default"
+    assert label in wa["parameters"]
+    assert ("二手资料" if lang == "zh" else "secondary") not in wa["parameters"]
     assert wa["location"] == "projects/ordos-calcium-carbide.yaml:30 water.fresh_water_m3"
 
 
 def test_csv_neutralises_cells_a_spreadsheet_would_run(tmp_path):
     rows = read_csv(report.render(check_hostile(tmp_path), "csv", "en"))
     wa = next(r for r in rows if r["rule"] == "WA-002")
-    la = next(r for r in rows if r["rule"] == "LA-001")
+    wa1 = next(r for r in rows if r["rule"] == "WA-001")
+    ec = next(r for r in rows if r["rule"] == "EC-001")
     assert wa["waiver"].startswith("'@某盟市发改委")
-    assert la["waiver"] == "某局, +旧文件, 2020-01-01: expired long ago (expired on 2020-01-01)"
+    assert wa1["waiver"] == "某局, +旧文件, 2020-01-01: expired long ago (expired on 2020-01-01)"
+    assert ec["claim"].startswith("'=申请人, +无")
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "-", "@")), value

@@ -18,7 +18,7 @@ from conftest import REPO
 
 from checker import conditions as cond
 from checker.cli import check_main
-from checker.parameters import shipped_definitions
+from checker.parameters import PROVENANCES, shipped_definitions
 from checker.ruleset import load_ruleset, plan_text
 
 RULESET = load_ruleset()
@@ -73,7 +73,7 @@ def test_rule_binding_matches_the_catalogue(rule):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
-def test_every_parameter_a_rule_uses_exists_with_unit_source_dates_and_verified_mark(rule):
+def test_every_parameter_a_rule_uses_exists_with_unit_source_dates_and_provenance(rule):
     definitions = shipped_definitions()
     used = set(rule.spec.parameters)
     for condition in [rule.spec.applies_when, *(o.when for o in rule.spec.outcomes)]:
@@ -88,8 +88,8 @@ def test_every_parameter_a_rule_uses_exists_with_unit_source_dates_and_verified_
         for value in definition.values:
             assert value.source.strip(), f"{name} needs a source"
             assert value.effective_from is not None
-            verified = value.verified  # for the whole value, or per entry of a table
-            assert isinstance(verified, bool) or all(isinstance(v, bool) for v in verified.values())
+            kinds = value.provenance  # for the whole value, or per entry of a table
+            assert set(kinds.values() if isinstance(kinds, dict) else [kinds]) <= set(PROVENANCES)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
