@@ -176,7 +176,10 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
     scale, suffix = style.scale(value)
     shown = value / scale if scale != 1 else value
     # more digits than a float holds exactly (~15): they come from exact arithmetic
-    exact_needed = abs(shown) >= 10.0 ** (15 - digits)
+    # a scaled float near a rounding boundary may fall on its wrong side (0.0325 × 100 is
+    # 3.2499…, printed 3.2): the digits come from exact arithmetic there, and for big numbers
+    exact_needed = abs(shown) >= 10.0 ** (15 - digits) or (
+        scale != 1 and abs((abs(shown) * 10**digits) % 1 - 0.5) < 1e-6)
     fast = _printed(value, style, digits) if exact_needed else _trim_float(shown, digits) + suffix
     if not comparands:
         return fast

@@ -162,3 +162,21 @@ def test_coal_units_of_a_renovation_adding_no_capacity_are_not_said_to_be_absent
         status, zh = message(data, rule, "zh")
         assert status == "not_applicable"
         assert "不新增产能" in zh and "不新建燃煤发电机组" not in zh
+
+
+@pytest.mark.parametrize(("value", "style", "digits", "against", "printed"), [
+    (20.004, "num", 2, 20, "20.004"),
+    (20, "num", 2, 20.004, "20"),
+    (1.2001, "num", 2, 1.2, "1.2001"),
+    (9999.999, "wan", 2, 10000, "9,999.999"),  # not "10,000" against "1万"
+    (49999.99, "yuan10k", 2, 50000, "4.999999亿元"),
+    (0.0325, "pct", 1, None, "3.3%"),  # 0.0325 × 100 is 3.2499… in floats
+    (1e-9, "num", 2, 0, "0.000000001"),
+    (5e-324, "num", 2, 0, "5e-324"),
+    (float("inf"), "num", 2, 20, "∞"),
+])
+def test_a_figure_is_printed_apart_from_what_it_is_compared_with(value, style, digits, against,
+                                                                   printed):
+    from checker.figures import Style, format_figure
+
+    assert format_figure(value, Style(style, "zh"), digits, against) == printed
