@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -39,29 +40,45 @@ def _outside_high_energy_sectors(original: Any) -> bool:
     return not original.metrics.values.get("high_energy_sector")
 
 
-# The allowed escapes: deleting this key (a whole section or list) removes the subject the rule
-# judges. Each row: deleted key → (rules, when it holds, why). Kept short on purpose: the file's
-# other evidence (industry code, listed units, capacities) must still bring a rule in.
-ESCAPES: dict[str, tuple[tuple[str, ...], Any, str]] = {
-    "coal_power": (("CO-001", "CO-004", "CO-006"), _always,
-                   "the coal units judged are gone (a coal-power industry code still asks for them)"),
-    "data_center": (("EC-004",), _always, "the data centre whose PUE is judged is gone"),
-    "renewable_plant": (("RE-002", "RE-003", "RE-004"), _always,
-                        "the wind or PV plant judged is gone (a D4415/D4416 code still asks)"),
-    "mine": (("MI-001", "MI-002", "MI-003", "CO-005"), _always, "the mine judged is gone"),
-    "coal.boilers": (("CO-003",), _always, "the boilers judged are gone"),
-    "project.products": (("HE-004", "EC-003", "MI-002"), _always, "the product lines judged are gone"),
-    "project.products ": (("HE-001", "HE-003"), _outside_high_energy_sectors,
-                          "the product lines judged are gone, and no high-energy industry code "
-                          "brings the product rules in"),
-}
+def _renovation_of_unknown_capacity(original: Any) -> bool:
+    """A renovation or relocation that does not say whether it adds capacity: its listed units,
+    product capacities, mine or plant are the only evidence that it may (amendment 1)."""
+    info = original.project.project
+    return info.construction_type in ("renovation", "relocation") and info.adds_capacity is None
+
+
+ALL_RULES = ("*",)
+# The allowed escapes, one row each: the deleted keys (list indices written []), the rules that may
+# stop failing or asking, when the row holds, and why the deletion removes the very subject of
+# those rules. Kept short on purpose: the file's other evidence (industry code, listed units,
+# capacities) must still bring a rule in, so an energy carrier, `coal.fuel_coal_t`,
+# `project.adds_capacity` or `project.industry_code` never escapes.
+ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
+    (("coal_power",), ("CO-001", "CO-002", "CO-004", "CO-006", "EC-001", "CB-001"), _always,
+     "the coal units judged, or whose coal use or generation was unknown, are gone "
+     "(a coal-power industry code still asks for them)"),
+    (("data_center",), ("EC-004",), _always, "the data centre whose PUE is judged is gone"),
+    (("renewable_plant",), ("RE-002", "RE-003", "RE-004"), _always,
+     "the wind or PV plant judged is gone (a D4415/D4416 code still asks)"),
+    (("mine",), ("MI-001", "MI-002", "MI-003", "CO-005"), _always, "the mine judged is gone"),
+    (("coal.boilers",), ("CO-003",), _always, "the boilers judged are gone"),
+    (("project.products",), ("HE-004", "EC-003", "MI-002"), _always,
+     "the product lines judged are gone"),
+    (("project.products",), ("HE-001", "HE-003"), _outside_high_energy_sectors,
+     "the product lines judged are gone, and no high-energy industry code brings them in"),
+    (("coal_power", "coal_power.units_mw", "mine", "mine.capacity_mt_per_year", "renewable_plant",
+      "renewable_plant.capacity_mw", "project.products", "project.products[].capacity"),
+     ALL_RULES, _renovation_of_unknown_capacity,
+     "the only evidence that a renovation silent on adds_capacity adds capacity is gone"),
+]
 
 
 def escaped(path: str, rule: str, original: Any) -> bool:
-    for key, (rules, condition, _why) in ESCAPES.items():
-        if path == key.strip() and rule in rules and condition(original):
-            return True
-    return False
+    key = re.sub(r"\[[0-9]+\]", "[]", path)
+    return any(
+        key in keys and (rules == ALL_RULES or rule in rules) and condition(original)
+        for keys, rules, condition, _why in ESCAPES
+    )
 
 
 def deletable_paths(data: Any, prefix: str = "") -> list[tuple[str, tuple[Any, ...]]]:
