@@ -11,12 +11,17 @@ would fail for every file alike (a bad --params file, broken rule data) aborts t
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import itertools
 import json
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
+import sys
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -40,7 +45,7 @@ class Settings:
     as_of: dt.date | None = None
     params_file: str | None = None
     limits: Limits = DEFAULT_LIMITS
-    record: str | None = None  # a ledger every checked project is appended to (each worker writes)
+    record: str | None = None  # a ledger every checked project is appended to (workers prepare)
     # how the parent's stdout takes the output (cli.output_encoding): workers send it encoded so
     encoding: str = "utf-8"
     errors: str = "strict"
@@ -68,6 +73,8 @@ class Outcome:
     input_sha256: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)  # rule ID → status (for diffs)
     notices: tuple[str, ...] = ()  # codes of the run-level notices (outside_plan_period)
+    # the ledger entry (a ledger.PendingEntry) the parent appends once `output` is written
+    pending_entry: Any = None
 
 
 @dataclass(frozen=True)
@@ -116,12 +123,6 @@ class _Worker:
         self._exit_code = exit_code
         # templates do not change during a batch: skip Jinja's stat() of every template per use
         report.environment(settings.lang).auto_reload = False
-        self._ledger = None
-        if settings.record:
-            # one connection per worker; the ledger serialises concurrent appends with a write lock
-            from checker.ledger import Ledger
-
-            self._ledger = Ledger(settings.record)
 
     def check(self, path: str) -> Outcome:
         try:
@@ -131,11 +132,12 @@ class _Worker:
         except Exception as exc:  # a bug on one file must not lose the rest of the batch
             problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
             return self._failure(path, EXIT_INTERNAL, (problem,))
-        if self._ledger is not None:
-            from checker.ledger import append_result
+        pending = None
+        if self.settings.record:  # prepared here, appended by the parent once the output is out
+            from checker.ledger import input_bytes, prepare_entry
 
             try:
-                append_result(self._ledger, result)
+                pending = prepare_entry(result, input_bytes(result))
             except CheckerError as exc:
                 problem = Problem(path, "", None, f"not recorded in the ledger: {exc}")
                 return self._failure(path, EXIT_INVALID, (problem,))
@@ -147,7 +149,7 @@ class _Worker:
             failed=tuple(f.id for f in result.findings if f.status == "fail"),
             league_city=info.league_city, input_sha256=result.document.sha256,
             statuses={f.id: f.status for f in result.findings},
-            notices=tuple(n.code for n in result.notices),
+            notices=tuple(n.code for n in result.notices), pending_entry=pending,
         )
         fmt, lang = self.settings.fmt, self.settings.lang
         if fmt == "summary":
@@ -204,10 +206,34 @@ _worker: _Worker | None = None
 _fatal: _Fatal | None = None
 
 
-def _init_process(settings: Settings) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker, without a word, when the parent process ends (killed, not only stopped).
+
+    On Linux the kernel sends SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG); a parent
+    already gone before that was set is caught by comparing the parent's pid. Elsewhere the pool's
+    own teardown ends the workers of a parent that exits normally.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _init_process(settings: Settings, parent: int | None = None) -> None:
     """Pool initializer: build the Checker once; keep a failure to report it as data."""
     global _worker, _fatal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it made the pool
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING_SIGNALS)
+    if parent is not None:
+        _die_with_parent(parent)
     try:
         _worker = _Worker(settings)
     except CheckerError as exc:
@@ -231,11 +257,17 @@ def _start_method() -> str:
     return "spawn"
 
 
+# the most worker processes a batch starts (`-j` refuses more; the default, one per core, stops
+# there): each costs a core and ~20 MB, and beyond this a batch only exhausts memory
+MAX_WORKERS = 64
+
+
 def default_jobs() -> int:
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_WORKERS)
 
 
 def chunk_size(files: int, jobs: int) -> int:
@@ -272,11 +304,59 @@ class PathList:
         yield text[start:]
 
 
+def _chunks(files: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for path in files:
+        chunk.append(path)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(paths: list[str]) -> list[Outcome | _Fatal]:
+    return [_check_in_process(path) for path in paths]
+
+
+# chunks submitted per worker beyond those being written: enough to keep every worker busy while
+# the parent writes, few enough that a slow reader of stdout holds the parent's memory bounded
+CHUNKS_AHEAD_PER_JOB = 2
+
+
+# signals whose default action ends the process: held back while a line is written to stdout
+_ENDING_SIGNALS = frozenset(
+    s for s in (getattr(signal, n, None) for n in ("SIGINT", "SIGTERM", "SIGHUP")) if s is not None
+)
+
+
+def _pool(context: Any, jobs: int, settings: Settings) -> multiprocessing.pool.Pool:
+    """A worker pool whose helper threads never take an ending signal.
+
+    A signal sent to the process goes to any thread that does not block it; taken by one of the
+    pool's threads, SIGTERM would end the process while the main thread is half-way through
+    writing a line (which blocks those signals only for itself). The helper threads are started
+    with the signals blocked, and keep that mask; the main thread gets its own back; the workers
+    unblock them in their initializer.
+    """
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None:  # pragma: no cover - not POSIX
+        return context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid()))
+    previous = mask(signal.SIG_BLOCK, _ENDING_SIGNALS)
+    try:
+        return context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid()))
+    finally:
+        mask(signal.SIG_SETMASK, previous)
+
+
 def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[Outcome]:
     """Check `files`; yield outcomes in input order, each once it and those before are ready.
 
     Worker processes start only for more than one file and more than one job; otherwise the
-    projects are checked in this process. Raises a CheckerError if the Checker cannot be built.
+    projects are checked in this process. At most `CHUNKS_AHEAD_PER_JOB` chunks per worker are
+    submitted ahead of the one being yielded: work is handed out as the caller takes results,
+    so a caller that writes slowly (a slow pipe) holds a bounded number of results, not the
+    whole batch. Raises a CheckerError if the Checker cannot be built.
     """
     jobs = max(1, min(jobs, len(files)))
     if jobs == 1:
@@ -285,8 +365,18 @@ def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[
             yield worker.check(path)
         return
     context = multiprocessing.get_context(_start_method())
-    with context.Pool(jobs, initializer=_init_process, initargs=(settings,)) as pool:
-        for outcome in pool.imap(_check_in_process, files, chunk_size(len(files), jobs)):
-            if isinstance(outcome, _Fatal):
-                raise outcome.error()
-            yield outcome
+    size = chunk_size(len(files), jobs)
+    chunks = _chunks(files, size)
+    pending: deque[multiprocessing.pool.AsyncResult[list[Outcome | _Fatal]]] = deque()
+    with _pool(context, jobs, settings) as pool:
+        for chunk in itertools.islice(chunks, jobs * (CHUNKS_AHEAD_PER_JOB + 1)):
+            pending.append(pool.apply_async(_check_chunk, (chunk,)))
+        while pending:
+            outcomes = pending.popleft().get()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.apply_async(_check_chunk, (following,)))
+            for outcome in outcomes:
+                if isinstance(outcome, _Fatal):
+                    raise outcome.error()
+                yield outcome

@@ -83,7 +83,7 @@ class Checker:
         self._check_waivers(doc, project)
         figures = metrics.compute(project, self.params)
         facts = project_facts(project, figures)
-        items = item_facts(project)
+        items = item_facts(project, figures)
         matched = self.compiled.evaluate(facts, items)
         findings = [self._finding(rule, matched[rule.id], facts, items) for rule in self.ruleset.rules]
         if self.register is not None:
@@ -207,6 +207,8 @@ class _FindingPlan:
 
 
 def _item_labels(collection: str, index: int, item: dict[str, Any]) -> dict[str, str]:
+    if collection == "products" and "product" not in item:  # the list the file leaves out
+        return {"label_zh": "产品清单(未申报)", "label_en": "product list (not declared)"}
     if collection == "products":
         product = products()[item["product"]]
         return {"label_zh": f"{product.zh}({product.key})", "label_en": product.en}

@@ -10,8 +10,10 @@ import atexit
 import codecs
 import contextlib
 import datetime as dt
+import errno
 import gc
 import importlib
+import io
 import os
 import sys
 import traceback
@@ -21,7 +23,7 @@ from typing import Any, ClassVar
 import click
 
 from checker import __version__
-from checker.errors import CheckerError, InputError, RuleDataError, UsageError
+from checker.errors import CheckerError, InputError, RuleDataError, UsageError, quoted
 from checker.hints import date_hint
 from checker.source import DEFAULT_LIMITS, MAX_FILE_BYTES, Limits
 
@@ -30,6 +32,10 @@ EXIT_INTERNAL = 70
 # the report formats (kept here, not imported from checker.report, so `--help` stays fast)
 _FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
 MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
+# a worker costs ~20 MB and a core: beyond 64 a batch only exhausts memory (`-j 200` took 4 GB);
+# batch.MAX_WORKERS, repeated so that `check --help` need not import the batch machinery
+MAX_JOBS = 64
+MAX_BYTES_LIMIT = 1 << 30  # --max-bytes: a project file is a few KB; more is a typo (10**30)
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -40,8 +46,17 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     except ValueError:
         hint = date_hint(value)
         raise click.BadParameter(
-            f"{value!r} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
+            f"{quoted(value)} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
         ) from None
+
+
+USAGE_SHOWN_MAX = 300  # characters of a usage error: a 5 000-character value is cut, not echoed
+
+
+def _usage_line(message: str) -> str:
+    from checker.errors import shown
+
+    return f"error: {shown(message.rstrip('.'), USAGE_SHOWN_MAX)} (see --help)"
 
 
 class _UsageLine(click.ClickException):
@@ -50,12 +65,33 @@ class _UsageLine(click.ClickException):
     exit_code = EXIT_INVALID
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message().rstrip('.')} (see --help)", err=True)
+        _say(_usage_line(self.format_message()))
 
 
-class _OneLineErrors(click.Command):
-    """Reports a bad option value, a missing PATH or a directory given as PATH on one line and
-    exits 2, instead of click's three-line usage block."""
+class _OneLineMain:
+    """Every command's usage errors (a bad option value, a missing argument, an unknown
+    subcommand) as one `error:` line and exit 2, instead of click's multi-line usage block; an
+    interrupt while the command line is parsed is exit 130 without a traceback."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)  # type: ignore[misc]
+        try:
+            super().main(args, prog_name, complete_var, False, **extra)  # type: ignore[misc]
+        except click.UsageError as exc:
+            _say(_usage_line(exc.format_message()))
+            sys.exit(EXIT_INVALID)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            sys.exit(130)
+        sys.exit(0)
+
+
+class _OneLineErrors(_OneLineMain, click.Command):
+    """`check`, and every `checker` subcommand: usage errors on one line."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
                      **extra: Any) -> click.Context:
@@ -72,13 +108,9 @@ MACHINE_FORMATS = ("json", "sarif", "junit", "csv", "html")
 def _write_utf8(text: str) -> None:
     """Print a machine-readable report as UTF-8 bytes, as written: JSON is UTF-8 by definition,
     and a spreadsheet recognises the CSV's byte order mark only in UTF-8."""
-    binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:  # an in-memory stream: text it is
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    binary.write(text.encode("utf-8", "surrogateescape"))  # a file name's undecodable bytes as given
-    binary.flush()
+    from checker.report_output import write_stdout
+
+    write_stdout(text.encode("utf-8", "surrogateescape"))  # a file name's undecodable bytes as given
 
 
 def output_encoding(fmt: str) -> tuple[str, str, str]:
@@ -89,8 +121,9 @@ def output_encoding(fmt: str) -> tuple[str, str, str]:
     lacks becomes a visible escape) and, as text written to it would, its line ending."""
     if fmt in MACHINE_FORMATS:
         return "utf-8", "surrogateescape", "\n"
-    errors = sys.stdout.errors or "strict"
-    return sys.stdout.encoding or "utf-8", "backslashreplace" if errors == "strict" else errors, os.linesep
+    errors = getattr(sys.stdout, "errors", None) or "strict"
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return encoding, "backslashreplace" if errors == "strict" else errors, os.linesep
 
 
 def _legible_output() -> None:
@@ -117,37 +150,121 @@ def _legible_output() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _say(line: str) -> None:
+    """One line on stderr; a stderr that cannot be written (a full disk, closed) loses the line,
+    never the exit code."""
+    try:
+        stream = sys.stderr
+        if stream is not None:
+            stream.write(line + "\n")
+            stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+# errors of the output streams and files, not of the checker: exit 2, never 70
+_OUTPUT_ERRNOS = frozenset((errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF))
+
+
+def _finish_stdout() -> None:
+    """Flush standard output now, inside the guard, so a failure is reported with exit 2; after a
+    failure, point it at the null device so the interpreter's own flush at exit stays quiet."""
+    from checker.report_output import stdout_failure
+
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        stream.flush()
+    except OSError as exc:
+        _silence_stdout()
+        raise stdout_failure(exc) from None
+    except ValueError:  # closed
+        pass
+
+
+class _ClosedStdout(io.RawIOBase):
+    """Standard output of a process started with it closed (Python then sets sys.stdout to None,
+    and printing to None prints nothing): every write fails, so the run says so and exits 2."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _stand_in_for_closed_stdout() -> None:
+    global _closed_stdout
+    if sys.stdout is None:
+        _closed_stdout = io.TextIOWrapper(_ClosedStdout(), encoding="utf-8")
+        sys.stdout = _closed_stdout
+
+
+_closed_stdout: io.TextIOWrapper | None = None
+
+
+def _silence_stdout() -> None:
+    if _closed_stdout is not None and sys.stdout is _closed_stdout:
+        sys.stdout = None  # nothing for the interpreter to flush at exit
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def _run_guarded(action: Callable[[], int], debug: bool) -> None:
     """Run `action`, turning domain errors into one clear message and the right exit code."""
     try:
+        _stand_in_for_closed_stdout()
         _legible_output()
         code = action()
+        _finish_stdout()
     except InputError as exc:
         for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
-            click.echo(f"error: {problem}", err=True)
+            _say(f"error: {problem}")
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
             more = len(exc.problems) - MAX_PROBLEMS_SHOWN
-            click.echo(f"error: ... and {more} more problems (fix the ones above first)", err=True)
+            _say(f"error: ... and {more} more problems (fix the ones above first)")
         sys.exit(EXIT_INVALID)
     except (UsageError, RuleDataError) as exc:
-        click.echo(f"error: {exc}", err=True)
+        from checker.errors import OutputError
+
+        if isinstance(exc, OutputError):
+            _silence_stdout()
+        _say(f"error: {exc}")
         sys.exit(EXIT_INVALID)
     except CheckerError as exc:
-        click.echo(f"error: {exc}", err=True)
+        _say(f"error: {exc}")
         sys.exit(EXIT_INTERNAL)
-    except (KeyboardInterrupt, BrokenPipeError):
+    except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            _internal_error(exc, debug)
+        _silence_stdout()
+        from checker.report_output import stdout_failure
+
+        _say(f"error: {stdout_failure(exc)}")
+        sys.exit(EXIT_INVALID)
     except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        click.echo(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in the checker; please report it with the input file "
-            "(run again with --debug for the details).",
-            err=True,
-        )
-        sys.exit(EXIT_INTERNAL)
+        _internal_error(exc, debug)
     sys.exit(code)
+
+
+def _internal_error(exc: BaseException, debug: bool) -> None:
+    from checker.errors import shown
+
+    if debug:
+        with contextlib.suppress(OSError, ValueError):
+            traceback.print_exc()
+    _say(
+        f"internal error: {type(exc).__name__}: {shown(exc, 500)}\n"
+        "This is a bug in the checker; please report it with the input file "
+        "(run again with --debug for the details)."
+    )
+    sys.exit(EXIT_INTERNAL)
 
 
 def _make_checker(
@@ -185,11 +302,11 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--record", "record", metavar="LEDGER",
               help="Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for several projects. Default: the number of cores; "
-                   "1 checks them in this process.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_FILE_BYTES, show_default=True,
-              help="Refuse input files larger than this.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None, metavar="N",
+              help=f"Worker processes for several projects (at most {MAX_JOBS}). Default: the number "
+                   "of cores; 1 checks them in this process.")
+@click.option("--max-bytes", type=click.IntRange(min=1, max=MAX_BYTES_LIMIT), default=MAX_FILE_BYTES,
+              show_default=True, help="Refuse input files larger than this (at most 1 GiB).")
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="REGISTER",
               help="The review authority's waiver register (format 1). Only its entries waive; "
                    "a waiver written in the project file is a claim that a person must verify.")
@@ -216,7 +333,8 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
 
     \b
     Exit codes: 0 approved (with or without warnings), 1 rejected,
-    3 needs review, 2 invalid input or usage, 70 internal error.
+    3 needs review, 2 invalid input or usage (or output that cannot be
+    written), 70 internal error, 130 interrupted.
     For several projects, the worst of them: 70, then 2, 1, 3, 0.
     """
 
@@ -231,6 +349,30 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
     _run_guarded(action, debug)
 
 
+def protected_paths(inputs: tuple[str, ...] | list[str], record: str | None,
+                    params_file: str | None, waivers_file: str | None = None) -> list[tuple[str, str]]:
+    """What a report must never be written over: every file this run reads or keeps."""
+    found = [("the input file", path) for path in inputs]
+    if record is not None:
+        from checker.ledger import sqlite_file
+
+        ledger = sqlite_file(record)
+        if ledger is not None:
+            found.append(("the ledger", ledger))
+    if params_file:
+        found.append(("the policy file", params_file))
+    if waivers_file:
+        found.append(("the waiver register", waivers_file))
+    return found
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def _check_one(path: str, fmt: str | None, output: str | None, record: str | None, max_bytes: int,
                as_of: dt.date | None, params_file: str | None, lang: str,
                waivers_file: str | None = None) -> int:
@@ -238,26 +380,30 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
     from checker.verdict import exit_code
 
     chosen = fmt or (report.format_for(output) if output else "text")
-    if output:
-        for protected in (path, params_file, waivers_file):  # the inputs a report must not replace
-            if protected:
-                report_output.refuse_input_as_output(protected, output)
+    if record is not None:  # a ledger that cannot be named is refused before any work
+        from checker.ledger import ledger_url
+
+        ledger_url(record)
+    if output is not None:  # refused before any work: an empty name, a device, a protected file
+        report_output.writable_target(output, protected_paths((path,), record, params_file, waivers_file))
     limits = Limits(max_bytes=max_bytes)
     checker = _make_checker(as_of, params_file, limits, waivers_file)
     result = checker.check_path(path, limits)
-    if record:
-        from checker.ledger import record as record_entry
-
-        record_entry(record, result)
-    if output:
-        report_output.write_atomically(output, report.render(result, chosen, lang))
+    if output is not None:
+        report_output.write_atomically(output, report.render(result, chosen, lang),
+                                       protected_paths((path,), record, params_file, waivers_file))
     else:
-        color = chosen == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        color = chosen == "text" and _stdout_is_terminal() and not os.environ.get("NO_COLOR")
         rendered = report.render(result, chosen, lang, color=color)
         if chosen in MACHINE_FORMATS:
             _write_utf8(rendered)
         else:
-            click.echo(rendered, nl=False)
+            encoding, errors, newline = output_encoding(chosen)
+            report_output.write_stdout(rendered.replace("\n", newline).encode(encoding, errors))
+    if record is not None:  # only once the whole report is out: no entry for a lost report
+        from checker.ledger import record as record_entry
+
+        record_entry(record, result)
     return exit_code(result.verdict)
 
 
@@ -298,8 +444,12 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
 
     if fmt is not None and fmt not in _BATCH_FORMATS:
         raise UsageError(f"--format {fmt} is for one project; for several use text, json or csv")
-    if output:
+    if output is not None:
         raise UsageError("--output takes one project; for several, redirect the output (> file)")
+    if record is not None:
+        from checker.ledger import ledger_url
+
+        ledger_url(record)  # an empty name or a URL without a file: refused before any work
     encoding, errors, newline = output_encoding(fmt or "text")
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
                         limits=limits, record=record, encoding=encoding, errors=errors, newline=newline,
@@ -307,7 +457,7 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(_OneLineMain, click.Group):
     """Subcommands are imported only when one runs: `check FILE` (same module) and `checker X`
     then load only what they use (the ledger's SQLAlchemy, the docs' schema building...)."""
 

@@ -8,10 +8,11 @@ chooses the exit code (2 for bad input or usage, through the shared guard).
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import click
 
-from checker.cli import _parse_date, _run_guarded
+from checker.cli import MAX_JOBS, _parse_date, _run_guarded
 
 EXIT_DIFFERENT = 1
 
@@ -39,8 +40,9 @@ def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = N
               help="A different register for the base side (default: the --waivers register).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
               show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes. Default: the number of cores; 1 checks in this process.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None, metavar="N",
+              help=f"Worker processes (at most {MAX_JOBS}). Default: the number of cores; "
+                   "1 checks in this process.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_file: str | None,
                  waivers_file: str | None, base_waivers_file: str | None,
@@ -65,10 +67,12 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
     def action() -> int:
         from checker.batch import Settings, default_jobs, make_checker
         from checker.check import default_as_of
-        from checker.errors import UsageError
+        from checker.errors import UsageError, shown
         from checker.whatif import compare_in_batch
         from checker.whatif_render import render
 
+        if not any(os.path.lexists(p) for p in paths):
+            raise UsageError(f"{shown(paths[0])}: no such file or folder (nothing to compare)")
         new_date = as_of or default_as_of()
         base_date = base_as_of or new_date
         base_register = base_waivers_file or waivers_file

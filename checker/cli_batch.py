@@ -7,12 +7,21 @@ stderr (text, csv) or into the JSON Lines stream (json), and never stop the batc
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
-from checker.batch import PathList, Settings, run, worst_exit_code
+from checker.batch import Outcome, PathList, Settings, run, worst_exit_code
 from checker.batch_output import Progress, Summary, csv_header, summary_text
+from checker.errors import CheckerError, OutputError
+from checker.report_output import write_stdout
+
+
+def _say(line: str) -> None:
+    """A problem of one file on stderr; a stderr that cannot be written loses the line only."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(line + "\n")
 
 
 def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
@@ -20,6 +29,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     paths = PathList(files)
     del files  # the caller holds no other reference: forked workers must not inherit the list
     out, err = sys.stdout, sys.stderr
+    if out is None:
+        raise OutputError("cannot write to standard output: it is closed")
     write = _bytes_writer(out, settings)
     summary = Summary()
     printed = False
@@ -28,27 +39,52 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     if settings.fmt == "csv":
         write(csv_header().encode(settings.encoding, settings.errors))
     blank_line = settings.newline.encode(settings.encoding, settings.errors)
+    ledger = _open_ledger(settings.record)  # a ledger that cannot be used stops the batch first
+    unrecorded = False
     try:
         for outcome in run(paths, settings, jobs):
             summary.add(outcome)
             if outcome.problems and settings.fmt != "json":
                 progress.clear()
                 for problem in outcome.problems:
-                    err.write(f"error: {problem}\n")
+                    _say(f"error: {problem}")
             if outcome.output:
                 if shared_terminal:
                     progress.clear()
-                if settings.fmt == "text" and printed:
-                    write(blank_line)  # a blank line between two text reports
-                write(outcome.output)  # and flushed: a reader of the pipe sees each project when done
+                # a blank line between two text reports; one write: a reader of the pipe sees
+                # each project when done, and a signal never cuts it
+                write(blank_line + outcome.output if settings.fmt == "text" and printed else outcome.output)
                 printed = True
+            if ledger is not None and outcome.pending_entry is not None:
+                unrecorded |= not _record(ledger, outcome, progress)  # only once its output is out
             progress.advance()
     finally:
         progress.clear()
+        if ledger is not None:
+            ledger.close()
     if settings.fmt == "text":
-        out.write(summary_text(summary, settings.lang))
-    out.flush()
-    return worst_exit_code(tuple(summary.exit_codes))
+        text = summary_text(summary, settings.lang).replace("\n", settings.newline)
+        write(text.encode(settings.encoding, settings.errors))
+    return worst_exit_code((*summary.exit_codes, *((2,) if unrecorded else ())))
+
+
+def _open_ledger(record: str | None) -> Any:
+    if record is None:
+        return None
+    from checker.ledger import Ledger
+
+    return Ledger(record)
+
+
+def _record(ledger: Any, outcome: Outcome, progress: Progress) -> bool:
+    """Append a project's prepared entry; on failure say so for that file (exit 2) and go on."""
+    try:
+        ledger.append_prepared(outcome.pending_entry)
+    except CheckerError as exc:
+        progress.clear()
+        _say(f"error: {outcome.path}: not recorded in the ledger: {exc}")
+        return False
+    return True
 
 
 def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:
@@ -68,9 +104,4 @@ def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:
 
         return write_text
 
-    def write_bytes(data: bytes) -> None:
-        out.flush()  # whatever was written as text before goes first
-        binary.write(data)
-        binary.flush()
-
-    return write_bytes
+    return write_stdout  # whole, each project at once: a signal never cuts a line

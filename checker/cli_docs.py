@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from checker.cli import _make_checker, _run_guarded, _with_common
-from checker.errors import UsageError
 from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
@@ -35,16 +34,10 @@ def _schema_text() -> str:
 
 
 def _create(path: Path, text: str) -> None:
-    """Write a new file; UsageError if it exists (open mode "x": no race with another writer)."""
-    try:
-        with open(path, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-    except FileExistsError:
-        raise UsageError(f"{path} already exists: refusing to overwrite it") from None
-    except FileNotFoundError:
-        raise UsageError(f"cannot write {path}: the directory does not exist") from None
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    """Write a new file; UsageError if anything is at `path` (a file, a link, a FIFO, a device)."""
+    from checker.report_output import create_new
+
+    create_new(path, text)
 
 
 @click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})

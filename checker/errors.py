@@ -80,3 +80,24 @@ class ConditionTooComplex(EngineError):
 
 class LedgerError(UsageError):
     """The ledger cannot be used: missing, not a ledger, made by a newer checker, unreachable."""
+
+
+class OutputError(UsageError):
+    """A report, ledger or file cannot be written where asked (not a regular file, the input
+    itself, a full disk, a closed pipe): the run fails with exit 2 rather than lose output."""
+
+
+SHOWN_MAX = 80  # characters of a user's value echoed in a message
+
+
+def shown(value: object, limit: int = SHOWN_MAX) -> str:
+    """A user's value as a message quotes it: one line, control characters escaped, at most
+    `limit` characters (a pasted paragraph or a 5 000-character path is cut with an ellipsis)."""
+    text = printable(value if isinstance(value, str) else str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: object, limit: int = SHOWN_MAX) -> str:
+    """`shown(value)` in single quotes: how a message quotes what the user typed (never a repr,
+    which would show Python's escapes and quotes and keep a pasted paragraph whole)."""
+    return f"'{shown(value, limit)}'"

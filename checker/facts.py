@@ -13,7 +13,9 @@ from checker.metrics import Metrics
 from checker.model import Project
 
 ITEM_COLLECTIONS = {
-    "products": lambda p: [line.model_dump(exclude_none=True) for line in p.project.products],
+    "products": lambda p: [
+        {**line.model_dump(exclude_none=True), "undeclared": False} for line in p.project.products
+    ],
     "boilers": lambda p: [boiler.model_dump(exclude_none=True) for boiler in p.coal.boilers],
 }
 
@@ -34,6 +36,18 @@ def project_facts(project: Project, metrics: Metrics) -> dict[str, Any]:
     return facts
 
 
-def item_facts(project: Project) -> dict[str, list[dict[str, Any]]]:
-    """The items of each collection a rule can iterate over (`for_each`)."""
-    return {name: extract(project) for name, extract in ITEM_COLLECTIONS.items()}
+# the one item that stands for a product list the file leaves out although its industry code
+# makes a listed or benchmarked product likely: the product rules ask for the list through it
+UNDECLARED_PRODUCTS: dict[str, Any] = {"undeclared": True}
+
+
+def item_facts(project: Project, metrics: Metrics | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The items of each collection a rule can iterate over (`for_each`).
+
+    Absence is never a "no": when `metrics` says the products are undeclared but likely (the
+    industry code is one of a listed product's), `products` holds one item marked `undeclared`,
+    so that HE-001 and HE-003 ask for the list instead of finding no product to judge."""
+    items = {name: extract(project) for name, extract in ITEM_COLLECTIONS.items()}
+    if metrics is not None and metrics.values.get("undeclared_products") and not items["products"]:
+        items["products"] = [dict(UNDECLARED_PRODUCTS)]
+    return items

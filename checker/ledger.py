@@ -46,7 +46,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from checker import __version__
 from checker.check import CheckResult
-from checker.errors import LedgerError
+from checker.errors import LedgerError, shown
 from checker.parameters import Localised, ParameterSet, ParameterValue
 from checker.resources import rules_dir, templates_dir
 from checker.ruleset import Ruleset
@@ -332,18 +332,45 @@ _REGISTER_COLUMNS = [
 ]
 
 
+def sqlite_file(target: str) -> str | None:
+    """The file a SQLite ledger target names (a path, or a `sqlite:///…` URL); None for a server.
+
+    LedgerError for a target that names no file at all (`''`, `sqlite://`, `sqlite:///:memory:`):
+    an entry recorded there would vanish with the process, and an audit trail must not.
+    """
+    if not target.strip():
+        raise LedgerError("--record: the ledger name is empty (give a file path or a postgresql:// URL)")
+    if "://" not in target:
+        return target
+    scheme, rest = target.split("://", 1)
+    if not scheme.lower().startswith("sqlite"):
+        return None
+    database = rest[1:].split("?", 1)[0] if rest.startswith("/") else ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        raise LedgerError(
+            f"--record {shown(target)}: the URL names no ledger file (write sqlite:///path/to/ledger.db)"
+        )
+    return database
+
+
 def ledger_url(target: str) -> str:
     """A `postgresql://…` (or any SQLAlchemy) URL; anything else is a SQLite file path.
 
     A plain `postgresql://` URL is pinned to psycopg2 (the `postgres` extra): SQLAlchemy 2.1 would
-    otherwise pick psycopg 3, which the checker does not depend on.
+    otherwise pick psycopg 3, which the checker does not depend on. A target naming no file is
+    refused (`sqlite_file`).
     """
+    sqlite_file(target)
     for plain in ("postgresql://", "postgres://"):
         if target.startswith(plain):
             return "postgresql+psycopg2://" + target.removeprefix(plain)
     if "://" in target:
         return target
-    return "sqlite:///" + str(Path(target).expanduser().resolve())
+    try:
+        return "sqlite:///" + str(Path(target).expanduser().resolve())
+    except (FileNotFoundError, RuntimeError) as exc:  # a deleted working directory, a link loop
+        detail = "the working directory no longer exists" if isinstance(exc, FileNotFoundError) else str(exc)
+        raise LedgerError(f"--record {shown(target)}: {detail} (give an absolute path)") from None
 
 
 def _make_engine(url: str) -> Engine:
@@ -465,70 +492,53 @@ class Ledger:
         The ruleset is snapshotted when it is the shipped one, or from `ruleset_files` (see
         `snapshot_files`) for rules loaded from elsewhere; those must hash to the ruleset's sha256.
         """
-        if hashlib.sha256(raw).hexdigest() != result.document.sha256:
-            raise LedgerError(f"{result.document.path}: the bytes to record are not the bytes checked")
-        register = result.register
-        if register is not None and (
-            register_raw is None or hashlib.sha256(register_raw).hexdigest() != register.sha256
-        ):
-            raise LedgerError(f"{register.path}: the register bytes to record are not those checked with")
-        body = params_body(result.params)
-        params_sha = sha256_text(body)
-        if ruleset_files is not None:
-            if snapshot_sha256(ruleset_files) != result.ruleset.sha256:
-                raise LedgerError("the ruleset files given do not hash to the ruleset that was used")
-            snapshot: bytes | None = pack_snapshot(ruleset_files)
-        else:
-            snapshot = shipped_snapshot(result.ruleset)
-        info = result.project.project
+        return self.append_prepared(prepare_entry(result, raw, ruleset_files, register_raw), recorded_at)
+
+    def append_prepared(self, pending: PendingEntry, recorded_at: str | None = None) -> Entry:
+        """Append an entry prepared by `prepare_entry` (perhaps in another process): its place in
+        the chain, its time and its hash are fixed here, in the one write transaction."""
+        snapshot = pending.snapshot
+        if snapshot is None:
+            shipped_sha, shipped = _shipped_snapshot()
+            snapshot = shipped if shipped_sha == pending.fields["ruleset_sha256"] else None
         with self._transaction(write=True) as conn:
             self._lock(conn)
             last = conn.execute(
                 select(entries.c.seq, entries.c.entry_hash).order_by(entries.c.seq.desc()).limit(1)
             ).first()
+            params_sha = pending.fields["params_sha256"]
             known = select(parameter_sets.c.sha256).where(parameter_sets.c.sha256 == params_sha)
             if conn.execute(known).first() is None:
-                conn.execute(insert(parameter_sets).values(sha256=params_sha, body=body))
+                conn.execute(insert(parameter_sets).values(sha256=params_sha, body=pending.params_body))
+            ruleset_sha = pending.fields["ruleset_sha256"]
             if snapshot is not None and conn.execute(
-                select(rulesets.c.sha256).where(rulesets.c.sha256 == result.ruleset.sha256)
+                select(rulesets.c.sha256).where(rulesets.c.sha256 == ruleset_sha)
             ).first() is None:
                 conn.execute(insert(rulesets).values(
-                    sha256=result.ruleset.sha256, version=result.ruleset.version, archive=snapshot))
+                    sha256=ruleset_sha, version=pending.fields["ruleset_version"], archive=snapshot))
             fields: dict[str, Any] = {
                 "seq": 1 if last is None else last.seq + 1,
                 "recorded_at": recorded_at or _now(),
-                "checker_version": __version__,
-                "project_id": _text(info.id), "project_name": _text(info.name),
-                "league_city": _text(info.league_city),
-                "input_path": _text(result.document.path), "input_sha256": result.document.sha256,
-                "ruleset_version": result.ruleset.version, "ruleset_sha256": result.ruleset.sha256,
-                "params_sha256": params_sha, "as_of": result.params.as_of.isoformat(),
-                "policy_path": _text(result.params.policy_path), "verdict": result.verdict,
-                "findings": findings_json(result.findings),
+                **pending.fields,
                 "prev_hash": GENESIS if last is None else last.entry_hash,
             }
-            register_fields: dict[str, Any] = {}
-            if register is not None:
-                register_fields = {
-                    "waiver_register_sha256": register.sha256,
-                    "waiver_register_path": _text(register.path),
-                    "waivers_applied": waivers_applied_json(result),
-                }
+            register_fields = pending.register_fields or {}
             fields["entry_hash"] = entry_hash({**fields, **register_fields})
-            conn.execute(insert(entries).values(**fields, input_zlib=zlib.compress(raw, 9)))
-            if register is not None:
-                assert register_raw is not None
-                self._store_register(conn, fields["seq"], register_fields, register.authority, register_raw)
+            conn.execute(insert(entries).values(**fields, input_zlib=pending.input_zlib))
+            if pending.register_fields is not None:
+                assert pending.register_zlib is not None and pending.register_authority is not None
+                self._store_register(conn, fields["seq"], pending.register_fields,
+                                     pending.register_authority, pending.register_zlib)
         return Entry(**fields, **register_fields)
 
     def _store_register(
-        self, conn: Connection, seq: int, fields: dict[str, Any], authority: str, raw: bytes
+        self, conn: Connection, seq: int, fields: dict[str, Any], authority: str, body_zlib: bytes
     ) -> None:
         """The register's bytes once per sha256, and the entry's link to it with what it applied."""
         sha = fields["waiver_register_sha256"]
         if conn.execute(select(waiver_registers.c.sha256).where(waiver_registers.c.sha256 == sha)).first() is None:
             conn.execute(insert(waiver_registers).values(
-                sha256=sha, authority=_text(authority), body_zlib=zlib.compress(raw, 9)))
+                sha256=sha, authority=_text(authority), body_zlib=body_zlib))
         conn.execute(insert(entry_waivers).values(
             seq=seq, register_sha256=sha, register_path=fields["waiver_register_path"],
             waivers_applied=fields["waivers_applied"]))
@@ -579,6 +589,69 @@ class Ledger:
             return conn.execute(select(rulesets.c.archive).where(rulesets.c.sha256 == sha)).scalar()
 
 
+@dataclass(frozen=True)
+class PendingEntry:
+    """A checked project made ready for the ledger, but not yet in it: everything but its place
+    in the chain, its time and its hash. Small and picklable, so a batch's worker prepares it and
+    the parent appends it once the project's output has been written."""
+
+    fields: dict[str, Any]
+    params_body: str
+    input_zlib: bytes
+    snapshot: bytes | None = None  # None: the shipped ruleset's, if the ruleset is the shipped one
+    # the waiver register the project was checked with (None without one): the fields the entry
+    # hash covers, the register's keeper and its bytes (zlib), stored once per sha256
+    register_fields: dict[str, Any] | None = None
+    register_authority: str | None = None
+    register_zlib: bytes | None = None
+
+
+def prepare_entry(
+    result: CheckResult, raw: bytes, ruleset_files: dict[str, str] | None = None,
+    register_raw: bytes | None = None,
+) -> PendingEntry:
+    """What `Ledger.append` records for `result`; LedgerError if `raw` (or `register_raw`, the
+    waiver register's bytes, read from the result when not given) is not what was checked."""
+    if hashlib.sha256(raw).hexdigest() != result.document.sha256:
+        raise LedgerError(f"{shown(result.document.path)}: the bytes to record are not the bytes checked")
+    register = result.register
+    register_fields: dict[str, Any] | None = None
+    register_zlib: bytes | None = None
+    if register is not None:
+        if register_raw is None:
+            register_raw = register.raw
+        if register_raw is None or hashlib.sha256(register_raw).hexdigest() != register.sha256:
+            raise LedgerError(f"{shown(register.path)}: the register bytes to record are not those checked with")
+        register_fields = {
+            "waiver_register_sha256": register.sha256,
+            "waiver_register_path": _text(register.path),
+            "waivers_applied": waivers_applied_json(result),
+        }
+        register_zlib = zlib.compress(register_raw, 9)
+    body = params_body(result.params)
+    snapshot: bytes | None = None
+    if ruleset_files is not None:
+        if snapshot_sha256(ruleset_files) != result.ruleset.sha256:
+            raise LedgerError("the ruleset files given do not hash to the ruleset that was used")
+        snapshot = pack_snapshot(ruleset_files)
+    info = result.project.project
+    fields: dict[str, Any] = {
+        "checker_version": __version__,
+        "project_id": _text(info.id), "project_name": _text(info.name),
+        "league_city": _text(info.league_city),
+        "input_path": _text(result.document.path), "input_sha256": result.document.sha256,
+        "ruleset_version": result.ruleset.version, "ruleset_sha256": result.ruleset.sha256,
+        "params_sha256": sha256_text(body), "as_of": result.params.as_of.isoformat(),
+        "policy_path": _text(result.params.policy_path), "verdict": result.verdict,
+        "findings": findings_json(result.findings),
+    }
+    return PendingEntry(
+        fields=fields, params_body=body, input_zlib=zlib.compress(raw, 9), snapshot=snapshot,
+        register_fields=register_fields, register_authority=register.authority if register else None,
+        register_zlib=register_zlib,
+    )
+
+
 def _text(value: str | None) -> str | None:
     """A descriptive text both databases store: PostgreSQL refuses NUL, and file names may carry
     undecodable bytes. The exact input is kept byte for byte in the compressed copy."""
@@ -592,23 +665,43 @@ def _now() -> str:
 
 
 def append_result(ledger: Ledger, result: CheckResult) -> Entry:
-    """Append `result` to an open ledger, re-reading its input bytes from disk.
+    """Append `result` to an open ledger with the input bytes that were checked (`input_bytes`).
 
-    The bytes must hash to what was checked: a file replaced between check and record is refused.
+    Those are the bytes read for the check (a FIFO or a file replaced meanwhile is never read
+    twice); a document built without them is re-read from disk, and the bytes must then hash to
+    what was checked: a file replaced between check and record is refused.
     """
-    try:
-        raw = Path(result.document.path).read_bytes()
-    except OSError as exc:
-        raise LedgerError(f"{result.document.path}: cannot re-read the input to record it: {exc.strerror}") from None
-    register_raw = None
-    if result.register is not None:
+    return ledger.append(result, input_bytes(result), register_raw=register_bytes(result))
+
+
+def input_bytes(result: CheckResult) -> bytes:
+    """The bytes `result` was checked from: those read for the check (a FIFO or a file replaced
+    meanwhile is never read twice), or, for a document built without them, the file re-read."""
+    raw = result.document.raw
+    if raw is None:
         try:
-            register_raw = Path(result.register.path).read_bytes()
+            raw = Path(result.document.path).read_bytes()
         except OSError as exc:
             raise LedgerError(
-                f"{result.register.path}: cannot re-read the waiver register to record it: {exc.strerror}"
+                f"{shown(result.document.path)}: cannot re-read the input to record it: {exc.strerror}"
             ) from None
-    return ledger.append(result, raw, register_raw=register_raw)
+    return raw
+
+
+def register_bytes(result: CheckResult) -> bytes | None:
+    """The bytes of the waiver register `result` was checked with (None without one): those read
+    for the check, or, for a register built without them, the file re-read."""
+    register = result.register
+    if register is None:
+        return None
+    if register.raw is not None:
+        return register.raw
+    try:
+        return Path(register.path).read_bytes()
+    except OSError as exc:
+        raise LedgerError(
+            f"{shown(register.path)}: cannot re-read the waiver register to record it: {exc.strerror}"
+        ) from None
 
 
 def record(target: str, result: CheckResult) -> Entry:

@@ -33,6 +33,11 @@ _CARRIER_TABLE: dict[str, tuple[str | None, float, str | None]] = {
 assert set(_CARRIER_TABLE) == set(CARRIERS), "every carrier of the format needs a conversion"
 
 _COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
+# what a kiln, coke oven or furnace can burn; gasoline, diesel and LPG fuel a site's vehicles
+_FURNACE_FUELS = (
+    "raw_coal_t", "washed_coal_t", "coke_t", "crude_oil_t", "fuel_oil_t", "natural_gas_m3",
+    "coke_oven_gas_m3", "other_tce",
+)
 
 
 @dataclass(frozen=True)
@@ -76,17 +81,52 @@ def _matches_code(code: str | None, prefixes: list[str]) -> bool | None:
     return any(code.startswith(prefix) for prefix in prefixes)
 
 
+def _code_class(code: str | None, prefixes: list[str]) -> bool | None:
+    """Whether an industry code of any depth falls in the listed classes: True when it is inside
+    one (C2613 in C26), False when it is outside all, None when it is coarser than a listed class
+    and so may or may not be inside it (D44 holds thermal power D4411 and wind power D4415)."""
+    if code is None:
+        return None
+    if any(code.startswith(prefix) for prefix in prefixes):
+        return True
+    if any(prefix.startswith(code) for prefix in prefixes):
+        return None
+    return False
+
+
+def _adds_capacity(project: Project) -> bool | None:
+    """New or expansion adds capacity, and so does a declared `adds_capacity: true`. A renovation
+    or relocation that leaves `adds_capacity` out is unknown, not "no new capacity", when the
+    file itself lists new capacity: coal units, products with a capacity, a mine's capacity or a
+    renewable plant (amendment 1)."""
+    info = project.project
+    if info.construction_type in ("new", "expansion") or info.adds_capacity is True:
+        return True
+    if info.adds_capacity is False:
+        return False
+    listed = (
+        project.coal_power is not None  # units listed, or a section for units not yet sized
+        or any(line.capacity is not None for line in info.products)
+        or (project.mine is not None and project.mine.capacity_mt_per_year is not None)
+        or project.renewable_plant is not None
+    )
+    return None if listed else False
+
+
 def compute(project: Project, params: ParameterSet) -> Metrics:
     """Every derived fact of the catalogue, from the project and the parameters in force."""
     energy = project.energy
     feedstock = energy.feedstock or Carriers()
     calorific = _tce(energy, params, "coefficient_electricity_calorific")
     equal_value = _tce(energy, params, "coefficient_electricity_equal_value")
+    # electricity and heat are never feedstock, and no carrier's feedstock exceeds its use
+    # (Project.contradictions refuses such files), so the totals less feedstock are never negative
     feedstock_tce = _tce(feedstock, params, "coefficient_electricity_equal_value") or 0.0
     exclude = bool(params["exclude_feedstock_from_totals"].value)
-    controlled = None
-    if equal_value is not None:
-        controlled = max(equal_value - (feedstock_tce if exclude else 0.0), 0.0)
+    excluded = feedstock_tce if exclude else 0.0
+    controlled = None if equal_value is None else equal_value - excluded
+    # the energy-review orders' basis: electricity at its calorific equivalent (当量值)
+    review_energy = None if calorific is None else calorific - excluded
     value_added = project.output.annual_value_added_10k_yuan
 
     # fuel coal: declared, or the coal carriers less the part used as feedstock
@@ -98,7 +138,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     elif any(getattr(energy, c) is not None for c in _COAL_CARRIERS):
         fuel_coal_t, fuel_coal_tce = 0.0, 0.0
         for carrier in _COAL_CARRIERS:
-            burnt = max((getattr(energy, carrier) or 0.0) - (getattr(feedstock, carrier) or 0.0), 0)
+            burnt = (getattr(energy, carrier) or 0.0) - (getattr(feedstock, carrier) or 0.0)
             fuel_coal_t += burnt
             fuel_coal_tce += burnt * params[_CARRIER_TABLE[carrier][0] or ""].value
     else:
@@ -118,24 +158,52 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
 
     code = project.project.industry_code
     info = project.project
-    adds_capacity = info.construction_type in ("new", "expansion") or info.adds_capacity is True
+    adds_capacity = _adds_capacity(project)
     # Coal-fired units (CO-001, CO-004, CO-006) are built whenever the file has a coal_power
     # section, a captive unit of an industrial plant included. A coal-power *project*, which
-    # CO-001/CO-006 govern instead of HE-002, EC-001 and CO-002, is one whose industry is thermal
-    # power (D4411/D4412), or, with no industry code, one that builds such units: an olefins plant
-    # with a captive unit stays under the rules of its own industry.
+    # CO-001/CO-006 govern instead of HE-002, EC-001 and CO-002, is known from that section first
+    # (amendment 5): with it, any code that may be thermal power (D, D44, D441, D4411) makes the
+    # project coal power. A code outside thermal power (an olefins plant C2614 with a captive
+    # unit) keeps the project under the rules of its own industry.
     builds_coal_units = project.coal_power is not None
-    if code is not None:
-        builds_coal_power = bool(_matches_code(code, params["coal_power_codes"].value))
-        generates_electricity = bool(
-            _matches_code(code, params["electricity_generation_codes"].value)
-        )
+    coal_power_class = _code_class(code, params["coal_power_codes"].value)
+    generation_class = _code_class(code, params["electricity_generation_codes"].value)
+    generates_electricity: bool | None
+    if builds_coal_units:
+        builds_coal_power = coal_power_class is not False
+        generates_electricity = generation_class is not False
     else:
-        builds_coal_power = builds_coal_units
-        generates_electricity = builds_coal_units or project.renewable_plant is not None
-    renewable_generation = project.renewable_plant is not None or bool(
-        _matches_code(code, params["renewable_generation_codes"].value)
-    )
+        builds_coal_power = bool(coal_power_class)
+        if code is None:
+            generates_electricity = project.renewable_plant is not None
+        elif generation_class is None:  # D or D44: generation if the file has a plant, else unknown
+            generates_electricity = True if project.renewable_plant is not None else None
+        else:
+            generates_electricity = generation_class
+    renewable_class = _code_class(code, params["renewable_generation_codes"].value)
+    renewable_generation = project.renewable_plant is not None or bool(renewable_class)
+    high_energy = _code_class(code, params["high_energy_sector_codes"].value)
+    if high_energy is None and code is not None:
+        # a coarse code (D, D44) is settled by the file: coal units make it thermal power, a
+        # wind or PV plant without them renewable generation, which is not high-energy
+        if builds_coal_units:
+            high_energy = True
+        elif project.renewable_plant is not None:
+            high_energy = False
+    # the national list of industries with simple energy processes and little saving potential,
+    # not subject to a separate energy review (amendment 4): known from the code, or, without a
+    # code, from a file that describes only a wind or PV plant
+    exempt_codes = params["energy_review_exempt_industry_codes"].value
+    review_exempt: bool | None
+    coal_fired = builds_coal_units or bool(project.coal.boilers)
+    if code is not None:
+        review_exempt = bool(_matches_code(code, exempt_codes)) and not coal_fired
+    else:
+        review_exempt = (
+            project.renewable_plant is not None and not coal_fired
+            and project.mine is None and project.data_center is None
+            and all(line.product == "electricity" for line in info.products)
+        )
     # GB/T 4754 section letter (B mining, C manufacturing, D utilities) and division (C25)
     section = code[0] if code else None
     division = code[:3] if code else None
@@ -165,14 +233,77 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     data_centre = project.data_center is not None or bool(
         _matches_code(code, params["data_center_industry_codes"].value)
     )
-    rare_earth = any(line.product == "rare_earth" for line in info.products) or (
-        project.mine is not None and project.mine.mineral == "rare_earth"
+    # rare earths are known from a product, the mineral, or the industry code of rare-earth
+    # smelting and separation (C3232): a file declaring `product: other` under that code still
+    # smelts rare earths (amendment 1)
+    rare_earth_codes = params["rare_earth_industry_codes"].value
+    rare_earth: bool | None = (
+        any(line.product == "rare_earth" for line in info.products)
+        or (project.mine is not None and project.mine.mineral == "rare_earth")
+        or bool(_matches_code(code, rare_earth_codes))
     )
+    if not rare_earth and project.mine is not None and project.mine.mineral is None:
+        # a mine of undeclared mineral is rare earth or not only if a mining code settles it
+        mining_code = code is not None and code.startswith("B")
+        if not mining_code or _code_class(code, rare_earth_codes) is None:
+            rare_earth = None
+    # wind or PV: what `renewable_plant.technology` declares. Left out, it is unknown (None) where
+    # the industry code (D4415 wind, D4416 solar) or an untyped renewable plant says such a plant
+    # is built (amendment 1): the siting and storage rules ask for the technology, the key that
+    # decides which of them apply, rather than infer it from a code that does not name it
+    technology = project.renewable_plant.technology if project.renewable_plant is not None else None
+    wind_or_solar_code = bool(_matches_code(code, ["D4415", "D4416"]))
+    untyped_plant = project.renewable_plant is not None
+    plants: dict[str, bool | None] = {}
+    for kind in ("pv", "wind"):
+        if technology is not None:
+            plants[kind] = technology == kind
+        elif wind_or_solar_code or untyped_plant:
+            plants[kind] = None
+        else:
+            plants[kind] = False
+    # products the file leaves out although its industry code makes a no-new-capacity or a
+    # benchmarked product likely: the product rules then ask for them
+    # (a coarse code, C26 or C261, may be such an industry too)
+    undeclared_products = (
+        not info.products and code is not None
+        and _code_class(code, params["listed_product_industry_codes"].value) is not False
+    )
+    # A carrier the file leaves out is not a carrier of 0 (amendment 1). Where the file itself
+    # shows the balance is incomplete, the totals are unknown rather than understated: every
+    # project outside the energy-review exemption uses electricity, and listed coal units or
+    # coal boilers burn coal, so a balance without electricity, or without any coal beside coal
+    # units or boilers, cannot be summed into a consumption a rule may pass.
+    # Likewise a kiln, coke oven or blast furnace burns fuel: a balance of such an industry that
+    # declares no furnace fuel (electricity and the vehicles' gasoline, diesel or LPG alone)
+    # leaves its fuel out.
+    declares_fuel = project.coal.fuel_coal_t is not None or any(
+        getattr(energy, carrier) is not None for carrier in _FURNACE_FUELS
+    )
+    burns_fuel = bool(_matches_code(code, params["fuel_burning_industry_codes"].value))
+    incomplete = calorific is not None and (
+        (energy.electricity_kwh is None and review_exempt is not True)
+        or (coal_fired and fuel_coal_t is None)
+        or (burns_fuel and not declares_fuel)
+    )
+    if incomplete:
+        calorific = equal_value = controlled = review_energy = co2_estimate = None
+        co2 = declared_co2
     values: dict[str, Any] = {
         "comprehensive_energy_calorific_tce": calorific,
         "comprehensive_energy_equal_value_tce": equal_value,
         "feedstock_energy_tce": feedstock_tce if equal_value is not None else None,
+        "energy_balance_incomplete": incomplete,
         "comprehensive_energy_tce": controlled,
+        "review_energy_tce": review_energy,
+        "energy_review_exempt": review_exempt,
+        "undeclared_products": undeclared_products,
+        # a product list says "no national benchmark" only if every product is named: `other`
+        # may be a benchmarked product under no key of the vocabulary
+        "products_declared": bool(info.products) and all(p.product != "other" for p in info.products),
+        "pv_plant": plants["pv"],
+        "wind_plant": plants["wind"],
+        "coal_boilers_listed": bool(project.coal.boilers),
         "energy_intensity_tce_per_10k_yuan": _ratio(controlled, value_added),
         "fuel_coal_t": fuel_coal_t,
         "fuel_coal_tce": fuel_coal_tce,
@@ -185,7 +316,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "co2_t": co2,
         "co2_declared": declared_co2 is not None,
         "carbon_intensity_t_per_10k_yuan": _ratio(co2, value_added),
-        "high_energy_sector": _matches_code(code, params["high_energy_sector_codes"].value),
+        "high_energy_sector": high_energy,
         "adds_capacity": adds_capacity,
         "builds_coal_units": builds_coal_units,
         "builds_coal_power": builds_coal_power,
@@ -214,7 +345,7 @@ def _co2_estimate(project: Project, params: ParameterSet) -> float | None:
         if amount is None:
             continue
         seen = True
-        burnt = max(amount - (getattr(feedstock, carrier) or 0.0), 0.0)
+        burnt = amount - (getattr(feedstock, carrier) or 0.0)
         if carrier == "electricity_kwh":
             fossil_share = 1.0 - (energy.renewable_electricity_share or 0.0)
             total += burnt / 1000.0 * fossil_share * params["co2_factor_grid_electricity"].value

@@ -259,3 +259,42 @@ class Project(Strict):
     land: Land = Field(default_factory=Land)
     emissions: Emissions = Field(default_factory=Emissions)
     waivers: list[Waiver] = Field(default_factory=list)
+
+    def contradictions(self) -> list[tuple[tuple[str, ...], str]]:
+        """Figures that are each valid but cannot all be true, by key path.
+
+        Feedstock (原料用能) is the part of a carrier's consumption used as raw material, so it can
+        never exceed that carrier's consumption; electricity and heat are never a feedstock. A
+        file that says otherwise is invalid input: clamping the difference to zero would count
+        the energy as nothing and approve the project on figures the applicant never gave.
+        """
+        found: list[tuple[tuple[str, ...], str]] = []
+        feedstock = self.energy.feedstock
+        if feedstock is None:
+            return found
+        for carrier in CARRIERS:
+            amount = getattr(feedstock, carrier)
+            if amount is None:
+                continue
+            loc = ("energy", "feedstock", carrier)
+            if carrier in _NEVER_FEEDSTOCK:
+                if amount > 0:
+                    found.append((loc, f"{_NEVER_FEEDSTOCK[carrier]} is never a feedstock: "
+                                       f"declare it under energy.{carrier} only"))
+                continue
+            consumed = getattr(self.energy, carrier)
+            if consumed is None and amount > 0:
+                found.append((loc, f"feedstock {_number(amount)} but energy.{carrier} is not "
+                                   f"declared: feedstock is part of the carrier's consumption"))
+            elif consumed is not None and amount > consumed:
+                found.append((loc, f"feedstock {_number(amount)} exceeds the consumption "
+                                   f"energy.{carrier} {_number(consumed)}"))
+        return found
+
+
+# carriers that are never a raw material (GB/T 2589: 原料用能 are fuels used as materials)
+_NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)

@@ -20,7 +20,7 @@ import yaml
 from checker import __version__, datacache, figures
 from checker.check import CheckResult
 from checker.decision import SEVERITY
-from checker.errors import UsageError
+from checker.errors import UsageError, quoted
 from checker.parameters import Localised, ParameterValue
 from checker.plan_period import Notice
 from checker.resources import templates_dir
@@ -577,7 +577,7 @@ def format_for(path: str) -> str:
     if suffix not in EXTENSIONS:
         known = ", ".join(sorted(EXTENSIONS))
         raise UsageError(
-            f"cannot tell the report format from {path!r}: use one of the extensions {known} "
+            f"cannot tell the report format from {quoted(path)}: use one of the extensions {known} "
             "or give --format"
         )
     return EXTENSIONS[suffix]

@@ -54,8 +54,9 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("carbon_intensity_t_per_10k_yuan", "max_carbon_intensity_t_per_10k_yuan", "cap"),
     ChartSpec("data_center.pue", "max_data_center_pue", "cap"),
     ChartSpec("energy.renewable_electricity_share", "min_renewable_electricity_share", "floor"),
-    ChartSpec("comprehensive_energy_tce", "high_energy_project_threshold_tce", "threshold"),
-    ChartSpec("comprehensive_energy_tce", "energy_review_threshold_tce", "threshold"),
+    # the energy-review orders' levels are 当量值 figures: compared with the 当量值 consumption
+    ChartSpec("review_energy_tce", "high_energy_project_threshold_tce", "threshold"),
+    ChartSpec("review_energy_tce", "energy_review_threshold_tce", "threshold"),
     ChartSpec("net_new_fuel_coal_t", "coal_growth_review_threshold_t", "threshold"),
     ChartSpec("water.fresh_water_m3", "water_permit_threshold_m3", "threshold"),
 )

@@ -40,11 +40,12 @@ _KIND = {"pass": "pass", "not_applicable": "notApplicable"}
 
 def artifact_uri(path: str) -> str:
     """A URI reference for the input: relative paths stay relative (and portable), with / and
-    percent-encoding, as SARIF's artifactLocation.uri requires."""
+    percent-encoding, as SARIF's artifactLocation.uri requires. A file name that is not UTF-8
+    (Python carries its bytes as surrogates) is percent-encoded byte for byte, as given."""
     pure = PurePath(path)
     if pure.is_absolute():
-        return "file://" + quote(pure.as_posix(), safe="/:")
-    return quote(pure.as_posix(), safe="/")
+        return "file://" + quote(pure.as_posix(), safe="/:", errors="surrogateescape")
+    return quote(pure.as_posix(), safe="/", errors="surrogateescape")
 
 
 def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker import conditions as cond
-from checker.errors import UsageError
+from checker.errors import UsageError, quoted
 from checker.parameters import ParameterSet
 from checker.report import _param_view, environment, labels, term
 from checker.ruleset import DOCUMENT_TITLES, FactInfo, Rule, Ruleset
@@ -38,7 +38,7 @@ def find_rule(ruleset: Ruleset, wanted: str) -> Rule:
     hint = suggest(key, list(rules))
     did_you_mean = f" (did you mean {hint}?)" if hint else ""
     raise UsageError(
-        f"unknown rule {wanted!r}{did_you_mean}; known rules: {', '.join(rules)}"
+        f"unknown rule {quoted(wanted)}{did_you_mean}; known rules: {', '.join(rules)}"
     )
 
 

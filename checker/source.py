@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from yaml import events
@@ -75,6 +77,8 @@ class SourceDocument:
     data: Any
     sha256: str
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    # the bytes parsed, for the ledger: recorded as read, never read a second time
+    raw: bytes | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, key_path: KeyPath) -> int | None:
         """The line of `key_path`, or of its nearest ancestor that exists in the file."""
@@ -220,11 +224,40 @@ def _refuse_control_characters(text: str, raw: bytes, path: str) -> None:
 # ---------------------------------------------------------------- reading and parsing
 
 
+def _open_regular(path: str | Path, shown: str) -> BinaryIO:
+    """Open a file for reading, refusing anything but a regular file before reading a byte.
+
+    Opened without blocking: a FIFO would otherwise wait for a writer forever, and a device
+    (/dev/zero, /dev/stdin) is no project file either. A directory is left to `open`'s own error.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            try:  # a folder found while walking that could not be listed: say why
+                os.close(os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)))
+                with os.scandir(path):
+                    pass
+            except OSError as exc:
+                raise InputError.single(shown, "", None, f"cannot list the folder: {exc.strerror}") from None
+            raise IsADirectoryError(21, "Is a directory", shown)
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+            raise InputError.single(shown, "", None, f"is {kind}, not a regular file: save the project as a file")
+        if flags & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> SourceDocument:
     """Read and parse one YAML file; raise InputError naming the file and line on any problem."""
     shown = str(path)
     try:
-        with open(path, "rb") as fh:
+        with _open_regular(path, shown) as fh:
             raw = fh.read(limits.max_bytes + 1)
     except IsADirectoryError:
         raise InputError.single(shown, "", None, "is a directory, not a YAML file") from None
@@ -274,7 +307,7 @@ def parse_document(raw: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> So
         loader.dispose()
     if data is None:
         raise InputError.single(path, "", None, "the file is empty")
-    return SourceDocument(path=path, data=data, sha256=digest, lines=builder.lines)
+    return SourceDocument(path=path, data=data, sha256=digest, lines=builder.lines, raw=raw)
 
 
 def _syntax_hint(text: str, line: int | None) -> str:

@@ -141,7 +141,7 @@ def validate_document(doc: SourceDocument, model: type[M], root: tuple[str, ...]
             doc.path, "", 1, f"the top level must be a mapping of keys, got {_shown(doc.data)}"
         )
     try:
-        return model.model_validate(doc.data)
+        validated = model.model_validate(doc.data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -155,6 +155,18 @@ def validate_document(doc: SourceDocument, model: type[M], root: tuple[str, ...]
             )
         problems.sort(key=lambda p: (p.line or 0, p.key_path))
         raise InputError(problems) from None
+    # figures each valid alone that contradict one another (feedstock above its carrier): the
+    # model names them, as key paths, so that the clerk is told where, not handed a clamp
+    contradictions = getattr(validated, "contradictions", None)
+    if contradictions is not None:
+        problems = [
+            Problem(doc.path, format_key_path((*root, *loc)), doc.line_of((*root, *loc)), message)
+            for loc, message in contradictions()
+        ]
+        if problems:
+            problems.sort(key=lambda p: (p.line or 0, p.key_path))
+            raise InputError(problems)
+    return validated
 
 
 def _is_union_tag(part: Any) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -65,6 +65,8 @@ class WaiverRegister:
     sha256: str
     authority: str
     entries: tuple[RegisterEntry, ...]
+    # the bytes read and checked, recorded in the ledger as they were (never read twice)
+    raw: bytes | None = field(default=None, repr=False, compare=False)
 
     def for_project(self, project_id: str | None) -> list[RegisterEntry]:
         """The entries naming `project_id`; a project without an id is named by none."""
@@ -91,7 +93,7 @@ def register_from_document(doc: SourceDocument, ruleset: Ruleset) -> WaiverRegis
         raise InputError(problems)
     return WaiverRegister(
         path=doc.path, sha256=doc.sha256, authority=register.authority,
-        entries=tuple(register.waivers),
+        entries=tuple(register.waivers), raw=doc.raw,
     )
 
 

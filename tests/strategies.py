@@ -127,13 +127,29 @@ def _one_waiver_per_rule(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def consistent_feedstock(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with its feedstock made consistent, as a valid project's must be: never electricity
+    or heat, and no carrier's feedstock above that carrier's consumption (Project.contradictions)."""
+    energy = data.get("energy")
+    feedstock = energy.get("feedstock") if isinstance(energy, dict) else None
+    if not isinstance(feedstock, dict):
+        return data
+    for carrier in list(feedstock):
+        consumed = energy.get(carrier)
+        if carrier in ("electricity_kwh", "heat_gj") or consumed is None:
+            del feedstock[carrier]
+        elif feedstock[carrier] > consumed:
+            feedstock[carrier] = consumed
+    return data
+
+
 @st.composite
 def projects(draw: st.DrawFn) -> dict[str, Any]:
     """A valid project: one of the shipped bases with some sections and keys drawn at random,
     or a project drawn entirely from the models."""
     patch = draw(model_dict(model.Project))
     data = deep_merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
-    return _one_waiver_per_rule(data)
+    return consistent_feedstock(_one_waiver_per_rule(data))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -308,15 +308,28 @@ def test_a_bad_params_file_stops_an_in_process_batch_too(mixed: Path):
 
 
 def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
-    """The last input is a named pipe nobody has written yet: the first row must already be out."""
+    """The last input is held back until a signal file appears: the first row must already be out.
+
+    (A named pipe no longer serves as the held-back input: a FIFO is refused without being read.)"""
     import os
     import threading
 
-    fifo = tmp_path / "last.yaml"
-    os.mkfifo(fifo)
-    code = "from checker.cli import check_main; check_main()"
+    last = tmp_path / "last.yaml"
+    last.write_text(PROJECTS[1].read_text(encoding="utf-8"), encoding="utf-8")
+    go = tmp_path / "go"
+    code = (
+        "import os, time\n"
+        "import checker.check as c\n"
+        "checked = c.Checker.check_path\n"
+        "def held(self, path, *args, **kwargs):\n"
+        f"    while str(path).endswith('last.yaml') and not os.path.exists({str(go)!r}):\n"
+        "        time.sleep(0.05)\n"
+        "    return checked(self, path, *args, **kwargs)\n"
+        "c.Checker.check_path = held\n"
+        "from checker.cli import check_main; check_main()\n"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(PROJECTS[0]), str(fifo), "--format", "csv", "-j", "1",
+        [sys.executable, "-c", code, str(PROJECTS[0]), str(last), "--format", "csv", "-j", "1",
          "--as-of", AS_OF],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
         env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # pipes buffer
@@ -326,7 +339,7 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
     reader.start()
     reader.join(timeout=60)
     streamed = not reader.is_alive() and proc.poll() is None
-    fifo.write_text(PROJECTS[1].read_text(encoding="utf-8"), encoding="utf-8")  # let it finish
+    go.touch()  # let it finish
     proc.communicate(timeout=60)
     reader.join()
     assert streamed, "the first project's row came only at the end"

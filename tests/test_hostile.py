@@ -368,12 +368,14 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
     path = tmp_path / "locked.yaml"
     path.write_bytes(VALID.read_bytes())
 
+    real_open = os.open
+
     def refuse(file, *args, **kwargs):
         if Path(file) == path:
             raise PermissionError(13, "Permission denied", str(file))
-        return open(file, *args, **kwargs)
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(checker.source, "open", refuse, raising=False)
+    monkeypatch.setattr(os, "open", refuse)  # how the checker opens an input (without blocking)
     assert_clear_error(*run(path), ("locked.yaml", "permission denied"))
 
 

@@ -1,0 +1,302 @@
+"""A verdict is a signature: the checker never approves on a key the file leaves out, never
+clamps a contradiction away, and compares each figure on the basis its threshold is defined on.
+
+Each fixture below is named as the sentence a reviewer would sign, with the exact statuses it
+expects (catalogue, "Amendments of 2026-12-02", 1 to 6). Fixtures are deltas of the base projects
+in tests/cases/bases/, like the per-rule cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import yaml
+from casebook import Case, deep_merge
+from click.testing import CliRunner
+from conftest import checker_on
+
+from checker.cli import check_main
+
+AS_OF = dt.date(2025, 6, 1)  # inside the plan period: no period notice in the way
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    base: str
+    statuses: dict[str, str]
+    verdict: str | None = None
+    set: dict[str, Any] = field(default_factory=dict)
+    unset: tuple[str, ...] = ()
+    missing: dict[str, str] = field(default_factory=dict)  # rule → a key it must ask for
+    not_in_message: dict[str, str] = field(default_factory=dict)  # rule → words it must not say
+    in_message: dict[str, str] = field(default_factory=dict)  # rule → words it must say
+
+
+OLEFINS = {
+    "project.industry_code": "C2614",
+    "project.products": [{"product": "coal_to_olefins", "capacity": 600000, "unit": "t/a",
+                          "unit_energy_kgce": 2900}],
+    "energy.raw_coal_t": 3000000,
+    "energy.electricity_kwh": 600000000,
+    "energy.coke_t": 0,
+    "energy.feedstock": {"raw_coal_t": 1500000},
+}
+
+FIXTURES = [
+    Fixture(
+        "煤制烯烃项目原料用能与消费量一致时,能耗照常计入,高耗能项目不通过",
+        "calcium_carbide", set=OLEFINS, verdict="rejected",
+        statuses={"HE-002": "fail", "EC-001": "fail"},
+    ),
+    Fixture(
+        "赤峰热电联产项目申报为改建而未申报是否新增产能,列有燃煤机组的,煤电各规则为信息不全,不是不适用",
+        "coal_chp", set={"project.construction_type": "renovation"}, verdict="needs_review",
+        statuses={"CO-001": "missing_info", "CO-004": "missing_info", "CO-006": "missing_info",
+                  "WA-001": "missing_info", "HE-002": "not_applicable"},
+        missing={"CO-001": "project.adds_capacity", "CO-004": "project.adds_capacity",
+                 "CO-006": "project.adds_capacity", "WA-001": "project.adds_capacity"},
+        not_in_message={"CO-001": "项目不新建燃煤发电机组"},
+    ),
+    Fixture(
+        "改建热电项目申报不新增产能的,煤电新建规则不适用",
+        "coal_chp", set={"project.construction_type": "renovation", "project.adds_capacity": False},
+        statuses={"CO-001": "not_applicable", "CO-004": "not_applicable", "CO-006": "not_applicable"},
+        not_in_message={"CO-001": "项目不新建燃煤发电机组"}, in_message={"CO-001": "不新增产能"},
+    ),
+    Fixture(
+        "电石项目(C2613)未申报产品清单的,HE-001、HE-003 为信息不全,要求申报产品",
+        "calcium_carbide", unset=("project.products",), verdict="rejected",
+        statuses={"HE-001": "missing_info", "HE-003": "missing_info", "HE-002": "fail"},
+        missing={"HE-001": "project.products", "HE-003": "project.products"},
+    ),
+    Fixture(
+        "熟料项目(C3011)未申报产品清单的,HE-001 为信息不全",
+        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C3011"},
+        statuses={"HE-001": "missing_info", "HE-003": "missing_info"},
+        missing={"HE-001": "project.products"},
+    ),
+    Fixture(
+        "行业代码只填到大类(C26)且未申报产品清单的,HE-001 为信息不全",
+        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C26"},
+        statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
+    ),
+    Fixture(
+        "行业代码不涉及清单产品(C2661)且未申报产品清单的,HE-001 不适用",
+        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C2661"},
+        statuses={"HE-001": "not_applicable"},
+    ),
+    *[
+        Fixture(
+            f"行业代码为{code}而有燃煤机组一节的热电联产项目属于燃煤发电,HE-002、EC-001、CO-002 不适用",
+            "coal_chp", set={"project.industry_code": code},
+            statuses={"HE-002": "not_applicable", "EC-001": "not_applicable",
+                      "CO-002": "not_applicable", "CO-001": "review"},
+            not_in_message={"HE-002": "不属于高耗能行业"},
+            in_message={"HE-002": "燃煤发电项目"},
+        )
+        for code in ("D44", "D441", "D4411", "D4412")
+    ],
+    Fixture(
+        "厂用电4吉瓦时的光伏电站属于不单独进行节能审查的行业,EC-002 不适用,项目通过",
+        "desert_pv", set={"energy.electricity_kwh": 4000000}, verdict="approved",
+        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable",
+                  "CB-001": "not_applicable", "CO-002": "not_applicable"},
+        in_message={"EC-002": "不单独进行节能审查"},
+    ),
+    Fixture(
+        "年用电4吉瓦时的数据中心,当量值约500吨标准煤,低于节能审查门槛,EC-002 不适用并注明当量值",
+        "data_centre",
+        set={"energy": {"electricity_kwh": 4000000}, "energy.energy_quota_source": "none"},
+        statuses={"EC-002": "not_applicable"},
+        in_message={"EC-002": "当量值"},
+    ),
+    Fixture(
+        "只申报土地和用水、未申报能源消费的沙漠光伏电站可以通过",
+        "desert_pv", unset=("energy",), verdict="approved",
+        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable",
+                  "CB-001": "not_applicable", "CO-002": "not_applicable",
+                  "EC-001": "not_applicable", "RE-002": "pass"},
+    ),
+    Fixture(
+        "只申报土地和用水、未申报能源消费的风电场可以通过",
+        "wind_farm", unset=("energy",), verdict="approved",
+        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable",
+                  "CB-001": "not_applicable", "CO-002": "not_applicable", "RE-003": "pass"},
+    ),
+    Fixture(
+        "风力发电(D4415)项目未申报新能源类型的,RE-002、RE-003、RE-004 为信息不全",
+        "wind_farm", unset=("renewable_plant.technology",), verdict="needs_review",
+        statuses={"RE-002": "missing_info", "RE-003": "missing_info", "RE-004": "missing_info"},
+        missing={"RE-002": "renewable_plant.technology", "RE-003": "renewable_plant.technology",
+                 "RE-004": "renewable_plant.technology"},
+    ),
+    Fixture(
+        "太阳能发电(D4416)项目未申报新能源类型的,RE-002、RE-003、RE-004 为信息不全",
+        "desert_pv", unset=("renewable_plant.technology",), verdict="needs_review",
+        statuses={"RE-002": "missing_info", "RE-003": "missing_info", "RE-004": "missing_info"},
+        missing={"RE-002": "renewable_plant.technology"},
+    ),
+    Fixture(
+        "列有燃煤锅炉而未申报用煤量的项目,CO-002 为信息不全,不是不用煤",
+        "calcium_carbide", set={"coal.boilers": [{"capacity_t_per_h": 75}]},
+        statuses={"CO-002": "missing_info"}, missing={"CO-002": "coal.fuel_coal_t"},
+        not_in_message={"CO-002": "没有燃料煤"},
+    ),
+    Fixture(
+        "稀土冶炼(C3232)项目申报产品为“其他”的,MI-002 转人工复核",
+        "rare_earth", set={"project.products": [{"product": "other", "capacity": 5000, "unit": "t/a"}]},
+        statuses={"MI-002": "review"},
+    ),
+    Fixture(
+        "列有矿山而未申报矿种、行业代码又非采矿业的,MI-002 为信息不全,不是不涉及稀土",
+        "coal_mine", unset=("mine.mineral",), set={"project.industry_code": "D4415"},
+        statuses={"MI-002": "missing_info"}, missing={"MI-002": "mine.mineral"},
+    ),
+    Fixture(
+        "煤炭开采(B06)项目未申报矿种的,不涉及稀土,MI-002 不适用",
+        "coal_mine", unset=("mine.mineral",),
+        statuses={"MI-002": "not_applicable"},
+    ),
+    Fixture(
+        "未申报新水取用量的工业项目,WA-003 为信息不全,不是未超过取水许可门槛",
+        "calcium_carbide", unset=("water.fresh_water_m3",),
+        statuses={"WA-002": "missing_info", "WA-003": "missing_info"},
+        missing={"WA-003": "water.fresh_water_m3"},
+    ),
+    Fixture(
+        "能耗减量置换覆盖能耗且产品达到标杆水平的高耗能项目,HE-002 转人工复核",
+        "calcium_carbide",
+        set={"energy.energy_replacement_tce": 400000, "project.products[0].unit_energy_kgce": 800},
+        statuses={"HE-003": "pass", "HE-002": "review"},
+    ),
+    Fixture(
+        "能耗减量置换覆盖能耗但产品能效介于基准与标杆之间的,HE-002 不通过",
+        "calcium_carbide",
+        set={"energy.energy_replacement_tce": 400000, "project.products[0].unit_energy_kgce": 900},
+        statuses={"HE-003": "warn", "HE-002": "fail"},
+    ),
+    Fixture(
+        "产品均无国家标杆水平的高耗能项目,置换覆盖能耗的转人工复核,并说明由审查人员判断能效",
+        "calcium_carbide",
+        set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619",
+             "project.products": [{"product": "yellow_phosphorus", "capacity": 50000, "unit": "t/a"}]},
+        statuses={"HE-003": "not_applicable", "HE-002": "review"},
+        in_message={"HE-002": "审查人员判断"},
+    ),
+    Fixture(
+        "产品列为“其他”的高耗能项目不等于产品无标杆水平,置换覆盖能耗的 HE-002 为信息不全",
+        "calcium_carbide",
+        set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619",
+             "project.products": [{"product": "other", "capacity": 50000, "unit": "t/a"}]},
+        statuses={"HE-003": "not_applicable", "HE-002": "missing_info"},
+        missing={"HE-002": "project.products"},
+    ),
+    Fixture(
+        "未申报产品清单的高耗能项目不等于产品无标杆水平,HE-002 为信息不全",
+        "calcium_carbide",
+        set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619"},
+        unset=("project.products",),
+        statuses={"HE-003": "not_applicable", "HE-002": "missing_info"},
+        missing={"HE-002": "project.products"},
+    ),
+]
+
+
+def _case(fixture: Fixture) -> Case:
+    # `energy` given whole replaces the base's balance; dotted keys are laid over it
+    setting = {k: v for k, v in fixture.set.items() if k != "energy"}
+    return Case(rule="", name=fixture.name, base=fixture.base, expect="", set=setting,
+                unset=fixture.unset, as_of=AS_OF)
+
+
+def _check(fixture: Fixture, tmp_path):  # type: ignore[no-untyped-def]
+    case = _case(fixture)
+    data = case.project_data()
+    if "energy" in fixture.set:
+        data["energy"] = deep_merge({}, fixture.set["energy"])
+        data["energy"].update({k.split(".", 1)[1]: v for k, v in fixture.set.items()
+                               if k.startswith("energy.")})
+    path = tmp_path / "project.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return checker_on(AS_OF).check_path(path)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.name for f in FIXTURES])
+def test_signable_verdict(fixture: Fixture, tmp_path):
+    result = _check(fixture, tmp_path)
+    by_id = {f.id: f for f in result.findings}
+    assert {rule: by_id[rule].status for rule in fixture.statuses} == fixture.statuses
+    if fixture.verdict is not None:
+        assert result.verdict == fixture.verdict
+    for rule, key in fixture.missing.items():
+        assert key in by_id[rule].missing_keys, (rule, by_id[rule].missing_keys)
+    if fixture.in_message or fixture.not_in_message:
+        from checker.report import render_message
+
+        for rule, words in fixture.not_in_message.items():
+            assert words not in render_message(by_id[rule], "zh")
+        for rule, words in fixture.in_message.items():
+            assert words in render_message(by_id[rule], "zh")
+
+
+def _write(tmp_path, energy: dict[str, Any]):  # type: ignore[no-untyped-def]
+    case = Case(rule="", name="", base="calcium_carbide", expect="", set=OLEFINS, as_of=AS_OF)
+    data = case.project_data()
+    data["energy"] = deep_merge(data["energy"], energy)
+    path = tmp_path / "olefins.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "energy", "key"),
+    [
+        ("煤制烯烃项目申报的原料煤大于原煤消费量,为无效输入",
+         {"feedstock": {"raw_coal_t": 4000000}}, "energy.feedstock.raw_coal_t"),
+        ("电力申报为原料用能,为无效输入",
+         {"feedstock": {"electricity_kwh": 600000000}}, "energy.feedstock.electricity_kwh"),
+        ("热力申报为原料用能,为无效输入",
+         {"heat_gj": 1000, "feedstock": {"heat_gj": 500}}, "energy.feedstock.heat_gj"),
+        ("申报原料用能而未申报该品种消费量的,为无效输入",
+         {"feedstock": {"natural_gas_m3": 1000}}, "energy.feedstock.natural_gas_m3"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and not v.startswith("energy.") else "",
+)
+def test_inconsistent_feedstock_is_invalid_input(name, energy, key, tmp_path):
+    path = _write(tmp_path, energy)
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(rf"olefins\.yaml:\d+: {re.escape(key)}: ", lines[0]), lines[0]
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("sample", "carrier", "rule", "before"),
+    [
+        ("ordos-calcium-carbide.yaml", "electricity_kwh", "EC-001", "fail"),
+        ("ordos-calcium-carbide.yaml", "electricity_kwh", "CB-001", "warn"),
+        ("baotou-rare-earth-separation.yaml", "electricity_kwh", "HE-002", "fail"),
+        ("chifeng-coal-chp-exemption.yaml", "raw_coal_t", "CB-001", "warn"),
+        ("tongliao-cement-clinker.yaml", "raw_coal_t", "CO-002", "fail"),
+    ],
+)
+def test_a_carrier_left_out_of_a_balance_is_not_a_carrier_of_zero(sample, carrier, rule, before, tmp_path):
+    from conftest import REPO
+
+    as_of = dt.date(2022, 6, 1)
+    data = yaml.safe_load((REPO / "projects" / sample).read_text(encoding="utf-8"))
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    del data["energy"][carrier]
+    cut = tmp_path / "cut.yaml"
+    cut.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    status = {p: next(f.status for f in checker_on(as_of).check_path(p).findings if f.id == rule)
+              for p in (whole, cut)}
+    assert (status[whole], status[cut]) == (before, "missing_info")
