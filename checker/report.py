@@ -12,14 +12,15 @@ import dataclasses
 import importlib
 import json
 import os
+import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import yaml
 
-from checker import __version__, datacache
+from checker import __version__, datacache, figures
 from checker.check import CheckResult
 from checker.decision import SEVERITY
 from checker.errors import UsageError, quoted
@@ -61,15 +62,6 @@ def fmt_wan(value: Any, digits: int = 2) -> str:
     if abs(value) >= 1e4:
         return _trim(value / 1e4, digits) + "万"
     return _trim(float(value), digits)
-
-
-def fmt_yuan10k(value: Any, lang: str) -> str:
-    """An amount in units of 10 000 yuan, with its unit: 30000 → 3亿元 / 300 million yuan."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return fmt_num(value)
-    if lang == "zh":
-        return f"{_trim(value / 1e4, 2)}亿元" if abs(value) >= 1e4 else f"{_trim(value, 2)}万元"
-    return f"{_trim(value * 1e4, 0)} yuan"
 
 
 @cache
@@ -140,12 +132,21 @@ def environment(lang: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["num"] = fmt_num
-    env.filters["wan"] = fmt_wan if lang == "zh" else fmt_num
-    env.filters["yuan10k"] = lambda v: fmt_yuan10k(v, lang)
+    for style in ("num", "wan", "yuan10k", "pct"):
+        env.filters[style] = _figure_filter(figures.Style(style, lang))
     env.filters["term"] = lambda v, table="value": term(v, lang, table)
     env.filters["md"] = md_escape
     return env
+
+
+def _figure_filter(style: figures.Style) -> Any:
+    """A number filter for templates: `x | num`, `x | num(3)`, `x | num(vs=limit)` prints x with
+    enough digits to differ from `limit` (or each of a list) unless the two are equal."""
+    @jinja2.pass_context
+    def render(context: Any, value: Any, digits: int = 2, vs: Any = None) -> str:
+        text = figures.format_figure(value, style, digits, vs)
+        return figures.record(context.get("_figures"), value, text, style)
+    return render
 
 
 class _MessageTemplate:
@@ -179,9 +180,55 @@ def message_template(name: str, lang: str) -> _MessageTemplate:
 
 
 def render_message(finding: Finding, lang: str) -> str:
-    """The reasoning sentence of a finding, from the rule's message template."""
+    """The reasoning sentence of a finding, from the rule's message template, and what a waiver
+    claimed in the project file does to it."""
+    text = " ".join(message_template(finding.rule.spec.message, lang).render(
+        _message_context(finding, lang)).split())
+    claim = claim_sentence(finding, lang)
+    return text + (" " + claim if claim else "")
+
+
+class PrintedFigure(NamedTuple):
+    """A number a message printed: which fact or parameter (`ref`, see `checker.figures`), its
+    value, the printed text and where it stands in the message."""
+
+    ref: figures.Ref | None
+    value: Any
+    text: str
+    style: figures.Style
+    start: int
+    end: int
+
+
+_MARKED = re.compile(f"{figures.OPEN}([0-9]+){figures.MIDDLE}(.*?){figures.CLOSE}")
+
+
+def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure]]:
+    """The message of `render_message`, with every figure a number filter printed in it."""
+    recorded: list[tuple[Any, ...]] = []
+    context = _message_context(finding, lang)
+    context["_figures"] = recorded
+    marked = " ".join(message_template(finding.rule.spec.message, lang).render(context).split())
+    printed: list[PrintedFigure] = []
+    parts: list[str] = []
+    position = 0
+    last = 0
+    for match in _MARKED.finditer(marked):
+        parts.append(marked[last:match.start()])
+        position += match.start() - last
+        ref, value, text, style = recorded[int(match.group(1))]
+        printed.append(PrintedFigure(ref, value, text, style, position, position + len(text)))
+        parts.append(text)
+        position += len(text)
+        last = match.end()
+    parts.append(marked[last:])
+    claim = claim_sentence(finding, lang)
+    return "".join(parts) + (" " + claim if claim else ""), printed
+
+
+def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
+    """What a message template receives; numbers are named (`checker.figures`)."""
     rule = finding.rule
-    template = message_template(rule.spec.message, lang)
     decision = finding.decision
     reason = None
     if decision.outcome is not None:
@@ -193,7 +240,9 @@ def render_message(finding: Finding, lang: str) -> str:
             "product": (
                 item.facts["item.product"].value if "item.product" in item.facts else None
             ),
-            "f": {name: reading.value for name, reading in item.facts.items()},
+            "f": figures.NamedValues(
+                {name: reading.value for name, reading in item.facts.items()}, ("item", item.index)
+            ),
             "reason": (
                 rule.spec.outcomes[item.decision.outcome].reason
                 if item.decision.outcome is not None else None
@@ -201,17 +250,18 @@ def render_message(finding: Finding, lang: str) -> str:
         }
         for item in finding.items
     ]
-    context = {
+    return {
         # the rule's own reasoning: the status before a register waiver or a claim changed it
         "status": finding.original_status or finding.claimed_status or finding.status,
         "reason": reason,
-        "f": {name: reading.value for name, reading in finding.facts.items()},
-        "p": {name: param.value for name, param in finding.parameters.items()},
+        "f": figures.NamedValues(
+            {name: reading.value for name, reading in finding.facts.items()}, ("fact",)),
+        "p": figures.NamedValues(
+            {name: param.value for name, param in finding.parameters.items()}, ("param",)),
         "items": items,
         "missing": list(finding.missing_keys),
+        "_figures": None,
     }
-    claim = claim_sentence(finding, lang)
-    return " ".join(template.render(context).split()) + (" " + claim if claim else "")
 
 
 UNVERIFIED_MARK = "※"
@@ -300,9 +350,21 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     }
 
 
-def _fact_view(reading: Any, lang: str) -> dict[str, Any]:
+def _limits(finding: Finding) -> list[float]:
+    """The numbers a finding's facts are compared with: its parameters' values, and zero."""
+    found: list[float] = [0]
+    for param in finding.parameters.values():
+        values = param.value.values() if isinstance(param.value, dict) else [param.value]
+        found += [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return found
+
+
+def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> dict[str, Any]:
+    """A fact as the reports list it; a number printed apart from the limits of its finding, as
+    its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2)."""
     value = reading.value
-    shown = term(value, lang) if isinstance(value, str | bool) else fmt_num(value)
+    shown = term(value, lang) if isinstance(value, str | bool) else figures.format_figure(
+        value, figures.Style("num", lang), 2, limits)
     if value is None:
         shown = "未申报" if lang == "zh" else "not given"
     return {
@@ -325,13 +387,13 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
         ),
         "binding": finding.binding,
         "message": render_message(finding, lang),
-        "facts": [_fact_view(r, lang) for r in finding.facts.values()],
+        "facts": [_fact_view(r, lang, _limits(finding)) for r in finding.facts.values()],
         "per_item": [
             {
                 "label": item.label_zh if lang == "zh" else item.label_en,
                 "status": item.status,
                 "status_label": term(item.status, lang, "status"),
-                "facts": [_fact_view(r, lang) for r in item.facts.values()],
+                "facts": [_fact_view(r, lang, _limits(finding)) for r in item.facts.values()],
             }
             for item in finding.items
         ],

@@ -170,3 +170,66 @@ def dump(data: dict[str, Any]) -> bytes:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 
+
+
+# ---------------------------------------------------------------- figures near the limits
+
+def _limit_values() -> list[float]:
+    """Every number a shipped parameter holds on the property tests' dates (limits, thresholds,
+    benchmark levels), and 1: where a message's figure and its limit can print alike."""
+    from checker.parameters import resolve
+
+    found = {1.0}
+    for as_of in (dt.date(2022, 6, 1), dt.date(2026, 1, 1)):
+        for param in resolve(as_of).values.values():
+            entries = param.value.values() if isinstance(param.value, dict) else [param.value]
+            found |= {float(v) for v in entries if isinstance(v, int | float) and not isinstance(v, bool)}
+    return sorted(v for v in found if v > 0)
+
+
+_NUDGES = [0, 1e-4, -1e-4, 4e-4, -4e-4, 1e-6, -1e-6, 1e-9, 1e-13, -1e-13]
+
+
+@st.composite
+def near_limit(draw: st.DrawFn) -> float:
+    """A value at a limit, a limit scaled by 10 000 (a figure divided by value added), or either
+    nudged by a relative or absolute hair."""
+    value = draw(st.sampled_from(_limit_values())) * draw(st.sampled_from([1, 10**4, 10**-4]))
+    if draw(st.booleans()):
+        return value * (1 + draw(st.sampled_from(_NUDGES)))
+    return max(0.0, value + draw(st.sampled_from([0.004, -0.004, 0.4, -0.4, 1e-3, -1e-3])))
+
+
+def _number_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else []
+    for key, child in items:
+        path = (*prefix, key)
+        if isinstance(child, int | float) and not isinstance(child, bool):
+            if path not in (("format",), ("project", "commissioning_year")):
+                found.append(path)
+        else:
+            found += _number_paths(child, path)
+    return found
+
+
+@st.composite
+def near_limit_projects(draw: st.DrawFn) -> dict[str, Any]:
+    """A shipped base whose numbers are partly replaced by values at or near the limits they are
+    compared with; value added is often 1 or 10 000, so intensities land near their caps too.
+    A value outside a field's range (a share above 1) makes the project invalid: callers skip it."""
+    import copy
+
+    data = copy.deepcopy(draw(st.sampled_from(BASES)))
+    if draw(st.booleans()):
+        data.setdefault("output", {})["annual_value_added_10k_yuan"] = draw(
+            st.sampled_from([1, 10**4]))
+    paths = _number_paths(data)
+    for _ in range(draw(st.integers(1, 4))):
+        path = draw(st.sampled_from(paths))
+        parent = data
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = draw(near_limit())
+    return data

@@ -1,0 +1,182 @@
+"""Messages never contradict the facts: the figures a reasoning sentence prints are the finding's
+own, at their printed precision, and a figure never prints as the limit it differs from.
+
+The oracle is `message_figures.message_problems`. It runs on every sample in `projects/`, every
+rule fixture, random valid projects and projects whose figures sit at or a hair off their
+limits, in both languages; and on the examples a reviewer found, named as sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from casebook import deep_merge, load_cases, write_case
+from conftest import REPO, checker_on
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from message_figures import message_problems
+from strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
+
+from checker.errors import InputError
+from checker.model import Project
+from checker.report import render_message
+from checker.source import parse_document
+from checker.validation import validate_document
+
+AS_OF = dt.date(2026, 1, 1)
+AS_OF_DATES = [dt.date(2022, 6, 1), AS_OF]
+SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
+CASES = load_cases()
+# the fixture bases as the checker reads them (`1.2e9` is a number)
+BASE = {path.stem: data for path, data in zip(BASE_FILES, BASES, strict=True)}
+
+
+def problems_of(result) -> list[str]:
+    return [p for f in result.findings for lang in ("zh", "en") for p in message_problems(f, lang)]
+
+
+def check_data(data: dict, as_of: dt.date = AS_OF):
+    doc = parse_document(dump(data), "project.yaml")
+    return checker_on(as_of).check(doc, validate_document(doc, Project))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_sample_messages_print_the_facts(sample: Path):
+    assert problems_of(checker_on(AS_OF).check_path(sample)) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}: {c.name}" for c in CASES])
+def test_fixture_messages_print_the_facts(case, tmp_path):
+    result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
+    finding = next(f for f in result.findings if f.id == case.rule)
+    assert [p for lang in ("zh", "en") for p in message_problems(finding, lang)] == []
+
+
+@given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_random_project_messages_print_the_facts(data, as_of):
+    assert problems_of(check_data(data, as_of)) == []
+
+
+@given(data=near_limit_projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_figures_at_their_limits_print_apart_from_them(data, as_of):
+    try:
+        result = check_data(data, as_of)
+    except InputError:
+        assume(False)  # a nudge took a value out of its range (a share above 1)
+    assert problems_of(result) == []
+
+
+# ---------------------------------------------------------------- the examples a reviewer found
+
+def message(data: dict, rule: str, lang: str = "zh") -> tuple[str, str]:
+    result = check_data(data)
+    finding = next(f for f in result.findings if f.id == rule)
+    assert [p for lg in ("zh", "en") for p in message_problems(finding, lg)] == []
+    return finding.status, render_message(finding, lang)
+
+
+def test_water_intensity_just_above_the_cap_prints_the_digits_that_exceed_it():
+    data = deep_merge(BASE["calcium_carbide"], {
+        "output": {"annual_value_added_10k_yuan": 10000}, "water": {"fresh_water_m3": 200040},
+    })
+    status, text = message(data, "WA-001")
+    assert status == "fail"
+    assert "新水取用量20.004立方米/万元" in text and "高于上限20," in text
+
+
+def test_pue_a_hair_above_the_limit_prints_as_more_than_the_limit():
+    data = deep_merge(BASE["data_centre"], {"data_center": {"pue": 1.2001}})
+    status, text = message(data, "EC-004")
+    assert status == "fail"
+    assert "PUE为1.2001" in text and "上限1.2," in text
+
+
+def test_investment_just_below_the_large_scale_level_shows_the_digits_that_differ():
+    data = deep_merge(BASE["calcium_carbide"], {
+        "project": {"investment_10k_yuan": 49999.99},
+        "land": {"main_function_zone": "agricultural", "area_ha": 5},
+    })
+    status, text = message(data, "LA-004")
+    assert status == "pass"
+    assert "总投资4.999999亿元" in text and "5亿元" in text
+
+
+def test_reduction_replacement_without_a_figure_says_the_replacement_is_not_declared():
+    data = deep_merge(BASE["calcium_carbide"], {
+        "energy": {"energy_quota_source": "reduction_replacement"},
+    })
+    data["energy"].pop("energy_replacement_tce", None)
+    for lang, words in (("zh", "未申报置换量"), ("en", "not declared")):
+        status, text = message(data, "EC-002", lang)
+        assert status == "fail"
+        assert words in text and "—" not in text
+
+
+def test_farmland_a_hair_above_zero_is_not_printed_as_zero():
+    data = deep_merge(BASE["desert_pv"], {"land": {"permanent_basic_farmland_ha": 1e-9}})
+    status, text = message(data, "LA-001")
+    assert status == "fail"
+    assert "0.000000001公顷" in text
+
+
+def test_high_energy_review_of_a_project_listing_no_products_claims_no_product_efficiency():
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 10**7}})
+    data["project"].pop("products")
+    zh_status, zh = message(data, "HE-002", "zh")
+    _, en = message(data, "HE-002", "en")
+    if zh_status == "review":  # the review path for a project without listed products
+        assert "标杆水平" not in zh.replace("未列出有国家能效标杆水平的产品", "")
+        assert "未劣于" not in zh and "reach the benchmark" not in en
+        assert "审查人员判断" in zh and "a reviewer judges its efficiency" in en
+    else:  # a missing product list asks for it rather than reviewing
+        assert zh_status in ("missing_info", "fail")
+
+
+def test_undeclared_coal_replacement_is_named_not_printed_as_zero():
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"raw_coal_t": 100000}})
+    data.get("coal", {}).pop("coal_replacement_t", None)
+    status, zh = message(data, "CO-002", "zh")
+    _, en = message(data, "CO-002", "en")
+    assert status == "fail"
+    assert "未申报煤炭减量替代" in zh and "declares no coal replacement" in en
+    assert "替代0吨" not in zh
+
+
+def test_the_facts_list_prints_a_figure_apart_from_its_limit_as_the_message_does():
+    from checker.report import finding_view
+
+    result = check_data(deep_merge(BASE["data_centre"], {"data_center": {"pue": 1.2001}}))
+    finding = next(f for f in result.findings if f.id == "EC-004")
+    for lang in ("zh", "en"):
+        shown = {fact["name"]: fact["value"] for fact in finding_view(finding, lang)["facts"]}
+        assert shown["data_center.pue"] == "1.2001"
+
+
+def test_coal_units_of_a_renovation_adding_no_capacity_are_not_said_to_be_absent():
+    data = deep_merge(BASE["coal_chp"], {
+        "project": {"construction_type": "renovation", "adds_capacity": False},
+    })
+    for rule in ("CO-001", "CO-004", "CO-006"):
+        status, zh = message(data, rule, "zh")
+        assert status == "not_applicable"
+        assert "不新增产能" in zh and "不新建燃煤发电机组" not in zh
+
+
+@pytest.mark.parametrize(("value", "style", "digits", "against", "printed"), [
+    (20.004, "num", 2, 20, "20.004"),
+    (20, "num", 2, 20.004, "20"),
+    (1.2001, "num", 2, 1.2, "1.2001"),
+    (9999.999, "wan", 2, 10000, "9,999.999"),  # not "10,000" against "1万"
+    (49999.99, "yuan10k", 2, 50000, "4.999999亿元"),
+    (0.0325, "pct", 1, None, "3.3%"),  # 0.0325 × 100 is 3.2499… in floats
+    (1e-9, "num", 2, 0, "0.000000001"),
+    (5e-324, "num", 2, 0, "5e-324"),
+    (float("inf"), "num", 2, 20, "∞"),
+])
+def test_a_figure_is_printed_apart_from_what_it_is_compared_with(value, style, digits, against,
+                                                                   printed):
+    from checker.figures import Style, format_figure
+
+    assert format_figure(value, Style(style, "zh"), digits, against) == printed

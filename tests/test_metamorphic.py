@@ -1,0 +1,187 @@
+"""Absence is never a "no": deleting what a file says never makes its verdict better.
+
+Metamorphic property: from a valid project (a sample, a fixture base, or a generated one), delete
+any optional key or whole section. The verdict must not move into approved or
+approved_with_warnings from a non-approving one, and no rule may turn from fail, warn, review or
+missing_info into pass, unless the deleted key removes the very subject of the rule: the
+allowed escapes are the one table `ESCAPES` below (documented in tests/README.md). A deletion that
+makes the file invalid (a required key) is not a valid starting point for the property: skipped.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from conftest import checker_on
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import BASE_FILES, BASES, dump, projects
+
+from checker.errors import InputError
+from checker.model import CARRIERS, Project
+from checker.source import parse_document
+from checker.validation import validate_document
+
+AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]
+APPROVING = ("approved", "approved_with_warnings")
+NOT_YET_PASSING = ("fail", "warn", "review", "missing_info")
+
+
+def _always(_original: Any) -> bool:
+    return True
+
+
+def _outside_high_energy_sectors(original: Any) -> bool:
+    """A project outside the high-energy sectors has no industry code naming a listed product."""
+    return not original.metrics.values.get("high_energy_sector")
+
+
+def _renovation_of_unknown_capacity(original: Any) -> bool:
+    """A renovation or relocation that does not say whether it adds capacity: its listed units,
+    product capacities, mine or plant are the only evidence that it may (amendment 1)."""
+    info = original.project.project
+    return info.construction_type in ("renovation", "relocation") and info.adds_capacity is None
+
+
+def _balance_without_coal(original: Any) -> bool:
+    """The energy balance lists no coal carrier: with the coal declaration gone, the file says it
+    burns no coal (and coal units or boilers, where listed, still make the rules ask for it)."""
+    energy = original.project.energy
+    return energy.raw_coal_t is None and energy.washed_coal_t is None
+
+
+# the energy-balance rules: what a carrier left out of a balance can change
+BALANCE_RULES = ("HE-002", "EC-001", "EC-002", "CO-002", "RE-001", "CB-001")
+# every carrier but electricity, whose absence the rules themselves treat as an incomplete balance
+FUEL_CARRIERS = tuple(f"energy.{c}" for c in CARRIERS if c != "electricity_kwh")
+
+ALL_RULES = ("*",)
+# The allowed escapes, one row each: the deleted keys (list indices written []), the rules that may
+# stop failing or asking, when the row holds, and why the deletion removes the very subject of
+# those rules. Kept short on purpose: the file's other evidence (industry code, listed units,
+# capacities) must still bring a rule in, so `project.adds_capacity`, `project.industry_code` or
+# electricity never escapes, and a fuel carrier escapes only where nothing else in the file shows
+# that the fuel is used (coal units, boilers and kiln industries without furnace fuel still ask).
+ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
+    (("coal_power",), ("CO-001", "CO-002", "CO-004", "CO-006", "EC-001", "CB-001"), _always,
+     "the coal units judged, or whose coal use or generation was unknown, are gone "
+     "(a coal-power industry code still asks for them)"),
+    (("data_center",), ("EC-004",), _always, "the data centre whose PUE is judged is gone"),
+    (("renewable_plant",), ("RE-002", "RE-003", "RE-004"), _always,
+     "the wind or PV plant judged is gone (a D4415/D4416 code still asks)"),
+    (("mine",), ("MI-001", "MI-002", "MI-003", "CO-005"), _always, "the mine judged is gone"),
+    (("coal.boilers",), ("CO-003",), _always, "the boilers judged are gone"),
+    (("project.products",), ("HE-004", "EC-003", "MI-002"), _always,
+     "the product lines judged are gone"),
+    (("project.products",), ("HE-001", "HE-003"), _outside_high_energy_sectors,
+     "the product lines judged are gone, and no high-energy industry code brings them in"),
+    (FUEL_CARRIERS, BALANCE_RULES, _always,
+     "the file declares its energy balance carrier by carrier, as the energy-review form does: a "
+     "fuel it does not list is one it declares it does not use, and only the energy review of the "
+     "balance (节能审查) can tell an omission from a fuel not burnt; where the file itself shows the "
+     "fuel (coal units, boilers, a kiln industry without furnace fuel) the balance is incomplete "
+     "and the rules ask"),
+    (("coal", "coal.fuel_coal_t"), ("CO-002", "CB-001"), _balance_without_coal,
+     "the declared fuel coal was the only coal in a balance that lists no coal carrier"),
+    (("emissions", "emissions.co2_t"), ("CB-001",), _always,
+     "without a declared figure CB-001 uses the estimate from the balance, as the catalogue says"),
+    (("coal_power", "coal_power.units_mw", "mine", "mine.capacity_mt_per_year", "renewable_plant",
+      "renewable_plant.capacity_mw", "project.products", "project.products[].capacity"),
+     ALL_RULES, _renovation_of_unknown_capacity,
+     "the only evidence that a renovation silent on adds_capacity adds capacity is gone"),
+]
+
+
+def escaped(path: str, rule: str, original: Any) -> bool:
+    key = re.sub(r"\[[0-9]+\]", "[]", path)
+    return any(
+        key in keys and (rules == ALL_RULES or rule in rules) and condition(original)
+        for keys, rules, condition, _why in ESCAPES
+    )
+
+
+def deletable_paths(data: Any, prefix: str = "") -> list[tuple[str, tuple[Any, ...]]]:
+    """Every key of the file, as (dotted name, path), nested ones and those inside list items."""
+    found: list[tuple[str, tuple[Any, ...]]] = []
+
+    def walk(node: Any, name: str, path: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            for key, child in node.items():
+                child_name = f"{name}.{key}" if name else str(key)
+                found.append((child_name, (*path, key)))
+                walk(child, child_name, (*path, key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, f"{name}[{index}]", (*path, index))
+
+    walk(data, prefix, ())
+    return [(n, p) for n, p in found if p != ("format",)]
+
+
+def _without(data: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    return out
+
+
+def _check(data: dict[str, Any], as_of: dt.date) -> Any:
+    doc = parse_document(dump(data), "project.yaml")
+    return checker_on(as_of).check(doc, validate_document(doc, Project))
+
+
+def counterexamples(data: dict[str, Any], as_of: dt.date,
+                    only: list[tuple[str, tuple[Any, ...]]] | None = None) -> list[str]:
+    """Each deletion of `data` (all its keys, or `only` these) that improves the verdict or passes
+    a rule without an escape."""
+    try:
+        original = _check(data, as_of)
+    except InputError:
+        return []  # not a valid starting point
+    found = []
+    for name, path in deletable_paths(data) if only is None else only:
+        try:
+            result = _check(_without(data, path), as_of)
+        except InputError:
+            continue  # a required key
+        found += _worse(name, original, result)
+    return found
+
+
+def _worse(name: str, original: Any, result: Any) -> list[str]:
+    before = {f.id: f.status for f in original.findings}
+    after = {f.id: f.status for f in result.findings}
+    improved = [r for r in before if before[r] in NOT_YET_PASSING and after[r] not in NOT_YET_PASSING]
+    found = [
+        f"deleting {name}: {rule} {before[rule]} → pass"
+        for rule in improved if after[rule] == "pass" and not escaped(name, rule, original)
+    ]
+    if original.verdict not in APPROVING and result.verdict in APPROVING:
+        unexplained = [r for r in improved if not escaped(name, r, original)]
+        if unexplained:
+            changes = ", ".join(f"{r} {before[r]} → {after[r]}" for r in unexplained)
+            found.append(f"deleting {name}: verdict {original.verdict} → {result.verdict} ({changes})")
+    return found
+
+
+STARTS = list(zip(BASE_FILES, BASES, strict=True))
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
+@pytest.mark.parametrize("start", STARTS, ids=[p.name for p, _ in STARTS])
+def test_deleting_from_a_sample_or_base_never_improves_its_verdict(start, as_of):
+    _path, data = start
+    assert counterexamples(data, as_of) == []
+
+
+@given(data=projects(), as_of=st.sampled_from(AS_OF_DATES), pick=st.data())
+def test_deleting_from_a_random_project_never_improves_its_verdict(data, as_of, pick):
+    paths = deletable_paths(data)
+    deleted = pick.draw(st.sampled_from(paths), label="deleted") if paths else None
+    assert counterexamples(data, as_of, only=[deleted] if deleted else []) == []
