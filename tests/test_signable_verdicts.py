@@ -197,6 +197,51 @@ FIXTURES = [
         missing={"HE-002": "project.products"},
     ),
     Fixture(
+        "电石项目(C2613)申报产品为“其他”的,HE-001、HE-003 为信息不全,要求列明产品",
+        "calcium_carbide",
+        set={"project.products": [{"product": "other", "capacity": 300000, "unit": "t/a",
+                                   "unit_energy_kgce": 3050}]},
+        statuses={"HE-001": "missing_info", "HE-003": "missing_info"},
+        missing={"HE-001": "project.products", "HE-003": "project.products"},
+    ),
+    Fixture(
+        "电石项目(C2613)申报电石和“其他”产品的,电石照常判断,“其他”要求列明",
+        "calcium_carbide",
+        set={"project.products": [
+            {"product": "calcium_carbide", "capacity": 300000, "unit": "t/a", "unit_energy_kgce": 800},
+            {"product": "other", "capacity": 1000, "unit": "t/a"}]},
+        statuses={"HE-001": "fail", "HE-003": "missing_info"},
+        missing={"HE-003": "project.products"},
+    ),
+    Fixture(
+        "行业代码不涉及清单产品(C2661)而申报产品为“其他”的,HE-001 不适用",
+        "calcium_carbide", set={"project.industry_code": "C2661",
+                                "project.products": [{"product": "other", "capacity": 1000, "unit": "t/a"}]},
+        statuses={"HE-001": "not_applicable", "HE-003": "not_applicable"},
+    ),
+    Fixture(
+        "光伏电站(D4416)申报燃烧焦炭的,不属于用能工艺简单的行业,EC-002 不再按不单独节能审查处理",
+        "desert_pv", set={"energy.coke_t": 50000}, verdict="rejected",
+        statuses={"EC-002": "fail", "RE-001": "pass", "CO-002": "not_applicable"},
+    ),
+    Fixture(
+        "光伏电站(D4416)只用车辆柴油和少量天然气的,仍属于不单独进行节能审查的行业",
+        "desert_pv", set={"energy.natural_gas_m3": 20000}, verdict="approved",
+        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable", "CB-001": "not_applicable"},
+    ),
+    Fixture(
+        "数据中心申报为改建而未申报是否新增产能的,EC-004 为信息不全,不是不适用",
+        "data_centre", set={"project.construction_type": "renovation", "data_center.pue": 1.35},
+        verdict="needs_review",
+        statuses={"EC-004": "missing_info"}, missing={"EC-004": "project.adds_capacity"},
+    ),
+    Fixture(
+        "数据中心改建申报不新增产能的,EC-004 不适用",
+        "data_centre", set={"project.construction_type": "renovation", "project.adds_capacity": False,
+                            "data_center.pue": 1.35},
+        statuses={"EC-004": "not_applicable"},
+    ),
+    Fixture(
         "未申报产品清单的高耗能项目不等于产品无标杆水平,HE-002 为信息不全",
         "calcium_carbide",
         set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619"},
