@@ -172,7 +172,13 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     coal_power_class = _code_class(code, params["coal_power_codes"].value)
     generation_class = _code_class(code, params["electricity_generation_codes"].value)
     generates_electricity: bool | None
-    if builds_coal_units:
+    # Without a code, a file whose products are other than electricity (a carbide plant with
+    # captive units) describes an industrial plant that builds coal units, not a coal-power
+    # project: its own industry's rules (HE-002, EC-001, CO-002) judge it (amendment 1)
+    host_products = code is None and any(line.product != "electricity" for line in info.products)
+    if builds_coal_units and host_products:
+        builds_coal_power = generates_electricity = False
+    elif builds_coal_units:
         builds_coal_power = coal_power_class is not False
         generates_electricity = generation_class is not False
     else:

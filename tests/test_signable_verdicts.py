@@ -242,6 +242,23 @@ FIXTURES = [
         statuses={"EC-004": "not_applicable"},
     ),
     Fixture(
+        "未填行业代码、生产其他产品并建自备燃煤机组的工业项目不是燃煤发电项目,EC-001、CO-002 照常判断",
+        "calcium_carbide", unset=("project.industry_code",),
+        set={"project.products": [{"product": "other", "capacity": 300000, "unit": "t/a"}],
+             "energy.raw_coal_t": 300000,
+             "coal_power": {"units_mw": [50], "kind": "captive", "cooling": "air",
+                            "exemption": "livelihood_urgent", "exemption_evidence": "内发改能源字〔2020〕1号",
+                            "design_supply_gce_per_kwh": 290}},
+        verdict="rejected",
+        statuses={"CO-001": "review", "EC-001": "fail", "CO-002": "fail", "HE-002": "missing_info"},
+    ),
+    Fixture(
+        "未填行业代码、只发电的热电联产项目仍按燃煤发电判断",
+        "coal_chp", unset=("project.industry_code",),
+        statuses={"CO-001": "review", "HE-002": "not_applicable", "EC-001": "not_applicable",
+                  "CO-002": "not_applicable"},
+    ),
+    Fixture(
         "未申报产品清单的高耗能项目不等于产品无标杆水平,HE-002 为信息不全",
         "calcium_carbide",
         set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619"},
