@@ -340,6 +340,35 @@ def test_inconsistent_feedstock_is_invalid_input(name, energy, key, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("fuel_coal_t", "energy"),
+    [
+        (10, {}),  # 3 Mt of raw coal, half of it feedstock: 1.5 Mt burnt
+        (2000000, {}),
+        (700000, {"washed_coal_t": 100000, "feedstock": {"raw_coal_t": 2500000}}),  # 0.6 Mt burnt
+    ],
+)
+def test_fuel_coal_that_differs_from_the_coal_the_balance_burns_is_invalid_input(fuel_coal_t, energy, tmp_path):
+    path = _write(tmp_path, energy)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["coal"] = {"fuel_coal_t": fuel_coal_t}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(r"olefins\.yaml:\d+: coal\.fuel_coal_t: ", lines[0]), lines[0]
+
+
+def test_fuel_coal_equal_to_the_coal_the_balance_burns_is_read(tmp_path):
+    path = _write(tmp_path, {"raw_coal_t": 3000000, "feedstock": {"raw_coal_t": 1500000}})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["coal"] = {"fuel_coal_t": 1500000}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = checker_on(AS_OF).check_path(path)
+    assert next(f.status for f in result.findings if f.id == "CO-002") == "fail"
+
+
+@pytest.mark.parametrize(
     ("sample", "carrier", "rule", "before"),
     [
         ("ordos-calcium-carbide.yaml", "electricity_kwh", "EC-001", "fail"),
