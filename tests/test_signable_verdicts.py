@@ -259,6 +259,12 @@ FIXTURES = [
                   "CO-002": "not_applicable"},
     ),
     Fixture(
+        "行业代码只填到中类(I645 互联网数据服务)而未列数据中心一节的项目,EC-004 为信息不全",
+        "data_centre", unset=("data_center",), set={"project.industry_code": "I645"},
+        verdict="needs_review",
+        statuses={"EC-004": "missing_info"}, missing={"EC-004": "data_center.pue"},
+    ),
+    Fixture(
         "未申报产品清单的高耗能项目不等于产品无标杆水平,HE-002 为信息不全",
         "calcium_carbide",
         set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619"},
