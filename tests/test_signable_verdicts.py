@@ -85,6 +85,14 @@ FIXTURES = [
         "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C26"},
         statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
     ),
+    *[
+        Fixture(
+            f"{name}项目({code})未申报产品清单的,HE-001 为信息不全",
+            "calcium_carbide", unset=("project.products",), set={"project.industry_code": code},
+            statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
+        )
+        for name, code in (("多晶硅", "C3985"), ("炼焦(2011年版代码)", "C2520"))
+    ],
     Fixture(
         "行业代码不涉及清单产品(C2661)且未申报产品清单的,HE-001 不适用",
         "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C2661"},
