@@ -237,7 +237,11 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     coal_units = project.coal_power
     other_use = project.renewable_plant is not None or project.data_center is not None
     if section is not None:
-        renewable_code = bool(_matches_code(code, params["renewable_generation_codes"].value))
+        renewable_code = _code_class(code, params["renewable_generation_codes"].value)
+        if renewable_code is None:
+            # a coarse code (D, D44, D441) holds thermal and renewable generation alike: a wind
+            # or PV plant without coal units settles it as renewable generation
+            renewable_code = coal_units is None and project.renewable_plant is not None
         industrial = section in ("B", "C", "D") and not renewable_code
     elif project.mine is not None or (
         coal_units is not None and (coal_units.kind in ("public", "chp") or not other_use)

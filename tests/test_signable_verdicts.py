@@ -272,6 +272,14 @@ FIXTURES = [
         verdict="needs_review",
         statuses={"EC-004": "missing_info"}, missing={"EC-004": "data_center.pue"},
     ),
+    *[
+        Fixture(
+            f"行业代码为{code}、只建风电场而无燃煤机组的项目属于新能源发电,LA-004 不适用",
+            "wind_farm", set={"project.industry_code": code}, verdict="approved",
+            statuses={"LA-004": "not_applicable"},
+        )
+        for code in ("D44", "D441")
+    ],
     Fixture(
         "未申报产品清单的高耗能项目不等于产品无标杆水平,HE-002 为信息不全",
         "calcium_carbide",
