@@ -283,7 +283,14 @@ class Project(Strict):
         file that says otherwise is invalid input: clamping the difference to zero would count
         the energy as nothing and approve the project on figures the applicant never gave.
         """
-        found: list[tuple[tuple[str, ...], str]] = self._fuel_coal_contradictions()
+        found: list[tuple[tuple[str, ...], str]] = []
+        info = self.project
+        if info.adds_capacity is False and info.construction_type in ("new", "expansion"):
+            # a new or expanded plant is new capacity by definition: the two keys contradict
+            found.append((("project", "adds_capacity"),
+                          f"false, but construction_type {info.construction_type} adds capacity "
+                          f"by definition; adds_capacity is for a renovation or relocation"))
+        found += self._fuel_coal_contradictions()
         feedstock = self.energy.feedstock
         if feedstock is None:
             return found

@@ -381,6 +381,19 @@ def test_fuel_coal_that_differs_from_the_coal_the_balance_burns_is_invalid_input
     assert re.search(r"olefins\.yaml:\d+: coal\.fuel_coal_t: ", lines[0]), lines[0]
 
 
+@pytest.mark.parametrize("construction_type", ["new", "expansion"])
+def test_a_new_or_expanded_plant_declared_as_adding_no_capacity_is_invalid_input(construction_type, tmp_path):
+    path = _write(tmp_path, {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["project"].update(construction_type=construction_type, adds_capacity=False)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(r"olefins\.yaml:\d+: project\.adds_capacity: ", lines[0]), lines[0]
+
+
 def test_fuel_coal_equal_to_the_coal_the_balance_burns_is_read(tmp_path):
     path = _write(tmp_path, {"raw_coal_t": 3000000, "feedstock": {"raw_coal_t": 1500000}})
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
