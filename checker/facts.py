@@ -46,8 +46,15 @@ def item_facts(project: Project, metrics: Metrics | None = None) -> dict[str, li
 
     Absence is never a "no": when `metrics` says the products are undeclared but likely (the
     industry code is one of a listed product's), `products` holds one item marked `undeclared`,
-    so that HE-001 and HE-003 ask for the list instead of finding no product to judge."""
+    so that HE-001 and HE-003 ask for the list instead of finding no product to judge; a line
+    declared as `other` under such a code is marked `undeclared` the same way."""
     items = {name: extract(project) for name, extract in ITEM_COLLECTIONS.items()}
-    if metrics is not None and metrics.values.get("undeclared_products") and not items["products"]:
-        items["products"] = [dict(UNDECLARED_PRODUCTS)]
+    if metrics is not None and metrics.values.get("undeclared_products"):
+        if not items["products"]:
+            items["products"] = [dict(UNDECLARED_PRODUCTS)]
+        else:
+            # a line declared as `other` under that code names no product: it is asked for too
+            for item in items["products"]:
+                if item.get("product") == "other":
+                    item["undeclared"] = True
     return items

@@ -38,6 +38,8 @@ _FURNACE_FUELS = (
     "raw_coal_t", "washed_coal_t", "coke_t", "crude_oil_t", "fuel_oil_t", "natural_gas_m3",
     "coke_oven_gas_m3", "other_tce",
 )
+# the fossil fuels among them: none is burnt by a plant of simple energy processes
+_FOSSIL_FURNACE_FUELS = tuple(carrier for carrier in _FURNACE_FUELS if carrier != "other_tce")
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,8 @@ def _code_class(code: str | None, prefixes: list[str]) -> bool | None:
 def _adds_capacity(project: Project) -> bool | None:
     """New or expansion adds capacity, and so does a declared `adds_capacity: true`. A renovation
     or relocation that leaves `adds_capacity` out is unknown, not "no new capacity", when the
-    file itself lists new capacity: coal units, products with a capacity, a mine's capacity or a
-    renewable plant (amendment 1)."""
+    file itself lists new capacity: coal units, products with a capacity, a mine's capacity, a
+    renewable plant or a data centre (amendment 1)."""
     info = project.project
     if info.construction_type in ("new", "expansion") or info.adds_capacity is True:
         return True
@@ -109,6 +111,7 @@ def _adds_capacity(project: Project) -> bool | None:
         or any(line.capacity is not None for line in info.products)
         or (project.mine is not None and project.mine.capacity_mt_per_year is not None)
         or project.renewable_plant is not None
+        or project.data_center is not None  # a data centre's design PUE: halls being built
     )
     return None if listed else False
 
@@ -169,7 +172,13 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     coal_power_class = _code_class(code, params["coal_power_codes"].value)
     generation_class = _code_class(code, params["electricity_generation_codes"].value)
     generates_electricity: bool | None
-    if builds_coal_units:
+    # Without a code, a file whose products are other than electricity (a carbide plant with
+    # captive units) describes an industrial plant that builds coal units, not a coal-power
+    # project: its own industry's rules (HE-002, EC-001, CO-002) judge it (amendment 1)
+    host_products = code is None and any(line.product != "electricity" for line in info.products)
+    if builds_coal_units and host_products:
+        builds_coal_power = generates_electricity = False
+    elif builds_coal_units:
         builds_coal_power = coal_power_class is not False
         generates_electricity = generation_class is not False
     else:
@@ -196,11 +205,20 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     exempt_codes = params["energy_review_exempt_industry_codes"].value
     review_exempt: bool | None
     coal_fired = builds_coal_units or bool(project.coal.boilers)
+    # A plant that burns fossil furnace fuel (coal, coke, oil, gas) is not one of simple energy
+    # processes, whatever its code says: the file's evidence decides (amendment 1). Vehicle fuels
+    # (gasoline, diesel, LPG) are what any wind or PV plant uses, and `other_tce` may be the
+    # biomass a listed biomass plant burns.
+    burns_fossil_fuel = (project.coal.fuel_coal_t or 0) > 0 or any(
+        (getattr(energy, carrier) or 0) > 0 for carrier in _FOSSIL_FURNACE_FUELS
+    )
     if code is not None:
-        review_exempt = bool(_matches_code(code, exempt_codes)) and not coal_fired
+        review_exempt = (
+            bool(_matches_code(code, exempt_codes)) and not coal_fired and not burns_fossil_fuel
+        )
     else:
         review_exempt = (
-            project.renewable_plant is not None and not coal_fired
+            project.renewable_plant is not None and not coal_fired and not burns_fossil_fuel
             and project.mine is None and project.data_center is None
             and all(line.product == "electricity" for line in info.products)
         )
@@ -219,7 +237,11 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     coal_units = project.coal_power
     other_use = project.renewable_plant is not None or project.data_center is not None
     if section is not None:
-        renewable_code = bool(_matches_code(code, params["renewable_generation_codes"].value))
+        renewable_code = _code_class(code, params["renewable_generation_codes"].value)
+        if renewable_code is None:
+            # a coarse code (D, D44, D441) holds thermal and renewable generation alike: a wind
+            # or PV plant without coal units settles it as renewable generation
+            renewable_code = coal_units is None and project.renewable_plant is not None
         industrial = section in ("B", "C", "D") and not renewable_code
     elif project.mine is not None or (
         coal_units is not None and (coal_units.kind in ("public", "chp") or not other_use)
@@ -265,8 +287,11 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # products the file leaves out although its industry code makes a no-new-capacity or a
     # benchmarked product likely: the product rules then ask for them
     # (a coarse code, C26 or C261, may be such an industry too)
+    # A line declared as `other` under such a code names no product either: it may be the very
+    # listed product the code stands for (a C2613 plant declaring `product: other`)
     undeclared_products = (
-        not info.products and code is not None
+        (not info.products or any(line.product == "other" for line in info.products))
+        and code is not None
         and _code_class(code, params["listed_product_industry_codes"].value) is not False
     )
     # A carrier the file leaves out is not a carrier of 0 (amendment 1). Where the file itself

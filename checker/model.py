@@ -284,6 +284,13 @@ class Project(Strict):
         the energy as nothing and approve the project on figures the applicant never gave.
         """
         found: list[tuple[tuple[str, ...], str]] = []
+        info = self.project
+        if info.adds_capacity is False and info.construction_type in ("new", "expansion"):
+            # a new or expanded plant is new capacity by definition: the two keys contradict
+            found.append((("project", "adds_capacity"),
+                          f"false, but construction_type {info.construction_type} adds capacity "
+                          f"by definition; adds_capacity is for a renovation or relocation"))
+        found += self._fuel_coal_contradictions()
         feedstock = self.energy.feedstock
         if feedstock is None:
             return found
@@ -306,6 +313,36 @@ class Project(Strict):
                                    f"energy.{carrier} {_number(consumed)}"))
         return found
 
+
+    def _fuel_coal_contradictions(self) -> list[tuple[tuple[str, ...], str]]:
+        """Fuel coal declared beside the coal carriers must be the coal they burn.
+
+        Coal of the energy balance that is not feedstock is burnt as fuel, so `coal.fuel_coal_t`
+        and `energy.raw_coal_t` + `energy.washed_coal_t` less their feedstock are two statements
+        of one figure. A file giving 10 t of fuel coal beside 1 Mt of raw coal burnt cannot be
+        read either way without choosing the applicant's number; it is invalid input.
+        """
+        declared = self.coal.fuel_coal_t
+        carriers = [c for c in _COAL_CARRIERS if getattr(self.energy, c) is not None]
+        if declared is None or not carriers:
+            return []
+        feedstock = self.energy.feedstock
+        burnt = sum(
+            getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0)
+            for c in carriers
+        )
+        if burnt < 0 or abs(declared - burnt) <= _FUEL_COAL_TOLERANCE * max(burnt, 1.0):
+            return []  # (feedstock above its carrier is reported on its own key)
+        named = " + ".join(f"energy.{c}" for c in carriers)
+        return [(("coal", "fuel_coal_t"),
+                 f"fuel coal {_number(declared)} differs from the coal the energy balance burns "
+                 f"({named} less feedstock = {_number(burnt)})")]
+
+
+# coal carriers of the energy balance (fuel coal is counted from them when not declared)
+_COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
+# relative difference allowed between declared fuel coal and the balance: rounding only
+_FUEL_COAL_TOLERANCE = 1e-6
 
 # carriers that are never a raw material (GB/T 2589: 原料用能 are fuels used as materials)
 _NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}

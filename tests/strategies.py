@@ -148,13 +148,31 @@ def consistent_feedstock(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def consistent_coal_and_capacity(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without the other contradictions Project.contradictions refuses: declared fuel coal
+    beside coal carriers that burn a different amount, and a new or expanded plant declared as
+    adding no capacity."""
+    coal, energy = data.get("coal"), data.get("energy")
+    if isinstance(coal, dict) and isinstance(energy, dict) and "fuel_coal_t" in coal:
+        carriers = [c for c in ("raw_coal_t", "washed_coal_t") if energy.get(c) is not None]
+        if carriers:
+            feedstock = energy.get("feedstock") if isinstance(energy.get("feedstock"), dict) else {}
+            coal["fuel_coal_t"] = sum(energy[c] - (feedstock.get(c) or 0) for c in carriers)
+    info = data.get("project")
+    if isinstance(info, dict) and info.get("adds_capacity") is False and info.get(
+        "construction_type"
+    ) in ("new", "expansion"):
+        del info["adds_capacity"]
+    return data
+
+
 @st.composite
 def projects(draw: st.DrawFn) -> dict[str, Any]:
     """A valid project: one of the shipped bases with some sections and keys drawn at random,
     or a project drawn entirely from the models."""
     patch = draw(model_dict(model.Project))
     data = deep_merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
-    return consistent_feedstock(_one_waiver_per_rule(data))
+    return consistent_coal_and_capacity(consistent_feedstock(_one_waiver_per_rule(data)))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import REPO, checker_on
-from strategies import BASES, consistent_feedstock, dump
+from strategies import BASES, consistent_coal_and_capacity, consistent_feedstock, dump
 
 from checker import report
 from checker.cli import check_main
@@ -93,7 +93,7 @@ def _varied(rng: random.Random, index: int) -> dict[str, Any]:
                 scale(item, False)
 
     scale(data, True)
-    return consistent_feedstock(data)
+    return consistent_coal_and_capacity(consistent_feedstock(data))
 
 
 def _rss_bytes() -> int:

@@ -85,6 +85,14 @@ FIXTURES = [
         "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C26"},
         statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
     ),
+    *[
+        Fixture(
+            f"{name}项目({code})未申报产品清单的,HE-001 为信息不全",
+            "calcium_carbide", unset=("project.products",), set={"project.industry_code": code},
+            statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
+        )
+        for name, code in (("多晶硅", "C3985"), ("炼焦(2011年版代码)", "C2520"))
+    ],
     Fixture(
         "行业代码不涉及清单产品(C2661)且未申报产品清单的,HE-001 不适用",
         "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C2661"},
@@ -197,6 +205,82 @@ FIXTURES = [
         missing={"HE-002": "project.products"},
     ),
     Fixture(
+        "电石项目(C2613)申报产品为“其他”的,HE-001、HE-003 为信息不全,要求列明产品",
+        "calcium_carbide",
+        set={"project.products": [{"product": "other", "capacity": 300000, "unit": "t/a",
+                                   "unit_energy_kgce": 3050}]},
+        statuses={"HE-001": "missing_info", "HE-003": "missing_info"},
+        missing={"HE-001": "project.products", "HE-003": "project.products"},
+    ),
+    Fixture(
+        "电石项目(C2613)申报电石和“其他”产品的,电石照常判断,“其他”要求列明",
+        "calcium_carbide",
+        set={"project.products": [
+            {"product": "calcium_carbide", "capacity": 300000, "unit": "t/a", "unit_energy_kgce": 800},
+            {"product": "other", "capacity": 1000, "unit": "t/a"}]},
+        statuses={"HE-001": "fail", "HE-003": "missing_info"},
+        missing={"HE-003": "project.products"},
+    ),
+    Fixture(
+        "行业代码不涉及清单产品(C2661)而申报产品为“其他”的,HE-001 不适用",
+        "calcium_carbide", set={"project.industry_code": "C2661",
+                                "project.products": [{"product": "other", "capacity": 1000, "unit": "t/a"}]},
+        statuses={"HE-001": "not_applicable", "HE-003": "not_applicable"},
+    ),
+    Fixture(
+        "光伏电站(D4416)申报燃烧焦炭的,不属于用能工艺简单的行业,EC-002 不再按不单独节能审查处理",
+        "desert_pv", set={"energy.coke_t": 50000}, verdict="rejected",
+        statuses={"EC-002": "fail", "RE-001": "pass", "CO-002": "not_applicable"},
+    ),
+    Fixture(
+        "光伏电站(D4416)只用车辆柴油和少量天然气的,仍属于不单独进行节能审查的行业",
+        "desert_pv", set={"energy.natural_gas_m3": 20000}, verdict="approved",
+        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable", "CB-001": "not_applicable"},
+    ),
+    Fixture(
+        "数据中心申报为改建而未申报是否新增产能的,EC-004 为信息不全,不是不适用",
+        "data_centre", set={"project.construction_type": "renovation", "data_center.pue": 1.35},
+        verdict="needs_review",
+        statuses={"EC-004": "missing_info"}, missing={"EC-004": "project.adds_capacity"},
+    ),
+    Fixture(
+        "数据中心改建申报不新增产能的,EC-004 不适用",
+        "data_centre", set={"project.construction_type": "renovation", "project.adds_capacity": False,
+                            "data_center.pue": 1.35},
+        statuses={"EC-004": "not_applicable"},
+    ),
+    Fixture(
+        "未填行业代码、生产其他产品并建自备燃煤机组的工业项目不是燃煤发电项目,EC-001、CO-002 照常判断",
+        "calcium_carbide", unset=("project.industry_code",),
+        set={"project.products": [{"product": "other", "capacity": 300000, "unit": "t/a"}],
+             "energy.raw_coal_t": 300000,
+             "coal_power": {"units_mw": [50], "kind": "captive", "cooling": "air",
+                            "exemption": "livelihood_urgent", "exemption_evidence": "内发改能源字〔2020〕1号",
+                            "design_supply_gce_per_kwh": 290}},
+        verdict="rejected",
+        statuses={"CO-001": "review", "EC-001": "fail", "CO-002": "fail", "HE-002": "missing_info"},
+    ),
+    Fixture(
+        "未填行业代码、只发电的热电联产项目仍按燃煤发电判断",
+        "coal_chp", unset=("project.industry_code",),
+        statuses={"CO-001": "review", "HE-002": "not_applicable", "EC-001": "not_applicable",
+                  "CO-002": "not_applicable"},
+    ),
+    Fixture(
+        "行业代码只填到中类(I645 互联网数据服务)而未列数据中心一节的项目,EC-004 为信息不全",
+        "data_centre", unset=("data_center",), set={"project.industry_code": "I645"},
+        verdict="needs_review",
+        statuses={"EC-004": "missing_info"}, missing={"EC-004": "data_center.pue"},
+    ),
+    *[
+        Fixture(
+            f"行业代码为{code}、只建风电场而无燃煤机组的项目属于新能源发电,LA-004 不适用",
+            "wind_farm", set={"project.industry_code": code}, verdict="approved",
+            statuses={"LA-004": "not_applicable"},
+        )
+        for code in ("D44", "D441")
+    ],
+    Fixture(
         "未申报产品清单的高耗能项目不等于产品无标杆水平,HE-002 为信息不全",
         "calcium_carbide",
         set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619"},
@@ -275,6 +359,48 @@ def test_inconsistent_feedstock_is_invalid_input(name, energy, key, tmp_path):
     assert len(lines) == 1
     assert re.search(rf"olefins\.yaml:\d+: {re.escape(key)}: ", lines[0]), lines[0]
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("fuel_coal_t", "energy"),
+    [
+        (10, {}),  # 3 Mt of raw coal, half of it feedstock: 1.5 Mt burnt
+        (2000000, {}),
+        (700000, {"washed_coal_t": 100000, "feedstock": {"raw_coal_t": 2500000}}),  # 0.6 Mt burnt
+    ],
+)
+def test_fuel_coal_that_differs_from_the_coal_the_balance_burns_is_invalid_input(fuel_coal_t, energy, tmp_path):
+    path = _write(tmp_path, energy)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["coal"] = {"fuel_coal_t": fuel_coal_t}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(r"olefins\.yaml:\d+: coal\.fuel_coal_t: ", lines[0]), lines[0]
+
+
+@pytest.mark.parametrize("construction_type", ["new", "expansion"])
+def test_a_new_or_expanded_plant_declared_as_adding_no_capacity_is_invalid_input(construction_type, tmp_path):
+    path = _write(tmp_path, {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["project"].update(construction_type=construction_type, adds_capacity=False)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(r"olefins\.yaml:\d+: project\.adds_capacity: ", lines[0]), lines[0]
+
+
+def test_fuel_coal_equal_to_the_coal_the_balance_burns_is_read(tmp_path):
+    path = _write(tmp_path, {"raw_coal_t": 3000000, "feedstock": {"raw_coal_t": 1500000}})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["coal"] = {"fuel_coal_t": 1500000}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = checker_on(AS_OF).check_path(path)
+    assert next(f.status for f in result.findings if f.id == "CO-002") == "fail"
 
 
 @pytest.mark.parametrize(
