@@ -211,6 +211,7 @@ FIXTURES = [
                                    "unit_energy_kgce": 3050}]},
         statuses={"HE-001": "missing_info", "HE-003": "missing_info"},
         missing={"HE-001": "project.products", "HE-003": "project.products"},
+        in_message={"HE-001": "或产品仅列为“其他”", "HE-003": "或产品仅列为“其他”"},
     ),
     Fixture(
         "电石项目(C2613)申报电石和“其他”产品的,电石照常判断,“其他”要求列明",
