@@ -81,8 +81,8 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
                 and base_register == waivers_file:
             raise UsageError("nothing to compare: give --params, --base-params, --base-as-of or --base-waivers")
         # build both sides here first: a bad policy file or register is a usage error before any work
-        make_checker(new_date, params_file, waivers_file=waivers_file)
-        make_checker(base_date, base_params_file, waivers_file=base_register)
+        new_checker = make_checker(new_date, params_file, waivers_file=waivers_file)
+        base_checker = make_checker(base_date, base_params_file, waivers_file=base_register)
         new = Settings(fmt="summary", lang="zh", as_of=new_date, params_file=params_file,
                        waivers_file=waivers_file)
         base = Settings(fmt="summary", lang="zh", as_of=base_date, params_file=base_params_file,
@@ -90,6 +90,12 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
         result = compare_in_batch(base, new, paths, jobs or default_jobs(),
                                   _label(base_params_file, base_date, base_register),
                                   _label(params_file, new_date, waivers_file))
+        from checker.report import notice_message
+
+        result.notices = [  # a side dated after the rules' plan period says so, as a check does
+            {"side": side, "code": notice.code, "message": notice_message(notice, "en")}
+            for side, made in (("base", base_checker), ("new", new_checker)) for notice in made.notices
+        ]
         click.echo(render(result, fmt), nl=False)
         for unreadable in result.unreadable:
             click.echo(f"warning: {unreadable.path}: could not be checked", err=True)

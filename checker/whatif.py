@@ -115,6 +115,8 @@ class Diff:
     verdict_transitions: Counter[tuple[str, str]] = field(default_factory=Counter)
     rule_transitions: Counter[tuple[str, str | None, str | None]] = field(default_factory=Counter)
     by_league_city: dict[str, LeagueCounts] = field(default_factory=dict)
+    # run-level notices of either side (`{"side", "code", "message"}`): a date after the plan period
+    notices: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:

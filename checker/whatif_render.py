@@ -54,6 +54,7 @@ def diff_json(diff: Diff) -> dict[str, Any]:
             for change in diff.changes
         ],
         "unreadable": [{"path": u.path, "message": u.message} for u in diff.unreadable],
+        "notices": list(diff.notices),
     }
 
 
@@ -64,6 +65,7 @@ def render_text(diff: Diff) -> str:
         f"{data['checked']} projects compared: {data['changed']} changed, {data['unchanged']} unchanged"
         + (f"; {data['unreadable_count']} could not be checked" if data["unreadable_count"] else ""),
     ]
+    out += [f"!! Notice ({n['side']} side): {n['message']}" for n in data["notices"]]
     if data["verdict_transitions"]:
         out += ["", "Verdict transitions:"]
         out += [f"  {t['from']} → {t['to']}: {t['count']}" for t in data["verdict_transitions"]]
@@ -110,6 +112,7 @@ def render_markdown(diff: Diff) -> str:
         f"{data['checked']} projects compared: **{data['changed']} changed**, {data['unchanged']} unchanged"
         + (f", {data['unreadable_count']} could not be checked." if data["unreadable_count"] else "."),
     ]
+    out += [f"\n> **Notice ({n['side']} side):** {md_escape(n['message'])}" for n in data["notices"]]
     if data["verdict_transitions"]:
         out += ["", "### Verdict transitions", ""]
         out += _table(["from", "to", "projects"],

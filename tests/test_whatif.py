@@ -175,3 +175,19 @@ def test_the_cli_diff_in_worker_processes_matches_the_in_process_comparison(regi
     expected = compare(checker(), checker(tight), [registry])
     assert reported["changed"] == len(expected.changes) > 0
     assert reported["checked"] == expected.checked
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_a_side_dated_after_the_plan_period_carries_the_notice_and_one_inside_does_not(fmt):
+    sample = str(REPO / "projects" / "ordos-calcium-carbide.yaml")
+    after = CliRunner().invoke(checker_main, ["diff", sample, "--as-of", "2026-06-01", "--base-as-of",
+                                              "2025-06-01", "--format", fmt, "-j", "1"])
+    assert after.exit_code in (0, 1), after.output
+    assert "after the period" in after.stdout and "new side" in after.stdout.replace('"side": "new"', "new side")
+    assert "base side" not in after.stdout
+    inside = CliRunner().invoke(checker_main, ["diff", sample, "--as-of", "2025-12-31", "--base-as-of",
+                                               "2025-06-01", "--format", fmt, "-j", "1"])
+    assert "after the period" not in inside.stdout
+    if fmt == "json":
+        assert json.loads(after.stdout)["notices"][0]["code"] == "outside_plan_period"
+        assert json.loads(inside.stdout)["notices"] == []
