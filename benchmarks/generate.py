@@ -7,6 +7,13 @@ share is deliberately broken (syntax error, duplicate key) so the error path is 
 Editing lines of text rather than dumping YAML keeps the generation of 100 000 files to seconds.
 
     python benchmarks/generate.py OUT_DIR --n 5000 [--seed 20261125]
+    python benchmarks/generate.py OUT_DIR --n 5000 --every-category   # plus claims and a register
+
+`--every-category` draws the base projects so that each rule category occurs in equal shares
+(coal power, data centres, mines, products with energy benchmarks, renewables, the rest), adds
+waiver claims to a third of the files (on rules that fail, warn or are red lines) and writes a
+review authority's register (`OUT_DIR.register.yaml`, beside the folder, not in it) with entries,
+some expired, for a tenth of the projects: every path a finding can take is timed.
 """
 
 from __future__ import annotations
@@ -86,21 +93,75 @@ def vary(lines: list[str], index: int, rng: random.Random) -> str:
     return text
 
 
-def generate(out_dir: Path, n: int, seed: int = SEED) -> list[Path]:
-    """Write `n` projects under `out_dir` (1 000 per subfolder), replacing what was there."""
+# the sections that mark a base project's rule category; a base without any is "the rest"
+_CATEGORY_KEYS = ("coal_power:", "data_center:", "mine:", "renewable_plant:", "unit_energy_kgce:")
+# rules a claim or a register entry names: failing or warning ones, and red lines (never waivable)
+_CLAIMED_RULES = ("WA-001", "WA-002", "EC-001", "EC-004", "HE-002", "HE-003", "LA-001", "LA-003",
+                  "RE-003", "CO-001", "MI-002", "CB-001")
+_RED_LINES = ("LA-001", "LA-002", "LA-003", "HE-004")  # a register cannot waive them
+_REGISTERED_RULES = tuple(r for r in _CLAIMED_RULES if r not in _RED_LINES)
+
+
+def _by_category(bases: list[list[str]]) -> list[list[list[str]]]:
+    groups: dict[str, list[list[str]]] = {}
+    for lines in bases:
+        text = "\n".join(lines)
+        key = next((k for k in _CATEGORY_KEYS if k in text), "other")
+        groups.setdefault(key, []).append(lines)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _claims(rng: random.Random) -> str:
+    rules = rng.sample(_CLAIMED_RULES, rng.choice((1, 2)))
+    entries = []
+    for rule in rules:
+        expires = rng.choice(("2030-12-31", "2024-12-31", None))
+        entries.append(f"  - rule: {rule}\n    reason: 申请人称已获批准\n    approved_by: 某盟市发展和改革委员会\n"
+                       f"    document: 某发改字〔2025〕{rng.randrange(1, 999)}号\n"
+                       + (f"    expires: {expires}\n" if expires else ""))
+    return "waivers:\n" + "".join(entries)
+
+
+def generate(out_dir: Path, n: int, seed: int = SEED, every_category: bool = False) -> list[Path]:
+    """Write `n` projects under `out_dir` (1 000 per subfolder), replacing what was there.
+
+    With `every_category`, the bases are drawn category by category, a third of the files claim
+    waivers, and a register for a tenth of the projects is written to `register_path(out_dir)`.
+    """
     if out_dir.exists():
         shutil.rmtree(out_dir)
     rng = random.Random(seed)
     bases = _bases()
+    groups = _by_category(bases) if every_category else [bases]
     written = []
+    register = []
     for index in range(n):
         folder = out_dir / f"{index // PER_FOLDER:03d}"
         if index % PER_FOLDER == 0:
             folder.mkdir(parents=True)
         path = folder / f"project-{index:06d}.yaml"
-        path.write_text(vary(bases[index % len(bases)], index, rng), encoding="utf-8")
+        group = groups[index % len(groups)]
+        text = vary(group[(index // len(groups)) % len(group)], index, rng)
+        if every_category:
+            if rng.random() < 1 / 3 and "\nwaivers:" not in text:
+                text += _claims(rng)
+            if rng.random() < 0.1:
+                register.append(
+                    f"  - project: NM-SYN-{index:06d}\n    rule: {rng.choice(_REGISTERED_RULES)}\n"
+                    f"    reason: 经专项论证\n    approved_by: 自治区能源局\n"
+                    f"    document: 内能字〔2025〕第{index}号\n"
+                    f"    expires: {rng.choice(('2030-12-31', '2025-01-31'))}\n")
+        path.write_text(text, encoding="utf-8")
         written.append(path)
+    if every_category:
+        register_path(out_dir).write_text(
+            "format: 1\nauthority: 自治区能源局\nwaivers:\n" + "".join(register), encoding="utf-8")
     return written
+
+
+def register_path(out_dir: Path) -> Path:
+    """The register of an `--every-category` set: beside its folder, so a batch does not read it."""
+    return out_dir.with_name(out_dir.name + ".register.yaml")
 
 
 def main() -> None:
@@ -108,8 +169,10 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--every-category", action="store_true",
+                        help="every rule category in equal shares, waiver claims and a register")
     args = parser.parse_args()
-    generate(args.out_dir, args.n, args.seed)
+    generate(args.out_dir, args.n, args.seed, args.every_category)
     print(f"{args.n} projects in {args.out_dir}")
 
 

@@ -40,7 +40,7 @@ _SEVERITY = {EXIT_INTERNAL: 4, EXIT_INVALID: 3, 1: 2, 3: 1, 0: 0}
 class Settings:
     """What every worker needs to build the same Checker and render the same way."""
 
-    fmt: str  # text, json (one line per project), csv (one row per project), summary (nothing)
+    fmt: str  # text, json (one line per project), jsonl (compact lines), csv (one row per project), summary (nothing)
     lang: str
     as_of: dt.date | None = None
     params_file: str | None = None
@@ -111,7 +111,7 @@ class _Worker:
 
     def __init__(self, settings: Settings) -> None:
         from checker import report
-        from checker.report_line import verdict_line
+        from checker.report_line import compact_line, verdict_line
         from checker.verdict import counts, exit_code
 
         self.settings = settings
@@ -119,6 +119,7 @@ class _Worker:
                                     settings.waivers_file)
         self._report = report
         self._verdict_line = verdict_line
+        self._compact_line = compact_line
         self._counts = counts
         self._exit_code = exit_code
         # templates do not change during a batch: skip Jinja's stat() of every template per use
@@ -156,6 +157,8 @@ class _Worker:
             return outcome
         if fmt == "json":
             output = self._verdict_line(result, lang) + "\n"
+        elif fmt == "jsonl":
+            output = self._compact_line(result, lang) + "\n"
         elif fmt == "csv":
             from checker.batch_output import csv_row
 
@@ -166,7 +169,7 @@ class _Worker:
 
     def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:
         outcome = Outcome(path=path, output=b"", exit_code=code, problems=problems)
-        if self.settings.fmt == "json":
+        if self.settings.fmt in ("json", "jsonl"):
             return self._with_output(outcome, error_json_line(path, problems))
         if self.settings.fmt == "csv":
             from checker.batch_output import csv_row

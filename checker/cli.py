@@ -30,7 +30,7 @@ from checker.source import DEFAULT_LIMITS, MAX_FILE_BYTES, Limits
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
 # the report formats (kept here, not imported from checker.report, so `--help` stays fast)
-_FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
+_FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv")
 MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
 # a worker costs ~20 MB and a core: beyond 64 a batch only exhausts memory (`-j 200` took 4 GB);
 # batch.MAX_WORKERS, repeated so that `check --help` need not import the batch machinery
@@ -102,7 +102,7 @@ class _OneLineErrors(_OneLineMain, click.Command):
 
 
 # formats read by programs (JSON and its relatives, CSV, HTML): UTF-8 whatever the console uses
-MACHINE_FORMATS = ("json", "sarif", "junit", "csv", "html")
+MACHINE_FORMATS = ("json", "jsonl", "sarif", "junit", "csv", "html")
 
 
 def _write_utf8(text: str) -> None:
@@ -297,7 +297,8 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
               help="Report format. Default: from the --output extension, else text. For several "
-                   "projects: text, json (one line per project) or csv (one row per project).")
+                   "projects: text, json (one line per project), jsonl (one compact line per project: "
+                   "static texts by reference) or csv (one row per project).")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--record", "record", metavar="LEDGER",
@@ -432,7 +433,7 @@ def _short_lived() -> Iterator[None]:
 
 
 _freeze_registered = False
-_BATCH_FORMATS = ("text", "json", "csv")
+_BATCH_FORMATS = ("text", "json", "jsonl", "csv")
 
 
 def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
@@ -443,7 +444,7 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     from checker.inputs import expand_paths
 
     if fmt is not None and fmt not in _BATCH_FORMATS:
-        raise UsageError(f"--format {fmt} is for one project; for several use text, json or csv")
+        raise UsageError(f"--format {fmt} is for one project; for several use text, json, jsonl or csv")
     if output is not None:
         raise UsageError("--output takes one project; for several, redirect the output (> file)")
     if record is not None:

@@ -44,7 +44,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     try:
         for outcome in run(paths, settings, jobs):
             summary.add(outcome)
-            if outcome.problems and settings.fmt != "json":
+            if outcome.problems and settings.fmt not in ("json", "jsonl"):
                 progress.clear()
                 for problem in outcome.problems:
                     _say(f"error: {problem}")

@@ -14,8 +14,9 @@ from typing import Any
 import click
 
 from checker.cli import _parse_date, _run_guarded
+from checker.digests import parameters_sha256
 from checker.parameters import ParameterSet, ParameterValue, load_policy, resolve
-from checker.ruleset import DOCUMENT_TITLES, Rule, load_ruleset
+from checker.ruleset import DOCUMENT_TITLES, Rule, Ruleset, load_ruleset
 
 
 def _value_text(param: ParameterValue) -> str:
@@ -48,7 +49,14 @@ def _param_json(param: ParameterValue) -> dict[str, Any]:
     return {"name": param.name, "description": param.description.model_dump(), **param.to_json()}
 
 
-def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
+def _ruleset_key(ruleset: Ruleset) -> dict[str, Any]:
+    """The ruleset as a verdict names it (`ruleset` of `--format json` and `--format jsonl`)."""
+    plan = ruleset.plan
+    return {"version": ruleset.version, "sha256": ruleset.sha256,
+            "plan": plan.to_json() if plan is not None else None}
+
+
+def _rule_json(rule: Rule, params: ParameterSet, ruleset_key: dict[str, Any]) -> dict[str, Any]:
     spec = rule.spec
     return {
         "id": rule.id,
@@ -71,6 +79,9 @@ def _rule_json(rule: Rule, params: ParameterSet) -> dict[str, Any]:
         "parameters_as_of": params.as_of.isoformat(),
         "references": list(spec.references),
         "statuses": sorted(rule.outcome_statuses),
+        # the keys a compact verdict line (`check --format jsonl`) is joined on
+        "ruleset": ruleset_key,
+        "parameters_sha256": parameters_sha256(params),
     }
 
 
@@ -171,11 +182,13 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
 
     def action() -> int:
         params = _params_for(as_of, params_file)
-        rules = list(load_ruleset().rules)
+        ruleset = load_ruleset()
+        rules = list(ruleset.rules)
         if fmt == "json":
-            # a list of rule objects (issue 4's contract); each says on which date its
-            # parameter values are in force
-            payload = [_rule_json(rule, params) for rule in rules]
+            # a list of rule objects; each says on which date its parameter values are in force
+            # and carries the ruleset and parameter-set hashes a verdict line names
+            key = _ruleset_key(ruleset)
+            payload = [_rule_json(rule, params, key) for rule in rules]
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         elif fmt == "markdown":
             click.echo(_rules_markdown(rules, params))
@@ -207,7 +220,8 @@ def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, deb
         ordered = [params[name] for name in sorted(params.values)]
         if fmt == "json":
             payload = {"as_of": params.as_of.isoformat(),
-                       "parameters": [_param_json(p) for p in ordered]}
+                       "parameters": [_param_json(p) for p in ordered],
+                       "parameters_sha256": parameters_sha256(params)}
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             click.echo(f"参数 · parameters in force on {params.as_of.isoformat()} "

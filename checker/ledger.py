@@ -48,6 +48,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from checker import __version__
 from checker.check import CheckResult
+from checker.digests import canonical_json, params_body, sha256_text
 from checker.errors import LedgerError, shown
 from checker.parameters import Localised, ParameterSet, ParameterValue
 from checker.resources import rules_dir, templates_dir
@@ -157,34 +158,6 @@ _OLDEST_READABLE = 1  # reading never migrates; these versions are read without 
 
 
 # --- canonical forms and hashes -------------------------------------------------------------
-
-
-def canonical_json(value: Any) -> str:
-    """One spelling per value: sorted keys, no spaces, UTF-8 kept; what every hash is taken over."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def sha256_text(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
-
-
-def params_body(params: ParameterSet) -> str:
-    """Canonical JSON of every field of every ParameterValue in force (not the check date)."""
-    return canonical_json({
-        name: {
-            "name": p.name, "value": p.value, "unit": p.unit,
-            "effective_from": p.effective_from.isoformat(),
-            "effective_to": p.effective_to.isoformat() if p.effective_to else None,
-            "source": p.source, "verified": p.verified, "origin": p.origin,
-            "description": {"zh": p.description.zh, "en": p.description.en},
-            # only when some entries are: the bodies of entries recorded before it stay the same
-            **({"verified_entries": list(p.verified_entries)} if p.verified_entries else {}),
-            # likewise: a body recorded before provenance existed re-runs without it
-            **({"provenance": p.provenance} if p.provenance is not None else {}),
-            **({"provenance_entries": dict(p.provenance_entries)} if p.provenance_entries else {}),
-        }
-        for name, p in params.values.items()
-    })
 
 
 def params_from_body(body: str, as_of: dt.date, policy_path: str | None) -> ParameterSet:

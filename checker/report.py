@@ -570,11 +570,11 @@ def labels(lang: str) -> dict[str, str]:
     return {key: entry[lang] for key, entry in terms()["label"].items()}
 
 
-FORMATS = ("text", "markdown", "html", "json", "sarif", "junit", "csv")
+FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv")
 # output file extension → format, for `check --output` without `--format`
 EXTENSIONS = {
     ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-    ".json": "json", ".sarif": "sarif", ".xml": "junit", ".csv": "csv",
+    ".json": "json", ".jsonl": "jsonl", ".sarif": "sarif", ".xml": "junit", ".csv": "csv",
 }
 # where each format's renderer lives: imported on demand, so `check` pays only for what it prints
 _RENDERERS = {
@@ -582,6 +582,7 @@ _RENDERERS = {
     "markdown": ("checker.report", "render_markdown"),
     "html": ("checker.report_html", "render_html"),
     "json": ("checker.report", "render_json"),
+    "jsonl": ("checker.report_line", "render_jsonl"),
     "sarif": ("checker.report_sarif", "render_sarif"),
     "junit": ("checker.report_junit", "render_junit"),
     "csv": ("checker.report_csv", "render_csv"),
@@ -682,7 +683,8 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
         "binding": finding.binding,
         "message": render_message(finding, lang),
         "facts": {name: reading.value for name, reading in finding.facts.items()},
-        "parameters": {name: p.to_json() for name, p in finding.parameters.items()},
+        # by value: each parameter's source, dates and provenance once, in `audit.parameters`
+        "parameters": {name: p.value for name, p in finding.parameters.items()},
         "basis": [
             {"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis
         ],

@@ -1,4 +1,5 @@
-"""The batch's one-line JSON verdict, with what no project changes serialised once per process.
+"""The batch's one-line JSON verdict, with what no project changes serialised once per process,
+and the compact verdict line of `--format jsonl`.
 
 A batch prints `json.dumps(verdict_json(result, lang))` in compact form for every project: ~45 kB,
 two thirds of it the parameters each finding compared against (value, source, dates) and the
@@ -20,6 +21,7 @@ from typing import Any
 
 from checker import __version__
 from checker.check import CheckResult
+from checker.digests import parameters_sha256
 from checker.parameters import ParameterValue
 from checker.report import (
     audit_identity,
@@ -91,10 +93,9 @@ def _finding(finding: Finding, lang: str) -> str:
     })
     tail = finding_json_tail(finding)
     rest = "," + _encode(tail)[1:-1] if tail else ""
-    return (
-        f'{start},{middle[1:-1]},"parameters":{_parameters(finding.parameters.items())},'
-        f"{basis}{rest}}}"
-    )
+    values = _encode({name: p.value for name, p in finding.parameters.items()})
+    return f'{start},{middle[1:-1]},"parameters":{values},{basis}{rest}}}'
+
 
 
 def _rule(rule: Rule, lang: str) -> tuple[str, str]:
@@ -131,3 +132,50 @@ def _audit(result: CheckResult) -> str:
     parameters = _parameters((p.name, p) for p in parameters_in_force(result))
     return (f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))},'
             f'"claims":{_encode(claims_view(result))}}}')
+
+
+def compact_line(result: CheckResult, lang: str) -> str:
+    """One project's compact verdict (`--format jsonl`): only what varies from project to project.
+
+    What is the same for every project of a run (rule titles and categories, plan quotes,
+    parameter sources, dates and provenance) is named by reference: `ruleset.sha256` and
+    `parameters_sha256`, which `checker rules --format json` and `checker params --format json`
+    carry for the same `--as-of` and `--params`. A finding keeps what this project made of its
+    rule: status, message, the facts read and the parameter values compared (name → value), the
+    missing keys, per-item statuses, and the register entry or claim that touched it.
+    """
+    info = result.project.project
+    head = _encode({
+        "checker_version": __version__,
+        "ruleset": ruleset_json(result),
+        "parameters_sha256": parameters_sha256(result.params),
+        "input": {"path": result.document.path, "sha256": result.document.sha256},
+        "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
+        "as_of": result.params.as_of.isoformat(),
+        "verdict": result.verdict,
+        "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
+        "counts": counts(result.findings),
+        "metrics": dict(result.metrics.values),
+    })
+    findings = ",".join([_compact_finding(f, lang) for f in result.findings])
+    return f'{head[:-1]},"findings":[{findings}]}}'
+
+
+def _compact_finding(finding: Finding, lang: str) -> str:
+    """`{"rule", "status", "binding", "message", "facts", "parameters"}` plus the finding's tail."""
+    body = {
+        "rule": finding.id,
+        "status": finding.status,
+        "binding": finding.binding,
+        "message": render_message(finding, lang),
+        "facts": {name: reading.value for name, reading in finding.facts.items()},
+        "parameters": {name: p.value for name, p in finding.parameters.items()},
+    }
+    body.update(finding_json_tail(finding))
+    return _encode(body)
+
+
+def render_jsonl(result: CheckResult, lang: str) -> str:
+    """`--format jsonl` for one project: its compact line, newline-terminated."""
+    return compact_line(result, lang) + "\n"

@@ -77,9 +77,11 @@ def test_as_of_selects_the_threshold_in_force():
 
     def threshold(verdict):
         he002 = next(f for f in verdict["findings"] if f["rule"] == "HE-002")
-        return he002["parameters"]["high_energy_project_threshold_tce"]["value"]
+        return he002["parameters"]["high_energy_project_threshold_tce"]
 
     assert (threshold(before), threshold(after)) == (5000, 10000)
+    # the full record of a parameter is stated once, in the audit block
+    assert after["audit"]["parameters"]["high_energy_project_threshold_tce"]["value"] == 10000
 
 
 def test_a_policy_file_changes_the_outcome(tmp_path):
@@ -91,7 +93,8 @@ def test_a_policy_file_changes_the_outcome(tmp_path):
     verdict = json.loads(result.stdout)
     ec001 = next(f for f in verdict["findings"] if f["rule"] == "EC-001")
     assert ec001["status"] == "fail"
-    assert ec001["parameters"]["max_energy_intensity_tce_per_10k_yuan"]["source"] == "测试口径"
+    assert ec001["parameters"]["max_energy_intensity_tce_per_10k_yuan"] == 0.5
+    assert verdict["audit"]["parameters"]["max_energy_intensity_tce_per_10k_yuan"]["source"] == "测试口径"
     assert result.exit_code == 1
 
 
