@@ -652,22 +652,30 @@ def render_markdown(result: CheckResult, lang: str) -> str:
     return environment(lang).get_template("report.markdown.j2").render(view, labels=labels(lang))
 
 
-def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
-    """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
+def verdict_head(result: CheckResult, lang: str, after_ruleset: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The members of a verdict before its findings, in their order: the one definition shared by
+    the full verdict, the batch's JSON line and the compact jsonl line (which names its parameter
+    set right after the ruleset, `after_ruleset`)."""
+    info = result.project.project
     return {
         "checker_version": __version__,
         "ruleset": ruleset_json(result),
+        **(after_ruleset or {}),
         "input": {"path": result.document.path, "sha256": result.document.sha256},
-        "project": {
-            "id": result.project.project.id, "name": result.project.project.name,
-            "league_city": result.project.project.league_city,
-        },
+        "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
         "as_of": result.params.as_of.isoformat(),
         "verdict": result.verdict,
         "exit_code": exit_code(result.verdict),
         "notices": notices_json(result, lang),
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),
+    }
+
+
+def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
+    """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
+    return {
+        **verdict_head(result, lang),
         "findings": [_finding_json(f, lang) for f in result.findings],
         "audit": audit_block(result),
     }

@@ -19,7 +19,6 @@ import json.encoder
 from collections.abc import Callable
 from typing import Any
 
-from checker import __version__
 from checker.check import CheckResult
 from checker.digests import parameters_sha256
 from checker.parameters import ParameterValue
@@ -27,14 +26,13 @@ from checker.report import (
     audit_identity,
     claims_view,
     finding_json_tail,
-    notices_json,
     parameters_in_force,
     render_message,
-    ruleset_json,
+    verdict_head,
     waivers_view,
 )
 from checker.ruleset import Rule
-from checker.verdict import Finding, counts, exit_code
+from checker.verdict import Finding
 
 
 def _compact_encoder() -> Callable[[Any], str]:
@@ -65,19 +63,7 @@ _param_pieces: dict[tuple[str, int], tuple[ParameterValue, str]] = {}
 
 def verdict_line(result: CheckResult, lang: str) -> str:
     """`json.dumps(verdict_json(result, lang), ensure_ascii=False, separators=(",", ":"))`."""
-    info = result.project.project
-    head = _encode({
-        "checker_version": __version__,
-        "ruleset": ruleset_json(result),
-        "input": {"path": result.document.path, "sha256": result.document.sha256},
-        "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
-        "as_of": result.params.as_of.isoformat(),
-        "verdict": result.verdict,
-        "exit_code": exit_code(result.verdict),
-        "notices": notices_json(result, lang),
-        "counts": counts(result.findings),
-        "metrics": dict(result.metrics.values),
-    })
+    head = _encode(verdict_head(result, lang))
     findings = ",".join([_finding(f, lang) for f in result.findings])
     return f'{head[:-1]},"findings":[{findings}],"audit":{_audit(result)}}}'
 
@@ -144,20 +130,7 @@ def compact_line(result: CheckResult, lang: str) -> str:
     rule: status, message, the facts read and the parameter values compared (name → value), the
     missing keys, per-item statuses, and the register entry or claim that touched it.
     """
-    info = result.project.project
-    head = _encode({
-        "checker_version": __version__,
-        "ruleset": ruleset_json(result),
-        "parameters_sha256": parameters_sha256(result.params),
-        "input": {"path": result.document.path, "sha256": result.document.sha256},
-        "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
-        "as_of": result.params.as_of.isoformat(),
-        "verdict": result.verdict,
-        "exit_code": exit_code(result.verdict),
-        "notices": notices_json(result, lang),
-        "counts": counts(result.findings),
-        "metrics": dict(result.metrics.values),
-    })
+    head = _encode(verdict_head(result, lang, {"parameters_sha256": parameters_sha256(result.params)}))
     findings = ",".join([_compact_finding(f, lang) for f in result.findings])
     return f'{head[:-1]},"findings":[{findings}]}}'
 
