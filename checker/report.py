@@ -30,7 +30,7 @@ from checker.plan_period import Notice
 from checker.resources import templates_dir
 from checker.ruleset import DOCUMENT_TITLES
 from checker.verdict import Finding, counts, exit_code
-from checker.waivers import claim_sentence, claims_json, note_text, register_entries_json, register_view
+from checker.waivers import claim_sentence, claims_json, note_text, register_entries_json, register_view, unstated
 
 LANGS = ("zh", "en")
 _ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
@@ -429,7 +429,8 @@ def claim_view(finding: Finding, lang: str) -> dict[str, Any] | None:
     if claim is None:
         return None
     return {
-        "rule": claim.rule, "approved_by": claim.approved_by, "document": claim.document,
+        "rule": claim.rule, "approved_by": claim.approved_by or unstated(lang),
+        "document": claim.document or unstated(lang),
         "reason": claim.reason, "expires": claim.expires.isoformat() if claim.expires else None,
         "note": _note(finding.claim_note, lang),
         "claimed_status_label": (
@@ -536,6 +537,9 @@ def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
         )
     for claim in block["claims"]:
         claim["note"] = _note(claim["note"], lang)
+        # a claim's approver and document are optional: people read "not stated", never "None"
+        claim["approved_by"] = claim["approved_by"] or unstated(lang)
+        claim["document"] = claim["document"] or unstated(lang)
         claim["status_label"] = term(claim["status"], lang, "status")
         claim["claimed_status_label"] = (
             term(claim["claimed_status"], lang, "status") if claim["claimed_status"] else None

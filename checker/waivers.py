@@ -218,8 +218,13 @@ _CLAIM_SENTENCE = {
 }
 
 
-# what the sentence says of a claim that leaves out who approved it or which document decided it
+# what people read for a claim that leaves out who approved it or which document decided it
 _UNNAMED = {"zh": "未写明", "en": "not stated"}
+
+
+def unstated(lang: str) -> str:
+    """The words for a claim's approver or document that the file does not state."""
+    return _UNNAMED[lang]
 
 
 # the notes above are English in the machine formats (stable strings); people read them in zh too
@@ -258,8 +263,8 @@ def claim_sentence(finding: Finding, lang: str) -> str:
         kind = "red_line"
     else:
         return ""
-    unnamed = _UNNAMED[lang]
-    return _CLAIM_SENTENCE[lang][kind].format(by=claim.approved_by or unnamed, doc=claim.document or unnamed)
+    return _CLAIM_SENTENCE[lang][kind].format(
+        by=claim.approved_by or unstated(lang), doc=claim.document or unstated(lang))
 
 
 def register_view(register: WaiverRegister | None) -> dict[str, Any]:

@@ -299,3 +299,17 @@ def test_every_note_of_every_case_reads_in_chinese_in_a_chinese_report(tmp_path)
     for note in notes:
         shown = report._note(note, "zh")
         assert shown != note and not any("a" <= ch <= "z" for ch in shown), (note, shown)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_claim_without_approver_or_document_reads_not_stated_never_none(tmp_path, fmt):
+    project = tmp_path / "project.yaml"
+    raw = (REPO / "projects" / "ordos-calcium-carbide.yaml").read_text(encoding="utf-8")
+    project.write_text(raw + "waivers:\n  - rule: HE-002\n", encoding="utf-8")
+    result = checker_on(AS_OF).check_path(project)
+    for lang, words in (("zh", "未写明"), ("en", "not stated")):
+        rendered = report.render(result, fmt, lang)
+        assert "None" not in rendered
+        assert words in rendered
+    claims = json.loads(report.render(result, "json", "zh"))["audit"]["claims"]
+    assert (claims[0]["approved_by"], claims[0]["document"]) == (None, None)
