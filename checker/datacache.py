@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from checker import __version__
-from checker.resources import rules_dir, templates_dir
+from checker.resources import rules_dir
 
 DISABLE_VARIABLE = "NM_PROJECT_CHECKER_NO_CACHE"
 _FORMAT = 1  # bump when the layout of a cache file changes
@@ -107,7 +107,6 @@ def fingerprint() -> str | None:
     newest = [0]
     for label, folder, recursive, suffix in (
         ("rules", rules_dir(), True, ""),
-        ("messages", templates_dir() / "messages", False, ""),
         ("code", _PACKAGE, False, ".py"),
     ):
         digest.update(f"\0\0{label}\0{folder}\0".encode())

@@ -50,9 +50,9 @@ from checker import __version__
 from checker.check import CheckResult
 from checker.digests import canonical_json, params_body, sha256_text
 from checker.errors import LedgerError, shown
+from checker.packs import Pack, chain_files, chain_sha256, pack_chain, read_pack
 from checker.parameters import Localised, ParameterSet, ParameterValue
-from checker.resources import rules_dir, templates_dir
-from checker.ruleset import Ruleset
+from checker.ruleset import Ruleset, load_ruleset
 from checker.source import MAX_FILE_BYTES
 from checker.verdict import Finding
 
@@ -219,32 +219,28 @@ def waivers_applied_json(result: CheckResult) -> str:
 # --- ruleset snapshots ----------------------------------------------------------------------
 
 
-def snapshot_files(rules: Path | None = None, templates: Path | None = None) -> dict[str, str]:
-    """The files a ruleset's hash covers, by path relative to the data root (rules/…, templates/…)."""
-    rules = rules or rules_dir()
-    templates = templates or templates_dir()
-    files: dict[str, str] = {}
-    for path in sorted(p for p in rules.rglob("*") if p.is_file()):
-        relative = path.relative_to(rules)
-        if "plan" in relative.parts or not (path.suffix == ".yaml" or relative.as_posix() == "VERSION"):
-            continue
-        files[f"rules/{relative.as_posix()}"] = path.read_bytes().decode("utf-8")
-    for path in sorted((templates / "messages").glob("*.j2")):
-        files[f"templates/messages/{path.name}"] = path.read_bytes().decode("utf-8")
-    return files
+def snapshot_files(ruleset: Ruleset | None = None) -> dict[str, str]:
+    """The files a ruleset's hash covers, by `pack/<position in the chain>/<path in the pack>`:
+    every pack of the chain, base first (the shipped pack alone by default)."""
+    chain = pack_chain() if ruleset is None else tuple(
+        read_pack(Path(root), root) for root in ruleset.packs
+    )
+    return {f"pack/{index}/{relative}": content.decode("utf-8") for index, relative, content in chain_files(chain)}
 
 
 def snapshot_sha256(files: dict[str, str]) -> str:
     """The ruleset hash of a snapshot, computed as `ruleset.load_ruleset` computes it."""
-    digest = hashlib.sha256()
-    rule_files = sorted(
-        (n for n in files if n.startswith("rules/") and n.endswith(".yaml")), key=lambda n: n.split("/")
-    )
-    for name in rule_files:
-        digest.update(name.removeprefix("rules/").encode() + b"\0" + files[name].encode("utf-8") + b"\0")
-    for name in sorted(n for n in files if n.startswith("templates/messages/")):
-        digest.update(name.rsplit("/", 1)[1].encode() + b"\0" + files[name].encode("utf-8") + b"\0")
-    return digest.hexdigest()
+    return chain_sha256(iter(_snapshot_entries(files)))
+
+
+def _snapshot_entries(files: dict[str, str]) -> list[tuple[int, str, bytes]]:
+    entries = []
+    for name, content in files.items():
+        parts = name.split("/", 2)
+        if len(parts) != 3 or parts[0] != "pack" or not parts[1].isdigit():
+            raise LedgerError(f"ruleset snapshot holds a file outside a pack {name!r}")
+        entries.append((int(parts[1]), parts[2], content.encode("utf-8")))
+    return sorted(entries, key=lambda e: (e[0], e[1].split("/")))
 
 
 def pack_snapshot(files: dict[str, str]) -> bytes:
@@ -274,17 +270,20 @@ def unpack_snapshot(archive: bytes) -> dict[str, str]:
     return json.loads(inflate(archive, MAX_SNAPSHOT_BYTES).decode("utf-8"))
 
 
-def extract_snapshot(files: dict[str, str], root: Path) -> tuple[Path, Path]:
-    """Write a snapshot under `root`; return its rules and templates folders."""
+def extract_snapshot(files: dict[str, str], root: Path) -> tuple[Pack, ...]:
+    """Write a snapshot under `root`; return its chain of packs, base first (each pack's
+    `extends` is not followed: the snapshot holds the very packs the entry was made with)."""
+    _snapshot_entries(files)  # every name is a pack's file
     for name, content in files.items():
         target = (root / name).resolve()
         if root.resolve() not in target.parents or ".." in Path(name).parts:
             raise LedgerError(f"ruleset snapshot holds an unsafe path {name!r}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content.encode("utf-8"))
-    (root / "rules").mkdir(exist_ok=True)
-    (root / "templates" / "messages").mkdir(parents=True, exist_ok=True)
-    return root / "rules", root / "templates"
+    folders = sorted((p for p in (root / "pack").iterdir() if p.is_dir()), key=lambda p: int(p.name))
+    if [int(p.name) for p in folders] != list(range(len(folders))) or not folders:
+        raise LedgerError("ruleset snapshot holds no chain of packs")
+    return tuple(read_pack(folder, f"pack/{folder.name}") for folder in folders)
 
 
 @cache
@@ -673,6 +672,8 @@ def prepare_entry(
         register_zlib = zlib.compress(register_raw, 9)
     body = params_body(result.params)
     snapshot: bytes | None = None
+    if ruleset_files is None and result.ruleset.sha256 != load_ruleset().sha256:
+        ruleset_files = snapshot_files(result.ruleset)  # a pack given with --rules: stored as it was used
     if ruleset_files is not None:
         if snapshot_sha256(ruleset_files) != result.ruleset.sha256:
             raise LedgerError("the ruleset files given do not hash to the ruleset that was used")

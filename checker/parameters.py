@@ -385,17 +385,37 @@ def _policy_values(
 
 
 def load_policy(
-    path: str | Path, limits: Limits = DEFAULT_LIMITS
+    path: str | Path, limits: Limits = DEFAULT_LIMITS,
+    definitions: dict[str, ParameterDefinition] | None = None,
 ) -> tuple[str, dict[str, list[DatedValue]]]:
-    """Read a policy file; each parameter name, type and range is checked against the shipped
-    definitions."""
+    """Read a policy file; each parameter name, type and range is checked against the
+    definitions of the rules in use (the shipped ones by default)."""
     doc = read_document(path, limits)
     policy = validate_document(doc, PolicyFile)
-    definitions = shipped_definitions()
     source = policy.source or f"policy file {path}"
+    return str(path), _overrides(doc, policy.parameters, definitions or shipped_definitions(), source)
+
+
+def pack_values(
+    path: Path, shown: str, definitions: dict[str, ParameterDefinition], source: str
+) -> dict[str, list[DatedValue]]:
+    """The parameter values a pack's `pack.yaml` sets, checked as a policy file's are."""
+    doc = read_document(path)
+    doc.path = shown
+    try:
+        return _overrides(doc, doc.data["parameters"], definitions, source)
+    except InputError as exc:
+        first = exc.problems[0]
+        raise RuleDataError(f"{first.path}:{first.line}" if first.line else first.path,
+                            first.key_path, first.message) from None
+
+
+def _overrides(
+    doc: SourceDocument, parameters: dict[str, Any], definitions: dict[str, ParameterDefinition], source: str
+) -> dict[str, list[DatedValue]]:
     overrides: dict[str, list[DatedValue]] = {}
     problems: list[Problem] = []
-    for name, raw in policy.parameters.items():
+    for name, raw in parameters.items():
         definition = definitions.get(name)
         if definition is None:
             hint = vocabulary.suggest(name, list(definitions))
@@ -413,15 +433,17 @@ def load_policy(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    return str(path), overrides
+    return overrides
 
 
 def resolve(
     as_of: dt.date,
     policy: tuple[str, dict[str, list[DatedValue]]] | None = None,
+    definitions: dict[str, ParameterDefinition] | None = None,
 ) -> ParameterSet:
-    """The value of every parameter in force on `as_of`, policy values taking precedence."""
-    definitions = shipped_definitions()
+    """The value of every parameter in force on `as_of`, policy values taking precedence
+    (`definitions`: those of the rules in use, the shipped ones by default)."""
+    definitions = definitions or shipped_definitions()
     policy_path, overrides = policy if policy else (None, {})
     values: dict[str, ParameterValue] = {}
     for name, definition in definitions.items():

@@ -1,7 +1,7 @@
 """The plan period: which plan the rules implement, and what a check dated outside it is told.
 
 The shipped rules implement the Inner Mongolia 14th Five-Year Plan, 2021-01-01 to 2025-12-31
-(`rules/plan.yaml`). Its parameters start with the period, so a check dated before it has nothing
+(`plan:` in the pack's `pack.yaml`). Its parameters start with the period, so a check dated before it has nothing
 to compare against and is refused. A check dated after it still runs those rules, which a reviewer
 must be told: the verdict carries the notice `outside_plan_period` (catalogue amendment 10).
 """
@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from checker.errors import InputError, RuleDataError, UsageError
+from checker.errors import UsageError
 from checker.model import CalendarDate
 from checker.parameters import Localised
-from checker.source import read_document
-from checker.validation import validate_document
 
 OUTSIDE_PLAN_PERIOD = "outside_plan_period"
 
 
 class PlanFile(BaseModel):
-    """The contents of `rules/plan.yaml`."""
+    """The `plan:` of a pack's `pack.yaml`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
@@ -43,19 +40,6 @@ class PlanFile(BaseModel):
     def to_json(self) -> dict[str, str]:
         """`ruleset.plan` of the JSON verdict: the official (Chinese) title and the period."""
         return {"title": self.title.zh, "from": self.start.isoformat(), "to": self.end.isoformat()}
-
-
-def load_plan(path: Path) -> PlanFile | None:
-    """The plan of a ruleset folder; None for a folder without one (a ruleset a ledger stored
-    before plans were recorded: its entries re-run as they were made, without notices)."""
-    if not path.is_file():
-        return None
-    try:
-        return validate_document(read_document(path), PlanFile)
-    except InputError as exc:
-        raise RuleDataError("rules/plan.yaml", "", "; ".join(
-            f"line {p.line}: {p.key_path}: {p.message}" for p in exc.problems
-        )) from None
 
 
 @dataclass(frozen=True)

@@ -120,11 +120,27 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     return _PrivateBytecodeCache(str(folder))
 
 
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """The report layouts by name from `templates/`, and a rule's message by its absolute path in
+    the rule's folder (a pack's rules live wherever the pack is)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        if not os.path.isabs(template):
+            return super().get_source(environment, template)
+        try:
+            with open(template, encoding="utf-8") as fh:
+                source = fh.read()
+        except OSError:
+            raise jinja2.TemplateNotFound(template) from None
+        mtime = os.path.getmtime(template)
+        return source, template, lambda: os.path.isfile(template) and os.path.getmtime(template) == mtime
+
+
 @cache
 def environment(lang: str) -> jinja2.Environment:
     """One Jinja2 environment per language and process: building one per project is waste."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        loader=_TemplateLoader(str(templates_dir())),
         bytecode_cache=bytecode_cache(),
         autoescape=False,  # text formats; HTML templates escape explicitly via select_autoescape
         undefined=jinja2.StrictUndefined,
@@ -173,16 +189,17 @@ class _MessageTemplate:
 
 
 @cache
-def message_template(name: str, lang: str) -> _MessageTemplate:
-    """The message template `name` in `lang`, compiled once per process (templates do not change
-    while a process runs; `environment` would otherwise look it up and check it per use)."""
-    return _MessageTemplate(environment(lang).get_template(f"messages/{name}.{lang}.j2"))
+def message_template(path: str, lang: str) -> _MessageTemplate:
+    """The message template at `path` (in its rule's folder) in `lang`, compiled once per process
+    (templates do not change while a process runs; `environment` would otherwise look it up and
+    check it per use)."""
+    return _MessageTemplate(environment(lang).get_template(path))
 
 
 def render_message(finding: Finding, lang: str) -> str:
     """The reasoning sentence of a finding, from the rule's message template, and what a waiver
     claimed in the project file does to it."""
-    text = " ".join(message_template(finding.rule.spec.message, lang).render(
+    text = " ".join(message_template(finding.rule.message_path(lang), lang).render(
         _message_context(finding, lang)).split())
     claim = claim_sentence(finding, lang)
     return text + (" " + claim if claim else "")
@@ -208,7 +225,7 @@ def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure
     recorded: list[tuple[Any, ...]] = []
     context = _message_context(finding, lang)
     context["_figures"] = recorded
-    marked = " ".join(message_template(finding.rule.spec.message, lang).render(context).split())
+    marked = " ".join(message_template(finding.rule.message_path(lang), lang).render(context).split())
     printed: list[PrintedFigure] = []
     parts: list[str] = []
     position = 0

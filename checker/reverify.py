@@ -35,7 +35,7 @@ from checker.ledger import (
     waivers_applied_json,
 )
 from checker.model import Project
-from checker.ruleset import Ruleset, load_ruleset
+from checker.ruleset import Ruleset, load_chain, load_ruleset
 from checker.source import parse_document
 from checker.validation import validate_document
 from checker.waivers import WaiverRegister, register_from_document
@@ -116,8 +116,7 @@ class _Rerunner:
         try:
             files = unpack_snapshot(archive)
             with tempfile.TemporaryDirectory(prefix="ledger-ruleset-") as folder:
-                rules, templates = extract_snapshot(files, Path(folder))
-                loaded = load_ruleset.__wrapped__(rules, templates)  # uncached: the folder is temporary
+                loaded = load_chain(extract_snapshot(files, Path(folder)))
         except (CheckerError, ValueError, OSError) as exc:
             return f"its stored ruleset cannot be loaded: {exc}"
         except Exception as exc:  # a corrupt archive: zlib.error, JSON errors

@@ -1,17 +1,16 @@
 """Rule files: the plan's constraints as data, loaded strictly and checked for consistency.
 
-A rule file (`rules/<category>/<ID>.yaml`) says which plan sentence it implements, which facts it
-reads, when it applies, its outcomes in order of precedence (the first that holds wins), and which
-message template explains the result. Loading refuses anything malformed, naming file and key, so a
-broken rule never reaches a reviewer.
+A rule file (`<category>/<ID>/rule.yaml` in a pack, see `checker.packs`) says which plan sentence
+it implements, which facts it reads, when it applies, its outcomes in order of precedence (the
+first that holds wins), and which message template explains the result. Loading refuses anything
+malformed, naming file and key, so a broken rule never reaches a reviewer.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,20 +18,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from checker import conditions as cond
-from checker import datacache
+from checker import datacache, packs
 from checker.errors import InputError, RuleDataError
-from checker.parameters import Localised, ParameterDefinition, shipped_definitions
-from checker.plan_period import PlanFile, load_plan
-from checker.resources import rules_dir, templates_dir
+from checker.parameters import Localised, ParameterDefinition, pack_values, shipped_definitions
+from checker.plan_period import PlanFile
 from checker.source import read_document
 from checker.validation import validate_document
 
-RULE_ID = r"^(HE|EC|CO|RE|WA|LA|MI|CB)-[0-9]{3}$"
+RULE_ID = packs.RULE_ID
 Status = Literal["fail", "warn", "review", "pass", "not_applicable", "missing_info"]
-DOCUMENTS = {
-    "outline": "outline-14th-five-year-plan-excerpt.zh.txt",
-    "briefing": "press-conference-2021-03-11.zh.txt",
-}
 # constants written here, not read from a file: constructed without building Localised's validator
 DOCUMENT_TITLES = {
     "outline": Localised.model_construct(
@@ -108,7 +102,8 @@ class RuleFile(_Strict):
     requires: list[str] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     otherwise: Status = "pass"
-    message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]
+    # the messages are message.zh.j2 and message.en.j2 in the rule's folder; this names them
+    message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] | None = None
     references: list[str] = Field(default_factory=list)
     examples: RuleExamples | None = None  # optional: shown by `checker explain`
 
@@ -137,10 +132,14 @@ class Rule:
     path: str
     facts: tuple[str, ...]
     depends_on: tuple[str, ...]
+    folder: str = ""  # the rule's folder: its messages and cases
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def message_path(self, lang: str) -> str:
+        return str(Path(self.folder) / f"message.{lang}.j2")
 
     @property
     def outcome_statuses(self) -> set[str]:
@@ -153,6 +152,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class DisabledRule:
+    """An inherited rule an extending pack set aside: every report names it and the reason."""
+
+    id: str
+    title: Localised
+    reason: Localised
+    pack: str  # the name of the pack that set it aside
+
+
+@dataclass(frozen=True)
 class Ruleset:
     """Every loaded rule, in catalogue order, with the fact catalogue and a content hash."""
 
@@ -160,7 +169,13 @@ class Ruleset:
     facts: dict[str, FactInfo]
     version: str
     sha256: str
-    plan: PlanFile | None = None  # the plan the rules implement and its period (rules/plan.yaml)
+    plan: PlanFile | None = None  # the plan the rules implement and its period (pack.yaml)
+    name: str = packs.SHIPPED_PACK
+    disabled: tuple[DisabledRule, ...] = ()  # inherited rules an extending pack set aside
+    # parameter definitions with the packs' values laid over them; None: the shipped ones
+    definitions: dict[str, ParameterDefinition] | None = None
+    packs: tuple[str, ...] = ()  # the folders of the packs, base first
+    documents: dict[str, str] = field(default_factory=dict)  # the plan texts quoted, by name
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -170,14 +185,14 @@ def _load_facts(path: Path) -> dict[str, FactInfo]:
     try:
         doc = read_document(path)
     except InputError as exc:
-        raise RuleDataError("rules/facts.yaml", "", str(exc)) from None
+        raise RuleDataError(str(path), "", str(exc)) from None
     facts = {}
     for name, raw in doc.data.items():
         if not isinstance(raw, dict) or "zh" not in raw or "en" not in raw:
-            raise RuleDataError("rules/facts.yaml", name, "needs zh, en, unit and key or from")
+            raise RuleDataError(str(path), name, "needs zh, en, unit and key or from")
         unknown = set(raw) - {"zh", "en", "unit", "key", "from"}
         if unknown:
-            raise RuleDataError("rules/facts.yaml", name, f"unknown keys {sorted(unknown)}")
+            raise RuleDataError(str(path), name, f"unknown keys {sorted(unknown)}")
         facts[name] = FactInfo(
             name=name, label=Localised(zh=raw["zh"], en=raw["en"]), unit=raw.get("unit", ""),
             key=raw.get("key"), source_keys=tuple(raw.get("from", [raw.get("key")] if raw.get("key") else [])),
@@ -221,14 +236,14 @@ def load_rule(path: Path, shown: str) -> RuleFile:
 
 
 def _check_rule(
-    spec: RuleFile, shown: str, facts: dict[str, FactInfo], templates: Path,
+    spec: RuleFile, shown: str, facts: dict[str, FactInfo], folder: Path,
     definitions: dict[str, ParameterDefinition],
 ) -> None:
     """Cross-checks that a schema cannot express: names resolve, statuses fit the binding."""
     for name in _rule_facts(spec):
         base = name.split(".", 1)[1] if name.startswith("item.") else name
         if name not in facts and base not in facts:
-            raise RuleDataError(shown, "", f"fact {name!r} is not declared in rules/facts.yaml")
+            raise RuleDataError(shown, "", f"fact {name!r} is not declared in facts.yaml")
         if name.startswith("item.") and spec.for_each is None:
             raise RuleDataError(shown, "", f"fact {name!r} needs `for_each`")
     used = _rule_params(spec)
@@ -247,64 +262,112 @@ def _check_rule(
                 shown, f"outcomes[{index}].status", "a guidance (non-binding) outcome cannot fail"
             )
     for lang in ("zh", "en"):
-        template = templates / "messages" / f"{spec.message}.{lang}.j2"
-        if not template.is_file():
-            raise RuleDataError(shown, "message", f"no template templates/messages/{template.name}")
+        if not (folder / f"message.{lang}.j2").is_file():
+            raise RuleDataError(shown, "", f"no message template message.{lang}.j2 beside it")
+    if spec.message is not None and spec.message != spec.id:
+        raise RuleDataError(shown, "message", f"the messages are those of the rule's folder: write {spec.id}")
 
 
 @cache
-def load_ruleset(directory: Path | None = None, templates: Path | None = None) -> Ruleset:
-    """Load every rule file under `rules/` (sorted by ID); refuse malformed or inconsistent ones.
+def load_ruleset(directory: Path | None = None) -> Ruleset:
+    """Load the pack in `directory` (the shipped pack `nm-14th-fyp` by default) and every pack it
+    extends; refuse anything malformed or inconsistent, naming file, key and line.
 
-    `directory` and `templates` default to the shipped data, which comes from the data cache when
-    it holds it for these very files (`checker.datacache`); the ledger passes an extracted
-    snapshot of both to re-run an old entry with the rules it was made with.
+    The shipped pack comes from the data cache when it holds it for these very files
+    (`checker.datacache`).
     """
-    if directory is None and templates is None:
-        return datacache.cached("ruleset", Ruleset, lambda: _load_ruleset(None, None))
-    return _load_ruleset(directory, templates)
+    if directory is None:
+        return datacache.cached("ruleset", Ruleset, lambda: _load_ruleset(None))
+    return _load_ruleset(directory)
 
 
-def _load_ruleset(directory: Path | None, templates: Path | None) -> Ruleset:
-    root = directory or rules_dir()
-    templates = templates or templates_dir()
-    own_parameters = root / "parameters"
-    # `shipped_definitions()`, not `(None)`: functools.cache keys the two apart and would load twice
-    definitions = (
-        shipped_definitions(own_parameters) if directory and own_parameters.is_dir() else shipped_definitions()
-    )
-    facts = _load_facts(root / "facts.yaml")
-    digest = hashlib.sha256()
+def _load_ruleset(directory: Path | None) -> Ruleset:
+    return load_chain(packs.pack_chain(directory))
+
+
+def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
+    """The ruleset of a chain of packs, base first (see `checker.packs`)."""
+    definitions = _chain_definitions(chain)
+    facts_file = next((p.root / "facts.yaml" for p in reversed(chain) if (p.root / "facts.yaml").is_file()), None)
+    if facts_file is None:
+        raise RuleDataError(f"{chain[0].shown}/facts.yaml", "", "no such file: a pack that extends none needs one")
+    facts = _load_facts(facts_file)
     rules: list[Rule] = []
-    data_files = sorted(
-        p for p in root.rglob("*.yaml") if "plan" not in p.relative_to(root).parts
-    )
-    for path in data_files:
-        relative = path.relative_to(root).as_posix()
-        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
-    for path in sorted(root.glob("[A-Z][A-Z]/*.yaml")):
-        shown = f"rules/{path.relative_to(root).as_posix()}"
-        spec = load_rule(path, shown)
-        if path.stem != spec.id:
-            raise RuleDataError(shown, "id", f"{spec.id} must live in a file named {spec.id}.yaml")
-        if path.parent.name != spec.category:
-            raise RuleDataError(shown, "category", f"must live in rules/{spec.category}/")
-        _check_rule(spec, shown, facts, templates, definitions)
-        rules.append(
-            Rule(spec=spec, path=shown, facts=tuple(_rule_facts(spec)),
-                 depends_on=tuple(_rule_dependencies(spec)))
-        )
+    where: dict[str, str] = {}
+    disabled: list[DisabledRule] = []
+    for pack in chain:
+        for entry in pack.spec.disable:
+            if entry.rule not in where:
+                raise RuleDataError(f"{pack.shown}/pack.yaml", "disable",
+                                    f"{entry.rule} is not a rule of the packs it extends")
+            if entry.rule in {d.id for d in disabled}:
+                raise RuleDataError(f"{pack.shown}/pack.yaml", "disable", f"{entry.rule} is disabled twice")
+            rule = next(r for r in rules if r.id == entry.rule)
+            disabled.append(DisabledRule(id=rule.id, title=rule.spec.title, reason=entry.reason, pack=pack.spec.name))
+        for path in pack.rule_files():
+            shown = pack.show(path)
+            spec = load_rule(path, shown)
+            if path.parent.name != spec.id:
+                raise RuleDataError(shown, "id", f"{spec.id} must live in a folder named {spec.id}")
+            if path.parent.parent.name != spec.category:
+                raise RuleDataError(shown, "category", f"must live in {pack.shown}/{spec.category}/")
+            if spec.id in where:
+                raise RuleDataError(shown, "id", f"duplicate rule ID {spec.id}: also {where[spec.id]}")
+            where[spec.id] = shown
+            _check_rule(spec, shown, facts, path.parent, definitions or shipped_definitions())
+            rules.append(
+                Rule(spec=spec, path=shown, facts=tuple(_rule_facts(spec)),
+                     depends_on=tuple(_rule_dependencies(spec)), folder=str(path.parent.resolve()))
+            )
+    off = {d.id for d in disabled}
+    rules = [rule for rule in rules if rule.id not in off]
     known = {rule.id for rule in rules}
     for rule in rules:
         for dependency in rule.depends_on:
             if dependency not in known:
-                raise RuleDataError(rule.path, "", f"depends on unknown rule {dependency}")
-    for path in sorted((templates / "messages").glob("*.j2")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    sha = digest.hexdigest()
-    version = _ruleset_version(root)
+                raise RuleDataError(rule.path, "", f"depends on unknown or disabled rule {dependency}")
+    plan = next((p.spec.plan for p in reversed(chain) if p.spec.plan is not None), None)
+    documents = {}
+    for pack in chain:
+        for key, name in pack.spec.documents.items():
+            documents[key] = str((pack.root / name).resolve())
     return Ruleset(rules=tuple(sorted(rules, key=_catalogue_order)), facts=facts,
-                   version=version, sha256=sha, plan=load_plan(root / "plan.yaml"))
+                   version=chain[-1].version, sha256=packs.chain_sha256(packs.chain_files(chain)),
+                   plan=plan, name=chain[-1].spec.name, disabled=tuple(disabled),
+                   definitions=definitions, packs=tuple(str(p.root.resolve()) for p in chain),
+                   documents=documents)
+
+
+def _chain_definitions(chain: tuple[packs.Pack, ...]) -> dict[str, ParameterDefinition] | None:
+    """The parameter definitions of a chain: the base pack's (the shipped ones when it is the
+    shipped pack or has no parameters/ folder: None), each extending pack's own added, and the
+    values its pack.yaml sets laid over them as a policy file's are."""
+    base = chain[0]
+    own = base.root / "parameters"
+    if base.root.resolve() == packs.shipped_root().resolve() or not own.is_dir():
+        if len(chain) == 1:
+            return None
+        definitions = dict(shipped_definitions())
+    else:
+        definitions = dict(shipped_definitions(own))
+    for pack in chain[1:]:
+        folder = pack.root / "parameters"
+        if folder.is_dir():
+            for name, definition in shipped_definitions(folder).items():
+                if name in definitions:
+                    raise RuleDataError(
+                        pack.show(folder / f"{name}.yaml"), "",
+                        f"parameter {name} is inherited: set its value under `parameters:` in pack.yaml",
+                    )
+                definitions[name] = definition
+        if pack.spec.parameters:
+            source = pack.spec.source or f"{pack.spec.name} {pack.version}"
+            overrides = pack_values(pack.root / "pack.yaml", f"{pack.shown}/pack.yaml", definitions, source)
+            for name, values in overrides.items():
+                definitions[name] = definitions[name].model_copy(
+                    update={"values": [*values, *definitions[name].values]}
+                )
+    return definitions
 
 
 _CATEGORY_ORDER = ["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"]
@@ -314,13 +377,8 @@ def _catalogue_order(rule: Rule) -> tuple[int, str]:
     return (_CATEGORY_ORDER.index(rule.spec.category), rule.id)
 
 
-def _ruleset_version(root: Path) -> str:
-    version_file = root / "VERSION"
-    return version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "0"
-
-
 @cache
-def plan_text(document: str) -> str:
-    from checker.resources import plan_dir
-
-    return (plan_dir() / DOCUMENTS[document]).read_text(encoding="utf-8")
+def plan_text(document: str, ruleset: Ruleset | None = None) -> str:
+    """The text of a plan document the rules quote (the shipped pack's by default)."""
+    documents = (ruleset or load_ruleset()).documents
+    return Path(documents[document]).read_text(encoding="utf-8")

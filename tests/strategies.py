@@ -26,7 +26,7 @@ from checker.source import YAML12_FLOAT, parse_document
 
 REPO = Path(__file__).resolve().parent.parent
 BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted(
-    (REPO / "tests" / "cases" / "bases").glob("*.yaml")
+    (REPO / "rules" / "bases").glob("*.yaml")
 )
 # read as the checker reads them (`1.2e9` is a number to it, a string to yaml.safe_load)
 BASES = [parse_document(p.read_bytes(), str(p)).data for p in BASE_FILES]

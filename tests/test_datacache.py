@@ -92,10 +92,10 @@ def test_a_second_start_reads_the_cache_and_gets_the_same_data(data, loads):
 
 def test_a_changed_rule_file_is_read_again(data, loads):
     before, _ = fresh()
-    edit(data / "rules" / "LA" / "LA-001.yaml", "binding: true", "binding: false")  # now invalid
+    edit(data / "rules" / "LA" / "LA-001" / "rule.yaml", "binding: true", "binding: false")  # now invalid
     with pytest.raises(RuleDataError, match=r"a guidance \(non-binding\) outcome cannot fail"):
         fresh()
-    edit(data / "rules" / "LA" / "LA-001.yaml", "binding: false", "binding: true")
+    edit(data / "rules" / "LA" / "LA-001" / "rule.yaml", "binding: false", "binding: true")
     after, _ = fresh()
     assert loads["ruleset"] == 3
     assert after == before
@@ -115,17 +115,17 @@ def test_a_same_size_edit_of_a_parameter_is_seen(data, loads):
 
 def test_a_broken_rule_file_gives_the_same_error_with_a_warm_cache(data):
     fresh()
-    edit(data / "rules" / "LA" / "LA-001.yaml", "category: LA", "category: XX")
+    edit(data / "rules" / "LA" / "LA-001" / "rule.yaml", "category: LA", "category: XX")
     with pytest.raises(RuleDataError) as warm:
         fresh()
     with pytest.raises(RuleDataError) as direct:
-        ruleset._load_ruleset(data / "rules", data / "templates")
+        ruleset._load_ruleset(data / "rules")
     assert str(warm.value) == str(direct.value)
-    assert "rules/LA/LA-001.yaml" in str(warm.value)
+    assert "rules/LA/LA-001/rule.yaml" in str(warm.value)
 
 
 def test_a_broken_rule_file_is_never_cached(data):
-    edit(data / "rules" / "LA" / "LA-001.yaml", "category: LA", "category: XX")
+    edit(data / "rules" / "LA" / "LA-001" / "rule.yaml", "category: LA", "category: XX")
     with pytest.raises(RuleDataError):
         fresh()
     with pytest.raises(RuleDataError):
@@ -186,7 +186,7 @@ def test_the_fingerprint_follows_the_checkers_own_code(data, tmp_path, monkeypat
 
 
 def test_a_snapshot_folder_is_never_cached(data, loads):
-    load_ruleset(data / "rules", data / "templates")
+    load_ruleset(data / "rules")
     assert loads["ruleset"] == 1
     assert not datacache.cache_file("ruleset").exists()
 

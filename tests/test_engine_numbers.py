@@ -15,7 +15,7 @@ from checker.model import Project
 from checker.source import parse_document
 from checker.validation import validate_document
 
-BASE = parse_document((REPO / "tests/cases/bases/calcium_carbide.yaml").read_bytes(), "base").data
+BASE = parse_document((REPO / "rules/bases/calcium_carbide.yaml").read_bytes(), "base").data
 
 
 def statuses(**energy: float) -> dict[str, str]:

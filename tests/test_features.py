@@ -22,7 +22,7 @@ from checker.check import CheckResult
 
 scenarios(".")
 
-# the reviewer's name of each base project in tests/cases/bases/
+# the reviewer's name of each base project in rules/bases/
 BASES = {
     "新建电石项目": "calcium_carbide",
     "新建燃煤热电联产项目": "coal_chp",

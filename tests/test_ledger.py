@@ -248,7 +248,7 @@ def stricter_rules(tmp_path):
     """The shipped rules with EC-001's cap written into the rule as 0.5: the data centre fails it."""
     rules = tmp_path / "rules"
     shutil.copytree(REPO / "rules", rules)
-    path = rules / "EC" / "EC-001.yaml"
+    path = rules / "EC" / "EC-001" / "rule.yaml"
     text = path.read_text(encoding="utf-8")
     old = "gt: {param: max_energy_intensity_tce_per_10k_yuan}"
     assert old in text
@@ -262,7 +262,7 @@ def _record_with(target: str, rules: Path, snapshot: bool) -> None:
     ruleset = load_ruleset(rules)
     result = Checker(ruleset, resolve(dt.date.fromisoformat(AS_OF))).check_path(REPO / "projects" / SAMPLES[3])
     assert result.verdict == "rejected"
-    files = snapshot_files(rules) if snapshot else None
+    files = snapshot_files(ruleset) if snapshot else None
     with Ledger(target) as ledger:
         ledger.append(result, (REPO / "projects" / SAMPLES[3]).read_bytes(), ruleset_files=files)
 
@@ -278,8 +278,16 @@ def test_an_entry_made_with_other_rules_is_re_run_from_its_snapshot(target, stri
     assert "1 verified" in result.stdout
 
 
+def test_an_entry_made_with_other_rules_stores_them_without_being_given_them(target, stricter_rules):
+    # a pack given with --rules is stored as the shipped pack is: nothing to pass by hand
+    _record_with(target, stricter_rules, snapshot=False)
+    assert [r.sha256 for r in fetch(target, sa.select(rulesets))] == [load_ruleset(stricter_rules).sha256]
+    assert "1 verified" in verify_cli(target).stdout
+
+
 def test_an_entry_whose_ruleset_is_gone_is_not_re_runnable_and_not_verified(target, stricter_rules):
     _record_with(target, stricter_rules, snapshot=False)
+    execute(target, sa.delete(rulesets))
     result = verify_cli(target)
     assert result.exit_code == 1
     assert "entry 1 (NM-2025-0330): NOT RE-RUNNABLE" in result.stdout
@@ -289,8 +297,8 @@ def test_an_entry_whose_ruleset_is_gone_is_not_re_runnable_and_not_verified(targ
 def test_an_altered_snapshot_is_not_used(target, stricter_rules):
     _record_with(target, stricter_rules, snapshot=True)
     assert len(fetch(target, sa.select(rulesets))) == 1
-    files = snapshot_files(stricter_rules)
-    files["rules/EC/EC-001.yaml"] = files["rules/EC/EC-001.yaml"].replace("gt: 0.5", "gt: 50")
+    files = snapshot_files(load_ruleset(stricter_rules))
+    files["pack/0/EC/EC-001/rule.yaml"] = files["pack/0/EC/EC-001/rule.yaml"].replace("gt: 0.5", "gt: 50")
     execute(target, sa.update(rulesets).values(archive=zlib.compress(canonical_json(files).encode())))
     result = verify_cli(target)
     assert result.exit_code == 1

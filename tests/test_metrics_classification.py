@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from casebook import CASES_DIR
+from casebook import BASES_DIR
 
 from checker.check import load_project
 from checker.metrics import compute
@@ -17,7 +17,7 @@ PARAMS = resolve(dt.date(2026, 1, 1))
 
 def base(name: str) -> Project:
     """A base project read as the checker reads it (YAML 1.2 numbers such as 1.2e9)."""
-    return load_project(CASES_DIR / "bases" / f"{name}.yaml")[1]
+    return load_project(BASES_DIR / f"{name}.yaml")[1]
 
 
 def metrics_of(name: str, **changes: object) -> dict[str, object]:

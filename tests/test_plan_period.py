@@ -149,16 +149,16 @@ def test_the_plan_file_is_part_of_the_ruleset_hash_and_must_be_well_formed(tmp_p
 
     root = tmp_path / "rules"
     shutil.copytree(REPO / "rules", root)
-    base = _load_ruleset(root, None)
-    data = yaml.safe_load((root / "plan.yaml").read_text(encoding="utf-8"))
-    data["to"] = dt.date(2030, 12, 31)
-    (root / "plan.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    changed = _load_ruleset(root, None)
+    base = _load_ruleset(root)
+    data = yaml.safe_load((root / "pack.yaml").read_text(encoding="utf-8"))
+    data["plan"]["to"] = dt.date(2030, 12, 31)
+    (root / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    changed = _load_ruleset(root)
     assert changed.sha256 != base.sha256 and changed.plan.end == dt.date(2030, 12, 31)
-    data["surprise"] = 1
-    (root / "plan.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(RuleDataError, match=r"rules/plan\.yaml"):
-        _load_ruleset(root, None)
+    data["plan"]["surprise"] = 1
+    (root / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"rules/pack\.yaml:\d+: plan\.surprise"):
+        _load_ruleset(root)
 
 
 def test_samples_keep_their_verdicts_after_the_plan_period():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from casebook import load_cases
@@ -34,9 +35,9 @@ def by_rule(rule_id: str) -> list[str]:
     return [case.expect for case in CASES if case.rule == rule_id]
 
 
-def test_the_catalogue_copy_lists_thirty_rules():
-    assert len(CATALOGUE_IDS) == 30
-    assert len(set(CATALOGUE_IDS)) == 30
+def test_the_catalogue_copy_lists_each_rule_once():
+    assert CATALOGUE_IDS, "the catalogue lists rules as **ID title**"
+    assert len(set(CATALOGUE_IDS)) == len(CATALOGUE_IDS)
 
 
 def test_rule_ids_are_unique_and_exactly_the_catalogue_ids():
@@ -98,13 +99,14 @@ def test_every_fact_a_rule_names_is_declared(rule):
         declared = name in RULESET.facts or (
             name.startswith("item.") and name.split(".", 1)[1] in RULESET.facts
         )
-        assert declared, f"{rule.id}: fact {name} is not in rules/facts.yaml"
+        assert declared, f"{rule.id}: fact {name} is not in facts.yaml"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_rule_has_message_templates_in_both_languages(rule):
     for lang in ("zh", "en"):
-        assert (REPO / "templates" / "messages" / f"{rule.spec.message}.{lang}.j2").is_file()
+        assert Path(rule.message_path(lang)).is_file()
+        assert Path(rule.message_path(lang)).parent == REPO / "rules" / rule.id[:2] / rule.id
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)

@@ -50,37 +50,43 @@ def test_the_shipped_rules_load(rules_copy):
          "{fact: land.permanent_basic_farmland_ha, bigger: 0}", "a comparison needs exactly one of"),
         ("{fact: land.permanent_basic_farmland_ha, gt: 0}",
          "{fact: land.farmland_acres, gt: 0}", "fact 'land.farmland_acres' is not declared"),
-        ("message: LA-001", "message: LA-999", "no template templates/messages/LA-999"),
+        ("message: LA-001", "message: LA-999", "the messages are those of the rule's folder"),
     ],
 )
 def test_a_malformed_rule_file_is_refused_with_its_path_and_key(rules_copy, old, new, expected):
-    edit(rules_copy, "LA/LA-001.yaml", old, new)
+    edit(rules_copy, "LA/LA-001/rule.yaml", old, new)
     with pytest.raises(RuleDataError) as caught:
         load(rules_copy)
-    assert "rules/LA/LA-001.yaml" in str(caught.value)
+    assert "rules/LA/LA-001/rule.yaml" in str(caught.value)
     assert expected in str(caught.value)
 
 
 def test_a_rule_using_a_parameter_it_does_not_list_is_refused(rules_copy):
-    edit(rules_copy, "WA/WA-002.yaml", "parameters: [water_permit_threshold_m3]", "parameters: []")
+    edit(rules_copy, "WA/WA-002/rule.yaml", "parameters: [water_permit_threshold_m3]", "parameters: []")
     with pytest.raises(RuleDataError, match="uses 'water_permit_threshold_m3' but does not list it"):
         load(rules_copy)
 
 
 def test_a_guidance_rule_cannot_fail(rules_copy):
-    edit(rules_copy, "LA/LA-001.yaml", "binding: true", "binding: false")
+    edit(rules_copy, "LA/LA-001/rule.yaml", "binding: true", "binding: false")
     with pytest.raises(RuleDataError, match=r"a guidance \(non-binding\) outcome cannot fail"):
         load(rules_copy)
 
 
-def test_a_rule_must_live_in_a_file_named_after_its_id(rules_copy):
-    (rules_copy / "LA" / "LA-001.yaml").rename(rules_copy / "LA" / "LA-009.yaml")
-    with pytest.raises(RuleDataError, match=r"must live in a file named LA-001\.yaml"):
+def test_a_rule_must_live_in_a_folder_named_after_its_id(rules_copy):
+    (rules_copy / "LA" / "LA-001").rename(rules_copy / "LA" / "LA-009")
+    with pytest.raises(RuleDataError, match=r"must live in a folder named LA-001"):
+        load(rules_copy)
+
+
+def test_a_rule_without_a_message_template_is_refused(rules_copy):
+    (rules_copy / "LA" / "LA-001" / "message.en.j2").unlink()
+    with pytest.raises(RuleDataError, match=r"LA-001/rule.yaml: no message template message.en.j2"):
         load(rules_copy)
 
 
 def test_a_dependency_on_an_unknown_rule_is_refused(rules_copy):
-    edit(rules_copy, "HE/HE-002.yaml", "{rule: HE-003, status: [pass]}",
+    edit(rules_copy, "HE/HE-002/rule.yaml", "{rule: HE-003, status: [pass]}",
          "{rule: HE-099, status: [pass]}")
-    with pytest.raises(RuleDataError, match="depends on unknown rule HE-099"):
+    with pytest.raises(RuleDataError, match="depends on unknown or disabled rule HE-099"):
         load(rules_copy)

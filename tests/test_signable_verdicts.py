@@ -3,7 +3,7 @@ clamps a contradiction away, and compares each figure on the basis its threshold
 
 Each fixture below is named as the sentence a reviewer would sign, with the exact statuses it
 expects (catalogue, "Amendments of 2026-12-02", 1 to 6). Fixtures are deltas of the base projects
-in tests/cases/bases/, like the per-rule cases.
+in rules/bases/, like the per-rule cases.
 """
 
 from __future__ import annotations
