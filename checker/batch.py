@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from checker import packs
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
 from checker.factory import make_checker  # also imported from here by the audit commands
 from checker.source import DEFAULT_LIMITS, Limits
@@ -51,6 +52,8 @@ class Settings:
     errors: str = "strict"
     newline: str = "\n"  # the line ending text written to stdout would get (Windows: \r\n)
     waivers_file: str | None = None  # the review authority's waiver register
+    # the --rules pack the parent runs with (workers started by spawn do not inherit the choice)
+    rules_dir: str | None = field(default_factory=packs.selected)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class _Worker:
         from checker.verdict import counts, exit_code
 
         self.settings = settings
+        packs.select(settings.rules_dir)
         self.checker = make_checker(settings.as_of, settings.params_file, settings.limits,
                                     settings.waivers_file)
         self._report = report

@@ -276,7 +276,20 @@ def _make_checker(
     return make_checker(as_of, params_file, limits, waivers_file)
 
 
+def _select_rules(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    from checker import packs
+
+    packs.select(value)
+
+
+# `--rules DIR` on every command that loads rules: the pack the command runs with
+rules_option = click.option(
+    "--rules", "rules_dir", type=click.Path(), metavar="DIR", callback=_select_rules, expose_value=False,
+    help="A rule pack (a folder with pack.yaml) to use instead of the shipped rules (nm-14th-fyp).",
+)
+
 _common_options = [
+    rules_option,
     click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
                  help="Check date: picks the parameters in force and expires waivers. Default: today."),
     click.option("--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",

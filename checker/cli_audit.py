@@ -12,7 +12,7 @@ import os
 
 import click
 
-from checker.cli import MAX_JOBS, _parse_date, _run_guarded
+from checker.cli import MAX_JOBS, _parse_date, _run_guarded, rules_option
 from checker.source import MAX_FILE_BYTES
 
 EXIT_DIFFERENT = 1
@@ -44,6 +44,7 @@ def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = N
 @click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None, metavar="N",
               help=f"Worker processes (at most {MAX_JOBS}). Default: the number of cores; "
                    "1 checks in this process.")
+@rules_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_file: str | None,
                  waivers_file: str | None, base_waivers_file: str | None,

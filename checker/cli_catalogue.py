@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
-from checker.cli import _parse_date, _run_guarded
+from checker.cli import _parse_date, _run_guarded, rules_option
 from checker.digests import parameters_sha256
 from checker.parameters import ParameterSet, ParameterValue, load_policy, resolve
-from checker.ruleset import DOCUMENT_TITLES, Rule, Ruleset, load_ruleset
+from checker.ruleset import DOCUMENT_TITLES, Rule, Ruleset, active_ruleset
 
 
 def _value_text(param: ParameterValue) -> str:
@@ -97,9 +97,9 @@ def _provenance_text(param: ParameterValue, lang: str) -> str:
     return provenance_label(param, lang)
 
 
-def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
+def _rules_text(ruleset: Ruleset, params: ParameterSet) -> str:
     lines: list[str] = []
-    for rule in rules:
+    for rule in ruleset.rules:
         spec = rule.spec
         kind = "约束性 binding" if spec.binding else "指导性 guidance"
         if not spec.waivable:
@@ -114,13 +114,19 @@ def _rules_text(rules: list[Rule], params: ParameterSet) -> str:
             lines.append(f"       来源 {params[name].source}")
             lines.append(f"       性质 {_provenance_text(params[name], 'zh')}")
         lines.append("")
+    for off in ruleset.disabled:
+        lines.append(f"{off.id}  {off.title.zh} / {off.title.en}  [停用 disabled by {off.pack}]")
+        lines.append(f"  理由 {off.reason.zh} / {off.reason.en}")
+        lines.append("")
     return "\n".join(lines)
 
 
-def _rules_markdown(rules: list[Rule], params: ParameterSet) -> str:
+def _rules_markdown(ruleset: Ruleset, params: ParameterSet) -> str:
     lines = ["# 规则目录 · Rule catalogue", ""]
-    lines += [f"Parameters in force on {params.as_of.isoformat()}.", ""]
-    for rule in rules:
+    lines += [f"The rules of the pack `{ruleset.name}`, generated from its rule folders by "
+              "`checker rules --format markdown`. "
+              f"Parameters in force on {params.as_of.isoformat()}.", ""]
+    for rule in ruleset.rules:
         spec = rule.spec
         kind = "binding (约束性)" if spec.binding else "guidance (指导性)"
         if not spec.waivable:
@@ -146,12 +152,18 @@ def _rules_markdown(rules: list[Rule], params: ParameterSet) -> str:
             lines.append("")
         if spec.references:
             lines += ["### References", "", *[f"- {ref}" for ref in spec.references], ""]
+    if ruleset.disabled:
+        lines += ["## 停用的规则 · Rules disabled by this pack", ""]
+        lines += [f"- **{off.id}** {off.title.zh} — {off.title.en} (`{off.pack}`): {off.reason.zh} — {off.reason.en}"
+                  for off in ruleset.disabled]
+        lines.append("")
     return "\n".join(lines)
 
 
 def _params_for(as_of: dt.date | None, params_file: str | None) -> ParameterSet:
-    policy = load_policy(params_file) if params_file else None
-    return resolve(as_of or dt.date.today(), policy)
+    definitions = active_ruleset().definitions  # the --rules pack's, or the shipped ones
+    policy = load_policy(params_file, definitions=definitions) if params_file else None
+    return resolve(as_of or dt.date.today(), policy, definitions)
 
 
 _as_of_option = click.option(
@@ -169,6 +181,7 @@ _params_option = click.option(
               show_default=True, help="Output format.")
 @_as_of_option
 @_params_option
+@rules_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
     """List every rule: ID, titles, category, binding, plan basis and parameters in force.
@@ -182,7 +195,7 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
 
     def action() -> int:
         params = _params_for(as_of, params_file)
-        ruleset = load_ruleset()
+        ruleset = active_ruleset()
         rules = list(ruleset.rules)
         if fmt == "json":
             # a list of rule objects; each says on which date its parameter values are in force
@@ -191,9 +204,9 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
             payload = [_rule_json(rule, params, key) for rule in rules]
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         elif fmt == "markdown":
-            click.echo(_rules_markdown(rules, params))
+            click.echo(_rules_markdown(ruleset, params))
         else:
-            click.echo(_rules_text(rules, params))
+            click.echo(_rules_text(ruleset, params))
         return 0
 
     _run_guarded(action, debug)
@@ -204,6 +217,7 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
               show_default=True, help="Output format.")
 @_as_of_option
 @_params_option
+@rules_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
     """List the parameters in force: value, unit, dates, source, and what kind of number each is.

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from checker.cli import _make_checker, _run_guarded, _with_common
+from checker.cli import _make_checker, _run_guarded, _with_common, rules_option
 from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
@@ -65,14 +65,24 @@ def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str
 
 
 @click.command("schema", context_settings={"help_option_names": ["-h", "--help"]})
+@rules_option
 def schema() -> None:
     """Print the JSON Schema of project.yaml (for editors and other tools).
 
     \b
     Example:
       checker schema > project.schema.json
+      checker schema --rules my-pack/   (a pack inherits the shipped vocabulary: the same schema)
     """
-    _run_guarded(lambda: click.echo(_schema_text(), nl=False) or 0, debug=False)
+
+    def action() -> int:
+        from checker.ruleset import active_ruleset
+
+        active_ruleset()  # a broken --rules pack is refused here as everywhere
+        click.echo(_schema_text(), nl=False)
+        return 0
+
+    _run_guarded(action, debug=False)
 
 
 @click.command("init", context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,10 +22,10 @@ def make_checker(
     from checker.check import Checker, default_as_of
     from checker.parameters import load_policy, resolve
     from checker.plan_period import refuse_before
-    from checker.ruleset import load_ruleset
+    from checker.ruleset import active_ruleset
 
-    policy = load_policy(params_file, limits) if params_file else None
-    ruleset = load_ruleset()
+    ruleset = active_ruleset()  # the --rules pack, or the shipped one
+    policy = load_policy(params_file, limits, ruleset.definitions) if params_file else None
     as_of = as_of or default_as_of()
     refuse_before(ruleset.plan, as_of)  # before the parameters say they have no value then
     register = None
@@ -34,7 +34,7 @@ def make_checker(
 
         register = load_register(waivers_file, ruleset, limits)
     try:
-        return Checker(ruleset, resolve(as_of, policy), register)
+        return Checker(ruleset, resolve(as_of, policy, ruleset.definitions), register)
     except ConditionTooComplex as exc:
         if params_file is None:  # the shipped data alone: a defect of ours, reported as such
             raise

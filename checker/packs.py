@@ -169,6 +169,20 @@ def pack_chain(root: Path | None = None, shown: str | None = None) -> tuple[Pack
     return tuple(reversed(chain))
 
 
+# The pack a command runs with, chosen by its `--rules DIR` option (None: the shipped pack). A
+# process runs one command, so this is set once, before anything loads rules; batch workers are
+# given it in their settings.
+_selected: list[str | None] = [None]
+
+
+def select(directory: str | None) -> None:
+    _selected[0] = directory
+
+
+def selected() -> str | None:
+    return _selected[0]
+
+
 def chain_sha256(files: Iterator[tuple[int, str, bytes]]) -> str:
     """The ruleset hash: every content file of every pack of the chain, by its position, path and
     bytes. A pack loaded from its folder and one extracted from a ledger snapshot hash alike."""

@@ -281,8 +281,23 @@ def load_ruleset(directory: Path | None = None) -> Ruleset:
     return _load_ruleset(directory)
 
 
-def _load_ruleset(directory: Path | None) -> Ruleset:
-    return load_chain(packs.pack_chain(directory))
+def active_ruleset() -> Ruleset:
+    """The ruleset of the command's `--rules DIR` pack, or the shipped one (`packs.select`).
+    A chosen pack is read once per choice: a process that checks again after the pack changed
+    (a test, an editor's server) sees the change."""
+    chosen = packs.selected()
+    if chosen is None:
+        return load_ruleset()
+    if _active[0] is None or _active[0][0] != chosen:
+        _active[0] = (chosen, _load_ruleset(Path(chosen), chosen))
+    return _active[0][1]
+
+
+_active: list[tuple[str, Ruleset] | None] = [None]
+
+
+def _load_ruleset(directory: Path | None, shown: str | None = None) -> Ruleset:
+    return load_chain(packs.pack_chain(directory, shown))
 
 
 def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:

@@ -118,3 +118,15 @@ def test_every_catalogue_command_has_help_with_examples(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert "Examples:" in result.output
+
+
+def test_the_checked_in_rule_catalogue_is_generated_from_the_rule_folders():
+    # docs/rules.md is `checker rules --format markdown` of the shipped pack: after changing a rule,
+    # regenerate it with: checker rules --format markdown --as-of 2026-01-01 > docs/rules.md
+    from conftest import REPO
+
+    result = invoke("rules", "--format", "markdown", "--as-of", "2026-01-01")
+    assert result.exit_code == 0, result.output
+    assert result.output == (REPO / "docs" / "rules.md").read_text(encoding="utf-8"), (
+        "docs/rules.md is out of date: checker rules --format markdown --as-of 2026-01-01 > docs/rules.md"
+    )
