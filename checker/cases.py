@@ -139,13 +139,19 @@ def load_case(path: Path, rule: str, shown: str, bases: tuple[str, ...]) -> Case
 
 def rule_cases(ruleset: Any) -> list[Case]:
     """Every case of every rule of a ruleset, in catalogue order (a rule's cases by file name)."""
+    from checker.packs import read_pack
+
     bases = case_bases(ruleset.packs)
+    chain = [read_pack(Path(root), shown) for root, shown in zip(ruleset.packs, ruleset.packs_shown, strict=True)]
+    folders: dict[str, list[tuple[Path, str]]] = {}
+    for pack in chain:  # a rule's own cases, then those an extending pack adds for it
+        for rule_id, folder in pack.case_folders().items():
+            folders.setdefault(rule_id, []).append((folder, pack.show(folder)))
     cases = []
     for rule in ruleset.rules:
-        folder = Path(rule.folder) / "cases"
-        shown_folder = rule.path.rsplit("/", 1)[0] + "/cases"
-        for path in sorted(folder.glob("*.yaml")):
-            cases.append(load_case(path, rule.id, f"{shown_folder}/{path.name}", bases))
+        for folder, shown in folders.get(rule.id, []):
+            for path in sorted(folder.glob("*.yaml")):
+                cases.append(load_case(path, rule.id, f"{shown}/{path.name}", bases))
     return cases
 
 

@@ -20,7 +20,7 @@ from checker.facts import item_facts, project_facts
 from checker.model import Project
 from checker.parameters import ParameterSet
 from checker.plan_period import Notice, notices, refuse_before
-from checker.ruleset import Rule, Ruleset
+from checker.ruleset import Rule, Ruleset, disabled_notices
 from checker.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
 from checker.validation import validate_document
 from checker.verdict import (
@@ -66,7 +66,7 @@ class Checker:
         self.ruleset = ruleset
         self.params = params
         self.register = register
-        self.notices = notices(ruleset.plan, params.as_of)
+        self.notices = notices(ruleset.plan, params.as_of) + disabled_notices(ruleset)
         self.compiled = engine.compiled(ruleset, params)
         self._infos: dict[str, _FactLabels] = {}
         self._plans: dict[str, _FindingPlan] = {}

@@ -484,6 +484,8 @@ class _LazyGroup(_OneLineMain, click.Group):
         "diff": "checker.cli_audit:diff_command",
         "verify": "checker.cli_audit:verify_command",
         "history": "checker.cli_audit:history_command",
+        "test": "checker.cli_packs:test_command",
+        "pack": "checker.cli_packs:pack_group",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

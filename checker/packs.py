@@ -86,16 +86,22 @@ class Pack:
         return version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "0"
 
     def rule_files(self) -> list[Path]:
-        """Every `<CAT>/<ID>/rule.yaml`; a rule folder without one is an error, not skipped."""
+        """Every `<CAT>/<ID>/rule.yaml`. A folder without one holds only `cases/`: more cases for
+        an inherited rule (see `case_folders`); anything else in it is an error, not skipped."""
         found = []
-        for folder in sorted(self.root.glob("[A-Z][A-Z]/*/")):
-            if not folder.is_dir():
-                continue
+        for folder in sorted(p for p in self.root.glob("[A-Z][A-Z]/*") if p.is_dir()):
             path = folder / RULE_FILE
-            if not path.is_file():
-                raise RuleDataError(self.show(folder), "", f"a rule folder needs a {RULE_FILE}")
-            found.append(path)
+            if path.is_file():
+                found.append(path)
+            elif [p.name for p in folder.iterdir()] != ["cases"]:
+                raise RuleDataError(self.show(folder), "",
+                                    f"a rule folder needs a {RULE_FILE} (or only cases/ for an inherited rule)")
         return found
+
+    def case_folders(self) -> dict[str, Path]:
+        """The `cases/` folders of the pack, by rule ID (its own rules' and inherited rules')."""
+        return {folder.parent.name: folder
+                for folder in sorted(self.root.glob("[A-Z][A-Z]/*/cases")) if folder.is_dir()}
 
     def content_files(self) -> Iterator[tuple[str, Path]]:
         """`(relative path, file)` of everything the pack's hash covers, in a stable order."""

@@ -224,12 +224,18 @@ def _did_you_mean(name: str) -> str:
 
 
 def _load_definition(path: Path) -> ParameterDefinition:
-    shown = f"rules/parameters/{path.name}"
+    # the shipped files by their place in the checkout; a pack's own by their path
+    shipped = path.parent.parent.resolve() == rules_dir().resolve()
+    shown = f"rules/parameters/{path.name}" if shipped else str(path)
     try:
         doc = read_document(path)
         definition = validate_document(doc, ParameterDefinition)
     except InputError as exc:
-        raise RuleDataError(shown, "", str(exc)) from None
+        if shipped:
+            raise RuleDataError(shown, "", str(exc)) from None
+        first = exc.problems[0]
+        raise RuleDataError(f"{shown}:{first.line}" if first.line else shown, first.key_path,
+                            first.message) from None
     previous_end: dt.date | None = None
     for index, dated in enumerate(sorted(definition.values, key=lambda v: v.effective_from)):
         problem = check_value(definition, dated.value)

@@ -21,7 +21,7 @@ from checker import conditions as cond
 from checker import datacache, packs
 from checker.errors import InputError, RuleDataError
 from checker.parameters import Localised, ParameterDefinition, pack_values, shipped_definitions
-from checker.plan_period import PlanFile
+from checker.plan_period import Notice, PlanFile
 from checker.source import read_document
 from checker.validation import validate_document
 
@@ -175,6 +175,7 @@ class Ruleset:
     # parameter definitions with the packs' values laid over them; None: the shipped ones
     definitions: dict[str, ParameterDefinition] | None = None
     packs: tuple[str, ...] = ()  # the folders of the packs, base first
+    packs_shown: tuple[str, ...] = ()  # the same, as messages name them (`rules` for the shipped pack)
     documents: dict[str, str] = field(default_factory=dict)  # the plan texts quoted, by name
 
     def by_id(self) -> dict[str, Rule]:
@@ -337,6 +338,10 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
     off = {d.id for d in disabled}
     rules = [rule for rule in rules if rule.id not in off]
     known = {rule.id for rule in rules}
+    for pack in chain:
+        for rule_id, folder in pack.case_folders().items():
+            if rule_id not in known:
+                raise RuleDataError(pack.show(folder), "", f"cases for {rule_id}, which is not a rule of this pack")
     for rule in rules:
         for dependency in rule.depends_on:
             if dependency not in known:
@@ -350,6 +355,7 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
                    version=chain[-1].version, sha256=packs.chain_sha256(packs.chain_files(chain)),
                    plan=plan, name=chain[-1].spec.name, disabled=tuple(disabled),
                    definitions=definitions, packs=tuple(str(p.root.resolve()) for p in chain),
+                   packs_shown=tuple(p.shown for p in chain),
                    documents=documents)
 
 
@@ -383,6 +389,18 @@ def _chain_definitions(chain: tuple[packs.Pack, ...]) -> dict[str, ParameterDefi
                     update={"values": [*values, *definitions[name].values]}
                 )
     return definitions
+
+
+RULE_DISABLED = "rule_disabled"
+
+
+def disabled_notices(ruleset: Ruleset) -> tuple[Notice, ...]:
+    """A run-level notice for each inherited rule the pack set aside: every report format shows
+    the rule, the pack and the reason, so an absent finding is never mistaken for a pass."""
+    return tuple(
+        Notice(RULE_DISABLED, {"rule": off.id, "title": off.title, "pack": off.pack, "reason": off.reason})
+        for off in ruleset.disabled
+    )
 
 
 _CATEGORY_ORDER = ["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"]
