@@ -28,9 +28,21 @@ from checker.ruleset import load_ruleset  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 
 
+# Every rule pack of the repository: the shipped one (None) and each example under examples/packs/.
+# The property tests (metamorphic, message figures) run against each of them.
+PACKS: list[str | None] = [None, *sorted(
+    str(p) for p in (REPO / "examples" / "packs").iterdir() if (p / "pack.yaml").is_file()
+)]
+PACK_IDS = ["nm-14th-fyp" if p is None else Path(p).name for p in PACKS]
+
+
 @cache
-def checker_on(as_of: dt.date) -> Checker:
-    return Checker(load_ruleset(), resolve(as_of))
+def checker_on(as_of: dt.date, pack: str | None = None) -> Checker:
+    """The checker for `as_of` with the shipped pack, or the pack in the folder `pack`."""
+    if pack is None:
+        return Checker(load_ruleset(), resolve(as_of))
+    ruleset = load_ruleset(Path(pack))
+    return Checker(ruleset, resolve(as_of, None, ruleset.definitions))
 
 
 def write_register(directory: Path, entries: list[dict], authority: str = "自治区能源局",

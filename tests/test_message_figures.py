@@ -13,22 +13,28 @@ from pathlib import Path
 
 import pytest
 from casebook import deep_merge, load_cases, write_case
-from conftest import REPO, checker_on
+from conftest import PACK_IDS, PACKS, REPO, checker_on
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from message_figures import message_problems
 from strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
 
+from checker.cases import rule_cases
 from checker.errors import InputError
 from checker.model import Project
 from checker.report import render_message
+from checker.ruleset import load_ruleset
 from checker.source import parse_document
 from checker.validation import validate_document
 
 AS_OF = dt.date(2026, 1, 1)
 AS_OF_DATES = [dt.date(2022, 6, 1), AS_OF]
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
-CASES = load_cases()
+# the shipped pack's cases, and the cases each example pack adds (its inherited ones are the shipped)
+CASES = [(None, case) for case in load_cases()] + [
+    (pack, case) for pack in PACKS if pack is not None
+    for case in rule_cases(load_ruleset(Path(pack))) if not case.path.startswith("rules/")
+]
 # the fixture bases as the checker reads them (`1.2e9` is a number)
 BASE = {path.stem: data for path, data in zip(BASE_FILES, BASES, strict=True)}
 
@@ -37,32 +43,35 @@ def problems_of(result) -> list[str]:
     return [p for f in result.findings for lang in ("zh", "en") for p in message_problems(f, lang)]
 
 
-def check_data(data: dict, as_of: dt.date = AS_OF):
+def check_data(data: dict, as_of: dt.date = AS_OF, pack: str | None = None):
     doc = parse_document(dump(data), "project.yaml")
-    return checker_on(as_of).check(doc, validate_document(doc, Project))
+    return checker_on(as_of, pack).check(doc, validate_document(doc, Project))
 
 
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
-def test_sample_messages_print_the_facts(sample: Path):
-    assert problems_of(checker_on(AS_OF).check_path(sample)) == []
+def test_sample_messages_print_the_facts(sample: Path, pack):
+    assert problems_of(checker_on(AS_OF, pack).check_path(sample)) == []
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule}: {c.name}" for c in CASES])
-def test_fixture_messages_print_the_facts(case, tmp_path):
-    result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
+@pytest.mark.parametrize(("pack", "case"), CASES, ids=[f"{c.rule}: {c.name}" for _, c in CASES])
+def test_fixture_messages_print_the_facts(pack, case, tmp_path):
+    result = checker_on(case.as_of, pack).check_path(write_case(case, tmp_path))
     finding = next(f for f in result.findings if f.id == case.rule)
     assert [p for lang in ("zh", "en") for p in message_problems(finding, lang)] == []
 
 
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
 @given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
-def test_random_project_messages_print_the_facts(data, as_of):
-    assert problems_of(check_data(data, as_of)) == []
+def test_random_project_messages_print_the_facts(data, as_of, pack):
+    assert problems_of(check_data(data, as_of, pack)) == []
 
 
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
 @given(data=near_limit_projects(), as_of=st.sampled_from(AS_OF_DATES))
-def test_figures_at_their_limits_print_apart_from_them(data, as_of):
+def test_figures_at_their_limits_print_apart_from_them(data, as_of, pack):
     try:
-        result = check_data(data, as_of)
+        result = check_data(data, as_of, pack)
     except InputError:
         assume(False)  # a nudge took a value out of its range (a share above 1)
     assert problems_of(result) == []
