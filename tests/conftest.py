@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 # Every rule pack of the repository: the shipped one (None) and each example under examples/packs/.
 # The property tests (metamorphic, message figures) run against each of them.
 PACKS: list[str | None] = [None, *sorted(
-    str(p) for p in (REPO / "examples" / "packs").iterdir() if (p / "pack.yaml").is_file()
+    str(p) for p in (REPO / "examples" / "packs").glob("*") if (p / "pack.yaml").is_file()
 )]
 PACK_IDS = ["nm-14th-fyp" if p is None else Path(p).name for p in PACKS]
 
