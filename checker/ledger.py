@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import (
     Column,
     Connection,
@@ -229,8 +231,67 @@ def snapshot_files(ruleset: Ruleset | None = None) -> dict[str, str]:
 
 
 def snapshot_sha256(files: dict[str, str]) -> str:
-    """The ruleset hash of a snapshot, computed as `ruleset.load_ruleset` computes it."""
+    """The ruleset hash of a snapshot, computed as `ruleset.load_ruleset` computes it (or, for a
+    snapshot recorded before rule packs, as it was computed then)."""
+    if is_legacy_snapshot(files):
+        return _legacy_sha256(files)
     return chain_sha256(iter(_snapshot_entries(files)))
+
+
+# --- snapshots recorded before rule packs: rules/<CAT>/<ID>.yaml and templates/messages/<ID>.<lang>.j2
+
+
+def is_legacy_snapshot(files: dict[str, str]) -> bool:
+    return any(name.startswith(("rules/", "templates/")) for name in files)
+
+
+def _legacy_sha256(files: dict[str, str]) -> str:
+    """The ruleset hash as it was computed before rule packs: the rule data files by their path
+    under rules/, then the message templates by name."""
+    digest = hashlib.sha256()
+    rule_files = sorted(
+        (n for n in files if n.startswith("rules/") and n.endswith(".yaml")), key=lambda n: n.split("/")
+    )
+    for name in rule_files:
+        digest.update(name.removeprefix("rules/").encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    for name in sorted(n for n in files if n.startswith("templates/messages/")):
+        digest.update(name.rsplit("/", 1)[1].encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+_LEGACY_RULE = re.compile(r"rules/([A-Z]{2})/([A-Z]{2}-[0-9]{3})\.yaml")
+_LEGACY_MESSAGE = re.compile(r"templates/messages/(([A-Z]{2})-[0-9]{3})\.(zh|en)\.j2")
+
+
+def extract_legacy_snapshot(files: dict[str, str], root: Path) -> tuple[Pack, ...]:
+    """A snapshot recorded before rule packs, written under `root` as the one pack it was: each
+    rule and its messages in the rule's folder, rules/plan.yaml as the pack's plan."""
+    pack = root / "pack"
+    plan = None
+    for name, content in files.items():
+        rule, message = _LEGACY_RULE.fullmatch(name), _LEGACY_MESSAGE.fullmatch(name)
+        if name == "rules/plan.yaml":
+            plan = yaml.safe_load(content)
+            continue
+        if rule:
+            relative = f"{rule.group(1)}/{rule.group(2)}/rule.yaml"
+        elif message:
+            relative = f"{message.group(2)}/{message.group(1)}/message.{message.group(3)}.j2"
+        elif name.startswith("rules/"):
+            relative = name.removeprefix("rules/")
+        else:
+            raise LedgerError(f"ruleset snapshot holds an unexpected file {name!r}")
+        target = (pack / relative).resolve()
+        if pack.resolve() not in target.parents or ".." in Path(relative).parts:
+            raise LedgerError(f"ruleset snapshot holds an unsafe path {name!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8"))
+    body: dict[str, Any] = {"format": 1, "name": "nm-14th-fyp"}
+    if plan is not None:
+        body["plan"] = plan
+    pack.mkdir(parents=True, exist_ok=True)
+    (pack / "pack.yaml").write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
+    return (read_pack(pack, "pack/0"),)
 
 
 def _snapshot_entries(files: dict[str, str]) -> list[tuple[int, str, bytes]]:

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -27,10 +27,13 @@ from checker.ledger import (
     Ledger,
     TooLarge,
     entry_hash,
+    extract_legacy_snapshot,
     extract_snapshot,
     findings_json,
+    is_legacy_snapshot,
     params_from_body,
     sha256_text,
+    snapshot_sha256,
     unpack_snapshot,
     waivers_applied_json,
 )
@@ -116,7 +119,12 @@ class _Rerunner:
         try:
             files = unpack_snapshot(archive)
             with tempfile.TemporaryDirectory(prefix="ledger-ruleset-") as folder:
-                loaded = load_chain(extract_snapshot(files, Path(folder)))
+                if is_legacy_snapshot(files):  # recorded before rule packs: hashed as it was then
+                    if snapshot_sha256(files) != sha:
+                        return "its stored ruleset snapshot does not hash to the ruleset's sha256 (altered)"
+                    loaded = replace(load_chain(extract_legacy_snapshot(files, Path(folder))), sha256=sha)
+                else:
+                    loaded = load_chain(extract_snapshot(files, Path(folder)))
         except (CheckerError, ValueError, OSError) as exc:
             return f"its stored ruleset cannot be loaded: {exc}"
         except Exception as exc:  # a corrupt archive: zlib.error, JSON errors

@@ -522,3 +522,41 @@ def test_the_timeouts_come_from_the_url_first_then_the_environment(monkeypatch):
     monkeypatch.setenv("NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT", "soon")
     with pytest.raises(LedgerError, match="whole number of seconds"):
         _pg_connect_args("postgresql+psycopg2://u@h/db")
+
+
+def _legacy_files() -> dict[str, str]:
+    """The shipped rules as a ledger stored them before rule packs: rules/<CAT>/<ID>.yaml, the
+    message templates under templates/messages/, rules/plan.yaml and rules/VERSION."""
+    import yaml
+
+    files: dict[str, str] = {}
+    for name, text in snapshot_files().items():
+        relative = name.split("/", 2)[2]
+        parts = relative.split("/")
+        if relative == "pack.yaml":
+            plan = yaml.safe_load(text)["plan"]
+            files["rules/plan.yaml"] = yaml.safe_dump(plan, allow_unicode=True)
+        elif len(parts) == 3 and parts[2] == "rule.yaml":
+            files[f"rules/{parts[0]}/{parts[1]}.yaml"] = text
+        elif len(parts) == 3 and parts[2].startswith("message."):
+            files[f"templates/messages/{parts[1]}.{parts[2].split('.')[1]}.j2"] = text
+        elif "cases" not in parts and parts[0] != "bases":
+            files[f"rules/{relative}"] = text
+    return files
+
+
+def test_an_entry_recorded_before_rule_packs_re_runs_from_its_old_snapshot(target):
+    # its snapshot holds rules/<CAT>/<ID>.yaml and templates/messages/: laid out as a pack to re-run
+    import dataclasses
+
+    files = _legacy_files()
+    legacy = dataclasses.replace(load_ruleset(), sha256=snapshot_sha256(files))
+    assert legacy.sha256 != load_ruleset().sha256
+    path = REPO / "projects" / SAMPLES[3]
+    result = Checker(legacy, resolve(dt.date(2026, 1, 1))).check_path(path)
+    with Ledger(target) as ledger:
+        ledger.append(result, path.read_bytes(), ruleset_files=files)
+    assert "1 verified" in verify_cli(target).stdout
+    files["rules/EC/EC-004.yaml"] = files["rules/EC/EC-004.yaml"].replace("binding: true", "binding: false")
+    execute(target, sa.update(rulesets).values(archive=zlib.compress(canonical_json(files).encode())))
+    assert "does not hash to the ruleset's sha256" in verify_cli(target).stdout
