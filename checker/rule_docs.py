@@ -35,6 +35,9 @@ def find_rule(ruleset: Ruleset, wanted: str) -> Rule:
     key = wanted.strip().upper()
     if key in rules:
         return rules[key]
+    off = next((d for d in ruleset.disabled if d.id == key), None)
+    if off is not None:
+        raise UsageError(f"rule {key} is disabled by the rule pack {off.pack}: {off.reason.zh} / {off.reason.en}")
     hint = suggest(key, list(rules))
     did_you_mean = f" (did you mean {hint}?)" if hint else ""
     raise UsageError(

@@ -165,6 +165,15 @@ def test_a_disabled_rule_and_its_reason_show_in_every_report_format(tmp_path, fm
         assert [n["code"] for n in verdict["notices"]].count("rule_disabled") == 1
 
 
+def test_explaining_a_disabled_rule_says_who_disabled_it_and_why(tmp_path):
+    pack = write_pack(tmp_path / "pack", disable=[
+        {"rule": "WA-003", "reason": {"zh": "本盟市由水利部门统一审查", "en": "reviewed by the water authority"}},
+    ])
+    result = checker("explain", "WA-003", "--rules", pack)
+    assert result.exit_code == 2
+    assert "WA-003 is disabled by the rule pack test-pack: 本盟市由水利部门统一审查" in result.stderr
+
+
 def test_the_shipped_pack_shows_no_disabled_rule():
     assert "rule_disabled" not in json.dumps(json_verdict()["notices"])
 
