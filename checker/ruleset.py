@@ -411,7 +411,6 @@ def _catalogue_order(rule: Rule) -> tuple[int, str]:
 
 
 @cache
-def plan_text(document: str, ruleset: Ruleset | None = None) -> str:
-    """The text of a plan document the rules quote (the shipped pack's by default)."""
-    documents = (ruleset or load_ruleset()).documents
-    return Path(documents[document]).read_text(encoding="utf-8")
+def plan_text(document: str) -> str:
+    """The text of a plan document the shipped rules quote (`documents:` of rules/pack.yaml)."""
+    return Path(load_ruleset().documents[document]).read_text(encoding="utf-8")

@@ -283,3 +283,21 @@ def test_pack_init_never_writes_into_a_folder_that_holds_something(tmp_path):
     assert result.exit_code == 2
     assert "not an empty folder" in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_the_example_packs_own_rules_quote_the_plan_verbatim_and_have_cases_for_their_statuses():
+    from conftest import PACKS
+
+    from checker.cases import rule_cases
+    from checker.ruleset import load_ruleset, plan_text
+
+    for pack in PACKS[1:]:
+        ruleset = load_ruleset(Path(pack))
+        cases = rule_cases(ruleset)
+        for rule in ruleset.rules:
+            if rule.path.startswith("rules/"):
+                continue  # the shipped rules: tests/test_rules_meta.py
+            for basis in rule.spec.basis:
+                assert all(f in plan_text(basis.document) for f in basis.fragments()), rule.id
+            expected = {c.expect for c in cases if c.rule == rule.id}
+            assert expected == rule.outcome_statuses, (pack, rule.id)
