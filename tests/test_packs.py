@@ -301,3 +301,14 @@ def test_the_example_packs_own_rules_quote_the_plan_verbatim_and_have_cases_for_
                 assert all(f in plan_text(basis.document) for f in basis.fragments()), rule.id
             expected = {c.expect for c in cases if c.rule == rule.id}
             assert expected == rule.outcome_statuses, (pack, rule.id)
+
+
+def test_a_pack_can_extend_another_by_relative_path_and_inherits_its_values_and_rules(tmp_path):
+    write_pack(tmp_path / "region", name="region", parameters={"max_data_center_pue": 1.1})
+    local = with_local_rule(write_pack(tmp_path / "local", name="local", extends="../region"))
+    findings = {f["rule"]: f for f in json_verdict("--rules", str(local))["findings"]}
+    assert findings["EC-004"]["status"] == "fail" and "EC-101" in findings
+    ledger = tmp_path / "ledger.db"
+    check(SAMPLE, "--as-of", AS_OF, "--rules", str(local), "--record", str(ledger))
+    shutil.rmtree(tmp_path / "region")  # both packs of the chain are kept in the ledger
+    assert "1 verified" in checker("verify", ledger).stdout
