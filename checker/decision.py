@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from checker.ruleset import Rule
+from checker import conditions as cond
+from checker.ruleset import Outcome, Rule
 
 # most severe first: a binding failure on one product decides the rule
 SEVERITY = ("fail", "missing_info", "review", "warn", "pass", "not_applicable")
@@ -26,6 +27,8 @@ class SubjectResult:
     applies: bool = False
     missing: list[str] = field(default_factory=list)  # required facts found absent
     outcomes: set[int] = field(default_factory=set)  # indexes of outcomes whose condition held
+    # outcome index → the facts whose absence leaves its condition undecided (`when_unknown`)
+    unknown: dict[int, set[str]] = field(default_factory=dict)
 
 
 class Decision(NamedTuple):
@@ -36,20 +39,36 @@ class Decision(NamedTuple):
     outcome: int | None  # the outcome that decided, if any
     missing_facts: tuple[str, ...]
     binding: bool
+    # which branch of the rule decided: applies_when, requires, outcome (its condition held),
+    # unknown (its condition could not be decided: `when_unknown`), otherwise
+    branch: str = "outcome"
 
 
 def decide(rule: Rule, subject: SubjectResult) -> Decision:
     spec = rule.spec
     if not subject.applies:
-        return Decision("not_applicable", None, (), spec.binding)
+        return Decision("not_applicable", None, (), spec.binding, "applies_when")
     if subject.missing:
         ordered = tuple(f for f in spec.requires if f in subject.missing)
-        return Decision("missing_info", None, ordered, spec.binding)
+        return Decision("missing_info", None, ordered, spec.binding, "requires")
     for index, outcome in enumerate(spec.outcomes):
         if index in subject.outcomes:
             binding = spec.binding if outcome.binding is None else outcome.binding
-            return Decision(outcome.status, index, tuple(outcome.missing), binding)
-    return Decision(spec.otherwise, None, (), spec.binding)
+            return Decision(outcome.status, index, tuple(outcome.missing), binding, "outcome")
+        if index in subject.unknown:
+            return Decision(
+                outcome.when_unknown or "missing_info", index, asked(outcome, subject.unknown[index]),
+                spec.binding, "unknown",
+            )
+    return Decision(spec.otherwise, None, (), spec.binding, "otherwise")
+
+
+def asked(outcome: Outcome, absent: set[str]) -> tuple[str, ...]:
+    """The keys to ask for when an outcome's condition is undecided: each absent fact that keeps
+    it so, in the order the condition names them, as the outcome's `ask` spells it for the
+    applicant (a derived fact is asked for by the key it comes from)."""
+    keys = (outcome.ask.get(fact, fact) for fact in cond.unknown_facts(outcome.when) if fact in absent)
+    return tuple(dict.fromkeys(keys))
 
 
 _RANK = {status: rank for rank, status in enumerate(SEVERITY)}

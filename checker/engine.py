@@ -248,6 +248,11 @@ def _rule_conditions(rule: Rule, params: ParameterSet) -> dict[str, list[dict[st
         conditions[f"{rule.id}|requires|{index}"] = [*applies, {"$nex": {field_name(fact): 1}}]
     for index, outcome in enumerate(spec.outcomes):
         conditions[f"{rule.id}|outcome|{index}"] = [*applies, compile_condition(outcome.when, params)]
+        if outcome.when_unknown:  # one engine rule per fact whose absence can leave it undecided
+            for number, fact in enumerate(cond.unknown_facts(outcome.when)):
+                reason = cond.unknown_for(outcome.when, fact)
+                if reason is not None:
+                    conditions[f"{rule.id}|unknown|{index}|{number}"] = [*applies, compile_condition(reason, params)]
     return conditions
 
 
@@ -513,6 +518,8 @@ class CompiledRuleset:
                         what: Any = int(index[0]) if index else None
                         if part == "requires":
                             what = rule.spec.requires[what]
+                        elif part == "unknown":
+                            what = (what, cond.unknown_facts(rule.spec.outcomes[what].when)[int(index[1])])
                         self._meaning[name] = (rule_id, part, what, bool(rule.spec.for_each))
                     parts[-1].append(_Part(
                         fact_kind=fact_kind,
@@ -599,6 +606,8 @@ class CompiledRuleset:
                                 subject.applies = True
                             elif part == "requires":
                                 subject.missing.append(what)
+                            elif part == "unknown":
+                                subject.unknown.setdefault(what[0], set()).add(what[1])
                             else:
                                 subject.outcomes.add(what)
                     for rule, rule_id, status_field in self._status_plan[stage]:  # what later stages read

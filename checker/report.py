@@ -226,13 +226,19 @@ def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure
     return "".join(parts) + (" " + claim if claim else ""), printed
 
 
+def outcome_reason(rule: Any, decision: Any) -> str | None:
+    """The `reason` of the outcome whose condition held, if it has one (an undecided condition,
+    `when_unknown`, has none: its status is not the outcome's)."""
+    if decision.outcome is None or decision.branch != "outcome":
+        return None
+    return rule.spec.outcomes[decision.outcome].reason
+
+
 def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
     """What a message template receives; numbers are named (`checker.figures`)."""
     rule = finding.rule
     decision = finding.decision
-    reason = None
-    if decision.outcome is not None:
-        reason = rule.spec.outcomes[decision.outcome].reason
+    reason = outcome_reason(rule, decision)
     items = [
         {
             "index": item.index, "status": item.status,
@@ -243,10 +249,7 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
             "f": figures.NamedValues(
                 {name: reading.value for name, reading in item.facts.items()}, ("item", item.index)
             ),
-            "reason": (
-                rule.spec.outcomes[item.decision.outcome].reason
-                if item.decision.outcome is not None else None
-            ),
+            "reason": outcome_reason(rule, item.decision),
         }
         for item in finding.items
     ]

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checker import conditions as cond
 from checker import datacache
@@ -71,11 +71,27 @@ class Outcome(_Strict):
     binding: bool | None = None  # overrides the rule's binding for this outcome (LA-005)
     missing: list[str] = Field(default_factory=list)  # facts named by a missing_info outcome
     reason: Annotated[str, Field(pattern=r"^[a-z_]+$")] | None = None  # passed to the message
+    # when `when` can be decided neither way for want of facts: this status, asking for exactly
+    # the absent facts that keep it undecided (`conditions.unknown_for`)
+    when_unknown: Literal["missing_info"] | None = None
+    ask: dict[str, str] = Field(default_factory=dict)  # a fact → the key to ask for in its place
 
     @field_validator("when")
     @classmethod
     def _parse_when(cls, raw: Any) -> cond.Condition:
         return cond.parse(raw, "when")
+
+    @model_validator(mode="after")
+    def _unknown_branch(self) -> Outcome:
+        if self.ask and not self.when_unknown:
+            raise ValueError("`ask` needs `when_unknown`")
+        if self.when_unknown and self.missing:
+            raise ValueError("a `when_unknown` outcome derives what is missing: drop `missing`")
+        candidates = cond.unknown_facts(self.when)
+        for fact in self.ask:
+            if fact not in candidates:
+                raise ValueError(f"`ask` names {fact!r}, which no comparison of `when` reads")
+        return self
 
 
 class RuleExamples(_Strict):
@@ -145,6 +161,7 @@ class Rule:
     @property
     def outcome_statuses(self) -> set[str]:
         statuses = {o.status for o in self.spec.outcomes} | {self.spec.otherwise}
+        statuses |= {o.when_unknown for o in self.spec.outcomes if o.when_unknown}
         if self.spec.requires:
             statuses.add("missing_info")
         if self.spec.applies_when is not None or self.spec.for_each:

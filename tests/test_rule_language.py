@@ -1,0 +1,142 @@
+"""The smaller rule language: what the engine derives so that a rule file need not spell it out.
+
+Undecided conditions (`when_unknown`): an outcome asks for exactly the absent facts that keep its
+condition from being decided, so LA-004 needs one outcome where it listed one per combination of
+absent facts; its findings ask for the same keys as the enumeration did, on every combination.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+
+import pytest
+import yaml
+
+from checker import conditions as cond
+from checker.decision import decide
+from checker.engine import CompiledRuleset
+from checker.parameters import resolve
+from checker.ruleset import Outcome, Rule, RuleFile, load_ruleset
+
+PARAMS = resolve(dt.date(2026, 1, 1))
+
+# LA-004 as it was written before undecided conditions: one outcome per combination of absent facts
+LA_004_ENUMERATED = """
+requires: [land.main_function_zone]
+outcomes:
+  - status: pass
+    reason: urbanized
+    when: {fact: land.main_function_zone, eq: urbanized}
+  - status: missing_info
+    when:
+      all:
+        - {absent: industrial_project}
+        - any:
+            - {fact: land.area_ha, gte: {param: large_scale_area_ha}}
+            - {fact: project.investment_10k_yuan, gte: {param: large_scale_investment_10k_yuan}}
+    missing: [project.industry_code]
+  - status: missing_info
+    when:
+      all:
+        - {absent: industrial_project}
+        - {absent: land.area_ha}
+        - {absent: project.investment_10k_yuan}
+    missing: [project.industry_code, land.area_ha, project.investment_10k_yuan]
+  - status: missing_info
+    when: {all: [{absent: industrial_project}, {absent: land.area_ha}]}
+    missing: [project.industry_code, land.area_ha]
+  - status: missing_info
+    when: {all: [{absent: industrial_project}, {absent: project.investment_10k_yuan}]}
+    missing: [project.industry_code, project.investment_10k_yuan]
+  - status: fail
+    when:
+      any:
+        - {fact: land.area_ha, gte: {param: large_scale_area_ha}}
+        - {fact: project.investment_10k_yuan, gte: {param: large_scale_investment_10k_yuan}}
+  - status: missing_info
+    when: {all: [{absent: land.area_ha}, {absent: project.investment_10k_yuan}]}
+    missing: [land.area_ha, project.investment_10k_yuan]
+  - status: missing_info
+    when: {absent: land.area_ha}
+    missing: [land.area_ha]
+  - status: missing_info
+    when: {absent: project.investment_10k_yuan}
+    missing: [project.investment_10k_yuan]
+"""
+
+
+def _variant(rule: Rule, yaml_text: str) -> Rule:
+    """`rule` with its requirements and outcomes replaced by those of `yaml_text`."""
+    raw = rule.spec.model_dump(mode="python", exclude={"applies_when", "outcomes", "requires"})
+    raw["applies_when"] = {"any": [{"fact": "industrial_project", "eq": True}, {"absent": "industrial_project"}]}
+    raw.update(yaml.safe_load(yaml_text))
+    return dataclasses.replace(rule, spec=RuleFile.model_validate(raw))
+
+
+def _decisions(rule: Rule, projects: list[dict]) -> list[tuple[str, tuple[str, ...]]]:
+    ruleset = dataclasses.replace(load_ruleset(), rules=(rule,), sha256=f"test-{id(rule)}")
+    engine = CompiledRuleset(ruleset, PARAMS)
+    found = []
+    for facts in projects:
+        subject = engine.evaluate(facts, {})[rule.id][0]
+        decision = decide(rule, subject)
+        found.append((decision.status, decision.missing_facts))
+    return found
+
+
+def _grid() -> list[dict]:
+    zones = [None, "urbanized", "ecological"]
+    industrial = [None, True]
+    areas = [None, 1.0, 100000.0]
+    money = [None, 10.0, 1e9]
+    projects = []
+    for zone, ind, area, inv in itertools.product(zones, industrial, areas, money):
+        facts = {
+            "land.main_function_zone": zone, "industrial_project": ind,
+            "land.area_ha": area, "project.investment_10k_yuan": inv,
+        }
+        projects.append({k: v for k, v in facts.items() if v is not None})
+    return projects
+
+
+def test_an_undecided_condition_asks_for_what_the_enumeration_asked_for():
+    shipped = load_ruleset().by_id()["LA-004"]
+    assert len(shipped.spec.outcomes) <= 2
+    assert any(outcome.when_unknown for outcome in shipped.spec.outcomes)
+    projects = _grid()
+    assert _decisions(shipped, projects) == _decisions(_variant(shipped, LA_004_ENUMERATED), projects)
+    # and the grid reaches every combination of asked keys the enumeration knew
+    asked = {missing for status, missing in _decisions(shipped, projects) if status == "missing_info"}
+    assert {
+        ("land.main_function_zone",), ("project.industry_code",),
+        ("project.industry_code", "land.area_ha", "project.investment_10k_yuan"),
+        ("project.industry_code", "land.area_ha"), ("project.industry_code", "project.investment_10k_yuan"),
+        ("land.area_ha", "project.investment_10k_yuan"), ("land.area_ha",), ("project.investment_10k_yuan",),
+    } <= asked
+
+
+def test_a_fact_a_decided_part_reads_is_not_asked_for():
+    condition = cond.parse({"all": [
+        {"fact": "a", "eq": True},
+        {"any": [{"fact": "b", "gt": 1}, {"fact": "c", "gt": 1}]},
+    ]}, "t")
+    assert cond.unknown_facts(condition) == ["a", "b", "c"]
+    # b > 1 decides the disjunction: c is not needed; a false `a` decides all of it
+    reason_c = cond.unknown_for(condition, "c")
+    assert cond.Compare("b", "lte", 1) in list(cond.walk(reason_c))
+    assert cond.unknown_for(cond.parse({"present": "a"}, "t"), "a") is None
+
+
+def test_ask_needs_when_unknown_and_names_a_fact_the_condition_reads():
+    base = {"status": "fail", "when": {"fact": "a", "gt": 1}}
+    Outcome.model_validate({**base, "when_unknown": "missing_info", "ask": {"a": "x.a"}})
+    for bad in (
+        {**base, "ask": {"a": "x.a"}},
+        {**base, "when_unknown": "missing_info", "ask": {"b": "x.b"}},
+        {**base, "when_unknown": "missing_info", "missing": ["a"]},
+        {**base, "when_unknown": "fail"},
+    ):
+        with pytest.raises(ValueError):
+            Outcome.model_validate(bad)
