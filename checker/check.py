@@ -193,7 +193,7 @@ class Checker:
                     **_item_labels(spec.for_each, subject.index, item),
                     status=decision.status, decision=decision, facts=item_readings,
                 ))
-        overall = most_severe(decisions) or decide(rule, SubjectResult(index=None))
+        overall = most_severe(decisions) or decide(rule, SubjectResult(index=None))._replace(branch="no_items")
         missing_facts = list(overall.missing_facts)
         for item_finding in item_findings:
             missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]

@@ -10,7 +10,7 @@ rule's `otherwise` status. A per-item rule takes the most severe status over its
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from checker import conditions as cond
 from checker.ruleset import Outcome, Rule
@@ -69,6 +69,21 @@ def asked(outcome: Outcome, absent: set[str]) -> tuple[str, ...]:
     applicant (a derived fact is asked for by the key it comes from)."""
     keys = (outcome.ask.get(fact, fact) for fact in cond.unknown_facts(outcome.when) if fact in absent)
     return tuple(dict.fromkeys(keys))
+
+
+def fired(rule: Rule, decision: Decision) -> dict[str, Any]:
+    """Which branch of the rule decided, as reports and the ledger record it, so that an auditor
+    sees the exact branch: `{"branch": "outcome", "index": 2, "reason": "too_short"}` (the
+    outcome's position in the file, from 0, and its `reason` if it has one); `unknown` with the
+    index of the outcome whose condition was undecided; `applies_when`, `requires`, `otherwise`,
+    `no_items` (a per-item rule with nothing to judge) alone."""
+    record: dict[str, Any] = {"branch": decision.branch}
+    if decision.outcome is not None:
+        record["index"] = decision.outcome
+        reason = rule.spec.outcomes[decision.outcome].reason
+        if decision.branch == "outcome" and reason is not None:
+            record["reason"] = reason
+    return record
 
 
 _RANK = {status: rank for rank, status in enumerate(SEVERITY)}

@@ -22,7 +22,7 @@ import yaml
 
 from checker import __version__, datacache, figures
 from checker.check import CheckResult
-from checker.decision import SEVERITY
+from checker.decision import SEVERITY, fired
 from checker.errors import UsageError, quoted
 from checker.escaping import md_escape, visible
 from checker.parameters import Localised, ParameterValue
@@ -709,14 +709,16 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
 
 
 def finding_json_tail(finding: Finding) -> dict[str, Any]:
-    """The members a finding has only sometimes, in the verdict's key order: the missing facts,
-    the items, the waiver. Shared with the batch's pre-encoded line (`report_line`)."""
-    tail: dict[str, Any] = {}
+    """The members after the basis, in the verdict's key order: which branch of the rule decided
+    (`decision.fired`), and what a finding has only sometimes: the missing facts, the items, the
+    waiver. Shared with the batch's pre-encoded line (`report_line`)."""
+    tail: dict[str, Any] = {"outcome": fired(finding.rule, finding.decision)}
     if finding.missing_keys:
         tail["missing"] = list(finding.missing_keys)
     if finding.items:
         tail["items"] = [
             {"index": item.index, "status": item.status,
+             "outcome": fired(finding.rule, item.decision),
              "facts": {name: r.value for name, r in item.facts.items()}}
             for item in finding.items
         ]

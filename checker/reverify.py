@@ -30,6 +30,7 @@ from checker.ledger import (
     extract_snapshot,
     findings_json,
     params_from_body,
+    records_outcome,
     sha256_text,
     unpack_snapshot,
     waivers_applied_json,
@@ -192,7 +193,7 @@ class _Rerunner:
             return
         if result.verdict != entry.verdict:
             report.flag("differs", f"verdict recorded {entry.verdict}, re-run gives {result.verdict}")
-        rerun = findings_json(result.findings)
+        rerun = findings_json(result.findings, outcome=records_outcome(entry.findings))
         if rerun != entry.findings:
             for problem in _finding_differences(entry.findings, rerun):
                 report.flag("differs", problem)

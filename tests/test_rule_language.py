@@ -140,3 +140,96 @@ def test_ask_needs_when_unknown_and_names_a_fact_the_condition_reads():
     ):
         with pytest.raises(ValueError):
             Outcome.model_validate(bad)
+
+
+# ---------------------------------------------------------------- which outcome fired
+
+SAMPLE = "projects/ordos-calcium-carbide.yaml"
+
+
+def _json_findings(*args: str) -> dict[str, dict]:
+    from click.testing import CliRunner
+    from conftest import REPO
+
+    from checker.cli import check_main
+
+    result = CliRunner().invoke(check_main, [str(REPO / SAMPLE), "--as-of", "2026-01-01", *args])
+    assert result.exit_code in (0, 1, 3), result.output
+    import json
+
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()] if "jsonl" in args else [
+        json.loads(result.stdout)]
+    return {f["rule"]: f for f in lines[0]["findings"]}
+
+
+def test_every_finding_says_which_branch_of_its_rule_decided():
+    findings = _json_findings("--format", "json")
+    ruleset = load_ruleset().by_id()
+    branches = {"applies_when", "requires", "outcome", "unknown", "otherwise", "no_items"}
+    for rule_id, finding in findings.items():
+        fired = finding["outcome"]
+        assert fired["branch"] in branches, rule_id
+        spec = ruleset[rule_id].spec
+        if fired["branch"] in ("outcome", "unknown"):
+            outcome = spec.outcomes[fired["index"]]
+            if fired["branch"] == "outcome":
+                assert outcome.status == (finding.get("original_status") or finding["status"])
+                assert fired.get("reason") == outcome.reason
+        else:
+            assert "index" not in fired
+        if fired["branch"] == "otherwise":
+            assert spec.otherwise == finding["status"]
+        for item in finding.get("items", []):
+            assert item["outcome"]["branch"] in branches
+    # the sample fails HE-001 on a product on the no-new-capacity list: the rule's first outcome
+    assert findings["HE-001"]["status"] == "fail"
+    assert {f["outcome"]["branch"] for f in findings.values()} >= {"outcome", "applies_when"}
+    compact = _json_findings("--format", "jsonl")
+    assert {r: f["outcome"] for r, f in compact.items()} == {r: f["outcome"] for r, f in findings.items()}
+
+
+def test_a_missing_info_from_an_undecided_condition_names_its_outcome(tmp_path):
+    from checker.decision import fired
+
+    rule = load_ruleset().by_id()["LA-004"]
+    ruleset = dataclasses.replace(load_ruleset(), rules=(rule,), sha256="test-fired")
+    subject = CompiledRuleset(ruleset, PARAMS).evaluate({"land.main_function_zone": "ecological"}, {})["LA-004"][0]
+    decision = decide(rule, subject)
+    assert decision.status == "missing_info"
+    assert fired(rule, decision) == {"branch": "unknown", "index": 1}
+    urbanized = decide(rule, CompiledRuleset(ruleset, PARAMS).evaluate({"land.main_function_zone": "urbanized"}, {})[
+        "LA-004"][0])
+    assert fired(rule, urbanized) == {"branch": "outcome", "index": 0, "reason": "urbanized"}
+
+
+def test_the_ledger_records_the_branch_and_still_verifies_entries_recorded_without_it(tmp_path, monkeypatch):
+    import json
+
+    import sqlalchemy as sa
+    from click.testing import CliRunner
+    from conftest import REPO
+
+    from checker import ledger
+    from checker.cli import check_main
+    from checker.reverify import verify
+
+    target = str(tmp_path / "ledger.db")
+
+    def record() -> None:
+        result = CliRunner().invoke(check_main, [str(REPO / SAMPLE), "--record", target, "--as-of", "2026-01-01"])
+        assert result.exit_code in (0, 1, 3), result.output
+
+    original = ledger.findings_json
+    monkeypatch.setattr(ledger, "findings_json", lambda findings, outcome=True: original(findings, outcome=False))
+    record()  # as a checker that did not keep the branch wrote it
+    monkeypatch.setattr(ledger, "findings_json", original)
+    record()
+    engine = sa.create_engine(f"sqlite:///{target}")
+    with engine.connect() as conn:
+        stored = [json.loads(row[0]) for row in conn.execute(sa.text("SELECT findings FROM entries ORDER BY seq"))]
+    engine.dispose()
+    assert all("outcome" not in f for f in stored[0])
+    assert all("outcome" in f for f in stored[1])
+    with ledger.Ledger(target) as opened:
+        report = verify(opened)
+    assert report.ok and report.count("verified") == 2, report
