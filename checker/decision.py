@@ -4,7 +4,8 @@ The engine reports which of a rule's conditions held for a subject (the project,
 this module turns that into the rule's status. Policy: if `applies_when` does not hold, the rule is
 `not_applicable`; else if a required fact is absent, `missing_info`; else the first outcome that
 holds, in the order the rule file lists them (a decision table with a first-hit policy); else the
-rule's `otherwise` status. A per-item rule takes the most severe status over its items.
+rule's `otherwise` status. Before all of these, a rule whose `effective` dates exclude the check
+date is `not_applicable`. A per-item rule takes the most severe status over its items.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class SubjectResult:
     outcomes: set[int] = field(default_factory=set)  # indexes of outcomes whose condition held
     # outcome index → the facts whose absence leaves its condition undecided (`when_unknown`)
     unknown: dict[int, set[str]] = field(default_factory=dict)
+    in_force: bool = True  # false: the rule's `effective` dates exclude the check date
 
 
 class Decision(NamedTuple):
@@ -39,13 +41,16 @@ class Decision(NamedTuple):
     outcome: int | None  # the outcome that decided, if any
     missing_facts: tuple[str, ...]
     binding: bool
-    # which branch of the rule decided: applies_when, requires, outcome (its condition held),
-    # unknown (its condition could not be decided: `when_unknown`), otherwise
+    # which branch of the rule decided: effective (not in force on the check date), applies_when,
+    # requires, outcome (its condition held), unknown (its condition could not be decided:
+    # `when_unknown`), otherwise, no_items
     branch: str = "outcome"
 
 
 def decide(rule: Rule, subject: SubjectResult) -> Decision:
     spec = rule.spec
+    if not subject.in_force:
+        return Decision("not_applicable", None, (), spec.binding, "effective")
     if not subject.applies:
         return Decision("not_applicable", None, (), spec.binding, "applies_when")
     if subject.missing:
@@ -76,7 +81,8 @@ def fired(rule: Rule, decision: Decision) -> dict[str, Any]:
     sees the exact branch: `{"branch": "outcome", "index": 2, "reason": "too_short"}` (the
     outcome's position in the file, from 0, and its `reason` if it has one); `unknown` with the
     index of the outcome whose condition was undecided; `applies_when`, `requires`, `otherwise`,
-    `no_items` (a per-item rule with nothing to judge) alone."""
+    `no_items` (a per-item rule with nothing to judge), `effective` (not in force on the check
+    date) alone."""
     record: dict[str, Any] = {"branch": decision.branch}
     if decision.outcome is not None:
         record["index"] = decision.outcome

@@ -551,9 +551,13 @@ class CompiledRuleset:
         return self._rule_stages
 
     def evaluate(
-        self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]]
+        self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]],
+        dormant: frozenset[str] = frozenset(),
     ) -> dict[str, list[SubjectResult]]:
-        """Which conditions of every rule held for this project (and for each of its items)."""
+        """Which conditions of every rule held for this project (and for each of its items).
+
+        `dormant`: the rules not in force on the check date (`effective`): their subjects are
+        marked so, and a rule reading their status reads `not_applicable`."""
         field_of, wanted = self._field_of, self._wanted
         unseen = facts.keys() - field_of.keys()  # names not seen before: a set difference in C
         if unseen:  # new maps, swapped in whole: a concurrent evaluate keeps iterating its own
@@ -572,10 +576,13 @@ class CompiledRuleset:
                 project_fact[field] = value
         results: dict[str, list[SubjectResult]] = {}
         for rule_id, collection in self._subject_plan:
+            in_force = rule_id not in dormant
             if collection is None:
-                results[rule_id] = [SubjectResult(index=None)]
+                results[rule_id] = [SubjectResult(index=None, in_force=in_force)]
             else:
-                results[rule_id] = [SubjectResult(index=i) for i in range(len(items.get(collection, ())))]
+                results[rule_id] = [
+                    SubjectResult(index=i, in_force=in_force) for i in range(len(items.get(collection, ())))
+                ]
         meaning = self._meaning
         sessions: dict[int, str] = {}  # engine ruleset → this check's session in it, once created
         undeleted: list[str] = []

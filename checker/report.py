@@ -179,11 +179,29 @@ def message_template(name: str, lang: str) -> _MessageTemplate:
     return _MessageTemplate(environment(lang).get_template(f"messages/{name}.{lang}.j2"))
 
 
+def rule_sentence(finding: Finding, lang: str) -> str | None:
+    """The sentence the rule file itself gives for the branch that decided, if it gives one, in
+    place of the message template: a rule not in force on the check date says since or until
+    when (`effective`). The templates phrase decisions the rule's conditions made; these are not."""
+    decision = finding.decision
+    if decision.branch == "effective":
+        effective = finding.rule.spec.effective
+        assert effective is not None  # the branch is taken only for a rule with dates
+        table = terms()["in_force"]
+        if effective.start is not None and (finding.as_of is None or finding.as_of < effective.start):
+            return table["not_yet"][lang].format(start=effective.start.isoformat())
+        assert effective.end is not None
+        return table["expired"][lang].format(end=effective.end.isoformat())
+    return None
+
+
 def render_message(finding: Finding, lang: str) -> str:
-    """The reasoning sentence of a finding, from the rule's message template, and what a waiver
-    claimed in the project file does to it."""
-    text = " ".join(message_template(finding.rule.spec.message, lang).render(
-        _message_context(finding, lang)).split())
+    """The reasoning sentence of a finding, from the rule's message template (or the rule file's
+    own sentence, `rule_sentence`), and what a waiver claimed in the project file does to it."""
+    text = rule_sentence(finding, lang)
+    if text is None:
+        text = " ".join(message_template(finding.rule.spec.message, lang).render(
+            _message_context(finding, lang)).split())
     claim = claim_sentence(finding, lang)
     return text + (" " + claim if claim else "")
 
@@ -205,6 +223,10 @@ _MARKED = re.compile(f"{figures.OPEN}([0-9]+){figures.MIDDLE}(.*?){figures.CLOSE
 
 def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure]]:
     """The message of `render_message`, with every figure a number filter printed in it."""
+    own = rule_sentence(finding, lang)
+    if own is not None:
+        claim = claim_sentence(finding, lang)
+        return own + (" " + claim if claim else ""), []
     recorded: list[tuple[Any, ...]] = []
     context = _message_context(finding, lang)
     context["_figures"] = recorded

@@ -8,6 +8,7 @@ broken rule never reaches a reviewer.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
@@ -106,6 +107,26 @@ class RuleExamples(_Strict):
     violating: Annotated[str, Field(min_length=1)]
 
 
+class Effective(_Strict):
+    """The dates a rule is in force, both inclusive, either open: a rule not in force on the check
+    date is `not_applicable`, and says since or until when (a measure that takes effect or lapses
+    within a plan period)."""
+
+    start: dt.date | None = Field(default=None, alias="from")
+    end: dt.date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Effective:
+        if self.start is None and self.end is None:
+            raise ValueError("give `from`, `to` or both")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"`to` ({self.end}) is before `from` ({self.start})")
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
 class RuleFile(_Strict):
     """The contents of one rule file."""
 
@@ -127,6 +148,10 @@ class RuleFile(_Strict):
     message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")]
     references: list[str] = Field(default_factory=list)
     examples: RuleExamples | None = None  # optional: shown by `checker explain`
+    effective: Effective | None = None  # optional: the dates the rule is in force
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.effective is None or self.effective.in_force(on)
 
     @field_validator("applies_when")
     @classmethod
@@ -164,7 +189,7 @@ class Rule:
         statuses |= {o.when_unknown for o in self.spec.outcomes if o.when_unknown}
         if self.spec.requires:
             statuses.add("missing_info")
-        if self.spec.applies_when is not None or self.spec.for_each:
+        if self.spec.applies_when is not None or self.spec.for_each or self.spec.effective:
             statuses.add("not_applicable")
         return statuses
 

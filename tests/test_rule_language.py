@@ -233,3 +233,130 @@ def test_the_ledger_records_the_branch_and_still_verifies_entries_recorded_witho
     with ledger.Ledger(target) as opened:
         report = verify(opened)
     assert report.ok and report.count("verified") == 2, report
+
+
+# ---------------------------------------------------------------- effective dates
+
+
+def _rule_file(root, rule_id: str):
+    """A rule's file in a rules folder, whichever layout it has (`<ID>.yaml` or `<ID>/rule.yaml`)."""
+    found = [p for p in root.rglob("*.yaml") if p.name == f"{rule_id}.yaml" or (
+        p.name == "rule.yaml" and p.parent.name == rule_id)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.fixture
+def dated_rules(tmp_path):
+    import shutil
+
+    from conftest import REPO
+
+    target = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", target)
+
+    def dated(rule_id: str, effective: str):
+        path = _rule_file(target, rule_id)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nbinding:", f"\neffective: {effective}\nbinding:", 1), encoding="utf-8")
+        load_ruleset.cache_clear()
+        try:
+            return load_ruleset(target)
+        finally:
+            load_ruleset.cache_clear()
+
+    return dated
+
+
+def _check(ruleset, as_of: str):
+    from conftest import REPO
+
+    from checker.check import Checker
+
+    return Checker(ruleset, resolve(dt.date.fromisoformat(as_of))).check_path(REPO / SAMPLE)
+
+
+@pytest.mark.parametrize("effective, as_of, zh, en", [
+    ("{from: 2027-01-01}", "2026-01-01", "本规则自2027-01-01起施行", "This rule is in force from 2027-01-01"),
+    ("{to: 2025-06-30}", "2026-01-01", "本规则施行至2025-06-30止", "This rule was in force until 2025-06-30"),
+    ("{from: 2026-02-01, to: 2026-12-31}", "2026-01-01", "自2026-02-01起施行", "in force from 2026-02-01"),
+    ("{from: 2021-01-01, to: 2025-12-31}", "2026-01-01", "施行至2025-12-31止", "in force until 2025-12-31"),
+])
+def test_a_rule_not_in_force_on_the_check_date_does_not_apply_and_says_when(dated_rules, effective, as_of, zh, en):
+    import json
+
+    from checker.report import render
+
+    ruleset = dated_rules("HE-003", effective)
+    result = _check(ruleset, as_of)
+    finding = next(f for f in result.findings if f.id == "HE-003")
+    assert finding.status == "not_applicable"
+    assert finding.decision.branch == "effective"
+    for fmt in ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv"):
+        assert zh in render(result, fmt, "zh"), fmt
+        assert en in render(result, fmt, "en"), fmt
+    line = json.loads(render(result, "json", "en"))
+    assert next(f for f in line["findings"] if f["rule"] == "HE-003")["outcome"] == {"branch": "effective"}
+
+
+def test_a_rule_reading_the_status_of_a_rule_not_in_force_reads_not_applicable():
+    ruleset = load_ruleset()
+    engine = CompiledRuleset(ruleset, PARAMS)
+    facts = {"high_energy_sector": True, "adds_capacity": True, "builds_coal_power": False,
+             "review_energy_tce": 1e6, "energy.energy_replacement_tce": 1e9,
+             "comprehensive_energy_tce": 1e6, "products_declared": True}
+    items = {"products": [{"product": "calcium_carbide", "unit_energy_kgce": 1, "undeclared": False}], "boilers": []}
+    by_id = ruleset.by_id()
+    in_force = engine.evaluate(facts, items)
+    assert [decide(by_id["HE-003"], s).status for s in in_force["HE-003"]] == ["pass"]
+    assert decide(by_id["HE-002"], in_force["HE-002"][0]).outcome == 6  # review: benchmark
+    dormant = engine.evaluate(facts, items, frozenset({"HE-003"}))
+    assert [decide(by_id["HE-003"], s).branch for s in dormant["HE-003"]] == ["effective"]
+    he002 = decide(by_id["HE-002"], dormant["HE-002"][0])
+    assert (he002.status, by_id["HE-002"].spec.outcomes[he002.outcome].reason) == ("review", "no_benchmark")
+
+
+def test_a_rule_in_force_on_the_check_date_decides_as_without_dates(dated_rules):
+    plain = _check(load_ruleset(), "2026-01-01")
+    dated = _check(dated_rules("HE-003", "{from: 2021-01-01, to: 2026-01-01}"), "2026-01-01")
+    assert [(f.id, f.status, f.missing_keys) for f in dated.findings] == [
+        (f.id, f.status, f.missing_keys) for f in plain.findings]
+
+
+@pytest.mark.parametrize("effective, expected", [
+    ("{from: 2027-02-30}", "effective.from"),
+    ("{from: 2027-01-01, to: 2026-01-01}", "is before `from`"),
+    ("{}", "give `from`, `to` or both"),
+    ("{since: 2027-01-01}", "effective.since"),
+])
+def test_a_bad_effective_date_is_refused_naming_file_key_and_line(dated_rules, effective, expected):
+    from checker.errors import RuleDataError
+
+    with pytest.raises(RuleDataError) as caught:
+        dated_rules("WA-002", effective)
+    message = str(caught.value)
+    assert "WA-002" in message and expected in message and "line " in message, message
+
+
+def test_a_bad_effective_date_exits_2_with_one_line(tmp_path, dated_rules):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    from checker.errors import RuleDataError
+
+    with pytest.raises(RuleDataError):  # writes the edited copy, which the loader refuses
+        dated_rules("WA-002", "{from: 2027-13-01}")
+    code = (
+        "import sys; from pathlib import Path; import checker.resources as r; "
+        f"r.rules_dir = lambda: Path({str(tmp_path / 'rules')!r}); "
+        "from checker.cli import check_main; sys.argv = ['check', sys.argv[1], '--as-of', '2026-01-01']; check_main()"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(REPO / SAMPLE)], capture_output=True, text=True,
+                          env={**os.environ, "NM_PROJECT_CHECKER_NO_CACHE": "1"}, timeout=120)
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert "WA-002" in lines[0] and "effective.from" in lines[0] and "line " in lines[0], lines
