@@ -360,3 +360,116 @@ def test_a_bad_effective_date_exits_2_with_one_line(tmp_path, dated_rules):
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, lines
     assert "WA-002" in lines[0] and "effective.from" in lines[0] and "line " in lines[0], lines
+
+
+# ---------------------------------------------------------------- derived facts declare what they read
+
+# keys added to each sample, one at a time, to see which derived facts read them
+_ADDED = {
+    "energy.washed_coal_t": 1000.0, "energy.raw_coal_t": 1000.0, "energy.coke_t": 500.0,
+    "energy.natural_gas_m3": 1e6, "energy.electricity_kwh": 1e7, "energy.feedstock.raw_coal_t": 10.0,
+    "energy.feedstock.washed_coal_t": 10.0, "coal.fuel_coal_t": 800.0, "coal.coal_replacement_t": 300.0,
+    "emissions.co2_t": 5000.0, "water.fresh_water_m3": 1e5, "output.annual_value_added_10k_yuan": 1e4,
+    "project.adds_capacity": True, "energy.renewable_electricity_share": 0.5,
+}
+
+
+def _key_paths(data: dict, prefix: tuple = ()):
+    for key, value in data.items():
+        yield (*prefix, key)
+        if isinstance(value, dict):
+            yield from _key_paths(value, (*prefix, key))
+
+
+def _declares(key: str, declared: tuple[str, ...]) -> bool:
+    """A declared key covers itself, the keys inside it (`energy` covers `energy.raw_coal_t`), and
+    a section holding it (taking out `coal` takes out `coal.fuel_coal_t`)."""
+    return any(key == k or key.startswith(k + ".") or k.startswith(key + ".") for k in declared)
+
+
+def _variants(data: dict):
+    """(key, the project data with that key taken out or added)."""
+    import copy
+
+    for path in _key_paths(data):
+        changed = copy.deepcopy(data)
+        node = changed
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+        yield ".".join(path), changed
+    for dotted, value in _ADDED.items():
+        changed = copy.deepcopy(data)
+        node = changed
+        *parents, last = dotted.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        if last not in node:
+            node[last] = value
+            yield dotted, changed
+
+
+def test_a_derived_fact_changes_only_with_keys_it_declares():
+    import copy
+    import glob
+
+    from conftest import REPO
+
+    from checker.errors import InputError
+    from checker.metrics import READS, compute
+    from checker.model import Project
+    from checker.source import read_document
+    from checker.validation import validate_document
+
+    undeclared: dict[str, set[str]] = {}
+    files = sorted(glob.glob(str(REPO / "projects" / "*.yaml")))
+    assert files
+    for path in files:
+        doc = read_document(path)
+        original = copy.deepcopy(doc.data)
+
+        def values(data, doc=doc):
+            doc.data = data
+            return compute(validate_document(doc, Project), PARAMS).values
+
+        base = values(original)
+        assert set(base) == set(READS)  # every derived fact declares what it reads
+        for key, changed in _variants(original):
+            try:
+                found = values(changed)
+            except (InputError, ValueError):  # a variant the format refuses
+                continue
+            for name, value in found.items():
+                if value != base[name] and not _declares(key, READS[name]):
+                    undeclared.setdefault(name, set()).add(key)
+    assert not undeclared, undeclared
+
+
+def test_the_fact_catalogue_from_lists_are_those_the_code_declares():
+    from conftest import REPO
+
+    from checker.fact_sources import generated
+    from checker.metrics import READS
+
+    text = (REPO / "rules" / "facts.yaml").read_text(encoding="utf-8")
+    assert generated(text) == text, "run python -m checker.fact_sources"
+    facts = load_ruleset().facts
+    for name, keys in READS.items():
+        assert facts[name].source_keys == keys
+    # the coal facts read washed coal as they read raw coal
+    for name in ("fuel_coal_t", "net_new_fuel_coal_t", "net_new_coal_t"):
+        assert "energy.washed_coal_t" in facts[name].source_keys
+
+
+def test_a_hand_written_from_list_is_rewritten_and_an_undeclared_one_refused():
+    from conftest import REPO
+
+    from checker.errors import RuleDataError
+    from checker.fact_sources import generated
+
+    text = (REPO / "rules" / "facts.yaml").read_text(encoding="utf-8")
+    declared = "  from: [coal.fuel_coal_t, coal.coal_replacement_t, energy.raw_coal_t, energy.washed_coal_t, "
+    drifted = text.replace(declared, "  from: [coal.fuel_coal_t, coal.coal_replacement_t, energy.raw_coal_t, ", 1)
+    assert drifted != text and generated(drifted) == text
+    with pytest.raises(RuleDataError, match="not declared"):
+        generated(text + "\nmade_up:\n  zh: 编造\n  en: made up\n  unit: ''\n  from: [energy]\n")
