@@ -199,7 +199,7 @@ class Checker:
             rule, SubjectResult(index=None, in_force=rule.id not in self.dormant)
         )
         if overall.branch == "applies_when" and not decisions and spec.for_each:
-            overall = overall._replace(branch="no_items")
+            overall = overall._replace(branch="no_items", gate=None)
         missing_facts = list(overall.missing_facts)
         for item_finding in item_findings:
             missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]

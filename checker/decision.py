@@ -31,6 +31,7 @@ class SubjectResult:
     # outcome index → the facts whose absence leaves its condition undecided (`when_unknown`)
     unknown: dict[int, set[str]] = field(default_factory=dict)
     in_force: bool = True  # false: the rule's `effective` dates exclude the check date
+    gates: set[int] = field(default_factory=set)  # the labelled applies_when conditions that held
 
 
 class Decision(NamedTuple):
@@ -45,6 +46,7 @@ class Decision(NamedTuple):
     # requires, outcome (its condition held), unknown (its condition could not be decided:
     # `when_unknown`), otherwise, no_items
     branch: str = "outcome"
+    gate: int | None = None  # not_applicable: the labelled applies_when condition that did not hold
 
 
 def decide(rule: Rule, subject: SubjectResult) -> Decision:
@@ -52,7 +54,9 @@ def decide(rule: Rule, subject: SubjectResult) -> Decision:
     if not subject.in_force:
         return Decision("not_applicable", None, (), spec.binding, "effective")
     if not subject.applies:
-        return Decision("not_applicable", None, (), spec.binding, "applies_when")
+        last = len(spec.applies_labels) - 1  # the engine tests the others; the last is then the one
+        gate = next((i for i in range(last) if i not in subject.gates), last) if spec.applies_labels else None
+        return Decision("not_applicable", None, (), spec.binding, "applies_when", gate)
     if subject.missing:
         ordered = tuple(f for f in spec.requires if f in subject.missing)
         return Decision("missing_info", None, ordered, spec.binding, "requires")
@@ -80,10 +84,13 @@ def fired(rule: Rule, decision: Decision) -> dict[str, Any]:
     """Which branch of the rule decided, as reports and the ledger record it, so that an auditor
     sees the exact branch: `{"branch": "outcome", "index": 2, "reason": "too_short"}` (the
     outcome's position in the file, from 0, and its `reason` if it has one); `unknown` with the
-    index of the outcome whose condition was undecided; `applies_when`, `requires`, `otherwise`,
+    index of the outcome whose condition was undecided; `applies_when` (with `condition`, the
+    index of the labelled applies_when condition that did not hold); `requires`, `otherwise`,
     `no_items` (a per-item rule with nothing to judge), `effective` (not in force on the check
     date) alone."""
     record: dict[str, Any] = {"branch": decision.branch}
+    if decision.gate is not None:
+        record["condition"] = decision.gate  # which labelled applies_when condition, from 0
     if decision.outcome is not None:
         record["index"] = decision.outcome
         reason = rule.spec.outcomes[decision.outcome].reason

@@ -244,6 +244,11 @@ def _rule_conditions(rule: Rule, params: ParameterSet) -> dict[str, list[dict[st
     spec = rule.spec
     applies = [compile_condition(spec.applies_when, params)] if spec.applies_when else []
     conditions = {f"{rule.id}|applies": applies}
+    if len(spec.applies_labels) > 1 and isinstance(spec.applies_when, cond.All):
+        # which labelled condition does not hold: when all before the last hold, the last does not
+        # (so a single labelled condition needs no engine rule of its own)
+        for index, gate in enumerate(spec.applies_when.items[:-1]):
+            conditions[f"{rule.id}|gate|{index}"] = [compile_condition(gate, params)]
     for index, fact in enumerate(spec.requires):
         conditions[f"{rule.id}|requires|{index}"] = [*applies, {"$nex": {field_name(fact): 1}}]
     for index, outcome in enumerate(spec.outcomes):
@@ -615,6 +620,8 @@ class CompiledRuleset:
                                 subject.missing.append(what)
                             elif part == "unknown":
                                 subject.unknown.setdefault(what[0], set()).add(what[1])
+                            elif part == "gate":
+                                subject.gates.add(what)
                             else:
                                 subject.outcomes.add(what)
                     for rule, rule_id, status_field in self._status_plan[stage]:  # what later stages read

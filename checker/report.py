@@ -182,7 +182,9 @@ def message_template(name: str, lang: str) -> _MessageTemplate:
 def rule_sentence(finding: Finding, lang: str) -> str | None:
     """The sentence the rule file itself gives for the branch that decided, if it gives one, in
     place of the message template: a rule not in force on the check date says since or until
-    when (`effective`). The templates phrase decisions the rule's conditions made; these are not."""
+    when (`effective`); a rule that does not apply gives the label of its `applies_when`
+    condition that did not hold. Templates phrase what the outcomes decided; they never re-derive
+    why a rule did not apply."""
     decision = finding.decision
     if decision.branch == "effective":
         effective = finding.rule.spec.effective
@@ -192,6 +194,10 @@ def rule_sentence(finding: Finding, lang: str) -> str | None:
             return table["not_yet"][lang].format(start=effective.start.isoformat())
         assert effective.end is not None
         return table["expired"][lang].format(end=effective.end.isoformat())
+    if decision.branch == "applies_when" and decision.gate is not None:
+        label = finding.rule.spec.applies_labels[decision.gate]
+        if label is not None:
+            return getattr(label, lang)
     return None
 
 

@@ -149,6 +149,31 @@ class RuleFile(_Strict):
     references: list[str] = Field(default_factory=list)
     examples: RuleExamples | None = None  # optional: shown by `checker explain`
     effective: Effective | None = None  # optional: the dates the rule is in force
+    # filled from a labelled `applies_when` (a list of {when, label}): per condition, what the
+    # report says when it does not hold; `applies_when` is then their conjunction
+    applies_labels: tuple[Localised | None, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labelled_applicability(cls, raw: Any) -> Any:
+        """`applies_when: [{when: c, label: {zh, en}}, …]`: the rule applies when every `when`
+        holds; the first that does not gives the not_applicable reason, its `label`."""
+        if not isinstance(raw, dict):
+            return raw
+        if "applies_labels" in raw:
+            raise ValueError("unknown key applies_labels (label the conditions of applies_when)")
+        gates = raw.get("applies_when")
+        if not isinstance(gates, list):
+            return raw
+        if not gates:
+            raise ValueError("applies_when: a list needs at least one {when, label}")
+        whens, labels = [], []
+        for index, gate in enumerate(gates):
+            if not isinstance(gate, dict) or "when" not in gate or set(gate) - {"when", "label"}:
+                raise ValueError(f"applies_when[{index}]: give `when` (a condition) and optionally `label` (zh, en)")
+            whens.append(gate["when"])
+            labels.append(Localised.model_validate(gate["label"]) if gate.get("label") is not None else None)
+        return {**raw, "applies_when": {"all": whens}, "applies_labels": tuple(labels)}
 
     def in_force(self, on: dt.date) -> bool:
         return self.effective is None or self.effective.in_force(on)

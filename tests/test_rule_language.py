@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import re
 
 import pytest
 import yaml
@@ -69,7 +70,8 @@ outcomes:
 
 def _variant(rule: Rule, yaml_text: str) -> Rule:
     """`rule` with its requirements and outcomes replaced by those of `yaml_text`."""
-    raw = rule.spec.model_dump(mode="python", exclude={"applies_when", "outcomes", "requires"})
+    dropped = {"applies_when", "outcomes", "requires", "applies_labels"}
+    raw = rule.spec.model_dump(mode="python", by_alias=True, exclude=dropped)
     raw["applies_when"] = {"any": [{"fact": "industrial_project", "eq": True}, {"absent": "industrial_project"}]}
     raw.update(yaml.safe_load(yaml_text))
     return dataclasses.replace(rule, spec=RuleFile.model_validate(raw))
@@ -473,3 +475,79 @@ def test_a_hand_written_from_list_is_rewritten_and_an_undeclared_one_refused():
     assert drifted != text and generated(drifted) == text
     with pytest.raises(RuleDataError, match="not declared"):
         generated(text + "\nmade_up:\n  zh: 编造\n  en: made up\n  unit: ''\n  from: [energy]\n")
+
+
+# ---------------------------------------------------------------- not_applicable reasons from labels
+
+
+def _decide_on(rule_id: str, facts: dict):
+    from checker.engine import compiled
+
+    ruleset = load_ruleset()
+    rule = ruleset.by_id()[rule_id]
+    subject = compiled(ruleset, PARAMS).evaluate(facts, {"products": [], "boilers": []})[rule_id][0]
+    return rule, decide(rule, subject)
+
+
+@pytest.mark.parametrize("rule_id, facts, condition, zh", [
+    ("HE-002", {"adds_capacity": False, "builds_coal_power": True}, 0, "项目不新增产能。"),
+    ("HE-002", {"adds_capacity": True, "builds_coal_power": True}, 1,
+     "燃煤发电项目由 CO-001、CO-006 规范,本规则不适用。"),
+    ("CO-001", {"adds_capacity": True, "builds_coal_units": False, "builds_coal_power": False}, 0,
+     "项目不新建燃煤发电机组。"),
+    ("CO-001", {"adds_capacity": False, "builds_coal_units": True, "builds_coal_power": True}, 1,
+     "项目不新增产能,本规则不适用。"),
+    ("EC-001", {"adds_capacity": True, "generates_electricity": True}, 1,
+     "电力生产项目的能效由 CO-006 判断,本规则不适用。"),
+    ("LA-004", {"industrial_project": False}, 0, "项目不属于工业项目(B、C、D门类,可再生能源发电除外)。"),
+])
+def test_a_rule_that_does_not_apply_says_why_with_the_label_of_the_condition_that_did_not_hold(
+        rule_id, facts, condition, zh):
+    from checker.decision import fired
+    from checker.report import rule_sentence
+    from checker.verdict import Finding
+
+    rule, decision = _decide_on(rule_id, facts)
+    assert (decision.status, decision.branch, decision.gate) == ("not_applicable", "applies_when", condition)
+    assert fired(rule, decision) == {"branch": "applies_when", "condition": condition}
+    finding = Finding(rule=rule, status=decision.status, binding=decision.binding, decision=decision,
+                      facts={}, parameters={})
+    assert rule_sentence(finding, "zh") == zh
+    assert rule_sentence(finding, "en") == rule.spec.applies_labels[condition].en
+
+
+def test_templates_no_longer_re_derive_why_a_rule_did_not_apply():
+    """A project rule's reason for not applying is the label of its applies_when condition; its
+    templates phrase only the not_applicable outcomes a rule lists (with their reasons)."""
+    from conftest import REPO
+
+    for rule in load_ruleset().rules:
+        spec = rule.spec
+        if spec.applies_when is None or spec.for_each:
+            continue
+        if rule.id == "WA-003":  # its reason prints the permit threshold, which a label cannot
+            continue
+        assert spec.applies_labels and all(spec.applies_labels), rule.id
+        na_outcomes = any(o.status == "not_applicable" for o in spec.outcomes)
+        for lang in ("zh", "en"):
+            text = (REPO / "templates" / "messages" / f"{spec.message}.{lang}.j2").read_text(encoding="utf-8")
+            # what the applicability conditions test, tested again beside not_applicable
+            derived = re.findall(
+                r'status == "not_applicable" and [^%]*(?:adds_capacity|builds_coal|generates_el)', text)
+            assert not derived, (rule.id, lang, derived)
+            if not na_outcomes:  # then no not_applicable is the template's to phrase
+                assert "not_applicable" not in text, (rule.id, lang)
+
+
+@pytest.mark.parametrize("applies, expected", [
+    ("[]", "at least one"),
+    ("[{label: {zh: 甲, en: A}}]", "give `when`"),
+    ("[{when: {present: mine}, label: {zh: 甲}}]", "en"),
+    ("[{when: {present: mine}, why: x}]", "give `when`"),
+])
+def test_a_malformed_labelled_applies_when_is_refused(applies, expected):
+    raw = yaml.safe_load(LA_004_ENUMERATED)
+    base = load_ruleset().by_id()["LA-004"].spec.model_dump(
+        mode="python", by_alias=True, exclude={"applies_when", "outcomes", "requires", "applies_labels"})
+    with pytest.raises(ValueError, match=expected):
+        RuleFile.model_validate({**base, **raw, "applies_when": yaml.safe_load(applies)})
