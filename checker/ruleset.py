@@ -298,6 +298,13 @@ def _check_rule(
             raise RuleDataError(shown, "", f"fact {name!r} is not declared in rules/facts.yaml")
         if name.startswith("item.") and spec.for_each is None:
             raise RuleDataError(shown, "", f"fact {name!r} needs `for_each`")
+    for index, outcome in enumerate(spec.outcomes):  # what a finding asks for must be a known fact
+        for where, names in (("missing", outcome.missing), ("ask", list(outcome.ask.values()))):
+            for name in names:
+                base = name.split(".", 1)[1] if name.startswith("item.") else name
+                if name not in facts and base not in facts:
+                    raise RuleDataError(shown, f"outcomes[{index}].{where}",
+                                        f"fact {name!r} is not declared in rules/facts.yaml")
     used = _rule_params(spec)
     for name in used:
         if name not in definitions:

@@ -311,7 +311,8 @@ def test_a_rule_reading_the_status_of_a_rule_not_in_force_reads_not_applicable()
     by_id = ruleset.by_id()
     in_force = engine.evaluate(facts, items)
     assert [decide(by_id["HE-003"], s).status for s in in_force["HE-003"]] == ["pass"]
-    assert decide(by_id["HE-002"], in_force["HE-002"][0]).outcome == 6  # review: benchmark
+    before = decide(by_id["HE-002"], in_force["HE-002"][0])
+    assert (before.status, by_id["HE-002"].spec.outcomes[before.outcome].reason) == ("review", "benchmark")
     dormant = engine.evaluate(facts, items, frozenset({"HE-003"}))
     assert [decide(by_id["HE-003"], s).branch for s in dormant["HE-003"]] == ["effective"]
     he002 = decide(by_id["HE-002"], dormant["HE-002"][0])
@@ -551,3 +552,62 @@ def test_a_malformed_labelled_applies_when_is_refused(applies, expected):
         mode="python", by_alias=True, exclude={"applies_when", "outcomes", "requires", "applies_labels"})
     with pytest.raises(ValueError, match=expected):
         RuleFile.model_validate({**base, **raw, "applies_when": yaml.safe_load(applies)})
+
+
+def _spelled_out(rule: Rule) -> Rule:
+    """`rule` with each `when_unknown` outcome on one fact written as before: a missing_info
+    outcome for the absent fact, then the outcome."""
+    outcomes = []
+    for outcome in rule.spec.outcomes:
+        facts = cond.unknown_facts(outcome.when)
+        if outcome.when_unknown and len(facts) == 1:
+            outcomes.append(Outcome(status="missing_info", when={"absent": facts[0]},
+                                    missing=[outcome.ask.get(facts[0], facts[0])]))
+            outcomes.append(outcome.model_copy(update={"when_unknown": None, "ask": {}}))
+        else:
+            outcomes.append(outcome)
+    return dataclasses.replace(rule, spec=rule.spec.model_copy(update={"outcomes": outcomes}))
+
+
+def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced():
+    import glob
+
+    from conftest import REPO
+
+    from checker.check import Checker
+
+    shipped = load_ruleset()
+    collapsed = [r.id for r in shipped.rules if any(
+        o.when_unknown and len(cond.unknown_facts(o.when)) == 1 for o in r.spec.outcomes)]
+    assert {"HE-002", "EC-002", "RE-001", "RE-002", "RE-004", "MI-003"} <= set(collapsed)
+    spelled = dataclasses.replace(
+        shipped, rules=tuple(_spelled_out(r) if r.id in collapsed else r for r in shipped.rules),
+        sha256="test-spelled-out")
+    files = sorted(glob.glob(str(REPO / "projects" / "*.yaml")))
+    for as_of in ("2026-01-01",):
+        params = resolve(dt.date.fromisoformat(as_of))
+        for path in files:
+            now = Checker(shipped, params).check_path(path)
+            before = Checker(spelled, params).check_path(path)
+            assert [(f.id, f.status, f.missing_keys) for f in now.findings] == [
+                (f.id, f.status, f.missing_keys) for f in before.findings], path
+
+
+def test_a_finding_cannot_ask_for_an_undeclared_fact(tmp_path):
+    import shutil
+
+    from conftest import REPO
+
+    from checker.errors import RuleDataError
+
+    target = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", target)
+    path = _rule_file(target, "CO-002")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("missing: [coal.fuel_coal_t]", "missing: [coal.fuel_coal]", 1), encoding="utf-8")
+    load_ruleset.cache_clear()
+    try:
+        with pytest.raises(RuleDataError, match=r"outcomes\[\d+\]\.missing.*coal\.fuel_coal"):
+            load_ruleset(target)
+    finally:
+        load_ruleset.cache_clear()
