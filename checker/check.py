@@ -68,6 +68,8 @@ class Checker:
         self.register = register
         self.notices = notices(ruleset.plan, params.as_of) + disabled_notices(ruleset)
         self.compiled = engine.compiled(ruleset, params)
+        # the rules whose `effective` dates exclude the check date: not_applicable, saying when
+        self.dormant = frozenset(r.id for r in ruleset.rules if not r.spec.in_force(params.as_of))
         self._infos: dict[str, _FactLabels] = {}
         self._plans: dict[str, _FindingPlan] = {}
 
@@ -86,7 +88,7 @@ class Checker:
         self._refuse_incomputable(doc, figures)
         facts = project_facts(project, figures)
         items = item_facts(project, figures)
-        matched = self.compiled.evaluate(facts, items)
+        matched = self.compiled.evaluate(facts, items, self.dormant)
         findings = [self._finding(rule, matched[rule.id], facts, items) for rule in self.ruleset.rules]
         if self.register is not None:
             apply_register(findings, self.register.for_project(project.project.id), self.params.as_of)
@@ -193,7 +195,11 @@ class Checker:
                     **_item_labels(spec.for_each, subject.index, item),
                     status=decision.status, decision=decision, facts=item_readings,
                 ))
-        overall = most_severe(decisions) or decide(rule, SubjectResult(index=None))
+        overall = most_severe(decisions) or decide(
+            rule, SubjectResult(index=None, in_force=rule.id not in self.dormant)
+        )
+        if overall.branch == "applies_when" and not decisions and spec.for_each:
+            overall = overall._replace(branch="no_items", gate=None)
         missing_facts = list(overall.missing_facts)
         for item_finding in item_findings:
             missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]
@@ -205,7 +211,7 @@ class Checker:
         return Finding(
             rule=rule, status=overall.status, binding=overall.binding, decision=overall,
             facts=readings, parameters=dict(plan.parameters),
-            missing_keys=tuple(missing_keys), items=item_findings,
+            missing_keys=tuple(missing_keys), items=item_findings, as_of=self.params.as_of,
         )
 
 

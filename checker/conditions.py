@@ -219,3 +219,88 @@ def params_named(condition: Condition) -> list[str]:
 
 def rules_named(condition: Condition) -> list[str]:
     return [node.rule for node in walk(condition) if isinstance(node, RuleStatus)]
+
+
+# ---------------------------------------------------------------- unknown conditions
+#
+# A condition is true, false or unknown on a project: unknown when it holds neither way because a
+# fact it reads is absent. The engine only tests "holds"; "known to be false" is the condition
+# negated (`negate` keeps "unknown is false" on both sides), and the forms below say, as ordinary
+# conditions, "may be true", "may be false" and "is unknown because FACT is absent". An outcome
+# with `when_unknown: missing_info` asks for exactly the absent facts that keep its condition
+# from being decided, so a rule needs no outcome per combination of absent facts.
+
+
+def _operand_facts(condition: Compare) -> list[str]:
+    facts = [condition.fact]
+    if isinstance(condition.operand, FactRef):
+        facts.append(condition.operand.name)
+    if isinstance(condition.operand, ParamRef) and condition.operand.key:
+        facts.append(condition.operand.key)
+    return list(dict.fromkeys(facts))
+
+
+def _either(items: list[Condition]) -> Condition:
+    return items[0] if len(items) == 1 else AnyOf(tuple(items))
+
+
+def _both(items: list[Condition]) -> Condition:
+    return items[0] if len(items) == 1 else All(tuple(items))
+
+
+def maybe_true(condition: Condition) -> Condition:
+    """Holds unless the condition is known to be false (it holds, or it is unknown)."""
+    if isinstance(condition, Compare):
+        return _either([*(Absent(f) for f in _operand_facts(condition)), condition])
+    if isinstance(condition, All):
+        return _both([maybe_true(c) for c in condition.items])
+    if isinstance(condition, AnyOf):
+        return _either([maybe_true(c) for c in condition.items])
+    if isinstance(condition, Not):
+        return maybe_false(condition.item)
+    return condition  # present, absent and another rule's status are never unknown
+
+
+def maybe_false(condition: Condition) -> Condition:
+    """Holds unless the condition is known to be true."""
+    if isinstance(condition, Compare):
+        return _either([*(Absent(f) for f in _operand_facts(condition)), negate(condition)])
+    if isinstance(condition, All):
+        return _either([maybe_false(c) for c in condition.items])
+    if isinstance(condition, AnyOf):
+        return _both([maybe_false(c) for c in condition.items])
+    if isinstance(condition, Not):
+        return maybe_true(condition.item)
+    return negate(condition)
+
+
+def unknown_for(condition: Condition, fact: str) -> Condition | None:
+    """Holds when the condition is unknown and the absence of `fact` is one reason why: deciding
+    it needs that fact. None if the condition cannot be unknown for want of it.
+
+    All: no part is known false, and a part is unknown for want of the fact; any: no part is known
+    true, and a part is unknown for want of it. A fact a decided part reads is not asked for
+    (area at or above the limit decides "area or investment" without the investment)."""
+    if isinstance(condition, Compare):
+        return Absent(fact) if fact in _operand_facts(condition) else None
+    if isinstance(condition, Not):
+        return unknown_for(condition.item, fact)
+    if isinstance(condition, All | AnyOf):
+        other = maybe_true if isinstance(condition, All) else maybe_false
+        ways: list[Condition] = []
+        for index, item in enumerate(condition.items):
+            reason = unknown_for(item, fact)
+            if reason is not None:
+                rest = [other(c) for i, c in enumerate(condition.items) if i != index]
+                ways.append(_both([reason, *rest]))
+        return _either(ways) if ways else None
+    return None
+
+
+def unknown_facts(condition: Condition) -> list[str]:
+    """The facts whose absence can leave the condition unknown, in the order the condition names
+    them: the candidates a `when_unknown` outcome asks for."""
+    names = [
+        name for node in walk(condition) if isinstance(node, Compare) for name in _operand_facts(node)
+    ]
+    return list(dict.fromkeys(names))

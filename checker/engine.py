@@ -244,10 +244,20 @@ def _rule_conditions(rule: Rule, params: ParameterSet) -> dict[str, list[dict[st
     spec = rule.spec
     applies = [compile_condition(spec.applies_when, params)] if spec.applies_when else []
     conditions = {f"{rule.id}|applies": applies}
+    if len(spec.applies_labels) > 1 and isinstance(spec.applies_when, cond.All):
+        # which labelled condition does not hold: when all before the last hold, the last does not
+        # (so a single labelled condition needs no engine rule of its own)
+        for index, gate in enumerate(spec.applies_when.items[:-1]):
+            conditions[f"{rule.id}|gate|{index}"] = [compile_condition(gate, params)]
     for index, fact in enumerate(spec.requires):
         conditions[f"{rule.id}|requires|{index}"] = [*applies, {"$nex": {field_name(fact): 1}}]
     for index, outcome in enumerate(spec.outcomes):
         conditions[f"{rule.id}|outcome|{index}"] = [*applies, compile_condition(outcome.when, params)]
+        if outcome.when_unknown:  # one engine rule per fact whose absence can leave it undecided
+            for number, fact in enumerate(cond.unknown_facts(outcome.when)):
+                reason = cond.unknown_for(outcome.when, fact)
+                if reason is not None:
+                    conditions[f"{rule.id}|unknown|{index}|{number}"] = [*applies, compile_condition(reason, params)]
     return conditions
 
 
@@ -513,6 +523,8 @@ class CompiledRuleset:
                         what: Any = int(index[0]) if index else None
                         if part == "requires":
                             what = rule.spec.requires[what]
+                        elif part == "unknown":
+                            what = (what, cond.unknown_facts(rule.spec.outcomes[what].when)[int(index[1])])
                         self._meaning[name] = (rule_id, part, what, bool(rule.spec.for_each))
                     parts[-1].append(_Part(
                         fact_kind=fact_kind,
@@ -544,9 +556,13 @@ class CompiledRuleset:
         return self._rule_stages
 
     def evaluate(
-        self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]]
+        self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]],
+        dormant: frozenset[str] = frozenset(),
     ) -> dict[str, list[SubjectResult]]:
-        """Which conditions of every rule held for this project (and for each of its items)."""
+        """Which conditions of every rule held for this project (and for each of its items).
+
+        `dormant`: the rules not in force on the check date (`effective`): their subjects are
+        marked so, and a rule reading their status reads `not_applicable`."""
         field_of, wanted = self._field_of, self._wanted
         unseen = facts.keys() - field_of.keys()  # names not seen before: a set difference in C
         if unseen:  # new maps, swapped in whole: a concurrent evaluate keeps iterating its own
@@ -565,10 +581,13 @@ class CompiledRuleset:
                 project_fact[field] = value
         results: dict[str, list[SubjectResult]] = {}
         for rule_id, collection in self._subject_plan:
+            in_force = rule_id not in dormant
             if collection is None:
-                results[rule_id] = [SubjectResult(index=None)]
+                results[rule_id] = [SubjectResult(index=None, in_force=in_force)]
             else:
-                results[rule_id] = [SubjectResult(index=i) for i in range(len(items.get(collection, ())))]
+                results[rule_id] = [
+                    SubjectResult(index=i, in_force=in_force) for i in range(len(items.get(collection, ())))
+                ]
         meaning = self._meaning
         sessions: dict[int, str] = {}  # engine ruleset → this check's session in it, once created
         undeleted: list[str] = []
@@ -599,6 +618,10 @@ class CompiledRuleset:
                                 subject.applies = True
                             elif part == "requires":
                                 subject.missing.append(what)
+                            elif part == "unknown":
+                                subject.unknown.setdefault(what[0], set()).add(what[1])
+                            elif part == "gate":
+                                subject.gates.add(what)
                             else:
                                 subject.outcomes.add(what)
                     for rule, rule_id, status_field in self._status_plan[stage]:  # what later stages read

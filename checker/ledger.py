@@ -50,6 +50,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from checker import __version__
 from checker.check import CheckResult
+from checker.decision import fired
 from checker.digests import canonical_json, params_body, sha256_text
 from checker.errors import LedgerError, shown
 from checker.packs import Pack, chain_files, chain_sha256, pack_chain, read_pack
@@ -180,13 +181,17 @@ def params_from_body(body: str, as_of: dt.date, policy_path: str | None) -> Para
     return ParameterSet(as_of=as_of, values=values, policy_path=policy_path)
 
 
-def finding_record(finding: Finding) -> dict[str, Any]:
-    """What an entry keeps of a finding: enough to confirm a re-run reproduces it exactly."""
+def finding_record(finding: Finding, outcome: bool = True) -> dict[str, Any]:
+    """What an entry keeps of a finding: enough to confirm a re-run reproduces it exactly, and
+    which branch of the rule decided (`outcome`, `decision.fired`). Entries recorded before the
+    branch was kept have none: their re-run is compared without it (`outcome=False`)."""
     record: dict[str, Any] = {
         "rule": finding.id, "status": finding.status, "binding": finding.binding,
         "facts": {name: reading.value for name, reading in finding.facts.items()},
         "parameters": {name: p.to_json() for name, p in finding.parameters.items()},
     }
+    if outcome:
+        record["outcome"] = fired(finding.rule, finding.decision)
     if finding.original_status:
         record["original_status"] = finding.original_status
     if finding.claimed_status:  # a waiver the project file claims sent the finding to review
@@ -194,14 +199,25 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     if finding.items:
         record["items"] = [
             {"index": item.index, "status": item.status,
-             "facts": {name: r.value for name, r in item.facts.items()}}
+             "facts": {name: r.value for name, r in item.facts.items()},
+             **({"outcome": fired(finding.rule, item.decision)} if outcome else {})}
             for item in finding.items
         ]
     return record
 
 
-def findings_json(findings: list[Finding]) -> str:
-    return canonical_json([finding_record(f) for f in findings])
+def findings_json(findings: list[Finding], outcome: bool = True) -> str:
+    return canonical_json([finding_record(f, outcome) for f in findings])
+
+
+def records_outcome(stored: str) -> bool:
+    """Whether stored findings keep which branch decided: false for entries recorded before it was
+    kept (and for an entry with no findings, where it makes no difference)."""
+    try:
+        records = json.loads(stored)
+    except ValueError:
+        return True
+    return isinstance(records, list) and any(isinstance(r, dict) and "outcome" in r for r in records)
 
 
 def entry_hash(fields: dict[str, Any]) -> str:

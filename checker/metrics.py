@@ -42,6 +42,68 @@ _FURNACE_FUELS = (
 _FOSSIL_FURNACE_FUELS = tuple(carrier for carrier in _FURNACE_FUELS if carrier != "other_tce")
 
 
+# Every derived fact and the project keys `compute` reads for it, in the order a `missing_info`
+# finding names them (a section, `energy`, stands for every key in it). `rules/facts.yaml`'s
+# `from:` lists are generated from this table (`python -m checker.fact_sources`), never written by
+# hand; tests/test_rule_language.py checks that every fact `compute` returns is declared and that
+# taking out or adding a key changes only facts that declare it.
+READS: dict[str, tuple[str, ...]] = {
+    "comprehensive_energy_calorific_tce": ("energy",),
+    "comprehensive_energy_equal_value_tce": ("energy",),
+    "feedstock_energy_tce": ("energy",),
+    "energy_balance_incomplete": (
+        "energy", "coal.fuel_coal_t", "coal_power", "coal.boilers", "project.industry_code",
+    ),
+    "comprehensive_energy_tce": ("energy",),
+    "review_energy_tce": ("energy",),
+    "energy_review_exempt": (
+        "project.industry_code", "renewable_plant", "coal_power", "coal.boilers", "coal.fuel_coal_t", "energy",
+        "mine", "data_center", "project.products",
+    ),
+    "undeclared_products": ("project.products", "project.industry_code"),
+    "products_declared": ("project.products",),
+    "pv_plant": ("renewable_plant.technology", "project.industry_code", "renewable_plant"),
+    "wind_plant": ("renewable_plant.technology", "project.industry_code", "renewable_plant"),
+    "coal_boilers_listed": ("coal.boilers",),
+    "energy_intensity_tce_per_10k_yuan": ("output.annual_value_added_10k_yuan", "energy"),
+    "fuel_coal_t": ("coal.fuel_coal_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock"),
+    "fuel_coal_tce": ("coal.fuel_coal_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock"),
+    "feedstock_coal_t": ("energy.feedstock",),
+    "net_new_fuel_coal_t": (
+        "coal.fuel_coal_t", "coal.coal_replacement_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock",
+    ),
+    "net_new_coal_t": (
+        "coal.fuel_coal_t", "coal.coal_replacement_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock",
+    ),
+    "coal_share": ("energy", "coal.fuel_coal_t"),
+    "water_intensity_m3_per_10k_yuan": ("water.fresh_water_m3", "output.annual_value_added_10k_yuan"),
+    "co2_estimate_t": ("energy",),
+    "co2_t": ("emissions.co2_t", "energy"),
+    "co2_declared": ("emissions.co2_t",),
+    "carbon_intensity_t_per_10k_yuan": (
+        "emissions.co2_t", "energy", "output.annual_value_added_10k_yuan",
+    ),
+    "high_energy_sector": ("project.industry_code", "coal_power", "renewable_plant"),
+    "adds_capacity": (
+        "project.construction_type", "project.adds_capacity", "coal_power", "project.products",
+        "mine.capacity_mt_per_year", "renewable_plant", "data_center",
+    ),
+    "builds_coal_units": ("coal_power",),
+    "builds_coal_power": ("project.industry_code", "coal_power", "project.products"),
+    "generates_electricity": ("coal_power", "renewable_plant", "project.industry_code", "project.products"),
+    "renewable_generation": ("renewable_plant", "project.industry_code"),
+    "industry_section": ("project.industry_code",),
+    "industry_division": ("project.industry_code",),
+    "industrial_project": (
+        "project.industry_code", "renewable_plant", "data_center", "mine", "coal_power",
+    ),
+    "mining_project": ("mine", "project.industry_code"),
+    "data_center_project": ("data_center", "project.industry_code"),
+    "involves_rare_earth": ("project.products", "mine.mineral", "mine", "project.industry_code"),
+    "coal_power_capacity_mw": ("coal_power.units_mw",),
+}
+
+
 @dataclass(frozen=True)
 class Metrics:
     """The derived facts of one project (None where the inputs are absent)."""

@@ -22,7 +22,7 @@ import yaml
 
 from checker import __version__, datacache, figures
 from checker.check import CheckResult
-from checker.decision import SEVERITY
+from checker.decision import SEVERITY, fired
 from checker.errors import UsageError, quoted
 from checker.escaping import md_escape, visible
 from checker.parameters import Localised, ParameterValue
@@ -196,11 +196,35 @@ def message_template(path: str, lang: str) -> _MessageTemplate:
     return _MessageTemplate(environment(lang).get_template(path))
 
 
+def rule_sentence(finding: Finding, lang: str) -> str | None:
+    """The sentence the rule file itself gives for the branch that decided, if it gives one, in
+    place of the message template: a rule not in force on the check date says since or until
+    when (`effective`); a rule that does not apply gives the label of its `applies_when`
+    condition that did not hold. Templates phrase what the outcomes decided; they never re-derive
+    why a rule did not apply."""
+    decision = finding.decision
+    if decision.branch == "effective":
+        effective = finding.rule.spec.effective
+        assert effective is not None  # the branch is taken only for a rule with dates
+        table = terms()["in_force"]
+        if effective.start is not None and (finding.as_of is None or finding.as_of < effective.start):
+            return table["not_yet"][lang].format(start=effective.start.isoformat())
+        assert effective.end is not None
+        return table["expired"][lang].format(end=effective.end.isoformat())
+    if decision.branch == "applies_when" and decision.gate is not None:
+        label = finding.rule.spec.applies_labels[decision.gate]
+        if label is not None:
+            return getattr(label, lang)
+    return None
+
+
 def render_message(finding: Finding, lang: str) -> str:
-    """The reasoning sentence of a finding, from the rule's message template, and what a waiver
-    claimed in the project file does to it."""
-    text = " ".join(message_template(finding.rule.message_path(lang), lang).render(
-        _message_context(finding, lang)).split())
+    """The reasoning sentence of a finding, from the rule's message template (or the rule file's
+    own sentence, `rule_sentence`), and what a waiver claimed in the project file does to it."""
+    text = rule_sentence(finding, lang)
+    if text is None:
+        text = " ".join(message_template(finding.rule.message_path(lang), lang).render(
+            _message_context(finding, lang)).split())
     claim = claim_sentence(finding, lang)
     return text + (" " + claim if claim else "")
 
@@ -222,6 +246,10 @@ _MARKED = re.compile(f"{figures.OPEN}([0-9]+){figures.MIDDLE}(.*?){figures.CLOSE
 
 def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure]]:
     """The message of `render_message`, with every figure a number filter printed in it."""
+    own = rule_sentence(finding, lang)
+    if own is not None:
+        claim = claim_sentence(finding, lang)
+        return own + (" " + claim if claim else ""), []
     recorded: list[tuple[Any, ...]] = []
     context = _message_context(finding, lang)
     context["_figures"] = recorded
@@ -243,13 +271,19 @@ def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure
     return "".join(parts) + (" " + claim if claim else ""), printed
 
 
+def outcome_reason(rule: Any, decision: Any) -> str | None:
+    """The `reason` of the outcome whose condition held, if it has one (an undecided condition,
+    `when_unknown`, has none: its status is not the outcome's)."""
+    if decision.outcome is None or decision.branch != "outcome":
+        return None
+    return rule.spec.outcomes[decision.outcome].reason
+
+
 def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
     """What a message template receives; numbers are named (`checker.figures`)."""
     rule = finding.rule
     decision = finding.decision
-    reason = None
-    if decision.outcome is not None:
-        reason = rule.spec.outcomes[decision.outcome].reason
+    reason = outcome_reason(rule, decision)
     items = [
         {
             "index": item.index, "status": item.status,
@@ -260,10 +294,7 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
             "f": figures.NamedValues(
                 {name: reading.value for name, reading in item.facts.items()}, ("item", item.index)
             ),
-            "reason": (
-                rule.spec.outcomes[item.decision.outcome].reason
-                if item.decision.outcome is not None else None
-            ),
+            "reason": outcome_reason(rule, item.decision),
         }
         for item in finding.items
     ]
@@ -723,14 +754,16 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
 
 
 def finding_json_tail(finding: Finding) -> dict[str, Any]:
-    """The members a finding has only sometimes, in the verdict's key order: the missing facts,
-    the items, the waiver. Shared with the batch's pre-encoded line (`report_line`)."""
-    tail: dict[str, Any] = {}
+    """The members after the basis, in the verdict's key order: which branch of the rule decided
+    (`decision.fired`), and what a finding has only sometimes: the missing facts, the items, the
+    waiver. Shared with the batch's pre-encoded line (`report_line`)."""
+    tail: dict[str, Any] = {"outcome": fired(finding.rule, finding.decision)}
     if finding.missing_keys:
         tail["missing"] = list(finding.missing_keys)
     if finding.items:
         tail["items"] = [
             {"index": item.index, "status": item.status,
+             "outcome": fired(finding.rule, item.decision),
              "facts": {name: r.value for name, r in item.facts.items()}}
             for item in finding.items
         ]

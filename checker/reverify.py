@@ -32,6 +32,7 @@ from checker.ledger import (
     findings_json,
     is_legacy_snapshot,
     params_from_body,
+    records_outcome,
     sha256_text,
     snapshot_sha256,
     unpack_snapshot,
@@ -199,7 +200,7 @@ class _Rerunner:
             return
         if result.verdict != entry.verdict:
             report.flag("differs", f"verdict recorded {entry.verdict}, re-run gives {result.verdict}")
-        rerun = findings_json(result.findings)
+        rerun = findings_json(result.findings, outcome=records_outcome(entry.findings))
         if rerun != entry.findings:
             for problem in _finding_differences(entry.findings, rerun):
                 report.flag("differs", problem)

@@ -22,10 +22,12 @@ _OPS = {
 }
 _WORDS = {
     "zh": {"and": " 且 ", "or": " 或 ", "not": "并非", "given": "已申报", "absent": "未申报",
-           "rule": "规则 {rule} 的结论为 {statuses}", "entry": "{param}[{key}]"},
+           "rule": "规则 {rule} 的结论为 {statuses}", "entry": "{param}[{key}]",
+           "undecided": "因缺少事实而无法判断:{condition}(列出所缺的事实)"},
     "en": {"and": " and ", "or": " or ", "not": "not ", "given": "is given",
            "absent": "is not given", "rule": "rule {rule} is {statuses}",
-           "entry": "{param}[{key}]"},
+           "entry": "{param}[{key}]",
+           "undecided": "cannot be decided for want of facts: {condition} (the absent facts are listed)"},
 }
 
 
@@ -120,6 +122,11 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
             "status_label": term(outcome.status, lang, "status"),
             "when": describe(outcome.when, facts, lang),
         })
+        if outcome.when_unknown:
+            outcomes.append({
+                "status_label": term(outcome.when_unknown, lang, "status"),
+                "when": _WORDS[lang]["undecided"].format(condition=describe(outcome.when, facts, lang)),
+            })
     return {
         "lang": lang,
         "id": spec.id,

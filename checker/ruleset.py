@@ -8,6 +8,7 @@ malformed, naming file and key, so a broken rule never reaches a reviewer.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from checker import conditions as cond
 from checker import datacache, packs
@@ -65,11 +66,27 @@ class Outcome(_Strict):
     binding: bool | None = None  # overrides the rule's binding for this outcome (LA-005)
     missing: list[str] = Field(default_factory=list)  # facts named by a missing_info outcome
     reason: Annotated[str, Field(pattern=r"^[a-z_]+$")] | None = None  # passed to the message
+    # when `when` can be decided neither way for want of facts: this status, asking for exactly
+    # the absent facts that keep it undecided (`conditions.unknown_for`)
+    when_unknown: Literal["missing_info"] | None = None
+    ask: dict[str, str] = Field(default_factory=dict)  # a fact → the key to ask for in its place
 
     @field_validator("when")
     @classmethod
     def _parse_when(cls, raw: Any) -> cond.Condition:
         return cond.parse(raw, "when")
+
+    @model_validator(mode="after")
+    def _unknown_branch(self) -> Outcome:
+        if self.ask and not self.when_unknown:
+            raise ValueError("`ask` needs `when_unknown`")
+        if self.when_unknown and self.missing:
+            raise ValueError("a `when_unknown` outcome derives what is missing: drop `missing`")
+        candidates = cond.unknown_facts(self.when)
+        for fact in self.ask:
+            if fact not in candidates:
+                raise ValueError(f"`ask` names {fact!r}, which no comparison of `when` reads")
+        return self
 
 
 class RuleExamples(_Strict):
@@ -82,6 +99,26 @@ class RuleExamples(_Strict):
 
     complying: Annotated[str, Field(min_length=1)]
     violating: Annotated[str, Field(min_length=1)]
+
+
+class Effective(_Strict):
+    """The dates a rule is in force, both inclusive, either open: a rule not in force on the check
+    date is `not_applicable`, and says since or until when (a measure that takes effect or lapses
+    within a plan period)."""
+
+    start: dt.date | None = Field(default=None, alias="from")
+    end: dt.date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Effective:
+        if self.start is None and self.end is None:
+            raise ValueError("give `from`, `to` or both")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"`to` ({self.end}) is before `from` ({self.start})")
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
 
 
 class RuleFile(_Strict):
@@ -106,6 +143,35 @@ class RuleFile(_Strict):
     message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] | None = None
     references: list[str] = Field(default_factory=list)
     examples: RuleExamples | None = None  # optional: shown by `checker explain`
+    effective: Effective | None = None  # optional: the dates the rule is in force
+    # filled from a labelled `applies_when` (a list of {when, label}): per condition, what the
+    # report says when it does not hold; `applies_when` is then their conjunction
+    applies_labels: tuple[Localised | None, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _labelled_applicability(cls, raw: Any) -> Any:
+        """`applies_when: [{when: c, label: {zh, en}}, …]`: the rule applies when every `when`
+        holds; the first that does not gives the not_applicable reason, its `label`."""
+        if not isinstance(raw, dict):
+            return raw
+        if "applies_labels" in raw:
+            raise ValueError("unknown key applies_labels (label the conditions of applies_when)")
+        gates = raw.get("applies_when")
+        if not isinstance(gates, list):
+            return raw
+        if not gates:
+            raise ValueError("applies_when: a list needs at least one {when, label}")
+        whens, labels = [], []
+        for index, gate in enumerate(gates):
+            if not isinstance(gate, dict) or "when" not in gate or set(gate) - {"when", "label"}:
+                raise ValueError(f"applies_when[{index}]: give `when` (a condition) and optionally `label` (zh, en)")
+            whens.append(gate["when"])
+            labels.append(Localised.model_validate(gate["label"]) if gate.get("label") is not None else None)
+        return {**raw, "applies_when": {"all": whens}, "applies_labels": tuple(labels)}
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.effective is None or self.effective.in_force(on)
 
     @field_validator("applies_when")
     @classmethod
@@ -144,9 +210,10 @@ class Rule:
     @property
     def outcome_statuses(self) -> set[str]:
         statuses = {o.status for o in self.spec.outcomes} | {self.spec.otherwise}
+        statuses |= {o.when_unknown for o in self.spec.outcomes if o.when_unknown}
         if self.spec.requires:
             statuses.add("missing_info")
-        if self.spec.applies_when is not None or self.spec.for_each:
+        if self.spec.applies_when is not None or self.spec.for_each or self.spec.effective:
             statuses.add("not_applicable")
         return statuses
 
@@ -247,6 +314,13 @@ def _check_rule(
             raise RuleDataError(shown, "", f"fact {name!r} is not declared in facts.yaml")
         if name.startswith("item.") and spec.for_each is None:
             raise RuleDataError(shown, "", f"fact {name!r} needs `for_each`")
+    for index, outcome in enumerate(spec.outcomes):  # what a finding asks for must be a known fact
+        for where, names in (("missing", outcome.missing), ("ask", list(outcome.ask.values()))):
+            for name in names:
+                base = name.split(".", 1)[1] if name.startswith("item.") else name
+                if name not in facts and base not in facts:
+                    raise RuleDataError(shown, f"outcomes[{index}].{where}",
+                                        f"fact {name!r} is not declared in rules/facts.yaml")
     used = _rule_params(spec)
     for name in used:
         if name not in definitions:

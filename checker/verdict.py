@@ -10,6 +10,7 @@ count toward the verdict.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -69,6 +70,7 @@ class Finding:
     claim: Waiver | None = None  # a waiver the project file claims (checker.waivers)
     claimed_status: str | None = None  # the status before a claim sent it to review
     claim_note: str | None = None  # what the claim did, or why it did nothing
+    as_of: dt.date | None = None  # the check date (a rule's `effective` dates are read against it)
 
     @property
     def id(self) -> str:

@@ -25,7 +25,7 @@ from checker.report_line import compact_line
 
 PROJECTS = REPO / "projects"
 AS_OF = "2026-01-01"
-FINDING_KEYS = {"rule", "status", "binding", "message", "facts", "parameters"}
+FINDING_KEYS = {"rule", "status", "binding", "message", "facts", "parameters", "outcome"}
 OPTIONAL_KEYS = {"missing", "items", "waiver", "original_status", "claim"}
 SHARED_TEXTS = ("title", "basis", "category", "source", "provenance", "quote")
 
