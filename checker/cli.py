@@ -77,7 +77,7 @@ class _OneLineMain:
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
         # help and usage errors come before --lang is parsed: the language is decided here
-        i18n.set_lang(i18n.lang_from_argv(sys.argv[1:] if args is None else args))
+        i18n.decide(sys.argv[1:] if args is None else args)
         i18n.install_click()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)  # type: ignore[misc]
@@ -110,6 +110,13 @@ class _Translated:
         if i18n.current() == "zh" and text:
             return text.strip().split("\n")[0].split("。")[0]
         return super().get_short_help_str(limit)  # type: ignore[misc]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        created = getattr(self, "_help_option", None) is None
+        option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
+        if created and option is not None:  # click keeps it, worded in the language of its first use
+            option.help = "Show this message and exit."  # translated when shown
+        return option
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         pieces: list[str] = super().collect_usage_pieces(ctx)  # type: ignore[misc]
@@ -329,8 +336,8 @@ _common_options = [
     click.option("--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
                  help="A review authority's policy file overriding parameter values."),
     click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                 help="Language of the report and messages. Default: from LANG (en_* English), "
-                      "else Chinese."),
+                 help="Language of the report and messages. Default: from the locale (LANG, "
+                      "LC_ALL; en_* English), else Chinese."),
     click.option("--debug", is_flag=True, help="Show a traceback on internal errors."),
 ]
 
@@ -387,7 +394,7 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
     For several projects, the worst of them: 70, then 2, 1, 3, 0.
     """
 
-    lang = lang or i18n.current()
+    lang = lang or i18n.report_default()
 
     def action() -> int:
         if len(paths) > 1 or os.path.isdir(paths[0]):

@@ -13,7 +13,7 @@ import os
 import click
 
 from checker import i18n
-from checker.cli import _OneLineErrors, MAX_JOBS, _parse_date, _run_guarded
+from checker.cli import MAX_JOBS, _OneLineErrors, _parse_date, _run_guarded
 from checker.source import MAX_FILE_BYTES
 
 EXIT_DIFFERENT = 1

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from checker import i18n
-from checker.cli import _OneLineErrors, _make_checker, _run_guarded, _with_common
+from checker.cli import _make_checker, _OneLineErrors, _run_guarded, _with_common
 from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
@@ -59,7 +59,7 @@ def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str
         from checker.rule_docs import explain as explain_rule
 
         checker = _make_checker(as_of, params_file)
-        click.echo(explain_rule(rule, checker.ruleset, checker.params, lang or i18n.current()), nl=False)
+        click.echo(explain_rule(rule, checker.ruleset, checker.params, lang or i18n.report_default()), nl=False)
         return 0
 
     _run_guarded(action, debug)

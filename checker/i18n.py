@@ -1,8 +1,9 @@
 """The language the checker speaks outside its reports: help, usage and error lines.
 
 Chinese by default (the desk is a Chinese review authority's); English with `--lang en`, or when
-the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, in POSIX order of precedence) names English. An
-explicit `--lang` wins. Help can be asked for before `--lang` is parsed (`check --lang en --help`),
+the locale names English. As POSIX has it, messages (help, usage, errors) follow `LC_ALL`, then
+`LC_MESSAGES`, then `LANG`; the report, a document rather than a message, follows `LC_ALL`, then
+`LANG`. An explicit `--lang` wins for both. Help can be asked for before `--lang` is parsed (`check --lang en --help`),
 so the language is decided from the command line and the environment before click runs.
 
 The English text in the code is the key of the catalogue (`checker/i18n_zh.py`), as gettext's
@@ -18,22 +19,26 @@ from collections.abc import Mapping, Sequence
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
-_LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX: the first one set decides
+_MESSAGE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX: the first one set decides
+_DOCUMENT_VARS = ("LC_ALL", "LANG")
 
 _current = DEFAULT_LANG
+_report_default = DEFAULT_LANG
 
 
-def lang_from_env(environ: Mapping[str, str] | None = None) -> str:
-    """`en` when the locale names English (`en_US.UTF-8`, `en`), else Chinese (`zh_CN`, `C`, unset)."""
+def lang_from_env(environ: Mapping[str, str] | None = None, messages: bool = True) -> str:
+    """`en` when the locale names English (`en_US.UTF-8`, `en`), else Chinese (`zh_CN`, `C`, unset);
+    `messages=False` for the report's language, which `LC_MESSAGES` does not govern."""
     env = os.environ if environ is None else environ
-    for var in _LOCALE_VARS:
+    for var in _MESSAGE_VARS if messages else _DOCUMENT_VARS:
         value = env.get(var)
         if value:
             return "en" if value.lower().startswith("en") else "zh"
     return DEFAULT_LANG
 
 
-def lang_from_argv(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+def lang_from_argv(argv: Sequence[str], environ: Mapping[str, str] | None = None,
+                   messages: bool = True) -> str:
     """The language a command line asks for: its last valid `--lang`, else the environment's."""
     chosen: str | None = None
     args = list(argv)
@@ -47,7 +52,14 @@ def lang_from_argv(argv: Sequence[str], environ: Mapping[str, str] | None = None
             value = arg.split("=", 1)[1]
         if value in LANGS:
             chosen = value
-    return chosen or lang_from_env(environ)
+    return chosen or lang_from_env(environ, messages)
+
+
+def decide(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> None:
+    """Set the language of messages and the report's default from a command line and the locale."""
+    global _report_default
+    set_lang(lang_from_argv(argv, environ))
+    _report_default = lang_from_argv(argv, environ, messages=False)
 
 
 def set_lang(lang: str) -> None:
@@ -56,7 +68,13 @@ def set_lang(lang: str) -> None:
 
 
 def current() -> str:
+    """The language of messages (help, usage, errors) in this run."""
     return _current
+
+
+def report_default() -> str:
+    """The report's language when `--lang` is not given."""
+    return _report_default
 
 
 def t(text: str, lang: str | None = None, **values: object) -> str:

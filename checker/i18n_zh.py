@@ -113,8 +113,9 @@ MESSAGES: dict[str, str] = {
         "审查日期: 据此选用现行参数、判定豁免是否过期。默认为今天。",
     "A review authority's policy file overriding parameter values.":
         "审查机关的政策文件,用以覆盖参数取值。",
-    "Language of the report and messages. Default: from LANG (en_* English), else Chinese.":
-        "报告和提示信息的语言。默认按环境变量 LANG(en_* 为英文),否则为中文。",
+    "Language of the report and messages. Default: from the locale (LANG, LC_ALL; en_* English), "
+    "else Chinese.":
+        "报告和提示信息的语言。默认按区域设置(LANG、LC_ALL;en_* 为英文),否则为中文。",
     "Show a traceback on internal errors.": "发生内部错误时显示调用栈。",
     "The policy file to try (default: the shipped parameters).":
         "要试算的政策文件(默认: 随附参数)。",

@@ -373,12 +373,27 @@ def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> di
     }
 
 
+# statuses under which a rule's violation title would read as a double negative ("[通过] 未落实用能
+# 指标来源"): the finding is headed with the rule's neutral subject instead
+SUBJECT_STATUSES = frozenset(("pass", "not_applicable", "missing_info"))
+
+
+def heading(finding: Finding, lang: str) -> str:
+    """A finding's heading: the violation title where something is wrong (fail, warn, review, and
+    a waived failure), the neutral subject where the rule passes, does not apply or lacks
+    information."""
+    spec = finding.rule.spec
+    if finding.status in SUBJECT_STATUSES and spec.subject is not None:
+        return str(getattr(spec.subject, lang))
+    return str(getattr(spec.title, lang))
+
+
 def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
     spec = finding.rule.spec
     waiver = finding.waiver
     return {
         "id": finding.id,
-        "title": getattr(spec.title, lang),
+        "title": heading(finding, lang),
         "category": spec.category,
         "status": finding.status,
         "status_label": term(finding.status, lang, "status"),
@@ -690,6 +705,8 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": finding.id,
         "title": getattr(spec.title, lang),
+        # added beside the title (which names the violation): what the rule is about
+        "subject": getattr(spec.subject or spec.title, lang),
         "category": spec.category,
         "status": finding.status,
         "binding": finding.binding,
