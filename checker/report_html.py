@@ -24,10 +24,10 @@ from checker.report import (
     labels,
     provenance_label,
     provenance_of,
-    shown_fact_name,
-    unit_text,
     report_view,
+    shown_fact_name,
     term,
+    unit_text,
 )
 from checker.resources import templates_dir
 
