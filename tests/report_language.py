@@ -13,7 +13,13 @@ import html
 import re
 
 # words a Chinese report may carry: units, symbols, standard abbreviations
-ALLOWED_WORDS = frozenset(["tce", "kgce", "gce", "kWh", "MWh", "GWh", "MW", "GW", "kW", "kV", "ha", "Mt", "t", "h", "a", "m", "km", "GJ", "MJ", "tCO", "kg", "PUE", "GB", "T", "IPCC", "PVC", "CO", "sha", "NM", "HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB", "JSON", "HTML", "SARIF", "JUnit", "CSV", "YAML", "nm", "project", "checker", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T"])
+ALLOWED_WORDS = frozenset([
+    "tce", "kgce", "gce", "kWh", "MWh", "GWh", "MW", "GW", "kW", "kV", "ha", "Mt", "t", "h", "a",
+    "m", "km", "GJ", "MJ", "tCO", "kg", "PUE", "GB", "T", "IPCC", "PVC", "CO", "sha", "NM", "HE",
+    "EC", "CO", "RE", "WA", "LA", "MI", "CB", "JSON", "HTML", "SARIF", "JUnit", "CSV", "YAML",
+    "nm", "project", "checker", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+    "N", "O", "P", "Q", "R", "S", "T",
+])
 
 _REMOVED_IN_ZH = [
     re.compile(r"[\w./-]+\.ya?ml:\d+\s+[a-z_][\w.\[\]]*"),  # an input location: file:line key.path
