@@ -26,10 +26,11 @@ def verdict_name(verdict: str) -> str:
     return _verdict_labels().get(verdict, {}).get(i18n.current(), verdict)
 
 
-def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = None) -> str:
-    source = f"policy {params_file}" if params_file else "shipped parameters"
-    register = f", waiver register {waivers_file}" if waivers_file else ""
-    return f"{source}{register}, as of {as_of.isoformat()}"
+def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = None,
+           lang: str = "en") -> str:
+    from checker.whatif_render import side_label
+
+    return side_label(params_file, as_of.isoformat(), waivers_file, lang)
 
 
 @click.command("diff", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,16 +97,18 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
                        waivers_file=waivers_file)
         base = Settings(fmt="summary", lang="zh", as_of=base_date, params_file=base_params_file,
                         waivers_file=base_register)
+        # the sides' labels are in the JSON and CSV too: in English there, as their keys are
+        lang = i18n.current() if fmt == "text" else "en"
         result = compare_in_batch(base, new, paths, jobs or default_jobs(),
-                                  _label(base_params_file, base_date, base_register),
-                                  _label(params_file, new_date, waivers_file))
+                                  _label(base_params_file, base_date, base_register, lang),
+                                  _label(params_file, new_date, waivers_file, lang))
         from checker.report import notice_message
 
         result.notices = [  # a side dated after the rules' plan period says so, as a check does
-            {"side": side, "code": notice.code, "message": notice_message(notice, "en")}
+            {"side": side, "code": notice.code, "message": notice_message(notice, lang)}
             for side, made in (("base", base_checker), ("new", new_checker)) for notice in made.notices
         ]
-        click.echo(render(result, fmt), nl=False)
+        click.echo(render(result, fmt, lang), nl=False)
         for unreadable in result.unreadable:
             click.echo(i18n.t("warning: {path}: could not be checked", path=unreadable.path), err=True)
         return EXIT_DIFFERENT if result.changes else 0
@@ -137,7 +140,7 @@ def verify_command(ledger: str, entry: int | None, max_bytes: int, debug: bool) 
 
         with Ledger(ledger, create=False) as opened:
             report = verify(opened, entry, max_bytes)
-        for line in report_lines(report):
+        for line in report_lines(report, i18n.current()):
             click.echo(line)
         return 0 if report.ok else EXIT_DIFFERENT
 

@@ -161,3 +161,28 @@ def test_every_click_word_in_the_catalogue_has_its_placeholders():
     for english, chinese in CLICK.items():
         assert set(re.findall(r"\{\w+(?:!r)?\}|%\(\w+\)s", english)) == \
             set(re.findall(r"\{\w+(?:!r)?\}|%\(\w+\)s", chinese)), english
+
+
+def test_diff_and_verify_speak_chinese_by_default(tmp_path):
+    import shutil
+
+    from conftest import REPO
+
+    registry = tmp_path / "registry"
+    registry.mkdir()
+    shutil.copy(REPO / "projects" / "hohhot-data-centre.yaml", registry)
+    tight = tmp_path / "tight.yaml"
+    tight.write_text("format: 1\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 0.5\n", encoding="utf-8")
+    result = invoke(checker_main, ["diff", str(registry), "--params", str(tight), "--as-of", "2025-06-01",
+                                   "-j", "1"], CHINESE)
+    assert result.exit_code == 1
+    assert "比较了 1 个项目: 1 个有变化,0 个无变化" in result.stdout
+    assert "通过 → 不予通过" in result.stdout and "EC-001 通过 → 不通过: 1" in result.stdout
+    ledger = tmp_path / "ledger.sqlite"
+    invoke(check_main, [str(registry / "hohhot-data-centre.yaml"), "--record", str(ledger),
+                        "--as-of", "2025-06-01"], CHINESE)
+    verified = invoke(checker_main, ["verify", str(ledger)], CHINESE)
+    assert verified.exit_code == 0
+    assert verified.stdout.startswith("共核对 1 条记录: 核对无误 1 条")
+    history = invoke(checker_main, ["history", str(ledger)], CHINESE)
+    assert "审查日期 2025-06-01: 通过 — 首次记录" in history.stdout
