@@ -233,7 +233,7 @@ def _item_labels(collection: str, index: int, item: dict[str, Any]) -> dict[str,
         return {"label_zh": "产品清单(未申报)", "label_en": "product list (not declared)"}
     if collection == "products":
         product = products()[item["product"]]
-        return {"label_zh": f"{product.zh}({product.key})", "label_en": product.en}
+        return {"label_zh": product.zh, "label_en": product.en}
     if collection == "boilers":
         size = item.get("capacity_t_per_h")
         return {"label_zh": f"锅炉 #{index + 1}({size:g} t/h)", "label_en": f"boiler #{index + 1} ({size:g} t/h)"}

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import click
 
-from checker import __version__
+from checker import __version__, i18n
 from checker.errors import CheckerError, InputError, RuleDataError, UsageError, quoted
 from checker.hints import date_hint
 from checker.source import DEFAULT_LIMITS, MAX_FILE_BYTES, Limits
@@ -46,7 +46,8 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     except ValueError:
         hint = date_hint(value)
         raise click.BadParameter(
-            f"{quoted(value)} is not a date YYYY-MM-DD" + (f" ({hint})" if hint else "")
+            i18n.t("{value} is not a date YYYY-MM-DD", value=quoted(value))
+            + (f" ({i18n.problem(hint)})" if hint else "")
         ) from None
 
 
@@ -56,7 +57,7 @@ USAGE_SHOWN_MAX = 300  # characters of a usage error: a 5 000-character value is
 def _usage_line(message: str) -> str:
     from checker.errors import shown
 
-    return f"error: {shown(message.rstrip('.'), USAGE_SHOWN_MAX)} (see --help)"
+    return i18n.t("error: {message} (see --help)", message=shown(message.rstrip(".。"), USAGE_SHOWN_MAX))
 
 
 class _UsageLine(click.ClickException):
@@ -75,6 +76,9 @@ class _OneLineMain:
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        # help and usage errors come before --lang is parsed: the language is decided here
+        i18n.decide(sys.argv[1:] if args is None else args)
+        i18n.install_click()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)  # type: ignore[misc]
         try:
@@ -90,7 +94,57 @@ class _OneLineMain:
         sys.exit(0)
 
 
-class _OneLineErrors(_OneLineMain, click.Command):
+class _Translated:
+    """Help in the chosen language: the command's text from the catalogue of command helps, each
+    option's from the message catalogue (the English text in the code is the key)."""
+
+    name: str | None
+    help: str | None
+
+    # the catalogue's key for the command's help: its name, unless two commands share one
+    # (`checker init` and `checker pack init`)
+    help_key: str | None = None
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _swapped(self, "help", i18n.command_help(self.help_key or self.name or "", self.help)):
+            super().format_help_text(ctx, formatter)  # type: ignore[misc]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        text = i18n.command_help(self.help_key or self.name or "", self.help)
+        if i18n.current() == "zh" and text:
+            return text.strip().split("\n")[0].split("。")[0]
+        return super().get_short_help_str(limit)  # type: ignore[misc]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        created = getattr(self, "_help_option", None) is None
+        option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
+        if created and option is not None:  # click keeps it, worded in the language of its first use
+            option.help = "Show this message and exit."  # translated when shown
+        return option
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [i18n.t(piece) for piece in pieces]
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        params = [p for p in self.get_params(ctx) if getattr(p, "help", None)]  # type: ignore[attr-defined]
+        with contextlib.ExitStack() as stack:
+            for param in params:
+                stack.enter_context(_swapped(param, "help", i18n.t(param.help)))  # type: ignore[attr-defined]
+            super().format_options(ctx, formatter)  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def _swapped(target: Any, attribute: str, value: Any) -> Iterator[None]:
+    original = getattr(target, attribute)
+    setattr(target, attribute, value)
+    try:
+        yield
+    finally:
+        setattr(target, attribute, original)
+
+
+class _OneLineErrors(_Translated, _OneLineMain, click.Command):
     """`check`, and every `checker` subcommand: usage errors on one line."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
@@ -99,6 +153,11 @@ class _OneLineErrors(_OneLineMain, click.Command):
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:
             raise _UsageLine(exc.format_message()) from None
+
+
+class _TranslatedGroup(_OneLineErrors, click.Group):
+    """A `checker` subcommand with subcommands of its own (`checker pack`): help in the chosen
+    language, usage errors on one line."""
 
 
 # formats read by programs (JSON and its relatives, CSV, HTML): UTF-8 whatever the console uses
@@ -223,20 +282,20 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
         _finish_stdout()
     except InputError as exc:
         for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
-            _say(f"error: {problem}")
+            _say(error_line(str(problem)))
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
             more = len(exc.problems) - MAX_PROBLEMS_SHOWN
-            _say(f"error: ... and {more} more problems (fix the ones above first)")
+            _say(i18n.t("error: ... and {more} more problems (fix the ones above first)", more=more))
         sys.exit(EXIT_INVALID)
     except (UsageError, RuleDataError) as exc:
         from checker.errors import OutputError
 
         if isinstance(exc, OutputError):
             _silence_stdout()
-        _say(f"error: {exc}")
+        _say(error_line(str(exc)))
         sys.exit(EXIT_INVALID)
     except CheckerError as exc:
-        _say(f"error: {exc}")
+        _say(error_line(str(exc)))
         sys.exit(EXIT_INTERNAL)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -246,11 +305,17 @@ def _run_guarded(action: Callable[[], int], debug: bool) -> None:
         _silence_stdout()
         from checker.report_output import stdout_failure
 
-        _say(f"error: {stdout_failure(exc)}")
+        _say(error_line(str(stdout_failure(exc))))
         sys.exit(EXIT_INVALID)
     except Exception as exc:
         _internal_error(exc, debug)
     sys.exit(code)
+
+
+def error_line(message: str) -> str:
+    """One `error:` line of a domain error, its prose in the chosen language (names, paths, key
+    paths, lines and values as they are)."""
+    return i18n.t("error: {message}", message=i18n.problem(message))
 
 
 def _internal_error(exc: BaseException, debug: bool) -> None:
@@ -259,11 +324,9 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
     if debug:
         with contextlib.suppress(OSError, ValueError):
             traceback.print_exc()
-    _say(
-        f"internal error: {type(exc).__name__}: {shown(exc, 500)}\n"
-        "This is a bug in the checker; please report it with the input file "
-        "(run again with --debug for the details)."
-    )
+    _say(i18n.t("internal error: {kind}: {detail}", kind=type(exc).__name__, detail=shown(exc, 500))
+         + "\n" + i18n.t("This is a bug in the checker; please report it with the input file "
+                         "(run again with --debug for the details)."))
     sys.exit(EXIT_INTERNAL)
 
 
@@ -294,8 +357,9 @@ _common_options = [
                  help="Check date: picks the parameters in force and expires waivers. Default: today."),
     click.option("--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
                  help="A review authority's policy file overriding parameter values."),
-    click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                 help="Language of the report."),
+    click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                 help="Language of the report and messages. Default: from the locale (LANG, "
+                      "LC_ALL; en_* English), else Chinese."),
     click.option("--debug", is_flag=True, help="Show a traceback on internal errors."),
 ]
 
@@ -306,7 +370,7 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-@click.command(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("check", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
               help="Report format. Default: from the --output extension, else text. For several "
@@ -328,7 +392,7 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(__version__, "--version", prog_name="check")
 def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
                jobs: int | None, max_bytes: int, waivers_file: str | None, as_of: dt.date | None,
-               params_file: str | None, lang: str, debug: bool) -> None:
+               params_file: str | None, lang: str | None, debug: bool) -> None:
     """Check project descriptions (project.yaml) against the plan's rules.
 
     Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
@@ -351,6 +415,8 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
     written), 70 internal error, 130 interrupted.
     For several projects, the worst of them: 70, then 2, 1, 3, 0.
     """
+
+    lang = lang or i18n.report_default()
 
     def action() -> int:
         if len(paths) > 1 or os.path.isdir(paths[0]):
@@ -457,9 +523,10 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     from checker.inputs import expand_paths
 
     if fmt is not None and fmt not in _BATCH_FORMATS:
-        raise UsageError(f"--format {fmt} is for one project; for several use text, json, jsonl or csv")
+        raise UsageError(i18n.t("--format {fmt} is for one project; for several use text, json, jsonl or csv",
+                                fmt=fmt))
     if output is not None:
-        raise UsageError("--output takes one project; for several, redirect the output (> file)")
+        raise UsageError(i18n.t("--output takes one project; for several, redirect the output (> file)"))
     if record is not None:
         from checker.ledger import ledger_url
 
@@ -471,7 +538,7 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 
-class _LazyGroup(_OneLineMain, click.Group):
+class _LazyGroup(_Translated, _OneLineMain, click.Group):
     """Subcommands are imported only when one runs: `check FILE` (same module) and `checker X`
     then load only what they use (the ledger's SQLAlchemy, the docs' schema building...)."""
 
@@ -500,7 +567,7 @@ class _LazyGroup(_OneLineMain, click.Group):
         return command
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("checker", cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="checker")
 def checker_main() -> None:
     """Tools around the compliance checker: the rules, parameters and reports.

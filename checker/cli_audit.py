@@ -12,19 +12,28 @@ import os
 
 import click
 
-from checker.cli import MAX_JOBS, _parse_date, _run_guarded, rules_option
+from checker import i18n
+from checker.cli import MAX_JOBS, _OneLineErrors, _parse_date, _run_guarded, rules_option
 from checker.source import MAX_FILE_BYTES
 
 EXIT_DIFFERENT = 1
 
 
-def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = None) -> str:
-    source = f"policy {params_file}" if params_file else "shipped parameters"
-    register = f", waiver register {waivers_file}" if waivers_file else ""
-    return f"{source}{register}, as of {as_of.isoformat()}"
+def verdict_name(verdict: str) -> str:
+    """A verdict in the chosen language (`rejected` → 不予通过), as the reports name it."""
+    from checker.batch_output import _verdict_labels
+
+    return _verdict_labels().get(verdict, {}).get(i18n.current(), verdict)
 
 
-@click.command("diff", context_settings={"help_option_names": ["-h", "--help"]})
+def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = None,
+           lang: str = "en") -> str:
+    from checker.whatif_render import side_label
+
+    return side_label(params_file, as_of.isoformat(), waivers_file, lang)
+
+
+@click.command("diff", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--params", "params_file", type=click.Path(dir_okay=False), metavar="NEW.yaml",
               help="The policy file to try (default: the shipped parameters).")
@@ -40,7 +49,7 @@ def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = N
 @click.option("--base-waivers", "base_waivers_file", type=click.Path(dir_okay=False), metavar="OLD",
               help="A different register for the base side (default: the --waivers register).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "csv"]), default="text",
-              show_default=True)
+              show_default=True, help="Output format.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None, metavar="N",
               help=f"Worker processes (at most {MAX_JOBS}). Default: the number of cores; "
                    "1 checks in this process.")
@@ -74,13 +83,14 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
         from checker.whatif_render import render
 
         if not any(os.path.lexists(p) for p in paths):
-            raise UsageError(f"{shown(paths[0])}: no such file or folder (nothing to compare)")
+            raise UsageError(i18n.t("{path}: no such file or folder (nothing to compare)", path=shown(paths[0])))
         new_date = as_of or default_as_of()
         base_date = base_as_of or new_date
         base_register = base_waivers_file or waivers_file
         if params_file is None and base_params_file is None and base_date == new_date \
                 and base_register == waivers_file:
-            raise UsageError("nothing to compare: give --params, --base-params, --base-as-of or --base-waivers")
+            raise UsageError(i18n.t("nothing to compare: give --params, --base-params, --base-as-of or "
+                                    "--base-waivers"))
         # build both sides here first: a bad policy file or register is a usage error before any work
         new_checker = make_checker(new_date, params_file, waivers_file=waivers_file)
         base_checker = make_checker(base_date, base_params_file, waivers_file=base_register)
@@ -88,24 +98,26 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
                        waivers_file=waivers_file)
         base = Settings(fmt="summary", lang="zh", as_of=base_date, params_file=base_params_file,
                         waivers_file=base_register)
+        # the sides' labels are in the JSON and CSV too: in English there, as their keys are
+        lang = i18n.current() if fmt == "text" else "en"
         result = compare_in_batch(base, new, paths, jobs or default_jobs(),
-                                  _label(base_params_file, base_date, base_register),
-                                  _label(params_file, new_date, waivers_file))
+                                  _label(base_params_file, base_date, base_register, lang),
+                                  _label(params_file, new_date, waivers_file, lang))
         from checker.report import notice_message
 
         result.notices = [  # a side dated after the rules' plan period says so, as a check does
-            {"side": side, "code": notice.code, "message": notice_message(notice, "en")}
+            {"side": side, "code": notice.code, "message": notice_message(notice, lang)}
             for side, made in (("base", base_checker), ("new", new_checker)) for notice in made.notices
         ]
-        click.echo(render(result, fmt), nl=False)
+        click.echo(render(result, fmt, lang), nl=False)
         for unreadable in result.unreadable:
-            click.echo(f"warning: {unreadable.path}: could not be checked", err=True)
+            click.echo(i18n.t("warning: {path}: could not be checked", path=unreadable.path), err=True)
         return EXIT_DIFFERENT if result.changes else 0
 
     _run_guarded(action, debug)
 
 
-@click.command("verify", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("verify", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("ledger")
 @click.option("--entry", type=click.IntRange(min=1), metavar="N",
               help="Re-run only entry N (the chain up to it is still checked).")
@@ -129,17 +141,18 @@ def verify_command(ledger: str, entry: int | None, max_bytes: int, debug: bool) 
 
         with Ledger(ledger, create=False) as opened:
             report = verify(opened, entry, max_bytes)
-        for line in report_lines(report):
+        for line in report_lines(report, i18n.current()):
             click.echo(line)
         return 0 if report.ok else EXIT_DIFFERENT
 
     _run_guarded(action, debug)
 
 
-@click.command("history", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("history", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("ledger")
 @click.argument("project_id", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) -> None:
     """The verdicts each project (or PROJECT_ID) received over time, and what changed in between.
@@ -157,7 +170,8 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
         with Ledger(ledger, create=False) as opened:
             grouped = project_history(opened.entries(project_id=project_id))
         if project_id is not None and not grouped:
-            raise UsageError(f"no entry for project {project_id} in {ledger}")
+            raise UsageError(i18n.t("no entry for project {project} in {ledger}", project=project_id,
+                                    ledger=ledger))
         if fmt == "json":
             click.echo(json.dumps({
                 key: [{"entry": row.entry.seq, "recorded_at": row.entry.recorded_at,
@@ -174,13 +188,14 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
             click.echo(f"{key} {rows[-1].entry.project_name} ({rows[-1].entry.league_city})")
             for row in rows:
                 e = row.entry
-                since = ("first entry" if row is rows[0]
-                         else "changed: " + ", ".join(row.changed) if row.changed else "nothing changed")
-                click.echo(
-                    f"  #{e.seq} {e.recorded_at[:19]} as of {e.as_of}: {e.verdict} — {since} "
-                    f"[input {e.input_sha256[:12]}, ruleset {e.ruleset_sha256[:12]}, "
-                    f"parameters {e.params_sha256[:12]}]"
-                )
+                since = (i18n.t("first entry") if row is rows[0]
+                         else i18n.t("changed: {what}", what=", ".join(i18n.t(c) for c in row.changed))
+                         if row.changed else i18n.t("nothing changed"))
+                click.echo(i18n.t(
+                    "  #{seq} {at} as of {as_of}: {verdict} — {since} [input {input}, ruleset {ruleset}, "
+                    "parameters {params}]", seq=e.seq, at=e.recorded_at[:19], as_of=e.as_of,
+                    verdict=verdict_name(e.verdict), since=since, input=e.input_sha256[:12],
+                    ruleset=e.ruleset_sha256[:12], params=e.params_sha256[:12]))
         return 0
 
     _run_guarded(action, debug)

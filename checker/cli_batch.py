@@ -12,10 +12,17 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from checker import i18n
 from checker.batch import Outcome, PathList, Settings, run, worst_exit_code
 from checker.batch_output import Progress, Summary, csv_header, summary_text
 from checker.errors import CheckerError, OutputError
 from checker.report_output import write_stdout
+
+
+def error_line(message: str) -> str:
+    from checker.cli import error_line as line
+
+    return line(message)
 
 
 def _say(line: str) -> None:
@@ -47,7 +54,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
             if outcome.problems and settings.fmt not in ("json", "jsonl"):
                 progress.clear()
                 for problem in outcome.problems:
-                    _say(f"error: {problem}")
+                    _say(error_line(str(problem)))
             if outcome.output:
                 if shared_terminal:
                     progress.clear()
@@ -82,7 +89,8 @@ def _record(ledger: Any, outcome: Outcome, progress: Progress) -> bool:
         ledger.append_prepared(outcome.pending_entry)
     except CheckerError as exc:
         progress.clear()
-        _say(f"error: {outcome.path}: not recorded in the ledger: {exc}")
+        _say(error_line(i18n.t("{path}: not recorded in the ledger: {reason}", path=outcome.path,
+                               reason=i18n.problem(str(exc)))))
         return False
     return True
 

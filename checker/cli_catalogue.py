@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from checker.cli import _parse_date, _run_guarded, rules_option
+from checker.cli import _OneLineErrors, _parse_date, _run_guarded, rules_option
 from checker.digests import parameters_sha256
 from checker.parameters import ParameterSet, ParameterValue, load_policy, resolve
 from checker.ruleset import DOCUMENT_TITLES, Rule, Ruleset, active_ruleset
@@ -176,7 +176,7 @@ _params_option = click.option(
 )
 
 
-@click.command("rules")
+@click.command("rules", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Output format.")
 @_as_of_option
@@ -212,7 +212,7 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
     _run_guarded(action, debug)
 
 
-@click.command("params")
+@click.command("params", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @_as_of_option

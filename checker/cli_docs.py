@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from checker.cli import _make_checker, _run_guarded, _with_common, rules_option
+from checker import i18n
+from checker.cli import _make_checker, _OneLineErrors, _run_guarded, _with_common, rules_option
 from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
@@ -40,10 +41,10 @@ def _create(path: Path, text: str) -> None:
     create_new(path, text)
 
 
-@click.command("explain", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("explain", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("rule")
 @_with_common
-def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str,
+def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
             debug: bool) -> None:
     """Show a rule's documentation: what it checks, why, examples, parameters, references.
 
@@ -58,13 +59,13 @@ def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str
         from checker.rule_docs import explain as explain_rule
 
         checker = _make_checker(as_of, params_file)
-        click.echo(explain_rule(rule, checker.ruleset, checker.params, lang), nl=False)
+        click.echo(explain_rule(rule, checker.ruleset, checker.params, lang or i18n.report_default()), nl=False)
         return 0
 
     _run_guarded(action, debug)
 
 
-@click.command("schema", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("schema", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @rules_option
 def schema() -> None:
     """Print the JSON Schema of project.yaml (for editors and other tools).
@@ -85,7 +86,7 @@ def schema() -> None:
     _run_guarded(action, debug=False)
 
 
-@click.command("init", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("init", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", default="project.yaml", type=click.Path(dir_okay=False))
 def init(path: str) -> None:
     """Write an annotated project.yaml template (in Chinese) to PATH; never overwrites.
@@ -103,11 +104,11 @@ def init(path: str) -> None:
         target = Path(path)
         template = (templates_dir() / INIT_TEMPLATE).read_text(encoding="utf-8")
         _create(target, template)
-        click.echo(f"wrote {target}", err=True)
+        click.echo(i18n.t("wrote {path}", path=target), err=True)
         schema_path = target.parent / SCHEMA_FILE
         if not schema_path.exists():
             _create(schema_path, _schema_text())
-            click.echo(f"wrote {schema_path}", err=True)
+            click.echo(i18n.t("wrote {path}", path=schema_path), err=True)
         return 0
 
     _run_guarded(action, debug=False)

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import click
 
-from checker.cli import _run_guarded
+from checker import i18n
+from checker.cli import _OneLineErrors, _run_guarded, _TranslatedGroup
 
 EXIT_FAILED = 1
 
 
-@click.command("test", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("test", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", required=False, type=click.Path(), metavar="[DIR]")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def test_command(directory: str | None, debug: bool) -> None:
@@ -57,21 +58,23 @@ def test_command(directory: str | None, debug: bool) -> None:
                 passed += 1
                 continue
             failed += 1
-            click.echo(f"FAIL {outcome.case.rule} {outcome.case.name}: {outcome.problem}  ({outcome.case.path})")
+            click.echo(i18n.t("FAIL {rule} {case}: {problem}  ({path})", rule=outcome.case.rule,
+                              case=outcome.case.name, problem=outcome.problem, path=outcome.case.path))
         rules = len(ruleset.rules)
-        click.echo(f"{ruleset.name} {ruleset.version}: {passed} passed, {failed} failed "
-                   f"({passed + failed} cases of {rules} rules)")
+        click.echo(i18n.t("{name} {version}: {passed} passed, {failed} failed ({cases} cases of {rules} rules)",
+                          name=ruleset.name, version=ruleset.version, passed=passed, failed=failed,
+                          cases=passed + failed, rules=rules))
         return EXIT_FAILED if failed else 0
 
     _run_guarded(action, debug)
 
 
-@click.group("pack", context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("pack", cls=_TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def pack_group() -> None:
     """Rule packs: a review authority's own rules, parameters and cases."""
 
 
-@pack_group.command("init", context_settings={"help_option_names": ["-h", "--help"]})
+@pack_group.command("init", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", type=click.Path(file_okay=False))
 def pack_init(directory: str) -> None:
     """Create a rule pack in DIR that extends the shipped pack, with one example rule.
@@ -90,7 +93,8 @@ def pack_init(directory: str) -> None:
 
         target = Path(directory)
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise UsageError(f"{directory}: already exists and is not an empty folder; choose a new one")
+            raise UsageError(i18n.t("{path}: already exists and is not an empty folder; choose a new one",
+                                    path=directory))
         skeleton = templates_dir() / "pack"
         written = []
         for source in sorted(p for p in skeleton.rglob("*") if p.is_file()):
@@ -100,10 +104,14 @@ def pack_init(directory: str) -> None:
             with open(path, "xb") as fh:  # never over an existing file
                 fh.write(source.read_bytes())
             written.append(relative.as_posix())
-        click.echo(f"created the rule pack {directory}{os.sep} ({len(written)} files):")
+        click.echo(i18n.t("created the rule pack {path} ({count} files):", path=directory + os.sep,
+                          count=len(written)))
         for name in written:
             click.echo(f"  {name}")
-        click.echo(f"next: checker test {directory}")
+        click.echo(i18n.t("next: checker test {path}", path=directory))
         return 0
 
     _run_guarded(action, debug=False)
+
+
+pack_init.help_key = "pack init"  # type: ignore[attr-defined]  # not `checker init`'s help

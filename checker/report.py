@@ -74,7 +74,62 @@ def term(value: Any, lang: str, table: str = "value") -> str:
     if isinstance(value, bool):
         value = "true" if value else "false"
     entry = terms()[table].get(str(value)) if value is not None else None
+    if entry is None and table == "value" and isinstance(value, str):
+        entry = product_names().get(value)  # a product of the vocabulary: 电石, not calcium_carbide
     return entry[lang] if entry else fmt_num(value)
+
+
+@cache
+def product_names() -> dict[str, dict[str, str]]:
+    """The product vocabulary's names by key, as `terms()` holds the other words."""
+    from checker.vocabulary import products
+
+    return {key: {"zh": product.zh, "en": product.en} for key, product in products().items()}
+
+
+# units written with English words: a Chinese report says them in Chinese (tce, kWh, MW and the
+# other symbols stay, as in Chinese statistical tables)
+_UNITS_ZH = {
+    "m3/10k yuan": "m³/万元", "tCO2/10k yuan": "tCO₂/万元", "tce/10k yuan": "tce/万元",
+    "10k yuan": "万元", "yuan/kWh": "元/kWh", "kgce/unit": "kgce/单位产品", "m3/a": "m³/a",
+    "m3": "m³", "kgce/m3": "kgce/m³", "tCO2/m3": "tCO₂/m³", "tCO2/t": "tCO₂/t",
+    "tCO2/MWh": "tCO₂/MWh", "tCO2/GJ": "tCO₂/GJ", "tCO2/tce": "tCO₂/tce",
+}
+
+
+# and units written with Chinese words (the derived figures' 万元), in an English report
+_UNITS_EN = {"tce/万元": "tce/10k yuan", "m³/万元": "m³/10k yuan", "t/万元": "t/10k yuan",
+             "万元": "10k yuan", "万 t": "10k t", "kgce/单位产品": "kgce/unit of product"}
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A unit as a report in `lang` writes it."""
+    return _UNITS_ZH.get(unit, unit) if lang == "zh" else _UNITS_EN.get(unit, unit)
+
+
+# an English gloss in brackets after a Chinese citation ("审查机关默认值 (authority default)"):
+# the citation is the source; a Chinese report leaves the gloss out
+_SOURCE_GLOSS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)")
+_HAS_CJK = re.compile(r"[\u3400-\u9fff]")
+_HAS_WORD = re.compile(r"[A-Za-z]{3}")
+
+
+def source_text(source: str, lang: str) -> str:
+    """A parameter's source as a report in `lang` shows it."""
+    if lang != "zh":
+        return source
+
+    def gloss(match: re.Match[str]) -> str:
+        text = match.group(0)
+        return "" if _HAS_WORD.search(text) and not _HAS_CJK.search(text) else text
+
+    return _SOURCE_GLOSS.sub(gloss, source)
+
+
+def shown_fact_name(name: str) -> str:
+    """The name a report shows beside a fact's label: a key path of the project file (what the
+    applicant writes and fixes), never a derived fact's internal name."""
+    return name if "." in name and not name.startswith("item.") else ""
 
 
 class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -332,15 +387,24 @@ def entry_marks(param: ParameterValue) -> dict[str, str]:
     return {}
 
 
-def format_param_value(value: Any, marks: dict[str, str] | None = None) -> str:
+def format_param_value(value: Any, marks: dict[str, str] | None = None, lang: str | None = None) -> str:
     """A parameter's value as every format shows it: lists and maps spelled out, numbers trimmed.
 
-    When the entries of a list or map differ in provenance, each carries its mark (`entry_marks`)."""
+    When the entries of a list or map differ in provenance, each carries its mark (`entry_marks`).
+    With `lang`, words are named in that language (电石 for calcium_carbide, 是 for true); without,
+    as written in the parameter file (the machine formats)."""
     marks = marks or {}
+
+    def word(v: Any) -> str:
+        return term(v, lang) if lang and isinstance(v, str | bool) else str(v)
+
+    separator = "、" if lang == "zh" else ", "
     if isinstance(value, list):
-        return ", ".join(f"{v}{marks.get(str(v), '')}" for v in value)
+        return separator.join(f"{word(v)}{marks.get(str(v), '')}" for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {fmt_num(v)}{marks.get(str(k), '')}" for k, v in value.items())
+        return separator.join(f"{word(k)}: {fmt_num(v)}{marks.get(str(k), '')}" for k, v in value.items())
+    if isinstance(value, bool):
+        return word(value)
     return fmt_num(value, 4)
 
 
@@ -385,14 +449,16 @@ def provenance_label(param: ParameterValue, lang: str) -> str:
 
 def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
-        "name": param.name, "value": format_param_value(param.value, entry_marks(param)),
-        "unit": param.unit,
+        "name": param.name, "value": format_param_value(param.value, entry_marks(param), lang),
+        "unit": unit_text(param.unit, lang),
+        # a Chinese report names a parameter by its Chinese description, an English one by its name
+        "shown_name": param.description.zh if lang == "zh" else param.name,
         "description": getattr(param.description, lang),
         "effective_from": (
             param.effective_from.isoformat() if param.effective_from.year > 1 else None
         ),
         "effective_to": param.effective_to.isoformat() if param.effective_to else None,
-        "source": param.source, "verified": param.verified, "origin": param.origin,
+        "source": source_text(param.source, lang), "verified": param.verified, "origin": param.origin,
         "provenance": provenance_of(param),
         "mark": provenance_label(param, lang),
     }
@@ -417,8 +483,24 @@ def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> di
         shown = "未申报" if lang == "zh" else "not given"
     return {
         "name": reading.name, "label": reading.label_zh if lang == "zh" else reading.label_en,
-        "value": shown, "unit": reading.unit if value is not None else "",
+        "shown_name": shown_fact_name(reading.name) if lang == "zh" else reading.name,
+        "value": shown, "unit": unit_text(reading.unit, lang) if value is not None else "",
     }
+
+
+# statuses under which a rule's violation title would read as a double negative ("[通过] 未落实用能
+# 指标来源"): the finding is headed with the rule's neutral subject instead
+SUBJECT_STATUSES = frozenset(("pass", "not_applicable", "missing_info"))
+
+
+def heading(finding: Finding, lang: str) -> str:
+    """A finding's heading: the violation title where something is wrong (fail, warn, review, and
+    a waived failure), the neutral subject where the rule passes, does not apply or lacks
+    information."""
+    spec = finding.rule.spec
+    if finding.status in SUBJECT_STATUSES and spec.subject is not None:
+        return str(getattr(spec.subject, lang))
+    return str(getattr(spec.title, lang))
 
 
 def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
@@ -426,7 +508,7 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
     waiver = finding.waiver
     return {
         "id": finding.id,
-        "title": getattr(spec.title, lang),
+        "title": heading(finding, lang),
         "category": spec.category,
         "status": finding.status,
         "status_label": term(finding.status, lang, "status"),
@@ -496,7 +578,8 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
             continue
         rows.append({
             "name": name, "label": getattr(info.label, lang),
-            "value": fmt_wan(value) if lang == "zh" else fmt_num(value, 3), "unit": info.unit,
+            "shown_name": shown_fact_name(name) if lang == "zh" else name,
+            "value": fmt_wan(value) if lang == "zh" else fmt_num(value, 3), "unit": unit_text(info.unit, lang),
         })
     return rows
 
@@ -738,6 +821,8 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": finding.id,
         "title": getattr(spec.title, lang),
+        # added beside the title (which names the violation): what the rule is about
+        "subject": getattr(spec.subject or spec.title, lang),
         "category": spec.category,
         "status": finding.status,
         "binding": finding.binding,

@@ -25,7 +25,9 @@ from checker.report import (
     provenance_label,
     provenance_of,
     report_view,
+    shown_fact_name,
     term,
+    unit_text,
 )
 from checker.resources import templates_dir
 
@@ -112,12 +114,14 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         unit = info.unit if info else param.unit
         charts.append({
             "figure": spec.figure,
+            "shown_figure": shown_fact_name(spec.figure) if lang == "zh" else spec.figure,
             "label": getattr(info.label, lang) if info else spec.figure,
             "parameter": spec.parameter,
+            "shown_parameter": param.description.zh if lang == "zh" else spec.parameter,
             "kind": spec.kind,
             "kind_label": L[f"chart_{spec.kind}"],
-            "value": fmt_num(value, 3), "limit": fmt_num(limit, 3), "unit": unit,
-            "limit_unit": param.unit,
+            "value": fmt_num(value, 3), "limit": fmt_num(limit, 3), "unit": unit_text(unit, lang),
+            "limit_unit": unit_text(param.unit, lang),
             "verified": param.verified,
             "provenance": provenance_of(param),
             "mark": provenance_label(param, lang),

@@ -85,11 +85,13 @@ def _finding(finding: Finding, lang: str) -> str:
 
 
 def _rule(rule: Rule, lang: str) -> tuple[str, str]:
-    """A finding's opening (`{"rule":…,"title":…,"category":…`) and its `"basis":[…]` member."""
+    """A finding's opening (`{"rule":…,"title":…,"subject":…,"category":…`) and its `"basis":[…]`
+    member."""
     entry = _rule_pieces.get((id(rule), lang))
     if entry is None or entry[0] is not rule:
         spec = rule.spec
-        start = _encode({"rule": rule.id, "title": getattr(spec.title, lang), "category": spec.category})
+        start = _encode({"rule": rule.id, "title": getattr(spec.title, lang),
+                         "subject": getattr(spec.subject or spec.title, lang), "category": spec.category})
         basis = _encode({"basis": [
             {"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis
         ]})

@@ -260,20 +260,37 @@ def verify(ledger: Ledger, entry: int | None = None, max_bytes: int = MAX_STORED
     return VerifyReport(checks=checks, head_hash=stored[-1].entry_hash if stored else None)
 
 
-def report_lines(report: VerifyReport) -> list[str]:
-    """One line per problem, naming the entry, then a summary."""
+_WORDS = {
+    "en": {
+        "labels": {"tampered": "TAMPERED", "differs": "DIFFERS", "not_rerunnable": "NOT RE-RUNNABLE"},
+        "entry": "entry {seq} ({project}): {label}: {problem}", "no_id": "no id",
+        "summary": "{n} entries checked: {verified} verified, {tampered} tampered, {differs} differ, "
+                   "{not_rerunnable} not re-runnable",
+        "head": "head hash: {hash} (keep it elsewhere: a later verify can compare)",
+        "empty": "the ledger is empty",
+    },
+    "zh": {
+        "labels": {"tampered": "被篡改", "differs": "结果不同", "not_rerunnable": "无法重新运行"},
+        "entry": "第 {seq} 条记录({project}): {label}: {problem}", "no_id": "无项目编号",
+        "summary": "共核对 {n} 条记录: 核对无误 {verified} 条,被篡改 {tampered} 条,结果不同 {differs} 条,"
+                   "无法重新运行 {not_rerunnable} 条",
+        "head": "链头哈希: {hash}(请另行保存,日后核对时可作比较)",
+        "empty": "台账为空",
+    },
+}
+
+
+def report_lines(report: VerifyReport, lang: str = "en") -> list[str]:
+    """One line per problem, naming the entry, then a summary; in `lang` (a problem's details,
+    which name hashes, versions and statuses, as the ledger records them)."""
+    words = _WORDS[lang]
     lines: list[str] = []
-    labels: dict[str, str] = {"tampered": "TAMPERED", "differs": "DIFFERS", "not_rerunnable": "NOT RE-RUNNABLE"}
     for check in report.checks:
         for status, problem in check.problems:
-            lines.append(f"entry {check.seq} ({check.project_id or 'no id'}): {labels[status]}: {problem}")
-    lines.append(
-        f"{len(report.checks)} entries checked: {report.count('verified')} verified, "
-        f"{report.count('tampered')} tampered, {report.count('differs')} differ, "
-        f"{report.count('not_rerunnable')} not re-runnable"
-    )
-    if report.head_hash:
-        lines.append(f"head hash: {report.head_hash} (keep it elsewhere: a later verify can compare)")
-    else:
-        lines.append("the ledger is empty")
+            lines.append(words["entry"].format(seq=check.seq, project=check.project_id or words["no_id"],
+                                               label=words["labels"][status], problem=problem))
+    lines.append(words["summary"].format(
+        n=len(report.checks), verified=report.count("verified"), tampered=report.count("tampered"),
+        differs=report.count("differs"), not_rerunnable=report.count("not_rerunnable")))
+    lines.append(words["head"].format(hash=report.head_hash) if report.head_hash else words["empty"])
     return lines

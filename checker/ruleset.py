@@ -125,7 +125,11 @@ class RuleFile(_Strict):
     """The contents of one rule file."""
 
     id: Annotated[str, Field(pattern=RULE_ID)]
-    title: Localised
+    title: Localised  # what a violation is called: "未落实用能指标来源"
+    # what the rule is about, read right whatever the status ("用能指标来源"): a report heads a
+    # rule that passes, does not apply or lacks information with it. Optional only so that a
+    # ruleset stored in a ledger before subjects existed still loads; every shipped rule has one.
+    subject: Localised | None = None
     category: Literal["HE", "EC", "CO", "RE", "WA", "LA", "MI", "CB"]
     binding: bool
     # false for the plan's red lines: no register entry may set the rule aside, no claim is heard

@@ -58,39 +58,93 @@ def diff_json(diff: Diff) -> dict[str, Any]:
     }
 
 
-def render_text(diff: Diff) -> str:
+# the words of the text and Markdown layouts (JSON and CSV are for programs: English keys)
+WORDS = {
+    "en": {
+        "title": "What-if: {base} → {new}",
+        "compared": "{checked} projects compared: {changed} changed, {unchanged} unchanged",
+        "unreadable_tail": "; {n} could not be checked",
+        "notice": "!! Notice ({side} side): {message}",
+        "verdicts": "Verdict transitions", "rules": "Rule status transitions",
+        "by_city": "By 盟市 (league or city)",
+        "city_line": "{city}: {changed} of {checked} changed, {verdict_changed} in verdict",
+        "projects": "Projects", "unchanged": "{verdict} (unchanged)",
+        "unreadable": "Could not be checked",
+        "side": {"base": "base", "new": "new"},
+        "policy": "policy {file}", "shipped": "shipped parameters", "register": "waiver register {file}",
+        "as_of": "as of {date}",
+    },
+    "zh": {
+        "title": "政策试算: {base} → {new}",
+        "compared": "比较了 {checked} 个项目: {changed} 个有变化,{unchanged} 个无变化",
+        "unreadable_tail": ";{n} 个无法审查",
+        "notice": "!! 提示({side}): {message}",
+        "verdicts": "审查结论的变化", "rules": "规则状态的变化",
+        "by_city": "按盟市",
+        "city_line": "{city}: {checked} 个中 {changed} 个有变化,其中审查结论变化 {verdict_changed} 个",
+        "projects": "项目", "unchanged": "{verdict}(不变)",
+        "unreadable": "无法审查的文件",
+        "side": {"base": "基准方", "new": "新方案"},
+        "policy": "政策文件 {file}", "shipped": "随附参数", "register": "豁免登记册 {file}",
+        "as_of": "审查日期 {date}",
+    },
+}
+
+
+def _term(value: str | None, lang: str, table: str) -> str:
+    """A status or verdict in the layout's language (不予通过 for rejected)."""
+    if value is None:
+        return _NONE
+    from checker.report import term
+
+    return term(value, lang, table)
+
+
+def side_label(params_file: str | None, as_of: str, waivers_file: str | None, lang: str) -> str:
+    """What one side of the comparison is: its parameters, its register, its date."""
+    words = WORDS[lang]
+    source = words["policy"].format(file=params_file) if params_file else words["shipped"]
+    register = ", " + words["register"].format(file=waivers_file) if waivers_file else ""
+    return f"{source}{register}, {words['as_of'].format(date=as_of)}"
+
+
+def render_text(diff: Diff, lang: str = "en") -> str:
     data = diff_json(diff)
+    w = WORDS[lang]
     out = [
-        f"What-if: {data['base']} → {data['new']}",
-        f"{data['checked']} projects compared: {data['changed']} changed, {data['unchanged']} unchanged"
-        + (f"; {data['unreadable_count']} could not be checked" if data["unreadable_count"] else ""),
+        w["title"].format(base=data["base"], new=data["new"]),
+        w["compared"].format(checked=data["checked"], changed=data["changed"], unchanged=data["unchanged"])
+        + (w["unreadable_tail"].format(n=data["unreadable_count"]) if data["unreadable_count"] else ""),
     ]
-    out += [f"!! Notice ({n['side']} side): {n['message']}" for n in data["notices"]]
+    out += [w["notice"].format(side=w["side"].get(n["side"], n["side"]), message=n["message"])
+            for n in data["notices"]]
     if data["verdict_transitions"]:
-        out += ["", "Verdict transitions:"]
-        out += [f"  {t['from']} → {t['to']}: {t['count']}" for t in data["verdict_transitions"]]
+        out += ["", w["verdicts"] + ":"]
+        out += [f"  {_term(t['from'], lang, 'verdict')} → {_term(t['to'], lang, 'verdict')}: {t['count']}"
+                for t in data["verdict_transitions"]]
     if data["rule_transitions"]:
-        out += ["", "Rule status transitions:"]
+        out += ["", w["rules"] + ":"]
         out += [
-            f"  {t['rule']} {_status(t['from'])} → {_status(t['to'])}: {t['count']}"
+            f"  {t['rule']} {_term(t['from'], lang, 'status')} → {_term(t['to'], lang, 'status')}: {t['count']}"
             for t in data["rule_transitions"]
         ]
     if data["changed"]:
-        out += ["", "By 盟市 (league or city):"]
+        out += ["", w["by_city"] + ":"]
         out += [
-            f"  {c['league_city']}: {c['changed']} of {c['checked']} changed, "
-            f"{c['verdict_changed']} in verdict"
+            "  " + w["city_line"].format(city=c["league_city"], changed=c["changed"], checked=c["checked"],
+                                         verdict_changed=c["verdict_changed"])
             for c in data["by_league_city"] if c["changed"]
         ]
-        out += ["", "Projects:"]
+        out += ["", w["projects"] + ":"]
         for project in data["projects"]:
             verdict = project["verdict"]
-            shown = (f"{verdict['from']} → {verdict['to']}" if verdict["from"] != verdict["to"]
-                     else f"{verdict['from']} (unchanged)")
+            before, after = _term(verdict["from"], lang, "verdict"), _term(verdict["to"], lang, "verdict")
+            shown = f"{before} → {after}" if verdict["from"] != verdict["to"] else w["unchanged"].format(verdict=before)
             out.append(f"  {project['path']} [{project['project_id'] or _NONE}, {project['league_city']}]: {shown}")
-            out += [f"    {r['rule']}: {_status(r['from'])} → {_status(r['to'])}" for r in project["rules"]]
+            out += [f"    {r['rule']}: {_term(r['from'], lang, 'status')} → {_term(r['to'], lang, 'status')}"
+                    for r in project["rules"]]
     if data["unreadable"]:
-        out += ["", "Could not be checked:"]
+        out += ["", w["unreadable"] + ":"]
         out += [f"  {u['path']}: {u['message']}" for u in data["unreadable"]]
     return visible("\n".join(out)) + "\n"  # file names: no terminal sequences
 
@@ -159,8 +213,11 @@ def render_csv(diff: Diff) -> str:
     return "".join(csv_line(row, "\n") for row in rows)
 
 
-def render(diff: Diff, fmt: str) -> str:
-    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json, "csv": render_csv}
+def render(diff: Diff, fmt: str, lang: str = "en") -> str:
+    """The diff in `fmt`; text in `lang` (Markdown, JSON and CSV keep their English headings)."""
+    if fmt == "text":
+        return render_text(diff, lang)
+    renderers = {"markdown": render_markdown, "json": render_json, "csv": render_csv}
     return renderers[fmt](diff)
 
 

@@ -21,6 +21,15 @@ _CACHE_HOME = tempfile.mkdtemp(prefix="nmck-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
 atexit.register(shutil.rmtree, _CACHE_HOME, True)
 
+# The locale decides the language of the command line's messages and, unless --lang is given, of
+# its reports. The suite runs in one fixed locale whatever the machine's: reports in Chinese (the
+# default, LANG unset) and messages in English (LC_MESSAGES), so that the many tests written
+# against the English message texts keep pinning them; tests/test_i18n.py pins the Chinese ones
+# and the locale rules themselves. Inherited by the CLI runs in subprocesses.
+for _var in ("LC_ALL", "LANG", "LANGUAGE"):
+    os.environ.pop(_var, None)
+os.environ["LC_MESSAGES"] = "en_US.UTF-8"
+
 from checker.check import Checker  # noqa: E402 - after the cache folder is chosen
 from checker.parameters import resolve  # noqa: E402
 from checker.ruleset import load_ruleset  # noqa: E402

@@ -81,8 +81,10 @@ def test_finding_shows_reasoning_facts_parameters_with_provenance_label_and_quot
     article = root.find(f".//{NS}article[@id='EC-001']")
     content = text_of(article)
     assert "高于上限1.3" in content
-    assert "energy_intensity_tce_per_10k_yuan" in content
-    assert "max_energy_intensity_tce_per_10k_yuan" in content
+    # a Chinese report names the fact and the parameter in Chinese, not by their internal names
+    assert "单位工业增加值能耗(等价值)" in content
+    assert "新增产能项目单位工业增加值能耗上限(等价值,不含原料用能)" in content
+    assert "energy_intensity_tce_per_10k_yuan" not in content
     # an authority value adapted from a cited document (内政发〔2022〕17号), said so plainly
     assert "审查机关参照值(参照所引文件确定,请以本机关政策文件确认或调整)" in content
     assert "二手资料" not in content

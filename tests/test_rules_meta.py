@@ -56,6 +56,16 @@ def test_rule_has_titles_category_binding_and_a_basis(rule):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
+def test_rule_has_a_neutral_subject_beside_its_violation_title(rule):
+    """A passing rule is headed with its subject: "[通过] EC-002 用能指标来源", never the double
+    negative "[通过] EC-002 未落实用能指标来源"."""
+    subject = rule.spec.subject
+    assert subject is not None, "a rule needs a subject (what it is about, whatever the status)"
+    assert subject.zh.strip() and subject.en.strip()
+    assert not subject.zh.startswith(("未", "无", "不")), "a subject reads right when the rule passes"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_every_quote_fragment_occurs_verbatim_in_the_plan_text_it_names(rule):
     for basis in rule.spec.basis:
         text = plan_text(basis.document)
