@@ -51,6 +51,8 @@ class Settings:
     errors: str = "strict"
     newline: str = "\n"  # the line ending text written to stdout would get (Windows: \r\n)
     waivers_file: str | None = None  # the review authority's waiver register
+    verbose: bool = False  # text: each project's full report instead of the compact one
+    color: bool = False  # text: ANSI colours on statuses (the parent's stdout is a terminal)
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ class _Worker:
 
             output = csv_row(outcome)
         else:
-            output = self._report.render(result, fmt, lang)
+            output = self._report.render(result, fmt, lang, color=self.settings.color,
+                                         compact=not self.settings.verbose)
         return self._with_output(outcome, output)
 
     def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:
