@@ -397,9 +397,12 @@ class TextStyle(NamedTuple):
         return _stdout_is_terminal() and not os.environ.get("NO_COLOR")
 
 
+PLAIN_TEXT = TextStyle()
+
+
 def _check_one(path: str, fmt: str | None, output: str | None, record: str | None, max_bytes: int,
                as_of: dt.date | None, params_file: str | None, lang: str,
-               waivers_file: str | None = None, text: TextStyle = TextStyle()) -> int:
+               waivers_file: str | None = None, text: TextStyle = PLAIN_TEXT) -> int:
     from checker import report, report_output
     from checker.verdict import exit_code
 
@@ -430,7 +433,6 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
             report_output.write_stdout(rendered.replace("\n", newline).encode(encoding, errors))
     if record is not None:  # only once the whole report is out: no entry for a lost report
         from checker.ledger import record as record_entry
-
         from checker.receipts import recorded
 
         entry = record_entry(record, result)
@@ -469,7 +471,7 @@ _BATCH_FORMATS = ("text", "json", "jsonl", "csv")
 def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
                 jobs: int | None, as_of: dt.date | None, params_file: str | None,
                 lang: str, limits: Limits, waivers_file: str | None = None,
-                text: TextStyle = TextStyle()) -> int:
+                text: TextStyle = PLAIN_TEXT) -> int:
     from checker.batch import Settings, default_jobs
     from checker.cli_batch import check_batch
     from checker.inputs import expand_paths
