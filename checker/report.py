@@ -485,17 +485,17 @@ _COUNTED_ONLY = ("pass", "not_applicable")
 assert set(ATTENTION) | set(_COUNTED_ONLY) == set(_ORDER)
 
 
-def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[str, str]]:
-    """The keys a missing_info finding asks for, each with its label: the finding's own reading
-    of the key when it has one, else the ruleset's fact of that name, else the key alone."""
-    supply = []
+def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[str, str | None]]:
+    """The keys a missing_info finding asks for, each with its label: that of the fact read from
+    that key alone (`land.basic_grassland_ha`; `project.products[].unit_energy_kgce` is the item
+    fact `item.unit_energy_kgce`), else none (an input of a derived figure, named by its key)."""
+    facts = result.ruleset.facts
+    supply: list[dict[str, str | None]] = []
     for key in finding.missing_keys:
-        reading = finding.facts.get(key)
-        label = (reading.label_zh if lang == "zh" else reading.label_en) if reading else None
-        if label is None:
-            fact = result.ruleset.facts.get(key)
-            label = getattr(fact.label, lang) if fact is not None else None
-        supply.append({"key": key, "label": label or key})
+        fact = facts.get(key)
+        if fact is None:
+            fact = next((f for f in facts.values() if tuple(f.source_keys) == (key,)), None)
+        supply.append({"key": key, "label": getattr(fact.label, lang) if fact is not None else None})
     return supply
 
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import REPO, checker_on
 from reporting import AS_OF, check_hostile, check_sample
@@ -93,6 +94,15 @@ def test_missing_information_names_each_key_to_supply_with_its_label():
     assert "  需补充: 占用基本草原 (land.basic_grassland_ha)" in zh.splitlines()
     assert "  需补充: 可再生能源电力比重 (energy.renewable_electricity_share)" in zh.splitlines()
     assert "  To supply: basic grassland occupied (land.basic_grassland_ha)" in en.splitlines()
+
+
+def test_an_item_key_to_supply_reads_with_the_label_of_its_item_fact(tmp_path):
+    data = yaml.safe_load((REPO / ORDOS).read_text(encoding="utf-8"))
+    del data["project"]["products"][0]["unit_energy_kgce"]
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    text = report.render(checker_on(AS_OF).check_path(str(path)), "text", "zh", compact=True)
+    assert "  需补充: 单位产品能耗 (project.products[].unit_energy_kgce)" in text.splitlines()
 
 
 def test_a_waived_finding_says_who_waived_it_and_what_it_was(tmp_path):
