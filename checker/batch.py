@@ -54,6 +54,8 @@ class Settings:
     waivers_file: str | None = None  # the review authority's waiver register
     # the --rules pack the parent runs with (workers started by spawn do not inherit the choice)
     rules_dir: str | None = field(default_factory=packs.selected)
+    verbose: bool = False  # text: each project's full report instead of the compact one
+    color: bool = False  # text: ANSI colours on statuses (the parent's stdout is a terminal)
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,8 @@ class _Worker:
 
             output = csv_row(outcome)
         else:
-            output = self._report.render(result, fmt, lang)
+            output = self._report.render(result, fmt, lang, color=self.settings.color,
+                                         compact=not self.settings.verbose)
         return self._with_output(outcome, output)
 
     def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:

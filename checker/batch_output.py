@@ -11,9 +11,10 @@ import os
 import time
 from collections import Counter
 from functools import cache
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from checker.batch import Outcome
+from checker.errors import printable
 from checker.escaping import csv_line
 from checker.verdict import STATUSES
 
@@ -21,6 +22,7 @@ BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
 # `notices` last, so that the earlier columns keep their places: the codes of run-level notices
 CSV_COLUMNS = ("file", "id", "name", "verdict", *STATUSES, "failed_rules", "error", "notices")
 VERDICTS = ("approved", "approved_with_warnings", "needs_review", "rejected")
+WORST_FIRST = tuple(reversed(VERDICTS))
 TOP_RULES = 10
 
 
@@ -45,8 +47,19 @@ def csv_row(outcome: Outcome) -> str:
     ])
 
 
+class ProjectLine(NamedTuple):
+    """A checked project as the summary lists it: a few strings, never its findings."""
+
+    path: str
+    project_id: str | None
+    name: str | None
+    verdict: str
+    failed: tuple[str, ...]
+
+
 class Summary:
-    """Running totals over a batch; holds counters and the unreadable files, nothing per project."""
+    """Running totals over a batch, the unreadable files, and one small line per checked project
+    (which project was rejected is what a reviewer asks first), never a project's findings."""
 
     def __init__(self) -> None:
         self.total = 0
@@ -54,6 +67,7 @@ class Summary:
         self.failed_rules: Counter[str] = Counter()
         self.unreadable: list[tuple[str, str]] = []  # (path, first problem)
         self.exit_codes: Counter[int] = Counter()
+        self.projects: list[ProjectLine] = []
 
     def add(self, outcome: Outcome) -> None:
         self.total += 1
@@ -64,6 +78,13 @@ class Summary:
             return
         self.verdicts[outcome.verdict] += 1
         self.failed_rules.update(outcome.failed)
+        self.projects.append(ProjectLine(
+            outcome.path, outcome.project_id, outcome.project_name, outcome.verdict, outcome.failed))
+
+    def worst_first(self) -> list[ProjectLine]:
+        """The checked projects, rejected first, then needing review, approved with warnings,
+        approved; by file name within a verdict."""
+        return sorted(self.projects, key=lambda p: (WORST_FIRST.index(p.verdict), p.path))
 
 
 @cache
@@ -80,11 +101,13 @@ def _verdict_labels() -> dict[str, dict[str, str]]:
 _HEADINGS = {
     "zh": {
         "title": "批量审查汇总", "projects": "项目数", "verdicts": "审查结论",
+        "by_project": "各项目结论(由重到轻)", "failed": "未通过",
         "unreadable_count": "无法读取", "rules": "未通过次数最多的规则", "files": "无法读取的文件",
         "none": "无",
     },
     "en": {
         "title": "Batch summary", "projects": "projects", "verdicts": "Verdicts",
+        "by_project": "Projects, worst first", "failed": "failed",
         "unreadable_count": "could not be read", "rules": "Rules failed most often",
         "files": "Files that could not be read", "none": "none",
     },
@@ -95,7 +118,9 @@ def summary_text(summary: Summary, lang: str) -> str:
     """The end-of-batch overview for the text format."""
     h = _HEADINGS[lang]
     labels = _verdict_labels()
-    lines = ["", h["title"], "=" * 40, f"{h['projects']}: {summary.total}", "", h["verdicts"] + ":"]
+    lines = ["", h["title"], "=" * 40, h["by_project"] + ":"]
+    lines += [project_line(p, lang) for p in summary.worst_first()] or [f"  {h['none']}"]
+    lines += ["", f"{h['projects']}: {summary.total}", "", h["verdicts"] + ":"]
     for verdict in VERDICTS:
         label = labels.get(verdict, {}).get(lang, verdict)
         lines.append(f"  {label}: {summary.verdicts.get(verdict, 0)}")
@@ -106,6 +131,18 @@ def summary_text(summary: Summary, lang: str) -> str:
     lines += ["", h["files"] + ":"]
     lines += [f"  {problem}" for _, problem in summary.unreadable] or [f"  {h['none']}"]
     return "\n".join(lines) + "\n"
+
+
+def project_line(project: ProjectLine, lang: str) -> str:
+    """`  [不予通过] NM-2025-0042 某项目 (projects/x.yaml) 未通过: HE-001 EC-001`: the verdict,
+    the project's id (its file when it has none), name and file, and the rules it failed."""
+    h = _HEADINGS[lang]
+    label = _verdict_labels().get(project.verdict, {}).get(lang, project.verdict)
+    who = " ".join(printable(part) for part in (project.project_id, project.name) if part)
+    line = f"  [{label}] {who} ({printable(project.path)})" if who else f"  [{label}] {printable(project.path)}"
+    if project.failed:
+        line += f" {h['failed']}: {' '.join(project.failed)}"
+    return line
 
 
 class Progress:

@@ -18,7 +18,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import click
 
@@ -388,11 +388,18 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="REGISTER",
               help="The review authority's waiver register (format 1). Only its entries waive; "
                    "a waiver written in the project file is a claim that a person must verify.")
+@click.option("--verbose", is_flag=True,
+              help="Text format: the full report (facts read, parameters compared, plan basis, "
+                   "audit) instead of the verdict and what needs attention.")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True,
+              help="Colour the text report's statuses. auto: only on a terminal, and not when "
+                   "NO_COLOR is set; never in an --output file.")
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
 def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
-               jobs: int | None, max_bytes: int, waivers_file: str | None, as_of: dt.date | None,
-               params_file: str | None, lang: str | None, debug: bool) -> None:
+               jobs: int | None, max_bytes: int, waivers_file: str | None, verbose: bool, color: str,
+               as_of: dt.date | None, params_file: str | None, lang: str | None, debug: bool) -> None:
     """Check project descriptions (project.yaml) against the plan's rules.
 
     Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
@@ -417,14 +424,15 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
     """
 
     lang = lang or i18n.report_default()
+    text = TextStyle(verbose=verbose, color=color)
 
     def action() -> int:
         if len(paths) > 1 or os.path.isdir(paths[0]):
             return _check_many(paths, fmt, output, record, jobs, as_of, params_file, lang,
-                               Limits(max_bytes=max_bytes), waivers_file)
+                               Limits(max_bytes=max_bytes), waivers_file, text)
         with _short_lived():
             return _check_one(paths[0], fmt, output, record, max_bytes, as_of, params_file, lang,
-                              waivers_file)
+                              waivers_file, text)
 
     _run_guarded(action, debug)
 
@@ -453,9 +461,26 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
+class TextStyle(NamedTuple):
+    """How a text report is printed: whole (`--verbose`) or compact, and `--color`."""
+
+    verbose: bool = False
+    color: str = "auto"
+
+    def paints(self) -> bool:
+        """Colour on standard output: `always`, or `auto` on a terminal without NO_COLOR (set
+        and not empty: https://no-color.org; an explicit `--color always` overrides it)."""
+        if self.color != "auto":
+            return self.color == "always"
+        return _stdout_is_terminal() and not os.environ.get("NO_COLOR")
+
+
+PLAIN_TEXT = TextStyle()
+
+
 def _check_one(path: str, fmt: str | None, output: str | None, record: str | None, max_bytes: int,
                as_of: dt.date | None, params_file: str | None, lang: str,
-               waivers_file: str | None = None) -> int:
+               waivers_file: str | None = None, text: TextStyle = PLAIN_TEXT) -> int:
     from checker import report, report_output
     from checker.verdict import exit_code
 
@@ -469,12 +494,16 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
     limits = Limits(max_bytes=max_bytes)
     checker = _make_checker(as_of, params_file, limits, waivers_file)
     result = checker.check_path(path, limits)
-    if output is not None:
-        report_output.write_atomically(output, report.render(result, chosen, lang),
+    compact = not text.verbose
+    if output is not None:  # a file never gets colour codes
+        report_output.write_atomically(output, report.render(result, chosen, lang, compact=compact),
                                        protected_paths((path,), record, params_file, waivers_file))
+        from checker.receipts import written
+
+        _say(written(output, result.verdict, lang))
     else:
-        color = chosen == "text" and _stdout_is_terminal() and not os.environ.get("NO_COLOR")
-        rendered = report.render(result, chosen, lang, color=color)
+        color = chosen == "text" and text.paints()
+        rendered = report.render(result, chosen, lang, color=color, compact=compact)
         if chosen in MACHINE_FORMATS:
             _write_utf8(rendered)
         else:
@@ -482,8 +511,10 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
             report_output.write_stdout(rendered.replace("\n", newline).encode(encoding, errors))
     if record is not None:  # only once the whole report is out: no entry for a lost report
         from checker.ledger import record as record_entry
+        from checker.receipts import recorded
 
-        record_entry(record, result)
+        entry = record_entry(record, result)
+        _say(recorded(record, [entry.seq], entry.entry_hash, lang))
     return exit_code(result.verdict)
 
 
@@ -517,7 +548,8 @@ _BATCH_FORMATS = ("text", "json", "jsonl", "csv")
 
 def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
                 jobs: int | None, as_of: dt.date | None, params_file: str | None,
-                lang: str, limits: Limits, waivers_file: str | None = None) -> int:
+                lang: str, limits: Limits, waivers_file: str | None = None,
+                text: TextStyle = PLAIN_TEXT) -> int:
     from checker.batch import Settings, default_jobs
     from checker.cli_batch import check_batch
     from checker.inputs import expand_paths
@@ -534,7 +566,8 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
     encoding, errors, newline = output_encoding(fmt or "text")
     settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
                         limits=limits, record=record, encoding=encoding, errors=errors, newline=newline,
-                        waivers_file=waivers_file)
+                        waivers_file=waivers_file, verbose=text.verbose,
+                        color=(fmt or "text") == "text" and text.paints())
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 

@@ -48,6 +48,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     blank_line = settings.newline.encode(settings.encoding, settings.errors)
     ledger = _open_ledger(settings.record)  # a ledger that cannot be used stops the batch first
     unrecorded = False
+    appended: list[Any] = []  # the ledger entries this batch appended, in order
     try:
         for outcome in run(paths, settings, jobs):
             summary.add(outcome)
@@ -63,7 +64,10 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
                 write(blank_line + outcome.output if settings.fmt == "text" and printed else outcome.output)
                 printed = True
             if ledger is not None and outcome.pending_entry is not None:
-                unrecorded |= not _record(ledger, outcome, progress)  # only once its output is out
+                entry = _record(ledger, outcome, progress)  # only once its output is out
+                unrecorded |= entry is None
+                if entry is not None:
+                    appended.append(entry)
             progress.advance()
     finally:
         progress.clear()
@@ -72,6 +76,11 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     if settings.fmt == "text":
         text = summary_text(summary, settings.lang).replace("\n", settings.newline)
         write(text.encode(settings.encoding, settings.errors))
+    if settings.record is not None:
+        from checker.receipts import recorded
+
+        head = appended[-1].entry_hash if appended else None
+        _say(recorded(settings.record, [e.seq for e in appended], head, settings.lang))
     return worst_exit_code((*summary.exit_codes, *((2,) if unrecorded else ())))
 
 
@@ -83,16 +92,16 @@ def _open_ledger(record: str | None) -> Any:
     return Ledger(record)
 
 
-def _record(ledger: Any, outcome: Outcome, progress: Progress) -> bool:
-    """Append a project's prepared entry; on failure say so for that file (exit 2) and go on."""
+def _record(ledger: Any, outcome: Outcome, progress: Progress) -> Any:
+    """Append a project's prepared entry and return it; on failure say so for that file (exit 2),
+    return None and go on."""
     try:
-        ledger.append_prepared(outcome.pending_entry)
+        return ledger.append_prepared(outcome.pending_entry)
     except CheckerError as exc:
         progress.clear()
         _say(error_line(i18n.t("{path}: not recorded in the ledger: {reason}", path=outcome.path,
                                reason=i18n.problem(str(exc)))))
-        return False
-    return True
+        return None
 
 
 def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:

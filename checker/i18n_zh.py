@@ -68,6 +68,10 @@ CLICK: dict[str, str] = {
 # the checker's own words: option help, usage and error lines
 MESSAGES: dict[str, str] = {
     **CLICK,
+    "Text format: the full report (facts read, parameters compared, plan basis, audit) instead of the verdict and what needs attention.":
+        "文本格式: 输出完整报告(读取的事实、比较的参数、规划依据、审计信息),而非只列审查结论和需要处理的事项。",
+    "Colour the text report's statuses. auto: only on a terminal, and not when NO_COLOR is set; never in an --output file.":
+        "文本报告中的状态用颜色标出。auto: 仅在终端上且未设置 NO_COLOR 时;写入 --output 文件时从不使用颜色。",
     "A rule pack (a folder with pack.yaml) to use instead of the shipped rules (nm-14th-fyp).":
         "使用的规则包(含 pack.yaml 的文件夹),代替随附规则(nm-14th-fyp)。",
     "FAIL {rule} {case}: {problem}  ({path})": "未通过 {rule} {case}: {problem}  ({path})",

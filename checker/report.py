@@ -610,6 +610,80 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
     }
 
 
+# what a reviewer must act on, in this order; the other statuses are only counted
+ATTENTION = ("fail", "review", "missing_info", "warn", "waived")
+_COUNTED_ONLY = ("pass", "not_applicable")
+assert set(ATTENTION) | set(_COUNTED_ONLY) == set(_ORDER)
+
+
+def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[str, str | None]]:
+    """The keys a missing_info finding asks for, each with its label: that of the fact read from
+    that key alone (`land.basic_grassland_ha`; `project.products[].unit_energy_kgce` is the item
+    fact `item.unit_energy_kgce`), else none (an input of a derived figure, named by its key)."""
+    facts = result.ruleset.facts
+    supply: list[dict[str, str | None]] = []
+    for key in finding.missing_keys:
+        fact = facts.get(key)
+        if fact is None:
+            fact = next((f for f in facts.values() if tuple(f.source_keys) == (key,)), None)
+        supply.append({"key": key, "label": getattr(fact.label, lang) if fact is not None else None})
+    return supply
+
+
+def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str, Any]:
+    """One finding a reviewer must act on, for the compact report: its heading, the reason, what
+    to supply (missing_info) and who waived it (waived)."""
+    waiver = finding.waiver if finding.status == "waived" else None
+    return {
+        "id": finding.id,
+        "title": getattr(finding.rule.spec.title, lang),
+        "status": finding.status,
+        "status_label": term(finding.status, lang, "status"),
+        "original_status_label": (
+            term(finding.original_status, lang, "status") if finding.original_status else None
+        ),
+        "binding": finding.binding,
+        "message": render_message(finding, lang),
+        "supply": _to_supply(finding, result, lang) if finding.status == "missing_info" else [],
+        "waiver": (
+            {
+                "approved_by": waiver.approved_by, "document": waiver.document,
+                "expires": waiver.expires.isoformat() if waiver.expires else None,
+                "reason": waiver.reason,
+            }
+            if waiver is not None else None
+        ),
+    }
+
+
+def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
+    """What the default text report shows: who and when, the verdict, only the findings that need
+    a person (`ATTENTION`, most severe first, in rule order within a status), how many rules
+    passed or did not apply, and the run's notices. Everything else is in the full report."""
+    info = result.project.project
+    findings = sorted(
+        (f for f in result.findings if f.status in ATTENTION),
+        key=lambda f: ATTENTION.index(f.status),
+    )
+    tally = counts(result.findings)
+    return {
+        "lang": lang,
+        "project": {"name": info.name, "id": info.id},
+        "input_path": result.document.path,
+        "as_of": result.params.as_of.isoformat(),
+        "ruleset_version": result.ruleset.version,
+        "ruleset_sha256": result.ruleset.sha256,
+        "verdict": result.verdict,
+        "verdict_label": term(result.verdict, lang, "verdict"),
+        "exit_code": exit_code(result.verdict),
+        "notices": notices_json(result, lang),
+        "attention": [attention_item(f, result, lang) for f in findings],
+        "counted": [
+            {"status": s, "label": term(s, lang, "status"), "count": tally[s]} for s in _COUNTED_ONLY
+        ],
+    }
+
+
 def parameters_in_force(result: CheckResult) -> list[ParameterValue]:
     """The parameters the findings compared against, by name: what an auditor must check."""
     used: dict[str, ParameterValue] = {}
@@ -737,11 +811,14 @@ def format_for(path: str) -> str:
     return EXTENSIONS[suffix]
 
 
-def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False) -> str:
+def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False,
+           compact: bool = False) -> str:
     """The report of one checked project in format `fmt`: the one entry point for every format.
 
     `color` asks for ANSI colours on status labels; only the text format has any, and only the
-    caller knows whether its output is a terminal, so it decides.
+    caller knows whether its output is a terminal, so it decides. `compact` asks for the text
+    report of what needs attention (`compact_view`) instead of the full one; the other formats
+    are always whole.
     """
     if fmt not in _RENDERERS:
         raise UsageError(f"unknown report format {fmt!r}; one of: {', '.join(FORMATS)}")
@@ -756,15 +833,16 @@ def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False) -> 
             result, document=dataclasses.replace(result.document, path=shown)
         )
     if fmt == "text":
-        return renderer(result, lang, color=color)
+        return renderer(result, lang, color=color, compact=compact)
     return renderer(result, lang)
 
 
-# ANSI SGR codes per status: red for what blocks, yellow for what needs a person, green for pass
+# ANSI SGR codes per status: red for what blocks, yellow for what needs a person (review,
+# missing information, warnings), green for pass; cyan for a waiver, dim for not applicable
 _ANSI = {
-    "fail": "1;31", "missing_info": "33", "review": "35", "warn": "33", "waived": "36",
+    "fail": "1;31", "missing_info": "33", "review": "33", "warn": "33", "waived": "36",
     "pass": "32", "not_applicable": "2",
-    "rejected": "1;31", "needs_review": "1;35", "approved_with_warnings": "1;33",
+    "rejected": "1;31", "needs_review": "1;33", "approved_with_warnings": "1;33",
     "approved": "1;32",
 }
 
@@ -773,13 +851,27 @@ def _paint(text: str, key: str) -> str:
     return f"\x1b[{_ANSI[key]}m{text}\x1b[0m"
 
 
-def render_text(result: CheckResult, lang: str, *, color: bool = False) -> str:
+def render_text(result: CheckResult, lang: str, *, color: bool = False, compact: bool = False) -> str:
+    if compact:
+        return render_compact_text(result, lang, color=color)
     view = report_view(result, lang)
     if color:
         view["verdict_label"] = _paint(view["verdict_label"], view["verdict"])
         for finding in view["findings"]:
             finding["status_label"] = _paint(finding["status_label"], finding["status"])
     return environment(lang).get_template("report.text.j2").render(view, labels=labels(lang))
+
+
+def render_compact_text(result: CheckResult, lang: str, *, color: bool = False) -> str:
+    """The default text report: the verdict and what needs attention (`compact_view`)."""
+    view = compact_view(result, lang)
+    if color:
+        view["verdict_label"] = _paint(view["verdict_label"], view["verdict"])
+        for item in view["attention"]:
+            item["status_label"] = _paint(item["status_label"], item["status"])
+        for counted in view["counted"]:
+            counted["label"] = _paint(counted["label"], counted["status"])
+    return environment(lang).get_template("report.compact.text.j2").render(view, labels=labels(lang))
 
 
 def render_markdown(result: CheckResult, lang: str) -> str:

@@ -51,7 +51,9 @@ def test_the_json_verdict_lists_every_loaded_rule_exactly_once():
 
 
 def test_the_text_report_is_in_chinese_by_default_and_cites_the_plan():
-    result = run(str(REPO / "projects" / "ordos-calcium-carbide.yaml"), "--as-of", "2026-01-01")
+    # the quotes and the parameters' provenance are in the full report (--verbose)
+    result = run(str(REPO / "projects" / "ordos-calcium-carbide.yaml"), "--as-of", "2026-01-01",
+                 "--verbose")
     assert result.exit_code == 1
     out = result.stdout
     assert "审查结论: 不予通过" in out
@@ -155,7 +157,8 @@ def test_a_gbk_console_gets_every_character_of_the_report(args):
     # Chinese Windows writes GBK (code page 936), which has no ³ (m³): that was an internal error
     env = {**os.environ, "PYTHONIOENCODING": "gbk"}
     code = "from checker.cli import check_main; check_main()"
-    run = subprocess.run([sys.executable, "-c", code, *args, "--as-of", "2025-06-01", "--lang", "en"],
+    run = subprocess.run([sys.executable, "-c", code, *args, "--as-of", "2025-06-01", "--lang", "en",
+                          "--verbose"],  # the full report: its facts print m³
                          cwd=REPO, env=env, capture_output=True, timeout=120)
     assert run.returncode in (0, 1, 3), run.stderr.decode("gb18030")
     printed = run.stdout.decode("gb18030")  # GBK's bytes for GBK's characters, and the rest too

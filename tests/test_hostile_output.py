@@ -142,7 +142,7 @@ def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_pat
     link = tmp_path / "report.json"
     link.symlink_to(target)
     code, _, err = run(VALID, "--output", link, *AS_OF)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, f"已写入 {link}(审查结论:通过)\n")  # the name given, not the target
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert json.loads(target.read_text(encoding="utf-8"))["verdict"]
     assert sorted(p.name for p in target.parent.iterdir()) == ["current.json"]  # no temporary left
@@ -151,7 +151,7 @@ def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_pat
 def test_a_report_with_a_long_chinese_name_is_written(tmp_path):
     target = tmp_path / ("审查报告" * 20 + ".json")  # 243 bytes: the temporary name must stay short
     code, _, err = run(VALID, "--output", target, *AS_OF)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, f"已写入 {target}(审查结论:通过)\n")
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
@@ -159,7 +159,7 @@ def test_output_through_a_dangling_symlink_creates_its_target(tmp_path):
     link = tmp_path / "report.json"
     link.symlink_to(tmp_path / "made.json")
     code, _, err = run(VALID, "--output", link, *AS_OF)
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, f"已写入 {link}(审查结论:通过)\n")
     assert link.is_symlink() and (tmp_path / "made.json").is_file()
 
 
@@ -195,7 +195,7 @@ def test_short_writes_are_continued(tmp_path, monkeypatch):
     target = tmp_path / "report.json"
     code, _, err = run(VALID, "--output", target, *AS_OF)
     monkeypatch.undo()
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, f"已写入 {target}(审查结论:通过)\n")
     assert json.loads(target.read_text(encoding="utf-8"))["project"]["id"]
     assert len(calls) > 5
 
@@ -228,9 +228,12 @@ def test_a_failed_write_keeps_the_old_report_and_records_nothing(tmp_path, monke
 def test_the_entry_is_recorded_after_the_report_is_written(tmp_path):
     ledger, target = tmp_path / "ledger.db", tmp_path / "report.json"
     code, _, err = run(VALID, "--output", target, "--record", ledger, *AS_OF)
-    assert (code, err) == (0, "")
+    assert code == 0
     with sqlite3.connect(ledger) as db:
         assert db.execute("SELECT count(*) FROM entries").fetchone() == (1,)
+        (head,) = db.execute("SELECT entry_hash FROM entries WHERE seq = 1").fetchone()
+    # said in the order done: the report written, then the entry
+    assert err == f"已写入 {target}(审查结论:通过)\n已记入台账 {ledger}:第 1 条,链头哈希 {head}\n"
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -295,7 +298,7 @@ def test_the_input_is_read_once_even_when_recorded(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", no_second_read)
     code, _, err = run(VALID, "--record", ledger, *AS_OF)
     monkeypatch.undo()
-    assert (code, err) == (0, "")
+    assert code == 0 and err.startswith(f"已记入台账 {ledger}:第 1 条,链头哈希 ")
 
 
 # ---------------------------------------------------------------- inputs that are not files

@@ -107,7 +107,7 @@ def test_an_explicit_chinese_wins_over_an_english_locale():
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["--bogus"], "错误: 没有选项 '--bogus'。 是否要用 '--jobs'? (参见 --help)"),
+    (["--jobz"], "错误: 没有选项 '--jobz'。 是否要用 '--jobs'? (参见 --help)"),
     ([], "错误: 缺少参数 'PATH...' (参见 --help)"),
     (["x.yaml", "--format", "pdf"], "错误: '--format' 的取值无效: 'pdf' 不是 'text', 'markdown', "
                                     "'html', 'json', 'jsonl', 'sarif', 'junit', 'csv' 之一 (参见 --help)"),

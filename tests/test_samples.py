@@ -91,7 +91,7 @@ def test_sample_gets_its_expected_verdict_exit_code_and_key_findings(name):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", SAMPLE_FILES)
 def test_sample_text_report_renders_every_finding(name, lang):
-    result = run_check(name, "--lang", lang)
+    result = run_check(name, "--lang", lang, "--verbose")  # the full report (the default is compact)
     assert result.exit_code == SAMPLES[name][1], result.output
     for rule in ("HE-001", "EC-004", "CO-006", "RE-004", "WA-003", "LA-005", "MI-002", "CB-001"):
         assert rule in result.output
