@@ -88,6 +88,30 @@ def _ratio(value: float, limit: float) -> str:
     return f"{ratio:.0%}" if ratio < 10 else f"×{fmt_num(ratio, 2)}"
 
 
+def _relation(value: float, limit: float, kind: str, L: dict[str, str]) -> str:
+    """What the ratio is, in words: "为上限的999%" / "999% of the cap", "38.96 times the threshold".
+
+    A bare "超出 (999%)" reads as "exceeds by 999%"; the figure is 999% *of* the cap, so the
+    sentence names what it is a share of."""
+    limit_word = L[f"chart_{kind}"]
+    if not limit:
+        return "—"
+    ratio = value / limit
+    if ratio < 10:
+        return L["share_of_limit"].format(limit=limit_word, ratio=f"{ratio:.0%}")
+    return L["times_the_limit"].format(limit=limit_word, ratio=fmt_num(ratio, 2))
+
+
+def _state(value: float, limit: float, kind: str, L: dict[str, str]) -> tuple[bool, str]:
+    """Whether the figure is on the wrong side of its limit (or reaches a threshold), and the
+    state in words: a met floor "达到下限", never "未超出"."""
+    if kind == "cap":
+        return value > limit, L["exceeds"] if value > limit else L["within"]
+    if kind == "floor":
+        return value < limit, L["below_floor"] if value < limit else L["meets_floor"]
+    return value >= limit, L["reaches"] if value >= limit else L["below"]
+
+
 def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     """Every applicable chart with its bar geometry and its verdict in words, ready to place."""
     L = labels(lang)
@@ -101,12 +125,7 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         if value is None or limit is None:
             continue
         scale = max(value, limit, 1e-12) * CHART_HEADROOM
-        if spec.kind == "cap":
-            breached, state = value > limit, (L["exceeds"] if value > limit else L["within"])
-        elif spec.kind == "floor":
-            breached, state = value < limit, (L["below_floor"] if value < limit else L["within"])
-        else:
-            breached, state = value >= limit, (L["reaches"] if value >= limit else L["below"])
+        breached, state = _state(value, limit, spec.kind, L)
         marker = round(limit / scale * CHART_WIDTH, 1)
         info = result.ruleset.facts.get(spec.figure)
         unit = info.unit if info else param.unit
@@ -124,6 +143,7 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
             "state": state,
             "css": ("breach" if spec.kind != "threshold" else "reached") if breached else "ok",
             "ratio": _ratio(value, limit),
+            "relation": _relation(value, limit, spec.kind, L),
             "width": CHART_WIDTH,
             "bar": round(value / scale * CHART_WIDTH, 1),
             "marker": marker,

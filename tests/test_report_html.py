@@ -7,7 +7,8 @@ import pytest
 from reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
 from checker import report
-from checker.report_html import CHART_WIDTH, chart_views
+from checker.report import labels
+from checker.report_html import CHART_WIDTH, _relation, _state, chart_views
 
 NS = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -139,3 +140,26 @@ def test_charts_skip_parameters_that_do_not_exist():
     result = check_sample("ordos-calcium-carbide.yaml")
     names = {c["parameter"] for c in chart_views(result, "zh")}
     assert names <= set(result.params.values)
+
+
+def test_a_figure_ten_times_its_cap_reads_as_a_share_of_the_cap_not_an_excess():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    for lang, words in (("zh", "超出上限: 为上限的999%"), ("en", "above the cap: 999% of the cap")):
+        chart = next(c for c in chart_views(result, lang)
+                     if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
+        assert f"{chart['state']}: {chart['relation']}" == words
+        assert words in report.render(result, "html", lang)
+    assert "超出 (999%)" not in report.render(result, "html", "zh")
+
+
+@pytest.mark.parametrize(("lang", "kind", "value", "limit", "words"), [
+    ("zh", "floor", 0.6, 0.5, (False, "达到下限", "为下限的120%")),
+    ("en", "floor", 0.6, 0.5, (False, "meets the floor", "120% of the floor")),
+    ("zh", "floor", 0.4, 0.5, (True, "低于下限", "为下限的80%")),
+    ("zh", "cap", 0.87, 1.0, (False, "未超出上限", "为上限的87%")),
+    ("en", "threshold", 389.6, 10.0, (True, "at or above the threshold", "38.96 times the threshold")),
+    ("zh", "threshold", 389.6, 10.0, (True, "达到或超过门槛", "为门槛的38.96倍")),
+])
+def test_a_met_floor_is_met_never_not_exceeded(lang, kind, value, limit, words):
+    L = labels(lang)
+    assert (*_state(value, limit, kind, L), _relation(value, limit, kind, L)) == words
