@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from checker.check import CheckResult
 from checker.locate import locate
@@ -170,13 +171,62 @@ def html_environment(lang: str) -> jinja2.Environment:
     return env
 
 
-def html_view(result: CheckResult, lang: str) -> dict[str, Any]:
-    """The shared report view plus what only the HTML report shows: groups, locations, charts."""
+# statuses whose details (facts, parameters, plan basis) show unfolded on screen: what needs a
+# person's attention; a pass or a rule that does not apply keeps them one click away
+UNFOLDED = ("fail", "review", "missing_info", "warn", "waived")
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, safe inside a <style> element (a raw-text element, where
+    HTML escapes are not decoded): every character but letters, digits, space and non-ASCII
+    text is written as a CSS escape, so no quote, backslash, `<` or line break of an applicant's
+    project name can end the string or the element."""
+    out = []
+    for char in text:
+        if char == " " or (char.isalnum() and char.isprintable()):
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def _running_header(view: dict[str, Any], lang: str) -> Markup:
+    """The words at the top of every printed page: the project and its verdict."""
+    project = view["project"]
+    name = project["name"] + (f" ({project['id']})" if project["id"] else "")
+    return css_string(f"{name} · {labels(lang)['verdict']}: {view['verdict_label']}")
+
+
+def _page_counter(lang: str) -> Markup:
+    """The printed page's footer as CSS content: "第 " counter(page) " 页 共 " counter(pages) " 页"."""
+    words = labels(lang)["page_of"]
+    head, rest = words.split("{page}")
+    middle, tail = rest.split("{pages}")
+    parts = [css_string(head), Markup("counter(page)"), css_string(middle),
+             Markup("counter(pages)"), css_string(tail)]
+    return Markup(" ").join(p for p in parts if p != '""')
+
+
+def html_view(result: CheckResult, lang: str, anchor: str = "") -> dict[str, Any]:
+    """The shared report view plus what only the HTML report shows: groups, locations, charts,
+    the printed page's running header, and the numbers of the parameter appendix.
+
+    `anchor` prefixes every id the report defines, so that several reports can share one page."""
     view = report_view(result, lang)
+    view["anchor"] = anchor
+    view["page_header"] = _running_header(view, lang)
+    view["page_date"] = css_string(f"{labels(lang)['as_of']} {view['audit']['as_of']}")
+    view["page_counter"] = _page_counter(lang)
+    appendix = {p["name"]: i for i, p in enumerate(view["audit"]["parameters"], start=1)}
+    for i, param in enumerate(view["audit"]["parameters"], start=1):
+        param["ref"] = f"P{i}"
     by_id = {f.id: f for f in result.findings}
     for finding in view["findings"]:
         where = locate(by_id[finding["id"]], result.document)
         finding["location"] = {"key": where.key, "line": where.line, "exact": where.exact}
+        finding["unfolded"] = finding["status"] in UNFOLDED
+        for param in finding["parameters"]:
+            param["ref"] = f"P{appendix[param['name']]}" if param["name"] in appendix else None
     view["groups"] = [
         {
             "status": status, "label": term(status, lang, "status"),
