@@ -214,6 +214,7 @@ def html_view(result: CheckResult, lang: str, anchor: str = "") -> dict[str, Any
     `anchor` prefixes every id the report defines, so that several reports can share one page."""
     view = report_view(result, lang)
     view["anchor"] = anchor
+    view["page_name"] = ""  # the report's pages are the document's: no named page
     view["page_header"] = _running_header(view, lang)
     view["page_date"] = css_string(f"{labels(lang)['as_of']} {view['audit']['as_of']}")
     view["page_counter"] = _page_counter(lang)
@@ -242,3 +243,42 @@ def html_view(result: CheckResult, lang: str, anchor: str = "") -> dict[str, Any
 def render_html(result: CheckResult, lang: str) -> str:
     template = html_environment(lang).get_template("report.html.j2")
     return template.render(html_view(result, lang), labels=labels(lang))
+
+
+def render_html_section(result: CheckResult, lang: str, anchor: str) -> str:
+    """One project's report as a section of a batch document: the report's body, its ids prefixed
+    with `anchor`, printed on pages of its own (a CSS named page) headed with its project and
+    verdict."""
+    template = html_environment(lang).get_template("report.html.j2")
+    view = html_view(result, lang, anchor + "-")
+    view["page_name"] = Markup(anchor + " ")  # anchor(): "p-" and hex digits, a CSS identifier
+    context = template.new_context({**view, "labels": labels(lang), "L": labels(lang)})
+    page = "".join(template.blocks["page"](context))
+    body = "".join(template.blocks["body"](context))
+    return (f'<section class="project" id="{anchor}" style="page: {anchor}">\n'
+            f"<style>\n{page}</style>\n{body}</section>\n")
+
+
+def render_html_batch(contents: list[dict[str, Any]], sections: list[str],
+                      unreadable: list[tuple[str, Any]], lang: str) -> str:
+    """The batch document: a table of contents linking each project's section, the sections,
+    then the files that could not be checked."""
+    from checker import __version__
+
+    L = labels(lang)
+    title = L["batch_title"]
+    template = html_environment(lang).get_template("report_batch.html.j2")
+    verdicts: dict[str, int] = {}
+    for entry in contents:
+        verdicts[entry["verdict"]] = verdicts.get(entry["verdict"], 0) + 1
+    return template.render(
+        lang=lang, labels=L, audit={"checker_version": __version__},
+        title=title, contents=contents, sections=[Markup(s) for s in sections],
+        verdict_counts=[
+            {"verdict": v, "label": term(v, lang, "verdict"), "count": verdicts.get(v, 0)}
+            for v in ("rejected", "needs_review", "approved_with_warnings", "approved")
+        ],
+        unreadable=[str(p) for _, problems in unreadable for p in problems],
+        page_name="", page_header=css_string(title), page_date=css_string(""),
+        page_counter=_page_counter(lang),
+    )
