@@ -54,7 +54,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
                 outcome = replace(outcome, exit_code=gated_exit_code(outcome.verdict, fail_on))
             summary.add(outcome)
             if document is not None:  # written whole at the end: its contents come first
-                document.add(outcome, outcome.output.decode(settings.encoding, settings.errors))
+                part = outcome.output.decode(settings.encoding, settings.errors)
+                document.add(outcome, part.replace(settings.newline, "\n"))
                 outcome = replace(outcome, output=b"")
             if outcome.problems and settings.fmt not in ("json", "jsonl", "github"):
                 progress.clear()
@@ -76,7 +77,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
         if document is not None:
             progress.clear()
             code = worst_exit_code(tuple(summary.exit_codes))
-            write(document.render(code).encode(settings.encoding, settings.errors))
+            text = document.render(code).replace("\n", settings.newline)
+            write(text.encode(settings.encoding, settings.errors))
             for outcome in deferred:  # only once the document is out
                 unrecorded |= not _record(ledger, outcome, progress)
     finally:

@@ -301,3 +301,13 @@ def test_an_unreadable_file_in_a_folder_is_a_github_error_at_its_line(tmp_path):
     first = proc.stdout.decode("utf-8").splitlines()[0]
     assert first.startswith(f"::error file={escape_property(str(broken))},line=")
     assert proc.stderr == b""  # the annotations are the report: not said twice
+
+
+def test_a_folder_document_is_recorded_in_the_ledger_once_written(tmp_path):
+    ledger = tmp_path / "ledger.db"
+    proc = check(*FOLDER_SAMPLES[:2], "--format", "junit", "--record", str(ledger))
+    assert proc.returncode == 1 and proc.stdout.count(b"<testsuite ") == 2
+    verify = subprocess.run([str(Path(sys.executable).with_name("checker")), "verify", str(ledger)],
+                            capture_output=True, text=True)
+    assert verify.returncode == 0
+    assert "2 entries checked: 2 verified" in verify.stdout
