@@ -27,14 +27,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker import packs
+from checker.batch_documents import FRAGMENT_FORMATS, failure_fragment, fragment
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
 from checker.factory import make_checker  # also imported from here by the audit commands
 from checker.source import DEFAULT_LIMITS, Limits
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
-# worst first: internal error, invalid input, rejected, needs review, approved
-_SEVERITY = {EXIT_INTERNAL: 4, EXIT_INVALID: 3, 1: 2, 3: 1, 0: 0}
+# worst first: internal error, invalid input, rejected, needs review, warnings (--fail-on warn),
+# approved
+_SEVERITY = {EXIT_INTERNAL: 5, EXIT_INVALID: 4, 1: 3, 3: 2, 4: 1, 0: 0}
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,9 @@ class _Fatal:
 
 
 def worst_exit_code(codes: list[int] | tuple[int, ...]) -> int:
-    """The batch's exit code: 70 > 2 > 1 > 3 > 0 (a bug, bad input, rejected, review, approved)."""
-    return max(codes, key=lambda c: _SEVERITY.get(c, 4), default=0)
+    """The batch's exit code: 70 > 2 > 1 > 3 > 4 > 0 (a bug, bad input, rejected, review,
+    warnings under `--fail-on warn`, approved)."""
+    return max(codes, key=lambda c: _SEVERITY.get(c, 5), default=0)
 
 
 class _Worker:
@@ -128,6 +131,7 @@ class _Worker:
         self._compact_line = compact_line
         self._counts = counts
         self._exit_code = exit_code
+        self._sent_driver = False  # SARIF: the rule descriptors travel once per worker
         # templates do not change during a batch: skip Jinja's stat() of every template per use
         report.environment(settings.lang).auto_reload = False
 
@@ -169,6 +173,9 @@ class _Worker:
             from checker.batch_output import csv_row
 
             output = csv_row(outcome)
+        elif fmt in FRAGMENT_FORMATS:  # a part of the one document the parent writes
+            output = fragment(result, fmt, lang, with_driver=not self._sent_driver)
+            self._sent_driver = True
         else:
             output = self._report.render(result, fmt, lang, color=self.settings.color,
                                          compact=not self.settings.verbose)
@@ -182,6 +189,8 @@ class _Worker:
             from checker.batch_output import csv_row
 
             return self._with_output(outcome, csv_row(outcome))
+        if self.settings.fmt == "github":
+            return self._with_output(outcome, failure_fragment(path, problems, "github"))
         return outcome
 
     def _with_output(self, outcome: Outcome, output: str) -> Outcome:

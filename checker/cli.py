@@ -30,7 +30,7 @@ from checker.source import DEFAULT_LIMITS, MAX_FILE_BYTES, Limits
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
 # the report formats (kept here, not imported from checker.report, so `--help` stays fast)
-_FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv")
+_FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv", "github")
 MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
 # a worker costs ~20 MB and a core: beyond 64 a batch only exhausts memory (`-j 200` took 4 GB);
 # batch.MAX_WORKERS, repeated so that `check --help` need not import the batch machinery
@@ -161,7 +161,7 @@ class _TranslatedGroup(_OneLineErrors, click.Group):
 
 
 # formats read by programs (JSON and its relatives, CSV, HTML): UTF-8 whatever the console uses
-MACHINE_FORMATS = ("json", "jsonl", "sarif", "junit", "csv", "html")
+MACHINE_FORMATS = ("json", "jsonl", "sarif", "junit", "csv", "html", "github")
 
 
 def _write_utf8(text: str) -> None:
@@ -375,7 +375,9 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
               help="Report format. Default: from the --output extension, else text. For several "
                    "projects: text, json (one line per project), jsonl (one compact line per project: "
-                   "static texts by reference) or csv (one row per project).")
+                   "static texts by reference), csv (one row per project), sarif (one run), junit "
+                   "(one testsuite per project), html or markdown (one document with a table of "
+                   "contents) or github (workflow annotations).")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--record", "record", metavar="LEDGER",
@@ -385,6 +387,10 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
                    "of cores; 1 checks them in this process.")
 @click.option("--max-bytes", type=click.IntRange(min=1, max=MAX_BYTES_LIMIT), default=MAX_FILE_BYTES,
               show_default=True, help="Refuse input files larger than this (at most 1 GiB).")
+@click.option("--fail-on", "fail_on", type=click.Choice(["rejected", "review", "warn"]), default="review",
+              show_default=True,
+              help="Which verdicts make the exit code non-zero: rejected (1) only; review adds "
+                   "needs review (3); warn adds approved with warnings (4).")
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="REGISTER",
               help="The review authority's waiver register (format 1). Only its entries waive; "
                    "a waiver written in the project file is a claim that a person must verify.")
@@ -398,8 +404,9 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
 @_with_common
 @click.version_option(__version__, "--version", prog_name="check")
 def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
-               jobs: int | None, max_bytes: int, waivers_file: str | None, verbose: bool, color: str,
-               as_of: dt.date | None, params_file: str | None, lang: str | None, debug: bool) -> None:
+               jobs: int | None, max_bytes: int, fail_on: str, waivers_file: str | None, verbose: bool,
+               color: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
+               debug: bool) -> None:
     """Check project descriptions (project.yaml) against the plan's rules.
 
     Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
@@ -415,12 +422,14 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
       check project.yaml --output report.html   (format from the extension:
         .txt .md .html .json .sarif .xml (JUnit) .csv)
       check applications/ --format csv > overview.csv
+      check applications/ --format sarif --fail-on rejected > results.sarif
 
     \b
     Exit codes: 0 approved (with or without warnings), 1 rejected,
     3 needs review, 2 invalid input or usage (or output that cannot be
-    written), 70 internal error, 130 interrupted.
-    For several projects, the worst of them: 70, then 2, 1, 3, 0.
+    written), 70 internal error, 130 interrupted; with --fail-on rejected
+    needs review exits 0, with --fail-on warn approved with warnings exits 4.
+    For several projects, the worst of them: 70, then 2, 1, 3, 4, 0.
     """
 
     lang = lang or i18n.report_default()
@@ -429,10 +438,10 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
     def action() -> int:
         if len(paths) > 1 or os.path.isdir(paths[0]):
             return _check_many(paths, fmt, output, record, jobs, as_of, params_file, lang,
-                               Limits(max_bytes=max_bytes), waivers_file, text)
+                               Limits(max_bytes=max_bytes), waivers_file, text, fail_on)
         with _short_lived():
             return _check_one(paths[0], fmt, output, record, max_bytes, as_of, params_file, lang,
-                              waivers_file, text)
+                              waivers_file, text, fail_on)
 
     _run_guarded(action, debug)
 
@@ -480,9 +489,10 @@ PLAIN_TEXT = TextStyle()
 
 def _check_one(path: str, fmt: str | None, output: str | None, record: str | None, max_bytes: int,
                as_of: dt.date | None, params_file: str | None, lang: str,
-               waivers_file: str | None = None, text: TextStyle = PLAIN_TEXT) -> int:
+               waivers_file: str | None = None, text: TextStyle = PLAIN_TEXT,
+               fail_on: str = "review") -> int:
     from checker import report, report_output
-    from checker.verdict import exit_code
+    from checker.verdict import gated_exit_code
 
     chosen = fmt or (report.format_for(output) if output else "text")
     if record is not None:  # a ledger that cannot be named is refused before any work
@@ -515,7 +525,7 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
 
         entry = record_entry(record, result)
         _say(recorded(record, [entry.seq], entry.entry_hash, lang))
-    return exit_code(result.verdict)
+    return gated_exit_code(result.verdict, fail_on)
 
 
 @contextlib.contextmanager
@@ -543,20 +553,16 @@ def _short_lived() -> Iterator[None]:
 
 
 _freeze_registered = False
-_BATCH_FORMATS = ("text", "json", "jsonl", "csv")
 
 
 def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
                 jobs: int | None, as_of: dt.date | None, params_file: str | None,
                 lang: str, limits: Limits, waivers_file: str | None = None,
-                text: TextStyle = PLAIN_TEXT) -> int:
+                text: TextStyle = PLAIN_TEXT, fail_on: str = "review") -> int:
     from checker.batch import Settings, default_jobs
     from checker.cli_batch import check_batch
     from checker.inputs import expand_paths
 
-    if fmt is not None and fmt not in _BATCH_FORMATS:
-        raise UsageError(i18n.t("--format {fmt} is for one project; for several use text, json, jsonl or csv",
-                                fmt=fmt))
     if output is not None:
         raise UsageError(i18n.t("--output takes one project; for several, redirect the output (> file)"))
     if record is not None:
@@ -568,7 +574,7 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
                         limits=limits, record=record, encoding=encoding, errors=errors, newline=newline,
                         waivers_file=waivers_file, verbose=text.verbose,
                         color=(fmt or "text") == "text" and text.paints())
-    return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
+    return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs(), fail_on)
 
 
 class _LazyGroup(_Translated, _OneLineMain, click.Group):

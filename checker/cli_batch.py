@@ -10,13 +10,16 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TextIO
 
 from checker import i18n
 from checker.batch import Outcome, PathList, Settings, run, worst_exit_code
+from checker.batch_documents import DOCUMENT_FORMATS, Document
 from checker.batch_output import Progress, Summary, csv_header, summary_text
 from checker.errors import CheckerError, OutputError
 from checker.report_output import write_stdout
+from checker.verdict import gated_exit_code
 
 
 def error_line(message: str) -> str:
@@ -31,8 +34,10 @@ def _say(line: str) -> None:
         sys.stderr.write(line + "\n")
 
 
-def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
-    """Check `files` and print their results; return the batch's exit code (the worst)."""
+def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = "review") -> int:
+    """Check `files` and print their results; return the batch's exit code (the worst).
+
+    `fail_on` (`--fail-on`) says which verdicts make a project's exit code non-zero."""
     paths = PathList(files)
     del files  # the caller holds no other reference: forked workers must not inherit the list
     out, err = sys.stdout, sys.stderr
@@ -49,10 +54,18 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     ledger = _open_ledger(settings.record)  # a ledger that cannot be used stops the batch first
     unrecorded = False
     appended: list[Any] = []  # the ledger entries this batch appended, in order
+    document = Document(settings.fmt, settings.lang) if settings.fmt in DOCUMENT_FORMATS else None
+    deferred: list[Outcome] = []
     try:
         for outcome in run(paths, settings, jobs):
+            if outcome.verdict is not None:
+                outcome = replace(outcome, exit_code=gated_exit_code(outcome.verdict, fail_on))
             summary.add(outcome)
-            if outcome.problems and settings.fmt not in ("json", "jsonl"):
+            if document is not None:  # written whole at the end: its contents come first
+                part = outcome.output.decode(settings.encoding, settings.errors)
+                document.add(outcome, part.replace(settings.newline, "\n"))
+                outcome = replace(outcome, output=b"")
+            if outcome.problems and settings.fmt not in ("json", "jsonl", "github"):
                 progress.clear()
                 for problem in outcome.problems:
                     _say(error_line(str(problem)))
@@ -64,15 +77,29 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
                 write(blank_line + outcome.output if settings.fmt == "text" and printed else outcome.output)
                 printed = True
             if ledger is not None and outcome.pending_entry is not None:
-                entry = _record(ledger, outcome, progress)  # only once its output is out
+                if document is not None:  # its output is the document, written at the end
+                    deferred.append(outcome)
+                else:
+                    entry = _record(ledger, outcome, progress)  # only once its output is out
+                    unrecorded |= entry is None
+                    if entry is not None:
+                        appended.append(entry)
+            progress.advance()
+        if document is not None:
+            progress.clear()
+            code = worst_exit_code(tuple(summary.exit_codes))
+            text = document.render(code).replace("\n", settings.newline)
+            write(text.encode(settings.encoding, settings.errors))
+            for outcome in deferred:  # only once the document is out
+                entry = _record(ledger, outcome, progress)
                 unrecorded |= entry is None
                 if entry is not None:
                     appended.append(entry)
-            progress.advance()
     finally:
         progress.clear()
         if ledger is not None:
             ledger.close()
+    code = worst_exit_code((*summary.exit_codes, *((2,) if unrecorded else ())))
     if settings.fmt == "text":
         text = summary_text(summary, settings.lang).replace("\n", settings.newline)
         write(text.encode(settings.encoding, settings.errors))
@@ -81,7 +108,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
 
         head = appended[-1].entry_hash if appended else None
         _say(recorded(settings.record, [e.seq for e in appended], head, settings.lang))
-    return worst_exit_code((*summary.exit_codes, *((2,) if unrecorded else ())))
+    return code
 
 
 def _open_ledger(record: str | None) -> Any:

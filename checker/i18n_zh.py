@@ -68,9 +68,11 @@ CLICK: dict[str, str] = {
 # the checker's own words: option help, usage and error lines
 MESSAGES: dict[str, str] = {
     **CLICK,
-    "Text format: the full report (facts read, parameters compared, plan basis, audit) instead of the verdict and what needs attention.":
+    ("Text format: the full report (facts read, parameters compared, plan basis, audit) instead of the "
+     "verdict and what needs attention."):
         "文本格式: 输出完整报告(读取的事实、比较的参数、规划依据、审计信息),而非只列审查结论和需要处理的事项。",
-    "Colour the text report's statuses. auto: only on a terminal, and not when NO_COLOR is set; never in an --output file.":
+    ("Colour the text report's statuses. auto: only on a terminal, and not when NO_COLOR is set; never "
+     "in an --output file."):
         "文本报告中的状态用颜色标出。auto: 仅在终端上且未设置 NO_COLOR 时;写入 --output 文件时从不使用颜色。",
     "A rule pack (a folder with pack.yaml) to use instead of the shipped rules (nm-14th-fyp).":
         "使用的规则包(含 pack.yaml 的文件夹),代替随附规则(nm-14th-fyp)。",
@@ -107,10 +109,16 @@ MESSAGES: dict[str, str] = {
     "{path}: not recorded in the ledger: {reason}": "{path}: 未记入台账: {reason}",
     # option help
     "Report format. Default: from the --output extension, else text. For several projects: text, "
-    "json (one line per project), jsonl (one compact line per project: static texts by reference) "
-    "or csv (one row per project).":
-        "报告格式。默认按 --output 的扩展名,否则为 text。多个项目时可用: text、json(每个项目一行)、"
-        "jsonl(每个项目一行紧凑记录,静态文本按引用给出)或 csv(每个项目一行)。",
+    "json (one line per project), jsonl (one compact line per project: static texts by reference), "
+    "csv (one row per project), sarif (one run), junit (one testsuite per project), html or markdown "
+    "(one document with a table of contents) or github (workflow annotations).":
+        "报告格式。默认按 --output 的扩展名,否则为 text。多个项目时: text、json(每个项目一行)、"
+        "jsonl(每个项目一行紧凑记录,静态文本按引用给出)、csv(每个项目一行)、sarif(一次运行)、"
+        "junit(每个项目一个 testsuite)、html 或 markdown(一份带目录的文档)或 github(工作流注释)。",
+    "Which verdicts make the exit code non-zero: rejected (1) only; review adds needs review (3); warn "
+    "adds approved with warnings (4).":
+        "哪些审查结论使退出码非零: rejected 仅不予通过(1);review 另加需人工复核(3);"
+        "warn 再加附警告通过(4)。",
     "Write the report to FILE (atomically) instead of standard output.":
         "将报告写入文件 FILE(原子写入),而不是标准输出。",
     "Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.":
@@ -222,8 +230,9 @@ COMMAND_HELP: dict[str, str] = {
 \b
 退出码: 0 予以通过(含有警告的通过),1 不予通过,
 3 需人工复核,2 输入或用法无效(或输出无法写入),
-70 内部错误,130 被中断。
-多个项目时取最严重者: 70,其次 2、1、3、0。
+70 内部错误,130 被中断;加 --fail-on rejected 时需人工复核退出码为 0,
+加 --fail-on warn 时附警告通过退出码为 4。
+多个项目时取最严重者: 70,其次 2、1、3、4、0。
 """,
     "checker": """合规检查器的配套工具: 规则、参数与报告。
 

@@ -779,7 +779,7 @@ def labels(lang: str) -> dict[str, str]:
     return {key: entry[lang] for key, entry in terms()["label"].items()}
 
 
-FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv")
+FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv", "github")
 # output file extension → format, for `check --output` without `--format`
 EXTENSIONS = {
     ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
@@ -795,6 +795,7 @@ _RENDERERS = {
     "sarif": ("checker.report_sarif", "render_sarif"),
     "junit": ("checker.report_junit", "render_junit"),
     "csv": ("checker.report_csv", "render_csv"),
+    "github": ("checker.report_github", "render_github"),
 }
 assert set(_RENDERERS) == set(FORMATS)
 

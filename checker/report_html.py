@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from checker.check import CheckResult
 from checker.locate import locate
@@ -90,6 +91,30 @@ def _ratio(value: float, limit: float) -> str:
     return f"{ratio:.0%}" if ratio < 10 else f"×{fmt_num(ratio, 2)}"
 
 
+def _relation(value: float, limit: float, kind: str, L: dict[str, str]) -> str:
+    """What the ratio is, in words: "为上限的999%" / "999% of the cap", "38.96 times the threshold".
+
+    A bare "超出 (999%)" reads as "exceeds by 999%"; the figure is 999% *of* the cap, so the
+    sentence names what it is a share of."""
+    limit_word = L[f"chart_{kind}"]
+    if not limit:
+        return "—"
+    ratio = value / limit
+    if ratio < 10:
+        return L["share_of_limit"].format(limit=limit_word, ratio=f"{ratio:.0%}")
+    return L["times_the_limit"].format(limit=limit_word, ratio=fmt_num(ratio, 2))
+
+
+def _state(value: float, limit: float, kind: str, L: dict[str, str]) -> tuple[bool, str]:
+    """Whether the figure is on the wrong side of its limit (or reaches a threshold), and the
+    state in words: a met floor "达到下限", never "未超出"."""
+    if kind == "cap":
+        return value > limit, L["exceeds"] if value > limit else L["within"]
+    if kind == "floor":
+        return value < limit, L["below_floor"] if value < limit else L["meets_floor"]
+    return value >= limit, L["reaches"] if value >= limit else L["below"]
+
+
 def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     """Every applicable chart with its bar geometry and its verdict in words, ready to place."""
     L = labels(lang)
@@ -103,12 +128,7 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         if value is None or limit is None:
             continue
         scale = max(value, limit, 1e-12) * CHART_HEADROOM
-        if spec.kind == "cap":
-            breached, state = value > limit, (L["exceeds"] if value > limit else L["within"])
-        elif spec.kind == "floor":
-            breached, state = value < limit, (L["below_floor"] if value < limit else L["within"])
-        else:
-            breached, state = value >= limit, (L["reaches"] if value >= limit else L["below"])
+        breached, state = _state(value, limit, spec.kind, L)
         marker = round(limit / scale * CHART_WIDTH, 1)
         info = result.ruleset.facts.get(spec.figure)
         unit = info.unit if info else param.unit
@@ -128,6 +148,7 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
             "state": state,
             "css": ("breach" if spec.kind != "threshold" else "reached") if breached else "ok",
             "ratio": _ratio(value, limit),
+            "relation": _relation(value, limit, spec.kind, L),
             "width": CHART_WIDTH,
             "bar": round(value / scale * CHART_WIDTH, 1),
             "marker": marker,
@@ -154,13 +175,63 @@ def html_environment(lang: str) -> jinja2.Environment:
     return env
 
 
-def html_view(result: CheckResult, lang: str) -> dict[str, Any]:
-    """The shared report view plus what only the HTML report shows: groups, locations, charts."""
+# statuses whose details (facts, parameters, plan basis) show unfolded on screen: what needs a
+# person's attention; a pass or a rule that does not apply keeps them one click away
+UNFOLDED = ("fail", "review", "missing_info", "warn", "waived")
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, safe inside a <style> element (a raw-text element, where
+    HTML escapes are not decoded): every character but letters, digits, space and non-ASCII
+    text is written as a CSS escape, so no quote, backslash, `<` or line break of an applicant's
+    project name can end the string or the element."""
+    out = []
+    for char in text:
+        if char == " " or (char.isalnum() and char.isprintable()):
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def _running_header(view: dict[str, Any], lang: str) -> Markup:
+    """The words at the top of every printed page: the project and its verdict."""
+    project = view["project"]
+    name = project["name"] + (f" ({project['id']})" if project["id"] else "")
+    return css_string(f"{name} · {labels(lang)['verdict']}: {view['verdict_label']}")
+
+
+def _page_counter(lang: str) -> Markup:
+    """The printed page's footer as CSS content: "第 " counter(page) " 页 共 " counter(pages) " 页"."""
+    words = labels(lang)["page_of"]
+    head, rest = words.split("{page}")
+    middle, tail = rest.split("{pages}")
+    parts = [css_string(head), Markup("counter(page)"), css_string(middle),
+             Markup("counter(pages)"), css_string(tail)]
+    return Markup(" ").join(p for p in parts if p != '""')
+
+
+def html_view(result: CheckResult, lang: str, anchor: str = "") -> dict[str, Any]:
+    """The shared report view plus what only the HTML report shows: groups, locations, charts,
+    the printed page's running header, and the numbers of the parameter appendix.
+
+    `anchor` prefixes every id the report defines, so that several reports can share one page."""
     view = report_view(result, lang)
+    view["anchor"] = anchor
+    view["page_name"] = ""  # the report's pages are the document's: no named page
+    view["page_header"] = _running_header(view, lang)
+    view["page_date"] = css_string(f"{labels(lang)['as_of']} {view['audit']['as_of']}")
+    view["page_counter"] = _page_counter(lang)
+    appendix = {p["name"]: i for i, p in enumerate(view["audit"]["parameters"], start=1)}
+    for i, param in enumerate(view["audit"]["parameters"], start=1):
+        param["ref"] = f"P{i}"
     by_id = {f.id: f for f in result.findings}
     for finding in view["findings"]:
         where = locate(by_id[finding["id"]], result.document)
         finding["location"] = {"key": where.key, "line": where.line, "exact": where.exact}
+        finding["unfolded"] = finding["status"] in UNFOLDED
+        for param in finding["parameters"]:
+            param["ref"] = f"P{appendix[param['name']]}" if param["name"] in appendix else None
     view["groups"] = [
         {
             "status": status, "label": term(status, lang, "status"),
@@ -176,3 +247,42 @@ def html_view(result: CheckResult, lang: str) -> dict[str, Any]:
 def render_html(result: CheckResult, lang: str) -> str:
     template = html_environment(lang).get_template("report.html.j2")
     return template.render(html_view(result, lang), labels=labels(lang))
+
+
+def render_html_section(result: CheckResult, lang: str, anchor: str) -> str:
+    """One project's report as a section of a batch document: the report's body, its ids prefixed
+    with `anchor`, printed on pages of its own (a CSS named page) headed with its project and
+    verdict."""
+    template = html_environment(lang).get_template("report.html.j2")
+    view = html_view(result, lang, anchor + "-")
+    view["page_name"] = Markup(anchor + " ")  # anchor(): "p-" and hex digits, a CSS identifier
+    context = template.new_context({**view, "labels": labels(lang), "L": labels(lang)})
+    page = "".join(template.blocks["page"](context))
+    body = "".join(template.blocks["body"](context))
+    return (f'<section class="project" id="{anchor}" style="page: {anchor}">\n'
+            f"<style>\n{page}</style>\n{body}</section>\n")
+
+
+def render_html_batch(contents: list[dict[str, Any]], sections: list[str],
+                      unreadable: list[tuple[str, Any]], lang: str) -> str:
+    """The batch document: a table of contents linking each project's section, the sections,
+    then the files that could not be checked."""
+    from checker import __version__
+
+    L = labels(lang)
+    title = L["batch_title"]
+    template = html_environment(lang).get_template("report_batch.html.j2")
+    verdicts: dict[str, int] = {}
+    for entry in contents:
+        verdicts[entry["verdict"]] = verdicts.get(entry["verdict"], 0) + 1
+    return template.render(
+        lang=lang, labels=L, audit={"checker_version": __version__},
+        title=title, contents=contents, sections=[Markup(s) for s in sections],
+        verdict_counts=[
+            {"verdict": v, "label": term(v, lang, "verdict"), "count": verdicts.get(v, 0)}
+            for v in ("rejected", "needs_review", "approved_with_warnings", "approved")
+        ],
+        unreadable=[str(p) for _, problems in unreadable for p in problems],
+        page_name="", page_header=css_string(title), page_date=css_string(""),
+        page_counter=_page_counter(lang),
+    )

@@ -6,10 +6,16 @@ the exit code 3) are <failure>s, each with its own `type`; `not_applicable` and 
 <skipped> (the rule did not judge, or a reviewer set it aside), with the reason; `warn` passes
 (the verdict is approved_with_warnings, exit code 0) with the warning in <system-out>; `pass`
 passes. The audit block goes into the suite's <properties>.
+
+The suite's `timestamp` is the moment of the check, in UTC (ISO 8601, `+00:00`); the check date
+(`--as-of`, which may lie in the past) is a property. `SOURCE_DATE_EPOCH` (seconds since 1970, the
+reproducible-builds convention) fixes that clock, so that a report can be compared byte for byte.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import xml.etree.ElementTree as ET
 
 from checker.check import CheckResult
@@ -104,22 +110,49 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     return case
 
 
-def junit_tree(result: CheckResult, lang: str) -> ET.Element:
-    """The <testsuites> element of one checked project."""
+def check_timestamp() -> str:
+    """Now, in UTC, to the second (ISO 8601); `SOURCE_DATE_EPOCH` fixes it when set.
+
+    A value that is not a whole number of seconds is a usage error, never silently ignored."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed is not None:
+        try:
+            moment = dt.datetime.fromtimestamp(int(fixed), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            from checker.errors import UsageError
+
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={fixed!r} is not a number of seconds since 1970-01-01"
+            ) from None
+    else:
+        moment = dt.datetime.now(dt.timezone.utc)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def totals(counts: dict[str, int]) -> dict[str, int]:
+    """A suite's counters from its findings per status: tests, failures, errors, skipped."""
+    return {
+        "tests": sum(counts.values()),
+        "failures": sum(counts.get(s, 0) for s in FAILURES),
+        "errors": 0,
+        "skipped": sum(counts.get(s, 0) for s in SKIPPED),
+    }
+
+
+def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
+    return {**{key: str(value) for key, value in numbers.items()}, "time": "0"}
+
+
+def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> ET.Element:
+    """The <testsuite> of one checked project: its properties, then one test case per rule."""
+    from checker.verdict import counts
+
     findings = result.findings
     name = result.project.project.id or result.project.project.name
     suite_name = f"nm-project-checker.{name}"
-    totals = {
-        "tests": str(len(findings)),
-        "failures": str(sum(1 for f in findings if f.status in FAILURES)),
-        "errors": "0",
-        "skipped": str(sum(1 for f in findings if f.status in SKIPPED)),
-        "time": "0",
-    }
-    root = ET.Element("testsuites", {"name": "nm-project-checker", **totals})
-    suite = ET.SubElement(root, "testsuite", {
-        "name": suite_name, "timestamp": result.params.as_of.isoformat() + "T00:00:00",
-        **totals,
+    suite = ET.Element("testsuite", {
+        "name": suite_name, "timestamp": timestamp or check_timestamp(),
+        **_totals_attributes(totals(counts(findings))),
     })
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", {"name": "project", "value": result.project.project.name})
@@ -130,13 +163,30 @@ def junit_tree(result: CheckResult, lang: str) -> ET.Element:
         ET.SubElement(properties, "property", {"name": key, "value": value})
     for finding in findings:
         suite.append(_testcase(finding, result, lang, suite_name))
+    return suite
+
+
+def testsuites(suites: list[ET.Element], numbers: dict[str, int]) -> ET.Element:
+    root = ET.Element("testsuites", {"name": "nm-project-checker", **_totals_attributes(numbers)})
+    root.extend(suites)
     return root
 
 
-def render_junit(result: CheckResult, lang: str) -> str:
-    root = junit_tree(result, lang)
+def junit_tree(result: CheckResult, lang: str) -> ET.Element:
+    """The <testsuites> element of one checked project."""
+    from checker.verdict import counts
+
+    return testsuites([testsuite(result, lang)], totals(counts(result.findings)))
+
+
+def xml_document(root: ET.Element) -> str:
+    """The XML declaration and `root`, indented; what XML 1.0 forbids never in it."""
     ET.indent(root)
     # a file name may hold what XML 1.0 forbids (ElementTree writes it as is): never in the XML
     return xml_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
     )
+
+
+def render_junit(result: CheckResult, lang: str) -> str:
+    return xml_document(junit_tree(result, lang))

@@ -75,13 +75,14 @@ def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: int, result: CheckResult, lang: str) -> dict[str, Any]:
+def _result(finding: Finding, index: int, result: CheckResult, lang: str,
+            artifact: int = 0) -> dict[str, Any]:
     status = finding.status
     decisive = finding.original_status if status == "waived" and finding.original_status else status
     where = locate(finding, result.document)
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(result.document.path), "index": 0},
+            "artifactLocation": {"uri": artifact_uri(result.document.path), "index": artifact},
             "region": {"startLine": where.line},
         },
     }
@@ -135,43 +136,62 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str) -> dic
     return out
 
 
+def driver(result: CheckResult, lang: str) -> dict[str, Any]:
+    """The tool's driver: the checker and every rule of the ruleset (the same for every project
+    checked with one ruleset, so a batch states it once)."""
+    return {
+        "name": TOOL_NAME,
+        "version": __version__,
+        "semanticVersion": __version__,
+        "language": "zh-CN" if lang == "zh" else "en",
+        "rules": [_rule_descriptor(rule, lang) for rule in result.ruleset.rules],
+        "properties": {
+            "rulesetVersion": result.ruleset.version,
+            "rulesetSha256": result.ruleset.sha256,
+            "rulesetPlan": ruleset_json(result)["plan"],
+        },
+    }
+
+
+def artifact(result: CheckResult) -> dict[str, Any]:
+    """The checked file as a SARIF artifact: its URI and its sha-256."""
+    return {
+        "location": {"uri": artifact_uri(result.document.path)},
+        "hashes": {"sha-256": result.document.sha256},
+        "mimeType": "application/yaml",
+    }
+
+
+def results(result: CheckResult, lang: str, artifact_index: int = 0) -> list[dict[str, Any]]:
+    """One SARIF result per finding, each located in the artifact at `artifact_index`."""
+    index = {rule.id: i for i, rule in enumerate(result.ruleset.rules)}
+    return [_result(f, index[f.id], result, lang, artifact_index) for f in result.findings]
+
+
+def notifications(result: CheckResult, lang: str) -> list[dict[str, Any]]:
+    """Run-level notices (a check dated after the plan period), as SARIF notifications."""
+    return [
+        {"descriptor": {"id": n["code"]}, "level": "warning", "message": {"text": n["message"]}}
+        for n in notices_json(result, lang)
+    ]
+
+
 def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
     """The SARIF log object of one checked project."""
-    rules = list(result.ruleset.rules)
-    index = {rule.id: i for i, rule in enumerate(rules)}
     audit = audit_block(result)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": TOOL_NAME,
-                "version": __version__,
-                "semanticVersion": __version__,
-                "language": "zh-CN" if lang == "zh" else "en",
-                "rules": [_rule_descriptor(rule, lang) for rule in rules],
-                "properties": {
-                    "rulesetVersion": result.ruleset.version,
-                    "rulesetSha256": result.ruleset.sha256,
-                    "rulesetPlan": ruleset_json(result)["plan"],
-                },
-            }},
-            "artifacts": [{
-                "location": {"uri": artifact_uri(result.document.path)},
-                "hashes": {"sha-256": result.document.sha256},
-                "mimeType": "application/yaml",
-            }],
+            "tool": {"driver": driver(result, lang)},
+            "artifacts": [artifact(result)],
             "invocations": [{
                 "executionSuccessful": True,
                 "exitCode": exit_code(result.verdict),
-                # run-level notices (a check dated after the plan period), as SARIF notifications
-                "toolExecutionNotifications": [
-                    {"descriptor": {"id": n["code"]}, "level": "warning", "message": {"text": n["message"]}}
-                    for n in notices_json(result, lang)
-                ],
+                "toolExecutionNotifications": notifications(result, lang),
                 "properties": {"asOf": audit["as_of"]},
             }],
-            "results": [_result(f, index[f.id], result, lang) for f in result.findings],
+            "results": results(result, lang),
             "properties": {
                 "verdict": result.verdict,
                 "project": {"id": result.project.project.id, "name": result.project.project.name},

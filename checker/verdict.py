@@ -92,5 +92,26 @@ def exit_code(verdict: str) -> int:
     return VERDICT_EXIT_CODES[verdict]
 
 
+# `--fail-on`: the least severe verdict that makes the exit code non-zero. `review` is the default
+# (rejected 1, needs_review 3, approved with or without warnings 0); `rejected` lets needs_review
+# pass (0); `warn` also fails approved_with_warnings, with its own code 4.
+FAIL_ON = ("rejected", "review", "warn")
+EXIT_WARNINGS = 4
+
+
+def gated_exit_code(verdict: str, fail_on: str = "review") -> int:
+    """The exit code of `verdict` when the verdicts from `fail_on` upwards count as failures.
+
+    The verdict itself (and its `exit_code` in JSON) never changes: `--fail-on` is a policy of the
+    run, for CI pipelines, not a different judgement of the project."""
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"unknown --fail-on level {fail_on!r}")
+    if verdict == "needs_review" and fail_on == "rejected":
+        return 0
+    if verdict == "approved_with_warnings" and fail_on == "warn":
+        return EXIT_WARNINGS
+    return VERDICT_EXIT_CODES[verdict]
+
+
 def counts(findings: list[Finding]) -> dict[str, int]:
     return {s: sum(1 for f in findings if f.status == s) for s in STATUSES}

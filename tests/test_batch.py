@@ -350,7 +350,6 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--format", "html"], "--format html is for one project; for several use text, json, jsonl or csv"),
         (["--output", "out.json"], "--output takes one project"),
     ],
 )

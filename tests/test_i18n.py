@@ -110,7 +110,7 @@ def test_an_explicit_chinese_wins_over_an_english_locale():
     (["--jobz"], "错误: 没有选项 '--jobz'。 是否要用 '--jobs'? (参见 --help)"),
     ([], "错误: 缺少参数 'PATH...' (参见 --help)"),
     (["x.yaml", "--format", "pdf"], "错误: '--format' 的取值无效: 'pdf' 不是 'text', 'markdown', "
-                                    "'html', 'json', 'jsonl', 'sarif', 'junit', 'csv' 之一 (参见 --help)"),
+                                    "'html', 'json', 'jsonl', 'sarif', 'junit', 'csv', 'github' 之一 (参见 --help)"),
     (["x.yaml", "--as-of", "2026-02-30"],
      "错误: '--as-of' 的取值无效: '2026-02-30' 不是 YYYY-MM-DD 格式的日期 (没有这一天) (参见 --help)"),
     (["x.yaml", "-j", "0"], "错误: '-j' / '--jobs' 的取值无效: 0 不在范围 1<=x<=64 内 (参见 --help)"),

@@ -7,7 +7,8 @@ import pytest
 from reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
 from checker import report
-from checker.report_html import CHART_WIDTH, chart_views
+from checker.report import labels
+from checker.report_html import CHART_WIDTH, _relation, _state, chart_views
 
 NS = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -104,8 +105,9 @@ def test_summary_comes_before_the_findings_and_audit_block_is_complete():
 
 def test_print_stylesheet_sets_a4_pages_and_keeps_findings_whole():
     text = report.render(check_sample("kubuqi-desert-pv.yaml"), "html", "zh")
-    assert "@page { size: A4;" in text
-    assert "@media print" in text
+    page = text[text.index("@page {"):text.index("@media print")]
+    assert "size: A4;" in page
+    assert '@bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页";' in page
     assert "break-inside: avoid" in text
 
 
@@ -141,3 +143,79 @@ def test_charts_skip_parameters_that_do_not_exist():
     result = check_sample("ordos-calcium-carbide.yaml")
     names = {c["parameter"] for c in chart_views(result, "zh")}
     assert names <= set(result.params.values)
+
+
+def test_a_figure_ten_times_its_cap_reads_as_a_share_of_the_cap_not_an_excess():
+    result = check_sample("ordos-calcium-carbide.yaml")
+    for lang, words in (("zh", "超出上限: 为上限的999%"), ("en", "above the cap: 999% of the cap")):
+        chart = next(c for c in chart_views(result, lang)
+                     if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
+        assert f"{chart['state']}: {chart['relation']}" == words
+        assert words in report.render(result, "html", lang)
+    assert "超出 (999%)" not in report.render(result, "html", "zh")
+
+
+@pytest.mark.parametrize(("lang", "kind", "value", "limit", "words"), [
+    ("zh", "floor", 0.6, 0.5, (False, "达到下限", "为下限的120%")),
+    ("en", "floor", 0.6, 0.5, (False, "meets the floor", "120% of the floor")),
+    ("zh", "floor", 0.4, 0.5, (True, "低于下限", "为下限的80%")),
+    ("zh", "cap", 0.87, 1.0, (False, "未超出上限", "为上限的87%")),
+    ("en", "threshold", 389.6, 10.0, (True, "at or above the threshold", "38.96 times the threshold")),
+    ("zh", "threshold", 389.6, 10.0, (True, "达到或超过门槛", "为门槛的38.96倍")),
+])
+def test_a_met_floor_is_met_never_not_exceeded(lang, kind, value, limit, words):
+    L = labels(lang)
+    assert (*_state(value, limit, kind, L), _relation(value, limit, kind, L)) == words
+
+
+def test_every_printed_page_is_headed_with_the_project_and_its_verdict():
+    text = report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "en")
+    page = text[text.index("@page {"):text.index("@media print")]
+    assert ("@top-left { content: \"某公司年产30万吨电石项目 \\000028NM\\00002d2025\\00002d0042\\000029 "
+            "\\0000b7 Verdict\\00003a rejected\";") in page
+    assert '@bottom-center { content: "page " counter(page) " of " counter(pages);' in page
+
+
+def test_a_hostile_name_in_the_page_header_cannot_leave_its_css_string(tmp_path):
+    text = report.render(check_hostile(tmp_path), "html", "zh")
+    style = text[text.index("<style>"):text.index("</style>")]
+    header = style[style.index("@top-left"):]
+    header = header[:header.index("\n")]
+    assert "<" not in header and "{{" not in header and header.count('"') == 2
+    assert "\\00003cscript\\00003e" in header
+
+
+def test_the_exit_code_is_for_the_screen_never_on_paper():
+    text = report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh")
+    root = parse(text)
+    line = next(e for e in root.iter() if "退出码" in (e.text or ""))
+    assert "screen-only" in line.get("class").split()
+    assert ".screen-only { display: none !important; }" in text[text.index("@media print"):]
+
+
+def test_the_sign_off_block_has_blank_lines_for_reviewer_opinion_and_date():
+    for lang, words in (("zh", ["审查人", "审查意见", "日期"]), ("en", ["Reviewer", "Opinion", "Date"])):
+        root = parse(report.render(check_sample("ordos-calcium-carbide.yaml"), "html", lang))
+        block = root.find(f".//{NS}section[@id='signoff']")
+        assert [text_of(dt) for dt in block.iter(f"{NS}dt")] == words
+        assert all(not text_of(dd).strip() for dd in block.iter(f"{NS}dd"))
+
+
+def test_details_are_folded_for_passes_and_open_for_what_needs_a_person():
+    root = parse(report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
+    for article in root.findall(f".//{NS}article"):
+        details = article.find(f".//{NS}details")
+        needs_a_person = article.get("class").split()[1] in (
+            "s-fail", "s-review", "s-missing_info", "s-warn", "s-waived")
+        assert (details.get("open") is not None) == needs_a_person, article.get("id")
+
+
+def test_a_finding_names_its_parameters_source_by_reference_to_the_parameter_list():
+    root = parse(report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
+    article = root.find(f".//{NS}article[@id='EC-001']")
+    link = next(a for a in article.iter(f"{NS}a") if "ref-link" in (a.get("class") or ""))
+    target = root.find(f".//{NS}li[@id='{link.get('href')[1:]}']")
+    # the parameter by its Chinese name in a Chinese report (no internal names), with its source
+    assert "新增产能项目单位工业增加值能耗上限" in text_of(target)
+    assert "max_energy_intensity_tce_per_10k_yuan" not in text_of(target)
+    assert "来源" in text_of(target) and "来源" not in text_of(article).replace("来源见文末参数表", "")

@@ -238,7 +238,8 @@ def test_neutralise_prefixes_formula_starts(value):
 
 # ---- every format ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", report.FORMATS)
+# GitHub annotations carry only what asks for action (tests/test_batch_documents.py), no audit block
+@pytest.mark.parametrize("fmt", [f for f in report.FORMATS if f != "github"])
 def test_every_format_renders_every_sample_in_both_languages(fmt):
     for sample in SAMPLES:
         result = check_sample(sample)
