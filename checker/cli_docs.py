@@ -18,19 +18,18 @@ from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
 INIT_TEMPLATE = "project.init.zh.yaml"
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def project_schema() -> dict[str, Any]:
-    """The JSON Schema of project.yaml, from the pydantic models (the models are the contract)."""
-    from checker.model import Project
+def project_schema(lang: str = "zh") -> dict[str, Any]:
+    """The JSON Schema of project.yaml, from the pydantic models (the models are the contract),
+    with titles, descriptions, units and examples in `lang` (`checker.project_schema`)."""
+    from checker.project_schema import project_schema as annotated
 
-    schema = Project.model_json_schema()
-    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+    return annotated(lang)
 
 
-def _schema_text() -> str:
-    return json.dumps(project_schema(), ensure_ascii=False, indent=2) + "\n"
+def _schema_text(lang: str = "zh") -> str:
+    return json.dumps(project_schema(lang), ensure_ascii=False, indent=2) + "\n"
 
 
 def _create(path: Path, text: str) -> None:
@@ -65,14 +64,21 @@ def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str
 
 
 @click.command("schema", context_settings={"help_option_names": ["-h", "--help"]})
-def schema() -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the titles and descriptions (字段说明的语言).")
+def schema(lang: str) -> None:
     """Print the JSON Schema of project.yaml (for editors and other tools).
 
+    Every key has a title and a description with its unit, the meaning of each allowed value
+    and examples; `checker init` writes the same file beside a new project.yaml.
+    输出 project.yaml 的 JSON Schema:每个字段带中文标题、说明、单位、可选值和示例。
+
     \b
-    Example:
+    Examples:
       checker schema > project.schema.json
+      checker schema --lang en > project.schema.json
     """
-    _run_guarded(lambda: click.echo(_schema_text(), nl=False) or 0, debug=False)
+    _run_guarded(lambda: click.echo(_schema_text(lang), nl=False) or 0, debug=False)
 
 
 @click.command("init", context_settings={"help_option_names": ["-h", "--help"]})

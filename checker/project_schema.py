@@ -1,0 +1,345 @@
+"""The JSON Schema of project.yaml as a reviewer's editor uses it: the models' constraints, named.
+
+The pydantic models are the contract, so the schema's keys, types and limits come from them; this
+module only adds what an editor shows — a title and description in the reviewer's language, the
+unit, the meaning of each enumerated value, examples — from data (`templates/fields.yaml`, the
+facts' labels in `rules/facts.yaml`, the vocabularies), and the two value sets the models check
+in code: the names of the 盟市 (official, or an alias as `checker.vocabulary` matches it) and the
+rule IDs a claimed waiver may name.
+
+It is imported only by `checker schema` and `checker init`, never on the path of a check.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from typing import Any
+
+import yaml
+
+from checker import vocabulary
+from checker.errors import RuleDataError
+from checker.model import ONE_LINE_SCHEMA
+from checker.resources import templates_dir
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+FIELDS_FILE = "fields.yaml"
+LANGS = ("zh", "en")
+
+JsonDict = dict[str, Any]
+
+
+@cache
+def _fields() -> JsonDict:
+    with open(templates_dir() / FIELDS_FILE, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def _terms() -> JsonDict:
+    with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+# ---- the names of the 盟市 ------------------------------------------------------------------------
+
+# What `vocabulary._alias_key` removes before comparing: Python's `\s` (str.isspace), hyphen,
+# underscore and both apostrophes. Spelled out, since JSON Schema's `\s` (ECMA-262) is another set.
+_SEPARATOR = re.compile(r"[\s\-_'’]")
+
+
+def _escape(char: str) -> str:
+    """One character for a regex class or sequence, readable by Python's `re` and by ECMA-262."""
+    if char.isascii() and (char.isalnum()):
+        return char
+    return f"\\u{ord(char):04x}"
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regex character class of `chars`, runs of consecutive code points written as ranges."""
+    codes = sorted(ord(c) for c in chars)
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    parts = []
+    for first, last in runs:
+        parts.append(_escape(chr(first)))
+        if last > first + 1:
+            parts.append("-" + _escape(chr(last)))
+        elif last == first + 1:
+            parts.append(_escape(chr(last)))
+    return "[" + "".join(parts) + "]"
+
+
+@cache
+def _forbidden() -> tuple[str, ...]:
+    """The characters the reader refuses in any text value (`checker.source.TEXT_FORBIDDEN`),
+    lone surrogates aside: no YAML an editor holds can carry one, and an ECMA-262 regex engine
+    may refuse them in a pattern."""
+    from checker.source import TEXT_FORBIDDEN
+
+    return tuple(
+        chr(c) for c in range(sys.maxunicode + 1)
+        if not 0xD800 <= c <= 0xDFFF and TEXT_FORBIDDEN.fullmatch(chr(c))
+    )
+
+
+@cache
+def _separator_class() -> str:
+    """What the alias match skips, less what the reader refuses before the match is made."""
+    refused = set(_forbidden())
+    chars = [chr(c) for c in range(sys.maxunicode + 1)
+             if _SEPARATOR.fullmatch(chr(c)) and chr(c) not in refused]
+    return _char_class(chars) + "*"
+
+
+def _refuse_forbidden(node: Any) -> None:
+    """Every text of the schema refuses what the reader refuses; a one-line text (`not` a line
+    feed, from the models) also the line feed."""
+    if isinstance(node, list):
+        for item in node:
+            _refuse_forbidden(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and "enum" not in node:
+        one_line = node.get("not") == ONE_LINE_SCHEMA["not"]
+        node["not"] = {"pattern": _char_class(["\n", *_forbidden()] if one_line else list(_forbidden()))}
+    for key, value in node.items():
+        if key != "not":
+            _refuse_forbidden(value)
+
+
+@cache
+def _folds() -> dict[str, tuple[str, ...]]:
+    """Every character by what it case-folds to, for the folds made only of ASCII letters and
+    digits (the aliases' letters): `K` (Kelvin sign) folds to `k`, `ﬁ` to `fi`."""
+    table: dict[str, list[str]] = {}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if _SEPARATOR.fullmatch(char):
+            continue
+        folded = char.casefold()
+        if folded.isascii() and folded.isalnum():
+            table.setdefault(folded, []).append(char)
+    return {folded: tuple(chars) for folded, chars in table.items()}
+
+
+def _alias_regex(key: str) -> str:
+    """A regex of every text whose `vocabulary._alias_key` is `key` (separators anywhere, any
+    characters that case-fold to the key's letters, one or several at a time)."""
+    separators = _separator_class()
+    folds = _folds()
+
+    @cache
+    def rest(start: int) -> str:
+        if start == len(key):
+            return ""
+        options = []
+        for end in range(start + 1, len(key) + 1):
+            chars = folds.get(key[start:end])
+            if chars:
+                one = _char_class(list(chars))
+                options.append(one + separators + rest(end))
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+    return rest(0)
+
+
+def league_city_schema() -> JsonDict:
+    """The 盟市 names the checker accepts: the 12 official names exactly (offered for completion)
+    or an English or pinyin alias, matched as `checker.vocabulary.normalise_league_city` does."""
+    aliases = sorted(set(vocabulary._league_aliases()))
+    pattern = "^" + _separator_class() + "(?:" + "|".join(_alias_regex(a) for a in aliases) + ")$"
+    return {"type": "string", "anyOf": [{"enum": list(vocabulary.league_cities())},
+                                        {"pattern": pattern}]}
+
+
+# ---- titles and descriptions ----------------------------------------------------------------------
+
+def _fact_labels() -> dict[str, JsonDict]:
+    """Each key's label from the facts catalogue: a fact named by its key, or an item fact's key
+    (`project.products[].product`); other facts merely derived from a key name it less well."""
+    from checker.ruleset import load_ruleset
+
+    facts = load_ruleset().facts
+    labels: dict[str, JsonDict] = {}
+    for fact in facts.values():
+        if fact.key and (fact.name == fact.key or "[]" in fact.key):
+            labels.setdefault(fact.key, {"zh": fact.label.zh, "en": fact.label.en})
+    return labels
+
+
+def _refs(schema: JsonDict) -> list[tuple[str, str]]:
+    """The definitions a property's schema points at: (definition name, path suffix)."""
+    found = []
+    if "$ref" in schema:
+        found.append((schema["$ref"].rsplit("/", 1)[-1], ""))
+    for branch in schema.get("anyOf", []):
+        found += _refs(branch)
+    items = schema.get("items")
+    if isinstance(items, dict):
+        found += [(name, "[]" + suffix) for name, suffix in _refs(items)]
+    return found
+
+
+def _enum(schema: JsonDict) -> list[Any] | None:
+    if "enum" in schema:
+        return schema["enum"]
+    if "const" in schema:
+        return [schema["const"]]
+    for branch in schema.get("anyOf", []):
+        values = _enum(branch)
+        if values is not None:
+            return values
+    return None
+
+
+def _set_enum(schema: JsonDict, values: list[str]) -> None:
+    """Put an enum on the string branch of `schema` (itself, or its non-null anyOf branch)."""
+    if schema.get("type") == "string":
+        schema["enum"] = values
+        return
+    for branch in schema.get("anyOf", []):
+        if branch.get("type") == "string":
+            branch["enum"] = values
+            return
+    raise RuleDataError("templates/fields.yaml", "", "no string schema to hold the rule IDs")
+
+
+class _Annotator:
+    def __init__(self, base: JsonDict, lang: str) -> None:
+        self.schema = base
+        self.lang = lang
+        data = _fields()
+        self.fields: dict[str, JsonDict] = data["fields"]
+        self.units: dict[str, JsonDict] = data["units"]
+        self.phrases: dict[str, JsonDict] = data["phrases"]
+        self.labels = _fact_labels()
+        self.values = _terms()["value"]
+        self.seen: set[str] = set()
+        self.defs_at: dict[str, str] = {}
+
+    def phrase(self, name: str, **kwargs: str) -> str:
+        return self.phrases[name][self.lang].format(**kwargs)
+
+    def entry(self, path: str) -> JsonDict:
+        entry = self.fields.get(path)
+        if entry is None:
+            raise RuleDataError("templates/fields.yaml", path, "no entry for this key of project.yaml")
+        self.seen.add(path)
+        return entry
+
+    def title(self, path: str, entry: JsonDict) -> str:
+        own = entry.get("title")
+        label = self.labels.get(path)
+        if own is not None and label is not None:
+            raise RuleDataError("templates/fields.yaml", path,
+                                "has a title, but rules/facts.yaml labels this key: keep one")
+        chosen = own or label
+        if chosen is None:
+            raise RuleDataError("templates/fields.yaml", path, "needs a title (no fact labels this key)")
+        return chosen[self.lang]
+
+    def describe(self, path: str, schema: JsonDict) -> None:
+        entry = self.entry(path)
+        schema["title"] = self.title(path, entry)
+        parts = [entry["description"][self.lang]]
+        values = self.value_list(path, schema)
+        if values:
+            parts.append(values)
+        if "unit" in entry:
+            parts.append(self.phrase("unit", unit=self.units[entry["unit"]][self.lang]))
+        schema["description"] = "".join(parts) if self.lang == "zh" else " ".join(parts)
+        if "examples" in entry:
+            schema["examples"] = entry["examples"]
+
+    def value_list(self, path: str, schema: JsonDict) -> str:
+        separator = self.phrase("value_separator")
+        if path == "project.league_city":
+            return self.phrase("league_city_values", values=separator.join(vocabulary.league_cities()))
+        if path == "waivers[].rule":
+            from checker.ruleset import load_ruleset
+
+            rules = load_ruleset().rules
+            _set_enum(schema, [rule.id for rule in rules])
+            return self.phrase("rule_values", values=separator.join(rule.id for rule in rules))
+        values = _enum(schema)
+        if not values or path == "format":
+            return ""
+        if path == "project.products[].product":
+            products = vocabulary.products()
+            names = {key: getattr(products[key], self.lang) for key in values}
+        else:
+            names = {key: self.values[key][self.lang] for key in values}
+        listed = separator.join(self.phrase("value", key=key, label=names[key]) for key in values)
+        return self.phrase("values", values=listed)
+
+    def feedstock(self, carrier: str, schema: JsonDict) -> None:
+        """`energy.feedstock.<carrier>`: named after the carrier of `energy` it is part of."""
+        path = f"energy.{carrier}"
+        entry = self.fields[path]
+        title = self.title(path, entry)
+        schema["title"] = self.phrase("feedstock_title", title=title)
+        parts = [self.phrase("feedstock_description", key=carrier)]
+        if carrier in ("electricity_kwh", "heat_gj"):
+            parts.append(self.phrase("never_feedstock"))
+        parts.append(self.phrase("unit", unit=self.units[entry["unit"]][self.lang]))
+        schema["description"] = "".join(parts) if self.lang == "zh" else " ".join(parts)
+        schema["examples"] = [0]
+        self.seen.add(f"energy.feedstock.{carrier}")
+
+    def walk(self, definition: JsonDict, prefix: str) -> None:
+        for name, prop in definition.get("properties", {}).items():
+            path = f"{prefix}.{name}" if prefix else name
+            if prefix == "energy.feedstock":
+                self.feedstock(name, prop)
+            else:
+                self.describe(path, prop)
+            for target, suffix in _refs(prop):
+                self.enter(target, path + suffix)
+
+    def enter(self, name: str, path: str) -> None:
+        known = self.defs_at.setdefault(name, path)
+        if known != path:
+            raise RuleDataError("templates/fields.yaml", path,
+                                f"the section {name} is also used at {known}: give it one place")
+        definition = self.schema["$defs"][name]
+        entry = self.entry(path)
+        definition["title"] = self.title(path, entry)
+        definition["description"] = entry["description"][self.lang]
+        self.walk(definition, path)
+
+    def run(self) -> JsonDict:
+        root = _fields()["root"]
+        self.walk(self.schema, "")
+        unused = sorted(set(self.fields) - self.seen)
+        if unused:
+            raise RuleDataError("templates/fields.yaml", unused[0], "names no key of project.yaml")
+        unreached = sorted(set(self.schema.get("$defs", {})) - set(self.defs_at))
+        if unreached:
+            raise RuleDataError("templates/fields.yaml", unreached[0], "a section never reached")
+        self.schema["title"] = root["title"][self.lang]
+        self.schema["description"] = root["description"][self.lang]
+        return self.schema
+
+
+def project_schema(lang: str = "zh") -> JsonDict:
+    """The JSON Schema of project.yaml, from the pydantic models, titled and described in `lang`."""
+    from checker.model import Project
+
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}")
+    base = Project.model_json_schema()
+    annotated = _Annotator(base, lang).run()
+    _refuse_forbidden(annotated)
+    # what a reader looks for first comes first; the sections' definitions last
+    first = ("title", "description", "type", "required", "properties", "additionalProperties")
+    ordered = {key: annotated[key] for key in first if key in annotated}
+    return {"$schema": JSON_SCHEMA_DIALECT, **ordered,
+            **{k: v for k, v in annotated.items() if k not in ordered}}
