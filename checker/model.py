@@ -318,9 +318,9 @@ class Project(Strict):
             if amount is None:
                 continue
             loc = ("energy", "feedstock", carrier)
-            if carrier in _NEVER_FEEDSTOCK:
+            if carrier in NEVER_FEEDSTOCK:
                 if amount > 0:
-                    found.append((loc, f"{_NEVER_FEEDSTOCK[carrier]} is never a feedstock: "
+                    found.append((loc, f"{NEVER_FEEDSTOCK[carrier]} is never a feedstock: "
                                        f"declare it under energy.{carrier} only"))
                 continue
             consumed = getattr(self.energy, carrier)
@@ -364,7 +364,7 @@ _COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
 _FUEL_COAL_TOLERANCE = 1e-6
 
 # carriers that are never a raw material (GB/T 2589: 原料用能 are fuels used as materials)
-_NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}
+NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}
 
 
 def _number(value: float) -> str:

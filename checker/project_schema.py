@@ -21,7 +21,7 @@ import yaml
 
 from checker import vocabulary
 from checker.errors import RuleDataError
-from checker.model import ONE_LINE_SCHEMA
+from checker.model import NEVER_FEEDSTOCK, ONE_LINE_SCHEMA
 from checker.resources import templates_dir
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -287,7 +287,7 @@ class _Annotator:
         title = self.title(path, entry)
         schema["title"] = self.phrase("feedstock_title", title=title)
         parts = [self.phrase("feedstock_description", key=carrier)]
-        if carrier in ("electricity_kwh", "heat_gj"):
+        if carrier in NEVER_FEEDSTOCK:
             parts.append(self.phrase("never_feedstock"))
         parts.append(self.phrase("unit", unit=self.units[entry["unit"]][self.lang]))
         schema["description"] = "".join(parts) if self.lang == "zh" else " ".join(parts)
@@ -329,6 +329,27 @@ class _Annotator:
         return self.schema
 
 
+def _number_branch(prop: JsonDict) -> JsonDict:
+    if prop.get("type") == "number":
+        return prop
+    return next(b for b in prop.get("anyOf", []) if b.get("type") == "number")
+
+
+def _refuse_contradictions(schema: JsonDict, defs_at: dict[str, str]) -> None:
+    """The contradictions of `Project.contradictions` that a schema can state: electricity or heat
+    declared as feedstock, and a new or expanded plant declared as adding no capacity. (Feedstock
+    above its carrier's consumption, and fuel coal that differs from the balance, compare two
+    numbers: JSON Schema cannot; the checker says so with the key and line.)"""
+    defs = {path: name for name, path in defs_at.items()}
+    feedstock = schema["$defs"][defs["energy.feedstock"]]["properties"]
+    for carrier in NEVER_FEEDSTOCK:
+        _number_branch(feedstock[carrier])["maximum"] = 0
+    project = schema["$defs"][defs["project"]]
+    project["if"] = {"properties": {"construction_type": {"enum": ["new", "expansion"]}},
+                     "required": ["construction_type"]}
+    project["then"] = {"properties": {"adds_capacity": {"not": {"const": False}}}}
+
+
 def project_schema(lang: str = "zh") -> JsonDict:
     """The JSON Schema of project.yaml, from the pydantic models, titled and described in `lang`."""
     from checker.model import Project
@@ -336,8 +357,10 @@ def project_schema(lang: str = "zh") -> JsonDict:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}")
     base = Project.model_json_schema()
-    annotated = _Annotator(base, lang).run()
+    annotator = _Annotator(base, lang)
+    annotated = annotator.run()
     _refuse_forbidden(annotated)
+    _refuse_contradictions(annotated, annotator.defs_at)
     # what a reader looks for first comes first; the sections' definitions last
     first = ("title", "description", "type", "required", "properties", "additionalProperties")
     ordered = {key: annotated[key] for key in first if key in annotated}
