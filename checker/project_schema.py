@@ -24,7 +24,9 @@ from checker.errors import RuleDataError
 from checker.model import NEVER_FEEDSTOCK, ONE_LINE_SCHEMA
 from checker.resources import templates_dir
 
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Draft 7: the newest draft the YAML language server (VS Code's YAML extension, yamlls) validates
+# by; it warns that 2020-12 "is not yet fully supported". Only draft-7 keywords are used.
+JSON_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 FIELDS_FILE = "fields.yaml"
 LANGS = ("zh", "en")
 
@@ -329,6 +331,18 @@ class _Annotator:
         return self.schema
 
 
+def _draft7_refs(node: Any) -> None:
+    """pydantic's `$defs` are draft 7's `definitions`: point every reference there."""
+    if isinstance(node, list):
+        for item in node:
+            _draft7_refs(item)
+    elif isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            node["$ref"] = node["$ref"].replace("#/$defs/", "#/definitions/", 1)
+        for value in node.values():
+            _draft7_refs(value)
+
+
 def _number_branch(prop: JsonDict) -> JsonDict:
     if prop.get("type") == "number":
         return prop
@@ -361,6 +375,8 @@ def project_schema(lang: str = "zh") -> JsonDict:
     annotated = annotator.run()
     _refuse_forbidden(annotated)
     _refuse_contradictions(annotated, annotator.defs_at)
+    annotated["definitions"] = annotated.pop("$defs")
+    _draft7_refs(annotated)
     # what a reader looks for first comes first; the sections' definitions last
     first = ("title", "description", "type", "required", "properties", "additionalProperties")
     ordered = {key: annotated[key] for key in first if key in annotated}

@@ -192,7 +192,7 @@ def the_checker_takes(value: str) -> bool:
 
 @pytest.fixture(scope="module")
 def league_schema(schema):
-    return schema["$defs"]["ProjectInfo"]["properties"]["league_city"]
+    return schema["definitions"]["ProjectInfo"]["properties"]["league_city"]
 
 
 def ecma_valid(node: dict, value: str) -> bool:
@@ -214,7 +214,7 @@ def ecma_valid(node: dict, value: str) -> bool:
 @given(value=league_names())
 def test_the_schema_takes_exactly_the_league_names_the_checker_takes(league_schema, value):
     expected = the_checker_takes(value)
-    assert jsonschema.Draft202012Validator(league_schema).is_valid(value) == expected, repr(value)
+    assert jsonschema.Draft7Validator(league_schema).is_valid(value) == expected, repr(value)
     assert ecma_valid(league_schema, value) == expected, repr(value)
 
 
@@ -222,14 +222,14 @@ def test_the_schema_takes_exactly_the_league_names_the_checker_takes(league_sche
                                    "Xing-an", "Xilin Gol", "Ordo\u017f"])
 def test_every_official_name_and_alias_is_valid(league_schema, value):
     assert the_checker_takes(value)
-    assert jsonschema.Draft202012Validator(league_schema).is_valid(value)
+    assert jsonschema.Draft7Validator(league_schema).is_valid(value)
     assert ecma_valid(league_schema, value)
 
 
 @pytest.mark.parametrize("value", ["包头", "鄂尔多斯", "Ordos\u2028", "Baotou市", "Ordoss", ""])
 def test_short_forms_and_near_misses_are_invalid(league_schema, value):
     assert not the_checker_takes(value)
-    assert not jsonschema.Draft202012Validator(league_schema).is_valid(value)
+    assert not jsonschema.Draft7Validator(league_schema).is_valid(value)
     assert not ecma_valid(league_schema, value)
 
 
@@ -237,13 +237,13 @@ def test_short_forms_and_near_misses_are_invalid(league_schema, value):
 
 def keyed_nodes(schema: dict):
     """(key path, schema node) of the root, every section and every key of every section."""
-    defs = schema["$defs"]
+    defs = schema["definitions"]
 
     def walk(node, path):
         for name, prop in node.get("properties", {}).items():
             here = f"{path}.{name}" if path else name
             yield here, prop
-            for ref in re.findall(r'"\$ref": "#/\$defs/(\w+)"', json.dumps(prop)):
+            for ref in re.findall(r'"\$ref": "#/definitions/(\w+)"', json.dumps(prop)):
                 suffix = "[]" if "items" in prop else ""
                 yield here + suffix, defs[ref]
                 yield from walk(defs[ref], here + suffix)
@@ -264,7 +264,7 @@ def test_every_key_and_section_has_a_chinese_title_and_description(schema):
         assert CJK.search(node.get("title", "")), (path, node.get("title"))
         assert CJK.search(node.get("description", "")), (path, node.get("description"))
         assert node["title"] != pydantic_title(path)
-    for name, definition in schema["$defs"].items():
+    for name, definition in schema["definitions"].items():
         assert CJK.search(definition["title"]) and CJK.search(definition["description"]), name
 
 
@@ -322,14 +322,14 @@ def test_every_allowed_value_is_named_in_chinese(schema):
 
 
 def test_every_key_has_an_example_that_the_schema_accepts(schema):
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft7Validator(schema)
     for path, node in keyed_nodes(schema):
         if not path or "properties" in node or "$ref" in json.dumps(node):
             continue  # the root and the sections: their keys carry the examples
         assert node.get("examples"), path
         for example in node["examples"]:
-            assert not list(jsonschema.Draft202012Validator(
-                {**node, "$defs": schema["$defs"]}).iter_errors(example)), (path, example)
+            assert not list(jsonschema.Draft7Validator(
+                {**node, "definitions": schema["definitions"]}).iter_errors(example)), (path, example)
     validator.check_schema(schema)
 
 
@@ -350,3 +350,16 @@ def test_init_writes_the_schema_its_modeline_names(tmp_path, schema):
 def test_the_template_points_at_nothing_that_is_not_installed():
     text = (REPO / "templates/project.init.zh.yaml").read_text("utf-8")
     assert "docs/" not in text
+
+
+NEWER_THAN_DRAFT_7 = {"$defs", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "prefixItems",
+                      "dependentRequired", "dependentSchemas", "unevaluatedProperties",
+                      "unevaluatedItems", "minContains", "maxContains"}
+
+
+def test_the_schema_is_draft_7_as_the_yaml_language_server_reads_it(schema):
+    """The YAML language server validates by draft 7 and warns on a 2020-12 schema."""
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+    used = set(re.findall(r'"(\$?\w+)":', json.dumps(schema)))
+    assert not used & NEWER_THAN_DRAFT_7
