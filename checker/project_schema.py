@@ -344,9 +344,40 @@ def _draft7_refs(node: Any) -> None:
 
 
 def _number_branch(prop: JsonDict) -> JsonDict:
-    if prop.get("type") == "number":
+    if prop.get("type") == "number" or prop.get("type") == ["number", "null"]:
         return prop
     return next(b for b in prop.get("anyOf", []) if b.get("type") == "number")
+
+
+_NULL = {"type": "null"}
+
+
+def _fold_nullable(node: Any) -> None:
+    """`anyOf: [{number, minimum 0}, {null}]` written `type: [number, null], minimum: 0`, which
+    validates alike (a bound only applies to numbers), and `anyOf: [{enum}, {null}]` as an enum
+    that holds null: the YAML language server shows a key's title once for these, twice for the
+    anyOf. Not a text's: its `not` pattern would refuse null."""
+    if isinstance(node, list):
+        for item in node:
+            _fold_nullable(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if "default" in node and node["default"] is None:
+        del node["default"]  # an editor would offer "null" as a value to complete with
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and len(branches) == 2 and _NULL in branches:
+        other = branches[1 - branches.index(_NULL)]
+        if other.get("type") in ("number", "integer", "boolean") and set(other) <= {
+            "type", "minimum", "maximum"
+        }:
+            del node["anyOf"]
+            node.update({**other, "type": [other["type"], "null"]})
+        elif other.get("type") == "string" and set(other) == {"type", "enum"}:
+            del node["anyOf"]
+            node.update({"type": ["string", "null"], "enum": [*other["enum"], None]})
+    for value in node.values():
+        _fold_nullable(value)
 
 
 def _refuse_contradictions(schema: JsonDict, defs_at: dict[str, str]) -> None:
@@ -374,6 +405,7 @@ def project_schema(lang: str = "zh") -> JsonDict:
     annotator = _Annotator(base, lang)
     annotated = annotator.run()
     _refuse_forbidden(annotated)
+    _fold_nullable(annotated)
     _refuse_contradictions(annotated, annotator.defs_at)
     annotated["definitions"] = annotated.pop("$defs")
     _draft7_refs(annotated)

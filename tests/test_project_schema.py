@@ -312,7 +312,7 @@ def test_every_allowed_value_is_named_in_chinese(schema):
         enum = node.get("enum") or next((b["enum"] for b in node.get("anyOf", []) if "enum" in b), None)
         if not enum or path in ("project.league_city", "waivers[].rule"):
             continue
-        for value in enum:
+        for value in (v for v in enum if v is not None):  # null: an optional key left empty
             label = products[value].zh if path.endswith(".product") else values[value]["zh"]
             assert f"{value}({label})" in node["description"], (path, value)
             named += 1
