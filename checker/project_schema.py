@@ -12,7 +12,6 @@ It is imported only by `checker schema` and `checker init`, never on the path of
 
 from __future__ import annotations
 
-import re
 import sys
 from functools import cache
 from typing import Any
@@ -47,15 +46,17 @@ def _terms() -> JsonDict:
 
 # ---- the names of the 盟市 ------------------------------------------------------------------------
 
-# What `vocabulary._alias_key` removes before comparing: Python's `\s` (str.isspace), hyphen,
-# underscore and both apostrophes. Spelled out, since JSON Schema's `\s` (ECMA-262) is another set.
-_SEPARATOR = re.compile(r"[\s\-_'’]")
+# What the alias match ignores (`vocabulary.ALIAS_IGNORED`: Python's `\s`, hyphen, underscore,
+# both apostrophes) is spelled out character by character: ECMA-262's `\s` is another set.
+_SEPARATOR = vocabulary.ALIAS_IGNORED
 
 
 def _escape(char: str) -> str:
     """One character for a regex class or sequence, readable by Python's `re` and by ECMA-262."""
-    if char.isascii() and (char.isalnum()):
+    if char.isascii() and char.isalnum():
         return char
+    if ord(char) > 0xFFFF:  # `\u` takes four hex digits; no character of these sets is above
+        raise ValueError(f"U+{ord(char):X} cannot be written as \\uXXXX")
     return f"\\u{ord(char):04x}"
 
 
@@ -133,7 +134,7 @@ def _folds() -> dict[str, tuple[str, ...]]:
 
 
 def _alias_regex(key: str) -> str:
-    """A regex of every text whose `vocabulary._alias_key` is `key` (separators anywhere, any
+    """A regex of every text an alias match reads as `key` (ignored characters anywhere, any
     characters that case-fold to the key's letters, one or several at a time)."""
     separators = _separator_class()
     folds = _folds()
@@ -148,6 +149,9 @@ def _alias_regex(key: str) -> str:
             if chars:
                 one = _char_class(list(chars))
                 options.append(one + separators + rest(end))
+        if not options:
+            raise RuleDataError("rules/vocabulary/league_cities.yaml", key,
+                                f"an alias holds {key[start]!r}: only letters and digits can be matched")
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
     return rest(0)
@@ -156,7 +160,7 @@ def _alias_regex(key: str) -> str:
 def league_city_schema() -> JsonDict:
     """The 盟市 names the checker accepts: the 12 official names exactly (offered for completion)
     or an English or pinyin alias, matched as `checker.vocabulary.normalise_league_city` does."""
-    aliases = sorted(set(vocabulary._league_aliases()))
+    aliases = vocabulary.league_city_aliases()
     pattern = "^" + _separator_class() + "(?:" + "|".join(_alias_regex(a) for a in aliases) + ")$"
     return {"type": "string", "anyOf": [{"enum": list(vocabulary.league_cities())},
                                         {"pattern": pattern}]}
