@@ -12,7 +12,6 @@ It is imported only by `checker schema` and `checker init`, never on the path of
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from typing import Any
 
@@ -30,6 +29,10 @@ FIELDS_FILE = "fields.yaml"
 LANGS = ("zh", "en")
 
 JsonDict = dict[str, Any]
+
+# The character sets below are looked for in the Basic Multilingual Plane: none of their members
+# lies beyond it (tests/test_project_schema.py scans the rest), and `\uXXXX` reaches no further.
+_PLANE_0 = range(0x10000)
 
 
 @cache
@@ -55,7 +58,7 @@ def _escape(char: str) -> str:
     """One character for a regex class or sequence, readable by Python's `re` and by ECMA-262."""
     if char.isascii() and char.isalnum():
         return char
-    if ord(char) > 0xFFFF:  # `\u` takes four hex digits; no character of these sets is above
+    if ord(char) > 0xFFFF:  # `\u` takes four hex digits
         raise ValueError(f"U+{ord(char):X} cannot be written as \\uXXXX")
     return f"\\u{ord(char):04x}"
 
@@ -87,8 +90,7 @@ def _forbidden() -> tuple[str, ...]:
     from checker.source import TEXT_FORBIDDEN
 
     return tuple(
-        chr(c) for c in range(sys.maxunicode + 1)
-        if not 0xD800 <= c <= 0xDFFF and TEXT_FORBIDDEN.fullmatch(chr(c))
+        chr(c) for c in _PLANE_0 if not 0xD800 <= c <= 0xDFFF and TEXT_FORBIDDEN.fullmatch(chr(c))
     )
 
 
@@ -96,8 +98,7 @@ def _forbidden() -> tuple[str, ...]:
 def _separator_class() -> str:
     """What the alias match skips, less what the reader refuses before the match is made."""
     refused = set(_forbidden())
-    chars = [chr(c) for c in range(sys.maxunicode + 1)
-             if _SEPARATOR.fullmatch(chr(c)) and chr(c) not in refused]
+    chars = [chr(c) for c in _PLANE_0 if _SEPARATOR.fullmatch(chr(c)) and chr(c) not in refused]
     return _char_class(chars) + "*"
 
 
@@ -123,7 +124,7 @@ def _folds() -> dict[str, tuple[str, ...]]:
     """Every character by what it case-folds to, for the folds made only of ASCII letters and
     digits (the aliases' letters): `K` (Kelvin sign) folds to `k`, `ﬁ` to `fi`."""
     table: dict[str, list[str]] = {}
-    for code in range(sys.maxunicode + 1):
+    for code in _PLANE_0:
         char = chr(code)
         if _SEPARATOR.fullmatch(char):
             continue

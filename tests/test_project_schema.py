@@ -363,3 +363,17 @@ def test_the_schema_is_draft_7_as_the_yaml_language_server_reads_it(schema):
     jsonschema.Draft7Validator.check_schema(schema)
     used = set(re.findall(r'"(\$?\w+)":', json.dumps(schema)))
     assert not used & NEWER_THAN_DRAFT_7
+
+
+def test_no_character_the_patterns_must_know_lies_beyond_the_first_plane():
+    """The schema's patterns are built from the Basic Multilingual Plane (`\\uXXXX` reaches no
+    further): no character beyond it is ignored or folded by the alias match, or refused by the
+    reader."""
+    from checker.source import TEXT_FORBIDDEN
+
+    for code in range(0x10000, sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        assert not vocabulary.ALIAS_IGNORED.fullmatch(char), hex(code)
+        assert not (folded.isascii() and folded.isalnum()), hex(code)
+        assert not TEXT_FORBIDDEN.fullmatch(char), hex(code)
