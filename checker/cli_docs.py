@@ -19,19 +19,18 @@ from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
 INIT_TEMPLATE = "project.init.zh.yaml"
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def project_schema() -> dict[str, Any]:
-    """The JSON Schema of project.yaml, from the pydantic models (the models are the contract)."""
-    from checker.model import Project
+def project_schema(lang: str = "zh") -> dict[str, Any]:
+    """The JSON Schema of project.yaml, from the pydantic models (the models are the contract),
+    with titles, descriptions, units and examples in `lang` (`checker.project_schema`)."""
+    from checker.project_schema import project_schema as annotated
 
-    schema = Project.model_json_schema()
-    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+    return annotated(lang)
 
 
-def _schema_text() -> str:
-    return json.dumps(project_schema(), ensure_ascii=False, indent=2) + "\n"
+def _schema_text(lang: str = "zh") -> str:
+    return json.dumps(project_schema(lang), ensure_ascii=False, indent=2) + "\n"
 
 
 def _create(path: Path, text: str) -> None:
@@ -67,12 +66,18 @@ def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str
 
 @click.command("schema", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @rules_option
-def schema() -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the titles and descriptions. Default: Chinese, or English in an English locale.")
+def schema(lang: str | None) -> None:
     """Print the JSON Schema of project.yaml (for editors and other tools).
 
+    Every key has a title and a description with its unit, the meaning of each allowed value
+    and examples; `checker init` writes the same file beside a new project.yaml.
+
     \b
-    Example:
+    Examples:
       checker schema > project.schema.json
+      checker schema --lang en > project.schema.json
       checker schema --rules my-pack/   (a pack inherits the shipped vocabulary: the same schema)
     """
 
@@ -80,7 +85,7 @@ def schema() -> None:
         from checker.ruleset import active_ruleset
 
         active_ruleset()  # a broken --rules pack is refused here as everywhere
-        click.echo(_schema_text(), nl=False)
+        click.echo(_schema_text(lang or i18n.report_default()), nl=False)
         return 0
 
     _run_guarded(action, debug=False)

@@ -68,6 +68,8 @@ CLICK: dict[str, str] = {
 # the checker's own words: option help, usage and error lines
 MESSAGES: dict[str, str] = {
     **CLICK,
+    "Language of the titles and descriptions. Default: Chinese, or English in an English locale.":
+        "字段标题和说明的语言。默认为中文,英文语言环境下为英文。",
     ("Text format: the full report (facts read, parameters compared, plan basis, audit) instead of the "
      "verdict and what needs attention."):
         "文本格式: 输出完整报告(读取的事实、比较的参数、规划依据、审计信息),而非只列审查结论和需要处理的事项。",
@@ -264,9 +266,14 @@ COMMAND_HELP: dict[str, str] = {
 """,
     "schema": """输出 project.yaml 的 JSON Schema(供编辑器和其他工具使用)。
 
+每个字段带标题和说明(含单位)、各可选值的含义和示例;checker init 在新建的
+project.yaml 旁写入同一文件。
+
 \b
 示例:
   checker schema > project.schema.json
+  checker schema --lang en > project.schema.json
+  checker schema --rules my-pack/   (规则包沿用随附的词表: 得到同一份 Schema)
 """,
     "init": """将带注释的 project.yaml 模板(中文)写入 路径;从不覆盖已有文件。
 

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from checker import vocabulary
 from checker.hints import date_hint
@@ -30,7 +30,14 @@ def _one_line(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(strict=True, min_length=1), AfterValidator(_one_line)]
+# what the JSON Schema says of a one-line text: no line break anywhere (a search, not an anchored
+# match: Python's `$` would let a trailing line break through)
+ONE_LINE_SCHEMA = {"not": {"pattern": "\\n"}}
+
+Text = Annotated[
+    str, Field(strict=True, min_length=1, json_schema_extra=ONE_LINE_SCHEMA),
+    AfterValidator(_one_line),
+]
 Flag = Annotated[bool, Field(strict=True)]
 
 
@@ -93,9 +100,16 @@ def _reference_text(value: object) -> object:
     return value
 
 
+def _league_city_schema(schema: dict[str, object]) -> None:
+    """The names `_league_city` accepts, for the JSON Schema; built only when a schema is asked for."""
+    from checker.project_schema import league_city_schema
+
+    schema.update(league_city_schema())
+
+
 LeagueCity = Annotated[
     str,
-    Field(strict=True, json_schema_extra={"examples": ["鄂尔多斯市", "Ordos"]}),
+    Field(strict=True, json_schema_extra=_league_city_schema),
     AfterValidator(_league_city),
 ]
 ProductKey = Annotated[
@@ -106,6 +120,8 @@ ProductKey = Annotated[
 Reference = Annotated[
     str, BeforeValidator(_reference_text), Field(strict=True, min_length=1),
     AfterValidator(_one_line),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, **ONE_LINE_SCHEMA},
+                              {"type": "integer"}]}),
 ]
 
 
@@ -135,7 +151,10 @@ class ProjectInfo(Strict):
     banner_county: Text | None = None
     construction_type: Literal["new", "expansion", "renovation", "relocation"]
     adds_capacity: Flag | None = None
-    industry_code: Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$")] | None = None
+    industry_code: (
+        Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$", json_schema_extra=ONE_LINE_SCHEMA)]
+        | None
+    ) = None
     investment_10k_yuan: Quantity | None = None
     commissioning_year: Annotated[int, Field(strict=True, ge=1949, le=2100)] | None = None
     products: list[ProductLine] = Field(default_factory=list)
@@ -251,7 +270,7 @@ class Waiver(Strict):
     or warning finding goes to a person either way; the report names what was claimed, or that
     nothing was."""
 
-    rule: Annotated[str, Field(strict=True, pattern=r"^[A-Z]{2}-[0-9]{3}$")]
+    rule: Annotated[str, Field(strict=True, pattern=r"^[A-Z]{2}-[0-9]{3}$", json_schema_extra=ONE_LINE_SCHEMA)]
     reason: Text | None = None
     approved_by: Text | None = None
     document: Text | None = None
@@ -299,9 +318,9 @@ class Project(Strict):
             if amount is None:
                 continue
             loc = ("energy", "feedstock", carrier)
-            if carrier in _NEVER_FEEDSTOCK:
+            if carrier in NEVER_FEEDSTOCK:
                 if amount > 0:
-                    found.append((loc, f"{_NEVER_FEEDSTOCK[carrier]} is never a feedstock: "
+                    found.append((loc, f"{NEVER_FEEDSTOCK[carrier]} is never a feedstock: "
                                        f"declare it under energy.{carrier} only"))
                 continue
             consumed = getattr(self.energy, carrier)
@@ -345,7 +364,7 @@ _COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
 _FUEL_COAL_TOLERANCE = 1e-6
 
 # carriers that are never a raw material (GB/T 2589: 原料用能 are fuels used as materials)
-_NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}
+NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}
 
 
 def _number(value: float) -> str:

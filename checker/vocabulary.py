@@ -45,8 +45,12 @@ def products() -> dict[str, Product]:
     return {key: Product(key, v["zh"], v["en"], v.get("unit", "")) for key, v in raw.items()}
 
 
+# what an alias match ignores (`Xing'an`, `Hulun Buir`, `Ordos-City`); case is ignored too
+ALIAS_IGNORED = re.compile(r"[\s\-_'’]")
+
+
 def _alias_key(text: str) -> str:
-    return re.sub(r"[\s\-_'’]", "", text).casefold()
+    return ALIAS_IGNORED.sub("", text).casefold()
 
 
 @cache
@@ -61,6 +65,11 @@ def _league_aliases() -> dict[str, str]:
         for alias in entry.get("aliases", []):
             table[_alias_key(alias)] = entry["name"]
     return table
+
+
+def league_city_aliases() -> tuple[str, ...]:
+    """Every alias as matched: without what the match ignores, case-folded."""
+    return tuple(sorted(_league_aliases()))
 
 
 def normalise_league_city(value: str) -> str | None:
