@@ -182,10 +182,14 @@ def message_template(name: str, lang: str) -> _MessageTemplate:
 def render_message(finding: Finding, lang: str) -> str:
     """The reasoning sentence of a finding, from the rule's message template, and what a waiver
     claimed in the project file does to it."""
-    text = " ".join(message_template(finding.rule.spec.message, lang).render(
-        _message_context(finding, lang)).split())
     claim = claim_sentence(finding, lang)
-    return text + (" " + claim if claim else "")
+    return render_bare_message(finding, lang) + (" " + claim if claim else "")
+
+
+def render_bare_message(finding: Finding, lang: str) -> str:
+    """The reasoning sentence from the rule's message template alone, without the claim's."""
+    return " ".join(message_template(finding.rule.spec.message, lang).render(
+        _message_context(finding, lang)).split())
 
 
 class PrintedFigure(NamedTuple):

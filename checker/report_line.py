@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -27,12 +28,14 @@ from checker.report import (
     claims_view,
     finding_json_tail,
     parameters_in_force,
+    render_bare_message,
     render_message,
     verdict_head,
     waivers_view,
 )
 from checker.ruleset import Rule
 from checker.verdict import Finding
+from checker.waivers import claim_sentence
 
 
 def _compact_encoder() -> Callable[[Any], str]:
@@ -61,6 +64,67 @@ _rule_pieces: dict[tuple[int, str], tuple[Rule, str, str]] = {}
 _param_pieces: dict[tuple[str, int], tuple[ParameterValue, str]] = {}
 
 
+# Rendered messages keyed by everything their template reads (see `_message`), per rule while it
+# pays: a rule whose inputs differ in nearly every project stops being remembered.
+_MESSAGES_MAX = 8192
+_messages: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str]] = {}
+_MEMO_PROBE = 128  # lookups of a rule before deciding whether remembering it pays
+_memo_use: dict[tuple[int, str], list[Any]] = {}  # (id(rule), lang) → [rule, lookups, hits, on]
+
+
+def _value_key(value: Any) -> tuple[Any, ...]:
+    """A fact value as a memo key: with its type (True, 1 and 1.0 are equal keys but print
+    differently) and, for a float zero, its sign (-0.0 == 0.0)."""
+    kind = type(value)
+    if kind is float and value == 0.0:
+        return (kind, value, math.copysign(1.0, value))
+    return (kind, value)
+
+
+def _message(finding: Finding, lang: str) -> str:
+    """`render_message(finding, lang)`, remembered for findings whose template inputs repeat.
+
+    A message template receives the status before any waiver, the outcome's reason, the facts the
+    rule reads, the parameters it compares against, its items and the missing keys
+    (`report._message_context`); the parameters are the same objects for every project of a
+    Checker. Projects of a batch often give a rule the same inputs (a rule that does not apply,
+    a flag), and rendering costs ~10 µs against ~2 µs for the key. Findings with items, and facts
+    holding lists or mappings, are rendered every time. The claim sentence is added as
+    `render_message` adds it, never remembered.
+    """
+    rule = finding.rule
+    use = _memo_use.get((id(rule), lang))
+    if use is None or use[0] is not rule:
+        if len(_memo_use) >= _CACHE_MAX:
+            _memo_use.clear()
+        use = _memo_use[(id(rule), lang)] = [rule, 0, 0, True]
+    if not use[3] or finding.items:
+        return render_message(finding, lang)
+    params = tuple(finding.parameters.values())
+    try:
+        key = (id(rule), lang, finding.original_status or finding.claimed_status or finding.status,
+               finding.decision.outcome, finding.missing_keys, tuple(map(id, params)),
+               tuple([(name, *_value_key(reading.value)) for name, reading in finding.facts.items()]))
+        entry = _messages.get(key)
+    except TypeError:  # a list or mapping among the facts
+        return render_message(finding, lang)
+    use[1] += 1
+    if entry is not None:
+        use[2] += 1
+        text = entry[2]
+        claim = claim_sentence(finding, lang)
+        return text + (" " + claim if claim else "")
+    if use[1] >= _MEMO_PROBE and use[2] * 4 < use[1]:
+        use[3] = False  # its inputs rarely repeat: the key costs more than it saves
+    text = render_bare_message(finding, lang)
+    if len(_messages) >= _MESSAGES_MAX:
+        _messages.clear()
+    # the entry keeps the rule and parameters alive: the ids in its key stay theirs
+    _messages[key] = (rule, params, text)
+    claim = claim_sentence(finding, lang)
+    return text + (" " + claim if claim else "")
+
+
 def verdict_line(result: CheckResult, lang: str) -> str:
     """`json.dumps(verdict_json(result, lang), ensure_ascii=False, separators=(",", ":"))`."""
     head = _encode(verdict_head(result, lang))
@@ -74,7 +138,7 @@ def _finding(finding: Finding, lang: str) -> str:
     middle = _encode({
         "status": finding.status,
         "binding": finding.binding,
-        "message": render_message(finding, lang),
+        "message": _message(finding, lang),
         "facts": {name: reading.value for name, reading in finding.facts.items()},
     })
     tail = finding_json_tail(finding)
@@ -141,7 +205,7 @@ def _compact_finding(finding: Finding, lang: str) -> str:
         "rule": finding.id,
         "status": finding.status,
         "binding": finding.binding,
-        "message": render_message(finding, lang),
+        "message": _message(finding, lang),
         "facts": {name: reading.value for name, reading in finding.facts.items()},
         "parameters": {name: p.value for name, p in finding.parameters.items()},
     }

@@ -104,3 +104,34 @@ def test_the_encoder_refuses_what_json_dumps_refuses():
     with pytest.raises(TypeError):
         _encode({"when": dt.date(2025, 1, 1)})
     assert _encode({"after": "an error"}) == '{"after":"an error"}'
+
+
+def test_messages_are_remembered_only_for_inputs_that_print_alike():
+    """A message is remembered by what its template reads; two values that compare equal but
+    print differently (True, 1, 1.0; 0.0 and -0.0) are different inputs."""
+    from checker.report_line import _value_key
+
+    keys = [_value_key(v) for v in (True, 1, 1.0, 0.0, -0.0, 0, False, None, "1")]
+    assert len(set(keys)) == len(keys)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_remembered_message_reads_as_rendered_with_or_without_a_claim(lang):
+    """Every sample twice (the second time from memory), then each finding with a claim added:
+    the claim's sentence is never taken from another finding's memory."""
+    import dataclasses
+
+    from checker.model import Waiver
+    from checker.report import render_message
+    from checker.report_line import _message
+
+    for _ in range(2):
+        for sample in SAMPLES:
+            result = checker_on(dt.date(2026, 1, 1)).check_path(sample)
+            for finding in result.findings:
+                assert _message(finding, lang) == render_message(finding, lang)
+                claimed = dataclasses.replace(
+                    finding, claim=Waiver(rule=finding.id, approved_by="某厅", document="某号"),
+                    claimed_status=finding.status if finding.rule.spec.waivable else None)
+                assert _message(claimed, lang) == render_message(claimed, lang)
+                assert "某号" in render_message(claimed, lang)
