@@ -125,13 +125,16 @@ def test_a_remembered_message_reads_as_rendered_with_or_without_a_claim(lang):
     from checker.report import render_message
     from checker.report_line import _message
 
+    def as_json(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
     for _ in range(2):
         for sample in SAMPLES:
             result = checker_on(dt.date(2026, 1, 1)).check_path(sample)
             for finding in result.findings:
-                assert _message(finding, lang) == render_message(finding, lang)
+                assert _message(finding, lang) == as_json(render_message(finding, lang))
                 claimed = dataclasses.replace(
                     finding, claim=Waiver(rule=finding.id, approved_by="某厅", document="某号"),
                     claimed_status=finding.status if finding.rule.spec.waivable else None)
-                assert _message(claimed, lang) == render_message(claimed, lang)
+                assert _message(claimed, lang) == as_json(render_message(claimed, lang))
                 assert "某号" in render_message(claimed, lang)
