@@ -67,7 +67,7 @@ _param_pieces: dict[tuple[str, int], tuple[ParameterValue, str]] = {}
 
 # Rendered messages keyed by everything their template reads (see `_message`), per rule while it
 # pays: a rule whose inputs differ in nearly every project stops being remembered.
-_MESSAGES_MAX = 8192
+_MESSAGES_MAX = 2048  # ~1.5 MB a process at most: the memory target counts every worker
 _messages: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str, str]] = {}
 _values_pieces: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str]] = {}
 _states: dict[tuple[str, bool], str] = {}
