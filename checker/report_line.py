@@ -118,7 +118,12 @@ def _message(finding: Finding, lang: str) -> str:
         text, encoded = entry[2], entry[3]
     else:
         if use[1] >= _MEMO_PROBE and use[2] * 4 < use[1]:
-            use[3] = False  # its inputs rarely repeat: the key costs more than it saves
+            # its inputs rarely repeat: the key costs more than it saves, and what it holds
+            # would only take the place of messages that are used again
+            use[3] = False
+            for stale in [k for k in _messages if k[0] == id(rule) and k[1] == lang]:
+                del _messages[stale]
+            return _encode_text(render_message(finding, lang))
         text = render_bare_message(finding, lang)
         encoded = _encode_text(text)
         if len(_messages) >= _MESSAGES_MAX:

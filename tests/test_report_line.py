@@ -138,3 +138,24 @@ def test_a_remembered_message_reads_as_rendered_with_or_without_a_claim(lang):
                     claimed_status=finding.status if finding.rule.spec.waivable else None)
                 assert _message(claimed, lang) == as_json(render_message(claimed, lang))
                 assert "某号" in render_message(claimed, lang)
+
+
+def test_a_rule_whose_inputs_never_repeat_is_no_longer_remembered(monkeypatch):
+    """After its probe, a rule that gave no message twice holds no entry: the memory a worker
+    spends on messages goes to those used again."""
+    import dataclasses
+
+    from checker import report_line
+    from checker.report import render_message
+
+    monkeypatch.setattr(report_line, "_messages", {})  # what earlier tests remembered
+    monkeypatch.setattr(report_line, "_memo_use", {})
+
+    result = checker_on(dt.date(2026, 1, 1)).check_path(REPO / "projects" / "kubuqi-desert-pv.yaml")
+    finding, name = next((f, n) for f in result.findings if not f.items
+                         for n, r in f.facts.items() if type(r.value) is float)
+    for step in range(report_line._MEMO_PROBE + 10):
+        reading = finding.facts[name]._replace(value=1000.0 + step)
+        varied = dataclasses.replace(finding, facts={**finding.facts, name: reading})
+        assert report_line._message(varied, "en") == json.dumps(render_message(varied, "en"), ensure_ascii=False)
+    assert not [k for k in report_line._messages if k[0] == id(finding.rule) and k[1] == "en"]
