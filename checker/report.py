@@ -276,12 +276,18 @@ def rule_sentence(finding: Finding, lang: str) -> str | None:
 def render_message(finding: Finding, lang: str) -> str:
     """The reasoning sentence of a finding, from the rule's message template (or the rule file's
     own sentence, `rule_sentence`), and what a waiver claimed in the project file does to it."""
-    text = rule_sentence(finding, lang)
-    if text is None:
-        text = " ".join(message_template(finding.rule.message_path(lang), lang).render(
-            _message_context(finding, lang)).split())
     claim = claim_sentence(finding, lang)
-    return text + (" " + claim if claim else "")
+    return render_bare_message(finding, lang) + (" " + claim if claim else "")
+
+
+def render_bare_message(finding: Finding, lang: str) -> str:
+    """The reasoning sentence from the rule's message template (or the rule file's own sentence,
+    `rule_sentence`) alone, without the claim's."""
+    text = rule_sentence(finding, lang)
+    if text is not None:
+        return text
+    return " ".join(message_template(finding.rule.message_path(lang), lang).render(
+        _message_context(finding, lang)).split())
 
 
 class PrintedFigure(NamedTuple):

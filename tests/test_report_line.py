@@ -104,3 +104,58 @@ def test_the_encoder_refuses_what_json_dumps_refuses():
     with pytest.raises(TypeError):
         _encode({"when": dt.date(2025, 1, 1)})
     assert _encode({"after": "an error"}) == '{"after":"an error"}'
+
+
+def test_messages_are_remembered_only_for_inputs_that_print_alike():
+    """A message is remembered by what its template reads; two values that compare equal but
+    print differently (True, 1, 1.0; 0.0 and -0.0) are different inputs."""
+    from checker.report_line import _value_key
+
+    keys = [_value_key(v) for v in (True, 1, 1.0, 0.0, -0.0, 0, False, None, "1")]
+    assert len(set(keys)) == len(keys)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_remembered_message_reads_as_rendered_with_or_without_a_claim(lang):
+    """Every sample twice (the second time from memory), then each finding with a claim added:
+    the claim's sentence is never taken from another finding's memory."""
+    import dataclasses
+
+    from checker.model import Waiver
+    from checker.report import render_message
+    from checker.report_line import _message
+
+    def as_json(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    for _ in range(2):
+        for sample in SAMPLES:
+            result = checker_on(dt.date(2026, 1, 1)).check_path(sample)
+            for finding in result.findings:
+                assert _message(finding, lang) == as_json(render_message(finding, lang))
+                claimed = dataclasses.replace(
+                    finding, claim=Waiver(rule=finding.id, approved_by="某厅", document="某号"),
+                    claimed_status=finding.status if finding.rule.spec.waivable else None)
+                assert _message(claimed, lang) == as_json(render_message(claimed, lang))
+                assert "某号" in render_message(claimed, lang)
+
+
+def test_a_rule_whose_inputs_never_repeat_is_no_longer_remembered(monkeypatch):
+    """After its probe, a rule that gave no message twice holds no entry: the memory a worker
+    spends on messages goes to those used again."""
+    import dataclasses
+
+    from checker import report_line
+    from checker.report import render_message
+
+    monkeypatch.setattr(report_line, "_messages", {})  # what earlier tests remembered
+    monkeypatch.setattr(report_line, "_memo_use", {})
+
+    result = checker_on(dt.date(2026, 1, 1)).check_path(REPO / "projects" / "kubuqi-desert-pv.yaml")
+    finding, name = next((f, n) for f in result.findings if not f.items
+                         for n, r in f.facts.items() if type(r.value) is float)
+    for step in range(report_line._MEMO_PROBE + 10):
+        reading = finding.facts[name]._replace(value=1000.0 + step)
+        varied = dataclasses.replace(finding, facts={**finding.facts, name: reading})
+        assert report_line._message(varied, "en") == json.dumps(render_message(varied, "en"), ensure_ascii=False)
+    assert not [k for k in report_line._messages if k[0] == id(finding.rule) and k[1] == "en"]

@@ -611,3 +611,28 @@ def test_a_finding_cannot_ask_for_an_undeclared_fact(tmp_path):
             load_ruleset(target)
     finally:
         load_ruleset.cache_clear()
+
+
+def test_the_batch_line_says_since_or_until_as_the_full_verdict_does_for_each_check_date(dated_rules):
+    """The batch line remembers rendered messages by what their templates read; a rule not in
+    force says since or until when, which depends on the check date alone. Two checks with the
+    very same parameter values but different dates must not share a remembered sentence."""
+    import json
+
+    from conftest import REPO
+
+    from checker.check import Checker
+    from checker.report import verdict_json
+    from checker.report_line import verdict_line
+
+    ruleset = dated_rules("WA-002", "{from: 2026-02-01, to: 2026-12-31}")  # a rule without items
+    before = resolve(dt.date(2026, 1, 1))
+    after = dataclasses.replace(before, as_of=dt.date(2027, 6, 1))  # the same value objects
+    seen = set()
+    for params in (before, after, before, after):
+        result = Checker(ruleset, params).check_path(REPO / SAMPLE)
+        for lang in ("zh", "en"):
+            full = json.dumps(verdict_json(result, lang), ensure_ascii=False, separators=(",", ":"))
+            assert verdict_line(result, lang) == full, (params.as_of, lang)
+            seen.add(next(f["message"] for f in json.loads(full)["findings"] if f["rule"] == "WA-002"))
+    assert len(seen) == 4  # two dates, two languages: four sentences
