@@ -509,13 +509,12 @@ def heading(finding: Finding, lang: str) -> str:
     return str(getattr(spec.title, lang))
 
 
-def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
-    spec = finding.rule.spec
-    waiver = finding.waiver
+def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
+    """What every view of a finding opens with, compact or full: its ID, heading, status (and
+    the status a waiver replaced), whether it binds, and the reasoning sentence."""
     return {
         "id": finding.id,
         "title": heading(finding, lang),
-        "category": spec.category,
         "status": finding.status,
         "status_label": term(finding.status, lang, "status"),
         "original_status_label": (
@@ -523,6 +522,15 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
         ),
         "binding": finding.binding,
         "message": render_message(finding, lang),
+    }
+
+
+def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
+    spec = finding.rule.spec
+    waiver = finding.waiver
+    return {
+        **_finding_head(finding, lang),
+        "category": spec.category,
         "facts": [_fact_view(r, lang, _limits(finding)) for r in finding.facts.values()],
         "per_item": [
             {
@@ -641,15 +649,7 @@ def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str
     to supply (missing_info) and who waived it (waived)."""
     waiver = finding.waiver if finding.status == "waived" else None
     return {
-        "id": finding.id,
-        "title": getattr(finding.rule.spec.title, lang),
-        "status": finding.status,
-        "status_label": term(finding.status, lang, "status"),
-        "original_status_label": (
-            term(finding.original_status, lang, "status") if finding.original_status else None
-        ),
-        "binding": finding.binding,
-        "message": render_message(finding, lang),
+        **_finding_head(finding, lang),
         "supply": _to_supply(finding, result, lang) if finding.status == "missing_info" else [],
         "waiver": (
             {

@@ -300,3 +300,17 @@ def test_a_server_ledger_is_named_without_its_password():
     shown = ledger_name("postgresql://reviewer:s3cret@db.example/ledger")
     assert "s3cret" not in shown and "db.example/ledger" in shown
     assert ledger_name("ledger.db") == "ledger.db"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_compact_heading_reads_as_the_full_report_s_whatever_the_status(lang):
+    """The compact report heads a finding as the full report does: the neutral subject where
+    information is missing, the violation title where something is wrong."""
+    result = check_sample("ordos-calcium-carbide.yaml")
+    text = report.render(result, "text", lang, compact=True)
+    seen = set()
+    for finding in result.findings:
+        if finding.status in ("fail", "review", "missing_info", "warn", "waived"):
+            assert f"{finding.id} {report.heading(finding, lang)}" in text, finding.id
+            seen.add(finding.status)
+    assert {"fail", "missing_info"} <= seen
