@@ -105,6 +105,23 @@ def describe(condition: cond.Condition, facts: dict[str, FactInfo], lang: str) -
     raise TypeError(condition)  # pragma: no cover - the parser builds nothing else
 
 
+def _not_applicable_reasons(spec: Any, lang: str) -> list[str]:
+    """The sentences the report gives when the rule does not apply, one per labelled
+    `applies_when` condition, in the order the engine tests them; empty for an unlabelled one."""
+    return [getattr(label, lang) for label in spec.applies_labels if label is not None]
+
+
+def _in_force(spec: Any, lang: str) -> dict[str, str] | None:
+    """The rule's `effective` dates, as the report words them, or None for a rule always in force."""
+    effective = spec.effective
+    if effective is None:
+        return None
+    return {
+        "start": effective.start.isoformat() if effective.start else "",
+        "end": effective.end.isoformat() if effective.end else "",
+    }
+
+
 def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str) -> dict[str, Any]:
     """Everything `checker explain` shows about one rule, in `lang`."""
     spec = rule.spec
@@ -140,6 +157,8 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
             describe(spec.applies_when, facts, lang) if spec.applies_when is not None else None
         ),
         "outcomes": outcomes,
+        "not_applicable_because": _not_applicable_reasons(spec, lang),
+        "in_force": _in_force(spec, lang),
         "otherwise": term(spec.otherwise, lang, "status"),
         "facts": [_fact_label(name, facts, lang) for name in rule.facts],
         "basis": [

@@ -196,3 +196,44 @@ def test_the_checker_group_lists_the_new_commands():
     out = invoke("--help").stdout
     for command in ("explain", "schema", "init"):
         assert command in out
+
+
+@pytest.mark.parametrize("lang, reasons", [
+    ("en", ["1. The project builds no coal-fired units.",
+            "2. The project adds no capacity; this rule does not apply."]),
+    ("zh", ["1. 项目不新建燃煤发电机组。", "2. 项目不新增产能,本规则不适用。"]),
+])
+def test_explain_gives_the_reasons_a_rule_does_not_apply_from_its_labels(lang, reasons):
+    """The labels of `applies_when` are what a report says when the rule does not apply; the
+    documentation shows them, in order, in the chosen language."""
+    lines = invoke("explain", "CO-006", "--lang", lang).stdout.splitlines()
+    heading = terms()["label"]["not_applicable_reasons"][lang]
+    at = lines.index(f"- {heading}:")
+    assert [line.strip() for line in lines[at + 1:at + 3]] == reasons
+
+
+def test_explain_of_a_rule_with_unlabelled_applicability_lists_no_reasons():
+    out = invoke("explain", "LA-001", "--lang", "en").stdout
+    assert terms()["label"]["not_applicable_reasons"]["en"] not in out
+
+
+@pytest.mark.parametrize("dates, shown", [
+    ({"from": "2027-01-01"}, "- In force: from 2027-01-01 (on a check date"),
+    ({"to": "2030-12-31"}, "- In force: to 2030-12-31 (on a check date"),
+    ({"from": "2027-01-01", "to": "2030-12-31"}, "- In force: from 2027-01-01 to 2030-12-31 (on a check date"),
+])
+def test_explain_shows_the_dates_a_rule_is_in_force(dates, shown):
+    import dataclasses
+
+    from checker.parameters import resolve
+    from checker.rule_docs import explain as explain_rule
+    from checker.ruleset import Effective
+
+    ruleset = load_ruleset()
+    rule = ruleset.by_id()["HE-003"]
+    dated = dataclasses.replace(
+        rule, spec=rule.spec.model_copy(update={"effective": Effective.model_validate(dates)})
+    )
+    swapped = dataclasses.replace(ruleset, rules=tuple(dated if r.id == "HE-003" else r for r in ruleset.rules))
+    assert shown in explain_rule("HE-003", swapped, resolve(AS_OF), "en")
+    assert "- In force" not in explain_rule("HE-003", ruleset, resolve(AS_OF), "en")

@@ -579,7 +579,7 @@ def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced
     shipped = load_ruleset()
     collapsed = [r.id for r in shipped.rules if any(
         o.when_unknown and len(cond.unknown_facts(o.when)) == 1 for o in r.spec.outcomes)]
-    assert {"HE-002", "EC-002", "RE-001", "RE-002", "RE-004", "MI-003"} <= set(collapsed)
+    assert {"HE-002", "EC-002", "RE-001", "RE-002", "RE-004", "MI-003", "CB-001"} <= set(collapsed)
     spelled = dataclasses.replace(
         shipped, rules=tuple(_spelled_out(r) if r.id in collapsed else r for r in shipped.rules),
         sha256="test-spelled-out")
@@ -591,6 +591,31 @@ def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced
             before = Checker(spelled, params).check_path(path)
             assert [(f.id, f.status, f.missing_keys) for f in now.findings] == [
                 (f.id, f.status, f.missing_keys) for f in before.findings], path
+
+
+def test_the_collapsed_rules_decide_every_case_as_the_outcomes_they_replaced(tmp_path):
+    """Every case of every rule, checked on its own date, gives the same findings (status and
+    keys asked for) with each `when_unknown` outcome on one fact spelled out as before."""
+    from checker.cases import rule_cases, write_case
+    from checker.check import Checker
+
+    shipped = load_ruleset()
+    collapsed = {r.id for r in shipped.rules if any(
+        o.when_unknown and len(cond.unknown_facts(o.when)) == 1 for o in r.spec.outcomes)}
+    spelled = dataclasses.replace(
+        shipped, rules=tuple(_spelled_out(r) if r.id in collapsed else r for r in shipped.rules),
+        sha256="test-spelled-out-cases")
+    cases = rule_cases(shipped)
+    assert {case.rule for case in cases} >= collapsed
+    checkers: dict = {}
+    for case in cases:
+        if case.as_of not in checkers:
+            params = resolve(case.as_of)
+            checkers[case.as_of] = (Checker(shipped, params), Checker(spelled, params))
+        now, before = checkers[case.as_of]
+        path = write_case(case, tmp_path)
+        assert [(f.id, f.status, f.missing_keys) for f in now.check_path(path).findings] == [
+            (f.id, f.status, f.missing_keys) for f in before.check_path(path).findings], case.name
 
 
 def test_a_finding_cannot_ask_for_an_undeclared_fact(tmp_path):
