@@ -192,6 +192,8 @@ def _stray_digits(finding: Finding, text: str, printed: list[PrintedFigure],
     words += [str(v) for v in (getattr(claim, "approved_by", None), getattr(claim, "document", None))
               if v is not None]
     words += [label for item in finding.items for label in (item.label_zh, item.label_en)]
+    # a message folds the file's whitespace (" ".join(text.split())): its words appear folded
+    words += [" ".join(w.split()) for w in words]
     # longer words first; identifiers next; one-character words last ("B" would break "B06")
     for word in sorted({w for w in words if len(w) > 1}, key=len, reverse=True):
         remaining = remaining.replace(word, " ")

@@ -64,7 +64,12 @@ def test_fixture_messages_print_the_facts(pack, case, tmp_path):
 @pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
 @given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
 def test_random_project_messages_print_the_facts(data, as_of, pack):
-    assert problems_of(check_data(data, as_of, pack)) == []
+    try:
+        result = check_data(data, as_of, pack)
+    except InputError as exc:  # figures whose quotient overflows are refused as input, rightly
+        assume("too large" not in str(exc))
+        raise
+    assert problems_of(result) == []
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
@@ -189,3 +194,11 @@ def test_a_figure_is_printed_apart_from_what_it_is_compared_with(value, style, d
     from checker.figures import Style, format_figure
 
     assert format_figure(value, Style(style, "zh"), digits, against) == printed
+
+
+def test_the_file_s_own_words_are_not_stray_numbers_when_the_message_folds_their_spaces():
+    """A claimed exemption's evidence is the file's own text, printed with its whitespace folded:
+    "0\\xa0" prints as "0", which is the applicant's word, not a figure without a name."""
+    data = deep_merge(BASE["coal_chp"], {"coal_power": {"exemption_evidence": "0\xa0"}})
+    status, text = message(data, "CO-001")
+    assert "0" in text
