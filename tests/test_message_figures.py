@@ -200,5 +200,5 @@ def test_the_file_s_own_words_are_not_stray_numbers_when_the_message_folds_their
     """A claimed exemption's evidence is the file's own text, printed with its whitespace folded:
     "0\\xa0" prints as "0", which is the applicant's word, not a figure without a name."""
     data = deep_merge(BASE["coal_chp"], {"coal_power": {"exemption_evidence": "0\xa0"}})
-    status, text = message(data, "CO-001")
+    _status, text = message(data, "CO-001")
     assert "0" in text
