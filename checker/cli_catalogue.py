@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from checker import i18n
 from checker.cli import _OneLineErrors, _parse_date, _run_guarded, rules_option
 from checker.digests import parameters_sha256
 from checker.parameters import ParameterSet, ParameterValue, load_policy, resolve
@@ -97,26 +98,46 @@ def _provenance_text(param: ParameterValue, lang: str) -> str:
     return provenance_label(param, lang)
 
 
-def _rules_text(ruleset: Ruleset, params: ParameterSet) -> str:
+_TEXT_WORDS = {
+    "zh": {"binding": "约束性", "guidance": "指导性", "not_waivable": "不得豁免",
+           "basis": "依据 {title} {location}:“{quote}”", "parameter": "参数 {line}",
+           "source": "来源: {source}", "provenance": "性质: {label}",
+           "disabled": "已由规则包 {pack} 停用", "reason": "理由: {reason}",
+           "params_head": "{date} 施行的参数(括号内为数值性质: cited 已核对原文, secondary 二手资料, "
+                          "authority_reference 审查机关参照值, authority_default 审查机关默认值)"},
+    "en": {"binding": "binding", "guidance": "guidance", "not_waivable": "not waivable",
+           "basis": "Basis: {title}, {location}: “{quote}” — {gloss}", "parameter": "parameter {line}",
+           "source": "source: {source}", "provenance": "provenance: {label}",
+           "disabled": "disabled by the pack {pack}", "reason": "reason: {reason}",
+           "params_head": "parameters in force on {date} (provenance: cited, secondary, "
+                          "authority_reference, authority_default)"},
+}
+
+
+def _rules_text(ruleset: Ruleset, params: ParameterSet, lang: str) -> str:
+    """The rules in one language: Chinese by default, English with --lang en (quotes stay as the
+    plan has them)."""
+    words = _TEXT_WORDS[lang]
     lines: list[str] = []
     for rule in ruleset.rules:
         spec = rule.spec
-        kind = "约束性 binding" if spec.binding else "指导性 guidance"
+        kind = words["binding"] if spec.binding else words["guidance"]
         if not spec.waivable:
-            kind += ", 不得豁免 not waivable"
-        lines.append(f"{rule.id}  {spec.title.zh} / {spec.title.en}  [{spec.category}, {kind}]")
-        lines.append(f"  {spec.summary.zh}")
+            kind += ", " + words["not_waivable"]
+        lines.append(f"{rule.id}  {getattr(spec.title, lang)}  [{spec.category}, {kind}]")
+        lines.append(f"  {getattr(spec.summary, lang)}")
         for basis in spec.basis:
-            title = DOCUMENT_TITLES[basis.document].zh
-            lines.append(f"  依据 {title} {basis.location}:“{basis.quote}”")
+            lines.append("  " + words["basis"].format(title=getattr(DOCUMENT_TITLES[basis.document], lang),
+                                                      location=basis.location, quote=basis.quote,
+                                                      gloss=basis.gloss))
         for name in spec.parameters:
-            lines.append(f"  参数 {_param_line(params[name])}")
-            lines.append(f"       来源 {params[name].source}")
-            lines.append(f"       性质 {_provenance_text(params[name], 'zh')}")
+            lines.append("  " + words["parameter"].format(line=_param_line(params[name])))
+            lines.append("       " + words["source"].format(source=params[name].source))
+            lines.append("       " + words["provenance"].format(label=_provenance_text(params[name], lang)))
         lines.append("")
     for off in ruleset.disabled:
-        lines.append(f"{off.id}  {off.title.zh} / {off.title.en}  [停用 disabled by {off.pack}]")
-        lines.append(f"  理由 {off.reason.zh} / {off.reason.en}")
+        lines.append(f"{off.id}  {getattr(off.title, lang)}  [{words['disabled'].format(pack=off.pack)}]")
+        lines.append("  " + words["reason"].format(reason=getattr(off.reason, lang)))
         lines.append("")
     return "\n".join(lines)
 
@@ -170,6 +191,10 @@ _as_of_option = click.option(
     "--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
     help="Show the parameter values in force on this date. Default: today.",
 )
+_lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None,
+    help="Language of the text listing. Default: Chinese, or English in an English locale.",
+)
 _params_option = click.option(
     "--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
     help="A review authority's policy file overriding parameter values.",
@@ -182,8 +207,10 @@ _params_option = click.option(
 @_as_of_option
 @_params_option
 @rules_option
+@_lang_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
+def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
+                  debug: bool) -> None:
     """List every rule: ID, titles, category, binding, plan basis and parameters in force.
 
     \b
@@ -206,7 +233,7 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
         elif fmt == "markdown":
             click.echo(_rules_markdown(ruleset, params))
         else:
-            click.echo(_rules_text(ruleset, params))
+            click.echo(_rules_text(ruleset, params, lang or i18n.report_default()))
         return 0
 
     _run_guarded(action, debug)
@@ -218,8 +245,10 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
 @_as_of_option
 @_params_option
 @rules_option
+@_lang_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
+def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
+                   debug: bool) -> None:
     """List the parameters in force: value, unit, dates, source, and what kind of number each is.
 
     \b
@@ -238,13 +267,14 @@ def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, deb
                        "parameters_sha256": parameters_sha256(params)}
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
-            click.echo(f"参数 · parameters in force on {params.as_of.isoformat()} "
-                       "(provenance: cited, secondary, authority_reference, authority_default)")
+            chosen = lang or i18n.report_default()
+            words = _TEXT_WORDS[chosen]
+            click.echo(words["params_head"].format(date=params.as_of.isoformat()))
             for param in ordered:
                 click.echo(_param_line(param))
-                click.echo(f"    {param.description.zh} / {param.description.en}")
-                click.echo(f"    来源 source: {param.source}")
-                click.echo(f"    性质 provenance: {_provenance_text(param, 'zh')}")
+                click.echo(f"    {getattr(param.description, chosen)}")
+                click.echo("    " + words["source"].format(source=param.source))
+                click.echo("    " + words["provenance"].format(label=_provenance_text(param, chosen)))
         return 0
 
     _run_guarded(action, debug)

@@ -68,6 +68,8 @@ CLICK: dict[str, str] = {
 # the checker's own words: option help, usage and error lines
 MESSAGES: dict[str, str] = {
     **CLICK,
+    "Language of the text listing. Default: Chinese, or English in an English locale.":
+        "文本列表的语言。默认为中文,英文语言环境下为英文。",
     "Language of the titles and descriptions. Default: Chinese, or English in an English locale.":
         "字段标题和说明的语言。默认为中文,英文语言环境下为英文。",
     ("Text format: the full report (facts read, parameters compared, plan basis, audit) instead of the "

@@ -46,7 +46,7 @@ def test_rules_json_shows_the_value_in_force_on_the_check_date():
 def test_rules_text_names_each_rule_with_its_kind_and_quote():
     result = invoke("rules", "--as-of", "2026-01-01")
     assert result.exit_code == 0
-    heading = "CO-005  在鄂尔多斯以外新建煤矿 / New coal mine outside Ordos  [CO, 指导性 guidance]"
+    heading = "CO-005  在鄂尔多斯以外新建煤矿  [CO, 指导性]"  # Chinese by default, one language
     assert heading in result.output
     assert "“新建煤矿重点在鄂尔多斯布局”" in result.output
     assert "参数 max_data_center_pue = 1.2 [2023-01-01..]" in result.output
@@ -70,9 +70,20 @@ def test_params_text_says_what_kind_of_number_each_value_is():
     assert "coal_growth_review_threshold_t = 10000 t/a [2021-01-01..] (authority_default)" in lines
     assert "high_energy_project_threshold_tce = 10000 tce/a [2023-06-01..] (authority_reference)" in lines
     at = lines.index("coal_growth_review_threshold_t = 10000 t/a [2021-01-01..] (authority_default)")
-    assert lines[at + 3] == (
-        "    性质 provenance: 审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"
+    assert lines[at + 3] == (  # one language: Chinese by default
+        "    性质: 审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"
     )
+
+
+@pytest.mark.parametrize("command", ["rules", "params"])
+def test_rules_and_params_text_are_in_one_language(command):
+    chinese = invoke(command, "--as-of", "2026-01-01", "--lang", "zh").output
+    english = invoke(command, "--as-of", "2026-01-01", "--lang", "en").output
+    assert "来源: " in chinese and "source" not in chinese and "provenance" not in chinese.split("(")[0]
+    assert "source: " in english and "来源" not in english and "性质" not in english
+    if command == "rules":
+        assert "约束性" in chinese and "binding" not in chinese
+        assert "[HE, binding]" in english  # the plan's own quotes stay as the plan has them
 
 
 def test_params_json_gives_source_dates_and_verified_mark_of_every_parameter():
