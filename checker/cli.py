@@ -370,6 +370,20 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _version_option(prog: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--version` in the chosen language: click words its message once, when the module is
+    imported, before the language of the run is known; this words it when it is printed."""
+
+    def show(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if not value or ctx.resilient_parsing:
+            return
+        click.echo(i18n.t("%(prog)s, version %(version)s") % {"prog": prog, "version": __version__})
+        ctx.exit()
+
+    return click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show,
+                        help="Show the version and exit.")
+
+
 @click.command("check", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
@@ -402,7 +416,7 @@ def _with_common(func: Callable[..., Any]) -> Callable[..., Any]:
               help="Colour the text report's statuses. auto: only on a terminal, and not when "
                    "NO_COLOR is set; never in an --output file.")
 @_with_common
-@click.version_option(__version__, "--version", prog_name="check")
+@_version_option("check")
 def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
                jobs: int | None, max_bytes: int, fail_on: str, waivers_file: str | None, verbose: bool,
                color: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
@@ -607,7 +621,7 @@ class _LazyGroup(_Translated, _OneLineMain, click.Group):
 
 
 @click.group("checker", cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="checker")
+@_version_option("checker")
 def checker_main() -> None:
     """Tools around the compliance checker: the rules, parameters and reports.
 

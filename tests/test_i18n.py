@@ -186,3 +186,13 @@ def test_diff_and_verify_speak_chinese_by_default(tmp_path):
     assert verified.stdout.startswith("共核对 1 条记录: 核对无误 1 条")
     history = invoke(checker_main, ["history", str(ledger)], CHINESE)
     assert "审查日期 2025-06-01: 通过 — 首次记录" in history.stdout
+
+
+@pytest.mark.parametrize(("command", "prog"), [(check_main, "check"), (checker_main, "checker")])
+def test_version_is_worded_in_the_language_of_the_run(command, prog):
+    from checker import __version__
+
+    assert invoke(command, ["--version"], CHINESE).output == f"{prog},版本 {__version__}\n"
+    assert invoke(command, ["--version"], ENGLISH).output == f"{prog}, version {__version__}\n"
+    if command is check_main:  # `checker` itself takes no --lang; its subcommands do
+        assert invoke(command, ["--version", "--lang", "en"], CHINESE).output == f"{prog}, version {__version__}\n"
