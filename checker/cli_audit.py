@@ -99,7 +99,7 @@ def diff_command(paths: tuple[str, ...], params_file: str | None, base_params_fi
         base = Settings(fmt="summary", lang="zh", as_of=base_date, params_file=base_params_file,
                         waivers_file=base_register)
         # the sides' labels are in the JSON and CSV too: in English there, as their keys are
-        lang = i18n.current() if fmt == "text" else "en"
+        lang = i18n.current() if fmt in ("text", "markdown") else "en"  # JSON and CSV: for programs
         result = compare_in_batch(base, new, paths, jobs or default_jobs(),
                                   _label(base_params_file, base_date, base_register, lang),
                                   _label(params_file, new_date, waivers_file, lang))

@@ -73,6 +73,14 @@ WORDS = {
         "side": {"base": "base", "new": "new"},
         "policy": "policy {file}", "shipped": "shipped parameters", "register": "waiver register {file}",
         "as_of": "as of {date}",
+        "md_compared": "{checked} projects compared: **{changed} changed**, {unchanged} unchanged",
+        "md_unreadable_tail": ", {n} could not be checked",
+        "md_notice": "**Notice ({side} side):** {message}",
+        "md_by_city": "By 盟市",
+        "columns": {"from": "from", "to": "to", "projects": "projects", "rule": "rule", "city": "盟市",
+                    "checked": "checked", "changed": "changed", "verdict_changed": "verdict changed",
+                    "file": "file", "project": "project", "verdict": "verdict", "rules": "rules",
+                    "problem": "problem"},
     },
     "zh": {
         "title": "政策试算: {base} → {new}",
@@ -87,6 +95,14 @@ WORDS = {
         "side": {"base": "基准方", "new": "新方案"},
         "policy": "政策文件 {file}", "shipped": "随附参数", "register": "豁免登记册 {file}",
         "as_of": "审查日期 {date}",
+        "md_compared": "比较了 {checked} 个项目: **{changed} 个有变化**,{unchanged} 个无变化",
+        "md_unreadable_tail": ",{n} 个无法审查",
+        "md_notice": "**提示({side}):** {message}",
+        "md_by_city": "按盟市",
+        "columns": {"from": "原", "to": "新", "projects": "项目数", "rule": "规则", "city": "盟市",
+                    "checked": "审查", "changed": "有变化", "verdict_changed": "审查结论变化",
+                    "file": "文件", "project": "项目", "verdict": "审查结论", "rules": "规则",
+                    "problem": "问题"},
     },
 }
 
@@ -159,39 +175,53 @@ def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-def render_markdown(diff: Diff) -> str:
+def render_markdown(diff: Diff, lang: str = "en") -> str:
+    """The comparison as Markdown, in the language of the run (headings, columns, verdict and
+    status words; file names, IDs and 盟市 as given)."""
     data = diff_json(diff)
+    w = WORDS[lang]
+    c = w["columns"]
+
+    # English keeps the codes a program reads (rejected, not_applicable); Chinese gives the words
+    def verdict(value: str) -> str:
+        return _term(value, lang, "verdict") if lang == "zh" else value
+
+    def status(value: str | None) -> str:
+        return _term(value, lang, "status") if lang == "zh" and value is not None else _status(value)
+
     out = [
-        f"## What-if: {md_escape(data['base'])} → {md_escape(data['new'])}", "",
-        f"{data['checked']} projects compared: **{data['changed']} changed**, {data['unchanged']} unchanged"
-        + (f", {data['unreadable_count']} could not be checked." if data["unreadable_count"] else "."),
+        f"## {md_escape(w['title'].format(base=data['base'], new=data['new']))}", "",
+        w["md_compared"].format(checked=data["checked"], changed=data["changed"], unchanged=data["unchanged"])
+        + (w["md_unreadable_tail"].format(n=data["unreadable_count"]) if data["unreadable_count"] else "")
+        + ("。" if lang == "zh" else "."),
     ]
-    out += [f"\n> **Notice ({n['side']} side):** {md_escape(n['message'])}" for n in data["notices"]]
+    out += ["\n> " + w["md_notice"].format(side=w["side"].get(n["side"], n["side"]), message=md_escape(n["message"]))
+            for n in data["notices"]]
     if data["verdict_transitions"]:
-        out += ["", "### Verdict transitions", ""]
-        out += _table(["from", "to", "projects"],
-                      [[t["from"], t["to"], t["count"]] for t in data["verdict_transitions"]])
+        out += ["", "### " + w["verdicts"], ""]
+        out += _table([c["from"], c["to"], c["projects"]],
+                      [[verdict(t["from"]), verdict(t["to"]), t["count"]] for t in data["verdict_transitions"]])
     if data["rule_transitions"]:
-        out += ["", "### Rule status transitions", ""]
-        out += _table(["rule", "from", "to", "projects"],
-                      [[t["rule"], _status(t["from"]), _status(t["to"]), t["count"]]
+        out += ["", "### " + w["rules"], ""]
+        out += _table([c["rule"], c["from"], c["to"], c["projects"]],
+                      [[t["rule"], status(t["from"]), status(t["to"]), t["count"]]
                        for t in data["rule_transitions"]])
     if data["changed"]:
-        out += ["", "### By 盟市", ""]
-        out += _table(["盟市", "checked", "changed", "verdict changed"],
-                      [[c["league_city"], c["checked"], c["changed"], c["verdict_changed"]]
-                       for c in data["by_league_city"] if c["changed"]])
-        out += ["", "### Projects", ""]
+        out += ["", "### " + w["md_by_city"], ""]
+        out += _table([c["city"], c["checked"], c["changed"], c["verdict_changed"]],
+                      [[city["league_city"], city["checked"], city["changed"], city["verdict_changed"]]
+                       for city in data["by_league_city"] if city["changed"]])
+        out += ["", "### " + w["projects"], ""]
         out += _table(
-            ["file", "project", "盟市", "verdict", "rules"],
+            [c["file"], c["project"], c["city"], c["verdict"], c["rules"]],
             [[p["path"], p["project_id"] or _NONE, p["league_city"],
-              f"{p['verdict']['from']} → {p['verdict']['to']}",
-              "; ".join(f"{r['rule']} {_status(r['from'])} → {_status(r['to'])}" for r in p["rules"])]
+              f"{verdict(p['verdict']['from'])} → {verdict(p['verdict']['to'])}",
+              "; ".join(f"{r['rule']} {status(r['from'])} → {status(r['to'])}" for r in p["rules"])]
              for p in data["projects"]],
         )
     if data["unreadable"]:
-        out += ["", "### Could not be checked", ""]
-        out += _table(["file", "problem"], [[u["path"], u["message"]] for u in data["unreadable"]])
+        out += ["", "### " + w["unreadable"], ""]
+        out += _table([c["file"], c["problem"]], [[u["path"], u["message"]] for u in data["unreadable"]])
     return visible("\n".join(out)) + "\n"
 
 
@@ -214,10 +244,12 @@ def render_csv(diff: Diff) -> str:
 
 
 def render(diff: Diff, fmt: str, lang: str = "en") -> str:
-    """The diff in `fmt`; text in `lang` (Markdown, JSON and CSV keep their English headings)."""
+    """The diff in `fmt`; text and Markdown in `lang` (JSON and CSV are for programs: English keys)."""
     if fmt == "text":
         return render_text(diff, lang)
-    renderers = {"markdown": render_markdown, "json": render_json, "csv": render_csv}
+    if fmt == "markdown":
+        return render_markdown(diff, lang)
+    renderers = {"json": render_json, "csv": render_csv}
     return renderers[fmt](diff)
 
 

@@ -196,3 +196,17 @@ def test_version_is_worded_in_the_language_of_the_run(command, prog):
     assert invoke(command, ["--version"], ENGLISH).output == f"{prog}, version {__version__}\n"
     if command is check_main:  # `checker` itself takes no --lang; its subcommands do
         assert invoke(command, ["--version", "--lang", "en"], CHINESE).output == f"{prog}, version {__version__}\n"
+
+
+def test_checker_diff_markdown_is_worded_in_the_language_of_the_run():
+    from conftest import REPO
+
+    from checker.cli import checker_main as main
+
+    args = ["diff", str(REPO / "projects"), "--as-of", "2026-01-01", "--base-as-of", "2022-06-01",
+            "--format", "markdown"]
+    chinese = invoke(main, args, CHINESE).output
+    english = invoke(main, args, ENGLISH).output
+    assert "### 审查结论的变化" in chinese and "| 不予通过 | 需人工复核 | 1 |" in chinese
+    assert "Verdict transitions" not in chinese
+    assert "### Verdict transitions" in english and "| rejected | needs\\_review | 1 |" in english
