@@ -320,6 +320,19 @@ project.yaml 旁写入同一文件。
 
 # the library's problem lines, by pattern: the prose is translated, names and values are kept
 PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
+    # contradictions within the file (checker/model.py) and figures that overflow (checker/check.py)
+    (r": false, but construction_type (\S+) adds capacity by definition; "
+     r"adds_capacity is for a renovation or relocation$",
+     r": 为 false,但建设性质 \1 按定义即新增产能;adds_capacity 只用于改建或搬迁项目"),
+    (r": (electricity|heat) is never a feedstock: declare it under (\S+) only$",
+     r": \1 不能作为原料用能: 只在 \2 下申报"),
+    (r": feedstock (\S+) but (\S+) is not declared: feedstock is part of the carrier's consumption$",
+     r": 原料用能 \1,但未申报 \2: 原料用能是该能源品种消费量的一部分"),
+    (r": feedstock (\S+) exceeds the consumption (\S+) (\S+)$", r": 原料用能 \1 超过消费量 \2 \3"),
+    (r": fuel coal (\S+) differs from the coal the energy balance burns \((.+) less feedstock = (\S+)\)$",
+     r": 燃料煤 \1 与能源平衡中燃烧的煤量不符(\2 扣除原料用能 = \3)"),
+    (r": the figures are too large to compute (\S+) from (.+): check the magnitudes and units of these values$",
+     r": 数值过大,无法由 \2 计算 \1: 请核对这些数值的数量级和单位"),
     (r": no such file$", ": 文件不存在"),
     (r": no such file or folder", ": 文件或文件夹不存在"),
     (r"required key is missing$", "缺少必填键"),

@@ -210,3 +210,23 @@ def test_checker_diff_markdown_is_worded_in_the_language_of_the_run():
     assert "### 审查结论的变化" in chinese and "| 不予通过 | 需人工复核 | 1 |" in chinese
     assert "Verdict transitions" not in chinese
     assert "### Verdict transitions" in english and "| rejected | needs\\_review | 1 |" in english
+
+
+@pytest.mark.parametrize(("energy", "coal", "expected"), [
+    ("{electricity_kwh: 1000, raw_coal_t: 10, feedstock: {raw_coal_t: 20}}", "",
+     ":3: energy.feedstock.raw_coal_t: 原料用能 20 超过消费量 energy.raw_coal_t 10"),
+    ("{electricity_kwh: 1000, raw_coal_t: 10, feedstock: {electricity_kwh: 5}}", "",
+     ":3: energy.feedstock.electricity_kwh: electricity 不能作为原料用能: 只在 energy.electricity_kwh 下申报"),
+    ("{electricity_kwh: 1000, raw_coal_t: 10}", "coal: {fuel_coal_t: 3}\n",
+     ":4: coal.fuel_coal_t: 燃料煤 3 与能源平衡中燃烧的煤量不符(energy.raw_coal_t 扣除原料用能 = 10)"),
+])
+def test_a_contradiction_in_the_file_is_one_chinese_line_naming_file_key_and_line(tmp_path, energy, coal, expected):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "format: 1\n"
+        "project: {id: NM-2025-0001, name: 测试, applicant: 某公司, league_city: 鄂尔多斯市, "
+        "construction_type: new, industry_code: C2613, investment_10k_yuan: 1000, commissioning_year: 2026}\n"
+        f"energy: {energy}\n{coal}", encoding="utf-8")
+    result = invoke(check_main, [str(path)], CHINESE)
+    assert result.exit_code == 2
+    assert result.stderr == f"错误: {path}{expected}\n"
