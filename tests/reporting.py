@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -61,3 +64,27 @@ def write_hostile_register(directory: Path) -> Path:
 def check_hostile(directory: Path) -> CheckResult:
     checker = checker_with_register(AS_OF, write_hostile_register(directory))
     return checker.check_path(write_hostile_project(directory))
+
+
+def check_on_a_terminal(*args: str, env_extra: dict[str, str] | None = None) -> str:
+    """Run `check ARGS` with its standard output on a pseudo-terminal (so `--color auto` sees a
+    terminal) and NO_COLOR unset unless `env_extra` sets it; return what it printed."""
+    master, slave = pty.openpty()
+    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    env.update(env_extra or {})
+    code = "from checker.cli import check_main; check_main()"
+    process = subprocess.Popen([sys.executable, "-c", code, *args],
+                               stdout=slave, stderr=subprocess.PIPE, cwd=REPO, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal's other end closed: all is read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from reporting import check_on_a_terminal
 
 from checker.cli import check_main
 
@@ -94,29 +91,9 @@ def test_output_into_a_missing_directory_is_a_usage_error(tmp_path):
 
 
 def _run_on_a_terminal(env_extra):
-    """Run `check` with its standard output on a pseudo-terminal; return what it printed."""
-    master, slave = pty.openpty()
-    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
-    env.update(env_extra)
-    code = "import sys; from checker.cli import check_main; check_main()"
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, "projects/ordos-calcium-carbide.yaml", "--as-of",
-         "2026-01-01"],
-        stdout=slave, stderr=subprocess.PIPE, cwd=REPO, env=env,
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    """`check` on the Ordos sample with its standard output on a pseudo-terminal."""
+    return check_on_a_terminal("projects/ordos-calcium-carbide.yaml", "--as-of", "2026-01-01",
+                               env_extra=env_extra)
 
 
 def test_text_is_coloured_on_a_terminal():

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pty
 import re
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO, checker_on
-from reporting import AS_OF, check_hostile, check_sample
+from reporting import AS_OF, check_hostile, check_on_a_terminal, check_sample
 from test_report_text_markdown import GOLDEN, golden_checker, normalised
 
 from checker import report
@@ -177,26 +174,8 @@ def test_color_is_refused_when_unknown():
 
 
 def _on_a_terminal(*args: str, env_extra: dict[str, str] | None = None) -> str:
-    """Run `check` on the Ordos sample with stdout on a pseudo-terminal; return what it printed."""
-    master, slave = pty.openpty()
-    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
-    env.update(env_extra or {})
-    code = "from checker.cli import check_main; check_main()"
-    process = subprocess.Popen([sys.executable, "-c", code, ORDOS, "--as-of", "2026-01-01", *args],
-                               stdout=slave, stderr=subprocess.PIPE, cwd=REPO, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    """The Ordos sample checked with stdout on a pseudo-terminal; what it printed."""
+    return check_on_a_terminal(ORDOS, "--as-of", "2026-01-01", *args, env_extra=env_extra)
 
 
 def test_no_color_set_and_not_empty_turns_colour_off_an_empty_one_does_not():
