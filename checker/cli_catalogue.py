@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from checker import i18n
 from checker.cli import _OneLineErrors, _parse_date, _run_guarded, rules_option
 from checker.digests import parameters_sha256
 from checker.parameters import ParameterSet, ParameterValue, load_policy, resolve
@@ -97,27 +98,88 @@ def _provenance_text(param: ParameterValue, lang: str) -> str:
     return provenance_label(param, lang)
 
 
-def _rules_text(ruleset: Ruleset, params: ParameterSet) -> str:
+# the words of the text catalogue, in the language it is printed in
+_WORDS = {
+    "zh": {"binding": "约束性", "guidance": "指导性", "not_waivable": "不得豁免", "basis": "依据",
+           "param": "参数", "source": "来源", "provenance": "性质", "disabled": "停用,由 {pack} 停用",
+           "reason": "理由", "sep": ",", "from": "{start} 起", "range": "{start} 至 {end}",
+           "in_force": "{date} 施行的参数"},
+    "en": {"binding": "binding", "guidance": "guidance", "not_waivable": "not waivable", "basis": "Basis",
+           "param": "Parameter", "source": "Source", "provenance": "Provenance",
+           "disabled": "disabled by {pack}", "reason": "Reason", "sep": ", ", "from": "{start}..",
+           "range": "{start}..{end}", "in_force": "Parameters in force on {date}"},
+}
+
+
+def _dates_in(param: ParameterValue, lang: str) -> str:
+    start = param.effective_from.isoformat() if param.effective_from.year > 1 else "—"
+    words = _WORDS[lang]
+    if param.effective_to:
+        return words["range"].format(start=start, end=param.effective_to.isoformat())
+    return words["from"].format(start=start)
+
+
+def _param_line_in(param: ParameterValue, lang: str) -> str:
+    """A parameter as the text catalogue prints it: in Chinese under its Chinese name (the key,
+    which a policy file uses, in brackets) with products and units in Chinese; in English as the
+    parameter file writes it, with its provenance kind."""
+    from checker.report import entry_marks, format_param_value, unit_text
+
+    unit = unit_text(param.unit, lang) if param.unit else ""
+    if lang != "zh":
+        unit = f" {unit}" if unit else ""
+        return f"{param.name} = {_value_text(param)}{unit} [{_dates(param)}] ({param.provenance})"
+    value = format_param_value(param.value, entry_marks(param), lang)
+    unit = f" {unit}" if unit else ""
+    return f"{param.description.zh}({param.name})= {value}{unit} [{_dates_in(param, lang)}]"
+
+
+def _rules_text(ruleset: Ruleset, params: ParameterSet, lang: str = "zh") -> str:
+    from checker.report import source_text
+
+    words = _WORDS[lang]
     lines: list[str] = []
     for rule in ruleset.rules:
         spec = rule.spec
-        kind = "约束性 binding" if spec.binding else "指导性 guidance"
+        kind = words["binding"] if spec.binding else words["guidance"]
         if not spec.waivable:
-            kind += ", 不得豁免 not waivable"
-        lines.append(f"{rule.id}  {spec.title.zh} / {spec.title.en}  [{spec.category}, {kind}]")
-        lines.append(f"  {spec.summary.zh}")
+            kind += words["sep"] + words["not_waivable"]
+        title = spec.title.zh if lang == "zh" else spec.title.en
+        lines.append(f"{rule.id}  {title}  [{spec.category}{words['sep']}{kind}]")
+        lines.append(f"  {spec.summary.zh if lang == 'zh' else spec.summary.en}")
         for basis in spec.basis:
-            title = DOCUMENT_TITLES[basis.document].zh
-            lines.append(f"  依据 {title} {basis.location}:“{basis.quote}”")
+            document = DOCUMENT_TITLES[basis.document]
+            if lang == "zh":
+                lines.append(f"  {words['basis']} {document.zh} {basis.location}:“{basis.quote}”")
+            else:
+                gloss = f" ({basis.gloss})" if basis.gloss else ""
+                lines.append(f"  {words['basis']} {document.en}, {basis.location}: “{basis.quote}”{gloss}")
         for name in spec.parameters:
-            lines.append(f"  参数 {_param_line(params[name])}")
-            lines.append(f"       来源 {params[name].source}")
-            lines.append(f"       性质 {_provenance_text(params[name], 'zh')}")
+            param = params[name]
+            lines.append(f"  {words['param']} {_param_line_in(param, lang)}")
+            lines.append(f"       {words['source']} {source_text(param.source, lang)}")
+            lines.append(f"       {words['provenance']} {_provenance_text(param, lang)}")
         lines.append("")
     for off in ruleset.disabled:
-        lines.append(f"{off.id}  {off.title.zh} / {off.title.en}  [停用 disabled by {off.pack}]")
-        lines.append(f"  理由 {off.reason.zh} / {off.reason.en}")
+        title = off.title.zh if lang == "zh" else off.title.en
+        lines.append(f"{off.id}  {title}  [{words['disabled'].format(pack=off.pack)}]")
+        lines.append(f"  {words['reason']} {off.reason.zh if lang == 'zh' else off.reason.en}")
         lines.append("")
+    return "\n".join(lines)
+
+
+def _params_text(params: ParameterSet, lang: str = "zh") -> str:
+    from checker.report import source_text
+
+    words = _WORDS[lang]
+    lines = [words["in_force"].format(date=params.as_of.isoformat())]
+    for name in sorted(params.values):
+        param = params[name]
+        lines.append(_param_line_in(param, lang))
+        if lang != "zh":
+            lines.append(f"    {param.description.en}")
+        lines.append(f"    {words['source']}: {source_text(param.source, lang)}")
+        lines.append(f"    {words['provenance']}: {_provenance_text(param, lang)}")
     return "\n".join(lines)
 
 
@@ -170,6 +232,11 @@ _as_of_option = click.option(
     "--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
     help="Show the parameter values in force on this date. Default: today.",
 )
+_lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None,
+    help="Language of the text output and messages. Default: from the locale (LANG, LC_ALL; "
+         "en_* English), else Chinese.",
+)
 _params_option = click.option(
     "--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
     help="A review authority's policy file overriding parameter values.",
@@ -182,8 +249,10 @@ _params_option = click.option(
 @_as_of_option
 @_params_option
 @rules_option
+@_lang_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
+def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
+                  debug: bool) -> None:
     """List every rule: ID, titles, category, binding, plan basis and parameters in force.
 
     \b
@@ -206,7 +275,7 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
         elif fmt == "markdown":
             click.echo(_rules_markdown(ruleset, params))
         else:
-            click.echo(_rules_text(ruleset, params))
+            click.echo(_rules_text(ruleset, params, lang or i18n.report_default()))
         return 0
 
     _run_guarded(action, debug)
@@ -218,8 +287,10 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, debu
 @_as_of_option
 @_params_option
 @rules_option
+@_lang_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, debug: bool) -> None:
+def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
+                   debug: bool) -> None:
     """List the parameters in force: value, unit, dates, source, and what kind of number each is.
 
     \b
@@ -238,13 +309,7 @@ def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, deb
                        "parameters_sha256": parameters_sha256(params)}
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
-            click.echo(f"参数 · parameters in force on {params.as_of.isoformat()} "
-                       "(provenance: cited, secondary, authority_reference, authority_default)")
-            for param in ordered:
-                click.echo(_param_line(param))
-                click.echo(f"    {param.description.zh} / {param.description.en}")
-                click.echo(f"    来源 source: {param.source}")
-                click.echo(f"    性质 provenance: {_provenance_text(param, 'zh')}")
+            click.echo(_params_text(params, lang or i18n.report_default()))
         return 0
 
     _run_guarded(action, debug)
