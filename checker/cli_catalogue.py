@@ -98,47 +98,88 @@ def _provenance_text(param: ParameterValue, lang: str) -> str:
     return provenance_label(param, lang)
 
 
-_TEXT_WORDS = {
-    "zh": {"binding": "约束性", "guidance": "指导性", "not_waivable": "不得豁免",
-           "basis": "依据 {title} {location}:“{quote}”", "parameter": "参数 {line}",
-           "source": "来源: {source}", "provenance": "性质: {label}",
-           "disabled": "已由规则包 {pack} 停用", "reason": "理由: {reason}",
-           "params_head": "{date} 施行的参数(括号内为数值性质: cited 已核对原文, secondary 二手资料, "
-                          "authority_reference 审查机关参照值, authority_default 审查机关默认值)"},
-    "en": {"binding": "binding", "guidance": "guidance", "not_waivable": "not waivable",
-           "basis": "Basis: {title}, {location}: “{quote}” — {gloss}", "parameter": "parameter {line}",
-           "source": "source: {source}", "provenance": "provenance: {label}",
-           "disabled": "disabled by the pack {pack}", "reason": "reason: {reason}",
-           "params_head": "parameters in force on {date} (provenance: cited, secondary, "
-                          "authority_reference, authority_default)"},
+# the words of the text catalogue, in the language it is printed in
+_WORDS = {
+    "zh": {"binding": "约束性", "guidance": "指导性", "not_waivable": "不得豁免", "basis": "依据",
+           "param": "参数", "source": "来源", "provenance": "性质", "disabled": "停用,由 {pack} 停用",
+           "reason": "理由", "sep": ",", "from": "{start} 起", "range": "{start} 至 {end}",
+           "in_force": "{date} 施行的参数"},
+    "en": {"binding": "binding", "guidance": "guidance", "not_waivable": "not waivable", "basis": "Basis",
+           "param": "Parameter", "source": "Source", "provenance": "Provenance",
+           "disabled": "disabled by {pack}", "reason": "Reason", "sep": ", ", "from": "{start}..",
+           "range": "{start}..{end}", "in_force": "Parameters in force on {date}"},
 }
 
 
-def _rules_text(ruleset: Ruleset, params: ParameterSet, lang: str) -> str:
-    """The rules in one language: Chinese by default, English with --lang en (quotes stay as the
-    plan has them)."""
-    words = _TEXT_WORDS[lang]
+def _dates_in(param: ParameterValue, lang: str) -> str:
+    start = param.effective_from.isoformat() if param.effective_from.year > 1 else "—"
+    words = _WORDS[lang]
+    if param.effective_to:
+        return words["range"].format(start=start, end=param.effective_to.isoformat())
+    return words["from"].format(start=start)
+
+
+def _param_line_in(param: ParameterValue, lang: str) -> str:
+    """A parameter as the text catalogue prints it: in Chinese under its Chinese name (the key,
+    which a policy file uses, in brackets) with products and units in Chinese; in English as the
+    parameter file writes it, with its provenance kind."""
+    from checker.report import entry_marks, format_param_value, unit_text
+
+    unit = unit_text(param.unit, lang) if param.unit else ""
+    if lang != "zh":
+        unit = f" {unit}" if unit else ""
+        return f"{param.name} = {_value_text(param)}{unit} [{_dates(param)}] ({param.provenance})"
+    value = format_param_value(param.value, entry_marks(param), lang)
+    unit = f" {unit}" if unit else ""
+    return f"{param.description.zh}({param.name})= {value}{unit} [{_dates_in(param, lang)}]"
+
+
+def _rules_text(ruleset: Ruleset, params: ParameterSet, lang: str = "zh") -> str:
+    from checker.report import source_text
+
+    words = _WORDS[lang]
     lines: list[str] = []
     for rule in ruleset.rules:
         spec = rule.spec
         kind = words["binding"] if spec.binding else words["guidance"]
         if not spec.waivable:
-            kind += ", " + words["not_waivable"]
-        lines.append(f"{rule.id}  {getattr(spec.title, lang)}  [{spec.category}, {kind}]")
-        lines.append(f"  {getattr(spec.summary, lang)}")
+            kind += words["sep"] + words["not_waivable"]
+        title = spec.title.zh if lang == "zh" else spec.title.en
+        lines.append(f"{rule.id}  {title}  [{spec.category}{words['sep']}{kind}]")
+        lines.append(f"  {spec.summary.zh if lang == 'zh' else spec.summary.en}")
         for basis in spec.basis:
-            lines.append("  " + words["basis"].format(title=getattr(DOCUMENT_TITLES[basis.document], lang),
-                                                      location=basis.location, quote=basis.quote,
-                                                      gloss=basis.gloss))
+            document = DOCUMENT_TITLES[basis.document]
+            if lang == "zh":
+                lines.append(f"  {words['basis']} {document.zh} {basis.location}:“{basis.quote}”")
+            else:
+                gloss = f" ({basis.gloss})" if basis.gloss else ""
+                lines.append(f"  {words['basis']} {document.en}, {basis.location}: “{basis.quote}”{gloss}")
         for name in spec.parameters:
-            lines.append("  " + words["parameter"].format(line=_param_line(params[name])))
-            lines.append("       " + words["source"].format(source=params[name].source))
-            lines.append("       " + words["provenance"].format(label=_provenance_text(params[name], lang)))
+            param = params[name]
+            lines.append(f"  {words['param']} {_param_line_in(param, lang)}")
+            lines.append(f"       {words['source']} {source_text(param.source, lang)}")
+            lines.append(f"       {words['provenance']} {_provenance_text(param, lang)}")
         lines.append("")
     for off in ruleset.disabled:
-        lines.append(f"{off.id}  {getattr(off.title, lang)}  [{words['disabled'].format(pack=off.pack)}]")
-        lines.append("  " + words["reason"].format(reason=getattr(off.reason, lang)))
+        title = off.title.zh if lang == "zh" else off.title.en
+        lines.append(f"{off.id}  {title}  [{words['disabled'].format(pack=off.pack)}]")
+        lines.append(f"  {words['reason']} {off.reason.zh if lang == 'zh' else off.reason.en}")
         lines.append("")
+    return "\n".join(lines)
+
+
+def _params_text(params: ParameterSet, lang: str = "zh") -> str:
+    from checker.report import source_text
+
+    words = _WORDS[lang]
+    lines = [words["in_force"].format(date=params.as_of.isoformat())]
+    for name in sorted(params.values):
+        param = params[name]
+        lines.append(_param_line_in(param, lang))
+        if lang != "zh":
+            lines.append(f"    {param.description.en}")
+        lines.append(f"    {words['source']}: {source_text(param.source, lang)}")
+        lines.append(f"    {words['provenance']}: {_provenance_text(param, lang)}")
     return "\n".join(lines)
 
 
@@ -193,7 +234,8 @@ _as_of_option = click.option(
 )
 _lang_option = click.option(
     "--lang", type=click.Choice(["zh", "en"]), default=None,
-    help="Language of the text listing. Default: Chinese, or English in an English locale.",
+    help="Language of the text output and messages. Default: from the locale (LANG, LC_ALL; "
+         "en_* English), else Chinese.",
 )
 _params_option = click.option(
     "--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
@@ -267,14 +309,7 @@ def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, lan
                        "parameters_sha256": parameters_sha256(params)}
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
-            chosen = lang or i18n.report_default()
-            words = _TEXT_WORDS[chosen]
-            click.echo(words["params_head"].format(date=params.as_of.isoformat()))
-            for param in ordered:
-                click.echo(_param_line(param))
-                click.echo(f"    {getattr(param.description, chosen)}")
-                click.echo("    " + words["source"].format(source=param.source))
-                click.echo("    " + words["provenance"].format(label=_provenance_text(param, chosen)))
+            click.echo(_params_text(params, lang or i18n.report_default()))
         return 0
 
     _run_guarded(action, debug)

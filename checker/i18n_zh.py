@@ -143,6 +143,9 @@ MESSAGES: dict[str, str] = {
     "Language of the report and messages. Default: from the locale (LANG, LC_ALL; en_* English), "
     "else Chinese.":
         "报告和提示信息的语言。默认按区域设置(LANG、LC_ALL;en_* 为英文),否则为中文。",
+    "Language of the text output and messages. Default: from the locale (LANG, LC_ALL; "
+    "en_* English), else Chinese.":
+        "文本输出和提示信息的语言。默认按区域设置(LANG、LC_ALL;en_* 为英文),否则为中文。",
     "Show a traceback on internal errors.": "发生内部错误时显示调用栈。",
     "The policy file to try (default: the shipped parameters).":
         "要试算的政策文件(默认: 随附参数)。",

@@ -43,13 +43,25 @@ def test_rules_json_shows_the_value_in_force_on_the_check_date():
     assert parameter(he002, "high_energy_project_threshold_tce")["value"] == 5000
 
 
-def test_rules_text_names_each_rule_with_its_kind_and_quote():
+def test_rules_text_names_each_rule_with_its_kind_and_quote_in_chinese_by_default():
     result = invoke("rules", "--as-of", "2026-01-01")
     assert result.exit_code == 0
-    heading = "CO-005  在鄂尔多斯以外新建煤矿  [CO, 指导性]"  # Chinese by default, one language
-    assert heading in result.output
+    assert "CO-005  在鄂尔多斯以外新建煤矿  [CO,指导性]" in result.output
     assert "“新建煤矿重点在鄂尔多斯布局”" in result.output
-    assert "参数 max_data_center_pue = 1.2 [2023-01-01..]" in result.output
+    assert "(max_data_center_pue)= 1.2 [2023-01-01 起]" in result.output
+    # products by their Chinese names, no English words in the Chinese catalogue
+    assert "= 电石、硅铁、" in result.output
+    assert "calcium_carbide" not in result.output
+    assert "binding" not in result.output and "guidance" not in result.output
+
+
+def test_rules_text_in_english_with_lang_en():
+    result = invoke("rules", "--as-of", "2026-01-01", "--lang", "en")
+    assert result.exit_code == 0
+    assert "CO-005  New coal mine outside Ordos  [CO, guidance]" in result.output
+    assert "Parameter max_data_center_pue = 1.2 [2023-01-01..]" in result.output
+    assert ",约束性]" not in result.output and "在鄂尔多斯以外新建煤矿" not in result.output
+    assert "tce/10k yuan" in result.output and "tce/万元" not in result.output
 
 
 def test_rules_markdown_has_one_section_per_rule_under_the_house_headings():
@@ -63,27 +75,31 @@ def test_rules_markdown_has_one_section_per_rule_under_the_house_headings():
 
 
 def test_params_text_says_what_kind_of_number_each_value_is():
-    result = invoke("params", "--as-of", "2026-01-01")
+    result = invoke("params", "--as-of", "2026-01-01", "--lang", "en")
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert "min_new_underground_coal_mine_mt = 3 Mt/a [2021-01-01..] (cited)" in lines
     assert "coal_growth_review_threshold_t = 10000 t/a [2021-01-01..] (authority_default)" in lines
     assert "high_energy_project_threshold_tce = 10000 tce/a [2023-06-01..] (authority_reference)" in lines
     at = lines.index("coal_growth_review_threshold_t = 10000 t/a [2021-01-01..] (authority_default)")
-    assert lines[at + 3] == (  # one language: Chinese by default
-        "    性质: 审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"
+    assert lines[at + 3] == (
+        "    Provenance: review-authority default (neither the plan nor a higher-level document gives "
+        "a figure): confirm or adjust it in your policy file"
     )
 
 
-@pytest.mark.parametrize("command", ["rules", "params"])
-def test_rules_and_params_text_are_in_one_language(command):
-    chinese = invoke(command, "--as-of", "2026-01-01", "--lang", "zh").output
-    english = invoke(command, "--as-of", "2026-01-01", "--lang", "en").output
-    assert "来源: " in chinese and "source" not in chinese and "provenance" not in chinese.split("(")[0]
-    assert "source: " in english and "来源" not in english and "性质" not in english
-    if command == "rules":
-        assert "约束性" in chinese and "binding" not in chinese
-        assert "[HE, binding]" in english  # the plan's own quotes stay as the plan has them
+def test_params_text_is_chinese_by_default_with_chinese_names():
+    result = invoke("params", "--as-of", "2021-06-01")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "2021-06-01 施行的参数"
+    feedstock = next(line for line in lines if "(exclude_feedstock_from_totals)" in line)
+    assert feedstock == (
+        "原料用能不纳入能源消费总量和强度控制(exclude_feedstock_from_totals)= 否 [2021-01-01 至 2021-11-30]"
+    )
+    at = lines.index(feedstock)
+    assert lines[at + 2] == "    性质: 审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"
+    assert "provenance" not in result.output and "source" not in result.output
 
 
 def test_params_json_gives_source_dates_and_verified_mark_of_every_parameter():
