@@ -41,8 +41,7 @@ def parse(path: str) -> str:
         data = yaml.load(raw, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
         data = {"error": str(exc)}
-    return json.dumps({"input": path, "data": data}, ensure_ascii=False, separators=(",", ":"),
-                      default=str) + "\n"
+    return json.dumps({"input": path, "data": data}, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
 
 
 _verdict: tuple[str, str] | None = None  # the sample line around its `input` (inherited by fork)
@@ -58,8 +57,9 @@ def contract(path: str) -> bytes:
     with contextlib.suppress(yaml.YAMLError):
         yaml.load(raw, Loader=yaml.CSafeLoader)
     assert _verdict is not None
-    member = json.dumps({"path": path, "sha256": hashlib.sha256(raw).hexdigest()}, ensure_ascii=False,
-                        separators=(",", ":"))
+    member = json.dumps(
+        {"path": path, "sha256": hashlib.sha256(raw).hexdigest()}, ensure_ascii=False, separators=(",", ":")
+    )
     return f"{_verdict[0]}{member}{_verdict[1]}\n".encode()
 
 

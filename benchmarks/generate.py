@@ -31,7 +31,11 @@ BROKEN_SHARE = 0.003
 
 _NUMBER = re.compile(r"^(\s*)([a-z_0-9]+): (-?[0-9][0-9.]*(?:e[+-]?[0-9]+)?)(\s*#.*)?$")
 _FIXED = {  # numbers that are not sizes
-    "format", "commissioning_year", "storage_hours", "pue", "renewable_electricity_share",
+    "format",
+    "commissioning_year",
+    "storage_hours",
+    "pue",
+    "renewable_electricity_share",
     "capacity_mw",
 }
 
@@ -96,8 +100,20 @@ def vary(lines: list[str], index: int, rng: random.Random) -> str:
 # the sections that mark a base project's rule category; a base without any is "the rest"
 _CATEGORY_KEYS = ("coal_power:", "data_center:", "mine:", "renewable_plant:", "unit_energy_kgce:")
 # rules a claim or a register entry names: failing or warning ones, and red lines (never waivable)
-_CLAIMED_RULES = ("WA-001", "WA-002", "EC-001", "EC-004", "HE-002", "HE-003", "LA-001", "LA-003",
-                  "RE-003", "CO-001", "MI-002", "CB-001")
+_CLAIMED_RULES = (
+    "WA-001",
+    "WA-002",
+    "EC-001",
+    "EC-004",
+    "HE-002",
+    "HE-003",
+    "LA-001",
+    "LA-003",
+    "RE-003",
+    "CO-001",
+    "MI-002",
+    "CB-001",
+)
 _RED_LINES = ("LA-001", "LA-002", "LA-003", "HE-004")  # a register cannot waive them
 _REGISTERED_RULES = tuple(r for r in _CLAIMED_RULES if r not in _RED_LINES)
 
@@ -116,9 +132,11 @@ def _claims(rng: random.Random) -> str:
     entries = []
     for rule in rules:
         expires = rng.choice(("2030-12-31", "2024-12-31", None))
-        entries.append(f"  - rule: {rule}\n    reason: 申请人称已获批准\n    approved_by: 某盟市发展和改革委员会\n"
-                       f"    document: 某发改字〔2025〕{rng.randrange(1, 999)}号\n"
-                       + (f"    expires: {expires}\n" if expires else ""))
+        entries.append(
+            f"  - rule: {rule}\n    reason: 申请人称已获批准\n    approved_by: 某盟市发展和改革委员会\n"
+            f"    document: 某发改字〔2025〕{rng.randrange(1, 999)}号\n"
+            + (f"    expires: {expires}\n" if expires else "")
+        )
     return "waivers:\n" + "".join(entries)
 
 
@@ -150,12 +168,14 @@ def generate(out_dir: Path, n: int, seed: int = SEED, every_category: bool = Fal
                     f"  - project: NM-SYN-{index:06d}\n    rule: {rng.choice(_REGISTERED_RULES)}\n"
                     f"    reason: 经专项论证\n    approved_by: 自治区能源局\n"
                     f"    document: 内能字〔2025〕第{index}号\n"
-                    f"    expires: {rng.choice(('2030-12-31', '2025-01-31'))}\n")
+                    f"    expires: {rng.choice(('2030-12-31', '2025-01-31'))}\n"
+                )
         path.write_text(text, encoding="utf-8")
         written.append(path)
     if every_category:
         register_path(out_dir).write_text(
-            "format: 1\nauthority: 自治区能源局\nwaivers:\n" + "".join(register), encoding="utf-8")
+            "format: 1\nauthority: 自治区能源局\nwaivers:\n" + "".join(register), encoding="utf-8"
+        )
     return written
 
 
@@ -169,8 +189,11 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--every-category", action="store_true",
-                        help="every rule category in equal shares, waiver claims and a register")
+    parser.add_argument(
+        "--every-category",
+        action="store_true",
+        help="every rule category in equal shares, waiver claims and a register",
+    )
     args = parser.parse_args()
     generate(args.out_dir, args.n, args.seed, args.every_category)
     print(f"{args.n} projects in {args.out_dir}")

@@ -24,7 +24,9 @@ EVALUATED = ("HE-003", *RULES)  # HE-002 depends on HE-003 in this checker
 def _table(rule_id: str, rows: list[tuple[str, str]]) -> dict[str, Any]:
     """A first-hit table of (boolean expression over the input, status) rows; "" matches all."""
     return {
-        "id": rule_id, "type": "decisionTableNode", "name": rule_id,
+        "id": rule_id,
+        "type": "decisionTableNode",
+        "name": rule_id,
         "position": {"x": 300, "y": 0},
         "content": {
             "hitPolicy": "first",
@@ -40,50 +42,75 @@ def _table(rule_id: str, rows: list[tuple[str, str]]) -> dict[str, Any]:
 
 def build_jdm(params: Any) -> dict[str, Any]:
     """The decision graph for the check date's parameter values (`params[name].value`)."""
-    p = {name: params[name].value for name in (
-        "high_energy_project_threshold_tce", "min_energy_replacement_ratio",
-        "max_energy_intensity_tce_per_10k_yuan", "energy_review_threshold_tce",
-        "energy_review_threshold_kwh", "water_permit_threshold_m3",
-    )}
+    p = {
+        name: params[name].value
+        for name in (
+            "high_energy_project_threshold_tce",
+            "min_energy_replacement_ratio",
+            "max_energy_intensity_tce_per_10k_yuan",
+            "energy_review_threshold_tce",
+            "energy_review_threshold_kwh",
+            "water_permit_threshold_m3",
+        )
+    }
     tables = [
-        _table("HE-002", [
-            ("not (adds_capacity == true and builds_coal_power == false)", "not_applicable"),
-            ("high_energy_sector == null", "missing_info"),
-            ("high_energy_sector == false", "not_applicable"),
-            ("comprehensive_energy_tce == null", "missing_info"),
-            (f"comprehensive_energy_tce < {p['high_energy_project_threshold_tce']}", "pass"),
-            ("energy__energy_replacement_tce != null and energy__energy_replacement_tce >= "
-             f"comprehensive_energy_tce * {p['min_energy_replacement_ratio']} "
-             "and status__HE_003 == 'pass'", "review"),
-            ("", "fail"),
-        ]),
-        _table("EC-001", [
-            ("not (adds_capacity == true and generates_electricity == false)", "not_applicable"),
-            ("comprehensive_energy_tce == null", "missing_info"),
-            ("energy_intensity_tce_per_10k_yuan == null and "
-             f"(comprehensive_energy_tce >= {p['energy_review_threshold_tce']} or "
-             f"(energy__electricity_kwh != null and "
-             f"energy__electricity_kwh >= {p['energy_review_threshold_kwh']}))", "missing_info"),
-            ("energy_intensity_tce_per_10k_yuan == null", "not_applicable"),
-            (f"energy_intensity_tce_per_10k_yuan > {p['max_energy_intensity_tce_per_10k_yuan']}",
-             "fail"),
-            ("", "pass"),
-        ]),
-        _table("WA-002", [
-            ("water__fresh_water_m3 == null", "missing_info"),
-            (f"water__fresh_water_m3 < {p['water_permit_threshold_m3']}", "pass"),
-            ("water__water_permit == null", "fail"),
-            ("", "pass"),
-        ]),
-        *(
-            _table(rule_id, [
-                (f"land__{key} == null", "missing_info"),
-                (f"land__{key} > 0", "fail"),
+        _table(
+            "HE-002",
+            [
+                ("not (adds_capacity == true and builds_coal_power == false)", "not_applicable"),
+                ("high_energy_sector == null", "missing_info"),
+                ("high_energy_sector == false", "not_applicable"),
+                ("comprehensive_energy_tce == null", "missing_info"),
+                (f"comprehensive_energy_tce < {p['high_energy_project_threshold_tce']}", "pass"),
+                (
+                    "energy__energy_replacement_tce != null and energy__energy_replacement_tce >= "
+                    f"comprehensive_energy_tce * {p['min_energy_replacement_ratio']} "
+                    "and status__HE_003 == 'pass'",
+                    "review",
+                ),
+                ("", "fail"),
+            ],
+        ),
+        _table(
+            "EC-001",
+            [
+                ("not (adds_capacity == true and generates_electricity == false)", "not_applicable"),
+                ("comprehensive_energy_tce == null", "missing_info"),
+                (
+                    "energy_intensity_tce_per_10k_yuan == null and "
+                    f"(comprehensive_energy_tce >= {p['energy_review_threshold_tce']} or "
+                    f"(energy__electricity_kwh != null and "
+                    f"energy__electricity_kwh >= {p['energy_review_threshold_kwh']}))",
+                    "missing_info",
+                ),
+                ("energy_intensity_tce_per_10k_yuan == null", "not_applicable"),
+                (f"energy_intensity_tce_per_10k_yuan > {p['max_energy_intensity_tce_per_10k_yuan']}", "fail"),
                 ("", "pass"),
-            ])
-            for rule_id, key in (("LA-001", "permanent_basic_farmland_ha"),
-                                 ("LA-002", "basic_grassland_ha"),
-                                 ("LA-003", "ecological_red_line_ha"))
+            ],
+        ),
+        _table(
+            "WA-002",
+            [
+                ("water__fresh_water_m3 == null", "missing_info"),
+                (f"water__fresh_water_m3 < {p['water_permit_threshold_m3']}", "pass"),
+                ("water__water_permit == null", "fail"),
+                ("", "pass"),
+            ],
+        ),
+        *(
+            _table(
+                rule_id,
+                [
+                    (f"land__{key} == null", "missing_info"),
+                    (f"land__{key} > 0", "fail"),
+                    ("", "pass"),
+                ],
+            )
+            for rule_id, key in (
+                ("LA-001", "permanent_basic_farmland_ha"),
+                ("LA-002", "basic_grassland_ha"),
+                ("LA-003", "ecological_red_line_ha"),
+            )
         ),
     ]
     nodes = [
@@ -93,10 +120,8 @@ def build_jdm(params: Any) -> dict[str, Any]:
     ]
     edges = []
     for table in tables:
-        edges.append({"id": f"in-{table['id']}", "sourceId": "in", "targetId": table["id"],
-                      "type": "edge"})
-        edges.append({"id": f"{table['id']}-out", "sourceId": table["id"], "targetId": "out",
-                      "type": "edge"})
+        edges.append({"id": f"in-{table['id']}", "sourceId": "in", "targetId": table["id"], "type": "edge"})
+        edges.append({"id": f"{table['id']}-out", "sourceId": table["id"], "targetId": "out", "type": "edge"})
     return {"nodes": nodes, "edges": edges}
 
 
@@ -113,8 +138,10 @@ def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
 
     full = checker.ruleset
     subset = Ruleset(
-        rules=tuple(r for r in full.rules if r.id in EVALUATED), facts=full.facts,
-        version=full.version, sha256=full.sha256 + "-peer-subset",
+        rules=tuple(r for r in full.rules if r.id in EVALUATED),
+        facts=full.facts,
+        version=full.version,
+        sha256=full.sha256 + "-peer-subset",
     )
     ours = engine.compiled(subset, checker.params)
     rules = subset.by_id()
@@ -136,8 +163,7 @@ def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
             continue
         facts = project_facts(project, metrics.compute(project, checker.params))
         items = item_facts(project)
-        he003 = most_severe([decide(rules["HE-003"], s) for s in
-                             ours.evaluate(facts, items)["HE-003"]])
+        he003 = most_severe([decide(rules["HE-003"], s) for s in ours.evaluate(facts, items)["HE-003"]])
         zen_input = {engine.field_name(k): v for k, v in facts.items() if _scalar(v)}
         zen_input["status__HE_003"] = he003.status if he003 else "not_applicable"
         prepared.append((facts, items, zen_input))
@@ -167,8 +193,13 @@ def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
     for _ in range(rounds):
         ours_s = min(ours_s, time_ours())
         zen_s = min(zen_s, time_zen())
-    return {"projects": len(prepared), "disagreements": disagreements,
-            "ours_s": ours_s, "zen_s": zen_s, "rounds": rounds}
+    return {
+        "projects": len(prepared),
+        "disagreements": disagreements,
+        "ours_s": ours_s,
+        "zen_s": zen_s,
+        "rounds": rounds,
+    }
 
 
 def _scalar(value: Any) -> bool:

@@ -49,8 +49,11 @@ PY = sys.executable
 CHECK = [PY, "-c", "from checker.cli import check_main; check_main()"]
 IMPORT_FLOOR = [PY, "-c", "import yaml, pydantic, jinja2, click, durable.lang"]
 # the import floor plus the least any use of pydantic's models costs: one model, one validation
-PYDANTIC_BOUND = [PY, "-c", "import yaml, pydantic, jinja2, click, durable.lang\n"
-                  "class M(pydantic.BaseModel):\n    x: int = 0\nM(x=1)"]
+PYDANTIC_BOUND = [
+    PY,
+    "-c",
+    "import yaml, pydantic, jinja2, click, durable.lang\nclass M(pydantic.BaseModel):\n    x: int = 0\nM(x=1)",
+]
 AS_OF = "2025-06-01"
 
 
@@ -65,7 +68,9 @@ def machine() -> dict[str, str]:
         pass
     return {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "nproc": str(os.cpu_count()), "cpu": model, "python": platform.python_version(),
+        "nproc": str(os.cpu_count()),
+        "cpu": model,
+        "python": platform.python_version(),
         "platform": platform.platform(),
     }
 
@@ -172,8 +177,13 @@ def sample_verdict(folder: Path, workdir: Path) -> Path:
     from checker.inputs import find_projects
 
     paths = [str(p) for p in find_projects(folder)[:21]]
-    proc = subprocess.run([*CHECK, *paths, "--format", "json", "-j", "1", "--as-of", AS_OF],
-                          cwd=REPO, capture_output=True, text=True, encoding="utf-8")
+    proc = subprocess.run(
+        [*CHECK, *paths, "--format", "json", "-j", "1", "--as-of", AS_OF],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     lines = sorted((line for line in proc.stdout.splitlines() if '"findings"' in line), key=len)
     target = workdir / "verdict-sample.json"
     target.write_text(lines[len(lines) // 2], encoding="utf-8")
@@ -192,8 +202,7 @@ def timed_to_file(cmd: list[str], target: Path) -> tuple[float, float, int]:
     return wall, cpu, proc.returncode
 
 
-def bench_jsonl(folder: Path, n: int, repeat: int, workdir: Path,
-                register: Path | None = None) -> dict[str, object]:
+def bench_jsonl(folder: Path, n: int, repeat: int, workdir: Path, register: Path | None = None) -> dict[str, object]:
     """The floor vs `check DIR --format jsonl -j 2 > file` (and `--format json` beside it).
 
     All three write to a file in `workdir`, alternated, best of `repeat` each. `register`: the
@@ -215,10 +224,22 @@ def bench_jsonl(folder: Path, n: int, repeat: int, workdir: Path,
             if name not in best or result[0] < best[name][0]:
                 best[name] = result
     (fw, fc, _), (lw, lc, lcode), (jw, jc, _) = best["floor"], best["jsonl"], best["json"]
-    return {"n": n, "floor_wall_s": fw, "floor_cpu_s": fc, "jsonl_wall_s": lw, "jsonl_cpu_s": lc,
-            "jsonl_exit_code": lcode, "jsonl_wall_ratio": lw / fw, "jsonl_cpu_ratio": lc / fc,
-            "json_wall_s": jw, "json_cpu_s": jc, "json_wall_ratio": jw / fw, "json_cpu_ratio": jc / fc,
-            "jsonl_bytes_per_project": sizes["jsonl"] / n, "json_bytes_per_project": sizes["json"] / n}
+    return {
+        "n": n,
+        "floor_wall_s": fw,
+        "floor_cpu_s": fc,
+        "jsonl_wall_s": lw,
+        "jsonl_cpu_s": lc,
+        "jsonl_exit_code": lcode,
+        "jsonl_wall_ratio": lw / fw,
+        "jsonl_cpu_ratio": lc / fc,
+        "json_wall_s": jw,
+        "json_cpu_s": jc,
+        "json_wall_ratio": jw / fw,
+        "json_cpu_ratio": jc / fc,
+        "jsonl_bytes_per_project": sizes["jsonl"] / n,
+        "json_bytes_per_project": sizes["json"] / n,
+    }
 
 
 def bench_floor(folder: Path, n: int, repeat: int, workdir: Path) -> dict[str, object]:
@@ -229,16 +250,30 @@ def bench_floor(folder: Path, n: int, repeat: int, workdir: Path) -> dict[str, o
     in advance, in place of the parsed file: the output alone, with nothing checked or encoded.
     """
     verdict = sample_verdict(folder, workdir)
-    best = best_of({
-        "floor": [PY, str(HERE / "floor.py"), str(folder), "-j", "2"],
-        "contract": [PY, str(HERE / "floor.py"), str(folder), "-j", "2", "--verdict", str(verdict)],
-        "check": [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF],
-    }, repeat)
+    best = best_of(
+        {
+            "floor": [PY, str(HERE / "floor.py"), str(folder), "-j", "2"],
+            "contract": [PY, str(HERE / "floor.py"), str(folder), "-j", "2", "--verdict", str(verdict)],
+            "check": [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF],
+        },
+        repeat,
+    )
     (fw, fc, _), (vw, vc, _), (cw, cc, code) = best["floor"], best["contract"], best["check"]
-    return {"n": n, "floor_wall_s": fw, "floor_cpu_s": fc, "check_wall_s": cw, "check_cpu_s": cc,
-            "check_exit_code": code, "wall_ratio": cw / fw, "cpu_ratio": cc / fc,
-            "contract_wall_s": vw, "contract_cpu_s": vc, "verdict_bytes": verdict.stat().st_size,
-            "contract_wall_ratio": vw / fw, "contract_cpu_ratio": vc / fc}
+    return {
+        "n": n,
+        "floor_wall_s": fw,
+        "floor_cpu_s": fc,
+        "check_wall_s": cw,
+        "check_cpu_s": cc,
+        "check_exit_code": code,
+        "wall_ratio": cw / fw,
+        "cpu_ratio": cc / fc,
+        "contract_wall_s": vw,
+        "contract_cpu_s": vc,
+        "verdict_bytes": verdict.stat().st_size,
+        "contract_wall_ratio": vw / fw,
+        "contract_cpu_ratio": vc / fc,
+    }
 
 
 def bench_peer(folder: Path) -> dict[str, object]:
@@ -283,23 +318,36 @@ def bench_cold(repeat: int) -> dict[str, object]:
     check, imports = statistics.median(walls["check"]), statistics.median(walls["imports"])
     check_cpu, imports_cpu = statistics.median(cpus["check"]), statistics.median(cpus["imports"])
     model, model_cpu = statistics.median(walls["pydantic"]), statistics.median(cpus["pydantic"])
-    return {"check_s": check, "imports_s": imports, "ratio": check / imports,
-            "check_cpu_s": check_cpu, "imports_cpu_s": imports_cpu, "cpu_ratio": check_cpu / imports_cpu,
-            "one_model_s": model, "one_model_cpu_s": model_cpu, "one_model_ratio": model / imports,
-            "one_model_cpu_ratio": model_cpu / imports_cpu}
+    return {
+        "check_s": check,
+        "imports_s": imports,
+        "ratio": check / imports,
+        "check_cpu_s": check_cpu,
+        "imports_cpu_s": imports_cpu,
+        "cpu_ratio": check_cpu / imports_cpu,
+        "one_model_s": model,
+        "one_model_cpu_s": model_cpu,
+        "one_model_ratio": model / imports,
+        "one_model_cpu_ratio": model_cpu / imports_cpu,
+    }
 
 
 def bench_scaling(workdir: Path, counts: list[int], repeat: int) -> dict[str, object]:
     """Each size's best of `repeat` runs, the sizes alternated (load from elsewhere hits all alike)."""
     folders = {n: dataset(workdir, n) for n in counts}
-    cmds = {str(n): [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF]
-            for n, folder in folders.items()}
+    cmds = {
+        str(n): [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF] for n, folder in folders.items()
+    }
     best = best_of(cmds, repeat)
     times = {n: {"wall_s": best[str(n)][0], "cpu_s": best[str(n)][1]} for n in counts}
     small, large = counts[0], counts[-1]
-    return {"times": times, "wall_ratio": times[large]["wall_s"] / times[small]["wall_s"],
-            "cpu_ratio": times[large]["cpu_s"] / times[small]["cpu_s"],
-            "count_ratio": large / small, "repeat": repeat}
+    return {
+        "times": times,
+        "wall_ratio": times[large]["wall_s"] / times[small]["wall_s"],
+        "cpu_ratio": times[large]["cpu_s"] / times[small]["cpu_s"],
+        "count_ratio": large / small,
+        "repeat": repeat,
+    }
 
 
 def main() -> None:
@@ -309,8 +357,7 @@ def main() -> None:
     parser.add_argument("--scale", default="5000,50000", help="two project counts")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/nmck-bench"))
-    parser.add_argument("--skip", default="",
-                        help="any of floor,jsonl,jsonl-all,peer,cold,memory,scaling")
+    parser.add_argument("--skip", default="", help="any of floor,jsonl,jsonl-all,peer,cold,memory,scaling")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -321,14 +368,19 @@ def main() -> None:
         folder = dataset(args.workdir, args.n)
     if "floor" not in skip:
         r = results["floor"] = bench_floor(folder, args.n, args.repeat, args.workdir)
-        print(f"floor     {args.n} files: floor {r['floor_wall_s']:.2f} s "
-              f"(cpu {r['floor_cpu_s']:.2f}), check -j 2 {r['check_wall_s']:.2f} s "
-              f"(cpu {r['check_cpu_s']:.2f}): {r['wall_ratio']:.2f}x wall, "
-              f"{r['cpu_ratio']:.2f}x cpu   [target <= 2x]", flush=True)
-        print(f"  bound   the floor writing a ready-made {r['verdict_bytes'] / 1000:.0f} kB verdict per file, "
-              f"nothing checked: {r['contract_wall_s']:.2f} s (cpu {r['contract_cpu_s']:.2f}): "
-              f"{r['contract_wall_ratio']:.2f}x wall, {r['contract_cpu_ratio']:.2f}x cpu of the floor",
-              flush=True)
+        print(
+            f"floor     {args.n} files: floor {r['floor_wall_s']:.2f} s "
+            f"(cpu {r['floor_cpu_s']:.2f}), check -j 2 {r['check_wall_s']:.2f} s "
+            f"(cpu {r['check_cpu_s']:.2f}): {r['wall_ratio']:.2f}x wall, "
+            f"{r['cpu_ratio']:.2f}x cpu   [target <= 2x]",
+            flush=True,
+        )
+        print(
+            f"  bound   the floor writing a ready-made {r['verdict_bytes'] / 1000:.0f} kB verdict per file, "
+            f"nothing checked: {r['contract_wall_s']:.2f} s (cpu {r['contract_cpu_s']:.2f}): "
+            f"{r['contract_wall_ratio']:.2f}x wall, {r['contract_cpu_ratio']:.2f}x cpu of the floor",
+            flush=True,
+        )
     for key, every in (("jsonl", False), ("jsonl-all", True)):
         if key in skip:
             continue
@@ -336,43 +388,66 @@ def main() -> None:
         register = generate.register_path(data) if every else None
         r = results[key] = bench_jsonl(data, args.n, args.repeat, args.workdir, register)
         label = "every category, claims, register" if every else "generated set"
-        print(f"{key:<9} {args.n} files ({label}): floor {r['floor_wall_s']:.2f} s "
-              f"(cpu {r['floor_cpu_s']:.2f}), check --format jsonl -j 2 > file {r['jsonl_wall_s']:.2f} s "
-              f"(cpu {r['jsonl_cpu_s']:.2f}): {r['jsonl_wall_ratio']:.2f}x wall, "
-              f"{r['jsonl_cpu_ratio']:.2f}x cpu   [target <= 2x, bar 2.5x]", flush=True)
-        print(f"  beside  --format json {r['json_wall_s']:.2f} s (cpu {r['json_cpu_s']:.2f}): "
-              f"{r['json_wall_ratio']:.2f}x wall, {r['json_cpu_ratio']:.2f}x cpu; bytes per project: "
-              f"jsonl {r['jsonl_bytes_per_project'] / 1000:.1f} kB, json "
-              f"{r['json_bytes_per_project'] / 1000:.1f} kB", flush=True)
+        print(
+            f"{key:<9} {args.n} files ({label}): floor {r['floor_wall_s']:.2f} s "
+            f"(cpu {r['floor_cpu_s']:.2f}), check --format jsonl -j 2 > file {r['jsonl_wall_s']:.2f} s "
+            f"(cpu {r['jsonl_cpu_s']:.2f}): {r['jsonl_wall_ratio']:.2f}x wall, "
+            f"{r['jsonl_cpu_ratio']:.2f}x cpu   [target <= 2x, bar 2.5x]",
+            flush=True,
+        )
+        print(
+            f"  beside  --format json {r['json_wall_s']:.2f} s (cpu {r['json_cpu_s']:.2f}): "
+            f"{r['json_wall_ratio']:.2f}x wall, {r['json_cpu_ratio']:.2f}x cpu; bytes per project: "
+            f"jsonl {r['jsonl_bytes_per_project'] / 1000:.1f} kB, json "
+            f"{r['json_bytes_per_project'] / 1000:.1f} kB",
+            flush=True,
+        )
     if "peer" not in skip:
         r = results["peer"] = bench_peer(folder)
         if "skipped" in r:
             print(f"peer      skipped: {r['skipped']}", flush=True)
         else:
-            print(f"peer      {r['projects']} projects, {r['disagreements']} disagreements: "
-                  f"checker {r['ours_s']:.3f} s, zen-engine {r['zen_s']:.3f} s: "
-                  f"{r['ratio_ours_over_zen']:.2f}x   [target <= 1x]", flush=True)
+            print(
+                f"peer      {r['projects']} projects, {r['disagreements']} disagreements: "
+                f"checker {r['ours_s']:.3f} s, zen-engine {r['zen_s']:.3f} s: "
+                f"{r['ratio_ours_over_zen']:.2f}x   [target <= 1x]",
+                flush=True,
+            )
     if "cold" not in skip:
         r = results["cold"] = bench_cold(max(5, args.repeat * 3))
-        print(f"cold      check FILE {r['check_s']:.3f} s (cpu {r['check_cpu_s']:.3f}), imports "
-              f"{r['imports_s']:.3f} s (cpu {r['imports_cpu_s']:.3f}): {r['ratio']:.2f}x wall, "
-              f"{r['cpu_ratio']:.2f}x cpu   [target <= 1.5x, bar 1.6x]", flush=True)
-        print(f"  bound   the imports and one pydantic model validating one value "
-              f"{r['one_model_s']:.3f} s (cpu {r['one_model_cpu_s']:.3f}): {r['one_model_ratio']:.2f}x wall, "
-              f"{r['one_model_cpu_ratio']:.2f}x cpu of the imports", flush=True)
+        print(
+            f"cold      check FILE {r['check_s']:.3f} s (cpu {r['check_cpu_s']:.3f}), imports "
+            f"{r['imports_s']:.3f} s (cpu {r['imports_cpu_s']:.3f}): {r['ratio']:.2f}x wall, "
+            f"{r['cpu_ratio']:.2f}x cpu   [target <= 1.5x, bar 1.6x]",
+            flush=True,
+        )
+        print(
+            f"  bound   the imports and one pydantic model validating one value "
+            f"{r['one_model_s']:.3f} s (cpu {r['one_model_cpu_s']:.3f}): {r['one_model_ratio']:.2f}x wall, "
+            f"{r['one_model_cpu_ratio']:.2f}x cpu of the imports",
+            flush=True,
+        )
     if "memory" not in skip:
         folder = dataset(args.workdir, args.mem_n)
-        r = results["memory"] = {"n": args.mem_n, **peak_memory(
-            [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF])}
-        print(f"memory    {args.mem_n} projects in {r['wall_s']:.1f} s: peak RSS "
-              f"{r['rss_mb']:.0f} MB, PSS {r['pss_mb']:.0f} MB over {r['processes']} "
-              f"processes   [target <= 150 MB]", flush=True)
+        r = results["memory"] = {
+            "n": args.mem_n,
+            **peak_memory([*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF]),
+        }
+        print(
+            f"memory    {args.mem_n} projects in {r['wall_s']:.1f} s: peak RSS "
+            f"{r['rss_mb']:.0f} MB, PSS {r['pss_mb']:.0f} MB over {r['processes']} "
+            f"processes   [target <= 150 MB]",
+            flush=True,
+        )
     if "scaling" not in skip:
         counts = [int(c) for c in args.scale.split(",")]
         r = results["scaling"] = bench_scaling(args.workdir, counts, args.repeat)
-        print(f"scaling   {counts[0]} -> {counts[-1]}: {r['wall_ratio']:.2f}x wall, "
-              f"{r['cpu_ratio']:.2f}x cpu for {r['count_ratio']:.0f}x the projects "
-              f"[target <= 10.5x]", flush=True)
+        print(
+            f"scaling   {counts[0]} -> {counts[-1]}: {r['wall_ratio']:.2f}x wall, "
+            f"{r['cpu_ratio']:.2f}x cpu for {r['count_ratio']:.0f}x the projects "
+            f"[target <= 10.5x]",
+            flush=True,
+        )
     (args.workdir / "results.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"results in {args.workdir / 'results.json'}")
 

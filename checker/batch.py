@@ -124,8 +124,7 @@ class _Worker:
 
         self.settings = settings
         packs.select(settings.rules_dir)
-        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits,
-                                    settings.waivers_file)
+        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits, settings.waivers_file)
         self._report = report
         self._verdict_line = verdict_line
         self._compact_line = compact_line
@@ -155,12 +154,19 @@ class _Worker:
         counts = self._counts(result.findings)
         info = result.project.project
         outcome = Outcome(
-            path=path, output=b"", exit_code=self._exit_code(result.verdict),
-            verdict=result.verdict, project_id=info.id, project_name=info.name, counts=counts,
+            path=path,
+            output=b"",
+            exit_code=self._exit_code(result.verdict),
+            verdict=result.verdict,
+            project_id=info.id,
+            project_name=info.name,
+            counts=counts,
             failed=tuple(f.id for f in result.findings if f.status == "fail"),
-            league_city=info.league_city, input_sha256=result.document.sha256,
+            league_city=info.league_city,
+            input_sha256=result.document.sha256,
             statuses={f.id: f.status for f in result.findings},
-            notices=tuple(n.code for n in result.notices), pending_entry=pending,
+            notices=tuple(n.code for n in result.notices),
+            pending_entry=pending,
         )
         fmt, lang = self.settings.fmt, self.settings.lang
         if fmt == "summary":
@@ -177,8 +183,9 @@ class _Worker:
             output = fragment(result, fmt, lang, with_driver=not self._sent_driver)
             self._sent_driver = True
         else:
-            output = self._report.render(result, fmt, lang, color=self.settings.color,
-                                         compact=not self.settings.verbose)
+            output = self._report.render(
+                result, fmt, lang, color=self.settings.color, compact=not self.settings.verbose
+            )
         return self._with_output(outcome, output)
 
     def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:
@@ -206,7 +213,9 @@ class _Worker:
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
     return {
-        "file": problem.path, "key_path": problem.key_path, "line": problem.line,
+        "file": problem.path,
+        "key_path": problem.key_path,
+        "line": problem.line,
         "message": problem.message,
     }
 

@@ -121,42 +121,67 @@ class Document:
                     location["physicalLocation"]["artifactLocation"]["index"] = index
                 results.append(result)
             for notification in part["notifications"]:
-                notification["locations"] = [{"physicalLocation": {
-                    "artifactLocation": {"uri": part["artifact"]["location"]["uri"], "index": index}}}]
+                notification["locations"] = [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": part["artifact"]["location"]["uri"], "index": index}
+                        }
+                    }
+                ]
                 notifications.append(notification)
-            projects.append({
-                "uri": part["artifact"]["location"]["uri"], "id": outcome.project_id,
-                "name": outcome.project_name, "verdict": outcome.verdict,
-                "exitCode": outcome.exit_code,
-            })
+            projects.append(
+                {
+                    "uri": part["artifact"]["location"]["uri"],
+                    "id": outcome.project_id,
+                    "name": outcome.project_name,
+                    "verdict": outcome.verdict,
+                    "exitCode": outcome.exit_code,
+                }
+            )
         for path, problems in self._problems():
             for problem in problems:
                 region = {"region": {"startLine": problem.line}} if problem.line else {}
                 message = f"{problem.key_path}: {problem.message}" if problem.key_path else problem.message
-                notifications.append({
-                    "descriptor": {"id": "invalid_input"}, "level": "error",
-                    "message": {"text": message},
-                    "locations": [{"physicalLocation": {
-                        "artifactLocation": {"uri": artifact_uri(problem.path or path)}, **region}}],
-                })
+                notifications.append(
+                    {
+                        "descriptor": {"id": "invalid_input"},
+                        "level": "error",
+                        "message": {"text": message},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": artifact_uri(problem.path or path)},
+                                    **region,
+                                }
+                            }
+                        ],
+                    }
+                )
         driver = self.driver or {
-            "name": TOOL_NAME, "version": __version__, "semanticVersion": __version__,
-            "language": "zh-CN" if self.lang == "zh" else "en", "rules": [],
+            "name": TOOL_NAME,
+            "version": __version__,
+            "semanticVersion": __version__,
+            "language": "zh-CN" if self.lang == "zh" else "en",
+            "rules": [],
         }
         log = {
             "$schema": SARIF_SCHEMA,
             "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": driver},
-                "artifacts": artifacts,
-                "invocations": [{
-                    "executionSuccessful": not self._problems(),
-                    "exitCode": exit_code,
-                    "toolExecutionNotifications": notifications,
-                }],
-                "results": results,
-                "properties": {"projects": projects},
-            }],
+            "runs": [
+                {
+                    "tool": {"driver": driver},
+                    "artifacts": artifacts,
+                    "invocations": [
+                        {
+                            "executionSuccessful": not self._problems(),
+                            "exitCode": exit_code,
+                            "toolExecutionNotifications": notifications,
+                        }
+                    ],
+                    "results": results,
+                    "properties": {"projects": projects},
+                }
+            ],
         }
         return json.dumps(log, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
@@ -176,28 +201,51 @@ class Document:
         for path, problems in self._problems():
             numbers["tests"] += 1
             numbers["errors"] += 1
-            suite = ET.Element("testsuite", {
-                "name": f"nm-project-checker.{path}", "timestamp": check_timestamp(),
-                "tests": "1", "failures": "0", "errors": "1", "skipped": "0", "time": "0",
-            })
-            case = ET.SubElement(suite, "testcase", {
-                "name": "project.yaml", "classname": "nm-project-checker.input", "file": path,
-                "line": str(problems[0].line or 0) if problems else "0", "time": "0",
-            })
-            error = ET.SubElement(case, "error", {
-                "message": str(problems[0]) if problems else path, "type": "invalid_input",
-            })
+            suite = ET.Element(
+                "testsuite",
+                {
+                    "name": f"nm-project-checker.{path}",
+                    "timestamp": check_timestamp(),
+                    "tests": "1",
+                    "failures": "0",
+                    "errors": "1",
+                    "skipped": "0",
+                    "time": "0",
+                },
+            )
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                {
+                    "name": "project.yaml",
+                    "classname": "nm-project-checker.input",
+                    "file": path,
+                    "line": str(problems[0].line or 0) if problems else "0",
+                    "time": "0",
+                },
+            )
+            error = ET.SubElement(
+                case,
+                "error",
+                {
+                    "message": str(problems[0]) if problems else path,
+                    "type": "invalid_input",
+                },
+            )
             error.text = "\n".join(str(p) for p in problems)
             ET.indent(suite, level=1)
             unreadable.append("  " + ET.tostring(suite, encoding="unicode").rstrip() + "\n")
-        head = ET.Element("testsuites", {
-            "name": "nm-project-checker", **{k: str(v) for k, v in numbers.items()}, "time": "0",
-        })
+        head = ET.Element(
+            "testsuites",
+            {
+                "name": "nm-project-checker",
+                **{k: str(v) for k, v in numbers.items()},
+                "time": "0",
+            },
+        )
         opening = ET.tostring(head, encoding="unicode").replace(" />", ">")
         body = "".join(text for _, text in self._checked()) + "".join(unreadable)
-        return xml_text(
-            '<?xml version="1.0" encoding="UTF-8"?>\n' + opening + "\n" + body + "</testsuites>\n"
-        )
+        return xml_text('<?xml version="1.0" encoding="UTF-8"?>\n' + opening + "\n" + body + "</testsuites>\n")
 
     # ------------------------------------------------------------------ HTML and Markdown
 
@@ -206,8 +254,12 @@ class Document:
 
         return [
             {
-                "anchor": anchor(o.path), "path": o.path, "id": o.project_id, "name": o.project_name,
-                "verdict": o.verdict, "verdict_label": term(o.verdict, self.lang, "verdict"),
+                "anchor": anchor(o.path),
+                "path": o.path,
+                "id": o.project_id,
+                "name": o.project_name,
+                "verdict": o.verdict,
+                "verdict_label": term(o.verdict, self.lang, "verdict"),
                 "failed": list(o.failed),
             }
             for o, _ in self._checked()
@@ -216,15 +268,15 @@ class Document:
     def _html(self, exit_code: int) -> str:
         from checker.report_html import render_html_batch
 
-        return render_html_batch(self._contents(), [t for _, t in self._checked()],
-                                 self._problems(), self.lang)
+        return render_html_batch(self._contents(), [t for _, t in self._checked()], self._problems(), self.lang)
 
     def _markdown(self, exit_code: int) -> str:
         from checker import report
 
         env = report.environment(self.lang)
         return env.get_template("report_batch.markdown.j2").render(
-            contents=self._contents(), sections=[t for _, t in self._checked()],
+            contents=self._contents(),
+            sections=[t for _, t in self._checked()],
             unreadable=[str(p) for _, problems in self._problems() for p in problems],
             labels=report.labels(self.lang),
         )

@@ -40,11 +40,18 @@ def csv_row(outcome: Outcome) -> str:
     """One project: file, id, name, verdict, findings per status, failed rule IDs, error, the
     codes of the run's notices (`outside_plan_period`: a check dated after the plan period)."""
     error = str(outcome.problems[0]) if outcome.problems else ""
-    return _csv_line([
-        outcome.path, outcome.project_id or "", outcome.project_name or "", outcome.verdict or "",
-        *(outcome.counts.get(s, "") for s in STATUSES), " ".join(outcome.failed), error,
-        " ".join(outcome.notices),
-    ])
+    return _csv_line(
+        [
+            outcome.path,
+            outcome.project_id or "",
+            outcome.project_name or "",
+            outcome.verdict or "",
+            *(outcome.counts.get(s, "") for s in STATUSES),
+            " ".join(outcome.failed),
+            error,
+            " ".join(outcome.notices),
+        ]
+    )
 
 
 class ProjectLine(NamedTuple):
@@ -78,8 +85,9 @@ class Summary:
             return
         self.verdicts[outcome.verdict] += 1
         self.failed_rules.update(outcome.failed)
-        self.projects.append(ProjectLine(
-            outcome.path, outcome.project_id, outcome.project_name, outcome.verdict, outcome.failed))
+        self.projects.append(
+            ProjectLine(outcome.path, outcome.project_id, outcome.project_name, outcome.verdict, outcome.failed)
+        )
 
     def worst_first(self) -> list[ProjectLine]:
         """The checked projects, rejected first, then needing review, approved with warnings,
@@ -100,16 +108,26 @@ def _verdict_labels() -> dict[str, dict[str, str]]:
 
 _HEADINGS = {
     "zh": {
-        "title": "批量审查汇总", "projects": "项目数", "verdicts": "审查结论",
-        "by_project": "各项目结论(由重到轻)", "failed": "未通过",
-        "unreadable_count": "无法读取", "rules": "未通过次数最多的规则", "files": "无法读取的文件",
+        "title": "批量审查汇总",
+        "projects": "项目数",
+        "verdicts": "审查结论",
+        "by_project": "各项目结论(由重到轻)",
+        "failed": "未通过",
+        "unreadable_count": "无法读取",
+        "rules": "未通过次数最多的规则",
+        "files": "无法读取的文件",
         "none": "无",
     },
     "en": {
-        "title": "Batch summary", "projects": "projects", "verdicts": "Verdicts",
-        "by_project": "Projects, worst first", "failed": "failed",
-        "unreadable_count": "could not be read", "rules": "Rules failed most often",
-        "files": "Files that could not be read", "none": "none",
+        "title": "Batch summary",
+        "projects": "projects",
+        "verdicts": "Verdicts",
+        "by_project": "Projects, worst first",
+        "failed": "failed",
+        "unreadable_count": "could not be read",
+        "rules": "Rules failed most often",
+        "files": "Files that could not be read",
+        "none": "none",
     },
 }
 

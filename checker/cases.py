@@ -128,13 +128,21 @@ def load_case(path: Path, rule: str, shown: str, bases: tuple[str, ...]) -> Case
         spec = validate_document(doc, CaseFile)
     except InputError as exc:
         first = exc.problems[0]
-        raise RuleDataError(f"{shown}:{first.line}" if first.line else shown, first.key_path,
-                            first.message) from None
+        raise RuleDataError(f"{shown}:{first.line}" if first.line else shown, first.key_path, first.message) from None
     if not any((Path(folder) / f"{spec.base}.yaml").is_file() for folder in bases):
         raise RuleDataError(shown, "base", f"no base project {spec.base}.yaml in the pack's bases/")
-    return Case(rule=rule, name=path.stem, base=spec.base, expect=spec.expect, set=dict(spec.set),
-                unset=tuple(spec.unset), as_of=spec.as_of, message=dict(spec.message), bases=bases,
-                path=shown)
+    return Case(
+        rule=rule,
+        name=path.stem,
+        base=spec.base,
+        expect=spec.expect,
+        set=dict(spec.set),
+        unset=tuple(spec.unset),
+        as_of=spec.as_of,
+        message=dict(spec.message),
+        bases=bases,
+        path=shown,
+    )
 
 
 def rule_cases(ruleset: Any) -> list[Case]:

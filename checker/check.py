@@ -51,9 +51,7 @@ class CheckResult:
     register: WaiverRegister | None = None  # the review authority's waiver register, if given
 
 
-def load_project(
-    path: str | Path, limits: Limits = DEFAULT_LIMITS
-) -> tuple[SourceDocument, Project]:
+def load_project(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[SourceDocument, Project]:
     doc = read_document(path, limits)
     return doc, validate_document(doc, Project)
 
@@ -94,9 +92,15 @@ class Checker:
             apply_register(findings, self.register.for_project(project.project.id), self.params.as_of)
         apply_claims(findings, project.waivers, self.params.as_of)
         return CheckResult(
-            document=doc, project=project, metrics=figures, findings=findings,
-            verdict=aggregate(findings), params=self.params, ruleset=self.ruleset,
-            notices=self.notices, register=self.register,
+            document=doc,
+            project=project,
+            metrics=figures,
+            findings=findings,
+            verdict=aggregate(findings),
+            params=self.params,
+            ruleset=self.ruleset,
+            notices=self.notices,
+            register=self.register,
         )
 
     def _refuse_incomputable(self, doc: SourceDocument, figures: metrics.Metrics) -> None:
@@ -108,7 +112,9 @@ class Checker:
                 fact = self.ruleset.facts.get(name)
                 keys = fact.source_keys if fact is not None and fact.source_keys else ("energy",)
                 raise InputError.single(
-                    doc.path, keys[0], doc.line_of(tuple(keys[0].split("."))),
+                    doc.path,
+                    keys[0],
+                    doc.line_of(tuple(keys[0].split("."))),
                     f"the figures are too large to compute {name} from {', '.join(keys)}: "
                     "check the magnitudes and units of these values",
                 )
@@ -129,11 +135,18 @@ class Checker:
                 continue
             key = ("waivers", index, "rule")
             if rule not in known:
-                problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
-                                        f"names unknown rule {rule} ({known_rules(rule, known)})"))
+                problems.append(
+                    Problem(
+                        doc.path,
+                        f"waivers[{index}].rule",
+                        doc.line_of(key),
+                        f"names unknown rule {rule} ({known_rules(rule, known)})",
+                    )
+                )
             elif rule in seen:
-                problems.append(Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key),
-                                        f"a second waiver for {rule}"))
+                problems.append(
+                    Problem(doc.path, f"waivers[{index}].rule", doc.line_of(key), f"a second waiver for {rule}")
+                )
             seen.add(rule)
         return problems
 
@@ -144,8 +157,9 @@ class Checker:
         if not isinstance(raw, list):
             return []
         rules = [
-            w["rule"] if isinstance(w, dict) and isinstance(w.get("rule"), str)
-            and _RULE_ID.fullmatch(w["rule"]) else None
+            w["rule"]
+            if isinstance(w, dict) and isinstance(w.get("rule"), str) and _RULE_ID.fullmatch(w["rule"])
+            else None
             for w in raw
         ]
         return self._waiver_problems(doc, rules)
@@ -168,15 +182,16 @@ class Checker:
         if plan is None:
             plan = self._plans[rule.id] = _FindingPlan(
                 project=tuple((n, self._fact_info(n)) for n in rule.facts if not n.startswith("item.")),
-                item=tuple(
-                    (n, n.split(".", 1)[1], self._fact_info(n)) for n in rule.facts if n.startswith("item.")
-                ),
+                item=tuple((n, n.split(".", 1)[1], self._fact_info(n)) for n in rule.facts if n.startswith("item.")),
                 parameters={name: self.params[name] for name in rule.spec.parameters},
             )
         return plan
 
     def _finding(
-        self, rule: Rule, subjects: list[Any], facts: dict[str, Any],
+        self,
+        rule: Rule,
+        subjects: list[Any],
+        facts: dict[str, Any],
         items: dict[str, list[dict[str, Any]]],
     ) -> Finding:
         spec = rule.spec
@@ -190,11 +205,15 @@ class Checker:
             if spec.for_each:
                 item = items[spec.for_each][subject.index]
                 item_readings = {n: FactReading(n, item.get(key), *info) for n, key, info in plan.item}
-                item_findings.append(ItemFinding(
-                    index=subject.index,
-                    **_item_labels(spec.for_each, subject.index, item),
-                    status=decision.status, decision=decision, facts=item_readings,
-                ))
+                item_findings.append(
+                    ItemFinding(
+                        index=subject.index,
+                        **_item_labels(spec.for_each, subject.index, item),
+                        status=decision.status,
+                        decision=decision,
+                        facts=item_readings,
+                    )
+                )
         overall = most_severe(decisions) or decide(
             rule, SubjectResult(index=None, in_force=rule.id not in self.dormant)
         )
@@ -209,9 +228,15 @@ class Checker:
                 if key not in missing_keys:
                     missing_keys.append(key)
         return Finding(
-            rule=rule, status=overall.status, binding=overall.binding, decision=overall,
-            facts=readings, parameters=dict(plan.parameters),
-            missing_keys=tuple(missing_keys), items=item_findings, as_of=self.params.as_of,
+            rule=rule,
+            status=overall.status,
+            binding=overall.binding,
+            decision=overall,
+            facts=readings,
+            parameters=dict(plan.parameters),
+            missing_keys=tuple(missing_keys),
+            items=item_findings,
+            as_of=self.params.as_of,
         )
 
 

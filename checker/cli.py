@@ -74,8 +74,14 @@ class _OneLineMain:
     subcommand) as one `error:` line and exit 2, instead of click's multi-line usage block; an
     interrupt while the command line is parsed is exit 130 without a traceback."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         # help and usage errors come before --lang is parsed: the language is decided here
         i18n.decide(sys.argv[1:] if args is None else args)
         i18n.install_click()
@@ -147,8 +153,7 @@ def _swapped(target: Any, attribute: str, value: Any) -> Iterator[None]:
 class _OneLineErrors(_Translated, _OneLineMain, click.Command):
     """`check`, and every `checker` subcommand: usage errors on one line."""
 
-    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
-                     **extra: Any) -> click.Context:
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> click.Context:
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except click.UsageError as exc:
@@ -324,14 +329,21 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
     if debug:
         with contextlib.suppress(OSError, ValueError):
             traceback.print_exc()
-    _say(i18n.t("internal error: {kind}: {detail}", kind=type(exc).__name__, detail=shown(exc, 500))
-         + "\n" + i18n.t("This is a bug in the checker; please report it with the input file "
-                         "(run again with --debug for the details)."))
+    _say(
+        i18n.t("internal error: {kind}: {detail}", kind=type(exc).__name__, detail=shown(exc, 500))
+        + "\n"
+        + i18n.t(
+            "This is a bug in the checker; please report it with the input file "
+            "(run again with --debug for the details)."
+        )
+    )
     sys.exit(EXIT_INTERNAL)
 
 
 def _make_checker(
-    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS,
+    as_of: dt.date | None,
+    params_file: str | None,
+    limits: Limits = DEFAULT_LIMITS,
     waivers_file: str | None = None,
 ) -> Any:
     from checker.factory import make_checker
@@ -347,19 +359,38 @@ def _select_rules(ctx: click.Context, param: click.Parameter, value: str | None)
 
 # `--rules DIR` on every command that loads rules: the pack the command runs with
 rules_option = click.option(
-    "--rules", "rules_dir", type=click.Path(), metavar="DIR", callback=_select_rules, expose_value=False,
+    "--rules",
+    "rules_dir",
+    type=click.Path(),
+    metavar="DIR",
+    callback=_select_rules,
+    expose_value=False,
     help="A rule pack (a folder with pack.yaml) to use instead of the shipped rules (nm-14th-fyp).",
 )
 
 _common_options = [
     rules_option,
-    click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
-                 help="Check date: picks the parameters in force and expires waivers. Default: today."),
-    click.option("--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
-                 help="A review authority's policy file overriding parameter values."),
-    click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                 help="Language of the report and messages. Default: from the locale (LANG, "
-                      "LC_ALL; en_* English), else Chinese."),
+    click.option(
+        "--as-of",
+        "as_of",
+        callback=_parse_date,
+        metavar="YYYY-MM-DD",
+        help="Check date: picks the parameters in force and expires waivers. Default: today.",
+    ),
+    click.option(
+        "--params",
+        "params_file",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="A review authority's policy file overriding parameter values.",
+    ),
+    click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default=None,
+        help="Language of the report and messages. Default: from the locale (LANG, "
+        "LC_ALL; en_* English), else Chinese.",
+    ),
     click.option("--debug", is_flag=True, help="Show a traceback on internal errors."),
 ]
 
@@ -380,47 +411,104 @@ def _version_option(prog: str) -> Callable[[Callable[..., Any]], Callable[..., A
         click.echo(i18n.t("%(prog)s, version %(version)s") % {"prog": prog, "version": __version__})
         ctx.exit()
 
-    return click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show,
-                        help="Show the version and exit.")
+    return click.option(
+        "--version", is_flag=True, expose_value=False, is_eager=True, callback=show, help="Show the version and exit."
+    )
 
 
 @click.command("check", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(list(_FORMATS)), default=None,
-              help="Report format. Default: from the --output extension, else text. For several "
-                   "projects: text, json (one line per project), jsonl (one compact line per project: "
-                   "static texts by reference), csv (one row per project), sarif (one run), junit "
-                   "(one testsuite per project), html or markdown (one document with a table of "
-                   "contents) or github (workflow annotations).")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write the report to FILE (atomically) instead of standard output.")
-@click.option("--record", "record", metavar="LEDGER",
-              help="Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1, max=MAX_JOBS), default=None, metavar="N",
-              help=f"Worker processes for several projects (at most {MAX_JOBS}). Default: the number "
-                   "of cores; 1 checks them in this process.")
-@click.option("--max-bytes", type=click.IntRange(min=1, max=MAX_BYTES_LIMIT), default=MAX_FILE_BYTES,
-              show_default=True, help="Refuse input files larger than this (at most 1 GiB).")
-@click.option("--fail-on", "fail_on", type=click.Choice(["rejected", "review", "warn"]), default="review",
-              show_default=True,
-              help="Which verdicts make the exit code non-zero: rejected (1) only; review adds "
-                   "needs review (3); warn adds approved with warnings (4).")
-@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="REGISTER",
-              help="The review authority's waiver register (format 1). Only its entries waive; "
-                   "a waiver written in the project file is a claim that a person must verify.")
-@click.option("--verbose", is_flag=True,
-              help="Text format: the full report (facts read, parameters compared, plan basis, "
-                   "audit) instead of the verdict and what needs attention.")
-@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True,
-              help="Colour the text report's statuses. auto: only on a terminal, and not when "
-                   "NO_COLOR is set; never in an --output file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(_FORMATS)),
+    default=None,
+    help="Report format. Default: from the --output extension, else text. For several "
+    "projects: text, json (one line per project), jsonl (one compact line per project: "
+    "static texts by reference), csv (one row per project), sarif (one run), junit "
+    "(one testsuite per project), html or markdown (one document with a table of "
+    "contents) or github (workflow annotations).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+@click.option(
+    "--record",
+    "record",
+    metavar="LEDGER",
+    help="Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1, max=MAX_JOBS),
+    default=None,
+    metavar="N",
+    help=f"Worker processes for several projects (at most {MAX_JOBS}). Default: the number "
+    "of cores; 1 checks them in this process.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1, max=MAX_BYTES_LIMIT),
+    default=MAX_FILE_BYTES,
+    show_default=True,
+    help="Refuse input files larger than this (at most 1 GiB).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["rejected", "review", "warn"]),
+    default="review",
+    show_default=True,
+    help="Which verdicts make the exit code non-zero: rejected (1) only; review adds "
+    "needs review (3); warn adds approved with warnings (4).",
+)
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    metavar="REGISTER",
+    help="The review authority's waiver register (format 1). Only its entries waive; "
+    "a waiver written in the project file is a claim that a person must verify.",
+)
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="Text format: the full report (facts read, parameters compared, plan basis, "
+    "audit) instead of the verdict and what needs attention.",
+)
+@click.option(
+    "--color",
+    "color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report's statuses. auto: only on a terminal, and not when "
+    "NO_COLOR is set; never in an --output file.",
+)
 @_with_common
 @_version_option("check")
-def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
-               jobs: int | None, max_bytes: int, fail_on: str, waivers_file: str | None, verbose: bool,
-               color: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
-               debug: bool) -> None:
+def check_main(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    output: str | None,
+    record: str | None,
+    jobs: int | None,
+    max_bytes: int,
+    fail_on: str,
+    waivers_file: str | None,
+    verbose: bool,
+    color: str,
+    as_of: dt.date | None,
+    params_file: str | None,
+    lang: str | None,
+    debug: bool,
+) -> None:
     """Check project descriptions (project.yaml) against the plan's rules.
 
     Each PATH is a project file or a folder, searched recursively for *.yaml and *.yml files.
@@ -451,17 +539,31 @@ def check_main(paths: tuple[str, ...], fmt: str | None, output: str | None, reco
 
     def action() -> int:
         if len(paths) > 1 or os.path.isdir(paths[0]):
-            return _check_many(paths, fmt, output, record, jobs, as_of, params_file, lang,
-                               Limits(max_bytes=max_bytes), waivers_file, text, fail_on)
+            return _check_many(
+                paths,
+                fmt,
+                output,
+                record,
+                jobs,
+                as_of,
+                params_file,
+                lang,
+                Limits(max_bytes=max_bytes),
+                waivers_file,
+                text,
+                fail_on,
+            )
         with _short_lived():
-            return _check_one(paths[0], fmt, output, record, max_bytes, as_of, params_file, lang,
-                              waivers_file, text, fail_on)
+            return _check_one(
+                paths[0], fmt, output, record, max_bytes, as_of, params_file, lang, waivers_file, text, fail_on
+            )
 
     _run_guarded(action, debug)
 
 
-def protected_paths(inputs: tuple[str, ...] | list[str], record: str | None,
-                    params_file: str | None, waivers_file: str | None = None) -> list[tuple[str, str]]:
+def protected_paths(
+    inputs: tuple[str, ...] | list[str], record: str | None, params_file: str | None, waivers_file: str | None = None
+) -> list[tuple[str, str]]:
     """What a report must never be written over: every file this run reads or keeps."""
     found = [("the input file", path) for path in inputs]
     if record is not None:
@@ -501,10 +603,19 @@ class TextStyle(NamedTuple):
 PLAIN_TEXT = TextStyle()
 
 
-def _check_one(path: str, fmt: str | None, output: str | None, record: str | None, max_bytes: int,
-               as_of: dt.date | None, params_file: str | None, lang: str,
-               waivers_file: str | None = None, text: TextStyle = PLAIN_TEXT,
-               fail_on: str = "review") -> int:
+def _check_one(
+    path: str,
+    fmt: str | None,
+    output: str | None,
+    record: str | None,
+    max_bytes: int,
+    as_of: dt.date | None,
+    params_file: str | None,
+    lang: str,
+    waivers_file: str | None = None,
+    text: TextStyle = PLAIN_TEXT,
+    fail_on: str = "review",
+) -> int:
     from checker import report, report_output
     from checker.verdict import gated_exit_code
 
@@ -520,8 +631,11 @@ def _check_one(path: str, fmt: str | None, output: str | None, record: str | Non
     result = checker.check_path(path, limits)
     compact = not text.verbose
     if output is not None:  # a file never gets colour codes
-        report_output.write_atomically(output, report.render(result, chosen, lang, compact=compact),
-                                       protected_paths((path,), record, params_file, waivers_file))
+        report_output.write_atomically(
+            output,
+            report.render(result, chosen, lang, compact=compact),
+            protected_paths((path,), record, params_file, waivers_file),
+        )
         from checker.receipts import written
 
         _say(written(output, result.verdict, lang))
@@ -569,10 +683,20 @@ def _short_lived() -> Iterator[None]:
 _freeze_registered = False
 
 
-def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, record: str | None,
-                jobs: int | None, as_of: dt.date | None, params_file: str | None,
-                lang: str, limits: Limits, waivers_file: str | None = None,
-                text: TextStyle = PLAIN_TEXT, fail_on: str = "review") -> int:
+def _check_many(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    output: str | None,
+    record: str | None,
+    jobs: int | None,
+    as_of: dt.date | None,
+    params_file: str | None,
+    lang: str,
+    limits: Limits,
+    waivers_file: str | None = None,
+    text: TextStyle = PLAIN_TEXT,
+    fail_on: str = "review",
+) -> int:
     from checker.batch import Settings, default_jobs
     from checker.cli_batch import check_batch
     from checker.inputs import expand_paths
@@ -584,10 +708,20 @@ def _check_many(paths: tuple[str, ...], fmt: str | None, output: str | None, rec
 
         ledger_url(record)  # an empty name or a URL without a file: refused before any work
     encoding, errors, newline = output_encoding(fmt or "text")
-    settings = Settings(fmt=fmt or "text", lang=lang, as_of=as_of, params_file=params_file,
-                        limits=limits, record=record, encoding=encoding, errors=errors, newline=newline,
-                        waivers_file=waivers_file, verbose=text.verbose,
-                        color=(fmt or "text") == "text" and text.paints())
+    settings = Settings(
+        fmt=fmt or "text",
+        lang=lang,
+        as_of=as_of,
+        params_file=params_file,
+        limits=limits,
+        record=record,
+        encoding=encoding,
+        errors=errors,
+        newline=newline,
+        waivers_file=waivers_file,
+        verbose=text.verbose,
+        color=(fmt or "text") == "text" and text.paints(),
+    )
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs(), fail_on)
 
 

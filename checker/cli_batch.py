@@ -126,8 +126,11 @@ def _record(ledger: Any, outcome: Outcome, progress: Progress) -> Any:
         return ledger.append_prepared(outcome.pending_entry)
     except CheckerError as exc:
         progress.clear()
-        _say(error_line(i18n.t("{path}: not recorded in the ledger: {reason}", path=outcome.path,
-                               reason=i18n.problem(str(exc)))))
+        _say(
+            error_line(
+                i18n.t("{path}: not recorded in the ledger: {reason}", path=outcome.path, reason=i18n.problem(str(exc)))
+            )
+        )
         return None
 
 
@@ -139,6 +142,7 @@ def _bytes_writer(out: TextIO, settings: Settings) -> Callable[[bytes], None]:
     """
     binary = getattr(out, "buffer", None)
     if binary is None:
+
         def write_text(data: bytes) -> None:
             text = data.decode(settings.encoding, settings.errors)
             if settings.newline != "\n":  # a text stream puts its own line endings back

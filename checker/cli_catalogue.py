@@ -53,8 +53,7 @@ def _param_json(param: ParameterValue) -> dict[str, Any]:
 def _ruleset_key(ruleset: Ruleset) -> dict[str, Any]:
     """The ruleset as a verdict names it (`ruleset` of `--format json` and `--format jsonl`)."""
     plan = ruleset.plan
-    return {"version": ruleset.version, "sha256": ruleset.sha256,
-            "plan": plan.to_json() if plan is not None else None}
+    return {"version": ruleset.version, "sha256": ruleset.sha256, "plan": plan.to_json() if plan is not None else None}
 
 
 def _rule_json(rule: Rule, params: ParameterSet, ruleset_key: dict[str, Any]) -> dict[str, Any]:
@@ -100,14 +99,36 @@ def _provenance_text(param: ParameterValue, lang: str) -> str:
 
 # the words of the text catalogue, in the language it is printed in
 _WORDS = {
-    "zh": {"binding": "约束性", "guidance": "指导性", "not_waivable": "不得豁免", "basis": "依据",
-           "param": "参数", "source": "来源", "provenance": "性质", "disabled": "停用,由 {pack} 停用",
-           "reason": "理由", "sep": ",", "from": "{start} 起", "range": "{start} 至 {end}",
-           "in_force": "{date} 施行的参数"},
-    "en": {"binding": "binding", "guidance": "guidance", "not_waivable": "not waivable", "basis": "Basis",
-           "param": "Parameter", "source": "Source", "provenance": "Provenance",
-           "disabled": "disabled by {pack}", "reason": "Reason", "sep": ", ", "from": "{start}..",
-           "range": "{start}..{end}", "in_force": "Parameters in force on {date}"},
+    "zh": {
+        "binding": "约束性",
+        "guidance": "指导性",
+        "not_waivable": "不得豁免",
+        "basis": "依据",
+        "param": "参数",
+        "source": "来源",
+        "provenance": "性质",
+        "disabled": "停用,由 {pack} 停用",
+        "reason": "理由",
+        "sep": ",",
+        "from": "{start} 起",
+        "range": "{start} 至 {end}",
+        "in_force": "{date} 施行的参数",
+    },
+    "en": {
+        "binding": "binding",
+        "guidance": "guidance",
+        "not_waivable": "not waivable",
+        "basis": "Basis",
+        "param": "Parameter",
+        "source": "Source",
+        "provenance": "Provenance",
+        "disabled": "disabled by {pack}",
+        "reason": "Reason",
+        "sep": ", ",
+        "from": "{start}..",
+        "range": "{start}..{end}",
+        "in_force": "Parameters in force on {date}",
+    },
 }
 
 
@@ -185,9 +206,12 @@ def _params_text(params: ParameterSet, lang: str = "zh") -> str:
 
 def _rules_markdown(ruleset: Ruleset, params: ParameterSet) -> str:
     lines = ["# 规则目录 · Rule catalogue", ""]
-    lines += [f"The rules of the pack `{ruleset.name}`, generated from its rule folders by "
-              "`checker rules --format markdown`. "
-              f"Parameters in force on {params.as_of.isoformat()}.", ""]
+    lines += [
+        f"The rules of the pack `{ruleset.name}`, generated from its rule folders by "
+        "`checker rules --format markdown`. "
+        f"Parameters in force on {params.as_of.isoformat()}.",
+        "",
+    ]
     for rule in ruleset.rules:
         spec = rule.spec
         kind = "binding (约束性)" if spec.binding else "guidance (指导性)"
@@ -216,8 +240,10 @@ def _rules_markdown(ruleset: Ruleset, params: ParameterSet) -> str:
             lines += ["### References", "", *[f"- {ref}" for ref in spec.references], ""]
     if ruleset.disabled:
         lines += ["## 停用的规则 · Rules disabled by this pack", ""]
-        lines += [f"- **{off.id}** {off.title.zh} — {off.title.en} (`{off.pack}`): {off.reason.zh} — {off.reason.en}"
-                  for off in ruleset.disabled]
+        lines += [
+            f"- **{off.id}** {off.title.zh} — {off.title.en} (`{off.pack}`): {off.reason.zh} — {off.reason.en}"
+            for off in ruleset.disabled
+        ]
         lines.append("")
     return "\n".join(lines)
 
@@ -229,30 +255,43 @@ def _params_for(as_of: dt.date | None, params_file: str | None) -> ParameterSet:
 
 
 _as_of_option = click.option(
-    "--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
+    "--as-of",
+    "as_of",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
     help="Show the parameter values in force on this date. Default: today.",
 )
 _lang_option = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default=None,
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
     help="Language of the text output and messages. Default: from the locale (LANG, LC_ALL; "
-         "en_* English), else Chinese.",
+    "en_* English), else Chinese.",
 )
 _params_option = click.option(
-    "--params", "params_file", type=click.Path(dir_okay=False), metavar="FILE",
+    "--params",
+    "params_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
     help="A review authority's policy file overriding parameter values.",
 )
 
 
 @click.command("rules", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @_as_of_option
 @_params_option
 @rules_option
 @_lang_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
-                  debug: bool) -> None:
+def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None, debug: bool) -> None:
     """List every rule: ID, titles, category, binding, plan basis and parameters in force.
 
     \b
@@ -282,15 +321,15 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang
 
 
 @click.command("params", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
 @_as_of_option
 @_params_option
 @rules_option
 @_lang_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
-                   debug: bool) -> None:
+def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang: str | None, debug: bool) -> None:
     """List the parameters in force: value, unit, dates, source, and what kind of number each is.
 
     \b
@@ -304,9 +343,11 @@ def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, lan
         params = _params_for(as_of, params_file)
         ordered = [params[name] for name in sorted(params.values)]
         if fmt == "json":
-            payload = {"as_of": params.as_of.isoformat(),
-                       "parameters": [_param_json(p) for p in ordered],
-                       "parameters_sha256": parameters_sha256(params)}
+            payload = {
+                "as_of": params.as_of.isoformat(),
+                "parameters": [_param_json(p) for p in ordered],
+                "parameters_sha256": parameters_sha256(params),
+            }
             click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             click.echo(_params_text(params, lang or i18n.report_default()))

@@ -43,8 +43,7 @@ def _create(path: Path, text: str) -> None:
 @click.command("explain", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("rule")
 @_with_common
-def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str | None,
-            debug: bool) -> None:
+def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str | None, debug: bool) -> None:
     """Show a rule's documentation: what it checks, why, examples, parameters, references.
 
     \b
@@ -66,8 +65,12 @@ def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str
 
 @click.command("schema", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @rules_option
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the titles and descriptions. Default: Chinese, or English in an English locale.")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of the titles and descriptions. Default: Chinese, or English in an English locale.",
+)
 def schema(lang: str | None) -> None:
     """Print the JSON Schema of project.yaml (for editors and other tools).
 

@@ -58,12 +58,27 @@ def test_command(directory: str | None, debug: bool) -> None:
                 passed += 1
                 continue
             failed += 1
-            click.echo(i18n.t("FAIL {rule} {case}: {problem}  ({path})", rule=outcome.case.rule,
-                              case=outcome.case.name, problem=outcome.problem, path=outcome.case.path))
+            click.echo(
+                i18n.t(
+                    "FAIL {rule} {case}: {problem}  ({path})",
+                    rule=outcome.case.rule,
+                    case=outcome.case.name,
+                    problem=outcome.problem,
+                    path=outcome.case.path,
+                )
+            )
         rules = len(ruleset.rules)
-        click.echo(i18n.t("{name} {version}: {passed} passed, {failed} failed ({cases} cases of {rules} rules)",
-                          name=ruleset.name, version=ruleset.version, passed=passed, failed=failed,
-                          cases=passed + failed, rules=rules))
+        click.echo(
+            i18n.t(
+                "{name} {version}: {passed} passed, {failed} failed ({cases} cases of {rules} rules)",
+                name=ruleset.name,
+                version=ruleset.version,
+                passed=passed,
+                failed=failed,
+                cases=passed + failed,
+                rules=rules,
+            )
+        )
         return EXIT_FAILED if failed else 0
 
     _run_guarded(action, debug)
@@ -93,8 +108,9 @@ def pack_init(directory: str) -> None:
 
         target = Path(directory)
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise UsageError(i18n.t("{path}: already exists and is not an empty folder; choose a new one",
-                                    path=directory))
+            raise UsageError(
+                i18n.t("{path}: already exists and is not an empty folder; choose a new one", path=directory)
+            )
         skeleton = templates_dir() / "pack"
         written = []
         for source in sorted(p for p in skeleton.rglob("*") if p.is_file()):
@@ -104,8 +120,7 @@ def pack_init(directory: str) -> None:
             with open(path, "xb") as fh:  # never over an existing file
                 fh.write(source.read_bytes())
             written.append(relative.as_posix())
-        click.echo(i18n.t("created the rule pack {path} ({count} files):", path=directory + os.sep,
-                          count=len(written)))
+        click.echo(i18n.t("created the rule pack {path} ({count} files):", path=directory + os.sep, count=len(written)))
         for name in written:
             click.echo(f"  {name}")
         click.echo(i18n.t("next: checker test {path}", path=directory))

@@ -23,8 +23,14 @@ from typing import Any, Union
 
 COMPARISONS = ("gt", "gte", "lt", "lte", "eq", "ne", "in", "not_in")
 INVERSE = {
-    "gt": "lte", "lte": "gt", "gte": "lt", "lt": "gte",
-    "eq": "ne", "ne": "eq", "in": "not_in", "not_in": "in",
+    "gt": "lte",
+    "lte": "gt",
+    "gte": "lt",
+    "lt": "gte",
+    "eq": "ne",
+    "ne": "eq",
+    "in": "not_in",
+    "not_in": "in",
 }
 STATUSES = ("fail", "warn", "review", "pass", "not_applicable", "missing_info")
 
@@ -300,7 +306,5 @@ def unknown_for(condition: Condition, fact: str) -> Condition | None:
 def unknown_facts(condition: Condition) -> list[str]:
     """The facts whose absence can leave the condition unknown, in the order the condition names
     them: the candidates a `when_unknown` outcome asks for."""
-    names = [
-        name for node in walk(condition) if isinstance(node, Compare) for name in _operand_facts(node)
-    ]
+    names = [name for node in walk(condition) if isinstance(node, Compare) for name in _operand_facts(node)]
     return list(dict.fromkeys(names))

@@ -168,11 +168,20 @@ def cache_file(name: str) -> Path | None:
 
 # What a cache file may name besides the checker's own data classes: the standard containers and
 # dates the loaders build. Anything else (os.system, builtins.eval, a module's function) is refused.
-_ALLOWED_GLOBALS = frozenset({
-    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
-    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "tuple"), ("builtins", "list"),
-    ("builtins", "dict"), ("builtins", "object"), ("copyreg", "_reconstructor"),
-})
+_ALLOWED_GLOBALS = frozenset(
+    {
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "timedelta"),
+        ("builtins", "set"),
+        ("builtins", "frozenset"),
+        ("builtins", "tuple"),
+        ("builtins", "list"),
+        ("builtins", "dict"),
+        ("builtins", "object"),
+        ("copyreg", "_reconstructor"),
+    }
+)
 
 
 class _DataOnlyUnpickler(pickle.Unpickler):

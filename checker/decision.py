@@ -66,8 +66,11 @@ def decide(rule: Rule, subject: SubjectResult) -> Decision:
             return Decision(outcome.status, index, tuple(outcome.missing), binding, "outcome")
         if index in subject.unknown:
             return Decision(
-                outcome.when_unknown or "missing_info", index, asked(outcome, subject.unknown[index]),
-                spec.binding, "unknown",
+                outcome.when_unknown or "missing_info",
+                index,
+                asked(outcome, subject.unknown[index]),
+                spec.binding,
+                "unknown",
             )
     return Decision(spec.otherwise, None, (), spec.binding, "otherwise")
 

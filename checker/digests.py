@@ -26,21 +26,27 @@ def sha256_text(value: str) -> str:
 
 def params_body(params: ParameterSet) -> str:
     """Canonical JSON of every field of every ParameterValue in force (not the check date)."""
-    return canonical_json({
-        name: {
-            "name": p.name, "value": p.value, "unit": p.unit,
-            "effective_from": p.effective_from.isoformat(),
-            "effective_to": p.effective_to.isoformat() if p.effective_to else None,
-            "source": p.source, "verified": p.verified, "origin": p.origin,
-            "description": {"zh": p.description.zh, "en": p.description.en},
-            # only when some entries are: the bodies of entries recorded before it stay the same
-            **({"verified_entries": list(p.verified_entries)} if p.verified_entries else {}),
-            # likewise: a body recorded before provenance existed re-runs without it
-            **({"provenance": p.provenance} if p.provenance is not None else {}),
-            **({"provenance_entries": dict(p.provenance_entries)} if p.provenance_entries else {}),
+    return canonical_json(
+        {
+            name: {
+                "name": p.name,
+                "value": p.value,
+                "unit": p.unit,
+                "effective_from": p.effective_from.isoformat(),
+                "effective_to": p.effective_to.isoformat() if p.effective_to else None,
+                "source": p.source,
+                "verified": p.verified,
+                "origin": p.origin,
+                "description": {"zh": p.description.zh, "en": p.description.en},
+                # only when some entries are: the bodies of entries recorded before it stay the same
+                **({"verified_entries": list(p.verified_entries)} if p.verified_entries else {}),
+                # likewise: a body recorded before provenance existed re-runs without it
+                **({"provenance": p.provenance} if p.provenance is not None else {}),
+                **({"provenance_entries": dict(p.provenance_entries)} if p.provenance_entries else {}),
+            }
+            for name, p in params.values.items()
         }
-        for name, p in params.values.items()
-    })
+    )
 
 
 # one hash per parameter set: a batch checks thousands of projects against the same set. Each entry

@@ -209,9 +209,9 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
     if isinstance(operand, cond.ParamRef) and operand.key:
         table = params[operand.name].value
         key_field = field_name(operand.key)
-        return _and([exists, _or([
-            _and([{key_field: key}, _compare(field, c.op, value)]) for key, value in table.items()
-        ])])
+        return _and(
+            [exists, _or([_and([{key_field: key}, _compare(field, c.op, value)]) for key, value in table.items()])]
+        )
     if isinstance(operand, cond.ParamRef):
         operand = params[operand.name].value
     if c.op in ("in", "not_in"):
@@ -358,8 +358,7 @@ def _packed(rules: list[Rule], conditions: dict[str, dict[str, list[dict[str, An
     memo: dict[int, tuple[str, Any]] = {}
     seen = _test_paths(_SEEN_CONDITION, memo)
     paths = {  # each rule's conditions as paths, once: the packing tries each rule with many groups
-        rule.id: [_test_paths(_and([kind, *parts]), memo) for parts in conditions[rule.id].values()]
-        for rule in rules
+        rule.id: [_test_paths(_and([kind, *parts]), memo) for parts in conditions[rule.id].values()] for rule in rules
     }
 
     def bound(group: list[Rule]) -> int:
@@ -515,7 +514,8 @@ class CompiledRuleset:
                     kind = {"fact_kind": fact_kind}
                     compiled_rules = {
                         name: {"all": [{"m": _and([kind, *rule_parts])}]}
-                        for rule in group for name, rule_parts in conditions[rule.id].items()
+                        for rule in group
+                        for name, rule_parts in conditions[rule.id].items()
                     }
                     for name in compiled_rules:
                         rule_id, part, *index = name.split("|")
@@ -526,12 +526,15 @@ class CompiledRuleset:
                         elif part == "unknown":
                             what = (what, cond.unknown_facts(rule.spec.outcomes[what].when)[int(index[1])])
                         self._meaning[name] = (rule_id, part, what, bool(rule.spec.for_each))
-                    parts[-1].append(_Part(
-                        fact_kind=fact_kind,
-                        collection=subject.split(":", 1)[1] if subject != "project" else None,
-                        rules=tuple(group), fields=referenced_fields(compiled_rules),
-                        compiled=compiled_rules,
-                    ))
+                    parts[-1].append(
+                        _Part(
+                            fact_kind=fact_kind,
+                            collection=subject.split(":", 1)[1] if subject != "project" else None,
+                            rules=tuple(group),
+                            fields=referenced_fields(compiled_rules),
+                            compiled=compiled_rules,
+                        )
+                    )
         # [[(engine ruleset handle, its parts of this stage)] per stage]
         self._stages: list[list[tuple[int, list[_Part]]]] = [[] for _ in parts]
         for group in _engine_rulesets([part for stage in parts for part in stage]):
@@ -556,7 +559,9 @@ class CompiledRuleset:
         return self._rule_stages
 
     def evaluate(
-        self, facts: dict[str, Any], items: dict[str, list[dict[str, Any]]],
+        self,
+        facts: dict[str, Any],
+        items: dict[str, list[dict[str, Any]]],
         dormant: frozenset[str] = frozenset(),
     ) -> dict[str, list[SubjectResult]]:
         """Which conditions of every rule held for this project (and for each of its items).
@@ -627,8 +632,10 @@ class CompiledRuleset:
                     for rule, rule_id, status_field in self._status_plan[stage]:  # what later stages read
                         subjects = results[rule_id]
                         # decide() orders missing facts as the rule lists them, whatever the core's order
-                        decision = decide(rule, subjects[0]) if len(subjects) == 1 else most_severe(
-                            [decide(rule, s) for s in subjects]
+                        decision = (
+                            decide(rule, subjects[0])
+                            if len(subjects) == 1
+                            else most_severe([decide(rule, s) for s in subjects])
                         )
                         project_fact[status_field] = decision.status if decision else "not_applicable"
             finally:  # always, each on its own: the core holds at most 1 024 sessions

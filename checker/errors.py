@@ -19,9 +19,7 @@ def printable(text: str) -> str:
     if all(unicodedata.category(ch) not in _UNSHOWN for ch in text):
         return text
     return "".join(
-        ch.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(ch) in _UNSHOWN else ch
-        for ch in text
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _UNSHOWN else ch for ch in text
     )
 
 

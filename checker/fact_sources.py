@@ -61,8 +61,12 @@ def generated(text: str) -> str:
             continue
         if _FROM.match(line):
             if current not in READS:
-                raise RuleDataError(_SHOWN, f"{current}.from", f"line {number}: a `from:` list is generated "
-                                    "from checker/metrics.py READS; this fact is not declared there")
+                raise RuleDataError(
+                    _SHOWN,
+                    f"{current}.from",
+                    f"line {number}: a `from:` list is generated "
+                    "from checker/metrics.py READS; this fact is not declared there",
+                )
             out.append(_from_line(READS[current]))
             pending = False
             continue
@@ -70,8 +74,9 @@ def generated(text: str) -> str:
     close()
     undeclared = [name for name in READS if name not in seen]
     if undeclared:
-        raise RuleDataError(_SHOWN, undeclared[0], "a derived fact of checker/metrics.py READS is not "
-                            "listed (give its labels and unit)")
+        raise RuleDataError(
+            _SHOWN, undeclared[0], "a derived fact of checker/metrics.py READS is not listed (give its labels and unit)"
+        )
     return "\n".join(out)
 
 
@@ -84,8 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     wanted = generated(text)
     if "--check" in args:
         if wanted != text:
-            print(f"{path}: the `from:` lists are not those of checker/metrics.py READS; "
-                  "run python -m checker.fact_sources", file=sys.stderr)
+            print(
+                f"{path}: the `from:` lists are not those of checker/metrics.py READS; "
+                "run python -m checker.fact_sources",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if wanted != text:

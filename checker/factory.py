@@ -14,7 +14,9 @@ from checker.source import DEFAULT_LIMITS, Limits
 
 
 def make_checker(
-    as_of: dt.date | None, params_file: str | None, limits: Limits = DEFAULT_LIMITS,
+    as_of: dt.date | None,
+    params_file: str | None,
+    limits: Limits = DEFAULT_LIMITS,
     waivers_file: str | None = None,
 ) -> Any:
     """The Checker for a date, optional policy file and optional waiver register (raises
@@ -39,7 +41,9 @@ def make_checker(
         if params_file is None:  # the shipped data alone: a defect of ours, reported as such
             raise
         raise InputError.single(
-            params_file, "parameters", None,
+            params_file,
+            "parameters",
+            None,
             f"{exc}; the rules with the shipped values compile, so a table this policy enlarges is "
             "too large: keep it to the products the authority reviews",
         ) from None

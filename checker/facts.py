@@ -13,9 +13,7 @@ from checker.metrics import Metrics
 from checker.model import Project
 
 ITEM_COLLECTIONS = {
-    "products": lambda p: [
-        {**line.model_dump(exclude_none=True), "undeclared": False} for line in p.project.products
-    ],
+    "products": lambda p: [{**line.model_dump(exclude_none=True), "undeclared": False} for line in p.project.products],
     "boilers": lambda p: [boiler.model_dump(exclude_none=True) for boiler in p.coal.boilers],
 }
 

@@ -170,7 +170,8 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
     if not math.isfinite(value):  # a ratio over a vanishing value added: say so, not "Infinity"
         return "∞" if value > 0 else "-∞"
     comparands = [
-        c for c in (against if isinstance(against, list | tuple) else [against])
+        c
+        for c in (against if isinstance(against, list | tuple) else [against])
         if _is_number(c) and math.isfinite(c) and float(c) != float(value)
     ]
     scale, suffix = style.scale(value)
@@ -179,7 +180,8 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
     # a scaled float near a rounding boundary may fall on its wrong side (0.0325 × 100 is
     # 3.2499…, printed 3.2): the digits come from exact arithmetic there, and for big numbers
     exact_needed = abs(shown) >= 10.0 ** (15 - digits) or (
-        scale != 1 and abs((abs(shown) * 10**digits) % 1 - 0.5) < 1e-6)
+        scale != 1 and abs((abs(shown) * 10**digits) % 1 - 0.5) < 1e-6
+    )
     fast = _printed(value, style, digits) if exact_needed else _trim_float(shown, digits) + suffix
     if not comparands:
         return fast
@@ -212,8 +214,7 @@ def _sci(number: Decimal) -> str:
     return str(number.normalize(_EXACT)).replace("E", "e").replace("e+", "e")
 
 
-def record(figures: list[tuple[Ref | None, Any, str, Style]] | None, value: Any, text: str,
-           style: Style) -> str:
+def record(figures: list[tuple[Ref | None, Any, str, Style]] | None, value: Any, text: str, style: Style) -> str:
     """Note a printed figure when a message is being recorded, marking where it is printed."""
     if figures is None:
         return text

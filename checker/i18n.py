@@ -37,8 +37,7 @@ def lang_from_env(environ: Mapping[str, str] | None = None, messages: bool = Tru
     return DEFAULT_LANG
 
 
-def lang_from_argv(argv: Sequence[str], environ: Mapping[str, str] | None = None,
-                   messages: bool = True) -> str:
+def lang_from_argv(argv: Sequence[str], environ: Mapping[str, str] | None = None, messages: bool = True) -> str:
     """The language a command line asks for: its last valid `--lang`, else the environment's."""
     chosen: str | None = None
     args = list(argv)
@@ -146,8 +145,7 @@ def install_click() -> None:
     import click.parser
     import click.types
 
-    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
-                   click.types):
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(module, "_"):
             module._ = _gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):

@@ -6,6 +6,9 @@ no catalogue at all; `tests/test_i18n.py` fails when a help text or message has 
 
 from __future__ import annotations
 
+# fmt: off
+# (the catalogue keeps each English key above its Chinese text, as gettext files do)
+
 # click's own words (its gettext message ids)
 CLICK: dict[str, str] = {
     "Usage:": "用法:",
@@ -390,3 +393,4 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"\bunknown parameter\b", "没有此参数"),
     (r"is not a file", "不是文件"),
 )
+# fmt: on

@@ -78,23 +78,27 @@ MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
 metadata = MetaData()
 
 schema_versions = Table(
-    "ledger_schema", metadata,
+    "ledger_schema",
+    metadata,
     Column("version", Integer, primary_key=True, autoincrement=False),
     Column("applied_at", String(40), nullable=False),
 )
 parameter_sets = Table(
-    "parameter_sets", metadata,
+    "parameter_sets",
+    metadata,
     Column("sha256", String(64), primary_key=True),
     Column("body", Text, nullable=False),  # canonical JSON of every ParameterValue's fields
 )
 rulesets = Table(
-    "rulesets", metadata,
+    "rulesets",
+    metadata,
     Column("sha256", String(64), primary_key=True),
     Column("version", Text, nullable=False),
     Column("archive", LargeBinary, nullable=False),  # zlib(JSON {relative path: file text})
 )
 entries = Table(
-    "entries", metadata,
+    "entries",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("recorded_at", String(40), nullable=False),
     Column("checker_version", Text, nullable=False),
@@ -119,13 +123,15 @@ entries = Table(
 # of its bytes, and per entry the register used and the register entries that named the project.
 # A table of its own rather than columns of `entries`: entries recorded before it stay as they were.
 waiver_registers = Table(
-    "waiver_registers", metadata,
+    "waiver_registers",
+    metadata,
     Column("sha256", String(64), primary_key=True),
     Column("authority", Text, nullable=False),
     Column("body_zlib", LargeBinary, nullable=False),  # the register file's bytes, zlib
 )
 entry_waivers = Table(
-    "entry_waivers", metadata,
+    "entry_waivers",
+    metadata,
     Column("seq", Integer, ForeignKey("entries.seq"), primary_key=True, autoincrement=False),
     Column("register_sha256", String(64), ForeignKey("waiver_registers.sha256"), nullable=False),
     Column("register_path", Text, nullable=False),
@@ -134,9 +140,22 @@ entry_waivers = Table(
 
 # The fields an entry's hash covers, in the order they are listed (the serialisation sorts keys).
 HASHED_FIELDS = (
-    "seq", "recorded_at", "checker_version", "project_id", "project_name", "league_city",
-    "input_path", "input_sha256", "ruleset_version", "ruleset_sha256", "params_sha256", "as_of",
-    "policy_path", "verdict", "findings", "prev_hash",
+    "seq",
+    "recorded_at",
+    "checker_version",
+    "project_id",
+    "project_name",
+    "league_city",
+    "input_path",
+    "input_sha256",
+    "ruleset_version",
+    "ruleset_sha256",
+    "params_sha256",
+    "as_of",
+    "policy_path",
+    "verdict",
+    "findings",
+    "prev_hash",
 )
 # Hashed too when the entry was checked with a waiver register (only then: the hashes of entries
 # without one are those they were recorded with).
@@ -167,10 +186,14 @@ def params_from_body(body: str, as_of: dt.date, policy_path: str | None) -> Para
     """Rebuild the ParameterSet an entry was checked under from its stored JSON."""
     values = {
         name: ParameterValue(
-            name=raw["name"], value=raw["value"], unit=raw["unit"],
+            name=raw["name"],
+            value=raw["value"],
+            unit=raw["unit"],
             effective_from=dt.date.fromisoformat(raw["effective_from"]),
             effective_to=dt.date.fromisoformat(raw["effective_to"]) if raw["effective_to"] else None,
-            source=raw["source"], verified=raw["verified"], origin=raw["origin"],
+            source=raw["source"],
+            verified=raw["verified"],
+            origin=raw["origin"],
             description=Localised(**raw["description"]),
             verified_entries=tuple(raw.get("verified_entries", ())),
             provenance=raw.get("provenance"),
@@ -186,7 +209,9 @@ def finding_record(finding: Finding, outcome: bool = True) -> dict[str, Any]:
     which branch of the rule decided (`outcome`, `decision.fired`). Entries recorded before the
     branch was kept have none: their re-run is compared without it (`outcome=False`)."""
     record: dict[str, Any] = {
-        "rule": finding.id, "status": finding.status, "binding": finding.binding,
+        "rule": finding.id,
+        "status": finding.status,
+        "binding": finding.binding,
         "facts": {name: reading.value for name, reading in finding.facts.items()},
         "parameters": {name: p.to_json() for name, p in finding.parameters.items()},
     }
@@ -198,9 +223,12 @@ def finding_record(finding: Finding, outcome: bool = True) -> dict[str, Any]:
         record["claimed_status"] = finding.claimed_status
     if finding.items:
         record["items"] = [
-            {"index": item.index, "status": item.status,
-             "facts": {name: r.value for name, r in item.facts.items()},
-             **({"outcome": fired(finding.rule, item.decision)} if outcome else {})}
+            {
+                "index": item.index,
+                "status": item.status,
+                "facts": {name: r.value for name, r in item.facts.items()},
+                **({"outcome": fired(finding.rule, item.decision)} if outcome else {}),
+            }
             for item in finding.items
         ]
     return record
@@ -240,9 +268,7 @@ def waivers_applied_json(result: CheckResult) -> str:
 def snapshot_files(ruleset: Ruleset | None = None) -> dict[str, str]:
     """The files a ruleset's hash covers, by `pack/<position in the chain>/<path in the pack>`:
     every pack of the chain, base first (the shipped pack alone by default)."""
-    chain = pack_chain() if ruleset is None else tuple(
-        read_pack(Path(root), root) for root in ruleset.packs
-    )
+    chain = pack_chain() if ruleset is None else tuple(read_pack(Path(root), root) for root in ruleset.packs)
     return {f"pack/{index}/{relative}": content.decode("utf-8") for index, relative, content in chain_files(chain)}
 
 
@@ -430,9 +456,7 @@ def sqlite_file(target: str) -> str | None:
         return None
     database = rest[1:].split("?", 1)[0] if rest.startswith("/") else ""
     if database in ("", ":memory:") or database.startswith("file::memory:"):
-        raise LedgerError(
-            f"--record {shown(target)}: the URL names no ledger file (write sqlite:///path/to/ledger.db)"
-        )
+        raise LedgerError(f"--record {shown(target)}: the URL names no ledger file (write sqlite:///path/to/ledger.db)")
     return database
 
 
@@ -504,8 +528,7 @@ def _pg_connect_args(url: str) -> dict[str, Any]:
         statement = _seconds(PG_STATEMENT_TIMEOUT_VARIABLE, PG_STATEMENT_TIMEOUT_S)
         args["options"] = f"-c statement_timeout={statement * 1000}"
     # a server that stops answering mid-statement: the kernel gives up on the connection
-    for key, value in (("keepalives", 1), ("keepalives_idle", 10), ("keepalives_interval", 5),
-                       ("keepalives_count", 3)):
+    for key, value in (("keepalives", 1), ("keepalives_idle", 10), ("keepalives_interval", 5), ("keepalives_count", 3)):
         if key not in query:
             args[key] = value
     return args
@@ -578,8 +601,7 @@ class Ledger:
             for version, migrate in MIGRATIONS:
                 if version > current:
                     migrate(conn)
-                    conn.execute(insert(schema_versions).values(
-                        version=version, applied_at=_now()))
+                    conn.execute(insert(schema_versions).values(version=version, applied_at=_now()))
 
     def _check_schema(self) -> None:
         """Reading never migrates (an auditor may be given a read-only copy): a ledger of an older
@@ -601,8 +623,12 @@ class Ledger:
         self.schema_version = current
 
     def append(
-        self, result: CheckResult, raw: bytes, recorded_at: str | None = None,
-        ruleset_files: dict[str, str] | None = None, register_raw: bytes | None = None,
+        self,
+        result: CheckResult,
+        raw: bytes,
+        recorded_at: str | None = None,
+        ruleset_files: dict[str, str] | None = None,
+        register_raw: bytes | None = None,
     ) -> Entry:
         """Append one checked project; `raw` are the input bytes the result was computed from,
         `register_raw` those of the waiver register it was checked with (if any).
@@ -629,11 +655,15 @@ class Ledger:
             if conn.execute(known).first() is None:
                 conn.execute(insert(parameter_sets).values(sha256=params_sha, body=pending.params_body))
             ruleset_sha = pending.fields["ruleset_sha256"]
-            if snapshot is not None and conn.execute(
-                select(rulesets.c.sha256).where(rulesets.c.sha256 == ruleset_sha)
-            ).first() is None:
-                conn.execute(insert(rulesets).values(
-                    sha256=ruleset_sha, version=pending.fields["ruleset_version"], archive=snapshot))
+            if (
+                snapshot is not None
+                and conn.execute(select(rulesets.c.sha256).where(rulesets.c.sha256 == ruleset_sha)).first() is None
+            ):
+                conn.execute(
+                    insert(rulesets).values(
+                        sha256=ruleset_sha, version=pending.fields["ruleset_version"], archive=snapshot
+                    )
+                )
             fields: dict[str, Any] = {
                 "seq": 1 if last is None else last.seq + 1,
                 "recorded_at": recorded_at or _now(),
@@ -645,8 +675,9 @@ class Ledger:
             conn.execute(insert(entries).values(**fields, input_zlib=pending.input_zlib))
             if pending.register_fields is not None:
                 assert pending.register_zlib is not None and pending.register_authority is not None
-                self._store_register(conn, fields["seq"], pending.register_fields,
-                                     pending.register_authority, pending.register_zlib)
+                self._store_register(
+                    conn, fields["seq"], pending.register_fields, pending.register_authority, pending.register_zlib
+                )
         return Entry(**fields, **register_fields)
 
     def _store_register(
@@ -655,11 +686,15 @@ class Ledger:
         """The register's bytes once per sha256, and the entry's link to it with what it applied."""
         sha = fields["waiver_register_sha256"]
         if conn.execute(select(waiver_registers.c.sha256).where(waiver_registers.c.sha256 == sha)).first() is None:
-            conn.execute(insert(waiver_registers).values(
-                sha256=sha, authority=_text(authority), body_zlib=body_zlib))
-        conn.execute(insert(entry_waivers).values(
-            seq=seq, register_sha256=sha, register_path=fields["waiver_register_path"],
-            waivers_applied=fields["waivers_applied"]))
+            conn.execute(insert(waiver_registers).values(sha256=sha, authority=_text(authority), body_zlib=body_zlib))
+        conn.execute(
+            insert(entry_waivers).values(
+                seq=seq,
+                register_sha256=sha,
+                register_path=fields["waiver_register_path"],
+                waivers_applied=fields["waivers_applied"],
+            )
+        )
 
     def entries(self, up_to: int | None = None, project_id: str | None = None) -> list[Entry]:
         """Entries in chain order (optionally up to seq `up_to`, or for one project).
@@ -669,7 +704,8 @@ class Ledger:
         query = select(*_ENTRY_COLUMNS).order_by(entries.c.seq)
         if self.schema_version >= 2:
             query = query.add_columns(*_REGISTER_COLUMNS).select_from(
-                entries.outerjoin(entry_waivers, entry_waivers.c.seq == entries.c.seq))
+                entries.outerjoin(entry_waivers, entry_waivers.c.seq == entries.c.seq)
+            )
         if up_to is not None:
             query = query.where(entries.c.seq <= up_to)
         if project_id is not None:
@@ -696,8 +732,7 @@ class Ledger:
         if self.schema_version < 2:
             return None
         with self._transaction(write=False) as conn:
-            blob = conn.execute(
-                select(waiver_registers.c.body_zlib).where(waiver_registers.c.sha256 == sha)).scalar()
+            blob = conn.execute(select(waiver_registers.c.body_zlib).where(waiver_registers.c.sha256 == sha)).scalar()
         try:
             return zlib.decompress(blob) if blob is not None else None
         except zlib.error:
@@ -726,7 +761,9 @@ class PendingEntry:
 
 
 def prepare_entry(
-    result: CheckResult, raw: bytes, ruleset_files: dict[str, str] | None = None,
+    result: CheckResult,
+    raw: bytes,
+    ruleset_files: dict[str, str] | None = None,
     register_raw: bytes | None = None,
 ) -> PendingEntry:
     """What `Ledger.append` records for `result`; LedgerError if `raw` (or `register_raw`, the
@@ -758,17 +795,26 @@ def prepare_entry(
     info = result.project.project
     fields: dict[str, Any] = {
         "checker_version": __version__,
-        "project_id": _text(info.id), "project_name": _text(info.name),
+        "project_id": _text(info.id),
+        "project_name": _text(info.name),
         "league_city": _text(info.league_city),
-        "input_path": _text(result.document.path), "input_sha256": result.document.sha256,
-        "ruleset_version": result.ruleset.version, "ruleset_sha256": result.ruleset.sha256,
-        "params_sha256": sha256_text(body), "as_of": result.params.as_of.isoformat(),
-        "policy_path": _text(result.params.policy_path), "verdict": result.verdict,
+        "input_path": _text(result.document.path),
+        "input_sha256": result.document.sha256,
+        "ruleset_version": result.ruleset.version,
+        "ruleset_sha256": result.ruleset.sha256,
+        "params_sha256": sha256_text(body),
+        "as_of": result.params.as_of.isoformat(),
+        "policy_path": _text(result.params.policy_path),
+        "verdict": result.verdict,
         "findings": findings_json(result.findings),
     }
     return PendingEntry(
-        fields=fields, params_body=body, input_zlib=zlib.compress(raw, 9), snapshot=snapshot,
-        register_fields=register_fields, register_authority=register.authority if register else None,
+        fields=fields,
+        params_body=body,
+        input_zlib=zlib.compress(raw, 9),
+        snapshot=snapshot,
+        register_fields=register_fields,
+        register_authority=register.authority if register else None,
         register_zlib=register_zlib,
     )
 
@@ -840,8 +886,11 @@ class HistoryRow:
 
 
 _TRACKED = (
-    ("verdict", "verdict"), ("input", "input_sha256"), ("ruleset", "ruleset_sha256"),
-    ("parameters", "params_sha256"), ("check date", "as_of"),
+    ("verdict", "verdict"),
+    ("input", "input_sha256"),
+    ("ruleset", "ruleset_sha256"),
+    ("parameters", "params_sha256"),
+    ("check date", "as_of"),
     ("waiver register", "waiver_register_sha256"),
 )
 
@@ -853,8 +902,10 @@ def project_history(entries_: list[Entry]) -> dict[str, list[HistoryRow]]:
         key = entry.project_id or f"(no id) {entry.input_path}"
         rows = grouped.setdefault(key, [])
         previous = rows[-1].entry if rows else None
-        changed = () if previous is None else tuple(
-            label for label, name in _TRACKED if getattr(previous, name) != getattr(entry, name)
+        changed = (
+            ()
+            if previous is None
+            else tuple(label for label, name in _TRACKED if getattr(previous, name) != getattr(entry, name))
         )
         rows.append(HistoryRow(entry, changed))
     return grouped

@@ -35,8 +35,14 @@ assert set(_CARRIER_TABLE) == set(CARRIERS), "every carrier of the format needs 
 _COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
 # what a kiln, coke oven or furnace can burn; gasoline, diesel and LPG fuel a site's vehicles
 _FURNACE_FUELS = (
-    "raw_coal_t", "washed_coal_t", "coke_t", "crude_oil_t", "fuel_oil_t", "natural_gas_m3",
-    "coke_oven_gas_m3", "other_tce",
+    "raw_coal_t",
+    "washed_coal_t",
+    "coke_t",
+    "crude_oil_t",
+    "fuel_oil_t",
+    "natural_gas_m3",
+    "coke_oven_gas_m3",
+    "other_tce",
 )
 # the fossil fuels among them: none is burnt by a plant of simple energy processes
 _FOSSIL_FURNACE_FUELS = tuple(carrier for carrier in _FURNACE_FUELS if carrier != "other_tce")
@@ -52,13 +58,24 @@ READS: dict[str, tuple[str, ...]] = {
     "comprehensive_energy_equal_value_tce": ("energy",),
     "feedstock_energy_tce": ("energy",),
     "energy_balance_incomplete": (
-        "energy", "coal.fuel_coal_t", "coal_power", "coal.boilers", "project.industry_code",
+        "energy",
+        "coal.fuel_coal_t",
+        "coal_power",
+        "coal.boilers",
+        "project.industry_code",
     ),
     "comprehensive_energy_tce": ("energy",),
     "review_energy_tce": ("energy",),
     "energy_review_exempt": (
-        "project.industry_code", "renewable_plant", "coal_power", "coal.boilers", "coal.fuel_coal_t", "energy",
-        "mine", "data_center", "project.products",
+        "project.industry_code",
+        "renewable_plant",
+        "coal_power",
+        "coal.boilers",
+        "coal.fuel_coal_t",
+        "energy",
+        "mine",
+        "data_center",
+        "project.products",
     ),
     "undeclared_products": ("project.products", "project.industry_code"),
     "products_declared": ("project.products",),
@@ -70,10 +87,18 @@ READS: dict[str, tuple[str, ...]] = {
     "fuel_coal_tce": ("coal.fuel_coal_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock"),
     "feedstock_coal_t": ("energy.feedstock",),
     "net_new_fuel_coal_t": (
-        "coal.fuel_coal_t", "coal.coal_replacement_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock",
+        "coal.fuel_coal_t",
+        "coal.coal_replacement_t",
+        "energy.raw_coal_t",
+        "energy.washed_coal_t",
+        "energy.feedstock",
     ),
     "net_new_coal_t": (
-        "coal.fuel_coal_t", "coal.coal_replacement_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock",
+        "coal.fuel_coal_t",
+        "coal.coal_replacement_t",
+        "energy.raw_coal_t",
+        "energy.washed_coal_t",
+        "energy.feedstock",
     ),
     "coal_share": ("energy", "coal.fuel_coal_t"),
     "water_intensity_m3_per_10k_yuan": ("water.fresh_water_m3", "output.annual_value_added_10k_yuan"),
@@ -81,12 +106,19 @@ READS: dict[str, tuple[str, ...]] = {
     "co2_t": ("emissions.co2_t", "energy"),
     "co2_declared": ("emissions.co2_t",),
     "carbon_intensity_t_per_10k_yuan": (
-        "emissions.co2_t", "energy", "output.annual_value_added_10k_yuan",
+        "emissions.co2_t",
+        "energy",
+        "output.annual_value_added_10k_yuan",
     ),
     "high_energy_sector": ("project.industry_code", "coal_power", "renewable_plant"),
     "adds_capacity": (
-        "project.construction_type", "project.adds_capacity", "coal_power", "project.products",
-        "mine.capacity_mt_per_year", "renewable_plant", "data_center",
+        "project.construction_type",
+        "project.adds_capacity",
+        "coal_power",
+        "project.products",
+        "mine.capacity_mt_per_year",
+        "renewable_plant",
+        "data_center",
     ),
     "builds_coal_units": ("coal_power",),
     "builds_coal_power": ("project.industry_code", "coal_power", "project.products"),
@@ -95,7 +127,11 @@ READS: dict[str, tuple[str, ...]] = {
     "industry_section": ("project.industry_code",),
     "industry_division": ("project.industry_code",),
     "industrial_project": (
-        "project.industry_code", "renewable_plant", "data_center", "mine", "coal_power",
+        "project.industry_code",
+        "renewable_plant",
+        "data_center",
+        "mine",
+        "coal_power",
     ),
     "mining_project": ("mine", "project.industry_code"),
     "data_center_project": ("data_center", "project.industry_code"),
@@ -275,13 +311,14 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         (getattr(energy, carrier) or 0) > 0 for carrier in _FOSSIL_FURNACE_FUELS
     )
     if code is not None:
-        review_exempt = (
-            bool(_matches_code(code, exempt_codes)) and not coal_fired and not burns_fossil_fuel
-        )
+        review_exempt = bool(_matches_code(code, exempt_codes)) and not coal_fired and not burns_fossil_fuel
     else:
         review_exempt = (
-            project.renewable_plant is not None and not coal_fired and not burns_fossil_fuel
-            and project.mine is None and project.data_center is None
+            project.renewable_plant is not None
+            and not coal_fired
+            and not burns_fossil_fuel
+            and project.mine is None
+            and project.data_center is None
             and all(line.product == "electricity" for line in info.products)
         )
     # GB/T 4754 section letter (B mining, C manufacturing, D utilities) and division (C25)
@@ -311,9 +348,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         industrial = True
     elif coal_units is None and other_use:
         industrial = False
-    mining = project.mine is not None or bool(
-        _matches_code(code, params["mining_industry_codes"].value)
-    )
+    mining = project.mine is not None or bool(_matches_code(code, params["mining_industry_codes"].value))
     data_centre = project.data_center is not None or bool(
         _matches_code(code, params["data_center_industry_codes"].value)
     )
@@ -415,9 +450,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "mining_project": mining,
         "data_center_project": data_centre,
         "involves_rare_earth": rare_earth,
-        "coal_power_capacity_mw": (
-            sum(project.coal_power.units_mw) if project.coal_power is not None else None
-        ),
+        "coal_power_capacity_mw": (sum(project.coal_power.units_mw) if project.coal_power is not None else None),
     }
     return Metrics(values)
 

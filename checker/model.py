@@ -24,9 +24,7 @@ def _one_line(value: str) -> str:
     """A name, id, reference or unit is one line: a line break inside it would let the text pass
     for a line of the report (a forged "审查结论: 通过"). A long text is folded with `>`."""
     if "\n" in value:
-        raise ValueError(
-            "must be one line, got a line break (write it on one line, or fold it with >)"
-        )
+        raise ValueError("must be one line, got a line break (write it on one line, or fold it with >)")
     return value
 
 
@@ -35,7 +33,8 @@ def _one_line(value: str) -> str:
 ONE_LINE_SCHEMA = {"not": {"pattern": "\\n"}}
 
 Text = Annotated[
-    str, Field(strict=True, min_length=1, json_schema_extra=ONE_LINE_SCHEMA),
+    str,
+    Field(strict=True, min_length=1, json_schema_extra=ONE_LINE_SCHEMA),
     AfterValidator(_one_line),
 ]
 Flag = Annotated[bool, Field(strict=True)]
@@ -46,9 +45,7 @@ def _league_city(value: str) -> str:
     if official is None:
         hint = vocabulary.suggest(value, vocabulary.league_cities())
         did_you_mean = f" (did you mean {hint}?)" if hint else ""
-        raise ValueError(
-            f"unknown 盟市 {value!r}{did_you_mean}; one of: {', '.join(vocabulary.league_cities())}"
-        )
+        raise ValueError(f"unknown 盟市 {value!r}{did_you_mean}; one of: {', '.join(vocabulary.league_cities())}")
     return official
 
 
@@ -74,8 +71,11 @@ def _calendar_date(value: object) -> object:
         return value.strip()  # 2026-13-45 goes on, to be told it is no date
     shown = repr(value) if isinstance(value, str) else str(value).lower()
     hint = date_hint(value) or (
-        "a number is not a date" if isinstance(value, int | float) and not isinstance(value, bool)
-        else "write the date alone" if isinstance(value, dt.datetime) else ""
+        "a number is not a date"
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else "write the date alone"
+        if isinstance(value, dt.datetime)
+        else ""
     )
     raise ValueError(f"must be a date YYYY-MM-DD, got {shown}" + (f" ({hint})" if hint else ""))
 
@@ -118,10 +118,11 @@ ProductKey = Annotated[
     AfterValidator(_product_key),
 ]
 Reference = Annotated[
-    str, BeforeValidator(_reference_text), Field(strict=True, min_length=1),
+    str,
+    BeforeValidator(_reference_text),
+    Field(strict=True, min_length=1),
     AfterValidator(_one_line),
-    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, **ONE_LINE_SCHEMA},
-                              {"type": "integer"}]}),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, **ONE_LINE_SCHEMA}, {"type": "integer"}]}),
 ]
 
 
@@ -152,8 +153,7 @@ class ProjectInfo(Strict):
     construction_type: Literal["new", "expansion", "renovation", "relocation"]
     adds_capacity: Flag | None = None
     industry_code: (
-        Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$", json_schema_extra=ONE_LINE_SCHEMA)]
-        | None
+        Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$", json_schema_extra=ONE_LINE_SCHEMA)] | None
     ) = None
     investment_10k_yuan: Quantity | None = None
     commissioning_year: Annotated[int, Field(strict=True, ge=1949, le=2100)] | None = None
@@ -189,9 +189,7 @@ CARRIERS: tuple[str, ...] = tuple(Carriers.model_fields)
 class Energy(Carriers):
     feedstock: Carriers | None = None
     renewable_electricity_share: Share | None = None
-    energy_quota_source: Literal["regional_allocation", "reduction_replacement", "none"] | None = (
-        None
-    )
+    energy_quota_source: Literal["regional_allocation", "reduction_replacement", "none"] | None = None
     energy_replacement_tce: Quantity | None = None
     capacity_replacement_ratio: Quantity | None = None
 
@@ -210,9 +208,7 @@ class CoalPower(Strict):
     units_mw: list[Quantity] = Field(default_factory=list)
     kind: Literal["public", "captive", "chp"] | None = None
     cooling: Literal["air", "water"] | None = None
-    exemption: (
-        Literal["carried_over_13th_fyp", "livelihood_urgent", "supply_security", "none"] | None
-    ) = None
+    exemption: Literal["carried_over_13th_fyp", "livelihood_urgent", "supply_security", "none"] | None = None
     exemption_evidence: Text | None = None
     design_supply_gce_per_kwh: Quantity | None = None
 
@@ -229,8 +225,14 @@ class RenewablePlant(Strict):
     capacity_mw: Quantity | None = None
     site_type: (
         Literal[
-            "desert", "gobi", "subsidence_area", "dump_site", "border_area", "grassland",
-            "farmland", "other",
+            "desert",
+            "gobi",
+            "subsidence_area",
+            "dump_site",
+            "border_area",
+            "grassland",
+            "farmland",
+            "other",
         ]
         | None
     ) = None
@@ -306,9 +308,13 @@ class Project(Strict):
         info = self.project
         if info.adds_capacity is False and info.construction_type in ("new", "expansion"):
             # a new or expanded plant is new capacity by definition: the two keys contradict
-            found.append((("project", "adds_capacity"),
-                          f"false, but construction_type {info.construction_type} adds capacity "
-                          f"by definition; adds_capacity is for a renovation or relocation"))
+            found.append(
+                (
+                    ("project", "adds_capacity"),
+                    f"false, but construction_type {info.construction_type} adds capacity "
+                    f"by definition; adds_capacity is for a renovation or relocation",
+                )
+            )
         found += self._fuel_coal_contradictions()
         feedstock = self.energy.feedstock
         if feedstock is None:
@@ -320,18 +326,27 @@ class Project(Strict):
             loc = ("energy", "feedstock", carrier)
             if carrier in NEVER_FEEDSTOCK:
                 if amount > 0:
-                    found.append((loc, f"{NEVER_FEEDSTOCK[carrier]} is never a feedstock: "
-                                       f"declare it under energy.{carrier} only"))
+                    found.append(
+                        (
+                            loc,
+                            f"{NEVER_FEEDSTOCK[carrier]} is never a feedstock: declare it under energy.{carrier} only",
+                        )
+                    )
                 continue
             consumed = getattr(self.energy, carrier)
             if consumed is None and amount > 0:
-                found.append((loc, f"feedstock {_number(amount)} but energy.{carrier} is not "
-                                   f"declared: feedstock is part of the carrier's consumption"))
+                found.append(
+                    (
+                        loc,
+                        f"feedstock {_number(amount)} but energy.{carrier} is not "
+                        f"declared: feedstock is part of the carrier's consumption",
+                    )
+                )
             elif consumed is not None and amount > consumed:
-                found.append((loc, f"feedstock {_number(amount)} exceeds the consumption "
-                                   f"energy.{carrier} {_number(consumed)}"))
+                found.append(
+                    (loc, f"feedstock {_number(amount)} exceeds the consumption energy.{carrier} {_number(consumed)}")
+                )
         return found
-
 
     def _fuel_coal_contradictions(self) -> list[tuple[tuple[str, ...], str]]:
         """Fuel coal declared beside the coal carriers must be the coal they burn.
@@ -346,16 +361,17 @@ class Project(Strict):
         if declared is None or not carriers:
             return []
         feedstock = self.energy.feedstock
-        burnt = sum(
-            getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0)
-            for c in carriers
-        )
+        burnt = sum(getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0) for c in carriers)
         if burnt < 0 or abs(declared - burnt) <= _FUEL_COAL_TOLERANCE * max(burnt, 1.0):
             return []  # (feedstock above its carrier is reported on its own key)
         named = " + ".join(f"energy.{c}" for c in carriers)
-        return [(("coal", "fuel_coal_t"),
-                 f"fuel coal {_number(declared)} differs from the coal the energy balance burns "
-                 f"({named} less feedstock = {_number(burnt)})")]
+        return [
+            (
+                ("coal", "fuel_coal_t"),
+                f"fuel coal {_number(declared)} differs from the coal the energy balance burns "
+                f"({named} less feedstock = {_number(burnt)})",
+            )
+        ]
 
 
 # coal carriers of the energy balance (fuel coal is counted from them when not declared)

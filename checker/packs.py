@@ -58,9 +58,7 @@ class PackFile(_Strict):
     extends: Annotated[str, Field(min_length=1)] | None = None
     plan: PlanFile | None = None  # inherited when absent
     # the plan texts the rules quote, by the name a rule's `basis.document` gives
-    documents: dict[Literal["outline", "briefing"], Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=dict
-    )
+    documents: dict[Literal["outline", "briefing"], Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
     # parameter values, as a policy file sets them (a scalar for every date, or dated values)
     parameters: dict[str, Any] = Field(default_factory=dict)
     source: Annotated[str, Field(min_length=1)] | None = None  # where `parameters` come from
@@ -94,14 +92,16 @@ class Pack:
             if path.is_file():
                 found.append(path)
             elif [p.name for p in folder.iterdir()] != ["cases"]:
-                raise RuleDataError(self.show(folder), "",
-                                    f"a rule folder needs a {RULE_FILE} (or only cases/ for an inherited rule)")
+                raise RuleDataError(
+                    self.show(folder), "", f"a rule folder needs a {RULE_FILE} (or only cases/ for an inherited rule)"
+                )
         return found
 
     def case_folders(self) -> dict[str, Path]:
         """The `cases/` folders of the pack, by rule ID (its own rules' and inherited rules')."""
-        return {folder.parent.name: folder
-                for folder in sorted(self.root.glob("[A-Z][A-Z]/*/cases")) if folder.is_dir()}
+        return {
+            folder.parent.name: folder for folder in sorted(self.root.glob("[A-Z][A-Z]/*/cases")) if folder.is_dir()
+        }
 
     def content_files(self) -> Iterator[tuple[str, Path]]:
         """`(relative path, file)` of everything the pack's hash covers, in a stable order."""
@@ -166,7 +166,8 @@ def pack_chain(root: Path | None = None, shown: str | None = None) -> tuple[Pack
             target_shown = f"{current.shown}/{base}"
             if not (target / "pack.yaml").is_file():
                 raise RuleDataError(
-                    f"{current.shown}/pack.yaml", "extends",
+                    f"{current.shown}/pack.yaml",
+                    "extends",
                     f"unknown pack {base!r}: give {SHIPPED_PACK} or the relative path of a pack folder",
                 )
         if target.resolve() in seen:

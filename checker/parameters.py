@@ -80,12 +80,9 @@ class DatedValue(_Strict):
         if isinstance(data, dict) and "provenance" not in data:
             kinds = ", ".join(PROVENANCES)
             if "verified" in data:
-                raise ValueError(
-                    f"`verified` is replaced by `provenance`: one of {kinds} (catalogue amendment 8)"
-                )
+                raise ValueError(f"`verified` is replaced by `provenance`: one of {kinds} (catalogue amendment 8)")
             raise ValueError(
-                f"missing `provenance`: say what kind of number this is, one of {kinds} "
-                "(catalogue amendment 8)"
+                f"missing `provenance`: say what kind of number this is, one of {kinds} (catalogue amendment 8)"
             )
         return data
 
@@ -169,9 +166,7 @@ def check_value(definition: ParameterDefinition, value: Any) -> str | None:
     return f"{where[0]}: {message}" if where else message
 
 
-def locate_problem(
-    definition: ParameterDefinition, value: Any
-) -> tuple[tuple[str, ...], str] | None:
+def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[str, ...], str] | None:
     """Where inside `value` (a key of a product map, or nowhere) it is invalid, and why."""
     kind = definition.type
     if kind == "number":
@@ -194,9 +189,7 @@ def locate_problem(
         if kind == "product_list":
             unknown = [v for v in value if v not in vocabulary.products()]
             if unknown:
-                return (), "unknown product keys: " + ", ".join(
-                    _with_hint(v, _did_you_mean(v)) for v in unknown
-                )
+                return (), "unknown product keys: " + ", ".join(_with_hint(v, _did_you_mean(v)) for v in unknown)
         return None
     if kind == "product_map":
         if not isinstance(value, dict):
@@ -205,9 +198,7 @@ def locate_problem(
             if key not in vocabulary.products():
                 return (str(key),), _with_hint("unknown product key", _did_you_mean(str(key)))
             if isinstance(number, bool) or not isinstance(number, int | float):
-                return (str(key),), _with_hint(
-                    f"must be a number, got {number!r}", number_hint(number)
-                )
+                return (str(key),), _with_hint(f"must be a number, got {number!r}", number_hint(number))
             if number != number or number in (float("inf"), float("-inf")) or number < 0:
                 return (str(key),), f"must be a finite number >= 0, got {number!r}"
         return None
@@ -234,8 +225,7 @@ def _load_definition(path: Path) -> ParameterDefinition:
         if shipped:
             raise RuleDataError(shown, "", str(exc)) from None
         first = exc.problems[0]
-        raise RuleDataError(f"{shown}:{first.line}" if first.line else shown, first.key_path,
-                            first.message) from None
+        raise RuleDataError(f"{shown}:{first.line}" if first.line else shown, first.key_path, first.message) from None
     previous_end: dt.date | None = None
     for index, dated in enumerate(sorted(definition.values, key=lambda v: v.effective_from)):
         problem = check_value(definition, dated.value)
@@ -245,9 +235,9 @@ def _load_definition(path: Path) -> ParameterDefinition:
             entries = list(dated.value) if isinstance(dated.value, dict | list) else None
             if entries is None or sorted(dated.provenance) != sorted(map(str, entries)):
                 raise RuleDataError(
-                    shown, f"values[{index}].provenance",
-                    "per entry, `provenance` lists every entry of the value, each one of "
-                    + ", ".join(PROVENANCES),
+                    shown,
+                    f"values[{index}].provenance",
+                    "per entry, `provenance` lists every entry of the value, each one of " + ", ".join(PROVENANCES),
                 )
         if previous_end is not None and dated.effective_from <= previous_end:
             raise RuleDataError(shown, f"values[{index}].from", "overlaps the previous value")
@@ -314,8 +304,10 @@ class ParameterSet:
     def fingerprint(self) -> str:
         """A hash of the values (not the dates or sources): equal values compile to one ruleset."""
         canonical = json.dumps(
-            {name: p.value for name, p in sorted(self.values.items())}, sort_keys=True,
-            ensure_ascii=False, default=str,
+            {name: p.value for name, p in sorted(self.values.items())},
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
         )
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -368,8 +360,11 @@ def _policy_values(
                 continue
             dated.append(
                 DatedValue(
-                    effective_from=parsed.effective_from, effective_to=parsed.effective_to,
-                    value=parsed.value, source=source, provenance=parsed.provenance,
+                    effective_from=parsed.effective_from,
+                    effective_to=parsed.effective_to,
+                    value=parsed.value,
+                    source=source,
+                    provenance=parsed.provenance,
                 )
             )
         ordered = sorted(dated, key=lambda v: v.effective_from)
@@ -385,13 +380,17 @@ def _policy_values(
         raise InputError(problems)
     return [
         DatedValue(
-            effective_from=dt.date.min, value=raw, source=source, provenance=POLICY_PROVENANCE,
+            effective_from=dt.date.min,
+            value=raw,
+            source=source,
+            provenance=POLICY_PROVENANCE,
         )
     ]
 
 
 def load_policy(
-    path: str | Path, limits: Limits = DEFAULT_LIMITS,
+    path: str | Path,
+    limits: Limits = DEFAULT_LIMITS,
     definitions: dict[str, ParameterDefinition] | None = None,
 ) -> tuple[str, dict[str, list[DatedValue]]]:
     """Read a policy file; each parameter name, type and range is checked against the
@@ -412,8 +411,9 @@ def pack_values(
         return _overrides(doc, doc.data["parameters"], definitions, source)
     except InputError as exc:
         first = exc.problems[0]
-        raise RuleDataError(f"{first.path}:{first.line}" if first.line else first.path,
-                            first.key_path, first.message) from None
+        raise RuleDataError(
+            f"{first.path}:{first.line}" if first.line else first.path, first.key_path, first.message
+        ) from None
 
 
 def _overrides(
@@ -428,7 +428,9 @@ def _overrides(
             key = ("parameters", name)
             problems.append(
                 Problem(
-                    doc.path, format_key_path(key), doc.line_of(key),
+                    doc.path,
+                    format_key_path(key),
+                    doc.line_of(key),
                     "unknown parameter" + (f" (did you mean {hint}?)" if hint else ""),
                 )
             )
@@ -465,10 +467,16 @@ def resolve(
                 "choose another --as-of date or set it in a --params file"
             )
         values[name] = ParameterValue(
-            name=name, value=dated.value, unit=definition.unit,
-            effective_from=dated.effective_from, effective_to=dated.effective_to,
-            source=dated.source, verified=_provenance(dated.provenance) == "cited", origin=origin,
-            description=definition.description, verified_entries=_verified_entries(dated.provenance),
+            name=name,
+            value=dated.value,
+            unit=definition.unit,
+            effective_from=dated.effective_from,
+            effective_to=dated.effective_to,
+            source=dated.source,
+            verified=_provenance(dated.provenance) == "cited",
+            origin=origin,
+            description=definition.description,
+            verified_entries=_verified_entries(dated.provenance),
             provenance=_provenance(dated.provenance),
             provenance_entries=_provenance_entries(dated.provenance),
         )

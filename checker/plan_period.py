@@ -67,8 +67,14 @@ def notices(plan: PlanFile | None, as_of: dt.date) -> tuple[Notice, ...]:
     if plan is None or as_of <= plan.end:
         return ()
     return (
-        Notice(OUTSIDE_PLAN_PERIOD, {
-            "as_of": as_of.isoformat(), "start": plan.start.isoformat(),
-            "end": plan.end.isoformat(), "title": plan.title, "name": plan.name,
-        }),
+        Notice(
+            OUTSIDE_PLAN_PERIOD,
+            {
+                "as_of": as_of.isoformat(),
+                "start": plan.start.isoformat(),
+                "end": plan.end.isoformat(),
+                "title": plan.title,
+                "name": plan.name,
+            },
+        ),
     )

@@ -89,9 +89,7 @@ def _forbidden() -> tuple[str, ...]:
     may refuse them in a pattern."""
     from checker.source import TEXT_FORBIDDEN
 
-    return tuple(
-        chr(c) for c in _PLANE_0 if not 0xD800 <= c <= 0xDFFF and TEXT_FORBIDDEN.fullmatch(chr(c))
-    )
+    return tuple(chr(c) for c in _PLANE_0 if not 0xD800 <= c <= 0xDFFF and TEXT_FORBIDDEN.fullmatch(chr(c)))
 
 
 @cache
@@ -151,8 +149,11 @@ def _alias_regex(key: str) -> str:
                 one = _char_class(list(chars))
                 options.append(one + separators + rest(end))
         if not options:
-            raise RuleDataError("rules/vocabulary/league_cities.yaml", key,
-                                f"an alias holds {key[start]!r}: only letters and digits can be matched")
+            raise RuleDataError(
+                "rules/vocabulary/league_cities.yaml",
+                key,
+                f"an alias holds {key[start]!r}: only letters and digits can be matched",
+            )
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
     return rest(0)
@@ -163,11 +164,11 @@ def league_city_schema() -> JsonDict:
     or an English or pinyin alias, matched as `checker.vocabulary.normalise_league_city` does."""
     aliases = vocabulary.league_city_aliases()
     pattern = "^" + _separator_class() + "(?:" + "|".join(_alias_regex(a) for a in aliases) + ")$"
-    return {"type": "string", "anyOf": [{"enum": list(vocabulary.league_cities())},
-                                        {"pattern": pattern}]}
+    return {"type": "string", "anyOf": [{"enum": list(vocabulary.league_cities())}, {"pattern": pattern}]}
 
 
 # ---- titles and descriptions ----------------------------------------------------------------------
+
 
 def _fact_labels() -> dict[str, JsonDict]:
     """Each key's label from the facts catalogue: a fact named by its key, or an item fact's key
@@ -246,8 +247,9 @@ class _Annotator:
         own = entry.get("title")
         label = self.labels.get(path)
         if own is not None and label is not None:
-            raise RuleDataError("templates/fields.yaml", path,
-                                "has a title, but rules/facts.yaml labels this key: keep one")
+            raise RuleDataError(
+                "templates/fields.yaml", path, "has a title, but rules/facts.yaml labels this key: keep one"
+            )
         chosen = own or label
         if chosen is None:
             raise RuleDataError("templates/fields.yaml", path, "needs a title (no fact labels this key)")
@@ -314,8 +316,9 @@ class _Annotator:
     def enter(self, name: str, path: str) -> None:
         known = self.defs_at.setdefault(name, path)
         if known != path:
-            raise RuleDataError("templates/fields.yaml", path,
-                                f"the section {name} is also used at {known}: give it one place")
+            raise RuleDataError(
+                "templates/fields.yaml", path, f"the section {name} is also used at {known}: give it one place"
+            )
         definition = self.schema["$defs"][name]
         entry = self.entry(path)
         definition["title"] = self.title(path, entry)
@@ -373,9 +376,7 @@ def _fold_nullable(node: Any) -> None:
     branches = node.get("anyOf")
     if isinstance(branches, list) and len(branches) == 2 and _NULL in branches:
         other = branches[1 - branches.index(_NULL)]
-        if other.get("type") in ("number", "integer", "boolean") and set(other) <= {
-            "type", "minimum", "maximum"
-        }:
+        if other.get("type") in ("number", "integer", "boolean") and set(other) <= {"type", "minimum", "maximum"}:
             del node["anyOf"]
             node.update({**other, "type": [other["type"], "null"]})
         elif other.get("type") == "string" and set(other) == {"type", "enum"}:
@@ -395,8 +396,10 @@ def _refuse_contradictions(schema: JsonDict, defs_at: dict[str, str]) -> None:
     for carrier in NEVER_FEEDSTOCK:
         _number_branch(feedstock[carrier])["maximum"] = 0
     project = schema["$defs"][defs["project"]]
-    project["if"] = {"properties": {"construction_type": {"enum": ["new", "expansion"]}},
-                     "required": ["construction_type"]}
+    project["if"] = {
+        "properties": {"construction_type": {"enum": ["new", "expansion"]}},
+        "required": ["construction_type"],
+    }
     project["then"] = {"properties": {"adds_capacity": {"not": {"const": False}}}}
 
 
@@ -417,5 +420,4 @@ def project_schema(lang: str = "zh") -> JsonDict:
     # what a reader looks for first comes first; the sections' definitions last
     first = ("title", "description", "type", "required", "properties", "additionalProperties")
     ordered = {key: annotated[key] for key in first if key in annotated}
-    return {"$schema": JSON_SCHEMA_DIALECT, **ordered,
-            **{k: v for k, v in annotated.items() if k not in ordered}}
+    return {"$schema": JSON_SCHEMA_DIALECT, **ordered, **{k: v for k, v in annotated.items() if k not in ordered}}

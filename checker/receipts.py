@@ -78,8 +78,7 @@ def entry_ranges(seqs: Iterable[int], lang: str) -> str:
         else:
             runs.append([n])
     return _SEPARATOR[lang].join(
-        str(run[0]) if len(run) == 1 else _RANGE[lang].format(first=run[0], last=run[-1])
-        for run in runs
+        str(run[0]) if len(run) == 1 else _RANGE[lang].format(first=run[0], last=run[-1]) for run in runs
     )
 
 
@@ -89,5 +88,4 @@ def recorded(target: str, seqs: list[int], head: str | None, lang: str) -> str:
     if not seqs or head is None:
         return _LINES["recorded_none"][lang].format(ledger=ledger)
     kind = "recorded" if len(seqs) == 1 else "recorded_many"
-    return _LINES[kind][lang].format(
-        ledger=ledger, entries=entry_ranges(seqs, lang), count=len(seqs), head=head)
+    return _LINES[kind][lang].format(ledger=ledger, entries=entry_ranges(seqs, lang), count=len(seqs), head=head)

@@ -90,16 +90,32 @@ def product_names() -> dict[str, dict[str, str]]:
 # units written with English words: a Chinese report says them in Chinese (tce, kWh, MW and the
 # other symbols stay, as in Chinese statistical tables)
 _UNITS_ZH = {
-    "m3/10k yuan": "m³/万元", "tCO2/10k yuan": "tCO₂/万元", "tce/10k yuan": "tce/万元",
-    "10k yuan": "万元", "yuan/kWh": "元/kWh", "kgce/unit": "kgce/单位产品", "m3/a": "m³/a",
-    "m3": "m³", "kgce/m3": "kgce/m³", "tCO2/m3": "tCO₂/m³", "tCO2/t": "tCO₂/t",
-    "tCO2/MWh": "tCO₂/MWh", "tCO2/GJ": "tCO₂/GJ", "tCO2/tce": "tCO₂/tce",
+    "m3/10k yuan": "m³/万元",
+    "tCO2/10k yuan": "tCO₂/万元",
+    "tce/10k yuan": "tce/万元",
+    "10k yuan": "万元",
+    "yuan/kWh": "元/kWh",
+    "kgce/unit": "kgce/单位产品",
+    "m3/a": "m³/a",
+    "m3": "m³",
+    "kgce/m3": "kgce/m³",
+    "tCO2/m3": "tCO₂/m³",
+    "tCO2/t": "tCO₂/t",
+    "tCO2/MWh": "tCO₂/MWh",
+    "tCO2/GJ": "tCO₂/GJ",
+    "tCO2/tce": "tCO₂/tce",
 }
 
 
 # and units written with Chinese words (the derived figures' 万元), in an English report
-_UNITS_EN = {"tce/万元": "tce/10k yuan", "m³/万元": "m³/10k yuan", "t/万元": "t/10k yuan",
-             "万元": "10k yuan", "万 t": "10k t", "kgce/单位产品": "kgce/unit of product"}
+_UNITS_EN = {
+    "tce/万元": "tce/10k yuan",
+    "m³/万元": "m³/10k yuan",
+    "t/万元": "t/10k yuan",
+    "万元": "10k yuan",
+    "万 t": "10k t",
+    "kgce/单位产品": "kgce/unit of product",
+}
 
 
 def unit_text(unit: str, lang: str) -> str:
@@ -148,9 +164,7 @@ class _PrivateBytecodeCache(jinja2.FileSystemBytecodeCache):
             return
         with fh:
             try:
-                if datacache.trusted(os.fstat(fh.fileno())) and datacache.trusted_folder(
-                    Path(self.directory)
-                ):
+                if datacache.trusted(os.fstat(fh.fileno())) and datacache.trusted_folder(Path(self.directory)):
                     bucket.load_bytecode(fh)
             except Exception:  # a cache must never be the reason a check fails
                 bucket.reset()
@@ -213,10 +227,12 @@ def environment(lang: str) -> jinja2.Environment:
 def _figure_filter(style: figures.Style) -> Any:
     """A number filter for templates: `x | num`, `x | num(3)`, `x | num(vs=limit)` prints x with
     enough digits to differ from `limit` (or each of a list) unless the two are equal."""
+
     @jinja2.pass_context
     def render(context: Any, value: Any, digits: int = 2, vs: Any = None) -> str:
         text = figures.format_figure(value, style, digits, vs)
         return figures.record(context.get("_figures"), value, text, style)
+
     return render
 
 
@@ -286,8 +302,9 @@ def render_bare_message(finding: Finding, lang: str) -> str:
     text = rule_sentence(finding, lang)
     if text is not None:
         return text
-    return " ".join(message_template(finding.rule.message_path(lang), lang).render(
-        _message_context(finding, lang)).split())
+    return " ".join(
+        message_template(finding.rule.message_path(lang), lang).render(_message_context(finding, lang)).split()
+    )
 
 
 class PrintedFigure(NamedTuple):
@@ -320,7 +337,7 @@ def render_figures(finding: Finding, lang: str) -> tuple[str, list[PrintedFigure
     position = 0
     last = 0
     for match in _MARKED.finditer(marked):
-        parts.append(marked[last:match.start()])
+        parts.append(marked[last : match.start()])
         position += match.start() - last
         ref, value, text, style = recorded[int(match.group(1))]
         printed.append(PrintedFigure(ref, value, text, style, position, position + len(text)))
@@ -347,11 +364,10 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
     reason = outcome_reason(rule, decision)
     items = [
         {
-            "index": item.index, "status": item.status,
+            "index": item.index,
+            "status": item.status,
             "label": item.label_zh if lang == "zh" else item.label_en,
-            "product": (
-                item.facts["item.product"].value if "item.product" in item.facts else None
-            ),
+            "product": (item.facts["item.product"].value if "item.product" in item.facts else None),
             "f": figures.NamedValues(
                 {name: reading.value for name, reading in item.facts.items()}, ("item", item.index)
             ),
@@ -363,10 +379,8 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
         # the rule's own reasoning: the status before a register waiver or a claim changed it
         "status": finding.original_status or finding.claimed_status or finding.status,
         "reason": reason,
-        "f": figures.NamedValues(
-            {name: reading.value for name, reading in finding.facts.items()}, ("fact",)),
-        "p": figures.NamedValues(
-            {name: param.value for name, param in finding.parameters.items()}, ("param",)),
+        "f": figures.NamedValues({name: reading.value for name, reading in finding.facts.items()}, ("fact",)),
+        "p": figures.NamedValues({name: param.value for name, param in finding.parameters.items()}, ("param",)),
         "items": items,
         "missing": list(finding.missing_keys),
         "_figures": None,
@@ -377,7 +391,10 @@ UNVERIFIED_MARK = "※"
 # beside an entry of a table whose entries differ in provenance: what kind of number the entry is
 # (a cited entry is unmarked); ※ keeps its older meaning, "confirm against the primary text"
 ENTRY_MARKS = {
-    "cited": "", "secondary": UNVERIFIED_MARK, "authority_reference": "†", "authority_default": "‡",
+    "cited": "",
+    "secondary": UNVERIFIED_MARK,
+    "authority_reference": "†",
+    "authority_default": "‡",
 }
 
 
@@ -386,10 +403,7 @@ def entry_marks(param: ParameterValue) -> dict[str, str]:
     if param.provenance_entries:
         return {entry: ENTRY_MARKS[kind] for entry, kind in param.provenance_entries}
     if param.provenance is None and param.verified_entries:  # recorded before provenance existed
-        return {
-            str(entry): "" if str(entry) in param.verified_entries else UNVERIFIED_MARK
-            for entry in param.value
-        }
+        return {str(entry): "" if str(entry) in param.verified_entries else UNVERIFIED_MARK for entry in param.value}
     return {}
 
 
@@ -439,9 +453,7 @@ def provenance_label(param: ParameterValue, lang: str) -> str:
     marks = entry_marks(param)
     if not marks:
         return _plain_label(provenance_of(param), param.origin, lang)
-    kinds = dict(param.provenance_entries) or {
-        entry: "secondary" if mark else "cited" for entry, mark in marks.items()
-    }
+    kinds = dict(param.provenance_entries) or {entry: "secondary" if mark else "cited" for entry, mark in marks.items()}
     table = terms()["provenance"]
     parts = []
     for kind in sorted(set(kinds.values()), key=lambda k: (ENTRY_MARKS[k] == "", ENTRY_MARKS[k])):
@@ -455,16 +467,17 @@ def provenance_label(param: ParameterValue, lang: str) -> str:
 
 def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
-        "name": param.name, "value": format_param_value(param.value, entry_marks(param), lang),
+        "name": param.name,
+        "value": format_param_value(param.value, entry_marks(param), lang),
         "unit": unit_text(param.unit, lang),
         # a Chinese report names a parameter by its Chinese description, an English one by its name
         "shown_name": param.description.zh if lang == "zh" else param.name,
         "description": getattr(param.description, lang),
-        "effective_from": (
-            param.effective_from.isoformat() if param.effective_from.year > 1 else None
-        ),
+        "effective_from": (param.effective_from.isoformat() if param.effective_from.year > 1 else None),
         "effective_to": param.effective_to.isoformat() if param.effective_to else None,
-        "source": source_text(param.source, lang), "verified": param.verified, "origin": param.origin,
+        "source": source_text(param.source, lang),
+        "verified": param.verified,
+        "origin": param.origin,
         "provenance": provenance_of(param),
         "mark": provenance_label(param, lang),
     }
@@ -483,14 +496,19 @@ def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> di
     """A fact as the reports list it; a number printed apart from the limits of its finding, as
     its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2)."""
     value = reading.value
-    shown = term(value, lang) if isinstance(value, str | bool) else figures.format_figure(
-        value, figures.Style("num", lang), 2, limits)
+    shown = (
+        term(value, lang)
+        if isinstance(value, str | bool)
+        else figures.format_figure(value, figures.Style("num", lang), 2, limits)
+    )
     if value is None:
         shown = "未申报" if lang == "zh" else "not given"
     return {
-        "name": reading.name, "label": reading.label_zh if lang == "zh" else reading.label_en,
+        "name": reading.name,
+        "label": reading.label_zh if lang == "zh" else reading.label_en,
         "shown_name": shown_fact_name(reading.name) if lang == "zh" else reading.name,
-        "value": shown, "unit": unit_text(reading.unit, lang) if value is not None else "",
+        "value": shown,
+        "unit": unit_text(reading.unit, lang) if value is not None else "",
     }
 
 
@@ -517,9 +535,7 @@ def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
         "title": heading(finding, lang),
         "status": finding.status,
         "status_label": term(finding.status, lang, "status"),
-        "original_status_label": (
-            term(finding.original_status, lang, "status") if finding.original_status else None
-        ),
+        "original_status_label": (term(finding.original_status, lang, "status") if finding.original_status else None),
         "binding": finding.binding,
         "message": render_message(finding, lang),
     }
@@ -545,19 +561,23 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
         "missing": list(finding.missing_keys),
         "basis": [
             {
-                "document": getattr(DOCUMENT_TITLES[b.document], lang), "location": b.location,
-                "quote": b.quote, "gloss": b.gloss,
+                "document": getattr(DOCUMENT_TITLES[b.document], lang),
+                "location": b.location,
+                "quote": b.quote,
+                "gloss": b.gloss,
             }
             for b in spec.basis
         ],
         "waiver": (
             {
-                "reason": waiver.reason, "approved_by": waiver.approved_by,
+                "reason": waiver.reason,
+                "approved_by": waiver.approved_by,
                 "document": waiver.document,
                 "expires": waiver.expires.isoformat() if waiver.expires else None,
                 "note": _note(finding.waiver_note, lang),
             }
-            if waiver else None
+            if waiver
+            else None
         ),
         "claim": claim_view(finding, lang),
     }
@@ -573,13 +593,13 @@ def claim_view(finding: Finding, lang: str) -> dict[str, Any] | None:
     if claim is None:
         return None
     return {
-        "rule": claim.rule, "approved_by": claim.approved_by or unstated(lang),
+        "rule": claim.rule,
+        "approved_by": claim.approved_by or unstated(lang),
         "document": claim.document or unstated(lang),
-        "reason": claim.reason, "expires": claim.expires.isoformat() if claim.expires else None,
+        "reason": claim.reason,
+        "expires": claim.expires.isoformat() if claim.expires else None,
         "note": _note(finding.claim_note, lang),
-        "claimed_status_label": (
-            term(finding.claimed_status, lang, "status") if finding.claimed_status else None
-        ),
+        "claimed_status_label": (term(finding.claimed_status, lang, "status") if finding.claimed_status else None),
     }
 
 
@@ -590,11 +610,15 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         info = facts.get(name)
         if info is None or isinstance(value, bool) or value is None:
             continue
-        rows.append({
-            "name": name, "label": getattr(info.label, lang),
-            "shown_name": shown_fact_name(name) if lang == "zh" else name,
-            "value": fmt_wan(value) if lang == "zh" else fmt_num(value, 3), "unit": unit_text(info.unit, lang),
-        })
+        rows.append(
+            {
+                "name": name,
+                "label": getattr(info.label, lang),
+                "shown_name": shown_fact_name(name) if lang == "zh" else name,
+                "value": fmt_wan(value) if lang == "zh" else fmt_num(value, 3),
+                "unit": unit_text(info.unit, lang),
+            }
+        )
     return rows
 
 
@@ -605,8 +629,11 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "project": {
-            "name": info.name, "id": info.id, "applicant": info.applicant,
-            "league_city": info.league_city, "banner_county": info.banner_county,
+            "name": info.name,
+            "id": info.id,
+            "applicant": info.applicant,
+            "league_city": info.league_city,
+            "banner_county": info.banner_county,
             "construction_type": term(info.construction_type, lang),
             "industry_code": info.industry_code,
         },
@@ -615,8 +642,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "exit_code": exit_code(result.verdict),
         "notices": notices_json(result, lang),
         "counts": [
-            {"status": s, "label": term(s, lang, "status"), "count": n}
-            for s, n in counts(result.findings).items()
+            {"status": s, "label": term(s, lang, "status"), "count": n} for s, n in counts(result.findings).items()
         ],
         "audit": audit_view(result, lang),
         "metrics": metric_views(result, lang),
@@ -653,11 +679,13 @@ def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str
         "supply": _to_supply(finding, result, lang) if finding.status == "missing_info" else [],
         "waiver": (
             {
-                "approved_by": waiver.approved_by, "document": waiver.document,
+                "approved_by": waiver.approved_by,
+                "document": waiver.document,
                 "expires": waiver.expires.isoformat() if waiver.expires else None,
                 "reason": waiver.reason,
             }
-            if waiver is not None else None
+            if waiver is not None
+            else None
         ),
     }
 
@@ -684,9 +712,7 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "exit_code": exit_code(result.verdict),
         "notices": notices_json(result, lang),
         "attention": [attention_item(f, result, lang) for f in findings],
-        "counted": [
-            {"status": s, "label": term(s, lang, "status"), "count": tally[s]} for s in _COUNTED_ONLY
-        ],
+        "counted": [{"status": s, "label": term(s, lang, "status"), "count": tally[s]} for s in _COUNTED_ONLY],
     }
 
 
@@ -761,8 +787,7 @@ def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
 def notice_message(notice: Notice, lang: str) -> str:
     """A run-level notice in words (`templates/terms.yaml`, table `notice`)."""
     values = {
-        key: getattr(value, lang) if isinstance(value, Localised) else value
-        for key, value in notice.values.items()
+        key: getattr(value, lang) if isinstance(value, Localised) else value for key, value in notice.values.items()
     }
     return terms()["notice"][notice.code][lang].format(**values)
 
@@ -776,7 +801,8 @@ def ruleset_json(result: CheckResult) -> dict[str, Any]:
     """The verdict's `ruleset`: version, hash and the plan (title and period) the rules implement."""
     plan = result.ruleset.plan
     return {
-        "version": result.ruleset.version, "sha256": result.ruleset.sha256,
+        "version": result.ruleset.version,
+        "sha256": result.ruleset.sha256,
         "plan": plan.to_json() if plan is not None else None,
     }
 
@@ -788,8 +814,16 @@ def labels(lang: str) -> dict[str, str]:
 FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv", "github")
 # output file extension → format, for `check --output` without `--format`
 EXTENSIONS = {
-    ".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
-    ".json": "json", ".jsonl": "jsonl", ".sarif": "sarif", ".xml": "junit", ".csv": "csv",
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".csv": "csv",
 }
 # where each format's renderer lives: imported on demand, so `check` pays only for what it prints
 _RENDERERS = {
@@ -812,14 +846,12 @@ def format_for(path: str) -> str:
     if suffix not in EXTENSIONS:
         known = ", ".join(sorted(EXTENSIONS))
         raise UsageError(
-            f"cannot tell the report format from {quoted(path)}: use one of the extensions {known} "
-            "or give --format"
+            f"cannot tell the report format from {quoted(path)}: use one of the extensions {known} or give --format"
         )
     return EXTENSIONS[suffix]
 
 
-def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False,
-           compact: bool = False) -> str:
+def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False, compact: bool = False) -> str:
     """The report of one checked project in format `fmt`: the one entry point for every format.
 
     `color` asks for ANSI colours on status labels; only the text format has any, and only the
@@ -836,9 +868,7 @@ def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False,
     shown = visible(result.document.path)
     if shown != result.document.path and fmt in ("text", "markdown", "html"):
         # a file name is the one text no reader checked: never a terminal or markup sequence
-        result = dataclasses.replace(
-            result, document=dataclasses.replace(result.document, path=shown)
-        )
+        result = dataclasses.replace(result, document=dataclasses.replace(result.document, path=shown))
     if fmt == "text":
         return renderer(result, lang, color=color, compact=compact)
     return renderer(result, lang)
@@ -847,9 +877,16 @@ def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False,
 # ANSI SGR codes per status: red for what blocks, yellow for what needs a person (review,
 # missing information, warnings), green for pass; cyan for a waiver, dim for not applicable
 _ANSI = {
-    "fail": "1;31", "missing_info": "33", "review": "33", "warn": "33", "waived": "36",
-    "pass": "32", "not_applicable": "2",
-    "rejected": "1;31", "needs_review": "1;33", "approved_with_warnings": "1;33",
+    "fail": "1;31",
+    "missing_info": "33",
+    "review": "33",
+    "warn": "33",
+    "waived": "36",
+    "pass": "32",
+    "not_applicable": "2",
+    "rejected": "1;31",
+    "needs_review": "1;33",
+    "approved_with_warnings": "1;33",
     "approved": "1;32",
 }
 
@@ -929,9 +966,7 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
         "facts": {name: reading.value for name, reading in finding.facts.items()},
         # by value: each parameter's source, dates and provenance once, in `audit.parameters`
         "parameters": {name: p.value for name, p in finding.parameters.items()},
-        "basis": [
-            {"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis
-        ],
+        "basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis],
     }
     out.update(finding_json_tail(finding))
     return out
@@ -946,26 +981,34 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
         tail["missing"] = list(finding.missing_keys)
     if finding.items:
         tail["items"] = [
-            {"index": item.index, "status": item.status,
-             "outcome": fired(finding.rule, item.decision),
-             "facts": {name: r.value for name, r in item.facts.items()}}
+            {
+                "index": item.index,
+                "status": item.status,
+                "outcome": fired(finding.rule, item.decision),
+                "facts": {name: r.value for name, r in item.facts.items()},
+            }
             for item in finding.items
         ]
     if finding.waiver is not None:
         tail["waiver"] = {
-            "approved_by": finding.waiver.approved_by, "document": finding.waiver.document,
+            "approved_by": finding.waiver.approved_by,
+            "document": finding.waiver.document,
             "reason": finding.waiver.reason,
             "expires": finding.waiver.expires.isoformat() if finding.waiver.expires else None,
-            "applied": finding.status == "waived", "note": finding.waiver_note,
+            "applied": finding.status == "waived",
+            "note": finding.waiver_note,
         }
         if finding.original_status:
             tail["original_status"] = finding.original_status
     if finding.claim is not None:
         claim = finding.claim
         tail["claim"] = {
-            "approved_by": claim.approved_by, "document": claim.document, "reason": claim.reason,
+            "approved_by": claim.approved_by,
+            "document": claim.document,
+            "reason": claim.reason,
             "expires": claim.expires.isoformat() if claim.expires else None,
-            "claimed_status": finding.claimed_status, "note": finding.claim_note,
+            "claimed_status": finding.claimed_status,
+            "note": finding.claim_note,
         }
     return tail
 

@@ -29,10 +29,32 @@ from checker.verdict import FactReading
 
 BOM = "\ufeff"
 COLUMNS = (
-    "rule", "title", "category", "binding", "status", "status_label", "original_status",
-    "message", "facts", "parameters", "missing", "basis", "location", "waiver", "claim",
-    "project_id", "project_name", "verdict", "as_of", "checker_version", "ruleset_version",
-    "ruleset_sha256", "input_path", "input_sha256", "policy_file", "waiver_register_sha256",
+    "rule",
+    "title",
+    "category",
+    "binding",
+    "status",
+    "status_label",
+    "original_status",
+    "message",
+    "facts",
+    "parameters",
+    "missing",
+    "basis",
+    "location",
+    "waiver",
+    "claim",
+    "project_id",
+    "project_name",
+    "verdict",
+    "as_of",
+    "checker_version",
+    "ruleset_version",
+    "ruleset_sha256",
+    "input_path",
+    "input_sha256",
+    "policy_file",
+    "waiver_register_sha256",
     "notices",
 )
 
@@ -59,48 +81,58 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         spec = finding.rule.spec
         where = locate(finding, result.document)
         waiver = finding.waiver
-        rows.append({
-            "rule": finding.id,
-            "title": getattr(spec.title, lang),
-            "category": spec.category,
-            "binding": "true" if finding.binding else "false",
-            "status": finding.status,
-            "status_label": term(finding.status, lang, "status"),
-            "original_status": finding.original_status or "",
-            "message": render_message(finding, lang),
-            "facts": "; ".join(_fact_cell(r) for r in finding.facts.values()),
-            "parameters": "; ".join(
-                _param_cell(p, lang) for p in finding.parameters.values()
-            ),
-            "missing": "; ".join(finding.missing_keys),
-            "basis": " / ".join(
-                f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”"
-                for b in spec.basis
-            ),
-            "location": f"{result.document.path}:{where.line} {where.key}".rstrip(),
-            "waiver": (
-                f"{waiver.approved_by}, {waiver.document}"
-                + (f", {waiver.expires.isoformat()}" if waiver.expires else "")
-                + (f": {waiver.reason}" if waiver.reason else "")
-                + (f" ({finding.waiver_note})" if finding.waiver_note else "")
-                if waiver else ""
-            ),
-            "claim": (
-                f"{finding.claim.approved_by}, {finding.claim.document}"
-                + (f", {finding.claim.expires.isoformat()}" if finding.claim.expires else "")
-                + (f": {finding.claim.reason}" if finding.claim.reason else "")
-                + (f" ({finding.claim_note})" if finding.claim_note else "")
-                if finding.claim else ""
-            ),
-            "project_id": info.id or "",
-            "project_name": info.name,
-            "verdict": result.verdict,
-            **{key: audit[key] or "" for key in (
-                "as_of", "checker_version", "ruleset_version", "ruleset_sha256",
-                "input_path", "input_sha256", "policy_file", "waiver_register_sha256",
-            )},
-            "notices": notices,
-        })
+        rows.append(
+            {
+                "rule": finding.id,
+                "title": getattr(spec.title, lang),
+                "category": spec.category,
+                "binding": "true" if finding.binding else "false",
+                "status": finding.status,
+                "status_label": term(finding.status, lang, "status"),
+                "original_status": finding.original_status or "",
+                "message": render_message(finding, lang),
+                "facts": "; ".join(_fact_cell(r) for r in finding.facts.values()),
+                "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
+                "missing": "; ".join(finding.missing_keys),
+                "basis": " / ".join(
+                    f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”" for b in spec.basis
+                ),
+                "location": f"{result.document.path}:{where.line} {where.key}".rstrip(),
+                "waiver": (
+                    f"{waiver.approved_by}, {waiver.document}"
+                    + (f", {waiver.expires.isoformat()}" if waiver.expires else "")
+                    + (f": {waiver.reason}" if waiver.reason else "")
+                    + (f" ({finding.waiver_note})" if finding.waiver_note else "")
+                    if waiver
+                    else ""
+                ),
+                "claim": (
+                    f"{finding.claim.approved_by}, {finding.claim.document}"
+                    + (f", {finding.claim.expires.isoformat()}" if finding.claim.expires else "")
+                    + (f": {finding.claim.reason}" if finding.claim.reason else "")
+                    + (f" ({finding.claim_note})" if finding.claim_note else "")
+                    if finding.claim
+                    else ""
+                ),
+                "project_id": info.id or "",
+                "project_name": info.name,
+                "verdict": result.verdict,
+                **{
+                    key: audit[key] or ""
+                    for key in (
+                        "as_of",
+                        "checker_version",
+                        "ruleset_version",
+                        "ruleset_sha256",
+                        "input_path",
+                        "input_sha256",
+                        "policy_file",
+                        "waiver_register_sha256",
+                    )
+                },
+                "notices": notices,
+            }
+        )
     return rows
 
 

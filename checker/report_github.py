@@ -34,9 +34,7 @@ def escape_property(text: str) -> str:
 
 def command(level: str, message: str, **properties: object) -> str:
     """One workflow command line: `::level key=value,...::message`."""
-    props = ",".join(
-        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None
-    )
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
     return f"::{level}{' ' + props if props else ''}::{escape_data(message)}\n"
 
 
@@ -44,8 +42,7 @@ def annotations(result: CheckResult, lang: str) -> list[str]:
     """The annotation lines of one checked project, in the findings' order."""
     path = result.document.path
     lines = [
-        command("notice", notice["message"], file=path, title=notice["code"])
-        for notice in notices_json(result, lang)
+        command("notice", notice["message"], file=path, title=notice["code"]) for notice in notices_json(result, lang)
     ]
     for finding in result.findings:
         level = LEVELS.get(finding.status)

@@ -132,31 +132,33 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         marker = round(limit / scale * CHART_WIDTH, 1)
         info = result.ruleset.facts.get(spec.figure)
         unit = info.unit if info else param.unit
-        charts.append({
-            "figure": spec.figure,
-            "shown_figure": shown_fact_name(spec.figure) if lang == "zh" else spec.figure,
-            "label": getattr(info.label, lang) if info else spec.figure,
-            "parameter": spec.parameter,
-            "shown_parameter": param.description.zh if lang == "zh" else spec.parameter,
-            "kind": spec.kind,
-            "kind_label": L[f"chart_{spec.kind}"],
-            "value": fmt_num(value, 3), "limit": fmt_num(limit, 3), "unit": unit_text(unit, lang),
-            "limit_unit": unit_text(param.unit, lang),
-            "verified": param.verified,
-            "provenance": provenance_of(param),
-            "mark": provenance_label(param, lang),
-            "state": state,
-            "css": ("breach" if spec.kind != "threshold" else "reached") if breached else "ok",
-            "ratio": _ratio(value, limit),
-            "relation": _relation(value, limit, spec.kind, L),
-            "width": CHART_WIDTH,
-            "bar": round(value / scale * CHART_WIDTH, 1),
-            "marker": marker,
-            # keep the limit's label inside the drawing when the marker sits near an edge
-            "anchor": (
-                "start" if marker < 60 else "end" if marker > CHART_WIDTH - 60 else "middle"
-            ),
-        })
+        charts.append(
+            {
+                "figure": spec.figure,
+                "shown_figure": shown_fact_name(spec.figure) if lang == "zh" else spec.figure,
+                "label": getattr(info.label, lang) if info else spec.figure,
+                "parameter": spec.parameter,
+                "shown_parameter": param.description.zh if lang == "zh" else spec.parameter,
+                "kind": spec.kind,
+                "kind_label": L[f"chart_{spec.kind}"],
+                "value": fmt_num(value, 3),
+                "limit": fmt_num(limit, 3),
+                "unit": unit_text(unit, lang),
+                "limit_unit": unit_text(param.unit, lang),
+                "verified": param.verified,
+                "provenance": provenance_of(param),
+                "mark": provenance_label(param, lang),
+                "state": state,
+                "css": ("breach" if spec.kind != "threshold" else "reached") if breached else "ok",
+                "ratio": _ratio(value, limit),
+                "relation": _relation(value, limit, spec.kind, L),
+                "width": CHART_WIDTH,
+                "bar": round(value / scale * CHART_WIDTH, 1),
+                "marker": marker,
+                # keep the limit's label inside the drawing when the marker sits near an edge
+                "anchor": ("start" if marker < 60 else "end" if marker > CHART_WIDTH - 60 else "middle"),
+            }
+        )
     return charts
 
 
@@ -206,8 +208,7 @@ def _page_counter(lang: str) -> Markup:
     words = labels(lang)["page_of"]
     head, rest = words.split("{page}")
     middle, tail = rest.split("{pages}")
-    parts = [css_string(head), Markup("counter(page)"), css_string(middle),
-             Markup("counter(pages)"), css_string(tail)]
+    parts = [css_string(head), Markup("counter(page)"), css_string(middle), Markup("counter(pages)"), css_string(tail)]
     return Markup(" ").join(p for p in parts if p != '""')
 
 
@@ -234,7 +235,8 @@ def html_view(result: CheckResult, lang: str, anchor: str = "") -> dict[str, Any
             param["ref"] = f"P{appendix[param['name']]}" if param["name"] in appendix else None
     view["groups"] = [
         {
-            "status": status, "label": term(status, lang, "status"),
+            "status": status,
+            "label": term(status, lang, "status"),
             "findings": [f for f in view["findings"] if f["status"] == status],
         }
         for status in _ORDER
@@ -259,12 +261,14 @@ def render_html_section(result: CheckResult, lang: str, anchor: str) -> str:
     context = template.new_context({**view, "labels": labels(lang), "L": labels(lang)})
     page = "".join(template.blocks["page"](context))
     body = "".join(template.blocks["body"](context))
-    return (f'<section class="project" id="{anchor}" style="page: {anchor}">\n'
-            f"<style>\n{page}</style>\n{body}</section>\n")
+    return (
+        f'<section class="project" id="{anchor}" style="page: {anchor}">\n<style>\n{page}</style>\n{body}</section>\n'
+    )
 
 
-def render_html_batch(contents: list[dict[str, Any]], sections: list[str],
-                      unreadable: list[tuple[str, Any]], lang: str) -> str:
+def render_html_batch(
+    contents: list[dict[str, Any]], sections: list[str], unreadable: list[tuple[str, Any]], lang: str
+) -> str:
     """The batch document: a table of contents linking each project's section, the sections,
     then the files that could not be checked."""
     from checker import __version__
@@ -276,13 +280,19 @@ def render_html_batch(contents: list[dict[str, Any]], sections: list[str],
     for entry in contents:
         verdicts[entry["verdict"]] = verdicts.get(entry["verdict"], 0) + 1
     return template.render(
-        lang=lang, labels=L, audit={"checker_version": __version__},
-        title=title, contents=contents, sections=[Markup(s) for s in sections],
+        lang=lang,
+        labels=L,
+        audit={"checker_version": __version__},
+        title=title,
+        contents=contents,
+        sections=[Markup(s) for s in sections],
         verdict_counts=[
             {"verdict": v, "label": term(v, lang, "verdict"), "count": verdicts.get(v, 0)}
             for v in ("rejected", "needs_review", "approved_with_warnings", "approved")
         ],
         unreadable=[str(p) for _, problems in unreadable for p in problems],
-        page_name="", page_header=css_string(title), page_date=css_string(""),
+        page_name="",
+        page_header=css_string(title),
+        page_date=css_string(""),
         page_counter=_page_counter(lang),
     )

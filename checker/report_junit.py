@@ -46,47 +46,56 @@ def _param_text(param: ParameterValue, lang: str) -> str:
 def _property_items(result: CheckResult, lang: str) -> list[tuple[str, str]]:
     audit = audit_block(result)
     items = [
-        (key, str(value)) for key, value in audit.items()
+        (key, str(value))
+        for key, value in audit.items()
         if key not in ("parameters", "waivers", "claims") and value is not None
     ]
     for param in parameters_in_force(result):
-        items.append((
-            f"parameter.{param.name}",
-            f"{_param_text(param, lang)} (from {param.effective_from.isoformat()}; "
-            f"source: {param.source})",
-        ))
+        items.append(
+            (
+                f"parameter.{param.name}",
+                f"{_param_text(param, lang)} (from {param.effective_from.isoformat()}; source: {param.source})",
+            )
+        )
     for waiver in audit["waivers"]:
         state = "applied" if waiver["applied"] else "not applied"
-        items.append((
-            f"waiver.{waiver['rule']}",
-            f"{state}; {waiver['approved_by']}, {waiver['document']}"
-            + (f", expires {waiver['expires']}" if waiver["expires"] else "")
-            + (f": {waiver['reason']}" if waiver["reason"] else "")
-            + (f" ({waiver['note']})" if waiver["note"] else ""),
-        ))
+        items.append(
+            (
+                f"waiver.{waiver['rule']}",
+                f"{state}; {waiver['approved_by']}, {waiver['document']}"
+                + (f", expires {waiver['expires']}" if waiver["expires"] else "")
+                + (f": {waiver['reason']}" if waiver["reason"] else "")
+                + (f" ({waiver['note']})" if waiver["note"] else ""),
+            )
+        )
     for claim in audit["claims"]:  # the project file's own waivers: claims, never decisions
-        items.append((
-            f"claim.{claim['rule']}",
-            f"{claim['status']}"
-            + (f" (was {claim['claimed_status']})" if claim["claimed_status"] else "")
-            + f"; {claim['approved_by']}, {claim['document']}"
-            + (f", expires {claim['expires']}" if claim["expires"] else "")
-            + (f": {claim['reason']}" if claim["reason"] else "")
-            + (f" ({claim['note']})" if claim["note"] else ""),
-        ))
+        items.append(
+            (
+                f"claim.{claim['rule']}",
+                f"{claim['status']}"
+                + (f" (was {claim['claimed_status']})" if claim["claimed_status"] else "")
+                + f"; {claim['approved_by']}, {claim['document']}"
+                + (f", expires {claim['expires']}" if claim["expires"] else "")
+                + (f": {claim['reason']}" if claim["reason"] else "")
+                + (f" ({claim['note']})" if claim["note"] else ""),
+            )
+        )
     return items
 
 
 def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> ET.Element:
     spec = finding.rule.spec
     where = locate(finding, result.document)
-    case = ET.Element("testcase", {
-        "name": f"{finding.id} {getattr(spec.title, lang)}",
-        "classname": f"{suite}.{spec.category}",
-        "file": result.document.path,
-        "line": str(where.line),
-        "time": "0",
-    })
+    case = ET.Element(
+        "testcase",
+        {
+            "name": f"{finding.id} {getattr(spec.title, lang)}",
+            "classname": f"{suite}.{spec.category}",
+            "file": result.document.path,
+            "line": str(where.line),
+            "time": "0",
+        },
+    )
     message = render_message(finding, lang)
     details = [message, ""]
     details += [f"{r.name} = {r.value!r} {r.unit}".rstrip() for r in finding.facts.values()]
@@ -121,9 +130,7 @@ def check_timestamp() -> str:
         except (ValueError, OverflowError, OSError):
             from checker.errors import UsageError
 
-            raise UsageError(
-                f"SOURCE_DATE_EPOCH={fixed!r} is not a number of seconds since 1970-01-01"
-            ) from None
+            raise UsageError(f"SOURCE_DATE_EPOCH={fixed!r} is not a number of seconds since 1970-01-01") from None
     else:
         moment = dt.datetime.now(dt.timezone.utc)
     return moment.replace(microsecond=0).isoformat()
@@ -150,10 +157,14 @@ def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> E
     findings = result.findings
     name = result.project.project.id or result.project.project.name
     suite_name = f"nm-project-checker.{name}"
-    suite = ET.Element("testsuite", {
-        "name": suite_name, "timestamp": timestamp or check_timestamp(),
-        **_totals_attributes(totals(counts(findings))),
-    })
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": suite_name,
+            "timestamp": timestamp or check_timestamp(),
+            **_totals_attributes(totals(counts(findings))),
+        },
+    )
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", {"name": "project", "value": result.project.project.name})
     ET.SubElement(properties, "property", {"name": "verdict", "value": result.verdict})
@@ -183,9 +194,7 @@ def xml_document(root: ET.Element) -> str:
     """The XML declaration and `root`, indented; what XML 1.0 forbids never in it."""
     ET.indent(root)
     # a file name may hold what XML 1.0 forbids (ElementTree writes it as is): never in the XML
-    return xml_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-    )
+    return xml_text('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
 
 
 def render_junit(result: CheckResult, lang: str) -> str:

@@ -106,10 +106,16 @@ def _message(finding: Finding, lang: str) -> str:
         return _encode_text(render_message(finding, lang))
     params = tuple(finding.parameters.values())
     try:
-        key = (id(rule), lang, finding.original_status or finding.claimed_status or finding.status,
-               finding.decision, finding.as_of if finding.decision.branch == "effective" else None,
-               finding.missing_keys, tuple(map(id, params)),
-               tuple([(name, *_value_key(reading.value)) for name, reading in finding.facts.items()]))
+        key = (
+            id(rule),
+            lang,
+            finding.original_status or finding.claimed_status or finding.status,
+            finding.decision,
+            finding.as_of if finding.decision.branch == "effective" else None,
+            finding.missing_keys,
+            tuple(map(id, params)),
+            tuple([(name, *_value_key(reading.value)) for name, reading in finding.facts.items()]),
+        )
         entry = _messages.get(key)
     except TypeError:  # a list or mapping among the facts
         return _encode_text(render_message(finding, lang))
@@ -145,8 +151,7 @@ def _parameter_values(finding: Finding) -> str:
         if len(_values_pieces) >= _CACHE_MAX:
             _values_pieces.clear()
         # the entry keeps the rule and parameters alive: the ids in its key stay theirs
-        entry = _values_pieces[key] = (
-            finding.rule, params, _encode({name: p.value for name, p in named.items()}))
+        entry = _values_pieces[key] = (finding.rule, params, _encode({name: p.value for name, p in named.items()}))
     return entry[2]
 
 
@@ -174,8 +179,10 @@ def _finding(finding: Finding, lang: str) -> str:
     start, basis = _rule(finding.rule, lang)
     tail = finding_json_tail(finding)
     rest = "," + _encode(tail)[1:-1] if tail else ""
-    return (f'{start},{_state(finding.status, finding.binding)},"message":{_message(finding, lang)},'
-            f'"facts":{_facts(finding)},"parameters":{_parameter_values(finding)},{basis}{rest}}}')
+    return (
+        f'{start},{_state(finding.status, finding.binding)},"message":{_message(finding, lang)},'
+        f'"facts":{_facts(finding)},"parameters":{_parameter_values(finding)},{basis}{rest}}}'
+    )
 
 
 def _rule(rule: Rule, lang: str) -> tuple[str, str]:
@@ -184,11 +191,17 @@ def _rule(rule: Rule, lang: str) -> tuple[str, str]:
     entry = _rule_pieces.get((id(rule), lang))
     if entry is None or entry[0] is not rule:
         spec = rule.spec
-        start = _encode({"rule": rule.id, "title": getattr(spec.title, lang),
-                         "subject": getattr(spec.subject or spec.title, lang), "category": spec.category})
-        basis = _encode({"basis": [
-            {"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis
-        ]})
+        start = _encode(
+            {
+                "rule": rule.id,
+                "title": getattr(spec.title, lang),
+                "subject": getattr(spec.subject or spec.title, lang),
+                "category": spec.category,
+            }
+        )
+        basis = _encode(
+            {"basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis]}
+        )
         if len(_rule_pieces) >= _CACHE_MAX:
             _rule_pieces.clear()
         entry = _rule_pieces[(id(rule), lang)] = (rule, start[:-1], basis[1:-1])
@@ -212,8 +225,10 @@ def _audit(result: CheckResult) -> str:
     """`report.audit_block(result)`, in its key order."""
     head = _encode(audit_identity(result))
     parameters = _parameters((p.name, p) for p in parameters_in_force(result))
-    return (f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))},'
-            f'"claims":{_encode(claims_view(result))}}}')
+    return (
+        f'{head[:-1]},"parameters":{parameters},"waivers":{_encode(waivers_view(result))},'
+        f'"claims":{_encode(claims_view(result))}}}'
+    )
 
 
 def compact_line(result: CheckResult, lang: str) -> str:
@@ -235,9 +250,11 @@ def _compact_finding(finding: Finding, lang: str) -> str:
     """`{"rule", "status", "binding", "message", "facts", "parameters"}` plus the finding's tail."""
     tail = finding_json_tail(finding)
     rest = "," + _encode(tail)[1:-1] if tail else ""
-    return (f'{{"rule":{_encode_text(finding.id)},{_state(finding.status, finding.binding)},'
-            f'"message":{_message(finding, lang)},"facts":{_facts(finding)},'
-            f'"parameters":{_parameter_values(finding)}{rest}}}')
+    return (
+        f'{{"rule":{_encode_text(finding.id)},{_state(finding.status, finding.binding)},'
+        f'"message":{_message(finding, lang)},"facts":{_facts(finding)},'
+        f'"parameters":{_parameter_values(finding)}{rest}}}'
+    )
 
 
 def render_jsonl(result: CheckResult, lang: str) -> str:

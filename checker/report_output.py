@@ -36,8 +36,10 @@ from checker.errors import OutputError, UsageError, shown
 Protected = tuple[str, str]
 
 _KINDS = (
-    (stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
 )
 _HELD_SIGNALS = frozenset(
@@ -112,9 +114,7 @@ def writable_target(path: str, protected: Iterable[Protected] = (), option: str 
     identity = (st.st_dev, st.st_ino) if st is not None else None
     for what, other in protected:
         if other and _is_same(real, identity, other):
-            raise OutputError(
-                f"refusing to write the report over {what} {shown(other)}: choose another {option}"
-            )
+            raise OutputError(f"refusing to write the report over {what} {shown(other)}: choose another {option}")
     directory = os.path.dirname(real)
     if not os.path.isdir(directory):
         raise OutputError(f"cannot write {shown(path)}: the directory {shown(directory)} does not exist")
@@ -142,8 +142,9 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_atomically(path: str, text: str | bytes, protected: Iterable[Protected] = (),
-                     option: str = "--output") -> None:
+def write_atomically(
+    path: str, text: str | bytes, protected: Iterable[Protected] = (), option: str = "--output"
+) -> None:
     """Write `text` (UTF-8 as written: a file name's undecodable bytes as given) to `path` through
     a temporary file beside its final target; OutputError, and the old file intact, on failure."""
     real = writable_target(path, protected, option)

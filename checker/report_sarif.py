@@ -32,8 +32,12 @@ from checker.verdict import Finding, exit_code
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "nm-project-checker"
 _LEVEL = {
-    "fail": "error", "warn": "warning", "review": "warning", "missing_info": "note",
-    "pass": "none", "not_applicable": "none",
+    "fail": "error",
+    "warn": "warning",
+    "review": "warning",
+    "missing_info": "note",
+    "pass": "none",
+    "not_applicable": "none",
 }
 _KIND = {"pass": "pass", "not_applicable": "notApplicable"}
 
@@ -50,10 +54,7 @@ def artifact_uri(path: str) -> str:
 
 def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
     spec = rule.spec
-    quotes = [
-        f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”"
-        for b in spec.basis
-    ]
+    quotes = [f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”" for b in spec.basis]
     help_text = getattr(spec.summary, lang) + "\n\n" + "\n".join(quotes)
     help_md = getattr(spec.summary, lang) + "\n\n" + "\n\n".join(f"> {q}" for q in quotes)
     if spec.references:
@@ -67,7 +68,8 @@ def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
         "help": {"text": help_text, "markdown": help_md},
         "defaultConfiguration": {"level": "error" if spec.binding else "warning"},
         "properties": {
-            "category": spec.category, "binding": spec.binding,
+            "category": spec.category,
+            "binding": spec.binding,
             "tags": [spec.category, "binding" if spec.binding else "guidance"],
             "basis": [b.model_dump() for b in spec.basis],
             "parameters": list(spec.parameters),
@@ -75,8 +77,7 @@ def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: int, result: CheckResult, lang: str,
-            artifact: int = 0) -> dict[str, Any]:
+def _result(finding: Finding, index: int, result: CheckResult, lang: str, artifact: int = 0) -> dict[str, Any]:
     status = finding.status
     decisive = finding.original_status if status == "waived" and finding.original_status else status
     where = locate(finding, result.document)
@@ -111,26 +112,36 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str,
         justification = f"{waiver.approved_by}, {waiver.document}"
         if waiver.reason:
             justification += f": {waiver.reason}"
-        out["suppressions"] = [{
-            "kind": "external", "status": "accepted", "justification": justification,
-            "properties": {
-                "approvedBy": waiver.approved_by, "document": waiver.document,
-                "expires": waiver.expires.isoformat() if waiver.expires else None,
-            },
-        }]
+        out["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": justification,
+                "properties": {
+                    "approvedBy": waiver.approved_by,
+                    "document": waiver.document,
+                    "expires": waiver.expires.isoformat() if waiver.expires else None,
+                },
+            }
+        ]
     elif finding.claim is not None and (finding.claimed_status or not finding.rule.spec.waivable):
         # a waiver written in the project file: in source, and never accepted by the checker
         claim = finding.claim
-        out["suppressions"] = [{
-            "kind": "inSource",
-            "status": "underReview" if finding.claimed_status else "rejected",
-            "justification": f"{claim.approved_by}, {claim.document}" + (f": {claim.reason}" if claim.reason else ""),
-            "properties": {
-                "approvedBy": claim.approved_by, "document": claim.document,
-                "expires": claim.expires.isoformat() if claim.expires else None,
-                "claimedStatus": finding.claimed_status, "note": finding.claim_note,
-            },
-        }]
+        out["suppressions"] = [
+            {
+                "kind": "inSource",
+                "status": "underReview" if finding.claimed_status else "rejected",
+                "justification": f"{claim.approved_by}, {claim.document}"
+                + (f": {claim.reason}" if claim.reason else ""),
+                "properties": {
+                    "approvedBy": claim.approved_by,
+                    "document": claim.document,
+                    "expires": claim.expires.isoformat() if claim.expires else None,
+                    "claimedStatus": finding.claimed_status,
+                    "note": finding.claim_note,
+                },
+            }
+        ]
     if finding.claimed_status:
         out["properties"]["claimedStatus"] = finding.claimed_status
     return out
@@ -182,22 +193,26 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver(result, lang)},
-            "artifacts": [artifact(result)],
-            "invocations": [{
-                "executionSuccessful": True,
-                "exitCode": exit_code(result.verdict),
-                "toolExecutionNotifications": notifications(result, lang),
-                "properties": {"asOf": audit["as_of"]},
-            }],
-            "results": results(result, lang),
-            "properties": {
-                "verdict": result.verdict,
-                "project": {"id": result.project.project.id, "name": result.project.project.name},
-                "audit": audit,
-            },
-        }],
+        "runs": [
+            {
+                "tool": {"driver": driver(result, lang)},
+                "artifacts": [artifact(result)],
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "exitCode": exit_code(result.verdict),
+                        "toolExecutionNotifications": notifications(result, lang),
+                        "properties": {"asOf": audit["as_of"]},
+                    }
+                ],
+                "results": results(result, lang),
+                "properties": {
+                    "verdict": result.verdict,
+                    "project": {"id": result.project.project.id, "name": result.project.project.name},
+                    "audit": audit,
+                },
+            }
+        ],
     }
 
 

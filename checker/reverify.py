@@ -156,8 +156,11 @@ class _Rerunner:
         try:
             raw = self.ledger.input_bytes(entry.seq, self.max_bytes)
         except TooLarge as exc:
-            report.flag("not_rerunnable", f"not re-runnable: its stored input is too large to re-run: {exc} "
-                        "(verify --max-bytes raises the limit; a few MB is a zlib bomb, not a project)")
+            report.flag(
+                "not_rerunnable",
+                f"not re-runnable: its stored input is too large to re-run: {exc} "
+                "(verify --max-bytes raises the limit; a few MB is a zlib bomb, not a project)",
+            )
             return
         if raw is None:
             report.flag("tampered", "its stored input cannot be decompressed")
@@ -184,8 +187,7 @@ class _Rerunner:
             if isinstance(register, str):
                 report.flag("tampered" if "altered" in register or "missing" in register else "differs", register)
                 return
-        key = (entry.ruleset_sha256, entry.params_sha256, entry.as_of, entry.policy_path,
-               entry.waiver_register_sha256)
+        key = (entry.ruleset_sha256, entry.params_sha256, entry.as_of, entry.policy_path, entry.waiver_register_sha256)
         try:
             if key not in self.checkers:
                 params = params_from_body(body, dt.date.fromisoformat(entry.as_of), entry.policy_path)
@@ -223,12 +225,17 @@ def _finding_differences(stored: str, rerun: str) -> list[str]:
         if old == new:
             continue
         if old is None or new is None:
-            out.append(f"{rule}: {'not recorded' if old is None else 'recorded'}, "
-                       f"{'absent' if new is None else 'present'} on re-run")
+            out.append(
+                f"{rule}: {'not recorded' if old is None else 'recorded'}, "
+                f"{'absent' if new is None else 'present'} on re-run"
+            )
             continue
         parts = sorted(k for k in {*old, *new} if old.get(k) != new.get(k))
-        detail = (f"status recorded {old.get('status')}, re-run {new.get('status')}"
-                  if "status" in parts else "differs in " + ", ".join(parts))
+        detail = (
+            f"status recorded {old.get('status')}, re-run {new.get('status')}"
+            if "status" in parts
+            else "differs in " + ", ".join(parts)
+        )
         out.append(f"{rule}: {detail}")
     return out or ["its findings differ from the re-run"]
 
@@ -263,17 +270,19 @@ def verify(ledger: Ledger, entry: int | None = None, max_bytes: int = MAX_STORED
 _WORDS = {
     "en": {
         "labels": {"tampered": "TAMPERED", "differs": "DIFFERS", "not_rerunnable": "NOT RE-RUNNABLE"},
-        "entry": "entry {seq} ({project}): {label}: {problem}", "no_id": "no id",
+        "entry": "entry {seq} ({project}): {label}: {problem}",
+        "no_id": "no id",
         "summary": "{n} entries checked: {verified} verified, {tampered} tampered, {differs} differ, "
-                   "{not_rerunnable} not re-runnable",
+        "{not_rerunnable} not re-runnable",
         "head": "head hash: {hash} (keep it elsewhere: a later verify can compare)",
         "empty": "the ledger is empty",
     },
     "zh": {
         "labels": {"tampered": "被篡改", "differs": "结果不同", "not_rerunnable": "无法重新运行"},
-        "entry": "第 {seq} 条记录({project}): {label}: {problem}", "no_id": "无项目编号",
+        "entry": "第 {seq} 条记录({project}): {label}: {problem}",
+        "no_id": "无项目编号",
         "summary": "共核对 {n} 条记录: 核对无误 {verified} 条,被篡改 {tampered} 条,结果不同 {differs} 条,"
-                   "无法重新运行 {not_rerunnable} 条",
+        "无法重新运行 {not_rerunnable} 条",
         "head": "链头哈希: {hash}(请另行保存,日后核对时可作比较)",
         "empty": "台账为空",
     },
@@ -287,10 +296,22 @@ def report_lines(report: VerifyReport, lang: str = "en") -> list[str]:
     lines: list[str] = []
     for check in report.checks:
         for status, problem in check.problems:
-            lines.append(words["entry"].format(seq=check.seq, project=check.project_id or words["no_id"],
-                                               label=words["labels"][status], problem=problem))
-    lines.append(words["summary"].format(
-        n=len(report.checks), verified=report.count("verified"), tampered=report.count("tampered"),
-        differs=report.count("differs"), not_rerunnable=report.count("not_rerunnable")))
+            lines.append(
+                words["entry"].format(
+                    seq=check.seq,
+                    project=check.project_id or words["no_id"],
+                    label=words["labels"][status],
+                    problem=problem,
+                )
+            )
+    lines.append(
+        words["summary"].format(
+            n=len(report.checks),
+            verified=report.count("verified"),
+            tampered=report.count("tampered"),
+            differs=report.count("differs"),
+            not_rerunnable=report.count("not_rerunnable"),
+        )
+    )
     lines.append(words["head"].format(hash=report.head_hash) if report.head_hash else words["empty"])
     return lines

@@ -18,16 +18,36 @@ from checker.ruleset import DOCUMENT_TITLES, FactInfo, Rule, Ruleset
 from checker.vocabulary import suggest
 
 _OPS = {
-    "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "eq": "=", "ne": "≠", "in": "∈", "not_in": "∉",
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "eq": "=",
+    "ne": "≠",
+    "in": "∈",
+    "not_in": "∉",
 }
 _WORDS = {
-    "zh": {"and": " 且 ", "or": " 或 ", "not": "并非", "given": "已申报", "absent": "未申报",
-           "rule": "规则 {rule} 的结论为 {statuses}", "entry": "{param}[{key}]",
-           "undecided": "因缺少事实而无法判断:{condition}(列出所缺的事实)"},
-    "en": {"and": " and ", "or": " or ", "not": "not ", "given": "is given",
-           "absent": "is not given", "rule": "rule {rule} is {statuses}",
-           "entry": "{param}[{key}]",
-           "undecided": "cannot be decided for want of facts: {condition} (the absent facts are listed)"},
+    "zh": {
+        "and": " 且 ",
+        "or": " 或 ",
+        "not": "并非",
+        "given": "已申报",
+        "absent": "未申报",
+        "rule": "规则 {rule} 的结论为 {statuses}",
+        "entry": "{param}[{key}]",
+        "undecided": "因缺少事实而无法判断:{condition}(列出所缺的事实)",
+    },
+    "en": {
+        "and": " and ",
+        "or": " or ",
+        "not": "not ",
+        "given": "is given",
+        "absent": "is not given",
+        "rule": "rule {rule} is {statuses}",
+        "entry": "{param}[{key}]",
+        "undecided": "cannot be decided for want of facts: {condition} (the absent facts are listed)",
+    },
 }
 
 
@@ -42,9 +62,7 @@ def find_rule(ruleset: Ruleset, wanted: str) -> Rule:
         raise UsageError(f"rule {key} is disabled by the rule pack {off.pack}: {off.reason.zh} / {off.reason.en}")
     hint = suggest(key, list(rules))
     did_you_mean = f" (did you mean {hint}?)" if hint else ""
-    raise UsageError(
-        f"unknown rule {quoted(wanted)}{did_you_mean}; known rules: {', '.join(rules)}"
-    )
+    raise UsageError(f"unknown rule {quoted(wanted)}{did_you_mean}; known rules: {', '.join(rules)}")
 
 
 def _fact_label(name: str, facts: dict[str, FactInfo], lang: str) -> str:
@@ -128,22 +146,26 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
     facts = ruleset.facts
     outcomes = []
     if spec.requires:
-        outcomes.append({
-            "status_label": term("missing_info", lang, "status"),
-            "when": _WORDS[lang]["or"].join(
-                describe(cond.Absent(name), facts, lang) for name in spec.requires
-            ),
-        })
+        outcomes.append(
+            {
+                "status_label": term("missing_info", lang, "status"),
+                "when": _WORDS[lang]["or"].join(describe(cond.Absent(name), facts, lang) for name in spec.requires),
+            }
+        )
     for outcome in spec.outcomes:
-        outcomes.append({
-            "status_label": term(outcome.status, lang, "status"),
-            "when": describe(outcome.when, facts, lang),
-        })
+        outcomes.append(
+            {
+                "status_label": term(outcome.status, lang, "status"),
+                "when": describe(outcome.when, facts, lang),
+            }
+        )
         if outcome.when_unknown:
-            outcomes.append({
-                "status_label": term(outcome.when_unknown, lang, "status"),
-                "when": _WORDS[lang]["undecided"].format(condition=describe(outcome.when, facts, lang)),
-            })
+            outcomes.append(
+                {
+                    "status_label": term(outcome.when_unknown, lang, "status"),
+                    "when": _WORDS[lang]["undecided"].format(condition=describe(outcome.when, facts, lang)),
+                }
+            )
     return {
         "lang": lang,
         "id": spec.id,
@@ -153,17 +175,19 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
         "waivable": spec.waivable,
         "summary": getattr(spec.summary, lang),
         "for_each": spec.for_each,
-        "applies_when": (
-            describe(spec.applies_when, facts, lang) if spec.applies_when is not None else None
-        ),
+        "applies_when": (describe(spec.applies_when, facts, lang) if spec.applies_when is not None else None),
         "outcomes": outcomes,
         "not_applicable_because": _not_applicable_reasons(spec, lang),
         "in_force": _in_force(spec, lang),
         "otherwise": term(spec.otherwise, lang, "status"),
         "facts": [_fact_label(name, facts, lang) for name in rule.facts],
         "basis": [
-            {"document": getattr(DOCUMENT_TITLES[b.document], lang), "location": b.location,
-             "quote": b.quote, "gloss": b.gloss}
+            {
+                "document": getattr(DOCUMENT_TITLES[b.document], lang),
+                "location": b.location,
+                "quote": b.quote,
+                "gloss": b.gloss,
+            }
             for b in spec.basis
         ],
         "examples": spec.examples.model_dump() if spec.examples else None,

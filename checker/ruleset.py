@@ -57,7 +57,7 @@ class Basis(_Strict):
     gloss: Annotated[str, Field(min_length=1)]
 
     def fragments(self) -> list[str]:
-        return [f.strip(" “”\"") for f in re.split(r"…+|\.\.\.", self.quote) if f.strip(" “”\"")]
+        return [f.strip(' “”"') for f in re.split(r"…+|\.\.\.", self.quote) if f.strip(' “”"')]
 
 
 class Outcome(_Strict):
@@ -266,8 +266,11 @@ def _load_facts(path: Path) -> dict[str, FactInfo]:
         if unknown:
             raise RuleDataError(str(path), name, f"unknown keys {sorted(unknown)}")
         facts[name] = FactInfo(
-            name=name, label=Localised(zh=raw["zh"], en=raw["en"]), unit=raw.get("unit", ""),
-            key=raw.get("key"), source_keys=tuple(raw.get("from", [raw.get("key")] if raw.get("key") else [])),
+            name=name,
+            label=Localised(zh=raw["zh"], en=raw["en"]),
+            unit=raw.get("unit", ""),
+            key=raw.get("key"),
+            source_keys=tuple(raw.get("from", [raw.get("key")] if raw.get("key") else [])),
         )
     return facts
 
@@ -300,15 +303,18 @@ def load_rule(path: Path, shown: str) -> RuleFile:
         doc = read_document(path)
         return validate_document(doc, RuleFile)
     except InputError as exc:
-        raise RuleDataError(shown, "", "; ".join(
-            f"line {p.line}: {p.key_path}: {p.message}" for p in exc.problems
-        )) from None
+        raise RuleDataError(
+            shown, "", "; ".join(f"line {p.line}: {p.key_path}: {p.message}" for p in exc.problems)
+        ) from None
     except cond.ConditionError as exc:  # pragma: no cover - pydantic wraps it as value_error
         raise RuleDataError(shown, exc.key_path, str(exc)) from None
 
 
 def _check_rule(
-    spec: RuleFile, shown: str, facts: dict[str, FactInfo], folder: Path,
+    spec: RuleFile,
+    shown: str,
+    facts: dict[str, FactInfo],
+    folder: Path,
     definitions: dict[str, ParameterDefinition],
 ) -> None:
     """Cross-checks that a schema cannot express: names resolve, statuses fit the binding."""
@@ -323,8 +329,9 @@ def _check_rule(
             for name in names:
                 base = name.split(".", 1)[1] if name.startswith("item.") else name
                 if name not in facts and base not in facts:
-                    raise RuleDataError(shown, f"outcomes[{index}].{where}",
-                                        f"fact {name!r} is not declared in rules/facts.yaml")
+                    raise RuleDataError(
+                        shown, f"outcomes[{index}].{where}", f"fact {name!r} is not declared in rules/facts.yaml"
+                    )
     used = _rule_params(spec)
     for name in used:
         if name not in definitions:
@@ -337,9 +344,7 @@ def _check_rule(
     for index, outcome in enumerate(spec.outcomes):
         binding = spec.binding if outcome.binding is None else outcome.binding
         if outcome.status == "fail" and not binding:
-            raise RuleDataError(
-                shown, f"outcomes[{index}].status", "a guidance (non-binding) outcome cannot fail"
-            )
+            raise RuleDataError(shown, f"outcomes[{index}].status", "a guidance (non-binding) outcome cannot fail")
     for lang in ("zh", "en"):
         if not (folder / f"message.{lang}.j2").is_file():
             raise RuleDataError(shown, "", f"no message template message.{lang}.j2 beside it")
@@ -392,8 +397,9 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
     for pack in chain:
         for entry in pack.spec.disable:
             if entry.rule not in where:
-                raise RuleDataError(f"{pack.shown}/pack.yaml", "disable",
-                                    f"{entry.rule} is not a rule of the packs it extends")
+                raise RuleDataError(
+                    f"{pack.shown}/pack.yaml", "disable", f"{entry.rule} is not a rule of the packs it extends"
+                )
             if entry.rule in {d.id for d in disabled}:
                 raise RuleDataError(f"{pack.shown}/pack.yaml", "disable", f"{entry.rule} is disabled twice")
             rule = next(r for r in rules if r.id == entry.rule)
@@ -410,8 +416,13 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
             where[spec.id] = shown
             _check_rule(spec, shown, facts, path.parent, definitions or shipped_definitions())
             rules.append(
-                Rule(spec=spec, path=shown, facts=tuple(_rule_facts(spec)),
-                     depends_on=tuple(_rule_dependencies(spec)), folder=str(path.parent.resolve()))
+                Rule(
+                    spec=spec,
+                    path=shown,
+                    facts=tuple(_rule_facts(spec)),
+                    depends_on=tuple(_rule_dependencies(spec)),
+                    folder=str(path.parent.resolve()),
+                )
             )
     off = {d.id for d in disabled}
     rules = [rule for rule in rules if rule.id not in off]
@@ -429,12 +440,19 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
     for pack in chain:
         for key, name in pack.spec.documents.items():
             documents[key] = str((pack.root / name).resolve())
-    return Ruleset(rules=tuple(sorted(rules, key=_catalogue_order)), facts=facts,
-                   version=chain[-1].version, sha256=packs.chain_sha256(packs.chain_files(chain)),
-                   plan=plan, name=chain[-1].spec.name, disabled=tuple(disabled),
-                   definitions=definitions, packs=tuple(str(p.root.resolve()) for p in chain),
-                   packs_shown=tuple(p.shown for p in chain),
-                   documents=documents)
+    return Ruleset(
+        rules=tuple(sorted(rules, key=_catalogue_order)),
+        facts=facts,
+        version=chain[-1].version,
+        sha256=packs.chain_sha256(packs.chain_files(chain)),
+        plan=plan,
+        name=chain[-1].spec.name,
+        disabled=tuple(disabled),
+        definitions=definitions,
+        packs=tuple(str(p.root.resolve()) for p in chain),
+        packs_shown=tuple(p.shown for p in chain),
+        documents=documents,
+    )
 
 
 def _chain_definitions(chain: tuple[packs.Pack, ...]) -> dict[str, ParameterDefinition] | None:
@@ -455,7 +473,8 @@ def _chain_definitions(chain: tuple[packs.Pack, ...]) -> dict[str, ParameterDefi
             for name, definition in shipped_definitions(folder).items():
                 if name in definitions:
                     raise RuleDataError(
-                        pack.show(folder / f"{name}.yaml"), "",
+                        pack.show(folder / f"{name}.yaml"),
+                        "",
                         f"parameter {name} is inherited: set its value under `parameters:` in pack.yaml",
                     )
                 definitions[name] = definition

@@ -68,8 +68,7 @@ _FLOAT = _TAG_PREFIX + "float"
 _STR = _TAG_PREFIX + "str"
 _TIMESTAMP = _TAG_PREFIX + "timestamp"
 _CORE_NULL = frozenset(("", "~", "null", "Null", "NULL"))
-_CORE_BOOL = {"true": True, "True": True, "TRUE": True,
-              "false": False, "False": False, "FALSE": False}
+_CORE_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _CORE_FLOAT = re.compile(
     r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -92,8 +91,7 @@ _DATE = re.compile(
 # the line and paragraph separators (a second line in a one-line field) and the bidirectional
 # overrides and isolates (text that reads differently from what it holds).
 TEXT_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
-    "\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 
 
@@ -156,8 +154,11 @@ def _construct_null(text: str) -> None:
 
 
 _CONSTRUCTORS = {
-    _NULL: _construct_null, _BOOL: _construct_bool, _INT: _construct_int,
-    _FLOAT: _construct_float, _STR: str,
+    _NULL: _construct_null,
+    _BOOL: _construct_bool,
+    _INT: _construct_int,
+    _FLOAT: _construct_float,
+    _STR: str,
 }
 
 _MAP_TAG = _TAG_PREFIX + "map"
@@ -204,8 +205,7 @@ def format_key_path(key_path: KeyPath) -> str:
             name = str(part)
             if len(name) > _KEY_SHOWN_MAX:
                 name = name[: _KEY_SHOWN_MAX - 1] + "…"
-            if not name or name != name.strip() or any(c in name for c in ".[]'\"") \
-                    or not name.isprintable():
+            if not name or name != name.strip() or any(c in name for c in ".[]'\"") or not name.isprintable():
                 name = repr(name)  # `project.'\x1e'`, `energy.''`: visibly not a plain key
             out += ("." if out else "") + name
     return out
@@ -215,9 +215,7 @@ def format_key_path(key_path: KeyPath) -> str:
 
 # YAML forbids C0 controls other than tab, LF and CR, DEL, C1 controls other than NEL, and U+FFFE/F
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def _line_at(raw: bytes, offset: int) -> int:
@@ -239,9 +237,7 @@ def _mostly_utf8(raw: bytes) -> bool:
 def _decode_error(path: str, raw: bytes, exc: UnicodeDecodeError, what: str) -> InputError:
     line = _line_at(raw, exc.start)
     byte = raw[exc.start : exc.start + 1].hex().upper()
-    return InputError.single(
-        path, "", line, f"{what} (byte 0x{byte} cannot be decoded): save the file as UTF-8"
-    )
+    return InputError.single(path, "", line, f"{what} (byte 0x{byte} cannot be decoded): save the file as UTF-8")
 
 
 # what people send instead of a project file, by its first bytes
@@ -261,7 +257,9 @@ def _binary_error(raw: bytes, path: str) -> InputError:
     kind = next((name for magic, name in _KNOWN_BINARIES if raw.startswith(magic)), None)
     what = f"this is {kind}" if kind else "this is a binary file"
     return InputError.single(
-        path, "", None,
+        path,
+        "",
+        None,
         f"{what}, not a YAML text file: a project is described in a text file (project.yaml)",
     )
 
@@ -279,15 +277,15 @@ def decode(raw: bytes, path: str) -> str:
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError.single(
-                path, "", None, "the file starts as UTF-16 but is not: save it as UTF-8"
-            ) from None
+            raise InputError.single(path, "", None, "the file starts as UTF-16 but is not: save it as UTF-8") from None
         text = text.lstrip("\ufeff")
     elif b"\x00" in raw:
         if any(raw.startswith(magic) for magic, _ in _KNOWN_BINARIES):
             raise _binary_error(raw, path)
         raise InputError.single(
-            path, "", None,
+            path,
+            "",
+            None,
             "this is a binary file, not a YAML text file (if it is UTF-16 text, save it as UTF-8)",
         )
     elif any(raw.startswith(magic) for magic, _ in _KNOWN_BINARIES):
@@ -301,9 +299,7 @@ def decode(raw: bytes, path: str) -> str:
             try:
                 text = raw.decode("gb18030")
             except UnicodeDecodeError as gb_exc:
-                raise _decode_error(
-                    path, raw, gb_exc, "the file is neither UTF-8 nor GBK/GB18030"
-                ) from None
+                raise _decode_error(path, raw, gb_exc, "the file is neither UTF-8 nor GBK/GB18030") from None
     _refuse_control_characters(text, raw, path)
     return text
 
@@ -317,7 +313,9 @@ def _refuse_control_characters(text: str, raw: bytes, path: str) -> None:
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
     raise InputError.single(
-        path, "", line,
+        path,
+        "",
+        line,
         f"column {column}: the control character U+{ord(found.group()):04X} is not allowed in YAML",
     )
 
@@ -365,14 +363,14 @@ def read_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> SourceDo
     except FileNotFoundError:
         raise InputError.single(shown, "", None, "no such file") from None
     except PermissionError:
-        raise InputError.single(
-            shown, "", None, "cannot read the file: permission denied"
-        ) from None
+        raise InputError.single(shown, "", None, "cannot read the file: permission denied") from None
     except OSError as exc:
         raise InputError.single(shown, "", None, f"cannot read the file: {exc.strerror}") from None
     if len(raw) > limits.max_bytes:
         raise InputError.single(
-            shown, "", None,
+            shown,
+            "",
+            None,
             f"the file is larger than the limit of {limits.max_bytes} bytes "
             "(a project file is a few KB; --max-bytes raises the limit)",
         )
@@ -420,8 +418,7 @@ def _syntax_hint(text: str, line: int | None) -> str:
         text_line = lines[number - 1]
         indent = text_line[: len(text_line) - len(text_line.lstrip())]
         # a full-width colon where the key's colon should be: not one inside a value or comment
-        if "：" in text_line and ":" not in text_line.split("：", 1)[0] \
-                and not text_line.lstrip().startswith("#"):
+        if "：" in text_line and ":" not in text_line.split("：", 1)[0] and not text_line.lstrip().startswith("#"):
             return f" (line {number} has a full-width colon ：; YAML needs : followed by a space)"
         if "\t" in indent:
             return f" (line {number} is indented with a tab; indent with spaces)"
@@ -429,7 +426,7 @@ def _syntax_hint(text: str, line: int | None) -> str:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_TAG_PREFIX):] if tag.startswith(_TAG_PREFIX) else tag
+    return "!!" + tag[len(_TAG_PREFIX) :] if tag.startswith(_TAG_PREFIX) else tag
 
 
 # Untagged scalars already read in this process, (text, implicit) → (value,). Keys repeat in every
@@ -457,15 +454,14 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, values it holds)
 
     def _error(self, key_path: KeyPath, mark: Any, message: str) -> InputError:
-        return InputError.single(
-            self.path, format_key_path(key_path), mark.line + 1 if mark else None, message
-        )
+        return InputError.single(self.path, format_key_path(key_path), mark.line + 1 if mark else None, message)
 
     def _spend(self, units: int, key_path: KeyPath, mark: Any) -> None:
         self.visited += units
         if self.visited > self.limits.max_nodes:
             raise self._error(
-                key_path, mark,
+                key_path,
+                mark,
                 f"the document holds more than {self.limits.max_nodes} values "
                 "(too large, or too many aliases): refused",
             )
@@ -482,7 +478,8 @@ class _Builder:
         if not loader.check_event(events.StreamEndEvent):
             second = loader.get_event()
             raise self._error(
-                (), second.start_mark,
+                (),
+                second.start_mark,
                 "a second YAML document starts here (---): a file holds one project",
             )
         return value
@@ -492,7 +489,8 @@ class _Builder:
         if isinstance(event, events.AliasEvent):
             if event.anchor not in self.anchors:
                 raise self._error(
-                    key_path, event.start_mark,
+                    key_path,
+                    event.start_mark,
                     f"the alias *{event.anchor} names no anchor defined before it",
                 )
             value, size = self.anchors[event.anchor]
@@ -502,7 +500,8 @@ class _Builder:
         self._spend(1, key_path, event.start_mark)
         if depth > self.limits.max_depth:
             raise self._error(
-                key_path, event.start_mark,
+                key_path,
+                event.start_mark,
                 f"nesting deeper than {self.limits.max_depth} levels: refused",
             )
         if isinstance(event, events.ScalarEvent):
@@ -520,9 +519,9 @@ class _Builder:
     def _check_tag(self, event: Any, expected: str, key_path: KeyPath) -> None:
         if event.tag not in (None, "!", expected):
             raise self._error(
-                key_path, event.start_mark,
-                f"the tag {_short_tag(event.tag)} is not allowed (plain values only; "
-                "write the value without a tag)",
+                key_path,
+                event.start_mark,
+                f"the tag {_short_tag(event.tag)} is not allowed (plain values only; write the value without a tag)",
             )
 
     def _mapping(self, start: Any, key_path: KeyPath, depth: int) -> dict[str, Any]:
@@ -533,7 +532,8 @@ class _Builder:
             key_event = loader.get_event()
             if not isinstance(key_event, events.ScalarEvent):
                 raise self._error(
-                    key_path, key_event.start_mark,
+                    key_path,
+                    key_event.start_mark,
                     "a key must be a plain name, not a list, a mapping or an alias",
                 )
             self._spend(1, key_path, key_event.start_mark)
@@ -544,7 +544,9 @@ class _Builder:
             line = key_event.start_mark.line + 1
             if key in result:
                 raise InputError.single(
-                    self.path, format_key_path(child), line,
+                    self.path,
+                    format_key_path(child),
+                    line,
                     f"duplicate key (first given on line {self.lines.get(child)})",
                 )
             self.lines[child] = line
@@ -571,8 +573,7 @@ class _Builder:
             known = _RESOLVED.get(memo_key)
             if known is not None:
                 return known[0]
-            value = self._construct(event, key_path, resolve_plain(event.value) if plain else _STR,
-                                    is_key)
+            value = self._construct(event, key_path, resolve_plain(event.value) if plain else _STR, is_key)
             if len(event.value) <= _RESOLVED_TEXT_MAX:
                 if len(_RESOLVED) >= _RESOLVED_MAX:
                     _RESOLVED.clear()
@@ -580,7 +581,8 @@ class _Builder:
             return value
         if tag not in _ALLOWED_SCALAR_TAGS:
             raise self._error(
-                key_path, event.start_mark,
+                key_path,
+                event.start_mark,
                 f"the tag {_short_tag(tag)} is not allowed (plain values only; "
                 "write the value without a tag, or quote it to keep it as text)",
             )
@@ -601,9 +603,9 @@ class _Builder:
             shown = forbidden_character(event.value)  # escaped (format_key_path) when unknown
             if shown is not None:
                 raise self._error(
-                    key_path, event.start_mark,
-                    f"the control or formatting character {shown} is not allowed in text: "
-                    "remove it",
+                    key_path,
+                    event.start_mark,
+                    f"the control or formatting character {shown} is not allowed in text: remove it",
                 )
         try:
             return _CONSTRUCTORS[tag](event.value)

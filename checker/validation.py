@@ -75,8 +75,9 @@ def _with_hint(message: str, hint: str) -> str:
 
 def _literal_choices(expected: str) -> list[str]:
     """pydantic's `'new', 'expansion' or 'relocation'` → the choices themselves."""
-    return [quoted or bare for quoted, bare in re.findall(r"'([^']*)'|([^\s,']+)", expected)
-            if (quoted or bare) != "or"]
+    return [
+        quoted or bare for quoted, bare in re.findall(r"'([^']*)'|([^\s,']+)", expected) if (quoted or bare) != "or"
+    ]
 
 
 def message_for(error: dict[str, Any], model: type[BaseModel]) -> str:
@@ -137,9 +138,7 @@ def message_for(error: dict[str, Any], model: type[BaseModel]) -> str:
 def validate_document(doc: SourceDocument, model: type[M], root: tuple[str, ...] = ()) -> M:
     """Validate `doc.data` against `model`; on failure raise InputError, one problem per error."""
     if not isinstance(doc.data, dict):
-        raise InputError.single(
-            doc.path, "", 1, f"the top level must be a mapping of keys, got {_shown(doc.data)}"
-        )
+        raise InputError.single(doc.path, "", 1, f"the top level must be a mapping of keys, got {_shown(doc.data)}")
     try:
         validated = model.model_validate(doc.data)
     except ValidationError as exc:
@@ -149,7 +148,9 @@ def validate_document(doc: SourceDocument, model: type[M], root: tuple[str, ...]
             key_path = (*root, *loc)
             problems.append(
                 Problem(
-                    doc.path, format_key_path(key_path), doc.line_of(key_path),
+                    doc.path,
+                    format_key_path(key_path),
+                    doc.line_of(key_path),
                     message_for(error, model),
                 )
             )

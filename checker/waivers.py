@@ -92,14 +92,15 @@ def register_from_document(doc: SourceDocument, ruleset: Ruleset) -> WaiverRegis
     if problems:
         raise InputError(problems)
     return WaiverRegister(
-        path=doc.path, sha256=doc.sha256, authority=register.authority,
-        entries=tuple(register.waivers), raw=doc.raw,
+        path=doc.path,
+        sha256=doc.sha256,
+        authority=register.authority,
+        entries=tuple(register.waivers),
+        raw=doc.raw,
     )
 
 
-def _entry_problems(
-    doc: SourceDocument, ruleset: Ruleset, named: list[tuple[str | None, str | None]]
-) -> list[Problem]:
+def _entry_problems(doc: SourceDocument, ruleset: Ruleset, named: list[tuple[str | None, str | None]]) -> list[Problem]:
     """Entries naming an unknown rule, a rule that cannot be waived, or a project and rule that an
     earlier entry already names (two decisions on one question: which one holds is not for the
     checker to guess). `None` skips what could not be read."""
@@ -112,25 +113,34 @@ def _entry_problems(
         key = ("waivers", index, "rule")
         where = f"waivers[{index}].rule"
         if rule not in known:
-            problems.append(Problem(doc.path, where, doc.line_of(key),
-                                    f"names unknown rule {rule} ({known_rules(rule, known)})"))
+            problems.append(
+                Problem(doc.path, where, doc.line_of(key), f"names unknown rule {rule} ({known_rules(rule, known)})")
+            )
             continue
         if not known[rule].spec.waivable:
-            problems.append(Problem(
-                doc.path, where, doc.line_of(key),
-                f"{rule} cannot be waived: it is a red line of the plan (waivable: false in its rule data)",
-            ))
+            problems.append(
+                Problem(
+                    doc.path,
+                    where,
+                    doc.line_of(key),
+                    f"{rule} cannot be waived: it is a red line of the plan (waivable: false in its rule data)",
+                )
+            )
             continue
         if project is None:
             continue
         earlier = first.setdefault((project, rule), index)
         if earlier != index:
             line = doc.line_of(("waivers", earlier))
-            problems.append(Problem(
-                doc.path, where, doc.line_of(key),
-                f"a second entry for project {project} and rule {rule} "
-                f"(the first is waivers[{earlier}]" + (f", line {line})" if line else ")"),
-            ))
+            problems.append(
+                Problem(
+                    doc.path,
+                    where,
+                    doc.line_of(key),
+                    f"a second entry for project {project} and rule {rule} "
+                    f"(the first is waivers[{earlier}]" + (f", line {line})" if line else ")"),
+                )
+            )
     return problems
 
 
@@ -146,10 +156,12 @@ def _raw_rule_problems(doc: SourceDocument, ruleset: Ruleset) -> list[Problem]:
             continue
         rule = entry.get("rule")
         project = entry.get("project")
-        named.append((
-            str(project) if isinstance(project, str | int) and not isinstance(project, bool) else None,
-            rule if isinstance(rule, str) and _RULE_ID.fullmatch(rule) else None,
-        ))
+        named.append(
+            (
+                str(project) if isinstance(project, str | int) and not isinstance(project, bool) else None,
+                rule if isinstance(rule, str) and _RULE_ID.fullmatch(rule) else None,
+            )
+        )
     return _entry_problems(doc, ruleset, named)
 
 
@@ -211,9 +223,9 @@ _CLAIM_SENTENCE = {
     },
     "en": {
         "review": "The application claims a waiver (claimed by {by}; document: {doc}); it is not in "
-                  "the review authority's register and must be verified.",
+        "the review authority's register and must be verified.",
         "red_line": "The waiver the application claims (claimed by {by}; document: {doc}) is not "
-                    "accepted: this rule is a red line and cannot be waived.",
+        "accepted: this rule is a red line and cannot be waived.",
     },
 }
 
@@ -234,8 +246,10 @@ _NOTES_ZH = (
     (re.compile(r"not applied: the rule cannot be waived"), "不予适用:本条不得豁免"),
     (re.compile(r"the rule cannot be waived: a red line of the plan"), "本条为规划红线,不得豁免"),
     (re.compile(r"superseded by the review authority's register"), "以审查机关豁免登记为准"),
-    (re.compile(r"the claimed decision must be verified: not in the review authority's register"),
-     "所称决定未列入审查机关豁免登记,须人工核实"),
+    (
+        re.compile(r"the claimed decision must be verified: not in the review authority's register"),
+        "所称决定未列入审查机关豁免登记,须人工核实",
+    ),
     (re.compile(r"a claim does not supply the missing information"), "自述豁免不能补足缺失的信息"),
 )
 
@@ -264,7 +278,8 @@ def claim_sentence(finding: Finding, lang: str) -> str:
     else:
         return ""
     return _CLAIM_SENTENCE[lang][kind].format(
-        by=claim.approved_by or unstated(lang), doc=claim.document or unstated(lang))
+        by=claim.approved_by or unstated(lang), doc=claim.document or unstated(lang)
+    )
 
 
 def register_view(register: WaiverRegister | None) -> dict[str, Any]:
@@ -284,12 +299,19 @@ def register_entries_json(findings: list[Finding]) -> list[dict[str, Any]]:
         if entry is None:
             continue
         applied = finding.status == "waived"
-        out.append({
-            "project": entry.project, "rule": entry.rule, "approved_by": entry.approved_by,
-            "document": entry.document, "reason": entry.reason, "expires": entry.expires.isoformat(),
-            "applied": applied, "original_status": finding.original_status if applied else None,
-            "note": finding.waiver_note,
-        })
+        out.append(
+            {
+                "project": entry.project,
+                "rule": entry.rule,
+                "approved_by": entry.approved_by,
+                "document": entry.document,
+                "reason": entry.reason,
+                "expires": entry.expires.isoformat(),
+                "applied": applied,
+                "original_status": finding.original_status if applied else None,
+                "note": finding.waiver_note,
+            }
+        )
     return out
 
 
@@ -300,10 +322,16 @@ def claims_json(findings: list[Finding]) -> list[dict[str, Any]]:
         claim = finding.claim
         if claim is None:
             continue
-        out.append({
-            "rule": claim.rule, "approved_by": claim.approved_by, "document": claim.document,
-            "reason": claim.reason, "expires": claim.expires.isoformat() if claim.expires else None,
-            "status": finding.status, "claimed_status": finding.claimed_status,
-            "note": finding.claim_note,
-        })
+        out.append(
+            {
+                "rule": claim.rule,
+                "approved_by": claim.approved_by,
+                "document": claim.document,
+                "reason": claim.reason,
+                "expires": claim.expires.isoformat() if claim.expires else None,
+                "status": finding.status,
+                "claimed_status": finding.claimed_status,
+                "note": finding.claim_note,
+            }
+        )
     return out

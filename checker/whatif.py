@@ -62,8 +62,11 @@ class Outcome:
 def summarise(result: CheckResult) -> Outcome:
     info = result.project.project
     return Outcome(
-        input_sha256=result.document.sha256, project_id=info.id, name=info.name,
-        league_city=info.league_city, verdict=result.verdict,
+        input_sha256=result.document.sha256,
+        project_id=info.id,
+        name=info.name,
+        league_city=info.league_city,
+        verdict=result.verdict,
         statuses={f.id: f.status for f in result.findings},
     )
 
@@ -137,8 +140,11 @@ Summaries = Iterator[tuple[Path, "Outcome | str"]]  # a summary, or why the file
 
 
 def compare(
-    base: Checker, new: Checker, paths: Iterable[str | Path],
-    base_label: str = "base", new_label: str = "new",
+    base: Checker,
+    new: Checker,
+    paths: Iterable[str | Path],
+    base_label: str = "base",
+    new_label: str = "new",
 ) -> Diff:
     """Check every project under `base` and under `new`, in this process; return what differs."""
 
@@ -146,13 +152,22 @@ def compare(
         for path, result in iter_checked(checker, files):
             yield path, _message(result) if isinstance(result, CheckerError) else summarise(result)
 
-    return _diff(collect_paths(paths), lambda files: summaries(base, files),
-                 lambda files: summaries(new, files), base_label, new_label)
+    return _diff(
+        collect_paths(paths),
+        lambda files: summaries(base, files),
+        lambda files: summaries(new, files),
+        base_label,
+        new_label,
+    )
 
 
 def compare_in_batch(
-    base: Settings, new: Settings, paths: Iterable[str | Path], jobs: int,
-    base_label: str = "base", new_label: str = "new",
+    base: Settings,
+    new: Settings,
+    paths: Iterable[str | Path],
+    jobs: int,
+    base_label: str = "base",
+    new_label: str = "new",
 ) -> Diff:
     """As `compare`, each side checked by the batch machinery in `jobs` worker processes."""
     from checker.batch import run
@@ -160,25 +175,42 @@ def compare_in_batch(
     def summaries(settings: Settings, files: list[Path]) -> Summaries:
         for outcome in run([str(p) for p in files], settings, jobs):
             if outcome.verdict is None:
-                yield Path(outcome.path), "; ".join(
-                    (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "")
-                    + p.message for p in outcome.problems
+                yield (
+                    Path(outcome.path),
+                    "; ".join(
+                        (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "") + p.message
+                        for p in outcome.problems
+                    ),
                 )
                 continue
-            yield Path(outcome.path), Outcome(
-                input_sha256=outcome.input_sha256 or "", project_id=outcome.project_id,
-                name=outcome.project_name or "", league_city=outcome.league_city or "",
-                verdict=outcome.verdict, statuses=dict(outcome.statuses),
+            yield (
+                Path(outcome.path),
+                Outcome(
+                    input_sha256=outcome.input_sha256 or "",
+                    project_id=outcome.project_id,
+                    name=outcome.project_name or "",
+                    league_city=outcome.league_city or "",
+                    verdict=outcome.verdict,
+                    statuses=dict(outcome.statuses),
+                ),
             )
 
     summary = replace(base, fmt="summary"), replace(new, fmt="summary")
-    return _diff(collect_paths(paths), lambda files: summaries(summary[0], files),
-                 lambda files: summaries(summary[1], files), base_label, new_label)
+    return _diff(
+        collect_paths(paths),
+        lambda files: summaries(summary[0], files),
+        lambda files: summaries(summary[1], files),
+        base_label,
+        new_label,
+    )
 
 
 def _diff(
-    files: list[Path], base: Callable[[list[Path]], Summaries], new: Callable[[list[Path]], Summaries],
-    base_label: str, new_label: str,
+    files: list[Path],
+    base: Callable[[list[Path]], Summaries],
+    new: Callable[[list[Path]], Summaries],
+    base_label: str,
+    new_label: str,
 ) -> Diff:
     diff = Diff(base_label=base_label, new_label=new_label)
     base_outcomes: dict[Path, Outcome] = {}
@@ -215,8 +247,13 @@ def _count(diff: Diff, path: str, prior: Outcome, after: Outcome) -> None:
     if not rules and prior.verdict == after.verdict:
         return
     change = ProjectChange(
-        path=path, project_id=after.project_id, name=after.name, league_city=after.league_city,
-        base_verdict=prior.verdict, new_verdict=after.verdict, rules=rules,
+        path=path,
+        project_id=after.project_id,
+        name=after.name,
+        league_city=after.league_city,
+        base_verdict=prior.verdict,
+        new_verdict=after.verdict,
+        rules=rules,
     )
     diff.changes.append(change)
     league.changed += 1

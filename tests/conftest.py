@@ -39,9 +39,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Every rule pack of the repository: the shipped one (None) and each example under examples/packs/.
 # The property tests (metamorphic, message figures) run against each of them.
-PACKS: list[str | None] = [None, *sorted(
-    str(p) for p in (REPO / "examples" / "packs").glob("*") if (p / "pack.yaml").is_file()
-)]
+PACKS: list[str | None] = [
+    None,
+    *sorted(str(p) for p in (REPO / "examples" / "packs").glob("*") if (p / "pack.yaml").is_file()),
+]
 PACK_IDS = ["nm-14th-fyp" if p is None else Path(p).name for p in PACKS]
 
 
@@ -54,8 +55,9 @@ def checker_on(as_of: dt.date, pack: str | None = None) -> Checker:
     return Checker(ruleset, resolve(as_of, None, ruleset.definitions))
 
 
-def write_register(directory: Path, entries: list[dict], authority: str = "自治区能源局",
-                   name: str = "register.yaml") -> Path:
+def write_register(
+    directory: Path, entries: list[dict], authority: str = "自治区能源局", name: str = "register.yaml"
+) -> Path:
     """A waiver register (format 1) holding `entries`, written to `directory/name`."""
     import yaml
 
@@ -83,7 +85,9 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("quick", max_examples=60, deadline=None)
 settings.register_profile(
-    "long", max_examples=int(os.environ.get("HYPOTHESIS_LONG_EXAMPLES", "100000")), deadline=None,
+    "long",
+    max_examples=int(os.environ.get("HYPOTHESIS_LONG_EXAMPLES", "100000")),
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))

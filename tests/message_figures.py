@@ -19,8 +19,15 @@ from checker.report import PrintedFigure, render_figures
 from checker.verdict import Finding
 
 _NUMBER = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?)(亿元|万元|亿|万| yuan|%)?$")
-_FACTORS = {None: 1, "亿": 10**8, "万": 10**4, "亿元": 10**4, "万元": 1, " yuan": Decimal("0.0001"),
-            "%": Decimal("0.01")}
+_FACTORS = {
+    None: 1,
+    "亿": 10**8,
+    "万": 10**4,
+    "亿元": 10**4,
+    "万元": 1,
+    " yuan": Decimal("0.0001"),
+    "%": Decimal("0.01"),
+}
 _EXACT = Context(prec=2000)  # a float's exact value, never rounded to 28 digits
 # digits that are not figures: rule ids, industry codes, an item's ordinal, the index in a key
 # path, and the words of units and names ("per 10 000 yuan", "CO2", "the 13th FYP")
@@ -95,7 +102,7 @@ def message_problems(finding: Finding, lang: str) -> list[str]:
 
 
 def _figure_problems(finding: Finding, figure: PrintedFigure, text: str, where: str) -> list[str]:
-    if text[figure.start:figure.end] != figure.text:
+    if text[figure.start : figure.end] != figure.text:
         return [f"figure {figure.text!r} not where it was recorded: {where}"]
     if figure.ref is None:
         return [f"a number no fact or parameter names ({figure.text!r}): {where}"]
@@ -112,8 +119,7 @@ def _figure_problems(finding: Finding, figure: PrintedFigure, text: str, where: 
     return []
 
 
-def _pair_problems(finding: Finding, shown: dict[tuple[Any, ...], list[Decimal]],
-                   where: str) -> list[str]:
+def _pair_problems(finding: Finding, shown: dict[tuple[Any, ...], list[Decimal]], where: str) -> list[str]:
     problems = []
     subjects: list[Any] = [None, *finding.items]
     for compare in compared_pairs(finding):
@@ -128,8 +134,9 @@ def _ref_of(fact: str, item: Any) -> tuple[Any, ...] | None:
     return ("fact", fact)
 
 
-def _one_pair(finding: Finding, compare: cond.Compare, item: Any,
-              shown: dict[tuple[Any, ...], list[Decimal]], where: str) -> list[str]:
+def _one_pair(
+    finding: Finding, compare: cond.Compare, item: Any, shown: dict[tuple[Any, ...], list[Decimal]], where: str
+) -> list[str]:
     left_ref = _ref_of(compare.fact, item)
     if left_ref is None or left_ref not in shown:
         return []
@@ -177,20 +184,17 @@ def _one_pair(finding: Finding, compare: cond.Compare, item: Any,
     return problems
 
 
-def _stray_digits(finding: Finding, text: str, printed: list[PrintedFigure],
-                  where: str) -> list[str]:
+def _stray_digits(finding: Finding, text: str, printed: list[PrintedFigure], where: str) -> list[str]:
     """Digits outside the recorded figures that are not the file's own words or an identifier."""
     rest = list(text)
     for figure in printed:
-        rest[figure.start:figure.end] = " " * (figure.end - figure.start)
+        rest[figure.start : figure.end] = " " * (figure.end - figure.start)
     remaining = "".join(rest)
     words = [str(r.value) for r in finding.facts.values() if isinstance(r.value, str)]
-    words += [r.value for item in finding.items for r in item.facts.values()
-              if isinstance(r.value, str)]
+    words += [r.value for item in finding.items for r in item.facts.values() if isinstance(r.value, str)]
     words += list(finding.missing_keys)
     claim = getattr(finding, "claim", None)  # a waiver claimed in the project file, named
-    words += [str(v) for v in (getattr(claim, "approved_by", None), getattr(claim, "document", None))
-              if v is not None]
+    words += [str(v) for v in (getattr(claim, "approved_by", None), getattr(claim, "document", None)) if v is not None]
     words += [label for item in finding.items for label in (item.label_zh, item.label_en)]
     # a message folds the file's whitespace (" ".join(text.split())): its words appear folded
     words += [" ".join(w.split()) for w in words]

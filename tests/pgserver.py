@@ -63,8 +63,14 @@ class Server:
             kwargs = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
         env = {**os.environ, "LC_ALL": "C", "HOME": str(self.folder)}
         completed = subprocess.run(
-            [str(self.bindir / args[0]), *args[1:]], capture_output=True, text=True, env=env,
-            cwd=self.folder, check=False, timeout=120, **kwargs,
+            [str(self.bindir / args[0]), *args[1:]],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=self.folder,
+            check=False,
+            timeout=120,
+            **kwargs,
         )
         if completed.returncode != 0:
             log = self.folder / "server.log"
@@ -74,10 +80,13 @@ class Server:
     def start(self) -> None:
         data = self.folder / "data"
         self._run("initdb", "-D", str(data), "-A", "trust", "-U", "ledger", "-E", "UTF8", "--no-sync")
-        options = (f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "server.log"),
-                  "-w", "-t", "60", "start")
+        options = (
+            f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "-t", "60", "start"
+        )
 
     def stop(self) -> None:
         try:

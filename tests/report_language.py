@@ -13,25 +13,88 @@ import html
 import re
 
 # words a Chinese report may carry: units, symbols, standard abbreviations
-ALLOWED_WORDS = frozenset([
-    "tce", "kgce", "gce", "kWh", "MWh", "GWh", "MW", "GW", "kW", "kV", "ha", "Mt", "t", "h", "a",
-    "m", "km", "GJ", "MJ", "tCO", "kg", "PUE", "GB", "T", "IPCC", "PVC", "CO", "sha", "NM", "HE",
-    "EC", "CO", "RE", "WA", "LA", "MI", "CB", "JSON", "HTML", "SARIF", "JUnit", "CSV", "YAML",
-    "nm", "project", "checker", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
-    "N", "O", "P", "Q", "R", "S", "T",
-])
+ALLOWED_WORDS = frozenset(
+    [
+        "tce",
+        "kgce",
+        "gce",
+        "kWh",
+        "MWh",
+        "GWh",
+        "MW",
+        "GW",
+        "kW",
+        "kV",
+        "ha",
+        "Mt",
+        "t",
+        "h",
+        "a",
+        "m",
+        "km",
+        "GJ",
+        "MJ",
+        "tCO",
+        "kg",
+        "PUE",
+        "GB",
+        "T",
+        "IPCC",
+        "PVC",
+        "CO",
+        "sha",
+        "NM",
+        "HE",
+        "EC",
+        "CO",
+        "RE",
+        "WA",
+        "LA",
+        "MI",
+        "CB",
+        "JSON",
+        "HTML",
+        "SARIF",
+        "JUnit",
+        "CSV",
+        "YAML",
+        "nm",
+        "project",
+        "checker",
+        "A",
+        "B",
+        "C",
+        "D",
+        "E",
+        "F",
+        "G",
+        "H",
+        "I",
+        "J",
+        "K",
+        "L",
+        "M",
+        "N",
+        "O",
+        "P",
+        "Q",
+        "R",
+        "S",
+        "T",
+    ]
+)
 
 _REMOVED_IN_ZH = [
     re.compile(r"[\w./-]+\.ya?ml:\d+\s+[a-z_][\w.\[\]]*"),  # an input location: file:line key.path
     re.compile(r"[\w./-]+\.(ya?ml|json|html|md|txt|csv|xml|sarif)\b"),  # file names
-    re.compile(r"“[^”]*”"),                       # quotations
+    re.compile(r"“[^”]*”"),  # quotations
     re.compile(r"‘[^’]*’"),
-    re.compile(r"《[^》]*》"),                     # document titles
-    re.compile(r"`[^`]*`"),                       # code in Markdown
+    re.compile(r"《[^》]*》"),  # document titles
+    re.compile(r"`[^`]*`"),  # code in Markdown
     re.compile(r"\b[a-z][a-z0-9_]*(\[\d+\])?(\.[a-z0-9_]+(\[\d+\])?)+\b"),  # key paths: energy.electricity_kwh
-    re.compile(r"\b[0-9a-f]{12,64}\b"),            # hashes
-    re.compile(r"\b[A-Z]{1,2}-?\d[\w.-]*\b"),      # rule IDs, industry codes, document numbers
-    re.compile(r"\b[A-Z]+\d*[A-Z]*\d+[\w-]*\b"),   # project numbers
+    re.compile(r"\b[0-9a-f]{12,64}\b"),  # hashes
+    re.compile(r"\b[A-Z]{1,2}-?\d[\w.-]*\b"),  # rule IDs, industry codes, document numbers
+    re.compile(r"\b[A-Z]+\d*[A-Z]*\d+[\w-]*\b"),  # project numbers
     re.compile(r"https?://\S+"),
 ]
 
@@ -63,7 +126,9 @@ def english_in_chinese(report: str, fmt: str, allowed: frozenset[str] = frozense
 
 
 _REMOVED_IN_EN = [
-    re.compile(r"“[^”]*”"), re.compile(r"\"[^\"]*\""), re.compile(r"《[^》]*》"),
+    re.compile(r"“[^”]*”"),
+    re.compile(r"\"[^\"]*\""),
+    re.compile(r"《[^》]*》"),
     re.compile(r"〔[^〕]*〕"),
 ]
 

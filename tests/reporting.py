@@ -24,9 +24,7 @@ HOSTILE_NAME = "<script>alert(1)</script>{{7*7}}"
 HOSTILE_REASON = '<img src="http://evil.example/x.png"> =HYPERLINK("http://evil.example")'
 
 
-def check_sample(
-    name: str, as_of: dt.date = AS_OF, checker: Checker | None = None
-) -> CheckResult:
+def check_sample(name: str, as_of: dt.date = AS_OF, checker: Checker | None = None) -> CheckResult:
     """The shipped sample `projects/<name>` checked on `as_of`, with a repository-relative path."""
     cwd = os.getcwd()
     os.chdir(REPO)
@@ -52,13 +50,28 @@ def write_hostile_project(directory: Path) -> Path:
 
 def write_hostile_register(directory: Path) -> Path:
     """The authority's register for the hostile project: one waiver applied, one expired."""
-    return write_register(directory, [
-        {"project": "NM-2025-0042", "rule": "WA-002", "reason": HOSTILE_REASON,
-         "approved_by": "@某盟市发改委", "document": "-内发改审批〔2025〕1号",
-         "expires": dt.date(2026, 12, 31)},
-        {"project": "NM-2025-0042", "rule": "WA-001", "reason": "expired long ago",
-         "approved_by": "某局", "document": "+旧文件", "expires": dt.date(2020, 1, 1)},
-    ], authority="=某盟市发展和改革委员会")
+    return write_register(
+        directory,
+        [
+            {
+                "project": "NM-2025-0042",
+                "rule": "WA-002",
+                "reason": HOSTILE_REASON,
+                "approved_by": "@某盟市发改委",
+                "document": "-内发改审批〔2025〕1号",
+                "expires": dt.date(2026, 12, 31),
+            },
+            {
+                "project": "NM-2025-0042",
+                "rule": "WA-001",
+                "reason": "expired long ago",
+                "approved_by": "某局",
+                "document": "+旧文件",
+                "expires": dt.date(2020, 1, 1),
+            },
+        ],
+        authority="=某盟市发展和改革委员会",
+    )
 
 
 def check_hostile(directory: Path) -> CheckResult:
@@ -73,8 +86,9 @@ def check_on_a_terminal(*args: str, env_extra: dict[str, str] | None = None) -> 
     env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
     env.update(env_extra or {})
     code = "from checker.cli import check_main; check_main()"
-    process = subprocess.Popen([sys.executable, "-c", code, *args],
-                               stdout=slave, stderr=subprocess.PIPE, cwd=REPO, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=slave, stderr=subprocess.PIPE, cwd=REPO, env=env
+    )
     os.close(slave)
     chunks = []
     while True:

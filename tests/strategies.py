@@ -25,18 +25,19 @@ from checker.ruleset import load_ruleset
 from checker.source import YAML12_FLOAT, parse_document
 
 REPO = Path(__file__).resolve().parent.parent
-BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted(
-    (REPO / "rules" / "bases").glob("*.yaml")
-)
+BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted((REPO / "rules" / "bases").glob("*.yaml"))
 # read as the checker reads them (`1.2e9` is a number to it, a string to yaml.safe_load)
 BASES = [parse_document(p.read_bytes(), str(p)).data for p in BASE_FILES]
 
 # what a text value may hold: no controls, surrogates, line or paragraph separators, bidi
 # overrides or non-characters (the reader refuses them, docs/project-format.md)
 TEXT = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
-                  blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff"),
-    min_size=1, max_size=24,
+    st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
+        blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufffe\uffff",
+    ),
+    min_size=1,
+    max_size=24,
 ).filter(lambda s: s.strip() != "")
 # quantities span the magnitudes real files carry (0, 0.5 t, 4.2e8 kWh) and some they should not
 QUANTITY = st.one_of(
@@ -119,7 +120,6 @@ def model_dict(cls: type[BaseModel]) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(required, optional=optional)
 
 
-
 def _one_waiver_per_rule(data: dict[str, Any]) -> dict[str, Any]:
     seen: set[str] = set()
     waivers = []
@@ -159,9 +159,11 @@ def consistent_coal_and_capacity(data: dict[str, Any]) -> dict[str, Any]:
             feedstock = energy.get("feedstock") if isinstance(energy.get("feedstock"), dict) else {}
             coal["fuel_coal_t"] = sum(energy[c] - (feedstock.get(c) or 0) for c in carriers)
     info = data.get("project")
-    if isinstance(info, dict) and info.get("adds_capacity") is False and info.get(
-        "construction_type"
-    ) in ("new", "expansion"):
+    if (
+        isinstance(info, dict)
+        and info.get("adds_capacity") is False
+        and info.get("construction_type") in ("new", "expansion")
+    ):
         del info["adds_capacity"]
     return data
 
@@ -188,9 +190,8 @@ def dump(data: dict[str, Any]) -> bytes:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False).encode("utf-8")
 
 
-
-
 # ---------------------------------------------------------------- figures near the limits
+
 
 def _limit_values() -> list[float]:
     """Every number a shipped parameter holds on the property tests' dates (limits, thresholds,
@@ -220,8 +221,7 @@ def near_limit(draw: st.DrawFn) -> float:
 
 def _number_paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     found: list[tuple[Any, ...]] = []
-    items = value.items() if isinstance(value, dict) else enumerate(value) \
-        if isinstance(value, list) else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
     for key, child in items:
         path = (*prefix, key)
         if isinstance(child, int | float) and not isinstance(child, bool):
@@ -241,8 +241,7 @@ def near_limit_projects(draw: st.DrawFn) -> dict[str, Any]:
 
     data = copy.deepcopy(draw(st.sampled_from(BASES)))
     if draw(st.booleans()):
-        data.setdefault("output", {})["annual_value_added_10k_yuan"] = draw(
-            st.sampled_from([1, 10**4]))
+        data.setdefault("output", {})["annual_value_added_10k_yuan"] = draw(st.sampled_from([1, 10**4]))
     paths = _number_paths(data)
     for _ in range(draw(st.integers(1, 4))):
         path = draw(st.sampled_from(paths))

@@ -29,10 +29,15 @@ from checker.inputs import expand_paths
 
 AS_OF = "2025-06-01"
 # four of the shipped projects, as the mixed folder's valid files
-PROJECTS = [REPO / "projects" / name for name in (
-    "chifeng-coal-chp-exemption.yaml", "hohhot-data-centre.yaml", "kubuqi-desert-pv.yaml",
-    "ordos-calcium-carbide.yaml",
-)]
+PROJECTS = [
+    REPO / "projects" / name
+    for name in (
+        "chifeng-coal-chp-exemption.yaml",
+        "hohhot-data-centre.yaml",
+        "kubuqi-desert-pv.yaml",
+        "ordos-calcium-carbide.yaml",
+    )
+]
 EXIT = {"approved": 0, "approved_with_warnings": 0, "rejected": 1, "needs_review": 3}
 
 
@@ -43,6 +48,8 @@ def single(path: Path) -> CheckResult:
 
 def verdicts(paths: list[Path]) -> dict[str, str]:
     return {p.name: single(p).verdict for p in paths}
+
+
 BROKEN_YAML = "format: 1\nproject:\n  id: a: b\n  name: x\n"  # a syntax error on line 3
 BROKEN_MODEL = "format: 1\nproject:\n  id: NM-1\nsurprise: 1\n"  # valid YAML, not a project
 
@@ -51,8 +58,12 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The command as a user runs it: a fresh interpreter, so `-j 2` really forks workers."""
     code = "from checker.cli import check_main; check_main()"
     return subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=REPO, capture_output=True, text=True,
-        encoding="utf-8", timeout=120,
+        [sys.executable, "-c", code, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
 
 
@@ -88,7 +99,9 @@ def test_folder_expands_recursively_in_sorted_order_skipping_other_files(mixed: 
 def test_paths_keep_the_order_they_are_given_in(mixed: Path):
     single = str(mixed / "sub" / "z-pv.yml")
     assert expand_paths([single, str(mixed / "sub")]) == [
-        single, str(mixed / "sub" / "a-not-a-project.yaml"), single,
+        single,
+        str(mixed / "sub" / "a-not-a-project.yaml"),
+        single,
     ]
 
 
@@ -104,8 +117,12 @@ def test_json_batch_in_two_processes_reports_every_file_in_order(mixed: Path):
     assert "YAML syntax error" in broken["message"]
     not_project = lines[5]  # several problems: the first as `error`, all of them in `errors`
     assert not_project["error"] == not_project["errors"][0]
-    assert {"file": str(mixed / "sub" / "a-not-a-project.yaml"), "key_path": "surprise",
-            "line": 4, "message": "unknown key in format 1"} in not_project["errors"]
+    assert {
+        "file": str(mixed / "sub" / "a-not-a-project.yaml"),
+        "key_path": "surprise",
+        "line": 4,
+        "message": "unknown key in format 1",
+    } in not_project["errors"]
     in_batch = {Path(line["input"]["path"]).name: line["verdict"] for line in lines[1:5]}
     assert in_batch == verdicts(PROJECTS)
     assert lines[6]["verdict"] == "approved"
@@ -126,9 +143,7 @@ def test_single_file_json_stays_pretty():
 
 
 def test_text_batch_reports_errors_on_stderr_and_summarises(mixed: Path):
-    result = CliRunner().invoke(
-        check_main, [str(mixed), "--as-of", AS_OF, "--lang", "en", "-j", "1"]
-    )
+    result = CliRunner().invoke(check_main, [str(mixed), "--as-of", AS_OF, "--lang", "en", "-j", "1"])
     assert result.exit_code == 2
     broken = mixed / "b-broken.yaml"
     assert f"error: {broken}:3: YAML syntax error" in result.stderr
@@ -137,14 +152,17 @@ def test_text_batch_reports_errors_on_stderr_and_summarises(mixed: Path):
     # the valid projects' reports, in input order, then the summary
     positions = [out.index(f"Input file: {mixed / p.name}") for p in PROJECTS]
     assert positions == sorted(positions)
-    summary = out[out.index("Batch summary"):]
+    summary = out[out.index("Batch summary") :]
     assert out.index("Batch summary") > positions[-1]
     assert "projects: 7" in summary
     expected = Counter(verdicts(PROJECTS).values())
     expected["approved"] += 1  # sub/z-pv.yml
-    for verdict, label in (("approved", "approved"), ("rejected", "rejected"),
-                           ("needs_review", "needs review"),
-                           ("approved_with_warnings", "approved with warnings")):
+    for verdict, label in (
+        ("approved", "approved"),
+        ("rejected", "rejected"),
+        ("needs_review", "needs review"),
+        ("approved_with_warnings", "approved with warnings"),
+    ):
         assert f"  {label}: {expected[verdict]}\n" in summary
     assert "  could not be read: 2" in summary
     failed = Counter(f.id for p in PROJECTS for f in single(p).findings if f.status == "fail")
@@ -159,8 +177,7 @@ def test_summary_ranks_the_rules_that_failed_most(tmp_path: Path):
     for name in ("a.yaml", "b.yaml"):
         shutil.copy(rejected, tmp_path / name)
     shutil.copy(REPO / "projects" / "kubuqi-desert-pv.yaml", tmp_path / "c.yaml")
-    result = CliRunner().invoke(check_main, [str(tmp_path), "--as-of", AS_OF, "--lang", "en",
-                                             "-j", "1"])
+    result = CliRunner().invoke(check_main, [str(tmp_path), "--as-of", AS_OF, "--lang", "en", "-j", "1"])
     assert result.exit_code == 1
     block = result.stdout.split("Rules failed most often:")[1].split("Files that")[0]
     assert "EC-001: 2" in block
@@ -221,9 +238,7 @@ def test_a_bad_params_file_stops_a_parallel_batch_with_a_clear_error(mixed: Path
 
 
 def test_csv_batch_has_one_row_per_project_and_a_bom(mixed: Path):
-    result = CliRunner().invoke(
-        check_main, [str(mixed), "--format", "csv", "--as-of", AS_OF, "-j", "1"]
-    )
+    result = CliRunner().invoke(check_main, [str(mixed), "--format", "csv", "--as-of", AS_OF, "-j", "1"])
     raw = result.stdout_bytes
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.count(b"\xef\xbb\xbf") == 1
@@ -235,8 +250,9 @@ def test_csv_batch_has_one_row_per_project_and_a_bom(mixed: Path):
     assert ordos["id"] and ordos["name"]
     assert "EC-001" in ordos["failed_rules"].split()
     assert int(ordos["fail"]) == len(ordos["failed_rules"].split())
-    assert sum(int(ordos[s]) for s in ("fail", "review", "missing_info", "warn", "pass",
-                                        "not_applicable", "waived")) == len(single(PROJECTS[3]).findings)
+    assert sum(
+        int(ordos[s]) for s in ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
+    ) == len(single(PROJECTS[3]).findings)
     assert by_name["b-broken.yaml"]["verdict"] == ""
     assert "YAML syntax error" in by_name["b-broken.yaml"]["error"]
     assert result.exit_code == 2
@@ -329,9 +345,12 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
         "from checker.cli import check_main; check_main()\n"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(PROJECTS[0]), str(last), "--format", "csv", "-j", "1",
-         "--as-of", AS_OF],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        [sys.executable, "-c", code, str(PROJECTS[0]), str(last), "--format", "csv", "-j", "1", "--as-of", AS_OF],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
         env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},  # pipes buffer
     )
     lines: list[str] = []
@@ -353,8 +372,7 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
         (["--output", "out.json"], "--output takes one project"),
     ],
 )
-def test_single_project_options_are_refused_for_a_batch(tmp_path: Path, extra: list[str],
-                                                         message: str):
+def test_single_project_options_are_refused_for_a_batch(tmp_path: Path, extra: list[str], message: str):
     result = CliRunner().invoke(check_main, [str(PROJECTS[0]), str(PROJECTS[1]), *extra])
     assert result.exit_code == 2
     assert f"error: {message}" in result.stderr
@@ -373,8 +391,9 @@ def test_path_list_gives_back_the_paths_in_order(paths: list[str]):
 
 def test_a_batch_json_line_holds_the_same_verdict_as_the_single_file_report(tmp_path: Path):
     runner = CliRunner()
-    lines = runner.invoke(check_main, [*map(str, PROJECTS[:2]), "--format", "json",
-                                       "--as-of", AS_OF, "-j", "1"]).stdout.splitlines()
+    lines = runner.invoke(
+        check_main, [*map(str, PROJECTS[:2]), "--format", "json", "--as-of", AS_OF, "-j", "1"]
+    ).stdout.splitlines()
     for path, line in zip(PROJECTS[:2], lines, strict=True):
         alone = runner.invoke(check_main, [str(path), "--format", "json", "--as-of", AS_OF])
         assert json.loads(line) == json.loads(alone.stdout)
@@ -398,8 +417,9 @@ def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path,
     from checker.ledger import Ledger
 
     ledger = tmp_path / "ledger.db"
-    result = CliRunner().invoke(check_main, [str(mixed), "-j", "2", "--format", "json",
-                                             "--as-of", "2026-01-01", "--record", str(ledger)])
+    result = CliRunner().invoke(
+        check_main, [str(mixed), "-j", "2", "--format", "json", "--as-of", "2026-01-01", "--record", str(ledger)]
+    )
     checked = [json.loads(line) for line in result.stdout.splitlines()]
     recorded = [line["input"]["path"] for line in checked if "verdict" in line]
     assert len(recorded) >= 2
@@ -416,8 +436,7 @@ def test_output_goes_out_as_the_settings_encode_it(mixed: Path, monkeypatch):
     from checker.cli_batch import check_batch
 
     files = [str(p) for p in expand_paths([str(mixed)])]
-    settings = Settings(fmt="text", lang="en", as_of=dt.date.fromisoformat(AS_OF), encoding="gb18030",
-                        newline="\r\n")
+    settings = Settings(fmt="text", lang="en", as_of=dt.date.fromisoformat(AS_OF), encoding="gb18030", newline="\r\n")
     binary = io.TextIOWrapper(io.BytesIO(), encoding="gb18030", newline="\r\n")
     monkeypatch.setattr(sys, "stdout", binary)
     check_batch(list(files), settings, jobs=1)
@@ -434,8 +453,13 @@ def test_output_goes_out_as_the_settings_encode_it(mixed: Path, monkeypatch):
 def test_machine_formats_are_utf8_whatever_the_console_encoding(mixed: Path, fmt: str, start: bytes):
     env = {**os.environ, "PYTHONIOENCODING": "gbk"}
     code = "from checker.cli import check_main; check_main()"
-    run = subprocess.run([sys.executable, "-c", code, str(mixed), "--format", fmt, "-j", "2"], cwd=REPO,
-                         env=env, capture_output=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(mixed), "--format", fmt, "-j", "2"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert run.returncode == 2, run.stderr  # the broken files
     assert run.stdout.startswith(start)
     run.stdout.decode("utf-8")  # UTF-8 throughout, the BOM a spreadsheet recognises included
@@ -452,7 +476,11 @@ def test_a_file_name_that_is_not_utf8_is_printed_as_given(tmp_path: Path, fmt: s
         fh.write(PROJECTS[0].read_bytes())
     shutil.copy(PROJECTS[1], folder / "b.yaml")
     code = "from checker.cli import check_main; check_main()"
-    run = subprocess.run([sys.executable, "-c", code, str(folder), "--format", fmt, "-j", "2"], cwd=REPO,
-                         capture_output=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(folder), "--format", fmt, "-j", "2"],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
     assert run.returncode in (0, 1, 3), run.stderr
     assert b"/\xff.yaml" in run.stdout

@@ -41,9 +41,13 @@ SARIF_SCHEMA = json.loads((REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json
 
 def outcome_of(result) -> Outcome:
     return Outcome(
-        path=result.document.path, output=b"", exit_code=exit_code(result.verdict),
-        verdict=result.verdict, project_id=result.project.project.id,
-        project_name=result.project.project.name, counts=counts(result.findings),
+        path=result.document.path,
+        output=b"",
+        exit_code=exit_code(result.verdict),
+        verdict=result.verdict,
+        project_id=result.project.project.id,
+        project_name=result.project.project.name,
+        counts=counts(result.findings),
         failed=tuple(f.id for f in result.findings if f.status == "fail"),
     )
 
@@ -92,6 +96,7 @@ def test_one_file_as_github_annotations_matches_its_golden_file(lang):
 
 # ---- SARIF -----------------------------------------------------------------------------------
 
+
 def test_a_folder_is_one_valid_sarif_run_with_every_project_located_at_its_yaml_lines(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     log = json.loads(assembled("sarif", "en"))
@@ -101,9 +106,7 @@ def test_a_folder_is_one_valid_sarif_run_with_every_project_located_at_its_yaml_
     uris = [a["location"]["uri"] for a in run["artifacts"]]
     assert uris == [f"projects/{name}" for name in SAMPLES]
     results = [check_sample(name, checker=golden_checker()) for name in SAMPLES]
-    expected = [
-        (r.document.path, f.id, locate(f, r.document).line) for r in results for f in r.findings
-    ]
+    expected = [(r.document.path, f.id, locate(f, r.document).line) for r in results for f in r.findings]
     found = []
     for item in run["results"]:
         where = item["locations"][0]["physicalLocation"]
@@ -113,11 +116,14 @@ def test_a_folder_is_one_valid_sarif_run_with_every_project_located_at_its_yaml_
     assert [p["verdict"] for p in run["properties"]["projects"]] == ["rejected", "approved"]
     broken = [n for n in run["invocations"][0]["toolExecutionNotifications"] if n["level"] == "error"]
     assert broken[0]["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": BROKEN}, "region": {"startLine": 4}}
+        "artifactLocation": {"uri": BROKEN},
+        "region": {"startLine": 4},
+    }
     assert run["invocations"][0]["exitCode"] == 2
 
 
 # ---- JUnit -----------------------------------------------------------------------------------
+
 
 def test_a_folder_in_junit_is_one_testsuite_per_project_with_counts_that_add_up(monkeypatch):
     import xml.etree.ElementTree as ET
@@ -126,8 +132,10 @@ def test_a_folder_in_junit_is_one_testsuite_per_project_with_counts_that_add_up(
     root = ET.fromstring(assembled("junit", "zh", normalise=False).encode("utf-8"))
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == [
-        "nm-project-checker.NM-2025-0042", "nm-project-checker.NM-2025-0107",
-        f"nm-project-checker.{BROKEN}"]
+        "nm-project-checker.NM-2025-0042",
+        "nm-project-checker.NM-2025-0107",
+        f"nm-project-checker.{BROKEN}",
+    ]
     for key in ("tests", "failures", "errors", "skipped"):
         assert int(root.get(key)) == sum(int(s.get(key)) for s in suites), key
     assert {s.get("timestamp") for s in suites} == {"2026-01-01T00:00:00+00:00"}
@@ -154,6 +162,7 @@ def test_an_unusable_source_date_epoch_is_a_usage_error():
 
 
 # ---- HTML and Markdown -------------------------------------------------------------------------
+
 
 def test_the_html_document_links_each_project_from_its_table_of_contents(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -184,6 +193,7 @@ def test_the_markdown_document_links_each_project_from_its_table_of_contents(mon
 
 # ---- GitHub annotations ------------------------------------------------------------------------
 
+
 def test_github_escapes_follow_the_workflow_command_rules():
     assert escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
     assert escape_property("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae"
@@ -194,17 +204,20 @@ def test_github_annotations_map_statuses_to_levels_and_point_at_the_yaml_line():
 
     result = check_sample("ordos-calcium-carbide.yaml")
     lines = report.render(result, "github", "en").splitlines()
-    by_rule = {re.search(r"title=([A-Z]{2}-\d{3})", line).group(1): line
-               for line in lines if "title=" in line and not line.startswith("::notice")}
+    by_rule = {
+        re.search(r"title=([A-Z]{2}-\d{3})", line).group(1): line
+        for line in lines
+        if "title=" in line and not line.startswith("::notice")
+    }
     for finding in result.findings:
-        level = {"fail": "error", "warn": "warning", "review": "warning",
-                 "missing_info": "warning"}.get(finding.status)
+        level = {"fail": "error", "warn": "warning", "review": "warning", "missing_info": "warning"}.get(finding.status)
         if level is None:
             assert finding.id not in by_rule
             continue
         line = locate(finding, result.document).line
         assert by_rule[finding.id].startswith(
-            f"::{level} file=projects/ordos-calcium-carbide.yaml,line={line},title={finding.id}::")
+            f"::{level} file=projects/ordos-calcium-carbide.yaml,line={line},title={finding.id}::"
+        )
 
 
 def test_a_hostile_project_name_cannot_start_a_workflow_command_of_its_own(tmp_path):
@@ -217,21 +230,26 @@ def test_a_hostile_project_name_cannot_start_a_workflow_command_of_its_own(tmp_p
 
     forged = Problem("a,b:c.yaml", "project.name", 2, "bad\n::error file=x::forged\r%0A")
     line = problem_annotations("a,b:c.yaml", (forged,))
-    assert line == ("::error file=a%2Cb%3Ac.yaml,line=2::project.name: "
-                    "bad%0A::error file=x::forged%0D%250A\n")
+    assert line == ("::error file=a%2Cb%3Ac.yaml,line=2::project.name: bad%0A::error file=x::forged%0D%250A\n")
 
 
 # ---- the command line: folders, -j, --fail-on ---------------------------------------------------
 
+
 def check(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [str(Path(sys.executable).with_name("check")), *args], cwd=REPO, capture_output=True,
+        [str(Path(sys.executable).with_name("check")), *args],
+        cwd=REPO,
+        capture_output=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})},
     )
 
 
-FOLDER_SAMPLES = ("projects/ordos-calcium-carbide.yaml", "projects/kubuqi-desert-pv.yaml",
-                  "projects/baotou-rare-earth-separation.yaml")
+FOLDER_SAMPLES = (
+    "projects/ordos-calcium-carbide.yaml",
+    "projects/kubuqi-desert-pv.yaml",
+    "projects/baotou-rare-earth-separation.yaml",
+)
 
 
 @pytest.mark.parametrize("fmt", ["sarif", "junit", "html", "markdown", "github"])
@@ -251,23 +269,28 @@ def test_the_sarif_of_one_project_in_a_folder_agrees_with_its_own_sarif():
     alone = json.loads(check(FOLDER_SAMPLES[0], "--format", "sarif", "--as-of", "2026-01-01").stdout)
     run, own = batch["runs"][0], alone["runs"][0]
     assert run["tool"]["driver"] == own["tool"]["driver"]
-    assert [r for r in run["results"] if r["locations"][0]["physicalLocation"]["artifactLocation"]
-            ["uri"] == FOLDER_SAMPLES[0]] == own["results"]
+    assert [
+        r
+        for r in run["results"]
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == FOLDER_SAMPLES[0]
+    ] == own["results"]
 
 
-@pytest.mark.parametrize(("sample", "fail_on", "code"), [
-    ("ordos-calcium-carbide.yaml", "rejected", 1),
-    ("ordos-calcium-carbide.yaml", "warn", 1),
-    ("baotou-rare-earth-separation.yaml", "review", 3),
-    ("baotou-rare-earth-separation.yaml", "rejected", 0),
-    ("baotou-rare-earth-separation.yaml", "warn", 3),
-    ("xilingol-wind-no-storage.yaml", "review", 0),
-    ("xilingol-wind-no-storage.yaml", "warn", 4),
-    ("kubuqi-desert-pv.yaml", "warn", 0),
-])
+@pytest.mark.parametrize(
+    ("sample", "fail_on", "code"),
+    [
+        ("ordos-calcium-carbide.yaml", "rejected", 1),
+        ("ordos-calcium-carbide.yaml", "warn", 1),
+        ("baotou-rare-earth-separation.yaml", "review", 3),
+        ("baotou-rare-earth-separation.yaml", "rejected", 0),
+        ("baotou-rare-earth-separation.yaml", "warn", 3),
+        ("xilingol-wind-no-storage.yaml", "review", 0),
+        ("xilingol-wind-no-storage.yaml", "warn", 4),
+        ("kubuqi-desert-pv.yaml", "warn", 0),
+    ],
+)
 def test_fail_on_chooses_which_verdicts_make_the_exit_code_non_zero(sample, fail_on, code):
-    proc = check(f"projects/{sample}", "--format", "json", "--fail-on", fail_on,
-                 "--as-of", "2025-06-01")
+    proc = check(f"projects/{sample}", "--format", "json", "--fail-on", fail_on, "--as-of", "2025-06-01")
     assert proc.returncode == code
     verdict = json.loads(proc.stdout)
     assert verdict["exit_code"] == exit_code(verdict["verdict"])  # the verdict is not the run's policy
@@ -275,19 +298,26 @@ def test_fail_on_chooses_which_verdicts_make_the_exit_code_non_zero(sample, fail
 
 
 def test_fail_on_for_a_folder_takes_the_worst_gated_code():
-    mixed = ("projects/baotou-rare-earth-separation.yaml", "projects/xilingol-wind-no-storage.yaml",
-             "projects/kubuqi-desert-pv.yaml")
-    codes = {level: check(*mixed, "--format", "csv", "--fail-on", level, "--as-of", "2025-06-01")
-             .returncode for level in ("rejected", "review", "warn")}
+    mixed = (
+        "projects/baotou-rare-earth-separation.yaml",
+        "projects/xilingol-wind-no-storage.yaml",
+        "projects/kubuqi-desert-pv.yaml",
+    )
+    codes = {
+        level: check(*mixed, "--format", "csv", "--fail-on", level, "--as-of", "2025-06-01").returncode
+        for level in ("rejected", "review", "warn")
+    }
     assert codes == {"rejected": 0, "review": 3, "warn": 3}
     warn_only = check(*mixed[1:], "--format", "github", "--fail-on", "warn", "--as-of", "2025-06-01")
     assert warn_only.returncode == 4
 
 
 def test_the_default_fail_on_keeps_todays_exit_codes():
-    for name, verdict in (("ordos-calcium-carbide.yaml", "rejected"),
-                          ("baotou-rare-earth-separation.yaml", "needs_review"),
-                          ("xilingol-wind-no-storage.yaml", "approved_with_warnings")):
+    for name, verdict in (
+        ("ordos-calcium-carbide.yaml", "rejected"),
+        ("baotou-rare-earth-separation.yaml", "needs_review"),
+        ("xilingol-wind-no-storage.yaml", "approved_with_warnings"),
+    ):
         proc = check(f"projects/{name}", "--format", "json", "--as-of", "2025-06-01")
         assert json.loads(proc.stdout)["verdict"] == verdict
         assert proc.returncode == exit_code(verdict)
@@ -307,7 +337,8 @@ def test_a_folder_document_is_recorded_in_the_ledger_once_written(tmp_path):
     ledger = tmp_path / "ledger.db"
     proc = check(*FOLDER_SAMPLES[:2], "--format", "junit", "--record", str(ledger))
     assert proc.returncode == 1 and proc.stdout.count(b"<testsuite ") == 2
-    verify = subprocess.run([str(Path(sys.executable).with_name("checker")), "verify", str(ledger)],
-                            capture_output=True, text=True)
+    verify = subprocess.run(
+        [str(Path(sys.executable).with_name("checker")), "verify", str(ledger)], capture_output=True, text=True
+    )
     assert verify.returncode == 0
     assert "2 entries checked: 2 verified" in verify.stdout

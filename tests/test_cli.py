@@ -52,8 +52,7 @@ def test_the_json_verdict_lists_every_loaded_rule_exactly_once():
 
 def test_the_text_report_is_in_chinese_by_default_and_cites_the_plan():
     # the quotes and the parameters' provenance are in the full report (--verbose)
-    result = run(str(REPO / "projects" / "ordos-calcium-carbide.yaml"), "--as-of", "2026-01-01",
-                 "--verbose")
+    result = run(str(REPO / "projects" / "ordos-calcium-carbide.yaml"), "--as-of", "2026-01-01", "--verbose")
     assert result.exit_code == 1
     out = result.stdout
     assert "审查结论: 不予通过" in out
@@ -88,8 +87,9 @@ def test_as_of_selects_the_threshold_in_force():
 
 def test_a_policy_file_changes_the_outcome(tmp_path):
     policy = tmp_path / "policy.yaml"
-    policy.write_text("format: 1\nsource: 测试口径\nparameters:\n"
-                      "  max_energy_intensity_tce_per_10k_yuan: 0.5\n", encoding="utf-8")
+    policy.write_text(
+        "format: 1\nsource: 测试口径\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 0.5\n", encoding="utf-8"
+    )
     path = str(REPO / "projects" / "hohhot-data-centre.yaml")
     result = run(path, "--format", "json", "--params", str(policy))
     verdict = json.loads(result.stdout)
@@ -102,8 +102,11 @@ def test_a_policy_file_changes_the_outcome(tmp_path):
 
 def test_invalid_input_exits_2_with_file_key_and_line_on_stderr(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("format: 1\nproject:\n  name: x\n  league_city: 包头市\n"
-                   "  construction_type: new\nenergy:\n  electricity_kwh: -5\n", encoding="utf-8")
+    bad.write_text(
+        "format: 1\nproject:\n  name: x\n  league_city: 包头市\n"
+        "  construction_type: new\nenergy:\n  electricity_kwh: -5\n",
+        encoding="utf-8",
+    )
     result = run(str(bad))
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -149,17 +152,34 @@ def test_every_command_has_help():
         assert result.exit_code == 0, name
 
 
-@pytest.mark.parametrize("args", [
-    ["projects/kubuqi-desert-pv.yaml"],  # one report, through click
-    ["projects/kubuqi-desert-pv.yaml", "projects/hohhot-data-centre.yaml", "-j", "2"],  # a batch's workers
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["projects/kubuqi-desert-pv.yaml"],  # one report, through click
+        ["projects/kubuqi-desert-pv.yaml", "projects/hohhot-data-centre.yaml", "-j", "2"],  # a batch's workers
+    ],
+)
 def test_a_gbk_console_gets_every_character_of_the_report(args):
     # Chinese Windows writes GBK (code page 936), which has no ³ (m³): that was an internal error
     env = {**os.environ, "PYTHONIOENCODING": "gbk"}
     code = "from checker.cli import check_main; check_main()"
-    run = subprocess.run([sys.executable, "-c", code, *args, "--as-of", "2025-06-01", "--lang", "en",
-                          "--verbose"],  # the full report: its facts print m³
-                         cwd=REPO, env=env, capture_output=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            *args,
+            "--as-of",
+            "2025-06-01",
+            "--lang",
+            "en",
+            "--verbose",
+        ],  # the full report: its facts print m³
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert run.returncode in (0, 1, 3), run.stderr.decode("gb18030")
     printed = run.stdout.decode("gb18030")  # GBK's bytes for GBK's characters, and the rest too
     assert "m³" in printed and "库布其" in printed
@@ -169,7 +189,12 @@ def test_a_gbk_console_gets_every_character_of_the_report(args):
 def test_a_machine_readable_report_is_utf8_on_a_gbk_console(fmt):
     env = {**os.environ, "PYTHONIOENCODING": "gbk"}
     code = "from checker.cli import check_main; check_main()"
-    run = subprocess.run([sys.executable, "-c", code, "projects/kubuqi-desert-pv.yaml", "--format", fmt],
-                         cwd=REPO, env=env, capture_output=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", code, "projects/kubuqi-desert-pv.yaml", "--format", fmt],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr.decode("gb18030")
     assert "库布其" in run.stdout.decode("utf-8")

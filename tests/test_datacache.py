@@ -269,8 +269,12 @@ def test_the_cache_folder_is_private(data):
 
 
 def _packing_of(compiled) -> list[tuple[str, tuple[str, ...]]]:
-    return [(part.fact_kind, tuple(r.id for r in part.rules))
-            for entries in compiled._stages for _handle, parts in entries for part in parts]
+    return [
+        (part.fact_kind, tuple(r.id for r in part.rules))
+        for entries in compiled._stages
+        for _handle, parts in entries
+        for part in parts
+    ]
 
 
 @pytest.fixture
@@ -353,8 +357,12 @@ def _foreign(path, how: str) -> None:
 
 
 _HOW = [
-    pytest.param("other user", marks=pytest.mark.skipif(
-        not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user needs root")),
+    pytest.param(
+        "other user",
+        marks=pytest.mark.skipif(
+            not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user needs root"
+        ),
+    ),
     "group-writable",
 ]
 
@@ -391,8 +399,9 @@ def test_a_template_cache_someone_else_may_write_is_never_loaded(tmp_path, monke
     cached.write_bytes(jinja2.bccache.bc_magic + pickle.dumps(_Planted(marker)))
     folder = cached.parent if where == "jinja folder" else cached.parent.parent
     _foreign(cached if how == "other user" else folder, how)
-    again = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}),
-                               bytecode_cache=report.bytecode_cache.__wrapped__() or cache)
+    again = jinja2.Environment(
+        loader=jinja2.DictLoader({"t": "{{ 1 + 1 }}"}), bytecode_cache=report.bytecode_cache.__wrapped__() or cache
+    )
     assert again.get_template("t").render() == "2"
     assert not marker.exists()
 

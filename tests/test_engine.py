@@ -50,24 +50,31 @@ def test_not_is_pushed_down_so_an_unknown_fact_satisfies_neither_side():
 
 def test_parameters_are_inlined_at_compile_time():
     compiled = compile_condition(
-        cond.parse({"fact": "x", "gte": {"param": "high_energy_project_threshold_tce"}}, "t"),
-        PARAMS)
+        cond.parse({"fact": "x", "gte": {"param": "high_energy_project_threshold_tce"}}, "t"), PARAMS
+    )
     assert compiled == {"$and": [{"$ex": {"x": 1}}, {"$gte": {"x": 10000}}]}
 
 
 def test_a_per_product_parameter_expands_to_one_branch_per_product():
-    compiled = compile_condition(cond.parse(
-        {"fact": "item.unit_energy_kgce", "gt": {"param": "product_base_level_kgce",
-                                                 "key": "item.product"}}, "t"), PARAMS)
+    compiled = compile_condition(
+        cond.parse(
+            {"fact": "item.unit_energy_kgce", "gt": {"param": "product_base_level_kgce", "key": "item.product"}}, "t"
+        ),
+        PARAMS,
+    )
     branches = compiled["$and"][1]["$or"]
-    assert {"$and": [{"item__product": "calcium_carbide"},
-                     {"$gt": {"item__unit_energy_kgce": 940}}]} in branches
+    assert {"$and": [{"item__product": "calcium_carbide"}, {"$gt": {"item__unit_energy_kgce": 940}}]} in branches
 
 
 @pytest.mark.parametrize(
     "raw",
-    [{"fact": "a", "between": 1}, {"all": []}, {"rule": "HE-003", "status": ["great"]},
-     {"fact": "a", "in": 3}, "a > 5"],
+    [
+        {"fact": "a", "between": 1},
+        {"all": []},
+        {"rule": "HE-003", "status": ["great"]},
+        {"fact": "a", "in": 3},
+        "a > 5",
+    ],
 )
 def test_malformed_conditions_are_refused(raw):
     with pytest.raises(cond.ConditionError):
@@ -78,8 +85,9 @@ def test_a_project_no_rule_matches_is_information_not_an_error(tmp_path):
     # every rule family sees facts none of its conditions match: MessageNotHandled is swallowed,
     # and no session is deleted that was never created (that crashes the C core)
     path = tmp_path / "empty.yaml"
-    path.write_text("format: 1\nproject: {name: x, league_city: 包头市, construction_type: "
-                    "renovation}\n", encoding="utf-8")
+    path.write_text(
+        "format: 1\nproject: {name: x, league_city: 包头市, construction_type: renovation}\n", encoding="utf-8"
+    )
     result = checker_on(dt.date(2026, 1, 1)).check_path(path)
     assert len(result.findings) == len(result.ruleset.rules)
 
@@ -200,8 +208,15 @@ def test_a_refused_session_is_not_deleted_and_the_check_fails_cleanly(monkeypatc
         deleted.append(sid)
         return real_delete(handle, sid)
 
-    fake = type("Core", (), {name: staticmethod(getattr(engine.durable_rules_engine, name))
-                              for name in dir(engine.durable_rules_engine) if not name.startswith("_")})
+    fake = type(
+        "Core",
+        (),
+        {
+            name: staticmethod(getattr(engine.durable_rules_engine, name))
+            for name in dir(engine.durable_rules_engine)
+            if not name.startswith("_")
+        },
+    )
     fake.assert_facts, fake.delete_state = staticmethod(refuse_second), staticmethod(delete)
     monkeypatch.setattr(engine, "durable_rules_engine", fake)
     with pytest.raises(EngineError, match="refused"):
@@ -209,8 +224,6 @@ def test_a_refused_session_is_not_deleted_and_the_check_fails_cleanly(monkeypatc
     assert deleted == []  # the one session was refused its second stage: left alone
     monkeypatch.undo()
     assert checker.check_path(path).verdict  # the process goes on checking
-
-
 
 
 def test_concurrent_checks_share_a_compiled_ruleset_safely():
@@ -253,15 +266,17 @@ def test_a_policy_table_too_large_for_the_engine_is_an_input_error_naming_the_po
     names = sorted(products())[:13]
     policy = tmp_path / "policy.yaml"
     policy.write_text(
-        "format: 1\nparameters:\n  product_base_level_kgce:\n"
-        + "".join(f"    {name}: 1000\n" for name in names),
+        "format: 1\nparameters:\n  product_base_level_kgce:\n" + "".join(f"    {name}: 1000\n" for name in names),
         encoding="utf-8",
     )
     sample = REPO / "projects" / "ordos-calcium-carbide.yaml"
     for args in ([str(sample)], [str(sample), str(REPO / "projects" / "kubuqi-desert-pv.yaml")]):
         proc = subprocess.run(
             [sys.executable, "-m", "checker", *args, "--params", str(policy)],
-            capture_output=True, text=True, timeout=120, cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
         )
         assert proc.returncode == 2, proc.stderr
         assert f"{policy}: parameters:" in proc.stderr and "error 113" in proc.stderr

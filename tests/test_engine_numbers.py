@@ -28,8 +28,13 @@ def statuses(**energy: float) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("awkward", "neighbour"),
-    [(1e-09, 1.0000001e-09), (1e20, 1.0000001e20), (10**30, 1.0000001e30), (1e16, 1.0000001e16),
-     (2**63 + 1, 9.2233721e18)],
+    [
+        (1e-09, 1.0000001e-09),
+        (1e20, 1.0000001e20),
+        (10**30, 1.0000001e30),
+        (1e16, 1.0000001e16),
+        (2**63 + 1, 9.2233721e18),
+    ],
 )
 def test_awkward_numbers_decide_like_their_neighbours(awkward, neighbour):
     assert statuses(electricity_kwh=awkward) == statuses(electricity_kwh=neighbour)

@@ -31,13 +31,27 @@ def test_facts_carry_only_the_fields_the_conditions_read():
     from checker.engine import referenced_fields
 
     body = {
-        "r|applies": {"all": [{"m": {"$and": [
-            {"fact_kind": "project"},
-            {"$ex": {"energy__coal_t": 1}},
-            {"$gte": {"water__m3": {"$mul": {"$l": {"$m": "output__value"}, "$r": 2}}}},
-            {"$or": [{"status__HE_003": "pass"}, {"$nex": {"land__ha": 1}}]},
-        ]}}], "run": "r|applies"},
+        "r|applies": {
+            "all": [
+                {
+                    "m": {
+                        "$and": [
+                            {"fact_kind": "project"},
+                            {"$ex": {"energy__coal_t": 1}},
+                            {"$gte": {"water__m3": {"$mul": {"$l": {"$m": "output__value"}, "$r": 2}}}},
+                            {"$or": [{"status__HE_003": "pass"}, {"$nex": {"land__ha": 1}}]},
+                        ]
+                    }
+                }
+            ],
+            "run": "r|applies",
+        },
     }
     assert referenced_fields(body) == {
-        "fact_kind", "energy__coal_t", "water__m3", "output__value", "status__HE_003", "land__ha",
+        "fact_kind",
+        "energy__coal_t",
+        "water__m3",
+        "output__value",
+        "status__HE_003",
+        "land__ha",
     }

@@ -35,11 +35,18 @@ BASES = {
     "水泥熟料生产线节能改造项目": "cement_renovation",
 }
 STATUSES = {
-    "不通过": "fail", "警告": "warn", "人工复核": "review", "通过": "pass",
-    "不适用": "not_applicable", "信息不全": "missing_info", "已豁免": "waived",
+    "不通过": "fail",
+    "警告": "warn",
+    "人工复核": "review",
+    "通过": "pass",
+    "不适用": "not_applicable",
+    "信息不全": "missing_info",
+    "已豁免": "waived",
 }
 VERDICTS = {
-    "不予通过": "rejected", "需人工复核": "needs_review", "通过(有警告)": "approved_with_warnings",
+    "不予通过": "rejected",
+    "需人工复核": "needs_review",
+    "通过(有警告)": "approved_with_warnings",
     "通过": "approved",
 }
 NOT_DECLARED = "(未申报)"
@@ -73,8 +80,14 @@ def declared_facts(application: Application, datatable: list[list[str]]) -> None
             application.set[key.strip()] = yaml.safe_load(raw)
 
 
-REGISTER_COLUMNS = {"项目": "project", "规则": "rule", "理由": "reason", "批准机关": "approved_by",
-                    "文件": "document", "有效期至": "expires"}
+REGISTER_COLUMNS = {
+    "项目": "project",
+    "规则": "rule",
+    "理由": "reason",
+    "批准机关": "approved_by",
+    "文件": "document",
+    "有效期至": "expires",
+}
 
 
 @given("审查机关豁免登记如下:")
@@ -98,12 +111,22 @@ def check_today(application: Application, tmp_path: Path) -> None:
 
 
 def _check(application: Application, as_of: dt.date, tmp_path: Path) -> None:
-    case = Case(rule="", name="", base=application.base, expect="", set=application.set,
-                unset=tuple(application.unset), as_of=as_of)
+    case = Case(
+        rule="",
+        name="",
+        base=application.base,
+        expect="",
+        set=application.set,
+        unset=tuple(application.unset),
+        as_of=as_of,
+    )
     path = tmp_path / "project.yaml"
     path.write_text(yaml.safe_dump(case.project_data(), allow_unicode=True), encoding="utf-8")
-    checker = checker_on(as_of) if application.register is None else checker_with_register(
-        as_of, write_register(tmp_path, application.register))
+    checker = (
+        checker_on(as_of)
+        if application.register is None
+        else checker_with_register(as_of, write_register(tmp_path, application.register))
+    )
     application.result = checker.check_path(path)
 
 

@@ -59,12 +59,13 @@ PROJECT_CASES = [
     # YAML
     ("syntax_error.yaml", 2, ("syntax_error.yaml:3:", "YAML syntax error, column 7")),
     ("bad_indentation.yaml", 2, ("bad_indentation.yaml:4:", "YAML syntax error, column 2")),
-    ("tab_indentation.yaml", 2, ("tab_indentation.yaml:3:", "YAML syntax error, column 1",
-                                 "line 3 is indented with a tab")),
-    ("fullwidth_colon.yaml", 2, ("fullwidth_colon.yaml:7:", "YAML syntax error",
-                                 "line 6 has a full-width colon ：")),
-    ("duplicate_key.yaml", 2, ("duplicate_key.yaml:18:", "energy.diesel_t", "duplicate key",
-                               "first given on line 17")),
+    (
+        "tab_indentation.yaml",
+        2,
+        ("tab_indentation.yaml:3:", "YAML syntax error, column 1", "line 3 is indented with a tab"),
+    ),
+    ("fullwidth_colon.yaml", 2, ("fullwidth_colon.yaml:7:", "YAML syntax error", "line 6 has a full-width colon ：")),
+    ("duplicate_key.yaml", 2, ("duplicate_key.yaml:18:", "energy.diesel_t", "duplicate key", "first given on line 17")),
     ("python_tag.yaml", 2, (":2:", "!!python/object/apply:os.system", "not allowed")),
     ("python_name_tag.yaml", 2, (":3:", "project.name", "!!python/name:os.system", "not allowed")),
     ("binary_tag.yaml", 2, (":3:", "!!binary", "not allowed")),
@@ -77,11 +78,9 @@ PROJECT_CASES = [
     ("undefined_alias.yaml", 2, (":2:", "*p", "no anchor")),
     ("merge_key.yaml", 2, (":4:", "merge keys (<<) are not supported")),
     # YAML 1.2 core schema: what YAML 1.1 misread stays text, and is then the wrong type
-    ("yaml11_sexagesimal.yaml", 2, (":20:", "energy.capacity_replacement_ratio", "'1:0.8'",
-                                    "write one number")),
+    ("yaml11_sexagesimal.yaml", 2, (":20:", "energy.capacity_replacement_ratio", "'1:0.8'", "write one number")),
     ("yaml11_octal_id.yaml", 0, ()),  # the id stays "0042" (test_an_id_keeps_its_leading_zeros)
-    ("yaml11_yes_boolean.yaml", 2, (":32:", "land.in_industrial_park", "got 'yes'",
-                                    "write true or false")),
+    ("yaml11_yes_boolean.yaml", 2, (":32:", "land.in_industrial_park", "got 'yes'", "write true or false")),
     # explicit tags: only !!str; a tag that would have to be constructed is refused by name
     ("tag_int_empty.yaml", 2, (":17:", "energy.diesel_t", "!!int", "not allowed")),
     ("tag_timestamp.yaml", 2, (":17:", "energy.diesel_t", "!!timestamp", "not allowed")),
@@ -95,8 +94,11 @@ PROJECT_CASES = [
     ("escape_bidi.yaml", 2, (":9:", "project.industry_code", "U+202E")),
     ("forged_verdict_line.yaml", 2, (":4:", "project.name", "must be one line")),
     # figures that overflow once computed: no Infinity in any report
-    ("tiny_value_added.yaml", 2, (":14:", "output.annual_value_added_10k_yuan", "too large to compute",
-                                  "energy_intensity_tce_per_10k_yuan")),
+    (
+        "tiny_value_added.yaml",
+        2,
+        (":14:", "output.annual_value_added_10k_yuan", "too large to compute", "energy_intensity_tce_per_10k_yuan"),
+    ),
     ("overflowing_sum.yaml", 2, (":15:", "energy", "too large to compute")),
     # values
     ("nan.yaml", 2, ("nan.yaml:27:", "land.area_ha", "finite number")),
@@ -114,8 +116,7 @@ PROJECT_CASES = [
     ("number_for_boolean.yaml", 2, (":32:", "land.in_industrial_park", "true or false")),
     ("unknown_league_city.yaml", 2, (":6:", "project.league_city", "did you mean 鄂尔多斯市?")),
     ("unknown_league_city_far.yaml", 2, (":6:", "project.league_city", "'北京市'", "呼和浩特市")),
-    ("unknown_product.yaml", 2, (":13:", "project.products[0].product",
-                                 "did you mean calcium_carbide?")),
+    ("unknown_product.yaml", 2, (":13:", "project.products[0].product", "did you mean calcium_carbide?")),
     ("unknown_key.yaml", 2, (":16:", "energy.electricity_kw", "did you mean electricity_kwh?")),
     ("wrong_construction_type.yaml", 2, (":8:", "project.construction_type", "did you mean new?")),
     ("float_year.yaml", 2, (":11:", "project.commissioning_year", "whole number")),
@@ -125,40 +126,53 @@ PROJECT_CASES = [
     ("format_true.yaml", 2, (":1:", "format: must be 1, got true")),
     # waivers
     ("waiver_unknown_rule.yaml", 2, (":34:", "waivers[0].rule", "unknown rule ZZ-999")),
-    ("waiver_unknown_rule_in_family.yaml", 2, (":34:", "names unknown rule HE-010",
-                                               "the HE rules are HE-001")),
+    ("waiver_unknown_rule_in_family.yaml", 2, (":34:", "names unknown rule HE-010", "the HE rules are HE-001")),
     ("waiver_bad_rule_id.yaml", 2, (":34:", "waivers[0].rule", "did you mean HE-001?")),
-    ("waiver_impossible_date.yaml", 2, (":38:", "waivers[0].expires", "'2026-13-45'",
-                                        "no such date")),
+    ("waiver_impossible_date.yaml", 2, (":38:", "waivers[0].expires", "'2026-13-45'", "no such date")),
     ("waiver_unreadable_date.yaml", 2, (":38:", "waivers[0].expires", "YYYY-MM-DD")),
-    ("waiver_number_date.yaml", 2, (":37:", "waivers[0].expires", "got 20261231",
-                                    "write 2026-12-31")),
+    ("waiver_number_date.yaml", 2, (":37:", "waivers[0].expires", "got 20261231", "write 2026-12-31")),
     ("waiver_twice.yaml", 2, (":38:", "waivers[1].rule", "a second waiver for HE-001")),
-    ("waiver_several_problems.yaml", 2, (  # reported in one run, the unknown rule included
-        ":38: waivers[0].rule: names unknown rule ZZ-999", "the families are CB, CO, EC, HE, LA, MI, RE, WA",
-        ":42: waivers[1].aproved_by: unknown key (did you mean approved_by?)", ":46: waivers[2].expires",
-        ":50: waivers[3].expires")),
+    (
+        "waiver_several_problems.yaml",
+        2,
+        (  # reported in one run, the unknown rule included
+            ":38: waivers[0].rule: names unknown rule ZZ-999",
+            "the families are CB, CO, EC, HE, LA, MI, RE, WA",
+            ":42: waivers[1].aproved_by: unknown key (did you mean approved_by?)",
+            ":46: waivers[2].expires",
+            ":50: waivers[3].expires",
+        ),
+    ),
 ]
 
 PARAMS_CASES = [
     ("params_valid.yaml", 0, ()),
     ("params_rich.yaml", 0, ()),
-    ("params_unknown.yaml", 2, (":4:", "parameters.water_permit_treshold_m3", "unknown parameter",
-                                "did you mean water_permit_threshold_m3?")),
-    ("params_wrong_type.yaml", 2, (":4:", "parameters.water_permit_threshold_m3",
-                                   "must be a number, got 'lots'")),
+    (
+        "params_unknown.yaml",
+        2,
+        (":4:", "parameters.water_permit_treshold_m3", "unknown parameter", "did you mean water_permit_threshold_m3?"),
+    ),
+    ("params_wrong_type.yaml", 2, (":4:", "parameters.water_permit_threshold_m3", "must be a number, got 'lots'")),
     ("params_thousands.yaml", 2, (":4:", "write 20000")),
-    ("params_out_of_range.yaml", 2, (":4:", "parameters.max_energy_intensity_tce_per_10k_yuan",
-                                     "must be >= 0, got -1.5")),
-    ("params_unknown_product.yaml", 2, (":5:", "product_benchmark_level_kgce.calcium_carbid",
-                                        "did you mean calcium_carbide?")),
-    ("params_bad_date.yaml", 2, (":5:", "parameters.water_permit_threshold_m3[0].from",
-                                 "no such date")),
+    (
+        "params_out_of_range.yaml",
+        2,
+        (":4:", "parameters.max_energy_intensity_tce_per_10k_yuan", "must be >= 0, got -1.5"),
+    ),
+    (
+        "params_unknown_product.yaml",
+        2,
+        (":5:", "product_benchmark_level_kgce.calcium_carbid", "did you mean calcium_carbide?"),
+    ),
+    ("params_bad_date.yaml", 2, (":5:", "parameters.water_permit_threshold_m3[0].from", "no such date")),
     ("params_not_mapping.yaml", 2, (":3:", "parameters", "must be a mapping")),
-    ("params_to_before_from.yaml", 2, (":5:", "max_energy_intensity_tce_per_10k_yuan[0]",
-                                       "`to` is before `from`")),
-    ("params_number_date.yaml", 2, (":6:", "max_energy_intensity_tce_per_10k_yuan[0].to",
-                                    "got 0", "a number is not a date")),
+    ("params_to_before_from.yaml", 2, (":5:", "max_energy_intensity_tce_per_10k_yuan[0]", "`to` is before `from`")),
+    (
+        "params_number_date.yaml",
+        2,
+        (":6:", "max_energy_intensity_tce_per_10k_yuan[0].to", "got 0", "a number is not a date"),
+    ),
     ("params_missing_section.yaml", 2, ("parameters: required key is missing",)),
     ("params_sexagesimal.yaml", 2, (":4:", "parameters.water_permit_threshold_m3", "'2:00'")),
     ("params_tag.yaml", 2, (":4:", "parameters.water_permit_threshold_m3", "!!int", "not allowed")),
@@ -172,22 +186,41 @@ PARAMS_CASES = [
 REGISTER_CASES = [
     ("register_valid.yaml", 0, ()),
     ("register_rich.yaml", 0, ()),
-    ("register_unknown_key.yaml", 2, (":7: waivers[0].approvedby: unknown key", "did you mean approved_by?",
-                                      ":4: waivers[0].approved_by: required key is missing")),
+    (
+        "register_unknown_key.yaml",
+        2,
+        (
+            ":7: waivers[0].approvedby: unknown key",
+            "did you mean approved_by?",
+            ":4: waivers[0].approved_by: required key is missing",
+        ),
+    ),
     ("register_missing_document.yaml", 2, (":4:", "waivers[0].document: required key is missing")),
     ("register_no_expiry.yaml", 2, (":4:", "waivers[0].expires: required key is missing")),
     ("register_no_authority.yaml", 2, ("authority: required key is missing",)),
-    ("register_unknown_rule.yaml", 2, (":5:", "waivers[0].rule", "names unknown rule HE-010",
-                                       "the HE rules are HE-001, HE-002, HE-003, HE-004")),
+    (
+        "register_unknown_rule.yaml",
+        2,
+        (":5:", "waivers[0].rule", "names unknown rule HE-010", "the HE rules are HE-001, HE-002, HE-003, HE-004"),
+    ),
     ("register_red_line.yaml", 2, (":5:", "waivers[0].rule", "LA-001 cannot be waived", "red line")),
     ("register_impossible_date.yaml", 2, (":9:", "waivers[0].expires", "'2026-13-45'", "no such date")),
     ("register_number_date.yaml", 2, (":9:", "waivers[0].expires", "got 20271231", "write 2027-12-31")),
-    ("register_twice.yaml", 2, (":11:", "waivers[1].rule",
-                                "a second entry for project NM-2025-0330 and rule RE-001", "line 4")),
+    (
+        "register_twice.yaml",
+        2,
+        (":11:", "waivers[1].rule", "a second entry for project NM-2025-0330 and rule RE-001", "line 4"),
+    ),
     ("register_waivers_not_a_list.yaml", 2, (":3:", "waivers: must be a list")),
-    ("register_several_problems.yaml", 2, (  # reported in one run
-        ":5: waivers[0].rule: names unknown rule ZZ-999", ":11: waivers[1].rule: HE-004 cannot be waived",
-        ":16: waivers[2].approved_by: required key is missing")),
+    (
+        "register_several_problems.yaml",
+        2,
+        (  # reported in one run
+            ":5: waivers[0].rule: names unknown rule ZZ-999",
+            ":11: waivers[1].rule: HE-004 cannot be waived",
+            ":16: waivers[2].approved_by: required key is missing",
+        ),
+    ),
 ]
 
 
@@ -196,9 +229,7 @@ def test_every_stored_case_is_in_a_table():
     assert {p.name for p in HERE.glob("*.yaml")} == listed
 
 
-@pytest.mark.parametrize(
-    ("name", "code", "words"), PROJECT_CASES, ids=[c[0] for c in PROJECT_CASES]
-)
+@pytest.mark.parametrize(("name", "code", "words"), PROJECT_CASES, ids=[c[0] for c in PROJECT_CASES])
 def test_project_file(name, code, words):
     code_seen, out, err = run(HERE / name, *AS_OF)
     if code == 2:
@@ -231,6 +262,8 @@ def test_a_broken_register_stops_a_batch_before_any_project(tmp_path):
     assert code == 2 and out == ""
     assert "register_red_line.yaml:5: waivers[0].rule: LA-001 cannot be waived" in err
     assert "Traceback" not in err
+
+
 def test_an_id_keeps_its_leading_zeros():
     """YAML 1.1 read `id: 0042` as the octal 34; the ledger grouped history by it."""
     code, out, err = run(HERE / "yaml11_octal_id.yaml", *AS_OF, "--format", "json")
@@ -282,8 +315,11 @@ def test_binary_file(tmp_path, size):
 
 @pytest.mark.parametrize(
     ("start", "words"),
-    [(b"PK\x03\x04\x14\x00\x06\x00", "Excel .xlsx"), (b"\xd0\xcf\x11\xe0\xa1\xb1", "Excel .xls"),
-     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF")],
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00", "Excel .xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1", "Excel .xls"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF"),
+    ],
     ids=["xlsx", "xls", "pdf"],
 )
 def test_what_people_send_instead(tmp_path, start, words):
@@ -354,8 +390,9 @@ def test_a_flat_list_just_under_the_size_limit_is_refused_while_reading():
         "peak = next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:'))\n"
         "print(time.process_time() - started, peak)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, cwd=REPO, timeout=60,
-                          check=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, cwd=REPO, timeout=60, check=True, text=True
+    )
     elapsed, peak_kb = done.stdout.split()
     assert float(elapsed) < 3.0
     assert int(peak_kb) < 150 * 1024
@@ -376,8 +413,10 @@ def test_max_bytes_option(tmp_path):
     assert_clear_error(*run(VALID, "--max-bytes", "100"), ("larger than the limit of 100 bytes",))
     assert run(VALID, "--max-bytes", "100000", *AS_OF)[0] == 0
     assert_clear_error(*run(VALID, "--max-bytes", "0"), ("--max-bytes",))
-    assert_clear_error(*run(VALID, "--params", HERE / "params_valid.yaml", "--max-bytes", "20"),
-                       ("params_valid.yaml", "larger than the limit of 20 bytes"))
+    assert_clear_error(
+        *run(VALID, "--params", HERE / "params_valid.yaml", "--max-bytes", "20"),
+        ("params_valid.yaml", "larger than the limit of 20 bytes"),
+    )
 
 
 # ---------------------------------------------------------------- the command line
@@ -397,8 +436,18 @@ def test_max_bytes_option(tmp_path):
         ([VALID, "--no-such-option"], ("--no-such-option",)),
         ([], ("Missing argument 'PATH...'",)),
     ],
-    ids=["missing", "folder-without-yaml", "format", "lang", "as-of", "as-of-word", "params-missing",
-         "params-directory", "option", "no-path"],
+    ids=[
+        "missing",
+        "folder-without-yaml",
+        "format",
+        "lang",
+        "as-of",
+        "as-of-word",
+        "params-missing",
+        "params-directory",
+        "option",
+        "no-path",
+    ],
 )
 def test_usage_errors_are_one_line(args, words):
     code, out, err = run(*args)
@@ -487,7 +536,10 @@ def test_the_input_file_is_never_written(tmp_path, name):
 def _python_m_checker(*args: str | Path, env: dict[str, str] | None = None):
     return subprocess.run(
         [sys.executable, "-m", "checker", *[str(a) for a in args]],
-        capture_output=True, cwd=REPO, timeout=60, env={**os.environ, **(env or {})},
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -529,8 +581,8 @@ def test_thousands_of_problems_are_cut_to_fifty(tmp_path):
     path = tmp_path / "sheet.yaml"
     keys = "".join(f"  k{i}: 1\n" for i in range(3000))
     path.write_text(
-        "format: 1\nproject: {name: x, league_city: Hohhot, construction_type: new}\nland:\n"
-        + keys, encoding="utf-8",
+        "format: 1\nproject: {name: x, league_city: Hohhot, construction_type: new}\nland:\n" + keys,
+        encoding="utf-8",
     )
     code, out, err = run(path)
     assert_clear_error(code, out, err, ("land.k0: unknown key", "and 2950 more problems"))
@@ -539,15 +591,20 @@ def test_thousands_of_problems_are_cut_to_fifty(tmp_path):
 
 @pytest.mark.parametrize(
     ("key", "shown"),
-    [("\\x1e", "project.'\\x1e'"), ("\\u202e", "project.'\\u202e'"), ("a.b", "project.'a.b'"),
-     ("", "project.''"), ("x" * 300, "project." + "x" * 59 + "…")],
+    [
+        ("\\x1e", "project.'\\x1e'"),
+        ("\\u202e", "project.'\\u202e'"),
+        ("a.b", "project.'a.b'"),
+        ("", "project.''"),
+        ("x" * 300, "project." + "x" * 59 + "…"),
+    ],
     ids=["record-separator", "right-to-left", "dot", "empty", "long"],
 )
 def test_odd_keys_are_shown_on_one_line(tmp_path, key, shown):
     path = tmp_path / "keys.yaml"
     path.write_text(
-        f'format: 1\nproject:\n  name: x\n  league_city: Hohhot\n  construction_type: new\n'
-        f'  "{key}": 1\n', encoding="utf-8",
+        f'format: 1\nproject:\n  name: x\n  league_city: Hohhot\n  construction_type: new\n  "{key}": 1\n',
+        encoding="utf-8",
     )
     code, out, err = run(path)
     assert_clear_error(code, out, err, (":6:", shown, "unknown key"))

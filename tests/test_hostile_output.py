@@ -67,6 +67,7 @@ def full_device(tmp_path: Path) -> Path:
 
 # ---------------------------------------------------------------- --output targets
 
+
 def _fifo(tmp: Path) -> str:
     os.mkfifo(tmp / "report.json")
     return str(tmp / "report.json")
@@ -107,10 +108,13 @@ OUTPUT_TARGETS = [
     ("the-input-symlink", _input_symlink, [], ("over the input file",)),
     ("symlink-loop", _symlink_loop, [], ("a.json", "Too many levels of symbolic links")),
     ("the-ledger", lambda tmp: str(tmp / "l.json"), ["--record", "{tmp}/l.json"], ("over the ledger",)),
-    ("the-ledger-url", lambda tmp: str(tmp / "l.json"), ["--record", "sqlite:///{tmp}/l.json"],
-     ("over the ledger",)),
-    ("the-policy-file", lambda tmp: str(tmp / "policy.json"), ["--params", "{tmp}/policy.json"],
-     ("over the policy file", "policy.json")),
+    ("the-ledger-url", lambda tmp: str(tmp / "l.json"), ["--record", "sqlite:///{tmp}/l.json"], ("over the ledger",)),
+    (
+        "the-policy-file",
+        lambda tmp: str(tmp / "policy.json"),
+        ["--params", "{tmp}/policy.json"],
+        ("over the policy file", "policy.json"),
+    ),
     ("no-such-folder", lambda tmp: str(tmp / "nowhere" / "r.json"), [], ("does not exist",)),
 ]
 
@@ -173,8 +177,9 @@ def test_output_to_a_full_device_is_refused_and_the_device_kept(tmp_path):
     assert stat.S_ISCHR(device.stat().st_mode)
 
 
-@pytest.mark.skipif(ROOT, reason="as root, a regression would replace the machine's /dev/null; "
-                                 "the device-node case covers it")
+@pytest.mark.skipif(
+    ROOT, reason="as root, a regression would replace the machine's /dev/null; the device-node case covers it"
+)
 def test_dev_null_as_output_is_refused():
     code, _, err = run(VALID, "--output", "/dev/null", "--format", "json", *AS_OF)
     one_line_error(code, err, ("/dev/null", "character device"))
@@ -242,8 +247,20 @@ def test_a_batch_records_only_what_it_has_written(tmp_path, jobs):
     ledger = tmp_path / "ledger.db"
     paths = [VALID, VALID.parent / "gbk.yaml"]
     with open(device, "wb") as full:
-        done = subprocess_check(*paths, "--record", ledger, "--format", "json", "-j", jobs, *AS_OF,
-                                stdout=full, stderr=subprocess.PIPE, capture_output=False, text=True)
+        done = subprocess_check(
+            *paths,
+            "--record",
+            ledger,
+            "--format",
+            "json",
+            "-j",
+            jobs,
+            *AS_OF,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            capture_output=False,
+            text=True,
+        )
     one_line_error(done.returncode, done.stderr, ("standard output",))
     if ledger.exists():
         with sqlite3.connect(ledger) as db:
@@ -283,8 +300,13 @@ def test_record_and_output_in_a_deleted_working_directory(tmp_path):
         "check()\n"
     )
     for option in (["--record", "ledger.db"], ["--output", "report.json"]):
-        done = subprocess.run([sys.executable, "-c", script, str(VALID), *option, *AS_OF],
-                              capture_output=True, timeout=120, cwd=REPO, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(VALID), *option, *AS_OF],
+            capture_output=True,
+            timeout=120,
+            cwd=REPO,
+            text=True,
+        )
         one_line_error(done.returncode, done.stderr, ("working directory no longer exists",))
         assert done.stdout == ""
 
@@ -400,8 +422,7 @@ def test_checker_diff_walks_past_a_symlink_loop(tmp_path):
 
 
 def test_checker_diff_over_only_missing_paths_is_an_error(tmp_path):
-    code, out, err = run("diff", tmp_path / "nope", tmp_path / "nope2", "--params", POLICY,
-                         command=checker_main)
+    code, out, err = run("diff", tmp_path / "nope", tmp_path / "nope2", "--params", POLICY, command=checker_main)
     one_line_error(code, err, ("nope", "no such file or folder"))
     assert out == ""
 
@@ -411,16 +432,19 @@ def test_checker_diff_over_only_missing_paths_is_an_error(tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [[VALID], [VALID, "--format", "json"], [VALID, "--format", "html"],
-     [VALID, VALID.parent / "gbk.yaml", "--format", "json", "-j", "2"],
-     [VALID, VALID.parent / "gbk.yaml", "-j", "1"]],
+    [
+        [VALID],
+        [VALID, "--format", "json"],
+        [VALID, "--format", "html"],
+        [VALID, VALID.parent / "gbk.yaml", "--format", "json", "-j", "2"],
+        [VALID, VALID.parent / "gbk.yaml", "-j", "1"],
+    ],
     ids=["text", "json", "html", "batch-json", "batch-text"],
 )
 def test_a_full_disk_on_stdout_exits_2_with_one_line(tmp_path, args):
     device = full_device(tmp_path)
     with open(device, "wb") as full:
-        done = subprocess_check(*args, *AS_OF, stdout=full, stderr=subprocess.PIPE, capture_output=False,
-                                text=True)
+        done = subprocess_check(*args, *AS_OF, stdout=full, stderr=subprocess.PIPE, capture_output=False, text=True)
     one_line_error(done.returncode, done.stderr, ("standard output", "No space left on device"))
 
 
@@ -428,30 +452,49 @@ def test_a_full_disk_on_stdout_exits_2_with_one_line(tmp_path, args):
 def test_a_full_disk_on_stdout_of_checker_commands(tmp_path, command):
     device = full_device(tmp_path)
     with open(device, "wb") as full:
-        done = subprocess.run([sys.executable, "-c", "from checker.entry import checker; checker()", *command],
-                              cwd=REPO, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", "from checker.entry import checker; checker()", *command],
+            cwd=REPO,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
     one_line_error(done.returncode, done.stderr, ("standard output",))
 
 
 @pytest.mark.parametrize(
     "argv",
-    [["check", str(VALID)], ["check", str(VALID), str(HERE / "gbk.yaml"), "-j", "1"],
-     ["checker", "rules"], ["checker", "schema"]],
+    [
+        ["check", str(VALID)],
+        ["check", str(VALID), str(HERE / "gbk.yaml"), "-j", "1"],
+        ["checker", "rules"],
+        ["checker", "schema"],
+    ],
     ids=["check", "batch", "rules", "schema"],
 )
 def test_a_closed_stdout_exits_2_with_one_line(argv):
     code = f"import sys; from checker.entry import {argv[0]} as main; sys.argv[1:] = {argv[1:]!r}; main()"
     done = subprocess.run(
-        [sys.executable, "-c", code, *AS_OF], cwd=REPO, timeout=120, text=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-c", code, *AS_OF],
+        cwd=REPO,
+        timeout=120,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         preexec_fn=lambda: os.close(1),
     )
     one_line_error(done.returncode, done.stderr, ("standard output", "closed"))
 
 
 def test_a_closed_pipe_exits_2_with_one_line():
-    proc = subprocess.Popen([sys.executable, "-m", "checker", str(VALID), "--format", "json", *AS_OF],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "checker", str(VALID), "--format", "json", *AS_OF],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     proc.stdout.close()  # the reader goes away before a byte is written
     err = proc.stderr.read()
     proc.wait(timeout=120)
@@ -461,8 +504,7 @@ def test_a_closed_pipe_exits_2_with_one_line():
 def test_invalid_input_exits_2_even_when_stderr_cannot_be_written(tmp_path):
     device = full_device(tmp_path)
     with open(device, "wb") as full:
-        done = subprocess_check(HERE / "syntax_error.yaml", stdout=subprocess.PIPE, stderr=full,
-                                capture_output=False)
+        done = subprocess_check(HERE / "syntax_error.yaml", stdout=subprocess.PIPE, stderr=full, capture_output=False)
     assert done.returncode == 2
 
 
@@ -503,8 +545,21 @@ def test_check_usage_errors_are_one_short_line(args, words):
         (["explain", "x" * 5000], ("unknown rule 'xxx", "…")),
         (["explain", "HE-001", "--as-of", "a\x1bb"], ("'a\\x1bb'",)),
     ],
-    ids=["command", "diff-option", "diff-jobs", "verify", "history", "rules", "params", "explain",
-         "init", "schema", "long-value", "long-rule", "control-character"],
+    ids=[
+        "command",
+        "diff-option",
+        "diff-jobs",
+        "verify",
+        "history",
+        "rules",
+        "params",
+        "explain",
+        "init",
+        "schema",
+        "long-value",
+        "long-rule",
+        "control-character",
+    ],
 )
 def test_checker_usage_errors_are_one_line(args, words):
     code, out, err = run(*args, command=checker_main)
@@ -532,8 +587,13 @@ def test_ctrl_c_while_starting_prints_no_traceback():
         interpreter = max(interpreter, time.monotonic() - started)
     for extra in (0.0, 0.01, 0.02, 0.035, 0.05, 0.07, 0.1):
         delay = interpreter + extra
-        proc = subprocess.Popen([sys.executable, "-m", "checker", str(VALID), *AS_OF], cwd=REPO,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "checker", str(VALID), *AS_OF],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
@@ -568,12 +628,18 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists() or not sys.platform.startswith("linux"),
-                    reason="reads worker pids from /proc (Linux)")
+@pytest.mark.skipif(
+    not Path("/proc/self/task").exists() or not sys.platform.startswith("linux"),
+    reason="reads worker pids from /proc (Linux)",
+)
 def test_workers_end_quietly_when_only_their_parent_is_killed(tmp_path):
     folder = _copies(tmp_path, 80)
-    proc = subprocess.Popen([sys.executable, "-m", "checker", str(folder), "-j", "2", "--format", "json",
-                             *AS_OF], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "checker", str(folder), "-j", "2", "--format", "json", *AS_OF],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert proc.stdout.readline().startswith(b"{")  # the workers are at work; nobody reads on
         workers = _children(proc.pid)
@@ -595,9 +661,13 @@ def test_workers_end_quietly_when_only_their_parent_is_killed(tmp_path):
 def test_a_signal_never_cuts_a_line(tmp_path, sig):
     folder = _copies(tmp_path, 60)
     for pause in (0.0, 0.03, 0.1, 0.25):
-        proc = subprocess.Popen([sys.executable, "-m", "checker", str(folder), "-j", "2", "--format",
-                                 "json", *AS_OF], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                bufsize=0)  # unbuffered: communicate() reads on from the same fd
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "checker", str(folder), "-j", "2", "--format", "json", *AS_OF],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )  # unbuffered: communicate() reads on from the same fd
         first = proc.stdout.readline()
         time.sleep(pause)
         proc.send_signal(sig)

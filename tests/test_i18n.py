@@ -27,19 +27,25 @@ def invoke(command: click.Command, args: list[str], env: dict[str, str | None]):
 
 
 def commands() -> list[click.Command]:
-    return [check_main, checker_main,
-            *(checker_main.get_command(None, name) for name in checker_main.list_commands(None))]
+    return [
+        check_main,
+        checker_main,
+        *(checker_main.get_command(None, name) for name in checker_main.list_commands(None)),
+    ]
 
 
-@pytest.mark.parametrize("environ, expected", [
-    ({}, "zh"),
-    ({"LANG": "C.UTF-8"}, "zh"),
-    ({"LANG": "zh_CN.UTF-8"}, "zh"),
-    ({"LANG": "en_US.UTF-8"}, "en"),
-    ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
-    ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}, "zh"),
-    ({"LANG": "en_US.UTF-8", "LC_ALL": "C"}, "zh"),
-])
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({}, "zh"),
+        ({"LANG": "C.UTF-8"}, "zh"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "zh_CN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "C"}, "zh"),
+    ],
+)
 def test_the_locale_names_the_language_of_messages(environ, expected):
     assert i18n.lang_from_env(environ) == expected
 
@@ -106,15 +112,23 @@ def test_an_explicit_chinese_wins_over_an_english_locale():
     assert result.output.startswith("用法: check [选项] 路径...")
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["--jobz"], "错误: 没有选项 '--jobz'。 是否要用 '--jobs'? (参见 --help)"),
-    ([], "错误: 缺少参数 'PATH...' (参见 --help)"),
-    (["x.yaml", "--format", "pdf"], "错误: '--format' 的取值无效: 'pdf' 不是 'text', 'markdown', "
-                                    "'html', 'json', 'jsonl', 'sarif', 'junit', 'csv', 'github' 之一 (参见 --help)"),
-    (["x.yaml", "--as-of", "2026-02-30"],
-     "错误: '--as-of' 的取值无效: '2026-02-30' 不是 YYYY-MM-DD 格式的日期 (没有这一天) (参见 --help)"),
-    (["x.yaml", "-j", "0"], "错误: '-j' / '--jobs' 的取值无效: 0 不在范围 1<=x<=64 内 (参见 --help)"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--jobz"], "错误: 没有选项 '--jobz'。 是否要用 '--jobs'? (参见 --help)"),
+        ([], "错误: 缺少参数 'PATH...' (参见 --help)"),
+        (
+            ["x.yaml", "--format", "pdf"],
+            "错误: '--format' 的取值无效: 'pdf' 不是 'text', 'markdown', "
+            "'html', 'json', 'jsonl', 'sarif', 'junit', 'csv', 'github' 之一 (参见 --help)",
+        ),
+        (
+            ["x.yaml", "--as-of", "2026-02-30"],
+            "错误: '--as-of' 的取值无效: '2026-02-30' 不是 YYYY-MM-DD 格式的日期 (没有这一天) (参见 --help)",
+        ),
+        (["x.yaml", "-j", "0"], "错误: '-j' / '--jobs' 的取值无效: 0 不在范围 1<=x<=64 内 (参见 --help)"),
+    ],
+)
 def test_click_usage_errors_are_one_chinese_line_exit_2(args, expected):
     result = invoke(check_main, args, CHINESE)
     assert result.exit_code == 2
@@ -129,8 +143,11 @@ def test_an_unknown_subcommand_is_a_chinese_usage_error():
 
 def test_input_errors_keep_file_key_path_and_line_and_translate_only_the_prose(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("format: 1\nproject:\n  name: x\n  league_city: 包头市\n  construction_type: new\n"
-                   "  colour: red\nenergy:\n  electricity_kwh: -5\n", encoding="utf-8")
+    bad.write_text(
+        "format: 1\nproject:\n  name: x\n  league_city: 包头市\n  construction_type: new\n"
+        "  colour: red\nenergy:\n  electricity_kwh: -5\n",
+        encoding="utf-8",
+    )
     result = invoke(check_main, [str(bad)], CHINESE)
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -159,8 +176,9 @@ def test_the_report_follows_lang_but_not_lc_messages(tmp_path):
 
 def test_every_click_word_in_the_catalogue_has_its_placeholders():
     for english, chinese in CLICK.items():
-        assert set(re.findall(r"\{\w+(?:!r)?\}|%\(\w+\)s", english)) == \
-            set(re.findall(r"\{\w+(?:!r)?\}|%\(\w+\)s", chinese)), english
+        assert set(re.findall(r"\{\w+(?:!r)?\}|%\(\w+\)s", english)) == set(
+            re.findall(r"\{\w+(?:!r)?\}|%\(\w+\)s", chinese)
+        ), english
 
 
 def test_diff_and_verify_speak_chinese_by_default(tmp_path):
@@ -173,14 +191,18 @@ def test_diff_and_verify_speak_chinese_by_default(tmp_path):
     shutil.copy(REPO / "projects" / "hohhot-data-centre.yaml", registry)
     tight = tmp_path / "tight.yaml"
     tight.write_text("format: 1\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 0.5\n", encoding="utf-8")
-    result = invoke(checker_main, ["diff", str(registry), "--params", str(tight), "--as-of", "2025-06-01",
-                                   "-j", "1"], CHINESE)
+    result = invoke(
+        checker_main, ["diff", str(registry), "--params", str(tight), "--as-of", "2025-06-01", "-j", "1"], CHINESE
+    )
     assert result.exit_code == 1
     assert "比较了 1 个项目: 1 个有变化,0 个无变化" in result.stdout
     assert "通过 → 不予通过" in result.stdout and "EC-001 通过 → 不通过: 1" in result.stdout
     ledger = tmp_path / "ledger.sqlite"
-    invoke(check_main, [str(registry / "hohhot-data-centre.yaml"), "--record", str(ledger),
-                        "--as-of", "2025-06-01"], CHINESE)
+    invoke(
+        check_main,
+        [str(registry / "hohhot-data-centre.yaml"), "--record", str(ledger), "--as-of", "2025-06-01"],
+        CHINESE,
+    )
     verified = invoke(checker_main, ["verify", str(ledger)], CHINESE)
     assert verified.exit_code == 0
     assert verified.stdout.startswith("共核对 1 条记录: 核对无误 1 条")
@@ -203,8 +225,16 @@ def test_checker_diff_markdown_is_worded_in_the_language_of_the_run():
 
     from checker.cli import checker_main as main
 
-    args = ["diff", str(REPO / "projects"), "--as-of", "2026-01-01", "--base-as-of", "2022-06-01",
-            "--format", "markdown"]
+    args = [
+        "diff",
+        str(REPO / "projects"),
+        "--as-of",
+        "2026-01-01",
+        "--base-as-of",
+        "2022-06-01",
+        "--format",
+        "markdown",
+    ]
     chinese = invoke(main, args, CHINESE).output
     english = invoke(main, args, ENGLISH).output
     assert "### 审查结论的变化" in chinese and "| 不予通过 | 需人工复核 | 1 |" in chinese
@@ -212,21 +242,35 @@ def test_checker_diff_markdown_is_worded_in_the_language_of_the_run():
     assert "### Verdict transitions" in english and "| rejected | needs\\_review | 1 |" in english
 
 
-@pytest.mark.parametrize(("energy", "coal", "expected"), [
-    ("{electricity_kwh: 1000, raw_coal_t: 10, feedstock: {raw_coal_t: 20}}", "",
-     ":3: energy.feedstock.raw_coal_t: 原料用能 20 超过消费量 energy.raw_coal_t 10"),
-    ("{electricity_kwh: 1000, raw_coal_t: 10, feedstock: {electricity_kwh: 5}}", "",
-     ":3: energy.feedstock.electricity_kwh: electricity 不能作为原料用能: 只在 energy.electricity_kwh 下申报"),
-    ("{electricity_kwh: 1000, raw_coal_t: 10}", "coal: {fuel_coal_t: 3}\n",
-     ":4: coal.fuel_coal_t: 燃料煤 3 与能源平衡中燃烧的煤量不符(energy.raw_coal_t 扣除原料用能 = 10)"),
-])
+@pytest.mark.parametrize(
+    ("energy", "coal", "expected"),
+    [
+        (
+            "{electricity_kwh: 1000, raw_coal_t: 10, feedstock: {raw_coal_t: 20}}",
+            "",
+            ":3: energy.feedstock.raw_coal_t: 原料用能 20 超过消费量 energy.raw_coal_t 10",
+        ),
+        (
+            "{electricity_kwh: 1000, raw_coal_t: 10, feedstock: {electricity_kwh: 5}}",
+            "",
+            ":3: energy.feedstock.electricity_kwh: electricity 不能作为原料用能: 只在 energy.electricity_kwh 下申报",
+        ),
+        (
+            "{electricity_kwh: 1000, raw_coal_t: 10}",
+            "coal: {fuel_coal_t: 3}\n",
+            ":4: coal.fuel_coal_t: 燃料煤 3 与能源平衡中燃烧的煤量不符(energy.raw_coal_t 扣除原料用能 = 10)",
+        ),
+    ],
+)
 def test_a_contradiction_in_the_file_is_one_chinese_line_naming_file_key_and_line(tmp_path, energy, coal, expected):
     path = tmp_path / "p.yaml"
     path.write_text(
         "format: 1\n"
         "project: {id: NM-2025-0001, name: 测试, applicant: 某公司, league_city: 鄂尔多斯市, "
         "construction_type: new, industry_code: C2613, investment_10k_yuan: 1000, commissioning_year: 2026}\n"
-        f"energy: {energy}\n{coal}", encoding="utf-8")
+        f"energy: {energy}\n{coal}",
+        encoding="utf-8",
+    )
     result = invoke(check_main, [str(path)], CHINESE)
     assert result.exit_code == 2
     assert result.stderr == f"错误: {path}{expected}\n"

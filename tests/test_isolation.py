@@ -58,9 +58,21 @@ def test_same_input_same_bytes_across_processes():
     for seed in ("0", "1", "12345"):
         for fmt in ("text", "json"):
             done = subprocess.run(
-                [sys.executable, "-m", "checker", str(path), "--as-of", "2026-01-01",
-                 "--format", fmt, "--params", str(REPO / "tests/hostile/params_valid.yaml")],
-                capture_output=True, cwd=REPO, timeout=60,
+                [
+                    sys.executable,
+                    "-m",
+                    "checker",
+                    str(path),
+                    "--as-of",
+                    "2026-01-01",
+                    "--format",
+                    fmt,
+                    "--params",
+                    str(REPO / "tests/hostile/params_valid.yaml"),
+                ],
+                capture_output=True,
+                cwd=REPO,
+                timeout=60,
                 env={**os.environ, "PYTHONHASHSEED": seed},
             )
             assert done.returncode in (0, 1, 3), done.stderr
@@ -79,8 +91,7 @@ def _varied(rng: random.Random, index: int) -> dict[str, Any]:
     def scale(node: Any, may_drop: bool) -> None:
         if isinstance(node, dict):
             for key, value in list(node.items()):
-                if key in ("format", "commissioning_year", "pue") or "share" in key \
-                        or isinstance(value, bool):
+                if key in ("format", "commissioning_year", "pue") or "share" in key or isinstance(value, bool):
                     continue
                 if isinstance(value, int | float) and rng.random() < 0.5:
                     node[key] = round(value * rng.choice([0, 0.1, 0.5, 0.9, 1.1, 2, 10]), 3)
@@ -112,9 +123,7 @@ def _check(raw: bytes, path: str) -> str:
 
 def _signature(result: Any) -> str:
     """What a check decided, compactly: statuses (per item too), verdict and every figure."""
-    decided = [
-        (f.id, f.status, f.binding, [(i.index, i.status) for i in f.items]) for f in result.findings
-    ]
+    decided = [(f.id, f.status, f.binding, [(i.index, i.status) for i in f.items]) for f in result.findings]
     figures = sorted((k, repr(v)) for k, v in result.metrics.values.items())
     return hashlib.sha256(repr((result.verdict, decided, figures)).encode()).hexdigest()
 
@@ -146,9 +155,22 @@ def test_two_thousand_projects_leave_no_state_behind(tmp_path):
         relative = f"batch/{i:05d}.yaml"
         (tmp_path / relative).write_bytes(projects[i])
         done = subprocess.run(
-            [sys.executable, "-m", "checker", relative, "--as-of", AS_OF.isoformat(),
-             "--format", "json", "--lang", "en"],
-            capture_output=True, cwd=tmp_path, timeout=60, text=True,
+            [
+                sys.executable,
+                "-m",
+                "checker",
+                relative,
+                "--as-of",
+                AS_OF.isoformat(),
+                "--format",
+                "json",
+                "--lang",
+                "en",
+            ],
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=60,
+            text=True,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
         assert done.stderr == ""

@@ -43,8 +43,12 @@ from checker.reverify import check_chain, verify
 from checker.ruleset import load_ruleset
 
 AS_OF = "2026-01-01"
-SAMPLES = ["ordos-calcium-carbide.yaml", "kubuqi-desert-pv.yaml", "chifeng-coal-chp-exemption.yaml",
-           "hohhot-data-centre.yaml"]
+SAMPLES = [
+    "ordos-calcium-carbide.yaml",
+    "kubuqi-desert-pv.yaml",
+    "chifeng-coal-chp-exemption.yaml",
+    "hohhot-data-centre.yaml",
+]
 
 
 @pytest.fixture(scope="session")
@@ -90,8 +94,9 @@ def inputs(tmp_path):
 
 def record_all(target: str, folder: Path, *extra: str) -> None:
     for name in SAMPLES:
-        result = CliRunner().invoke(check_main, [str(folder / name), "--record", target, "--as-of", AS_OF,
-                                                 "--format", "json", *extra])
+        result = CliRunner().invoke(
+            check_main, [str(folder / name), "--record", target, "--as-of", AS_OF, "--format", "json", *extra]
+        )
         assert result.exit_code in (0, 1, 3), result.output
 
 
@@ -122,8 +127,10 @@ def test_record_then_verify_passes_and_links_every_entry(target, inputs):
     result = verify_cli(target)
     assert result.exit_code == 0, result.output
     assert "4 entries checked: 4 verified, 0 tampered, 0 differ, 0 not re-runnable" in result.stdout
-    rows = fetch(target, sa.select(entries.c.seq, entries.c.prev_hash, entries.c.entry_hash,
-                                   entries.c.verdict).order_by(entries.c.seq))
+    rows = fetch(
+        target,
+        sa.select(entries.c.seq, entries.c.prev_hash, entries.c.entry_hash, entries.c.verdict).order_by(entries.c.seq),
+    )
     assert [r.seq for r in rows] == [1, 2, 3, 4]
     assert rows[0].prev_hash == "0" * 64
     assert all(later.prev_hash == earlier.entry_hash for earlier, later in itertools.pairwise(rows))
@@ -211,8 +218,12 @@ def test_a_chain_rewritten_with_a_forged_verdict_is_caught_by_the_re_run(target,
             fields["verdict"] = "approved"
         fields["prev_hash"] = previous
         fields["entry_hash"] = previous = entry_hash(fields)
-        execute(target, sa.update(entries).where(entries.c.seq == fields["seq"]).values(
-            verdict=fields["verdict"], prev_hash=fields["prev_hash"], entry_hash=fields["entry_hash"]))
+        execute(
+            target,
+            sa.update(entries)
+            .where(entries.c.seq == fields["seq"])
+            .values(verdict=fields["verdict"], prev_hash=fields["prev_hash"], entry_hash=fields["entry_hash"]),
+        )
     result = verify_cli(target)
     assert result.exit_code == 1
     assert "TAMPERED" not in result.stdout
@@ -397,10 +408,19 @@ def test_history_names_what_changed_between_a_projects_entries(target, inputs, t
 def test_entries_checked_with_a_waiver_register_are_recorded_and_verified_on_each_backend(target, inputs, tmp_path):
     from conftest import write_register
 
-    register = write_register(tmp_path, [
-        {"project": "NM-2025-0042", "rule": "WA-002", "reason": "取水许可已在办理", "approved_by": "鄂尔多斯市水利局",
-         "document": "鄂水字〔2025〕3号", "expires": dt.date(2027, 12, 31)},
-    ])
+    register = write_register(
+        tmp_path,
+        [
+            {
+                "project": "NM-2025-0042",
+                "rule": "WA-002",
+                "reason": "取水许可已在办理",
+                "approved_by": "鄂尔多斯市水利局",
+                "document": "鄂水字〔2025〕3号",
+                "expires": dt.date(2027, 12, 31),
+            },
+        ],
+    )
     record_all(target, inputs, "--waivers", str(register))
     record_all(target, inputs)  # and the same projects without it, in the same chain
     links = entry_waivers.c
@@ -411,6 +431,8 @@ def test_entries_checked_with_a_waiver_register_are_recorded_and_verified_on_eac
     result = verify_cli(target)
     assert result.exit_code == 0, result.output
     assert "8 entries checked: 8 verified" in result.stdout
+
+
 # --- hostile ledgers and servers ------------------------------------------------------------
 
 
@@ -495,15 +517,26 @@ def test_a_server_that_never_answers_cannot_hang_the_checker(silent_server, tmp_
     sample = REPO / "projects" / SAMPLES[0]
     args = {
         "check": ["-m", "checker", str(sample), "--record", silent_server, "--as-of", AS_OF],
-        "batch": ["-m", "checker", str(sample), str(REPO / "projects" / SAMPLES[1]), "-j", "2",
-                  "--record", silent_server, "--as-of", AS_OF, "--format", "json"],
+        "batch": [
+            "-m",
+            "checker",
+            str(sample),
+            str(REPO / "projects" / SAMPLES[1]),
+            "-j",
+            "2",
+            "--record",
+            silent_server,
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ],
         "verify": ["-c", "from checker.cli import checker_main; checker_main()", "verify", silent_server],
         "history": ["-c", "from checker.cli import checker_main; checker_main()", "history", silent_server],
     }[command]
     env = {**os.environ, "NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT": "2"}
     started = time.monotonic()
-    run = subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True,
-                         timeout=60)
+    run = subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert time.monotonic() - started < 30
     assert run.returncode == 2, (run.stdout, run.stderr)
     assert "Traceback" not in run.stderr

@@ -32,8 +32,11 @@ AS_OF_DATES = [dt.date(2022, 6, 1), AS_OF]
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
 # the shipped pack's cases, and the cases each example pack adds (its inherited ones are the shipped)
 CASES = [(None, case) for case in load_cases()] + [
-    (pack, case) for pack in PACKS if pack is not None
-    for case in rule_cases(load_ruleset(Path(pack))) if not case.path.startswith("rules/")
+    (pack, case)
+    for pack in PACKS
+    if pack is not None
+    for case in rule_cases(load_ruleset(Path(pack)))
+    if not case.path.startswith("rules/")
 ]
 # the fixture bases as the checker reads them (`1.2e9` is a number)
 BASE = {path.stem: data for path, data in zip(BASE_FILES, BASES, strict=True)}
@@ -84,6 +87,7 @@ def test_figures_at_their_limits_print_apart_from_them(data, as_of, pack):
 
 # ---------------------------------------------------------------- the examples a reviewer found
 
+
 def message(data: dict, rule: str, lang: str = "zh") -> tuple[str, str]:
     result = check_data(data)
     finding = next(f for f in result.findings if f.id == rule)
@@ -92,9 +96,13 @@ def message(data: dict, rule: str, lang: str = "zh") -> tuple[str, str]:
 
 
 def test_water_intensity_just_above_the_cap_prints_the_digits_that_exceed_it():
-    data = deep_merge(BASE["calcium_carbide"], {
-        "output": {"annual_value_added_10k_yuan": 10000}, "water": {"fresh_water_m3": 200040},
-    })
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {
+            "output": {"annual_value_added_10k_yuan": 10000},
+            "water": {"fresh_water_m3": 200040},
+        },
+    )
     status, text = message(data, "WA-001")
     assert status == "fail"
     assert "新水取用量20.004立方米/万元" in text and "高于上限20," in text
@@ -108,19 +116,25 @@ def test_pue_a_hair_above_the_limit_prints_as_more_than_the_limit():
 
 
 def test_investment_just_below_the_large_scale_level_shows_the_digits_that_differ():
-    data = deep_merge(BASE["calcium_carbide"], {
-        "project": {"investment_10k_yuan": 49999.99},
-        "land": {"main_function_zone": "agricultural", "area_ha": 5},
-    })
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {
+            "project": {"investment_10k_yuan": 49999.99},
+            "land": {"main_function_zone": "agricultural", "area_ha": 5},
+        },
+    )
     status, text = message(data, "LA-004")
     assert status == "pass"
     assert "总投资4.999999亿元" in text and "5亿元" in text
 
 
 def test_reduction_replacement_without_a_figure_says_the_replacement_is_not_declared():
-    data = deep_merge(BASE["calcium_carbide"], {
-        "energy": {"energy_quota_source": "reduction_replacement"},
-    })
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {
+            "energy": {"energy_quota_source": "reduction_replacement"},
+        },
+    )
     data["energy"].pop("energy_replacement_tce", None)
     for lang, words in (("zh", "未申报置换量"), ("en", "not declared")):
         status, text = message(data, "EC-002", lang)
@@ -169,28 +183,33 @@ def test_the_facts_list_prints_a_figure_apart_from_its_limit_as_the_message_does
 
 
 def test_coal_units_of_a_renovation_adding_no_capacity_are_not_said_to_be_absent():
-    data = deep_merge(BASE["coal_chp"], {
-        "project": {"construction_type": "renovation", "adds_capacity": False},
-    })
+    data = deep_merge(
+        BASE["coal_chp"],
+        {
+            "project": {"construction_type": "renovation", "adds_capacity": False},
+        },
+    )
     for rule in ("CO-001", "CO-004", "CO-006"):
         status, zh = message(data, rule, "zh")
         assert status == "not_applicable"
         assert "不新增产能" in zh and "不新建燃煤发电机组" not in zh
 
 
-@pytest.mark.parametrize(("value", "style", "digits", "against", "printed"), [
-    (20.004, "num", 2, 20, "20.004"),
-    (20, "num", 2, 20.004, "20"),
-    (1.2001, "num", 2, 1.2, "1.2001"),
-    (9999.999, "wan", 2, 10000, "9,999.999"),  # not "10,000" against "1万"
-    (49999.99, "yuan10k", 2, 50000, "4.999999亿元"),
-    (0.0325, "pct", 1, None, "3.3%"),  # 0.0325 × 100 is 3.2499… in floats
-    (1e-9, "num", 2, 0, "0.000000001"),
-    (5e-324, "num", 2, 0, "5e-324"),
-    (float("inf"), "num", 2, 20, "∞"),
-])
-def test_a_figure_is_printed_apart_from_what_it_is_compared_with(value, style, digits, against,
-                                                                   printed):
+@pytest.mark.parametrize(
+    ("value", "style", "digits", "against", "printed"),
+    [
+        (20.004, "num", 2, 20, "20.004"),
+        (20, "num", 2, 20.004, "20"),
+        (1.2001, "num", 2, 1.2, "1.2001"),
+        (9999.999, "wan", 2, 10000, "9,999.999"),  # not "10,000" against "1万"
+        (49999.99, "yuan10k", 2, 50000, "4.999999亿元"),
+        (0.0325, "pct", 1, None, "3.3%"),  # 0.0325 × 100 is 3.2499… in floats
+        (1e-9, "num", 2, 0, "0.000000001"),
+        (5e-324, "num", 2, 0, "5e-324"),
+        (float("inf"), "num", 2, 20, "∞"),
+    ],
+)
+def test_a_figure_is_printed_apart_from_what_it_is_compared_with(value, style, digits, against, printed):
     from checker.figures import Style, format_figure
 
     assert format_figure(value, Style(style, "zh"), digits, against) == printed

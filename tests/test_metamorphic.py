@@ -57,14 +57,31 @@ def _balance_without_coal(original: Any) -> bool:
 
 
 # the energy-balance rules: what a carrier left out of a balance can change
-BALANCE_TOTALS = ("comprehensive_energy_tce", "comprehensive_energy_equal_value_tce",
-                  "comprehensive_energy_calorific_tce", "review_energy_tce")
+BALANCE_TOTALS = (
+    "comprehensive_energy_tce",
+    "comprehensive_energy_equal_value_tce",
+    "comprehensive_energy_calorific_tce",
+    "review_energy_tce",
+)
 # the shipped rules that judge the energy balance, and any rule of a repository pack (its own
 # rules: examples/packs/*) that compares a total of the balance
-BALANCE_RULES = ("HE-002", "EC-001", "EC-002", "CO-002", "RE-001", "CB-001", *sorted({
-    rule.id for pack in PACKS if pack is not None for rule in load_ruleset(Path(pack)).rules
-    if not rule.path.startswith("rules/") and set(rule.facts) & set(BALANCE_TOTALS)
-}))
+BALANCE_RULES = (
+    "HE-002",
+    "EC-001",
+    "EC-002",
+    "CO-002",
+    "RE-001",
+    "CB-001",
+    *sorted(
+        {
+            rule.id
+            for pack in PACKS
+            if pack is not None
+            for rule in load_ruleset(Path(pack)).rules
+            if not rule.path.startswith("rules/") and set(rule.facts) & set(BALANCE_TOTALS)
+        }
+    ),
+)
 # every carrier but electricity, whose absence the rules themselves treat as an incomplete balance
 FUEL_CARRIERS = tuple(f"energy.{c}" for c in CARRIERS if c != "electricity_kwh")
 
@@ -76,32 +93,66 @@ ALL_RULES = ("*",)
 # electricity never escapes, and a fuel carrier escapes only where nothing else in the file shows
 # that the fuel is used (coal units, boilers and kiln industries without furnace fuel still ask).
 ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
-    (("coal_power",), ("CO-001", "CO-002", "CO-004", "CO-006", "EC-001", "CB-001"), _always,
-     "the coal units judged, or whose coal use or generation was unknown, are gone "
-     "(a coal-power industry code still asks for them)"),
+    (
+        ("coal_power",),
+        ("CO-001", "CO-002", "CO-004", "CO-006", "EC-001", "CB-001"),
+        _always,
+        "the coal units judged, or whose coal use or generation was unknown, are gone "
+        "(a coal-power industry code still asks for them)",
+    ),
     (("data_center",), ("EC-004",), _always, "the data centre whose PUE is judged is gone"),
-    (("renewable_plant",), ("RE-002", "RE-003", "RE-004"), _always,
-     "the wind or PV plant judged is gone (a D4415/D4416 code still asks)"),
+    (
+        ("renewable_plant",),
+        ("RE-002", "RE-003", "RE-004"),
+        _always,
+        "the wind or PV plant judged is gone (a D4415/D4416 code still asks)",
+    ),
     (("mine",), ("MI-001", "MI-002", "MI-003", "CO-005"), _always, "the mine judged is gone"),
     (("coal.boilers",), ("CO-003",), _always, "the boilers judged are gone"),
-    (("project.products",), ("HE-004", "EC-003", "MI-002"), _always,
-     "the product lines judged are gone"),
-    (("project.products",), ("HE-001", "HE-003"), _outside_high_energy_sectors,
-     "the product lines judged are gone, and no high-energy industry code brings them in"),
-    (FUEL_CARRIERS, BALANCE_RULES, _always,
-     "the file declares its energy balance carrier by carrier, as the energy-review form does: a "
-     "fuel it does not list is one it declares it does not use, and only the energy review of the "
-     "balance (节能审查) can tell an omission from a fuel not burnt; where the file itself shows the "
-     "fuel (coal units, boilers, a kiln industry without furnace fuel) the balance is incomplete "
-     "and the rules ask"),
-    (("coal", "coal.fuel_coal_t"), ("CO-002", "CB-001"), _balance_without_coal,
-     "the declared fuel coal was the only coal in a balance that lists no coal carrier"),
-    (("emissions", "emissions.co2_t"), ("CB-001",), _always,
-     "without a declared figure CB-001 uses the estimate from the balance, as the catalogue says"),
-    (("coal_power", "coal_power.units_mw", "mine", "mine.capacity_mt_per_year", "renewable_plant",
-      "renewable_plant.capacity_mw", "project.products", "project.products[].capacity"),
-     ALL_RULES, _renovation_of_unknown_capacity,
-     "the only evidence that a renovation silent on adds_capacity adds capacity is gone"),
+    (("project.products",), ("HE-004", "EC-003", "MI-002"), _always, "the product lines judged are gone"),
+    (
+        ("project.products",),
+        ("HE-001", "HE-003"),
+        _outside_high_energy_sectors,
+        "the product lines judged are gone, and no high-energy industry code brings them in",
+    ),
+    (
+        FUEL_CARRIERS,
+        BALANCE_RULES,
+        _always,
+        "the file declares its energy balance carrier by carrier, as the energy-review form does: a "
+        "fuel it does not list is one it declares it does not use, and only the energy review of the "
+        "balance (节能审查) can tell an omission from a fuel not burnt; where the file itself shows the "
+        "fuel (coal units, boilers, a kiln industry without furnace fuel) the balance is incomplete "
+        "and the rules ask",
+    ),
+    (
+        ("coal", "coal.fuel_coal_t"),
+        ("CO-002", "CB-001"),
+        _balance_without_coal,
+        "the declared fuel coal was the only coal in a balance that lists no coal carrier",
+    ),
+    (
+        ("emissions", "emissions.co2_t"),
+        ("CB-001",),
+        _always,
+        "without a declared figure CB-001 uses the estimate from the balance, as the catalogue says",
+    ),
+    (
+        (
+            "coal_power",
+            "coal_power.units_mw",
+            "mine",
+            "mine.capacity_mt_per_year",
+            "renewable_plant",
+            "renewable_plant.capacity_mw",
+            "project.products",
+            "project.products[].capacity",
+        ),
+        ALL_RULES,
+        _renovation_of_unknown_capacity,
+        "the only evidence that a renovation silent on adds_capacity adds capacity is gone",
+    ),
 ]
 
 
@@ -145,8 +196,9 @@ def _check(data: dict[str, Any], as_of: dt.date, pack: str | None = None) -> Any
     return checker_on(as_of, pack).check(doc, validate_document(doc, Project))
 
 
-def counterexamples(data: dict[str, Any], as_of: dt.date,
-                    only: list[tuple[str, tuple[Any, ...]]] | None = None, pack: str | None = None) -> list[str]:
+def counterexamples(
+    data: dict[str, Any], as_of: dt.date, only: list[tuple[str, tuple[Any, ...]]] | None = None, pack: str | None = None
+) -> list[str]:
     """Each deletion of `data` (all its keys, or `only` these) that improves the verdict or passes
     a rule without an escape, under the rules of `pack` (the shipped pack by default)."""
     try:
@@ -169,7 +221,8 @@ def _worse(name: str, original: Any, result: Any) -> list[str]:
     improved = [r for r in before if before[r] in NOT_YET_PASSING and after[r] not in NOT_YET_PASSING]
     found = [
         f"deleting {name}: {rule} {before[rule]} → pass"
-        for rule in improved if after[rule] == "pass" and not escaped(name, rule, original)
+        for rule in improved
+        if after[rule] == "pass" and not escaped(name, rule, original)
     ]
     if original.verdict not in APPROVING and result.verdict in APPROVING:
         unexplained = [r for r in improved if not escaped(name, r, original)]

@@ -17,11 +17,15 @@ PARAMS_2021 = resolve(dt.date(2021, 6, 1))  # before feedstock was excluded from
 def project(**sections) -> Project:
     base = {
         "format": 1,
-        "project": {"name": "测试项目", "league_city": "包头市", "construction_type": "new",
-                    "industry_code": "C2613"},
+        "project": {"name": "测试项目", "league_city": "包头市", "construction_type": "new", "industry_code": "C2613"},
         "output": {"annual_value_added_10k_yuan": 1000},
-        "energy": {"electricity_kwh": 1_000_000, "raw_coal_t": 1000, "natural_gas_m3": 10_000,
-                   "diesel_t": 10, "feedstock": {"raw_coal_t": 200}},
+        "energy": {
+            "electricity_kwh": 1_000_000,
+            "raw_coal_t": 1000,
+            "natural_gas_m3": 10_000,
+            "diesel_t": 10,
+            "feedstock": {"raw_coal_t": 200},
+        },
         "water": {"fresh_water_m3": 5000},
     }
     for name, value in sections.items():
@@ -75,8 +79,7 @@ def test_declared_fuel_coal_takes_precedence_and_replacement_is_netted():
 
 
 def test_water_intensity_is_fresh_water_per_value_added():
-    m = metrics.compute(project(water={"fresh_water_m3": 5000, "reclaimed_water_m3": 9000}),
-                        PARAMS_2026)
+    m = metrics.compute(project(water={"fresh_water_m3": 5000, "reclaimed_water_m3": 9000}), PARAMS_2026)
     assert m["water_intensity_m3_per_10k_yuan"] == pytest.approx(5.0)
 
 
@@ -101,19 +104,31 @@ def test_declared_co2_is_used_instead_of_the_estimate():
 
 @pytest.mark.parametrize(
     ("code", "expected"),
-    [("C2613", True), ("C3110", True), ("D4411", True), ("D4412", True), ("D4416", False),
-     ("I6450", False), ("C1310", False)],
+    [
+        ("C2613", True),
+        ("C3110", True),
+        ("D4411", True),
+        ("D4412", True),
+        ("D4416", False),
+        ("I6450", False),
+        ("C1310", False),
+    ],
 )
 def test_high_energy_sector_is_the_six_divisions_and_thermal_power(code, expected):
-    p = project(project={"name": "x", "league_city": "包头市", "construction_type": "new",
-                         "industry_code": code})
+    p = project(project={"name": "x", "league_city": "包头市", "construction_type": "new", "industry_code": code})
     assert metrics.compute(p, PARAMS_2026)["high_energy_sector"] is expected
 
 
 @pytest.mark.parametrize(
     ("construction_type", "flag", "expected"),
-    [("new", None, True), ("expansion", None, True), ("renovation", None, False),
-     ("renovation", True, True), ("relocation", False, False), ("relocation", True, True)],
+    [
+        ("new", None, True),
+        ("expansion", None, True),
+        ("renovation", None, False),
+        ("renovation", True, True),
+        ("relocation", False, False),
+        ("relocation", True, True),
+    ],
 )
 def test_adds_capacity_for_new_expansion_or_declared(construction_type, flag, expected):
     info = {"name": "x", "league_city": "包头市", "construction_type": construction_type}
@@ -123,11 +138,19 @@ def test_adds_capacity_for_new_expansion_or_declared(construction_type, flag, ex
 
 
 def test_figures_are_unknown_not_zero_when_their_inputs_are_absent():
-    p = Project.model_validate({
-        "format": 1,
-        "project": {"name": "x", "league_city": "包头市", "construction_type": "new"},
-    })
+    p = Project.model_validate(
+        {
+            "format": 1,
+            "project": {"name": "x", "league_city": "包头市", "construction_type": "new"},
+        }
+    )
     m = metrics.compute(p, PARAMS_2026)
-    for name in ("comprehensive_energy_tce", "energy_intensity_tce_per_10k_yuan", "fuel_coal_t",
-                 "water_intensity_m3_per_10k_yuan", "co2_t", "high_energy_sector"):
+    for name in (
+        "comprehensive_energy_tce",
+        "energy_intensity_tce_per_10k_yuan",
+        "fuel_coal_t",
+        "water_intensity_m3_per_10k_yuan",
+        "co2_t",
+        "high_energy_sector",
+    ):
         assert m[name] is None, name

@@ -93,26 +93,33 @@ def test_feedstock_coal_counts_toward_net_new_coal_only_while_it_is_not_excluded
     # raw coal 50 000 t of which 48 000 t feedstock, 1 000 t replaced elsewhere:
     # fuel coal 2 000 t → net 1 000 t; before December 2021 feedstock counted → 49 000 t.
     project = base("calcium_carbide")
-    energy = project.energy.model_copy(update={
-        "raw_coal_t": 50_000.0,
-        "feedstock": project.energy.feedstock.model_copy(update={"raw_coal_t": 48_000.0}),
-    })
+    energy = project.energy.model_copy(
+        update={
+            "raw_coal_t": 50_000.0,
+            "feedstock": project.energy.feedstock.model_copy(update={"raw_coal_t": 48_000.0}),
+        }
+    )
     coal = project.coal.model_copy(update={"coal_replacement_t": 1_000.0})
     project = project.model_copy(update={"energy": energy, "coal": coal})
     now = compute(project, PARAMS).values
     assert (now["fuel_coal_t"], now["net_new_fuel_coal_t"], now["net_new_coal_t"]) == (
-        2_000.0, 1_000.0, 1_000.0,
+        2_000.0,
+        1_000.0,
+        1_000.0,
     )
     before = compute(project, resolve(dt.date(2021, 6, 1))).values
     assert before["net_new_coal_t"] == 49_000.0
 
 
-@pytest.mark.parametrize(("name", "industrial"), [
-    ("calcium_carbide", None),  # a plant: only its industry code tells whether it is industrial
-    ("coal_mine", True),  # a mine is section B
-    ("desert_pv", False),  # renewable generation is excepted
-    ("data_centre", False),  # section I
-])
+@pytest.mark.parametrize(
+    ("name", "industrial"),
+    [
+        ("calcium_carbide", None),  # a plant: only its industry code tells whether it is industrial
+        ("coal_mine", True),  # a mine is section B
+        ("desert_pv", False),  # renewable generation is excepted
+        ("data_centre", False),  # section I
+    ],
+)
 def test_without_an_industry_code_only_the_files_sections_say_whether_it_is_industrial(name, industrial):
     values = metrics_of(name, industry_code=None)
     assert values["industry_section"] is None

@@ -153,9 +153,12 @@ def test_a_policy_file_still_overrides_a_pack_value(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json", "sarif", "junit", "csv"])
 def test_a_disabled_rule_and_its_reason_show_in_every_report_format(tmp_path, fmt):
-    pack = write_pack(tmp_path / "pack", disable=[
-        {"rule": "WA-003", "reason": {"zh": "本盟市由水利部门统一审查", "en": "reviewed by the water authority"}},
-    ])
+    pack = write_pack(
+        tmp_path / "pack",
+        disable=[
+            {"rule": "WA-003", "reason": {"zh": "本盟市由水利部门统一审查", "en": "reviewed by the water authority"}},
+        ],
+    )
     result = check(SAMPLE, "--format", fmt, "--as-of", AS_OF, "--rules", str(pack))
     assert result.exit_code in (0, 1, 3), result.output
     assert "WA-003" in result.stdout and "本盟市由水利部门统一审查" in result.stdout
@@ -166,9 +169,12 @@ def test_a_disabled_rule_and_its_reason_show_in_every_report_format(tmp_path, fm
 
 
 def test_explaining_a_disabled_rule_says_who_disabled_it_and_why(tmp_path):
-    pack = write_pack(tmp_path / "pack", disable=[
-        {"rule": "WA-003", "reason": {"zh": "本盟市由水利部门统一审查", "en": "reviewed by the water authority"}},
-    ])
+    pack = write_pack(
+        tmp_path / "pack",
+        disable=[
+            {"rule": "WA-003", "reason": {"zh": "本盟市由水利部门统一审查", "en": "reviewed by the water authority"}},
+        ],
+    )
     result = checker("explain", "WA-003", "--rules", pack)
     assert result.exit_code == 2
     assert "WA-003 is disabled by the rule pack test-pack: 本盟市由水利部门统一审查" in result.stderr
@@ -242,8 +248,16 @@ def _broken(tmp_path: Path, kind: str) -> tuple[Path, str]:
     raise AssertionError(kind)
 
 
-BROKEN = ["bad YAML", "unknown key", "missing message", "duplicate rule ID", "extends cycle",
-          "unknown extends", "bad parameter value", "disabling a rule it does not have"]
+BROKEN = [
+    "bad YAML",
+    "unknown key",
+    "missing message",
+    "duplicate rule ID",
+    "extends cycle",
+    "unknown extends",
+    "bad parameter value",
+    "disabling a rule it does not have",
+]
 
 
 @pytest.mark.parametrize("kind", BROKEN)
@@ -273,7 +287,11 @@ def test_pack_init_writes_a_pack_that_extends_the_shipped_one_and_passes_its_cas
     assert spec["extends"] == "nm-14th-fyp"
     assert "规则包" in (target / "pack.yaml").read_text(encoding="utf-8")  # commented in Chinese
     assert sorted(p.name for p in (target / "EC" / "EC-101").iterdir()) == [
-        "cases", "message.en.j2", "message.zh.j2", "rule.yaml"]
+        "cases",
+        "message.en.j2",
+        "message.zh.j2",
+        "rule.yaml",
+    ]
     assert checker("test", target).exit_code == 0
 
 

@@ -60,13 +60,16 @@ def test_the_verified_mark_is_true_exactly_for_cited_values():
         assert param.to_json()["provenance"] == param.provenance
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("high_energy_project_threshold_tce", "authority_reference"),
-    ("water_permit_threshold_m3", "authority_default"),
-    ("coal_growth_review_threshold_t", "authority_default"),
-    ("coefficient_electricity_calorific", "cited"),
-    ("coefficient_raw_coal", "secondary"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("high_energy_project_threshold_tce", "authority_reference"),
+        ("water_permit_threshold_m3", "authority_default"),
+        ("coal_growth_review_threshold_t", "authority_default"),
+        ("coefficient_electricity_calorific", "cited"),
+        ("coefficient_raw_coal", "secondary"),
+    ],
+)
 def test_each_value_says_what_kind_of_number_it_is(name, expected):
     assert resolve(dt.date(2025, 6, 1))[name].provenance == expected
 
@@ -124,18 +127,30 @@ def write_policy(tmp_path, body: str):
 
 
 def test_a_policy_scalar_applies_on_every_date_and_names_its_source(tmp_path):
-    policy = load_policy(write_policy(tmp_path, (
-        "format: 1\nsource: 某盟市发改委 2026 年审查口径\n"
-        "parameters:\n  max_energy_intensity_tce_per_10k_yuan: 1.0\n")))
+    policy = load_policy(
+        write_policy(
+            tmp_path,
+            (
+                "format: 1\nsource: 某盟市发改委 2026 年审查口径\n"
+                "parameters:\n  max_energy_intensity_tce_per_10k_yuan: 1.0\n"
+            ),
+        )
+    )
     param = resolve(dt.date(2026, 1, 1), policy)["max_energy_intensity_tce_per_10k_yuan"]
     assert (param.value, param.origin, param.source) == (1.0, "policy", "某盟市发改委 2026 年审查口径")
 
 
 def test_dated_policy_values_are_picked_by_date(tmp_path):
-    policy = load_policy(write_policy(tmp_path, (
-        "format: 1\nparameters:\n  high_energy_project_threshold_tce:\n"
-        "    - {from: 2021-01-01, to: 2023-05-31, value: 3000}\n"
-        "    - {from: 2023-06-01, value: 8000}\n")))
+    policy = load_policy(
+        write_policy(
+            tmp_path,
+            (
+                "format: 1\nparameters:\n  high_energy_project_threshold_tce:\n"
+                "    - {from: 2021-01-01, to: 2023-05-31, value: 3000}\n"
+                "    - {from: 2023-06-01, value: 8000}\n"
+            ),
+        )
+    )
     assert resolve(dt.date(2022, 1, 1), policy)["high_energy_project_threshold_tce"].value == 3000
     assert resolve(dt.date(2024, 1, 1), policy)["high_energy_project_threshold_tce"].value == 8000
 
@@ -143,15 +158,23 @@ def test_dated_policy_values_are_picked_by_date(tmp_path):
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("  max_energy_intensty: 1.0\n",
-         "policy.yaml:3: parameters.max_energy_intensty: unknown parameter (did you mean "
-         "max_energy_intensity_tce_per_10k_yuan?)"),
-        ("  water_permit_threshold_m3: lots\n",
-         "policy.yaml:3: parameters.water_permit_threshold_m3: must be a number, got 'lots'"),
-        ("  water_permit_threshold_m3: -1\n",
-         "policy.yaml:3: parameters.water_permit_threshold_m3: must be >= 0, got -1"),
-        ("  exclude_feedstock_from_totals: 1\n",
-         "parameters.exclude_feedstock_from_totals: must be true or false, got 1"),
+        (
+            "  max_energy_intensty: 1.0\n",
+            "policy.yaml:3: parameters.max_energy_intensty: unknown parameter (did you mean "
+            "max_energy_intensity_tce_per_10k_yuan?)",
+        ),
+        (
+            "  water_permit_threshold_m3: lots\n",
+            "policy.yaml:3: parameters.water_permit_threshold_m3: must be a number, got 'lots'",
+        ),
+        (
+            "  water_permit_threshold_m3: -1\n",
+            "policy.yaml:3: parameters.water_permit_threshold_m3: must be >= 0, got -1",
+        ),
+        (
+            "  exclude_feedstock_from_totals: 1\n",
+            "parameters.exclude_feedstock_from_totals: must be true or false, got 1",
+        ),
     ],
 )
 def test_a_bad_policy_entry_is_an_error_with_its_key_path_and_line(tmp_path, body, expected):

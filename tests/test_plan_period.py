@@ -42,7 +42,9 @@ def test_the_ruleset_states_the_plan_it_implements_and_its_period():
     assert (plan.start, plan.end) == (dt.date(2021, 1, 1), dt.date(2025, 12, 31))
     verdict = report.verdict_json(check_sample(SAMPLE, INSIDE), "zh")
     assert verdict["ruleset"]["plan"] == {
-        "title": plan.title.zh, "from": "2021-01-01", "to": "2025-12-31",
+        "title": plan.title.zh,
+        "from": "2021-01-01",
+        "to": "2025-12-31",
     }
 
 
@@ -79,8 +81,7 @@ def test_a_check_after_the_plan_period_carries_the_notice_in_every_format(lang):
         # under the verdict, before the findings
         assert rendered.index(message) < rendered.index("HE-001"), fmt
     junit = ET.fromstring(report.render(result, "junit", lang))
-    assert {p.get("name"): p.get("value") for p in junit.iter("property")}[
-        f"notice.{OUTSIDE_PLAN_PERIOD}"] == message
+    assert {p.get("name"): p.get("value") for p in junit.iter("property")}[f"notice.{OUTSIDE_PLAN_PERIOD}"] == message
     sarif = json.loads(report.render(result, "sarif", lang))
     SARIF_VALIDATOR.validate(sarif)
     [notification] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
@@ -99,12 +100,28 @@ def test_the_batch_line_carries_the_notices_as_the_verdict_does():
 
 def test_a_batch_says_which_projects_were_checked_after_the_plan_period():
     for as_of, expected in (("2025-06-01", ""), ("2026-06-01", OUTSIDE_PLAN_PERIOD)):
-        result = run(str(REPO / "projects" / SAMPLE), str(REPO / "projects" / "hohhot-data-centre.yaml"),
-                     "--format", "csv", "--as-of", as_of, "-j", "1")
+        result = run(
+            str(REPO / "projects" / SAMPLE),
+            str(REPO / "projects" / "hohhot-data-centre.yaml"),
+            "--format",
+            "csv",
+            "--as-of",
+            as_of,
+            "-j",
+            "1",
+        )
         rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
         assert [row["notices"] for row in rows] == [expected, expected]
-        lines = run(str(REPO / "projects" / SAMPLE), str(REPO / "projects" / "hohhot-data-centre.yaml"),
-                    "--format", "json", "--as-of", as_of, "-j", "1").stdout.splitlines()
+        lines = run(
+            str(REPO / "projects" / SAMPLE),
+            str(REPO / "projects" / "hohhot-data-centre.yaml"),
+            "--format",
+            "json",
+            "--as-of",
+            as_of,
+            "-j",
+            "1",
+        ).stdout.splitlines()
         assert [[n["code"] for n in json.loads(line)["notices"]] for line in lines] == (
             [[expected], [expected]] if expected else [[], []]
         )
@@ -163,5 +180,4 @@ def test_the_plan_file_is_part_of_the_ruleset_hash_and_must_be_well_formed(tmp_p
 
 def test_samples_keep_their_verdicts_after_the_plan_period():
     for name in ("ordos-calcium-carbide.yaml", "kubuqi-desert-pv.yaml", "hohhot-data-centre.yaml"):
-        assert check_sample(name, INSIDE).verdict == checker_on(AFTER).check_path(
-            REPO / "projects" / name).verdict
+        assert check_sample(name, INSIDE).verdict == checker_on(AFTER).check_path(REPO / "projects" / name).verdict

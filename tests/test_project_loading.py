@@ -93,7 +93,8 @@ def test_bad_values_are_rejected_with_their_key(tmp_path, line, expected):
 
 def test_several_problems_are_all_reported_in_line_order(tmp_path):
     text = VALID.replace("construction_type: new", "construction_type: brand_new").replace(
-        "electricity_kwh: 1.2e9", "electricity_kwh: -1")
+        "electricity_kwh: 1.2e9", "electricity_kwh: -1"
+    )
     found = problems(tmp_path, text)
     assert [m.split(":")[1] for m in found] == ["5", "11"]
 

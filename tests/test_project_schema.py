@@ -57,7 +57,9 @@ def schema_file(tmp_path_factory, schema):
 def check_jsonschema(schema_file, *files):
     return subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema_file), *map(str, files)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -76,6 +78,7 @@ def checker_accepts(path) -> bool:
 
 # ---- files: every sample passes, every broken file fails, and the checker agrees ----------------
 
+
 def test_check_jsonschema_accepts_every_sample(schema_file):
     result = check_jsonschema(schema_file, *SAMPLES)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -89,21 +92,25 @@ INVALID = [
     ("official-name-with-a-space", MINIMAL.replace("鄂尔多斯市", '"包头 市"'), "$.project.league_city"),
     ("unknown-key", MINIMAL + "energi: {}\n", "$"),
     ("negative-quantity", MINIMAL + "water:\n  fresh_water_m3: -1\n", "$.water.fresh_water_m3"),
-    ("share-above-one", MINIMAL + "energy:\n  renewable_electricity_share: 1.5\n",
-     "$.energy.renewable_electricity_share"),
+    (
+        "share-above-one",
+        MINIMAL + "energy:\n  renewable_electricity_share: 1.5\n",
+        "$.energy.renewable_electricity_share",
+    ),
     ("pue-below-one", MINIMAL + "data_center:\n  pue: 0.9\n", "$.data_center"),
-    ("unknown-product", MINIMAL + "  products:\n    - product: calcium_carbid\n",
-     "$.project.products[0].product"),
-    ("unknown-construction-type", MINIMAL.replace("type: new", "type: build"),
-     "$.project.construction_type"),
+    ("unknown-product", MINIMAL + "  products:\n    - product: calcium_carbid\n", "$.project.products[0].product"),
+    ("unknown-construction-type", MINIMAL.replace("type: new", "type: build"), "$.project.construction_type"),
     ("two-line-name", MINIMAL.replace("name: 示例项目", 'name: "示例\\n审查结论: 通过"'), "$.project.name"),
     ("bidi-override-in-text", MINIMAL + '  applicant: "某\\u202e公司"\n', "$.project.applicant"),
     ("industry-code-too-long", MINIMAL + "  industry_code: C26130\n", "$.project.industry_code"),
     ("year-before-1949", MINIMAL + "  commissioning_year: 1900\n", "$.project.commissioning_year"),
     ("format-two", MINIMAL.replace("format: 1", "format: 2"), "$.format"),
     ("waiver-for-an-unknown-rule", MINIMAL + "waivers:\n  - rule: HE-999\n", "$.waivers[0].rule"),
-    ("electricity-as-feedstock",
-     MINIMAL + "energy:\n  electricity_kwh: 5\n  feedstock:\n    electricity_kwh: 1\n", "$.energy.feedstock"),
+    (
+        "electricity-as-feedstock",
+        MINIMAL + "energy:\n  electricity_kwh: 5\n  feedstock:\n    electricity_kwh: 1\n",
+        "$.energy.feedstock",
+    ),
     ("new-plant-adding-no-capacity", MINIMAL + "  adds_capacity: false\n", "$.project.adds_capacity"),
     ("text-where-a-number-goes", MINIMAL + "land:\n  area_ha: 二十\n", "$.land.area_ha"),
 ]
@@ -131,10 +138,8 @@ VALID = [
     ("tab-inside-a-name", MINIMAL.replace("name: 示例项目", 'name: "示例\\t项目"')),
     ("waiver-claim", MINIMAL + "waivers:\n  - rule: LA-001\n    expires: 2026-12-31\n"),
     ("null-section", MINIMAL + "coal_power:\n"),
-    ("renovation-adding-no-capacity",
-     MINIMAL.replace("type: new", "type: renovation") + "  adds_capacity: false\n"),
-    ("zero-feedstock-electricity",
-     MINIMAL + "energy:\n  electricity_kwh: 5\n  feedstock:\n    electricity_kwh: 0\n"),
+    ("renovation-adding-no-capacity", MINIMAL.replace("type: new", "type: renovation") + "  adds_capacity: false\n"),
+    ("zero-feedstock-electricity", MINIMAL + "energy:\n  electricity_kwh: 5\n  feedstock:\n    electricity_kwh: 0\n"),
 ]
 
 
@@ -160,11 +165,27 @@ def test_every_valid_project_is_valid_under_the_schema(schema, data, tmp_path_fa
 
 # ---- the 盟市: the schema's names are the checker's names -----------------------------------------
 
-ALIASES = sorted({a for entry in yaml.safe_load(
-    (REPO / "rules/vocabulary/league_cities.yaml").read_text("utf-8")) for a in entry.get("aliases", [])})
+ALIASES = sorted(
+    {
+        a
+        for entry in yaml.safe_load((REPO / "rules/vocabulary/league_cities.yaml").read_text("utf-8"))
+        for a in entry.get("aliases", [])
+    }
+)
 # what the alias match skips or folds, and what the reader refuses outright
-TRICKY = [*" -_'’\t\n\u3000\u00a0\u2009\u2028\u0085\x1c\ufeff",
-          "\u212a", "\u017f", "\u00df", "\ufb01", "\u0130", "\u0131", "市", "盟", "包头", "0"]
+TRICKY = [
+    *" -_'’\t\n\u3000\u00a0\u2009\u2028\u0085\x1c\ufeff",
+    "\u212a",
+    "\u017f",
+    "\u00df",
+    "\ufb01",
+    "\u0130",
+    "\u0131",
+    "市",
+    "盟",
+    "包头",
+    "0",
+]
 
 
 @st.composite
@@ -197,6 +218,7 @@ def league_schema(schema):
 
 def ecma_valid(node: dict, value: str) -> bool:
     """The league_city schema, its patterns run by an ECMA-262 engine (regress), as editors do."""
+
     def matches(pattern):
         return regress.Regex(pattern, "u").find(value) is not None
 
@@ -206,9 +228,7 @@ def ecma_valid(node: dict, value: str) -> bool:
         return False
     if "not" in node and ecma_valid(node["not"], value):
         return False
-    return all(
-        any(ecma_valid(branch, value) for branch in node[key]) for key in ("anyOf",) if key in node
-    )
+    return all(any(ecma_valid(branch, value) for branch in node[key]) for key in ("anyOf",) if key in node)
 
 
 @given(value=league_names())
@@ -218,8 +238,9 @@ def test_the_schema_takes_exactly_the_league_names_the_checker_takes(league_sche
     assert ecma_valid(league_schema, value) == expected, repr(value)
 
 
-@pytest.mark.parametrize("value", [*vocabulary.league_cities(), *ALIASES, "ORDOS", "hohhot city",
-                                   "Xing-an", "Xilin Gol", "Ordo\u017f"])
+@pytest.mark.parametrize(
+    "value", [*vocabulary.league_cities(), *ALIASES, "ORDOS", "hohhot city", "Xing-an", "Xilin Gol", "Ordo\u017f"]
+)
 def test_every_official_name_and_alias_is_valid(league_schema, value):
     assert the_checker_takes(value)
     assert jsonschema.Draft7Validator(league_schema).is_valid(value)
@@ -234,6 +255,7 @@ def test_short_forms_and_near_misses_are_invalid(league_schema, value):
 
 
 # ---- what an editor shows ------------------------------------------------------------------------
+
 
 def keyed_nodes(schema: dict):
     """(key path, schema node) of the root, every section and every key of every section."""
@@ -278,17 +300,28 @@ def test_the_english_schema_has_english_titles(schema):
 
 def test_keys_that_rules_read_carry_the_facts_labels(schema):
     titles = dict((path, node["title"]) for path, node in keyed_nodes(schema))
-    read = {f.key: f.label.zh for f in load_ruleset().facts.values()
-            if f.key and (f.name == f.key or "[]" in f.key)}
+    read = {f.key: f.label.zh for f in load_ruleset().facts.values() if f.key and (f.name == f.key or "[]" in f.key)}
     assert len(read) > 40
     for key, label in read.items():
         assert titles[key] == label, key
 
 
-UNIT_SUFFIXES = {"_t": "吨", "_kwh": "千瓦时", "_m3": "立方米", "_gj": "吉焦", "_tce": "吨标准煤",
-                 "_ha": "公顷", "_mw": "兆瓦", "_10k_yuan": "万元", "_t_per_h": "蒸吨/小时",
-                 "_mt_per_year": "百万吨/年", "_gce_per_kwh": "克标准煤/千瓦时", "_kgce": "千克标准煤",
-                 "_hours": "小时", "_share": "比例,取 0~1"}
+UNIT_SUFFIXES = {
+    "_t": "吨",
+    "_kwh": "千瓦时",
+    "_m3": "立方米",
+    "_gj": "吉焦",
+    "_tce": "吨标准煤",
+    "_ha": "公顷",
+    "_mw": "兆瓦",
+    "_10k_yuan": "万元",
+    "_t_per_h": "蒸吨/小时",
+    "_mt_per_year": "百万吨/年",
+    "_gce_per_kwh": "克标准煤/千瓦时",
+    "_kgce": "千克标准煤",
+    "_hours": "小时",
+    "_share": "比例,取 0~1",
+}
 
 
 def test_every_quantity_says_its_unit(schema):
@@ -317,8 +350,9 @@ def test_every_allowed_value_is_named_in_chinese(schema):
             assert f"{value}({label})" in node["description"], (path, value)
             named += 1
     assert named > 60
-    assert all(name in dict(keyed_nodes(schema))["project.league_city"]["description"]
-               for name in vocabulary.league_cities())
+    assert all(
+        name in dict(keyed_nodes(schema))["project.league_city"]["description"] for name in vocabulary.league_cities()
+    )
 
 
 def test_every_key_has_an_example_that_the_schema_accepts(schema):
@@ -328,12 +362,14 @@ def test_every_key_has_an_example_that_the_schema_accepts(schema):
             continue  # the root and the sections: their keys carry the examples
         assert node.get("examples"), path
         for example in node["examples"]:
-            assert not list(jsonschema.Draft7Validator(
-                {**node, "definitions": schema["definitions"]}).iter_errors(example)), (path, example)
+            assert not list(
+                jsonschema.Draft7Validator({**node, "definitions": schema["definitions"]}).iter_errors(example)
+            ), (path, example)
     validator.check_schema(schema)
 
 
 # ---- init: a template whose first line an editor follows, offline --------------------------------
+
 
 def test_init_writes_the_schema_its_modeline_names(tmp_path, schema):
     target = tmp_path / "applications" / "2026-0001.yaml"
@@ -352,9 +388,20 @@ def test_the_template_points_at_nothing_that_is_not_installed():
     assert "docs/" not in text
 
 
-NEWER_THAN_DRAFT_7 = {"$defs", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "prefixItems",
-                      "dependentRequired", "dependentSchemas", "unevaluatedProperties",
-                      "unevaluatedItems", "minContains", "maxContains"}
+NEWER_THAN_DRAFT_7 = {
+    "$defs",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "prefixItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "minContains",
+    "maxContains",
+}
 
 
 def test_the_schema_is_draft_7_as_the_yaml_language_server_reads_it(schema):

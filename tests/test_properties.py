@@ -84,8 +84,7 @@ def test_random_valid_projects_check_cleanly(data, as_of):
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     found: list[tuple[Any, ...]] = []
-    items = value.items() if isinstance(value, dict) else enumerate(value) \
-        if isinstance(value, list) else []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
     for key, child in items:
         found.append((*prefix, key))
         found += _paths(child, (*prefix, key))
@@ -93,20 +92,45 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 WRONG_VALUES = st.one_of(
-    st.text(max_size=12), st.integers(-(10**30), 10**30), st.floats(), st.booleans(), st.none(),
-    st.dates(), st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5),
-                                                                     st.integers(), max_size=2),
+    st.text(max_size=12),
+    st.integers(-(10**30), 10**30),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
     st.sampled_from(["12%", "1,000", "一百万", "2026-13-45", ".nan", "-1", "鄂尔多斯", "~"]),
     st.sampled_from([1e308, 5e-324, -5e-324, 1.7976931348623157e308, 2.2250738585072014e-308]),
-    st.sampled_from(["=HYPERLINK(\"x\")", "\x1b[2J", "a\nb", "\u202e", "\ufffe", "\x85", "\0"]),
+    st.sampled_from(['=HYPERLINK("x")', "\x1b[2J", "a\nb", "\u202e", "\ufffe", "\x85", "\0"]),
 )
 
 # text spliced into the YAML as written: what YAML 1.1 misreads, tags, escapes, extreme numbers
 RAW_SPLICES = [
-    b": 1:0.8", b": 0042", b": yes", b": off", b": !!int ''", b": !!timestamp x", b": !!float abc",
-    b": !!str 12", b": !!binary aGk=", b": !!set {a}", b': "\\e[31m"', b': "\\0"', b': "\\uFFFE"',
-    b': "\\u2028"', b": 5e-324", b": 1e308", b": -1e308", b": .inf", b": 0x7FFFFFFFFFFFFFFFFFFF",
-    b": 0o777", b": 1_000", b": 2026-02-30", b": ~", b"\n<<: {a: 1}",
+    b": 1:0.8",
+    b": 0042",
+    b": yes",
+    b": off",
+    b": !!int ''",
+    b": !!timestamp x",
+    b": !!float abc",
+    b": !!str 12",
+    b": !!binary aGk=",
+    b": !!set {a}",
+    b': "\\e[31m"',
+    b': "\\0"',
+    b': "\\uFFFE"',
+    b': "\\u2028"',
+    b": 5e-324",
+    b": 1e308",
+    b": -1e308",
+    b": .inf",
+    b": 0x7FFFFFFFFFFFFFFFFFFF",
+    b": 0o777",
+    b": 1_000",
+    b": 2026-02-30",
+    b": ~",
+    b"\n<<: {a: 1}",
 ]
 
 
@@ -150,8 +174,7 @@ def damaged_files() -> st.SearchStrategy[bytes]:
 
 
 POLICY_BASES = [
-    parse_document(p.read_bytes(), str(p)).data
-    for p in (HOSTILE / "params_valid.yaml", HOSTILE / "params_rich.yaml")
+    parse_document(p.read_bytes(), str(p)).data for p in (HOSTILE / "params_valid.yaml", HOSTILE / "params_rich.yaml")
 ]
 
 
@@ -162,6 +185,7 @@ def scratch(tmp_path_factory):
 
 def _strict_json(text: str) -> Any:
     """json.loads that refuses NaN and Infinity, which Python's reader accepts and JSON forbids."""
+
     def refuse(constant: str) -> Any:
         raise ValueError(f"{constant} is not JSON")
 

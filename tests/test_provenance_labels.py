@@ -23,15 +23,24 @@ def with_provenance(name: str, kind: str):
     return dataclasses.replace(PARAMS[name], provenance=kind, provenance_entries=())
 
 
-@pytest.mark.parametrize(("kind", "zh", "en"), [
-    ("cited", "已核对原文", "checked against the document's text"),
-    ("secondary", SECONDARY, "※ from a secondary source: confirm against the document's text"),
-    ("authority_reference", "审查机关参照值(参照所引文件确定,请以本机关政策文件确认或调整)",
-     "review-authority value adapted from the cited document: confirm or adjust it in your policy file"),
-    ("authority_default", AUTHORITY_DEFAULT,
-     "review-authority default (neither the plan nor a higher-level document gives a figure): "
-     "confirm or adjust it in your policy file"),
-])
+@pytest.mark.parametrize(
+    ("kind", "zh", "en"),
+    [
+        ("cited", "已核对原文", "checked against the document's text"),
+        ("secondary", SECONDARY, "※ from a secondary source: confirm against the document's text"),
+        (
+            "authority_reference",
+            "审查机关参照值(参照所引文件确定,请以本机关政策文件确认或调整)",
+            "review-authority value adapted from the cited document: confirm or adjust it in your policy file",
+        ),
+        (
+            "authority_default",
+            AUTHORITY_DEFAULT,
+            "review-authority default (neither the plan nor a higher-level document gives a figure): "
+            "confirm or adjust it in your policy file",
+        ),
+    ],
+)
 def test_each_provenance_has_its_own_plain_label_in_both_languages(kind, zh, en):
     param = with_provenance("coal_growth_review_threshold_t", kind)
     assert report.provenance_label(param, "zh") == zh
@@ -101,7 +110,7 @@ def test_sarif_parameters_carry_their_provenance():
 def test_the_html_chart_of_an_authority_default_says_so_instead_of_an_unverified_mark():
     result = check_sample("ordos-calcium-carbide.yaml")
     html = report.render(result, "html", "zh")
-    charts = html[html.index('id="charts"'):html.index("</section>", html.index('id="charts"'))]
+    charts = html[html.index('id="charts"') : html.index("</section>", html.index('id="charts"'))]
     assert "prov-authority_default" in charts and AUTHORITY_DEFAULT in charts
     assert "※</span>" not in charts
 

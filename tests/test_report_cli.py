@@ -32,15 +32,18 @@ def test_exit_code_does_not_depend_on_the_format(sample, fmt):
     assert result.stdout.strip()
 
 
-@pytest.mark.parametrize(("name", "check"), [
-    ("r.json", lambda t: json.loads(t)["verdict"] == "rejected"),
-    ("r.sarif", lambda t: json.loads(t)["version"] == "2.1.0"),
-    ("r.xml", lambda t: t.startswith('<?xml') and "<testsuites" in t),
-    ("r.html", lambda t: t.startswith("<!DOCTYPE html>")),
-    ("r.md", lambda t: t.startswith("# 内蒙古")),
-    ("r.csv", lambda t: t.startswith("\ufeffrule,")),
-    ("r.txt", lambda t: t.startswith("内蒙古")),
-])
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("r.json", lambda t: json.loads(t)["verdict"] == "rejected"),
+        ("r.sarif", lambda t: json.loads(t)["version"] == "2.1.0"),
+        ("r.xml", lambda t: t.startswith("<?xml") and "<testsuites" in t),
+        ("r.html", lambda t: t.startswith("<!DOCTYPE html>")),
+        ("r.md", lambda t: t.startswith("# 内蒙古")),
+        ("r.csv", lambda t: t.startswith("\ufeffrule,")),
+        ("r.txt", lambda t: t.startswith("内蒙古")),
+    ],
+)
 def test_output_file_format_follows_its_extension(tmp_path, name, check):
     target = tmp_path / name
     result = run(str(REPO / "projects/ordos-calcium-carbide.yaml"), "--output", str(target))
@@ -52,8 +55,7 @@ def test_output_file_format_follows_its_extension(tmp_path, name, check):
 
 def test_format_option_wins_over_the_extension(tmp_path):
     target = tmp_path / "report.txt"
-    result = run(str(REPO / "projects/hohhot-data-centre.yaml"), "-o", str(target),
-                 "--format", "json")
+    result = run(str(REPO / "projects/hohhot-data-centre.yaml"), "-o", str(target), "--format", "json")
     assert result.exit_code == 0
     assert json.loads(target.read_text(encoding="utf-8"))["verdict"] == "approved"
 
@@ -84,16 +86,14 @@ def test_unknown_output_extension_without_format_is_a_usage_error(tmp_path):
 
 
 def test_output_into_a_missing_directory_is_a_usage_error(tmp_path):
-    result = run(str(REPO / "projects/hohhot-data-centre.yaml"), "-o",
-                 str(tmp_path / "nowhere" / "r.json"))
+    result = run(str(REPO / "projects/hohhot-data-centre.yaml"), "-o", str(tmp_path / "nowhere" / "r.json"))
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
 
 
 def _run_on_a_terminal(env_extra):
     """`check` on the Ordos sample with its standard output on a pseudo-terminal."""
-    return check_on_a_terminal("projects/ordos-calcium-carbide.yaml", "--as-of", "2026-01-01",
-                               env_extra=env_extra)
+    return check_on_a_terminal("projects/ordos-calcium-carbide.yaml", "--as-of", "2026-01-01", env_extra=env_extra)
 
 
 def test_text_is_coloured_on_a_terminal():

@@ -64,23 +64,31 @@ def test_the_ordos_sample_fits_sixty_lines_and_ends_on_its_verdict(lang):
     assert done.stdout.count(last) == 2  # under the header, and again as the last line
 
 
-@pytest.mark.parametrize("sample", ["ordos-calcium-carbide.yaml", "chifeng-coal-chp-exemption.yaml",
-                                    "baotou-rare-earth-separation.yaml", "kubuqi-desert-pv.yaml"])
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "ordos-calcium-carbide.yaml",
+        "chifeng-coal-chp-exemption.yaml",
+        "baotou-rare-earth-separation.yaml",
+        "kubuqi-desert-pv.yaml",
+    ],
+)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_exactly_the_findings_that_need_attention_are_listed_most_severe_first(sample, lang):
     result = check_sample(sample)
     text = report.render(result, "text", lang, compact=True)
     headings = re.findall(r"^\[[^\]]+\] ([A-Z]{2}-\d{3}) ", text, re.MULTILINE)
-    wanted = sorted((f for f in result.findings if f.status in ATTENTION),
-                    key=lambda f: ATTENTION.index(f.status))
+    wanted = sorted((f for f in result.findings if f.status in ATTENTION), key=lambda f: ATTENTION.index(f.status))
     assert headings == [f.id for f in wanted]
     for finding in result.findings:
         if finding.status in ("pass", "not_applicable"):
             assert finding.id not in text
     passed = sum(f.status == "pass" for f in result.findings)
     not_applicable = sum(f.status == "not_applicable" for f in result.findings)
-    counted = {"zh": f"其余规则: 通过 {passed} · 不适用 {not_applicable}",
-               "en": f"Other rules: pass {passed} · not applicable {not_applicable}"}[lang]
+    counted = {
+        "zh": f"其余规则: 通过 {passed} · 不适用 {not_applicable}",
+        "en": f"Other rules: pass {passed} · not applicable {not_applicable}",
+    }[lang]
     assert counted in text.splitlines()
 
 
@@ -114,8 +122,12 @@ def test_a_waived_finding_says_who_waived_it_and_what_it_was(tmp_path):
 
 def test_the_plan_period_notice_shows_only_after_the_plan_period():
     after = report.render(check_sample("kubuqi-desert-pv.yaml"), "text", "zh", compact=True)
-    within = report.render(check_sample("kubuqi-desert-pv.yaml", dt.date(2025, 6, 1),
-                                        checker_on(dt.date(2025, 6, 1))), "text", "zh", compact=True)
+    within = report.render(
+        check_sample("kubuqi-desert-pv.yaml", dt.date(2025, 6, 1), checker_on(dt.date(2025, 6, 1))),
+        "text",
+        "zh",
+        compact=True,
+    )
     assert "!! 提示: 审查日期2026-01-01已在" in after
     assert "!! " not in within
     assert within.splitlines()[-1] == "审查结论: 通过 (退出码 0)"
@@ -141,12 +153,10 @@ def test_an_output_file_is_compact_by_default_full_with_verbose_and_never_colour
     compact, full = tmp_path / "compact.txt", tmp_path / "full.txt"
     shown = run(REPO / ORDOS, "--as-of", "2026-01-01", "--color", "never")
     first = run(REPO / ORDOS, "--as-of", "2026-01-01", "--output", compact, "--color", "always")
-    second = run(REPO / ORDOS, "--as-of", "2026-01-01", "--output", full, "--verbose",
-                 "--color", "always")
+    second = run(REPO / ORDOS, "--as-of", "2026-01-01", "--output", full, "--verbose", "--color", "always")
     assert first.exit_code == second.exit_code == 1
     assert compact.read_text(encoding="utf-8") == shown.stdout
-    assert full.read_text(encoding="utf-8") == run(REPO / ORDOS, "--as-of", "2026-01-01",
-                                                   "--verbose").stdout
+    assert full.read_text(encoding="utf-8") == run(REPO / ORDOS, "--as-of", "2026-01-01", "--verbose").stdout
     assert "\x1b" not in compact.read_text(encoding="utf-8") + full.read_text(encoding="utf-8")
     assert first.stdout == ""
 
@@ -189,14 +199,18 @@ def test_no_color_set_and_not_empty_turns_colour_off_an_empty_one_does_not():
 def test_a_batch_summary_lists_each_project_worst_first_with_its_failed_rules(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    for name in ("kubuqi-desert-pv.yaml", "ordos-calcium-carbide.yaml",
-                 "baotou-rare-earth-separation.yaml", "xilingol-wind-no-storage.yaml",
-                 "wuhai-silicomanganese-expansion.yaml"):
+    for name in (
+        "kubuqi-desert-pv.yaml",
+        "ordos-calcium-carbide.yaml",
+        "baotou-rare-earth-separation.yaml",
+        "xilingol-wind-no-storage.yaml",
+        "wuhai-silicomanganese-expansion.yaml",
+    ):
         (folder / name).write_bytes((REPO / "projects" / name).read_bytes())
     done = run(folder, "--as-of", "2026-01-01", "-j", "1")
     assert done.exit_code == 1
-    summary = done.stdout[done.stdout.index("批量审查汇总"):].splitlines()
-    lines = summary[summary.index("各项目结论(由重到轻):") + 1:summary.index("项目数: 5")]
+    summary = done.stdout[done.stdout.index("批量审查汇总") :].splitlines()
+    lines = summary[summary.index("各项目结论(由重到轻):") + 1 : summary.index("项目数: 5")]
     assert lines == [
         f"  [不予通过] NM-2025-0042 某公司年产30万吨电石项目 ({folder}/ordos-calcium-carbide.yaml)"
         " 未通过: HE-001 HE-002 HE-003 EC-001 WA-001 WA-002",
@@ -247,8 +261,7 @@ def test_record_says_the_entry_number_and_the_head_hash(tmp_path):
     first = run(REPO / ORDOS, "--as-of", "2026-01-01", "--record", ledger, "--format", "json")
     seq, head = _head(ledger)
     assert seq == 1 and first.stderr == f"已记入台账 {ledger}:第 1 条,链头哈希 {head}\n"
-    second = run(REPO / ORDOS, "--as-of", "2026-01-01", "--record", ledger, "--lang", "en",
-                 "--format", "json")
+    second = run(REPO / ORDOS, "--as-of", "2026-01-01", "--record", ledger, "--lang", "en", "--format", "json")
     seq, head = _head(ledger)
     assert seq == 2 and second.stderr == f"recorded in {ledger}: entry 2, head hash {head}\n"
 
@@ -260,8 +273,7 @@ def test_a_batch_says_which_entries_it_recorded(tmp_path):
     folder.mkdir()
     for name in ("a.yaml", "b.yaml", "c.yaml"):
         (folder / name).write_bytes((REPO / ORDOS).read_bytes())
-    done = run(folder, "--as-of", "2026-01-01", "--record", ledger, "--format", "csv", "-j", "1",
-               "--lang", "en")
+    done = run(folder, "--as-of", "2026-01-01", "--record", ledger, "--format", "csv", "-j", "1", "--lang", "en")
     seq, head = _head(ledger)
     assert seq == 4
     assert done.stderr == f"recorded in {ledger}: entries 2-4 (3 in all), head hash {head}\n"

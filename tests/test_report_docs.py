@@ -20,12 +20,10 @@ from checker.source import read_document
 
 RULES = load_ruleset().rules
 FIRST_EIGHT = {"HE-001", "HE-002", "HE-003", "EC-001", "EC-002", "CO-001", "WA-002", "LA-001"}
-MINIMAL = {"format": 1, "project": {"name": "示例项目", "league_city": "鄂尔多斯市",
-                                    "construction_type": "new"}}
+MINIMAL = {"format": 1, "project": {"name": "示例项目", "league_city": "鄂尔多斯市", "construction_type": "new"}}
 HEADINGS = {
     "zh": ["## 检查内容", "## 依据(规划原文)", "## 示例", "## 比较的参数", "## 参考文件"],
-    "en": ["## What it checks", "## Why (the plan's words)", "## Example",
-           "## Parameters compared", "## References"],
+    "en": ["## What it checks", "## Why (the plan's words)", "## Example", "## Parameters compared", "## References"],
 }
 
 
@@ -50,9 +48,7 @@ def test_explain_shows_the_values_in_force_on_the_date():
     later = invoke("explain", "HE-002", "--as-of", "2026-01-01", "--lang", "en")
     assert "values in force on 2022-06-01" in result.stdout
     line = next(x for x in result.stdout.splitlines() if "high_energy_project_threshold_tce =" in x)
-    later_line = next(
-        x for x in later.stdout.splitlines() if "high_energy_project_threshold_tce =" in x
-    )
+    later_line = next(x for x in later.stdout.splitlines() if "high_energy_project_threshold_tce =" in x)
     assert line != later_line  # the threshold changed on 2023-06-01
 
 
@@ -71,7 +67,6 @@ def test_explain_unknown_rule_exits_2_with_a_suggestion():
     assert result.exit_code == 2
     assert "unknown rule 'HE-01' (did you mean HE-001?)" in result.stderr
     assert result.stdout == ""
-
 
 
 def test_the_first_eight_rules_have_examples():
@@ -100,6 +95,7 @@ def test_explain_shows_the_examples_as_yaml():
 
 
 # ---- schema ------------------------------------------------------------------------------------
+
 
 def as_json(path):
     """A YAML file as the schema's user (an editor's YAML 1.2 language server) sees it: read with
@@ -130,6 +126,7 @@ def test_schema_rejects_an_unknown_key_and_a_negative_quantity():
 
 
 # ---- init --------------------------------------------------------------------------------------
+
 
 def test_init_writes_a_template_that_loads_and_checks(tmp_path):
     target = tmp_path / "project.yaml"
@@ -162,6 +159,7 @@ def test_init_keeps_an_existing_schema_file(tmp_path):
 
 # ---- shared -------------------------------------------------------------------------------------
 
+
 def test_every_label_has_both_languages_as_text():
     for table in ("label", "status", "verdict", "value"):
         for key, entry in terms()[table].items():
@@ -183,9 +181,7 @@ def test_a_rule_without_examples_says_so_instead():
     from checker.rule_docs import explain as explain_rule
 
     ruleset = load_ruleset()
-    bare = dataclasses.replace(
-        ruleset.rules[0], spec=ruleset.rules[0].spec.model_copy(update={"examples": None})
-    )
+    bare = dataclasses.replace(ruleset.rules[0], spec=ruleset.rules[0].spec.model_copy(update={"examples": None}))
     stripped = dataclasses.replace(ruleset, rules=(bare, *ruleset.rules[1:]))
     out = explain_rule(bare.id, stripped, resolve(AS_OF), "en")
     assert "This rule has no example fragments" in out
@@ -198,18 +194,26 @@ def test_the_checker_group_lists_the_new_commands():
         assert command in out
 
 
-@pytest.mark.parametrize("lang, reasons", [
-    ("en", ["1. The project builds no coal-fired units.",
-            "2. The project adds no capacity; this rule does not apply."]),
-    ("zh", ["1. 项目不新建燃煤发电机组。", "2. 项目不新增产能,本规则不适用。"]),
-])
+@pytest.mark.parametrize(
+    "lang, reasons",
+    [
+        (
+            "en",
+            [
+                "1. The project builds no coal-fired units.",
+                "2. The project adds no capacity; this rule does not apply.",
+            ],
+        ),
+        ("zh", ["1. 项目不新建燃煤发电机组。", "2. 项目不新增产能,本规则不适用。"]),
+    ],
+)
 def test_explain_gives_the_reasons_a_rule_does_not_apply_from_its_labels(lang, reasons):
     """The labels of `applies_when` are what a report says when the rule does not apply; the
     documentation shows them, in order, in the chosen language."""
     lines = invoke("explain", "CO-006", "--lang", lang).stdout.splitlines()
     heading = terms()["label"]["not_applicable_reasons"][lang]
     at = lines.index(f"- {heading}:")
-    assert [line.strip() for line in lines[at + 1:at + 3]] == reasons
+    assert [line.strip() for line in lines[at + 1 : at + 3]] == reasons
 
 
 def test_explain_of_a_rule_with_unlabelled_applicability_lists_no_reasons():
@@ -217,11 +221,14 @@ def test_explain_of_a_rule_with_unlabelled_applicability_lists_no_reasons():
     assert terms()["label"]["not_applicable_reasons"]["en"] not in out
 
 
-@pytest.mark.parametrize("dates, shown", [
-    ({"from": "2027-01-01"}, "- In force: from 2027-01-01 (on a check date"),
-    ({"to": "2030-12-31"}, "- In force: to 2030-12-31 (on a check date"),
-    ({"from": "2027-01-01", "to": "2030-12-31"}, "- In force: from 2027-01-01 to 2030-12-31 (on a check date"),
-])
+@pytest.mark.parametrize(
+    "dates, shown",
+    [
+        ({"from": "2027-01-01"}, "- In force: from 2027-01-01 (on a check date"),
+        ({"to": "2030-12-31"}, "- In force: to 2030-12-31 (on a check date"),
+        ({"from": "2027-01-01", "to": "2030-12-31"}, "- In force: from 2027-01-01 to 2030-12-31 (on a check date"),
+    ],
+)
 def test_explain_shows_the_dates_a_rule_is_in_force(dates, shown):
     import dataclasses
 
@@ -231,9 +238,7 @@ def test_explain_shows_the_dates_a_rule_is_in_force(dates, shown):
 
     ruleset = load_ruleset()
     rule = ruleset.by_id()["HE-003"]
-    dated = dataclasses.replace(
-        rule, spec=rule.spec.model_copy(update={"effective": Effective.model_validate(dates)})
-    )
+    dated = dataclasses.replace(rule, spec=rule.spec.model_copy(update={"effective": Effective.model_validate(dates)}))
     swapped = dataclasses.replace(ruleset, rules=tuple(dated if r.id == "HE-003" else r for r in ruleset.rules))
     assert shown in explain_rule("HE-003", swapped, resolve(AS_OF), "en")
     assert "- In force" not in explain_rule("HE-003", ruleset, resolve(AS_OF), "en")

@@ -65,8 +65,14 @@ def test_a_written_report_is_readable_by_others(tmp_path):
 
 # ---------------------------------------------------------------- every output medium, end to end
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"点此\")", "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-            "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","点此")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 @given(st.lists(st.text(), min_size=1, max_size=5))
@@ -118,7 +124,7 @@ def test_check_csv_neutralises_applicant_text(tmp_path):
     result = CliRunner().invoke(check_main, [str(path), "--format", "csv", "--as-of", "2026-01-01"])
     cells = _csv_cells(result.stdout)
     assert "'" + FORMULAS[0] in cells and FORMULAS[0] not in cells
-    assert '"\'=HYPERLINK' in result.stdout  # the neutralised cell is quoted
+    assert "\"'=HYPERLINK" in result.stdout  # the neutralised cell is quoted
 
 
 @pytest.fixture
@@ -126,7 +132,7 @@ def diff_inputs(tmp_path):
     """A project whose id and file name are markup and formulas, and a policy that changes it."""
     folder = tmp_path / "reg"
     folder.mkdir()
-    hostile = "=HYPERLINK(\"javascript:alert(1)\") <script>alert(1)</script> [x](javascript:alert(1))"
+    hostile = '=HYPERLINK("javascript:alert(1)") <script>alert(1)</script> [x](javascript:alert(1))'
     text = _hostile_project(tmp_path, hostile, 9).read_text(encoding="utf-8")
     (folder / "=cmd|' calc'!A0 <img src=x onerror=alert(1)>.yaml").write_text(text, encoding="utf-8")
     (folder / "-broken [x](javascript:alert(1)).yaml").write_text("format: 1\nproject: [\n", encoding="utf-8")
@@ -140,8 +146,10 @@ def _diff(folder, policy, fmt: str) -> str:
 
     from checker.cli import checker_main
 
-    result = CliRunner().invoke(checker_main, [
-        "diff", str(folder), "--params", str(policy), "--as-of", "2026-01-01", "--format", fmt, "-j", "1"])
+    result = CliRunner().invoke(
+        checker_main,
+        ["diff", str(folder), "--params", str(policy), "--as-of", "2026-01-01", "--format", fmt, "-j", "1"],
+    )
     assert result.exit_code == 1, result.output
     return result.stdout
 

@@ -69,7 +69,13 @@ def test_findings_are_grouped_by_status_most_severe_first(tmp_path):
     section = root.find(f".//{NS}section[@id='findings']")
     groups = [h.find(f"{NS}span").get("class").split()[-1] for h in section.findall(f"{NS}h3")]
     assert groups == [
-        "s-fail", "s-review", "s-missing_info", "s-warn", "s-waived", "s-pass", "s-not_applicable",
+        "s-fail",
+        "s-review",
+        "s-missing_info",
+        "s-warn",
+        "s-waived",
+        "s-pass",
+        "s-not_applicable",
     ]
     order = [a.get("id") for a in section.findall(f"{NS}article")]
     assert order.index("WA-002") > order.index("EC-001")  # waived after every fail
@@ -98,14 +104,20 @@ def test_summary_comes_before_the_findings_and_audit_block_is_complete():
     text = report.render(result, "html", "en")
     assert text.index('id="summary"') < text.index('id="charts"') < text.index('id="findings"')
     audit = text_of(parse(text).find(f".//{NS}section[@id='audit']"))
-    for needle in (result.ruleset.sha256, result.document.sha256, "2026-01-01", "0.1.0",
-                   "water_permit_threshold_m3", "no waivers"):
+    for needle in (
+        result.ruleset.sha256,
+        result.document.sha256,
+        "2026-01-01",
+        "0.1.0",
+        "water_permit_threshold_m3",
+        "no waivers",
+    ):
         assert needle in audit
 
 
 def test_print_stylesheet_sets_a4_pages_and_keeps_findings_whole():
     text = report.render(check_sample("kubuqi-desert-pv.yaml"), "html", "zh")
-    page = text[text.index("@page {"):text.index("@media print")]
+    page = text[text.index("@page {") : text.index("@media print")]
     assert "size: A4;" in page
     assert '@bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页";' in page
     assert "break-inside: avoid" in text
@@ -113,8 +125,7 @@ def test_print_stylesheet_sets_a4_pages_and_keeps_findings_whole():
 
 def test_energy_intensity_is_drawn_against_its_cap():
     result = check_sample("ordos-calcium-carbide.yaml")
-    chart = next(c for c in chart_views(result, "en")
-                 if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
+    chart = next(c for c in chart_views(result, "en") if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
     value = result.metrics["energy_intensity_tce_per_10k_yuan"]
     assert chart["css"] == "breach"
     assert chart["bar"] == pytest.approx(CHART_WIDTH / 1.15, abs=0.1)  # the longer bar
@@ -124,8 +135,7 @@ def test_energy_intensity_is_drawn_against_its_cap():
 
 def test_a_figure_within_its_cap_is_drawn_ok():
     result = check_sample("hohhot-data-centre.yaml")
-    chart = next(c for c in chart_views(result, "en")
-                 if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
+    chart = next(c for c in chart_views(result, "en") if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
     assert chart["css"] == "ok"
     assert chart["bar"] < chart["marker"] == pytest.approx(CHART_WIDTH / 1.15, abs=0.1)
 
@@ -148,21 +158,23 @@ def test_charts_skip_parameters_that_do_not_exist():
 def test_a_figure_ten_times_its_cap_reads_as_a_share_of_the_cap_not_an_excess():
     result = check_sample("ordos-calcium-carbide.yaml")
     for lang, words in (("zh", "超出上限: 为上限的999%"), ("en", "above the cap: 999% of the cap")):
-        chart = next(c for c in chart_views(result, lang)
-                     if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
+        chart = next(c for c in chart_views(result, lang) if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
         assert f"{chart['state']}: {chart['relation']}" == words
         assert words in report.render(result, "html", lang)
     assert "超出 (999%)" not in report.render(result, "html", "zh")
 
 
-@pytest.mark.parametrize(("lang", "kind", "value", "limit", "words"), [
-    ("zh", "floor", 0.6, 0.5, (False, "达到下限", "为下限的120%")),
-    ("en", "floor", 0.6, 0.5, (False, "meets the floor", "120% of the floor")),
-    ("zh", "floor", 0.4, 0.5, (True, "低于下限", "为下限的80%")),
-    ("zh", "cap", 0.87, 1.0, (False, "未超出上限", "为上限的87%")),
-    ("en", "threshold", 389.6, 10.0, (True, "at or above the threshold", "38.96 times the threshold")),
-    ("zh", "threshold", 389.6, 10.0, (True, "达到或超过门槛", "为门槛的38.96倍")),
-])
+@pytest.mark.parametrize(
+    ("lang", "kind", "value", "limit", "words"),
+    [
+        ("zh", "floor", 0.6, 0.5, (False, "达到下限", "为下限的120%")),
+        ("en", "floor", 0.6, 0.5, (False, "meets the floor", "120% of the floor")),
+        ("zh", "floor", 0.4, 0.5, (True, "低于下限", "为下限的80%")),
+        ("zh", "cap", 0.87, 1.0, (False, "未超出上限", "为上限的87%")),
+        ("en", "threshold", 389.6, 10.0, (True, "at or above the threshold", "38.96 times the threshold")),
+        ("zh", "threshold", 389.6, 10.0, (True, "达到或超过门槛", "为门槛的38.96倍")),
+    ],
+)
 def test_a_met_floor_is_met_never_not_exceeded(lang, kind, value, limit, words):
     L = labels(lang)
     assert (*_state(value, limit, kind, L), _relation(value, limit, kind, L)) == words
@@ -170,17 +182,19 @@ def test_a_met_floor_is_met_never_not_exceeded(lang, kind, value, limit, words):
 
 def test_every_printed_page_is_headed_with_the_project_and_its_verdict():
     text = report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "en")
-    page = text[text.index("@page {"):text.index("@media print")]
-    assert ("@top-left { content: \"某公司年产30万吨电石项目 \\000028NM\\00002d2025\\00002d0042\\000029 "
-            "\\0000b7 Verdict\\00003a rejected\";") in page
+    page = text[text.index("@page {") : text.index("@media print")]
+    assert (
+        '@top-left { content: "某公司年产30万吨电石项目 \\000028NM\\00002d2025\\00002d0042\\000029 '
+        '\\0000b7 Verdict\\00003a rejected";'
+    ) in page
     assert '@bottom-center { content: "page " counter(page) " of " counter(pages);' in page
 
 
 def test_a_hostile_name_in_the_page_header_cannot_leave_its_css_string(tmp_path):
     text = report.render(check_hostile(tmp_path), "html", "zh")
-    style = text[text.index("<style>"):text.index("</style>")]
-    header = style[style.index("@top-left"):]
-    header = header[:header.index("\n")]
+    style = text[text.index("<style>") : text.index("</style>")]
+    header = style[style.index("@top-left") :]
+    header = header[: header.index("\n")]
     assert "<" not in header and "{{" not in header and header.count('"') == 2
     assert "\\00003cscript\\00003e" in header
 
@@ -190,7 +204,7 @@ def test_the_exit_code_is_for_the_screen_never_on_paper():
     root = parse(text)
     line = next(e for e in root.iter() if "退出码" in (e.text or ""))
     assert "screen-only" in line.get("class").split()
-    assert ".screen-only { display: none !important; }" in text[text.index("@media print"):]
+    assert ".screen-only { display: none !important; }" in text[text.index("@media print") :]
 
 
 def test_the_sign_off_block_has_blank_lines_for_reviewer_opinion_and_date():
@@ -206,7 +220,12 @@ def test_details_are_folded_for_passes_and_open_for_what_needs_a_person():
     for article in root.findall(f".//{NS}article"):
         details = article.find(f".//{NS}details")
         needs_a_person = article.get("class").split()[1] in (
-            "s-fail", "s-review", "s-missing_info", "s-warn", "s-waived")
+            "s-fail",
+            "s-review",
+            "s-missing_info",
+            "s-warn",
+            "s-waived",
+        )
         assert (details.get("open") is not None) == needs_a_person, article.get("id")
 
 

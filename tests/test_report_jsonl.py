@@ -45,8 +45,18 @@ def test_one_file_gives_one_compact_line_with_what_varies():
     assert result.exit_code == 1
     (line,) = lines_of(result.stdout)
     full = json.loads(invoke(path, "--format", "json", "--as-of", AS_OF).stdout)
-    for key in ("checker_version", "ruleset", "input", "project", "as_of", "verdict", "exit_code",
-                "notices", "counts", "metrics"):
+    for key in (
+        "checker_version",
+        "ruleset",
+        "input",
+        "project",
+        "as_of",
+        "verdict",
+        "exit_code",
+        "notices",
+        "counts",
+        "metrics",
+    ):
         assert line[key] == full[key], key
     assert re.fullmatch(r"[0-9a-f]{64}", line["parameters_sha256"])
     assert "audit" not in line
@@ -62,8 +72,9 @@ def test_one_file_gives_one_compact_line_with_what_varies():
 
 
 def test_the_full_json_states_each_parameter_once_and_findings_by_value():
-    result = json.loads(invoke(str(PROJECTS / "ordos-calcium-carbide.yaml"), "--format", "json",
-                               "--as-of", AS_OF).stdout)
+    result = json.loads(
+        invoke(str(PROJECTS / "ordos-calcium-carbide.yaml"), "--format", "json", "--as-of", AS_OF).stdout
+    )
     audit = result["audit"]["parameters"]
     for finding in result["findings"]:
         assert finding["parameters"] == {name: audit[name]["value"] for name in finding["parameters"]}
@@ -77,8 +88,9 @@ def test_a_batch_line_is_the_single_file_line_and_does_not_depend_on_jobs(tmp_pa
     outputs = []
     for jobs in ("1", "2"):
         done = subprocess.run(
-            [sys.executable, "-m", "checker", str(folder), "--format", "jsonl", "--as-of", AS_OF,
-             "-j", jobs], capture_output=True, check=False,
+            [sys.executable, "-m", "checker", str(folder), "--format", "jsonl", "--as-of", AS_OF, "-j", jobs],
+            capture_output=True,
+            check=False,
         )
         assert done.returncode == 2, done.stderr  # the broken file
         assert done.stderr == b""
@@ -105,8 +117,9 @@ def test_output_file_by_extension(tmp_path):
 
 def _policy(tmp_path: Path) -> Path:
     policy = tmp_path / "policy.yaml"
-    policy.write_text("format: 1\nsource: 测试口径\nparameters:\n"
-                      "  max_energy_intensity_tce_per_10k_yuan: 0.5\n", encoding="utf-8")
+    policy.write_text(
+        "format: 1\nsource: 测试口径\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 0.5\n", encoding="utf-8"
+    )
     return policy
 
 
@@ -130,11 +143,9 @@ def test_rules_params_and_ledger_carry_the_keys_a_line_names(tmp_path, with_poli
 def test_another_parameter_set_has_another_hash(tmp_path):
     path = str(PROJECTS / "hohhot-data-centre.yaml")
     shipped = lines_of(invoke(path, "--format", "jsonl", "--as-of", AS_OF).stdout)[0]
-    policy = lines_of(invoke(path, "--format", "jsonl", "--as-of", AS_OF,
-                             "--params", str(_policy(tmp_path))).stdout)[0]
+    policy = lines_of(invoke(path, "--format", "jsonl", "--as-of", AS_OF, "--params", str(_policy(tmp_path))).stdout)[0]
     earlier = lines_of(invoke(path, "--format", "jsonl", "--as-of", "2022-06-01").stdout)[0]
-    assert len({shipped["parameters_sha256"], policy["parameters_sha256"],
-                earlier["parameters_sha256"]}) == 3
+    assert len({shipped["parameters_sha256"], policy["parameters_sha256"], earlier["parameters_sha256"]}) == 3
 
 
 def test_compact_line_matches_the_full_verdict_for_every_sample():
@@ -167,12 +178,22 @@ def test_the_documented_jq_join_works(tmp_path):
     lines = invoke(str(PROJECTS), "--format", "jsonl", "--as-of", AS_OF, "-j", "1").stdout
     (tmp_path / "lines.jsonl").write_text(lines, encoding="utf-8")
     (tmp_path / "rules.json").write_text(
-        invoke("rules", "--format", "json", "--as-of", AS_OF, main=checker_main).stdout, encoding="utf-8")
-    done = subprocess.run(["jq", "-c", "--slurpfile", "rules", "rules.json", program, "lines.jsonl"],
-                          cwd=tmp_path, capture_output=True, text=True, check=True)
+        invoke("rules", "--format", "json", "--as-of", AS_OF, main=checker_main).stdout, encoding="utf-8"
+    )
+    done = subprocess.run(
+        ["jq", "-c", "--slurpfile", "rules", "rules.json", program, "lines.jsonl"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     joined = [json.loads(row) for row in done.stdout.splitlines()]
-    expected = [(json.loads(line)["project"]["id"], f["rule"])
-                for line in lines.splitlines() for f in json.loads(line)["findings"] if f["status"] == "fail"]
+    expected = [
+        (json.loads(line)["project"]["id"], f["rule"])
+        for line in lines.splitlines()
+        for f in json.loads(line)["findings"]
+        if f["status"] == "fail"
+    ]
     assert expected and [(row["project"], row["rule"]) for row in joined] == expected
     rules = {r["id"]: r for r in json.loads((tmp_path / "rules.json").read_text(encoding="utf-8"))}
     for row in joined:
@@ -181,6 +202,11 @@ def test_the_documented_jq_join_works(tmp_path):
     # a line checked against other rules stops the join
     other = lines.splitlines()[0].replace(json.loads(lines.splitlines()[0])["ruleset"]["sha256"], "0" * 64)
     (tmp_path / "lines.jsonl").write_text(other + "\n", encoding="utf-8")
-    stopped = subprocess.run(["jq", "-c", "--slurpfile", "rules", "rules.json", program, "lines.jsonl"],
-                             cwd=tmp_path, capture_output=True, text=True, check=False)
+    stopped = subprocess.run(
+        ["jq", "-c", "--slurpfile", "rules", "rules.json", program, "lines.jsonl"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert stopped.returncode != 0 and "other rules" in stopped.stderr

@@ -46,12 +46,42 @@ def test_every_fixture(case, tmp_path):
 @pytest.mark.parametrize(
     ("entry", "claim", "status"),
     [
-        ({"project": "NM-2025-0815", "rule": "MI-002", "reason": "已核实", "approved_by": "自治区工业和信息化厅",
-          "document": "内工信原字〔2025〕1号", "expires": dt.date(2026, 12, 31)}, None, "waived"),
-        ({"project": "NM-2025-0815", "rule": "MI-002", "reason": "r", "approved_by": "x", "document": "y",
-          "expires": dt.date(2025, 6, 30)}, None, "review"),
-        ({"project": "NM-2025-0107", "rule": "WA-002", "reason": "r", "approved_by": "x", "document": "y",
-          "expires": dt.date(2030, 1, 1)}, None, "pass"),
+        (
+            {
+                "project": "NM-2025-0815",
+                "rule": "MI-002",
+                "reason": "已核实",
+                "approved_by": "自治区工业和信息化厅",
+                "document": "内工信原字〔2025〕1号",
+                "expires": dt.date(2026, 12, 31),
+            },
+            None,
+            "waived",
+        ),
+        (
+            {
+                "project": "NM-2025-0815",
+                "rule": "MI-002",
+                "reason": "r",
+                "approved_by": "x",
+                "document": "y",
+                "expires": dt.date(2025, 6, 30),
+            },
+            None,
+            "review",
+        ),
+        (
+            {
+                "project": "NM-2025-0107",
+                "rule": "WA-002",
+                "reason": "r",
+                "approved_by": "x",
+                "document": "y",
+                "expires": dt.date(2030, 1, 1),
+            },
+            None,
+            "pass",
+        ),
         (None, {"rule": "LA-001", "approved_by": "x", "document": "y"}, "pass"),
         (None, {"rule": "WA-001", "approved_by": "申请人", "document": "无"}, "review"),
     ],
@@ -59,15 +89,21 @@ def test_every_fixture(case, tmp_path):
 )
 def test_waivers(entry, claim, status, tmp_path):
     rule = (entry or claim)["rule"]
-    sample = "kubuqi-desert-pv.yaml" if rule in ("LA-001", "WA-002") else (
-        "ordos-calcium-carbide.yaml" if rule == "WA-001" else "baotou-rare-earth-separation.yaml")
+    sample = (
+        "kubuqi-desert-pv.yaml"
+        if rule in ("LA-001", "WA-002")
+        else ("ordos-calcium-carbide.yaml" if rule == "WA-001" else "baotou-rare-earth-separation.yaml")
+    )
     data = yaml.safe_load((REPO / "projects" / sample).read_text(encoding="utf-8"))
     if claim:
         data["waivers"] = [claim]
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    checker = (checker_with_register(dt.date(2026, 1, 1), write_register(tmp_path, [entry])) if entry
-               else checker_on(dt.date(2026, 1, 1)))
+    checker = (
+        checker_with_register(dt.date(2026, 1, 1), write_register(tmp_path, [entry]))
+        if entry
+        else checker_on(dt.date(2026, 1, 1))
+    )
     result = checker.check_path(path)
     finding = next(f for f in result.findings if f.id == rule)
     assert finding.status == status
@@ -78,11 +114,16 @@ def test_waivers(entry, claim, status, tmp_path):
         assert (audit["waivers"] if entry else audit["claims"])[0]["rule"] == rule
 
 
-@pytest.mark.parametrize("value", [
-    {"a": [1, 2.5, -0.0, 1e308, 5e-324, None, True, False, 10**30]},
-    {"名称": "鄂尔多斯 \"quoted\" \\ \n\t\u2028", "nested": {"x": [{"y": []}, {}]}},
-    "just a string", 1.0000000000000002, [],
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [1, 2.5, -0.0, 1e308, 5e-324, None, True, False, 10**30]},
+        {"名称": '鄂尔多斯 "quoted" \\ \n\t\u2028', "nested": {"x": [{"y": []}, {}]}},
+        "just a string",
+        1.0000000000000002,
+        [],
+    ],
+)
 def test_the_encoder_writes_what_json_dumps_writes(value):
     from checker.report_line import _encode
 
@@ -134,8 +175,10 @@ def test_a_remembered_message_reads_as_rendered_with_or_without_a_claim(lang):
             for finding in result.findings:
                 assert _message(finding, lang) == as_json(render_message(finding, lang))
                 claimed = dataclasses.replace(
-                    finding, claim=Waiver(rule=finding.id, approved_by="某厅", document="某号"),
-                    claimed_status=finding.status if finding.rule.spec.waivable else None)
+                    finding,
+                    claim=Waiver(rule=finding.id, approved_by="某厅", document="某号"),
+                    claimed_status=finding.status if finding.rule.spec.waivable else None,
+                )
                 assert _message(claimed, lang) == as_json(render_message(claimed, lang))
                 assert "某号" in render_message(claimed, lang)
 
@@ -152,8 +195,9 @@ def test_a_rule_whose_inputs_never_repeat_is_no_longer_remembered(monkeypatch):
     monkeypatch.setattr(report_line, "_memo_use", {})
 
     result = checker_on(dt.date(2026, 1, 1)).check_path(REPO / "projects" / "kubuqi-desert-pv.yaml")
-    finding, name = next((f, n) for f in result.findings if not f.items
-                         for n, r in f.facts.items() if type(r.value) is float)
+    finding, name = next(
+        (f, n) for f in result.findings if not f.items for n, r in f.facts.items() if type(r.value) is float
+    )
     for step in range(report_line._MEMO_PROBE + 10):
         reading = finding.facts[name]._replace(value=1000.0 + step)
         varied = dataclasses.replace(finding, facts={**finding.facts, name: reading})

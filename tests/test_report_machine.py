@@ -30,6 +30,7 @@ def sarif(result, lang="zh"):
 
 # ---- JSON verdict ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_json_verdict_keeps_its_contract_and_adds_the_audit_block(sample):
     result = check_sample(sample)
@@ -57,11 +58,13 @@ def test_json_audit_lists_waivers_with_whether_they_applied(tmp_path):
     assert len(verdict["audit"]["waiver_register_sha256"]) == 64
     # the project file's own waiver is listed apart, as a claim that sent the finding to review
     assert [(c["rule"], c["status"], c["claimed_status"]) for c in verdict["audit"]["claims"]] == [
-        ("EC-001", "review", "fail")]
+        ("EC-001", "review", "fail")
+    ]
     assert "EC-001" not in waivers
 
 
 # ---- SARIF -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sample", SAMPLES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -100,9 +103,13 @@ def test_sarif_levels_follow_the_status():
     result = check_sample("ordos-calcium-carbide.yaml")
     by_rule = {r["ruleId"]: r for r in sarif(result)["runs"][0]["results"]}
     statuses = {f.id: f.status for f in result.findings}
-    expected = {"fail": ("fail", "error"), "warn": ("fail", "warning"),
-                "missing_info": ("fail", "note"), "pass": ("pass", "none"),
-                "not_applicable": ("notApplicable", "none")}
+    expected = {
+        "fail": ("fail", "error"),
+        "warn": ("fail", "warning"),
+        "missing_info": ("fail", "note"),
+        "pass": ("pass", "none"),
+        "not_applicable": ("notApplicable", "none"),
+    }
     seen = set()
     for rule, status in statuses.items():
         assert (by_rule[rule]["kind"], by_rule[rule]["level"]) == expected[status]
@@ -120,14 +127,16 @@ def test_sarif_points_at_the_line_of_the_key_the_rule_read():
     result = check_sample("ordos-calcium-carbide.yaml")
     lines = (REPO / "projects/ordos-calcium-carbide.yaml").read_text("utf-8").splitlines()
     by_rule = {r["ruleId"]: r for r in sarif(result)["runs"][0]["results"]}
-    for rule, key in (("WA-002", "fresh_water_m3:"), ("EC-001", "annual_value_added_10k_yuan:"),
-                      ("LA-001", "permanent_basic_farmland_ha:"), ("HE-003", "unit_energy_kgce:")):
+    for rule, key in (
+        ("WA-002", "fresh_water_m3:"),
+        ("EC-001", "annual_value_added_10k_yuan:"),
+        ("LA-001", "permanent_basic_farmland_ha:"),
+        ("HE-003", "unit_energy_kgce:"),
+    ):
         location = by_rule[rule]["locations"][0]
         line = location["physicalLocation"]["region"]["startLine"]
         assert lines[line - 1].strip().startswith(key), (rule, line)
-        assert location["physicalLocation"]["artifactLocation"]["uri"] == (
-            "projects/ordos-calcium-carbide.yaml"
-        )
+        assert location["physicalLocation"]["artifactLocation"]["uri"] == ("projects/ordos-calcium-carbide.yaml")
 
 
 def test_sarif_waived_finding_is_suppressed_with_the_waiver(tmp_path):
@@ -150,6 +159,7 @@ def test_sarif_carries_the_audit_block():
 
 
 # ---- JUnit -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_junit_has_one_testcase_per_rule_and_counts_that_match(sample):
@@ -191,6 +201,7 @@ def test_junit_escapes_hostile_strings_and_skips_waived(tmp_path):
 
 
 # ---- CSV ---------------------------------------------------------------------------------------
+
 
 def read_csv(text):
     assert text.startswith("\ufeff")
@@ -238,6 +249,7 @@ def test_neutralise_prefixes_formula_starts(value):
 
 # ---- every format ------------------------------------------------------------------------------
 
+
 # GitHub annotations carry only what asks for action (tests/test_batch_documents.py), no audit block
 @pytest.mark.parametrize("fmt", [f for f in report.FORMATS if f != "github"])
 def test_every_format_renders_every_sample_in_both_languages(fmt):
@@ -249,10 +261,19 @@ def test_every_format_renders_every_sample_in_both_languages(fmt):
             assert result.document.sha256 in rendered  # the audit block, in every format
 
 
-@pytest.mark.parametrize(("name", "fmt"), [
-    ("r.json", "json"), ("r.sarif", "sarif"), ("r.xml", "junit"), ("r.html", "html"),
-    ("r.md", "markdown"), ("r.csv", "csv"), ("r.txt", "text"), ("R.HTML", "html"),
-])
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("r.json", "json"),
+        ("r.sarif", "sarif"),
+        ("r.xml", "junit"),
+        ("r.html", "html"),
+        ("r.md", "markdown"),
+        ("r.csv", "csv"),
+        ("r.txt", "text"),
+        ("R.HTML", "html"),
+    ],
+)
 def test_output_extension_gives_the_format(name, fmt):
     assert report.format_for(name) == fmt
 

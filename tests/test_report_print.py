@@ -38,26 +38,45 @@ def printed(html: str, directory: Path) -> tuple[int, list[str]]:
     source, pdf = directory / "report.html", directory / "report.pdf"
     source.write_text(html, encoding="utf-8")
     subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-         f"--user-data-dir={directory / 'profile'}", f"--print-to-pdf={pdf}", source.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={directory / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            source.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     texts = [
-        subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                       check=True, capture_output=True, text=True).stdout
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
         for n in range(1, pages + 1)
     ]
     return pages, texts
 
 
-@pytest.mark.parametrize(("lang", "verdict", "page_words", "signoff", "exit_words"), [
-    ("zh", "审查结论: 不予通过", "第 {n} 页 共 {m} 页", "审查人", "退出码"),
-    ("en", "Verdict: rejected", "page {n} of {m}", "Reviewer", "exit code"),
-])
+@pytest.mark.parametrize(
+    ("lang", "verdict", "page_words", "signoff", "exit_words"),
+    [
+        ("zh", "审查结论: 不予通过", "第 {n} 页 共 {m} 页", "审查人", "退出码"),
+        ("en", "Verdict: rejected", "page {n} of {m}", "Reviewer", "exit code"),
+    ],
+)
 def test_the_rejected_sample_prints_on_at_most_ten_a4_pages_with_header_and_page_numbers(
-    tmp_path, lang, verdict, page_words, signoff, exit_words,
+    tmp_path,
+    lang,
+    verdict,
+    page_words,
+    signoff,
+    exit_words,
 ):
     html = report.render(check_sample("ordos-calcium-carbide.yaml"), "html", lang)
     pages, texts = printed(html, tmp_path)

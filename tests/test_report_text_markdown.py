@@ -95,12 +95,12 @@ def test_markdown_escapes_markup_in_user_strings(tmp_path):
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_waivers_applied_and_expired_are_both_reported(fmt, tmp_path):
     rendered = report.render(check_hostile(tmp_path), fmt, "en")
-    audit = rendered[rendered.rindex("Audit"):]
+    audit = rendered[rendered.rindex("Audit") :]
     assert "WA-002" in audit and "applied" in audit
     assert "WA-001" in audit and "not applied" in audit
     assert "expired on 2020-01-01" in audit
     assert "Waiver register" in audit and "=某盟市发展和改革委员会" in audit
-    claims = audit[audit.index("Waivers claimed in the project file"):]
+    claims = audit[audit.index("Waivers claimed in the project file") :]
     assert "EC-001" in claims and "status before the claim" in claims
 
 

@@ -23,9 +23,14 @@ def test_la_004_asks_only_for_the_keys_the_file_lacks(tmp_path):
     # as a value added of 0, is asked for again), so LA-004 has one outcome per combination
     from casebook import Case
 
-    case = Case(rule="LA-004", name="", base="calcium_carbide", expect="missing_info",
-                set={"land.main_function_zone": "ecological", "land.area_ha": 5},
-                unset=("project.industry_code", "project.investment_10k_yuan"))
+    case = Case(
+        rule="LA-004",
+        name="",
+        base="calcium_carbide",
+        expect="missing_info",
+        set={"land.main_function_zone": "ecological", "land.area_ha": 5},
+        unset=("project.industry_code", "project.investment_10k_yuan"),
+    )
     result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
     finding = next(f for f in result.findings if f.id == "LA-004")
     assert finding.status == "missing_info"
@@ -36,8 +41,13 @@ def test_a_key_given_with_an_unusable_value_is_asked_for_again(tmp_path):
     # a value added of 0 cannot divide the energy: EC-001 asks for it (found by the property test)
     from casebook import Case
 
-    case = Case(rule="EC-001", name="", base="calcium_carbide", expect="missing_info",
-                set={"output.annual_value_added_10k_yuan": 0})
+    case = Case(
+        rule="EC-001",
+        name="",
+        base="calcium_carbide",
+        expect="missing_info",
+        set={"output.annual_value_added_10k_yuan": 0},
+    )
     result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
     finding = next(f for f in result.findings if f.id == "EC-001")
     assert (finding.status, finding.missing_keys) == ("missing_info", ("output.annual_value_added_10k_yuan",))

@@ -97,8 +97,10 @@ def _grid() -> list[dict]:
     projects = []
     for zone, ind, area, inv in itertools.product(zones, industrial, areas, money):
         facts = {
-            "land.main_function_zone": zone, "industrial_project": ind,
-            "land.area_ha": area, "project.investment_10k_yuan": inv,
+            "land.main_function_zone": zone,
+            "industrial_project": ind,
+            "land.area_ha": area,
+            "project.investment_10k_yuan": inv,
         }
         projects.append({k: v for k, v in facts.items() if v is not None})
     return projects
@@ -113,18 +115,27 @@ def test_an_undecided_condition_asks_for_what_the_enumeration_asked_for():
     # and the grid reaches every combination of asked keys the enumeration knew
     asked = {missing for status, missing in _decisions(shipped, projects) if status == "missing_info"}
     assert {
-        ("land.main_function_zone",), ("project.industry_code",),
+        ("land.main_function_zone",),
+        ("project.industry_code",),
         ("project.industry_code", "land.area_ha", "project.investment_10k_yuan"),
-        ("project.industry_code", "land.area_ha"), ("project.industry_code", "project.investment_10k_yuan"),
-        ("land.area_ha", "project.investment_10k_yuan"), ("land.area_ha",), ("project.investment_10k_yuan",),
+        ("project.industry_code", "land.area_ha"),
+        ("project.industry_code", "project.investment_10k_yuan"),
+        ("land.area_ha", "project.investment_10k_yuan"),
+        ("land.area_ha",),
+        ("project.investment_10k_yuan",),
     } <= asked
 
 
 def test_a_fact_a_decided_part_reads_is_not_asked_for():
-    condition = cond.parse({"all": [
-        {"fact": "a", "eq": True},
-        {"any": [{"fact": "b", "gt": 1}, {"fact": "c", "gt": 1}]},
-    ]}, "t")
+    condition = cond.parse(
+        {
+            "all": [
+                {"fact": "a", "eq": True},
+                {"any": [{"fact": "b", "gt": 1}, {"fact": "c", "gt": 1}]},
+            ]
+        },
+        "t",
+    )
     assert cond.unknown_facts(condition) == ["a", "b", "c"]
     # b > 1 decides the disjunction: c is not needed; a false `a` decides all of it
     reason_c = cond.unknown_for(condition, "c")
@@ -160,8 +171,11 @@ def _json_findings(*args: str) -> dict[str, dict]:
     assert result.exit_code in (0, 1, 3), result.output
     import json
 
-    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()] if "jsonl" in args else [
-        json.loads(result.stdout)]
+    lines = (
+        [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+        if "jsonl" in args
+        else [json.loads(result.stdout)]
+    )
     return {f["rule"]: f for f in lines[0]["findings"]}
 
 
@@ -200,8 +214,9 @@ def test_a_missing_info_from_an_undecided_condition_names_its_outcome(tmp_path):
     decision = decide(rule, subject)
     assert decision.status == "missing_info"
     assert fired(rule, decision) == {"branch": "unknown", "index": 1}
-    urbanized = decide(rule, CompiledRuleset(ruleset, PARAMS).evaluate({"land.main_function_zone": "urbanized"}, {})[
-        "LA-004"][0])
+    urbanized = decide(
+        rule, CompiledRuleset(ruleset, PARAMS).evaluate({"land.main_function_zone": "urbanized"}, {})["LA-004"][0]
+    )
     assert fired(rule, urbanized) == {"branch": "outcome", "index": 0, "reason": "urbanized"}
 
 
@@ -243,8 +258,11 @@ def test_the_ledger_records_the_branch_and_still_verifies_entries_recorded_witho
 
 def _rule_file(root, rule_id: str):
     """A rule's file in a rules folder, whichever layout it has (`<ID>.yaml` or `<ID>/rule.yaml`)."""
-    found = [p for p in root.rglob("*.yaml") if p.name == f"{rule_id}.yaml" or (
-        p.name == "rule.yaml" and p.parent.name == rule_id)]
+    found = [
+        p
+        for p in root.rglob("*.yaml")
+        if p.name == f"{rule_id}.yaml" or (p.name == "rule.yaml" and p.parent.name == rule_id)
+    ]
     assert len(found) == 1, found
     return found[0]
 
@@ -279,12 +297,15 @@ def _check(ruleset, as_of: str):
     return Checker(ruleset, resolve(dt.date.fromisoformat(as_of))).check_path(REPO / SAMPLE)
 
 
-@pytest.mark.parametrize("effective, as_of, zh, en", [
-    ("{from: 2027-01-01}", "2026-01-01", "本规则自2027-01-01起施行", "This rule is in force from 2027-01-01"),
-    ("{to: 2025-06-30}", "2026-01-01", "本规则施行至2025-06-30止", "This rule was in force until 2025-06-30"),
-    ("{from: 2026-02-01, to: 2026-12-31}", "2026-01-01", "自2026-02-01起施行", "in force from 2026-02-01"),
-    ("{from: 2021-01-01, to: 2025-12-31}", "2026-01-01", "施行至2025-12-31止", "in force until 2025-12-31"),
-])
+@pytest.mark.parametrize(
+    "effective, as_of, zh, en",
+    [
+        ("{from: 2027-01-01}", "2026-01-01", "本规则自2027-01-01起施行", "This rule is in force from 2027-01-01"),
+        ("{to: 2025-06-30}", "2026-01-01", "本规则施行至2025-06-30止", "This rule was in force until 2025-06-30"),
+        ("{from: 2026-02-01, to: 2026-12-31}", "2026-01-01", "自2026-02-01起施行", "in force from 2026-02-01"),
+        ("{from: 2021-01-01, to: 2025-12-31}", "2026-01-01", "施行至2025-12-31止", "in force until 2025-12-31"),
+    ],
+)
 def test_a_rule_not_in_force_on_the_check_date_does_not_apply_and_says_when(dated_rules, effective, as_of, zh, en):
     import json
 
@@ -305,9 +326,15 @@ def test_a_rule_not_in_force_on_the_check_date_does_not_apply_and_says_when(date
 def test_a_rule_reading_the_status_of_a_rule_not_in_force_reads_not_applicable():
     ruleset = load_ruleset()
     engine = CompiledRuleset(ruleset, PARAMS)
-    facts = {"high_energy_sector": True, "adds_capacity": True, "builds_coal_power": False,
-             "review_energy_tce": 1e6, "energy.energy_replacement_tce": 1e9,
-             "comprehensive_energy_tce": 1e6, "products_declared": True}
+    facts = {
+        "high_energy_sector": True,
+        "adds_capacity": True,
+        "builds_coal_power": False,
+        "review_energy_tce": 1e6,
+        "energy.energy_replacement_tce": 1e9,
+        "comprehensive_energy_tce": 1e6,
+        "products_declared": True,
+    }
     items = {"products": [{"product": "calcium_carbide", "unit_energy_kgce": 1, "undeclared": False}], "boilers": []}
     by_id = ruleset.by_id()
     in_force = engine.evaluate(facts, items)
@@ -324,15 +351,19 @@ def test_a_rule_in_force_on_the_check_date_decides_as_without_dates(dated_rules)
     plain = _check(load_ruleset(), "2026-01-01")
     dated = _check(dated_rules("HE-003", "{from: 2021-01-01, to: 2026-01-01}"), "2026-01-01")
     assert [(f.id, f.status, f.missing_keys) for f in dated.findings] == [
-        (f.id, f.status, f.missing_keys) for f in plain.findings]
+        (f.id, f.status, f.missing_keys) for f in plain.findings
+    ]
 
 
-@pytest.mark.parametrize("effective, expected", [
-    ("{from: 2027-02-30}", "effective.from"),
-    ("{from: 2027-01-01, to: 2026-01-01}", "is before `from`"),
-    ("{}", "give `from`, `to` or both"),
-    ("{since: 2027-01-01}", "effective.since"),
-])
+@pytest.mark.parametrize(
+    "effective, expected",
+    [
+        ("{from: 2027-02-30}", "effective.from"),
+        ("{from: 2027-01-01, to: 2026-01-01}", "is before `from`"),
+        ("{}", "give `from`, `to` or both"),
+        ("{since: 2027-01-01}", "effective.since"),
+    ],
+)
 def test_a_bad_effective_date_is_refused_naming_file_key_and_line(dated_rules, effective, expected):
     from checker.errors import RuleDataError
 
@@ -358,8 +389,13 @@ def test_a_bad_effective_date_exits_2_with_one_line(tmp_path, dated_rules):
         f"r.rules_dir = lambda: Path({str(tmp_path / 'rules')!r}); "
         "from checker.cli import check_main; sys.argv = ['check', sys.argv[1], '--as-of', '2026-01-01']; check_main()"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(REPO / SAMPLE)], capture_output=True, text=True,
-                          env={**os.environ, "NM_PROJECT_CHECKER_NO_CACHE": "1"}, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(REPO / SAMPLE)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NM_PROJECT_CHECKER_NO_CACHE": "1"},
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, lines
@@ -370,11 +406,20 @@ def test_a_bad_effective_date_exits_2_with_one_line(tmp_path, dated_rules):
 
 # keys added to each sample, one at a time, to see which derived facts read them
 _ADDED = {
-    "energy.washed_coal_t": 1000.0, "energy.raw_coal_t": 1000.0, "energy.coke_t": 500.0,
-    "energy.natural_gas_m3": 1e6, "energy.electricity_kwh": 1e7, "energy.feedstock.raw_coal_t": 10.0,
-    "energy.feedstock.washed_coal_t": 10.0, "coal.fuel_coal_t": 800.0, "coal.coal_replacement_t": 300.0,
-    "emissions.co2_t": 5000.0, "water.fresh_water_m3": 1e5, "output.annual_value_added_10k_yuan": 1e4,
-    "project.adds_capacity": True, "energy.renewable_electricity_share": 0.5,
+    "energy.washed_coal_t": 1000.0,
+    "energy.raw_coal_t": 1000.0,
+    "energy.coke_t": 500.0,
+    "energy.natural_gas_m3": 1e6,
+    "energy.electricity_kwh": 1e7,
+    "energy.feedstock.raw_coal_t": 10.0,
+    "energy.feedstock.washed_coal_t": 10.0,
+    "coal.fuel_coal_t": 800.0,
+    "coal.coal_replacement_t": 300.0,
+    "emissions.co2_t": 5000.0,
+    "water.fresh_water_m3": 1e5,
+    "output.annual_value_added_10k_yuan": 1e4,
+    "project.adds_capacity": True,
+    "energy.renewable_electricity_share": 0.5,
 }
 
 
@@ -491,20 +536,40 @@ def _decide_on(rule_id: str, facts: dict):
     return rule, decide(rule, subject)
 
 
-@pytest.mark.parametrize("rule_id, facts, condition, zh", [
-    ("HE-002", {"adds_capacity": False, "builds_coal_power": True}, 0, "项目不新增产能。"),
-    ("HE-002", {"adds_capacity": True, "builds_coal_power": True}, 1,
-     "燃煤发电项目由 CO-001、CO-006 规范,本规则不适用。"),
-    ("CO-001", {"adds_capacity": True, "builds_coal_units": False, "builds_coal_power": False}, 0,
-     "项目不新建燃煤发电机组。"),
-    ("CO-001", {"adds_capacity": False, "builds_coal_units": True, "builds_coal_power": True}, 1,
-     "项目不新增产能,本规则不适用。"),
-    ("EC-001", {"adds_capacity": True, "generates_electricity": True}, 1,
-     "电力生产项目的能效由 CO-006 判断,本规则不适用。"),
-    ("LA-004", {"industrial_project": False}, 0, "项目不属于工业项目(B、C、D门类,可再生能源发电除外)。"),
-])
+@pytest.mark.parametrize(
+    "rule_id, facts, condition, zh",
+    [
+        ("HE-002", {"adds_capacity": False, "builds_coal_power": True}, 0, "项目不新增产能。"),
+        (
+            "HE-002",
+            {"adds_capacity": True, "builds_coal_power": True},
+            1,
+            "燃煤发电项目由 CO-001、CO-006 规范,本规则不适用。",
+        ),
+        (
+            "CO-001",
+            {"adds_capacity": True, "builds_coal_units": False, "builds_coal_power": False},
+            0,
+            "项目不新建燃煤发电机组。",
+        ),
+        (
+            "CO-001",
+            {"adds_capacity": False, "builds_coal_units": True, "builds_coal_power": True},
+            1,
+            "项目不新增产能,本规则不适用。",
+        ),
+        (
+            "EC-001",
+            {"adds_capacity": True, "generates_electricity": True},
+            1,
+            "电力生产项目的能效由 CO-006 判断,本规则不适用。",
+        ),
+        ("LA-004", {"industrial_project": False}, 0, "项目不属于工业项目(B、C、D门类,可再生能源发电除外)。"),
+    ],
+)
 def test_a_rule_that_does_not_apply_says_why_with_the_label_of_the_condition_that_did_not_hold(
-        rule_id, facts, condition, zh):
+    rule_id, facts, condition, zh
+):
     from checker.decision import fired
     from checker.report import rule_sentence
     from checker.verdict import Finding
@@ -512,8 +577,9 @@ def test_a_rule_that_does_not_apply_says_why_with_the_label_of_the_condition_tha
     rule, decision = _decide_on(rule_id, facts)
     assert (decision.status, decision.branch, decision.gate) == ("not_applicable", "applies_when", condition)
     assert fired(rule, decision) == {"branch": "applies_when", "condition": condition}
-    finding = Finding(rule=rule, status=decision.status, binding=decision.binding, decision=decision,
-                      facts={}, parameters={})
+    finding = Finding(
+        rule=rule, status=decision.status, binding=decision.binding, decision=decision, facts={}, parameters={}
+    )
     assert rule_sentence(finding, "zh") == zh
     assert rule_sentence(finding, "en") == rule.spec.applies_labels[condition].en
 
@@ -534,22 +600,31 @@ def test_templates_no_longer_re_derive_why_a_rule_did_not_apply():
             text = (Path(rule.folder) / f"message.{lang}.j2").read_text(encoding="utf-8")
             # what the applicability conditions test, tested again beside not_applicable
             derived = re.findall(
-                r'status == "not_applicable" and [^%]*(?:adds_capacity|builds_coal|generates_el)', text)
+                r'status == "not_applicable" and [^%]*(?:adds_capacity|builds_coal|generates_el)', text
+            )
             assert not derived, (rule.id, lang, derived)
             if not na_outcomes:  # then no not_applicable is the template's to phrase
                 assert "not_applicable" not in text, (rule.id, lang)
 
 
-@pytest.mark.parametrize("applies, expected", [
-    ("[]", "at least one"),
-    ("[{label: {zh: 甲, en: A}}]", "give `when`"),
-    ("[{when: {present: mine}, label: {zh: 甲}}]", "en"),
-    ("[{when: {present: mine}, why: x}]", "give `when`"),
-])
+@pytest.mark.parametrize(
+    "applies, expected",
+    [
+        ("[]", "at least one"),
+        ("[{label: {zh: 甲, en: A}}]", "give `when`"),
+        ("[{when: {present: mine}, label: {zh: 甲}}]", "en"),
+        ("[{when: {present: mine}, why: x}]", "give `when`"),
+    ],
+)
 def test_a_malformed_labelled_applies_when_is_refused(applies, expected):
     raw = yaml.safe_load(LA_004_ENUMERATED)
-    base = load_ruleset().by_id()["LA-004"].spec.model_dump(
-        mode="python", by_alias=True, exclude={"applies_when", "outcomes", "requires", "applies_labels"})
+    base = (
+        load_ruleset()
+        .by_id()["LA-004"]
+        .spec.model_dump(
+            mode="python", by_alias=True, exclude={"applies_when", "outcomes", "requires", "applies_labels"}
+        )
+    )
     with pytest.raises(ValueError, match=expected):
         RuleFile.model_validate({**base, **raw, "applies_when": yaml.safe_load(applies)})
 
@@ -561,8 +636,9 @@ def _spelled_out(rule: Rule) -> Rule:
     for outcome in rule.spec.outcomes:
         facts = cond.unknown_facts(outcome.when)
         if outcome.when_unknown and len(facts) == 1:
-            outcomes.append(Outcome(status="missing_info", when={"absent": facts[0]},
-                                    missing=[outcome.ask.get(facts[0], facts[0])]))
+            outcomes.append(
+                Outcome(status="missing_info", when={"absent": facts[0]}, missing=[outcome.ask.get(facts[0], facts[0])])
+            )
             outcomes.append(outcome.model_copy(update={"when_unknown": None, "ask": {}}))
         else:
             outcomes.append(outcome)
@@ -577,12 +653,17 @@ def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced
     from checker.check import Checker
 
     shipped = load_ruleset()
-    collapsed = [r.id for r in shipped.rules if any(
-        o.when_unknown and len(cond.unknown_facts(o.when)) == 1 for o in r.spec.outcomes)]
+    collapsed = [
+        r.id
+        for r in shipped.rules
+        if any(o.when_unknown and len(cond.unknown_facts(o.when)) == 1 for o in r.spec.outcomes)
+    ]
     assert {"HE-002", "EC-002", "RE-001", "RE-002", "RE-004", "MI-003", "CB-001"} <= set(collapsed)
     spelled = dataclasses.replace(
-        shipped, rules=tuple(_spelled_out(r) if r.id in collapsed else r for r in shipped.rules),
-        sha256="test-spelled-out")
+        shipped,
+        rules=tuple(_spelled_out(r) if r.id in collapsed else r for r in shipped.rules),
+        sha256="test-spelled-out",
+    )
     files = sorted(glob.glob(str(REPO / "projects" / "*.yaml")))
     for as_of in ("2026-01-01",):
         params = resolve(dt.date.fromisoformat(as_of))
@@ -590,7 +671,8 @@ def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced
             now = Checker(shipped, params).check_path(path)
             before = Checker(spelled, params).check_path(path)
             assert [(f.id, f.status, f.missing_keys) for f in now.findings] == [
-                (f.id, f.status, f.missing_keys) for f in before.findings], path
+                (f.id, f.status, f.missing_keys) for f in before.findings
+            ], path
 
 
 def test_the_collapsed_rules_decide_every_case_as_the_outcomes_they_replaced(tmp_path):
@@ -600,11 +682,16 @@ def test_the_collapsed_rules_decide_every_case_as_the_outcomes_they_replaced(tmp
     from checker.check import Checker
 
     shipped = load_ruleset()
-    collapsed = {r.id for r in shipped.rules if any(
-        o.when_unknown and len(cond.unknown_facts(o.when)) == 1 for o in r.spec.outcomes)}
+    collapsed = {
+        r.id
+        for r in shipped.rules
+        if any(o.when_unknown and len(cond.unknown_facts(o.when)) == 1 for o in r.spec.outcomes)
+    }
     spelled = dataclasses.replace(
-        shipped, rules=tuple(_spelled_out(r) if r.id in collapsed else r for r in shipped.rules),
-        sha256="test-spelled-out-cases")
+        shipped,
+        rules=tuple(_spelled_out(r) if r.id in collapsed else r for r in shipped.rules),
+        sha256="test-spelled-out-cases",
+    )
     cases = rule_cases(shipped)
     assert {case.rule for case in cases} >= collapsed
     checkers: dict = {}
@@ -615,7 +702,8 @@ def test_the_collapsed_rules_decide_every_case_as_the_outcomes_they_replaced(tmp
         now, before = checkers[case.as_of]
         path = write_case(case, tmp_path)
         assert [(f.id, f.status, f.missing_keys) for f in now.check_path(path).findings] == [
-            (f.id, f.status, f.missing_keys) for f in before.check_path(path).findings], case.name
+            (f.id, f.status, f.missing_keys) for f in before.check_path(path).findings
+        ], case.name
 
 
 def test_a_finding_cannot_ask_for_an_undeclared_fact(tmp_path):

@@ -106,9 +106,7 @@ def test_every_parameter_a_rule_uses_exists_with_unit_source_dates_and_provenanc
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_every_fact_a_rule_names_is_declared(rule):
     for name in rule.facts:
-        declared = name in RULESET.facts or (
-            name.startswith("item.") and name.split(".", 1)[1] in RULESET.facts
-        )
+        declared = name in RULESET.facts or (name.startswith("item.") and name.split(".", 1)[1] in RULESET.facts)
         assert declared, f"{rule.id}: fact {name} is not in facts.yaml"
 
 
@@ -122,9 +120,7 @@ def test_rule_has_message_templates_in_both_languages(rule):
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_rule_has_a_fixture_for_every_status_it_can_produce(rule):
     expected = set(by_rule(rule.id))
-    assert rule.outcome_statuses <= expected, (
-        f"{rule.id}: no fixture for {sorted(rule.outcome_statuses - expected)}"
-    )
+    assert rule.outcome_statuses <= expected, f"{rule.id}: no fixture for {sorted(rule.outcome_statuses - expected)}"
     assert expected <= rule.outcome_statuses, f"{rule.id}: a fixture expects an impossible status"
 
 

@@ -46,10 +46,16 @@ def test_the_shipped_rules_load(rules_copy):
         ("category: LA", "category: XX", "category"),
         ("otherwise: pass", "otherwise: maybe", "otherwise"),
         ("message: LA-001", "message: LA-001\ncolour: red", "colour"),
-        ("{fact: land.permanent_basic_farmland_ha, gt: 0}",
-         "{fact: land.permanent_basic_farmland_ha, bigger: 0}", "a comparison needs exactly one of"),
-        ("{fact: land.permanent_basic_farmland_ha, gt: 0}",
-         "{fact: land.farmland_acres, gt: 0}", "fact 'land.farmland_acres' is not declared"),
+        (
+            "{fact: land.permanent_basic_farmland_ha, gt: 0}",
+            "{fact: land.permanent_basic_farmland_ha, bigger: 0}",
+            "a comparison needs exactly one of",
+        ),
+        (
+            "{fact: land.permanent_basic_farmland_ha, gt: 0}",
+            "{fact: land.farmland_acres, gt: 0}",
+            "fact 'land.farmland_acres' is not declared",
+        ),
         ("message: LA-001", "message: LA-999", "the messages are those of the rule's folder"),
     ],
 )
@@ -86,7 +92,6 @@ def test_a_rule_without_a_message_template_is_refused(rules_copy):
 
 
 def test_a_dependency_on_an_unknown_rule_is_refused(rules_copy):
-    edit(rules_copy, "HE/HE-002/rule.yaml", "{rule: HE-003, status: [pass]}",
-         "{rule: HE-099, status: [pass]}")
+    edit(rules_copy, "HE/HE-002/rule.yaml", "{rule: HE-003, status: [pass]}", "{rule: HE-099, status: [pass]}")
     with pytest.raises(RuleDataError, match="depends on unknown or disabled rule HE-099"):
         load(rules_copy)

@@ -20,37 +20,58 @@ AS_OF = "2026-01-01"
 
 SAMPLES: dict[str, tuple[str, int, dict[str, str]]] = {
     "ordos-calcium-carbide.yaml": (
-        "rejected", 1, {"HE-001": "fail", "HE-003": "fail", "WA-002": "fail"},
+        "rejected",
+        1,
+        {"HE-001": "fail", "HE-003": "fail", "WA-002": "fail"},
     ),
     "chifeng-coal-chp-exemption.yaml": (
-        "rejected", 1, {"CO-001": "review", "WA-001": "fail", "CO-006": "pass"},
+        "rejected",
+        1,
+        {"CO-001": "review", "WA-001": "fail", "CO-006": "pass"},
     ),
     "hohhot-data-centre.yaml": (
-        "approved", 0, {"EC-004": "pass", "RE-001": "pass", "HE-002": "not_applicable"},
+        "approved",
+        0,
+        {"EC-004": "pass", "RE-001": "pass", "HE-002": "not_applicable"},
     ),
     "kubuqi-desert-pv.yaml": (
-        "approved", 0, {"RE-002": "pass", "RE-004": "pass", "LA-004": "not_applicable"},
+        "approved",
+        0,
+        {"RE-002": "pass", "RE-004": "pass", "LA-004": "not_applicable"},
     ),
     "ordos-coal-mine.yaml": (
-        "approved", 0, {"CO-005": "pass", "MI-001": "pass", "MI-003": "pass"},
+        "approved",
+        0,
+        {"CO-005": "pass", "MI-001": "pass", "MI-003": "pass"},
     ),
     "wuhai-silicomanganese-expansion.yaml": (
-        "rejected", 1, {"HE-001": "fail", "EC-001": "fail", "EC-003": "warn"},
+        "rejected",
+        1,
+        {"HE-001": "fail", "EC-001": "fail", "EC-003": "warn"},
     ),
     "ulanqab-wind-farm.yaml": (
-        "approved", 0, {"RE-003": "pass", "RE-004": "pass", "EC-001": "not_applicable"},
+        "approved",
+        0,
+        {"RE-003": "pass", "RE-004": "pass", "EC-001": "not_applicable"},
     ),
     "baotou-rare-earth-separation.yaml": (
-        "needs_review", 3, {"MI-002": "review", "HE-001": "not_applicable", "HE-002": "pass"},
+        "needs_review",
+        3,
+        {"MI-002": "review", "HE-001": "not_applicable", "HE-002": "pass"},
     ),
     "baotou-cement-renovation.yaml": (
-        "approved", 0, {"HE-001": "not_applicable", "HE-003": "pass", "EC-001": "not_applicable"},
+        "approved",
+        0,
+        {"HE-001": "not_applicable", "HE-003": "pass", "EC-001": "not_applicable"},
     ),
     "tongliao-cement-clinker.yaml": (
-        "rejected", 1, {"HE-001": "fail", "CO-002": "fail", "HE-003": "warn"},
+        "rejected",
+        1,
+        {"HE-001": "fail", "CO-002": "fail", "HE-003": "warn"},
     ),
     "xilingol-wind-no-storage.yaml": (
-        "approved_with_warnings", 0,
+        "approved_with_warnings",
+        0,
         {"RE-003": "warn", "RE-004": "warn", "LA-004": "not_applicable"},
     ),
 }

@@ -39,8 +39,7 @@ class Fixture:
 
 OLEFINS = {
     "project.industry_code": "C2614",
-    "project.products": [{"product": "coal_to_olefins", "capacity": 600000, "unit": "t/a",
-                          "unit_energy_kgce": 2900}],
+    "project.products": [{"product": "coal_to_olefins", "capacity": 600000, "unit": "t/a", "unit_energy_kgce": 2900}],
     "energy.raw_coal_t": 3000000,
     "energy.electricity_kwh": 600000000,
     "energy.coke_t": 0,
@@ -50,60 +49,92 @@ OLEFINS = {
 FIXTURES = [
     Fixture(
         "煤制烯烃项目原料用能与消费量一致时,能耗照常计入,高耗能项目不通过",
-        "calcium_carbide", set=OLEFINS, verdict="rejected",
+        "calcium_carbide",
+        set=OLEFINS,
+        verdict="rejected",
         statuses={"HE-002": "fail", "EC-001": "fail"},
     ),
     Fixture(
         "赤峰热电联产项目申报为改建而未申报是否新增产能,列有燃煤机组的,煤电各规则为信息不全,不是不适用",
-        "coal_chp", set={"project.construction_type": "renovation"}, verdict="needs_review",
-        statuses={"CO-001": "missing_info", "CO-004": "missing_info", "CO-006": "missing_info",
-                  "WA-001": "missing_info", "HE-002": "not_applicable"},
-        missing={"CO-001": "project.adds_capacity", "CO-004": "project.adds_capacity",
-                 "CO-006": "project.adds_capacity", "WA-001": "project.adds_capacity"},
+        "coal_chp",
+        set={"project.construction_type": "renovation"},
+        verdict="needs_review",
+        statuses={
+            "CO-001": "missing_info",
+            "CO-004": "missing_info",
+            "CO-006": "missing_info",
+            "WA-001": "missing_info",
+            "HE-002": "not_applicable",
+        },
+        missing={
+            "CO-001": "project.adds_capacity",
+            "CO-004": "project.adds_capacity",
+            "CO-006": "project.adds_capacity",
+            "WA-001": "project.adds_capacity",
+        },
         not_in_message={"CO-001": "项目不新建燃煤发电机组"},
     ),
     Fixture(
         "改建热电项目申报不新增产能的,煤电新建规则不适用",
-        "coal_chp", set={"project.construction_type": "renovation", "project.adds_capacity": False},
+        "coal_chp",
+        set={"project.construction_type": "renovation", "project.adds_capacity": False},
         statuses={"CO-001": "not_applicable", "CO-004": "not_applicable", "CO-006": "not_applicable"},
-        not_in_message={"CO-001": "项目不新建燃煤发电机组"}, in_message={"CO-001": "不新增产能"},
+        not_in_message={"CO-001": "项目不新建燃煤发电机组"},
+        in_message={"CO-001": "不新增产能"},
     ),
     Fixture(
         "电石项目(C2613)未申报产品清单的,HE-001、HE-003 为信息不全,要求申报产品",
-        "calcium_carbide", unset=("project.products",), verdict="rejected",
+        "calcium_carbide",
+        unset=("project.products",),
+        verdict="rejected",
         statuses={"HE-001": "missing_info", "HE-003": "missing_info", "HE-002": "fail"},
         missing={"HE-001": "project.products", "HE-003": "project.products"},
     ),
     Fixture(
         "熟料项目(C3011)未申报产品清单的,HE-001 为信息不全",
-        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C3011"},
+        "calcium_carbide",
+        unset=("project.products",),
+        set={"project.industry_code": "C3011"},
         statuses={"HE-001": "missing_info", "HE-003": "missing_info"},
         missing={"HE-001": "project.products"},
     ),
     Fixture(
         "行业代码只填到大类(C26)且未申报产品清单的,HE-001 为信息不全",
-        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C26"},
-        statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
+        "calcium_carbide",
+        unset=("project.products",),
+        set={"project.industry_code": "C26"},
+        statuses={"HE-001": "missing_info"},
+        missing={"HE-001": "project.products"},
     ),
     *[
         Fixture(
             f"{name}项目({code})未申报产品清单的,HE-001 为信息不全",
-            "calcium_carbide", unset=("project.products",), set={"project.industry_code": code},
-            statuses={"HE-001": "missing_info"}, missing={"HE-001": "project.products"},
+            "calcium_carbide",
+            unset=("project.products",),
+            set={"project.industry_code": code},
+            statuses={"HE-001": "missing_info"},
+            missing={"HE-001": "project.products"},
         )
         for name, code in (("多晶硅", "C3985"), ("炼焦(2011年版代码)", "C2520"))
     ],
     Fixture(
         "行业代码不涉及清单产品(C2661)且未申报产品清单的,HE-001 不适用",
-        "calcium_carbide", unset=("project.products",), set={"project.industry_code": "C2661"},
+        "calcium_carbide",
+        unset=("project.products",),
+        set={"project.industry_code": "C2661"},
         statuses={"HE-001": "not_applicable"},
     ),
     *[
         Fixture(
             f"行业代码为{code}而有燃煤机组一节的热电联产项目属于燃煤发电,HE-002、EC-001、CO-002 不适用",
-            "coal_chp", set={"project.industry_code": code},
-            statuses={"HE-002": "not_applicable", "EC-001": "not_applicable",
-                      "CO-002": "not_applicable", "CO-001": "review"},
+            "coal_chp",
+            set={"project.industry_code": code},
+            statuses={
+                "HE-002": "not_applicable",
+                "EC-001": "not_applicable",
+                "CO-002": "not_applicable",
+                "CO-001": "review",
+            },
             not_in_message={"HE-002": "不属于高耗能行业"},
             in_message={"HE-002": "燃煤发电项目"},
         )
@@ -111,9 +142,15 @@ FIXTURES = [
     ],
     Fixture(
         "厂用电4吉瓦时的光伏电站属于不单独进行节能审查的行业,EC-002 不适用,项目通过",
-        "desert_pv", set={"energy.electricity_kwh": 4000000}, verdict="approved",
-        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable",
-                  "CB-001": "not_applicable", "CO-002": "not_applicable"},
+        "desert_pv",
+        set={"energy.electricity_kwh": 4000000},
+        verdict="approved",
+        statuses={
+            "EC-002": "not_applicable",
+            "RE-001": "not_applicable",
+            "CB-001": "not_applicable",
+            "CO-002": "not_applicable",
+        },
         in_message={"EC-002": "不单独进行节能审查"},
     ),
     Fixture(
@@ -125,54 +162,83 @@ FIXTURES = [
     ),
     Fixture(
         "只申报土地和用水、未申报能源消费的沙漠光伏电站可以通过",
-        "desert_pv", unset=("energy",), verdict="approved",
-        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable",
-                  "CB-001": "not_applicable", "CO-002": "not_applicable",
-                  "EC-001": "not_applicable", "RE-002": "pass"},
+        "desert_pv",
+        unset=("energy",),
+        verdict="approved",
+        statuses={
+            "EC-002": "not_applicable",
+            "RE-001": "not_applicable",
+            "CB-001": "not_applicable",
+            "CO-002": "not_applicable",
+            "EC-001": "not_applicable",
+            "RE-002": "pass",
+        },
     ),
     Fixture(
         "只申报土地和用水、未申报能源消费的风电场可以通过",
-        "wind_farm", unset=("energy",), verdict="approved",
-        statuses={"EC-002": "not_applicable", "RE-001": "not_applicable",
-                  "CB-001": "not_applicable", "CO-002": "not_applicable", "RE-003": "pass"},
+        "wind_farm",
+        unset=("energy",),
+        verdict="approved",
+        statuses={
+            "EC-002": "not_applicable",
+            "RE-001": "not_applicable",
+            "CB-001": "not_applicable",
+            "CO-002": "not_applicable",
+            "RE-003": "pass",
+        },
     ),
     Fixture(
         "风力发电(D4415)项目未申报新能源类型的,RE-002、RE-003、RE-004 为信息不全",
-        "wind_farm", unset=("renewable_plant.technology",), verdict="needs_review",
+        "wind_farm",
+        unset=("renewable_plant.technology",),
+        verdict="needs_review",
         statuses={"RE-002": "missing_info", "RE-003": "missing_info", "RE-004": "missing_info"},
-        missing={"RE-002": "renewable_plant.technology", "RE-003": "renewable_plant.technology",
-                 "RE-004": "renewable_plant.technology"},
+        missing={
+            "RE-002": "renewable_plant.technology",
+            "RE-003": "renewable_plant.technology",
+            "RE-004": "renewable_plant.technology",
+        },
     ),
     Fixture(
         "太阳能发电(D4416)项目未申报新能源类型的,RE-002、RE-003、RE-004 为信息不全",
-        "desert_pv", unset=("renewable_plant.technology",), verdict="needs_review",
+        "desert_pv",
+        unset=("renewable_plant.technology",),
+        verdict="needs_review",
         statuses={"RE-002": "missing_info", "RE-003": "missing_info", "RE-004": "missing_info"},
         missing={"RE-002": "renewable_plant.technology"},
     ),
     Fixture(
         "列有燃煤锅炉而未申报用煤量的项目,CO-002 为信息不全,不是不用煤",
-        "calcium_carbide", set={"coal.boilers": [{"capacity_t_per_h": 75}]},
-        statuses={"CO-002": "missing_info"}, missing={"CO-002": "coal.fuel_coal_t"},
+        "calcium_carbide",
+        set={"coal.boilers": [{"capacity_t_per_h": 75}]},
+        statuses={"CO-002": "missing_info"},
+        missing={"CO-002": "coal.fuel_coal_t"},
         not_in_message={"CO-002": "没有燃料煤"},
     ),
     Fixture(
         "稀土冶炼(C3232)项目申报产品为“其他”的,MI-002 转人工复核",
-        "rare_earth", set={"project.products": [{"product": "other", "capacity": 5000, "unit": "t/a"}]},
+        "rare_earth",
+        set={"project.products": [{"product": "other", "capacity": 5000, "unit": "t/a"}]},
         statuses={"MI-002": "review"},
     ),
     Fixture(
         "列有矿山而未申报矿种、行业代码又非采矿业的,MI-002 为信息不全,不是不涉及稀土",
-        "coal_mine", unset=("mine.mineral",), set={"project.industry_code": "D4415"},
-        statuses={"MI-002": "missing_info"}, missing={"MI-002": "mine.mineral"},
+        "coal_mine",
+        unset=("mine.mineral",),
+        set={"project.industry_code": "D4415"},
+        statuses={"MI-002": "missing_info"},
+        missing={"MI-002": "mine.mineral"},
     ),
     Fixture(
         "煤炭开采(B06)项目未申报矿种的,不涉及稀土,MI-002 不适用",
-        "coal_mine", unset=("mine.mineral",),
+        "coal_mine",
+        unset=("mine.mineral",),
         statuses={"MI-002": "not_applicable"},
     ),
     Fixture(
         "未申报新水取用量的工业项目,WA-003 为信息不全,不是未超过取水许可门槛",
-        "calcium_carbide", unset=("water.fresh_water_m3",),
+        "calcium_carbide",
+        unset=("water.fresh_water_m3",),
         statuses={"WA-002": "missing_info", "WA-003": "missing_info"},
         missing={"WA-003": "water.fresh_water_m3"},
     ),
@@ -191,24 +257,29 @@ FIXTURES = [
     Fixture(
         "产品均无国家标杆水平的高耗能项目,置换覆盖能耗的转人工复核,并说明由审查人员判断能效",
         "calcium_carbide",
-        set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619",
-             "project.products": [{"product": "yellow_phosphorus", "capacity": 50000, "unit": "t/a"}]},
+        set={
+            "energy.energy_replacement_tce": 400000,
+            "project.industry_code": "C2619",
+            "project.products": [{"product": "yellow_phosphorus", "capacity": 50000, "unit": "t/a"}],
+        },
         statuses={"HE-003": "not_applicable", "HE-002": "review"},
         in_message={"HE-002": "审查人员判断"},
     ),
     Fixture(
         "产品列为“其他”的高耗能项目不等于产品无标杆水平,置换覆盖能耗的 HE-002 为信息不全",
         "calcium_carbide",
-        set={"energy.energy_replacement_tce": 400000, "project.industry_code": "C2619",
-             "project.products": [{"product": "other", "capacity": 50000, "unit": "t/a"}]},
+        set={
+            "energy.energy_replacement_tce": 400000,
+            "project.industry_code": "C2619",
+            "project.products": [{"product": "other", "capacity": 50000, "unit": "t/a"}],
+        },
         statuses={"HE-003": "not_applicable", "HE-002": "missing_info"},
         missing={"HE-002": "project.products"},
     ),
     Fixture(
         "电石项目(C2613)申报产品为“其他”的,HE-001、HE-003 为信息不全,要求列明产品",
         "calcium_carbide",
-        set={"project.products": [{"product": "other", "capacity": 300000, "unit": "t/a",
-                                   "unit_energy_kgce": 3050}]},
+        set={"project.products": [{"product": "other", "capacity": 300000, "unit": "t/a", "unit_energy_kgce": 3050}]},
         statuses={"HE-001": "missing_info", "HE-003": "missing_info"},
         missing={"HE-001": "project.products", "HE-003": "project.products"},
         in_message={"HE-001": "或产品仅列为“其他”", "HE-003": "或产品仅列为“其他”"},
@@ -216,67 +287,97 @@ FIXTURES = [
     Fixture(
         "电石项目(C2613)申报电石和“其他”产品的,电石照常判断,“其他”要求列明",
         "calcium_carbide",
-        set={"project.products": [
-            {"product": "calcium_carbide", "capacity": 300000, "unit": "t/a", "unit_energy_kgce": 800},
-            {"product": "other", "capacity": 1000, "unit": "t/a"}]},
+        set={
+            "project.products": [
+                {"product": "calcium_carbide", "capacity": 300000, "unit": "t/a", "unit_energy_kgce": 800},
+                {"product": "other", "capacity": 1000, "unit": "t/a"},
+            ]
+        },
         statuses={"HE-001": "fail", "HE-003": "missing_info"},
         missing={"HE-003": "project.products"},
     ),
     Fixture(
         "行业代码不涉及清单产品(C2661)而申报产品为“其他”的,HE-001 不适用",
-        "calcium_carbide", set={"project.industry_code": "C2661",
-                                "project.products": [{"product": "other", "capacity": 1000, "unit": "t/a"}]},
+        "calcium_carbide",
+        set={
+            "project.industry_code": "C2661",
+            "project.products": [{"product": "other", "capacity": 1000, "unit": "t/a"}],
+        },
         statuses={"HE-001": "not_applicable", "HE-003": "not_applicable"},
     ),
     Fixture(
         "光伏电站(D4416)申报燃烧焦炭的,不属于用能工艺简单的行业,EC-002 不再按不单独节能审查处理",
-        "desert_pv", set={"energy.coke_t": 50000}, verdict="rejected",
+        "desert_pv",
+        set={"energy.coke_t": 50000},
+        verdict="rejected",
         statuses={"EC-002": "fail", "RE-001": "pass", "CO-002": "not_applicable"},
     ),
     Fixture(
         "光伏电站(D4416)只用车辆柴油和少量天然气的,仍属于不单独进行节能审查的行业",
-        "desert_pv", set={"energy.natural_gas_m3": 20000}, verdict="approved",
+        "desert_pv",
+        set={"energy.natural_gas_m3": 20000},
+        verdict="approved",
         statuses={"EC-002": "not_applicable", "RE-001": "not_applicable", "CB-001": "not_applicable"},
     ),
     Fixture(
         "数据中心申报为改建而未申报是否新增产能的,EC-004 为信息不全,不是不适用",
-        "data_centre", set={"project.construction_type": "renovation", "data_center.pue": 1.35},
+        "data_centre",
+        set={"project.construction_type": "renovation", "data_center.pue": 1.35},
         verdict="needs_review",
-        statuses={"EC-004": "missing_info"}, missing={"EC-004": "project.adds_capacity"},
+        statuses={"EC-004": "missing_info"},
+        missing={"EC-004": "project.adds_capacity"},
     ),
     Fixture(
         "数据中心改建申报不新增产能的,EC-004 不适用",
-        "data_centre", set={"project.construction_type": "renovation", "project.adds_capacity": False,
-                            "data_center.pue": 1.35},
+        "data_centre",
+        set={"project.construction_type": "renovation", "project.adds_capacity": False, "data_center.pue": 1.35},
         statuses={"EC-004": "not_applicable"},
     ),
     Fixture(
         "未填行业代码、生产其他产品并建自备燃煤机组的工业项目不是燃煤发电项目,EC-001、CO-002 照常判断",
-        "calcium_carbide", unset=("project.industry_code",),
-        set={"project.products": [{"product": "other", "capacity": 300000, "unit": "t/a"}],
-             "energy.raw_coal_t": 300000,
-             "coal_power": {"units_mw": [50], "kind": "captive", "cooling": "air",
-                            "exemption": "livelihood_urgent", "exemption_evidence": "内发改能源字〔2020〕1号",
-                            "design_supply_gce_per_kwh": 290}},
+        "calcium_carbide",
+        unset=("project.industry_code",),
+        set={
+            "project.products": [{"product": "other", "capacity": 300000, "unit": "t/a"}],
+            "energy.raw_coal_t": 300000,
+            "coal_power": {
+                "units_mw": [50],
+                "kind": "captive",
+                "cooling": "air",
+                "exemption": "livelihood_urgent",
+                "exemption_evidence": "内发改能源字〔2020〕1号",
+                "design_supply_gce_per_kwh": 290,
+            },
+        },
         verdict="rejected",
         statuses={"CO-001": "review", "EC-001": "fail", "CO-002": "fail", "HE-002": "missing_info"},
     ),
     Fixture(
         "未填行业代码、只发电的热电联产项目仍按燃煤发电判断",
-        "coal_chp", unset=("project.industry_code",),
-        statuses={"CO-001": "review", "HE-002": "not_applicable", "EC-001": "not_applicable",
-                  "CO-002": "not_applicable"},
+        "coal_chp",
+        unset=("project.industry_code",),
+        statuses={
+            "CO-001": "review",
+            "HE-002": "not_applicable",
+            "EC-001": "not_applicable",
+            "CO-002": "not_applicable",
+        },
     ),
     Fixture(
         "行业代码只填到中类(I645 互联网数据服务)而未列数据中心一节的项目,EC-004 为信息不全",
-        "data_centre", unset=("data_center",), set={"project.industry_code": "I645"},
+        "data_centre",
+        unset=("data_center",),
+        set={"project.industry_code": "I645"},
         verdict="needs_review",
-        statuses={"EC-004": "missing_info"}, missing={"EC-004": "data_center.pue"},
+        statuses={"EC-004": "missing_info"},
+        missing={"EC-004": "data_center.pue"},
     ),
     *[
         Fixture(
             f"行业代码为{code}、只建风电场而无燃煤机组的项目属于新能源发电,LA-004 不适用",
-            "wind_farm", set={"project.industry_code": code}, verdict="approved",
+            "wind_farm",
+            set={"project.industry_code": code},
+            verdict="approved",
             statuses={"LA-004": "not_applicable"},
         )
         for code in ("D44", "D441")
@@ -295,8 +396,7 @@ FIXTURES = [
 def _case(fixture: Fixture) -> Case:
     # `energy` given whole replaces the base's balance; dotted keys are laid over it
     setting = {k: v for k, v in fixture.set.items() if k != "energy"}
-    return Case(rule="", name=fixture.name, base=fixture.base, expect="", set=setting,
-                unset=fixture.unset, as_of=AS_OF)
+    return Case(rule="", name=fixture.name, base=fixture.base, expect="", set=setting, unset=fixture.unset, as_of=AS_OF)
 
 
 def _check(fixture: Fixture, tmp_path):  # type: ignore[no-untyped-def]
@@ -304,8 +404,7 @@ def _check(fixture: Fixture, tmp_path):  # type: ignore[no-untyped-def]
     data = case.project_data()
     if "energy" in fixture.set:
         data["energy"] = deep_merge({}, fixture.set["energy"])
-        data["energy"].update({k.split(".", 1)[1]: v for k, v in fixture.set.items()
-                               if k.startswith("energy.")})
+        data["energy"].update({k.split(".", 1)[1]: v for k, v in fixture.set.items() if k.startswith("energy.")})
     path = tmp_path / "project.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return checker_on(AS_OF).check_path(path)
@@ -341,14 +440,22 @@ def _write(tmp_path, energy: dict[str, Any]):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("name", "energy", "key"),
     [
-        ("煤制烯烃项目申报的原料煤大于原煤消费量,为无效输入",
-         {"feedstock": {"raw_coal_t": 4000000}}, "energy.feedstock.raw_coal_t"),
-        ("电力申报为原料用能,为无效输入",
-         {"feedstock": {"electricity_kwh": 600000000}}, "energy.feedstock.electricity_kwh"),
-        ("热力申报为原料用能,为无效输入",
-         {"heat_gj": 1000, "feedstock": {"heat_gj": 500}}, "energy.feedstock.heat_gj"),
-        ("申报原料用能而未申报该品种消费量的,为无效输入",
-         {"feedstock": {"natural_gas_m3": 1000}}, "energy.feedstock.natural_gas_m3"),
+        (
+            "煤制烯烃项目申报的原料煤大于原煤消费量,为无效输入",
+            {"feedstock": {"raw_coal_t": 4000000}},
+            "energy.feedstock.raw_coal_t",
+        ),
+        (
+            "电力申报为原料用能,为无效输入",
+            {"feedstock": {"electricity_kwh": 600000000}},
+            "energy.feedstock.electricity_kwh",
+        ),
+        ("热力申报为原料用能,为无效输入", {"heat_gj": 1000, "feedstock": {"heat_gj": 500}}, "energy.feedstock.heat_gj"),
+        (
+            "申报原料用能而未申报该品种消费量的,为无效输入",
+            {"feedstock": {"natural_gas_m3": 1000}},
+            "energy.feedstock.natural_gas_m3",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and not v.startswith("energy.") else "",
 )
@@ -424,6 +531,5 @@ def test_a_carrier_left_out_of_a_balance_is_not_a_carrier_of_zero(sample, carrie
     del data["energy"][carrier]
     cut = tmp_path / "cut.yaml"
     cut.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    status = {p: next(f.status for f in checker_on(as_of).check_path(p).findings if f.id == rule)
-              for p in (whole, cut)}
+    status = {p: next(f.status for f in checker_on(as_of).check_path(p).findings if f.id == rule) for p in (whole, cut)}
     assert (status[whole], status[cut]) == (before, "missing_info")

@@ -27,8 +27,16 @@ h: |
   123
 """
 
-EXPECTED = {"a": 123, "b": "123", "c": "true", "d": True, "e": 1500.0, "f": dt.date(2025, 6, 1),
-            "g": None, "h": "123\n"}
+EXPECTED = {
+    "a": 123,
+    "b": "123",
+    "c": "true",
+    "d": True,
+    "e": 1500.0,
+    "f": dt.date(2025, 6, 1),
+    "g": None,
+    "h": "123\n",
+}
 
 
 def test_a_second_read_gives_the_same_values_and_types():

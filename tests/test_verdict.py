@@ -54,9 +54,14 @@ def check_with_register(tmp_path, sample: str, entries: list[dict], extra: dict 
 
 
 def test_a_register_waiver_in_force_sets_the_finding_aside_and_is_counted_apart(tmp_path):
-    entry = {"project": "NM-2025-0815", "rule": "MI-002", "reason": "已核实稀土开采冶炼分离总量控制指标",
-             "approved_by": "自治区工业和信息化厅", "document": "内工信原字〔2025〕1号",
-             "expires": dt.date(2026, 12, 31)}
+    entry = {
+        "project": "NM-2025-0815",
+        "rule": "MI-002",
+        "reason": "已核实稀土开采冶炼分离总量控制指标",
+        "approved_by": "自治区工业和信息化厅",
+        "document": "内工信原字〔2025〕1号",
+        "expires": dt.date(2026, 12, 31),
+    }
     result = check_with_register(tmp_path, "baotou-rare-earth-separation.yaml", [entry])
     mi002 = next(f for f in result.findings if f.id == "MI-002")
     assert (mi002.status, mi002.original_status) == ("waived", "review")
@@ -64,8 +69,14 @@ def test_a_register_waiver_in_force_sets_the_finding_aside_and_is_counted_apart(
 
 
 def test_an_expired_register_waiver_is_shown_but_not_applied(tmp_path):
-    entry = {"project": "NM-2025-0815", "rule": "MI-002", "reason": "r", "approved_by": "x",
-             "document": "y", "expires": dt.date(2025, 6, 30)}
+    entry = {
+        "project": "NM-2025-0815",
+        "rule": "MI-002",
+        "reason": "r",
+        "approved_by": "x",
+        "document": "y",
+        "expires": dt.date(2025, 6, 30),
+    }
     result = check_with_register(tmp_path, "baotou-rare-earth-separation.yaml", [entry])
     mi002 = next(f for f in result.findings if f.id == "MI-002")
     assert mi002.status == "review"
@@ -74,8 +85,14 @@ def test_an_expired_register_waiver_is_shown_but_not_applied(tmp_path):
 
 
 def test_a_register_waiver_for_a_passing_rule_changes_nothing(tmp_path):
-    entry = {"project": "NM-2025-0107", "rule": "WA-002", "reason": "r", "approved_by": "x",
-             "document": "y", "expires": dt.date(2030, 1, 1)}
+    entry = {
+        "project": "NM-2025-0107",
+        "rule": "WA-002",
+        "reason": "r",
+        "approved_by": "x",
+        "document": "y",
+        "expires": dt.date(2030, 1, 1),
+    }
     result = check_with_register(tmp_path, "kubuqi-desert-pv.yaml", [entry])
     wa002 = next(f for f in result.findings if f.id == "WA-002")
     assert wa002.status == "pass"
@@ -83,8 +100,13 @@ def test_a_register_waiver_for_a_passing_rule_changes_nothing(tmp_path):
 
 
 def test_a_waiver_in_the_project_file_is_a_claim_never_a_waiver(tmp_path):
-    claim = {"rule": "MI-002", "reason": "已核实", "approved_by": "自治区工业和信息化厅",
-             "document": "内工信原字〔2025〕1号", "expires": dt.date(2026, 12, 31)}
+    claim = {
+        "rule": "MI-002",
+        "reason": "已核实",
+        "approved_by": "自治区工业和信息化厅",
+        "document": "内工信原字〔2025〕1号",
+        "expires": dt.date(2026, 12, 31),
+    }
     result = check_with(tmp_path, "baotou-rare-earth-separation.yaml", {"waivers": [claim]})
     mi002 = next(f for f in result.findings if f.id == "MI-002")
     assert (mi002.status, mi002.claimed_status, mi002.waiver) == ("review", None, None)

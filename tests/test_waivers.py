@@ -44,11 +44,25 @@ def _cases() -> list[WaiverCase]:
     raw = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))["cases"]
     out = []
     for entry in raw:
-        project = Case(rule="", name=entry["name"], base=entry["base"], expect="",
-                       set=entry.get("set", {}), unset=tuple(entry.get("unset", []))).project_data()
-        out.append(WaiverCase(entry["name"], project, entry.get("register"),
-                              entry.get("as_of", AS_OF), entry["expect"], entry["verdict"],
-                              entry.get("message", {})))
+        project = Case(
+            rule="",
+            name=entry["name"],
+            base=entry["base"],
+            expect="",
+            set=entry.get("set", {}),
+            unset=tuple(entry.get("unset", [])),
+        ).project_data()
+        out.append(
+            WaiverCase(
+                entry["name"],
+                project,
+                entry.get("register"),
+                entry.get("as_of", AS_OF),
+                entry["expect"],
+                entry["verdict"],
+                entry.get("message", {}),
+            )
+        )
     return out
 
 
@@ -117,8 +131,7 @@ def test_the_audit_block_of_every_human_format_names_the_register_and_the_entrie
         assert "内发改环资字〔2025〕7号" in rendered, fmt
     block = report.audit_block(result)
     assert block["waiver_register_authority"] == "自治区能源局"
-    assert [(w["rule"], w["applied"], w["original_status"]) for w in block["waivers"]] == [
-        ("HE-002", True, "fail")]
+    assert [(w["rule"], w["applied"], w["original_status"]) for w in block["waivers"]] == [("HE-002", True, "fail")]
 
 
 def test_an_expired_register_entry_is_listed_as_expired(tmp_path):
@@ -128,6 +141,7 @@ def test_an_expired_register_entry_is_listed_as_expired(tmp_path):
 
 
 # ---- the command line --------------------------------------------------------------------------
+
 
 def invoke(*args: str | Path, main=check_main):
     result = CliRunner().invoke(main, [str(a) for a in args])
@@ -140,10 +154,19 @@ def applicant(tmp_path):
     case = _case("Waivers the applicant typed")
     path = tmp_path / "applicant.yaml"
     path.write_text(yaml.safe_dump(case.project, allow_unicode=True), encoding="utf-8")
-    register = write_register(tmp_path, [
-        {"project": "NM-2025-0734", "rule": "HE-001", "reason": "决定", "approved_by": "自治区发展和改革委员会",
-         "document": "内发改环资字〔2025〕7号", "expires": dt.date(2027, 12, 31)},
-    ])
+    register = write_register(
+        tmp_path,
+        [
+            {
+                "project": "NM-2025-0734",
+                "rule": "HE-001",
+                "reason": "决定",
+                "approved_by": "自治区发展和改革委员会",
+                "document": "内发改环资字〔2025〕7号",
+                "expires": dt.date(2027, 12, 31),
+            },
+        ],
+    )
     return path, register
 
 
@@ -166,8 +189,9 @@ def test_the_report_may_not_overwrite_the_register_or_the_policy_file(applicant,
     policy.write_text("format: 1\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 1.0\n")
     target = register if protected == "register" else policy
     before = target.read_bytes()
-    code, _, err = invoke(path, "--waivers", register, "--params", policy, "--output", target,
-                          "--format", "json", "--as-of", "2026-01-01")
+    code, _, err = invoke(
+        path, "--waivers", register, "--params", policy, "--output", target, "--format", "json", "--as-of", "2026-01-01"
+    )
     named = "the waiver register" if protected == "register" else "the policy file"
     assert code == 2 and f"refusing to write the report over {named} " in err
     assert target.read_bytes() == before
@@ -194,8 +218,21 @@ def test_a_batch_applies_the_register_to_every_project(applicant, tmp_path):
 def test_diff_shows_what_a_new_register_changes(applicant, tmp_path):
     path, register = applicant
     empty = write_register(tmp_path, [], name="empty.yaml")
-    code, out, err = invoke("diff", path, "--waivers", register, "--base-waivers", empty,
-                            "--as-of", "2026-01-01", "--format", "json", "-j", "1", main=checker_main)
+    code, out, err = invoke(
+        "diff",
+        path,
+        "--waivers",
+        register,
+        "--base-waivers",
+        empty,
+        "--as-of",
+        "2026-01-01",
+        "--format",
+        "json",
+        "-j",
+        "1",
+        main=checker_main,
+    )
     assert code == 1, err
     diff = json.loads(out)
     assert diff["rule_transitions"] == [{"rule": "HE-001", "from": "review", "to": "waived", "count": 1}]
@@ -212,8 +249,7 @@ def test_diff_with_one_register_for_both_sides_and_nothing_else_has_nothing_to_c
 def test_the_ledger_records_the_register_and_verify_reproduces_it(applicant, tmp_path):
     path, register = applicant
     ledger = str(tmp_path / "ledger.db")
-    code, _, err = invoke(path, "--waivers", register, "--record", ledger, "--as-of", "2026-01-01",
-                          "--format", "json")
+    code, _, err = invoke(path, "--waivers", register, "--record", ledger, "--as-of", "2026-01-01", "--format", "json")
     assert code == 3, err
     invoke(REPO / "projects" / "kubuqi-desert-pv.yaml", "--record", ledger, "--as-of", "2026-01-01")
     engine = sa.create_engine(ledger_url(ledger))
@@ -279,8 +315,7 @@ def test_history_names_a_change_of_waiver_register(applicant, tmp_path):
 def test_the_rule_data_marks_exactly_the_red_lines_as_not_waivable():
     from checker.ruleset import load_ruleset
 
-    assert sorted(r.id for r in load_ruleset().rules if not r.spec.waivable) == [
-        "HE-004", "LA-001", "LA-002", "LA-003"]
+    assert sorted(r.id for r in load_ruleset().rules if not r.spec.waivable) == ["HE-004", "LA-001", "LA-002", "LA-003"]
     code, out, _ = invoke("rules", "--format", "json", main=checker_main)
     assert code == 0
     assert sorted(r["id"] for r in json.loads(out) if not r["waivable"]) == ["HE-004", "LA-001", "LA-002", "LA-003"]

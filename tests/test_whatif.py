@@ -52,8 +52,9 @@ def tight(tmp_path):
 @pytest.fixture
 def water(tmp_path):
     path = tmp_path / "water.yaml"
-    path.write_text("format: 1\nsource: 水利厅征求意见稿\nparameters:\n  water_permit_threshold_m3: 200000\n",
-                    encoding="utf-8")
+    path.write_text(
+        "format: 1\nsource: 水利厅征求意见稿\nparameters:\n  water_permit_threshold_m3: 200000\n", encoding="utf-8"
+    )
     return path
 
 
@@ -64,9 +65,12 @@ def checker(policy=None) -> Checker:
 def test_directories_are_searched_recursively_and_sorted(registry):
     names = [p.relative_to(registry).as_posix() for p in collect_paths([registry])]
     assert names == [
-        "ordos/kubuqi-desert-pv.yaml", "ordos/ordos-calcium-carbide.yaml",
-        "others/broken.yaml", "others/chifeng-coal-chp-exemption.yaml",
-        "others/hohhot-data-centre.yaml", "others/hohhot-no-permit.yml",
+        "ordos/kubuqi-desert-pv.yaml",
+        "ordos/ordos-calcium-carbide.yaml",
+        "others/broken.yaml",
+        "others/chifeng-coal-chp-exemption.yaml",
+        "others/hohhot-data-centre.yaml",
+        "others/hohhot-no-permit.yml",
     ]
 
 
@@ -97,8 +101,9 @@ def test_tightening_energy_intensity_rejects_the_data_centre(registry, tight):
 
 def test_raising_the_water_threshold_approves_the_project_without_a_permit(registry, water):
     diff = compare(checker(), checker(water), [registry])
-    assert [(c.project_id, c.base_verdict, c.new_verdict, [(r.rule, r.base, r.new) for r in c.rules])
-            for c in diff.changes] == [("NM-2025-0331", "rejected", "approved", [("WA-002", "fail", "pass")])]
+    assert [
+        (c.project_id, c.base_verdict, c.new_verdict, [(r.rule, r.base, r.new) for r in c.rules]) for c in diff.changes
+    ] == [("NM-2025-0331", "rejected", "approved", [("WA-002", "fail", "pass")])]
     assert dict(diff.verdict_transitions) == {("rejected", "approved"): 1}
     assert diff.unchanged == 4
 
@@ -120,7 +125,10 @@ def test_cli_json_reports_counts_and_exits_1_when_something_changes(registry, ti
     assert data["verdict_transitions"] == [{"from": "approved", "to": "rejected", "count": 1}]
     assert data["rule_transitions"] == [{"rule": "EC-001", "from": "pass", "to": "fail", "count": 2}]
     assert {c["league_city"]: c["changed"] for c in data["by_league_city"]} == {
-        "呼和浩特市": 2, "赤峰市": 0, "鄂尔多斯市": 0}
+        "呼和浩特市": 2,
+        "赤峰市": 0,
+        "鄂尔多斯市": 0,
+    }
     assert (data["checked"], data["changed"], data["unchanged"], data["unreadable_count"]) == (5, 2, 3, 1)
     assert "broken.yaml: could not be checked" in result.stderr
 
@@ -129,7 +137,8 @@ def test_cli_csv_has_one_row_per_rule_change_and_one_per_unreadable_file(registr
     result = run(str(registry), "--params", str(water), "--as-of", "2026-01-01", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["project_id"], r["rule"], r["base_status"], r["new_status"]) for r in rows if not r["error"]] == [
-        ("NM-2025-0331", "WA-002", "fail", "pass")]
+        ("NM-2025-0331", "WA-002", "fail", "pass")
+    ]
     assert [r["path"].endswith("broken.yaml") for r in rows if r["error"]] == [True]
 
 
@@ -180,13 +189,17 @@ def test_the_cli_diff_in_worker_processes_matches_the_in_process_comparison(regi
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_a_side_dated_after_the_plan_period_carries_the_notice_and_one_inside_does_not(fmt):
     sample = str(REPO / "projects" / "ordos-calcium-carbide.yaml")
-    after = CliRunner().invoke(checker_main, ["diff", sample, "--as-of", "2026-06-01", "--base-as-of",
-                                              "2025-06-01", "--format", fmt, "-j", "1"])
+    after = CliRunner().invoke(
+        checker_main,
+        ["diff", sample, "--as-of", "2026-06-01", "--base-as-of", "2025-06-01", "--format", fmt, "-j", "1"],
+    )
     assert after.exit_code in (0, 1), after.output
     assert "after the period" in after.stdout and "new side" in after.stdout.replace('"side": "new"', "new side")
     assert "base side" not in after.stdout
-    inside = CliRunner().invoke(checker_main, ["diff", sample, "--as-of", "2025-12-31", "--base-as-of",
-                                               "2025-06-01", "--format", fmt, "-j", "1"])
+    inside = CliRunner().invoke(
+        checker_main,
+        ["diff", sample, "--as-of", "2025-12-31", "--base-as-of", "2025-06-01", "--format", fmt, "-j", "1"],
+    )
     assert "after the period" not in inside.stdout
     if fmt == "json":
         assert json.loads(after.stdout)["notices"][0]["code"] == "outside_plan_period"
