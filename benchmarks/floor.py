@@ -77,7 +77,7 @@ def main() -> None:
         _verdict = (before, after)
         work = contract
     files = find(args.directory)
-    chunk = max(1, min(16, len(files) // (args.j * 8)))  # as checker.batch.chunk_size
+    chunk = max(1, min(16, len(files) // (args.j * 8)))  # as checker.batch.runner.chunk_size
     out = sys.stdout
     with multiprocessing.get_context("fork").Pool(args.j) as pool:
         if args.verdict:

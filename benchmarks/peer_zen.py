@@ -129,12 +129,13 @@ def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
     """Check agreement, then time zen-engine against this checker's engine on `paths`."""
     import zen
 
-    from checker import engine, metrics
     from checker.check import load_project
-    from checker.decision import decide, most_severe
     from checker.errors import InputError
-    from checker.facts import item_facts, project_facts
-    from checker.ruleset import Ruleset
+    from checker.evaluation import durable as engine
+    from checker.evaluation.decision import decide, most_severe
+    from checker.facts import derived as metrics
+    from checker.facts.flat import item_facts, project_facts
+    from checker.rules.ruleset import Ruleset
 
     full = checker.ruleset
     subset = Ruleset(

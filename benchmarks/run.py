@@ -46,7 +46,7 @@ sys.path[:0] = [str(REPO), str(HERE)]
 import generate  # noqa: E402
 
 PY = sys.executable
-CHECK = [PY, "-c", "from checker.cli import check_main; check_main()"]
+CHECK = [PY, "-c", "from checker.cli.app import check_main; check_main()"]
 IMPORT_FLOOR = [PY, "-c", "import yaml, pydantic, jinja2, click, durable.lang"]
 # the import floor plus the least any use of pydantic's models costs: one model, one validation
 PYDANTIC_BOUND = [
@@ -174,7 +174,7 @@ def peak_memory(cmd: list[str], interval: float = 0.05) -> dict[str, float]:
 
 def sample_verdict(folder: Path, workdir: Path) -> Path:
     """A verdict line of typical size: the median-sized of the first 21 projects' lines."""
-    from checker.inputs import find_projects
+    from checker.batch.inputs import find_projects
 
     paths = [str(p) for p in find_projects(folder)[:21]]
     proc = subprocess.run(
@@ -283,8 +283,8 @@ def bench_peer(folder: Path) -> dict[str, object]:
         return {"skipped": "zen-engine is not installed (pip install zen-engine)"}
     import peer_zen
 
-    from checker.batch import make_checker
-    from checker.inputs import find_projects
+    from checker.batch.inputs import find_projects
+    from checker.batch.runner import make_checker
 
     checker = make_checker(dt.date.fromisoformat(AS_OF), None)
     paths = find_projects(folder)

@@ -13,24 +13,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker import engine, metrics
-from checker.decision import SubjectResult, decide, most_severe
 from checker.errors import InputError, Problem
-from checker.facts import item_facts, project_facts
-from checker.model import Project
-from checker.parameters import ParameterSet
-from checker.plan_period import Notice, notices, refuse_before
-from checker.ruleset import Rule, Ruleset, disabled_notices
-from checker.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
-from checker.validation import validate_document
-from checker.verdict import (
+from checker.evaluation import durable as engine
+from checker.evaluation.decision import SubjectResult, decide, most_severe
+from checker.facts import derived as metrics
+from checker.facts.flat import item_facts, project_facts
+from checker.input.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
+from checker.input.validation import validate_document
+from checker.project.model import Project
+from checker.project.vocabulary import products
+from checker.rules.parameters import ParameterSet
+from checker.rules.plan_period import Notice, notices, refuse_before
+from checker.rules.ruleset import Rule, Ruleset, disabled_notices
+from checker.verdict.findings import (
     FactReading,
     Finding,
     ItemFinding,
     aggregate,
 )
-from checker.vocabulary import products
-from checker.waivers import WaiverRegister, apply_claims, apply_register, known_rules
+from checker.verdict.waivers import WaiverRegister, apply_claims, apply_register, known_rules
 
 _RULE_ID = re.compile(r"[A-Z]{2}-[0-9]{3}")
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from checker.parameters import ParameterSet
+from checker.rules.parameters import ParameterSet
 
 
 def canonical_json(value: Any) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from checker.errors import ConditionTooComplex, InputError
-from checker.source import DEFAULT_LIMITS, Limits
+from checker.input.source import DEFAULT_LIMITS, Limits
 
 
 def make_checker(
@@ -22,9 +22,9 @@ def make_checker(
     """The Checker for a date, optional policy file and optional waiver register (raises
     InputError / RuleDataError)."""
     from checker.check import Checker, default_as_of
-    from checker.parameters import load_policy, resolve
-    from checker.plan_period import refuse_before
-    from checker.ruleset import active_ruleset
+    from checker.rules.parameters import load_policy, resolve
+    from checker.rules.plan_period import refuse_before
+    from checker.rules.ruleset import active_ruleset
 
     ruleset = active_ruleset()  # the --rules pack, or the shipped one
     policy = load_policy(params_file, limits, ruleset.definitions) if params_file else None
@@ -32,7 +32,7 @@ def make_checker(
     refuse_before(ruleset.plan, as_of)  # before the parameters say they have no value then
     register = None
     if waivers_file:
-        from checker.waivers import load_register
+        from checker.verdict.waivers import load_register
 
         register = load_register(waivers_file, ruleset, limits)
     try:

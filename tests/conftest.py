@@ -31,8 +31,8 @@ for _var in ("LC_ALL", "LANG", "LANGUAGE"):
 os.environ["LC_MESSAGES"] = "en_US.UTF-8"
 
 from checker.check import Checker  # noqa: E402 - after the cache folder is chosen
-from checker.parameters import resolve  # noqa: E402
-from checker.ruleset import load_ruleset  # noqa: E402
+from checker.rules.parameters import resolve  # noqa: E402
+from checker.rules.ruleset import load_ruleset  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -69,7 +69,7 @@ def write_register(
 
 def checker_with_register(as_of: dt.date, register: Path) -> Checker:
     """A checker for `as_of` that applies the waiver register at `register`."""
-    from checker.waivers import load_register
+    from checker.verdict.waivers import load_register
 
     ruleset = load_ruleset()
     return Checker(ruleset, resolve(as_of), load_register(register, ruleset))

@@ -14,9 +14,9 @@ import re
 from decimal import Context, Decimal
 from typing import Any
 
-from checker import conditions as cond
-from checker.report import PrintedFigure, render_figures
-from checker.verdict import Finding
+from checker.reports.render import PrintedFigure, render_figures
+from checker.rules import conditions as cond
+from checker.verdict.findings import Finding
 
 _NUMBER = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?)(亿元|万元|亿|万| yuan|%)?$")
 _FACTORS = {

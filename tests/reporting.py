@@ -85,7 +85,7 @@ def check_on_a_terminal(*args: str, env_extra: dict[str, str] | None = None) -> 
     master, slave = pty.openpty()
     env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
     env.update(env_extra or {})
-    code = "from checker.cli import check_main; check_main()"
+    code = "from checker.cli.app import check_main; check_main()"
     process = subprocess.Popen(
         [sys.executable, "-c", code, *args], stdout=slave, stderr=subprocess.PIPE, cwd=REPO, env=env
     )

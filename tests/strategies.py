@@ -1,6 +1,6 @@
 """Hypothesis strategies for format 1 projects, derived from the pydantic models themselves.
 
-Walking the models (rather than listing keys by hand) means a field added to `checker/model.py`
+Walking the models (rather than listing keys by hand) means a field added to `checker/project/model.py`
 is generated, and therefore tested, without anyone touching this file. Values stay within each
 field's declared constraints, so every generated project is valid; the word lists (盟市 and their
 aliases, product keys, rule ids) come from the shipped data.
@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from checker import model, vocabulary
-from checker.ruleset import load_ruleset
-from checker.source import YAML12_FLOAT, parse_document
+from checker.input.source import YAML12_FLOAT, parse_document
+from checker.project import model, vocabulary
+from checker.rules.ruleset import load_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted((REPO / "rules" / "bases").glob("*.yaml"))
@@ -196,7 +196,7 @@ def dump(data: dict[str, Any]) -> bytes:
 def _limit_values() -> list[float]:
     """Every number a shipped parameter holds on the property tests' dates (limits, thresholds,
     benchmark levels), and 1: where a message's figure and its limit can print alike."""
-    from checker.parameters import resolve
+    from checker.rules.parameters import resolve
 
     found = {1.0}
     for as_of in (dt.date(2022, 6, 1), dt.date(2026, 1, 1)):

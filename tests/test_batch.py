@@ -21,11 +21,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, checker_on
 
-from checker.batch import Settings, run, worst_exit_code
-from checker.batch_output import Progress
+from checker.batch.inputs import expand_paths
+from checker.batch.runner import Settings, run, worst_exit_code
+from checker.batch.summary import Progress
 from checker.check import CheckResult
-from checker.cli import check_main
-from checker.inputs import expand_paths
+from checker.cli.app import check_main
 
 AS_OF = "2025-06-01"
 # four of the shipped projects, as the mixed folder's valid files
@@ -56,7 +56,7 @@ BROKEN_MODEL = "format: 1\nproject:\n  id: NM-1\nsurprise: 1\n"  # valid YAML, n
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The command as a user runs it: a fresh interpreter, so `-j 2` really forks workers."""
-    code = "from checker.cli import check_main; check_main()"
+    code = "from checker.cli.app import check_main; check_main()"
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=REPO,
@@ -304,12 +304,12 @@ def test_no_progress_bar_in_a_pipe(tmp_path: Path):
 
 def test_spawned_workers_give_the_same_results(monkeypatch, tmp_path: Path):
     """When this process already runs threads it must not fork: workers are spawned instead."""
-    import checker.batch
+    import checker.batch.runner
 
     files = [str(p) for p in PROJECTS[:3]]
     settings = Settings(fmt="json", lang="en", as_of=None)
     in_process = [o.output for o in run(files, settings, jobs=1)]
-    monkeypatch.setattr(checker.batch, "_start_method", lambda: "spawn")
+    monkeypatch.setattr(checker.batch.runner, "_start_method", lambda: "spawn")
     spawned = [o.output for o in run(files, settings, jobs=2)]
     assert spawned == in_process
 
@@ -342,7 +342,7 @@ def test_results_are_streamed_while_the_batch_still_runs(tmp_path: Path):
         "        time.sleep(0.05)\n"
         "    return checked(self, path, *args, **kwargs)\n"
         "c.Checker.check_path = held\n"
-        "from checker.cli import check_main; check_main()\n"
+        "from checker.cli.app import check_main; check_main()\n"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code, str(PROJECTS[0]), str(last), "--format", "csv", "-j", "1", "--as-of", AS_OF],
@@ -381,7 +381,7 @@ def test_single_project_options_are_refused_for_a_batch(tmp_path: Path, extra: l
 
 @pytest.mark.parametrize("paths", [[], ["a.yaml"], ["a.yaml", "", "sub/b c.yml", "é/文件.yaml"]])
 def test_path_list_gives_back_the_paths_in_order(paths: list[str]):
-    from checker.batch import PathList
+    from checker.batch.runner import PathList
 
     compact = PathList(paths)
     assert len(compact) == len(paths)
@@ -400,12 +400,12 @@ def test_a_batch_json_line_holds_the_same_verdict_as_the_single_file_report(tmp_
 
 
 def test_one_file_starts_no_worker_process(monkeypatch):
-    import checker.batch
+    import checker.batch.runner
 
     def no_pool(method: str):
         raise AssertionError(f"a {method} pool was started for one file")
 
-    monkeypatch.setattr(checker.batch.multiprocessing, "get_context", no_pool)
+    monkeypatch.setattr(checker.batch.runner.multiprocessing, "get_context", no_pool)
     settings = Settings(fmt="json", lang="en", as_of=dt.date.fromisoformat(AS_OF))
     outcomes = list(run([str(PROJECTS[1])], settings, jobs=4))
     assert [o.verdict for o in outcomes] == [single(PROJECTS[1]).verdict]
@@ -413,8 +413,8 @@ def test_one_file_starts_no_worker_process(monkeypatch):
 
 def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path, tmp_path: Path):
     """Issue 8: record a batch (two worker processes appending concurrently), then verify it."""
-    from checker.cli import checker_main
-    from checker.ledger import Ledger
+    from checker.audit.ledger import Ledger
+    from checker.cli.app import checker_main
 
     ledger = tmp_path / "ledger.db"
     result = CliRunner().invoke(
@@ -433,7 +433,7 @@ def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path,
 def test_output_goes_out_as_the_settings_encode_it(mixed: Path, monkeypatch):
     # workers send encoded bytes; the parent writes them to the stream's binary side, or decodes
     # them again for a stream without one, and what it prints as text keeps its place around them
-    from checker.cli_batch import check_batch
+    from checker.cli.batch import check_batch
 
     files = [str(p) for p in expand_paths([str(mixed)])]
     settings = Settings(fmt="text", lang="en", as_of=dt.date.fromisoformat(AS_OF), encoding="gb18030", newline="\r\n")
@@ -452,7 +452,7 @@ def test_output_goes_out_as_the_settings_encode_it(mixed: Path, monkeypatch):
 @pytest.mark.parametrize(("fmt", "start"), [("csv", b"\xef\xbb\xbffile,"), ("json", b'{"')])
 def test_machine_formats_are_utf8_whatever_the_console_encoding(mixed: Path, fmt: str, start: bytes):
     env = {**os.environ, "PYTHONIOENCODING": "gbk"}
-    code = "from checker.cli import check_main; check_main()"
+    code = "from checker.cli.app import check_main; check_main()"
     run = subprocess.run(
         [sys.executable, "-c", code, str(mixed), "--format", fmt, "-j", "2"],
         cwd=REPO,
@@ -475,7 +475,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_as_given(tmp_path: Path, fmt: s
     with open(odd, "wb") as fh:
         fh.write(PROJECTS[0].read_bytes())
     shutil.copy(PROJECTS[1], folder / "b.yaml")
-    code = "from checker.cli import check_main; check_main()"
+    code = "from checker.cli.app import check_main; check_main()"
     run = subprocess.run(
         [sys.executable, "-c", code, str(folder), "--format", fmt, "-j", "2"],
         cwd=REPO,

@@ -23,12 +23,12 @@ from conftest import REPO
 from reporting import check_hostile, check_sample
 from test_report_text_markdown import golden_checker, normalised
 
-from checker.batch import Outcome
-from checker.batch_documents import Document, anchor, failure_fragment, fragment
+from checker.batch.documents import Document, anchor, failure_fragment, fragment
+from checker.batch.runner import Outcome
 from checker.errors import Problem
-from checker.locate import locate
-from checker.report_github import escape_data, escape_property
-from checker.verdict import counts, exit_code, gated_exit_code
+from checker.reports.github import escape_data, escape_property
+from checker.verdict.findings import counts, exit_code, gated_exit_code
+from checker.verdict.locate import locate
 
 GOLDEN = REPO / "tests" / "golden" / "batch"
 SAMPLES = ("ordos-calcium-carbide.yaml", "kubuqi-desert-pv.yaml")
@@ -83,7 +83,7 @@ def test_a_folder_in_each_ci_format_matches_its_golden_file(monkeypatch, fmt, la
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_one_file_as_github_annotations_matches_its_golden_file(lang):
-    from checker import report
+    from checker.reports import render as report
 
     result = check_sample("ordos-calcium-carbide.yaml", checker=golden_checker())
     rendered = report.render(result, "github", lang)
@@ -143,7 +143,7 @@ def test_a_folder_in_junit_is_one_testsuite_per_project_with_counts_that_add_up(
 
 
 def test_the_junit_timestamp_is_the_moment_of_the_check_not_the_check_date(monkeypatch):
-    from checker import report
+    from checker.reports import render as report
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -200,7 +200,7 @@ def test_github_escapes_follow_the_workflow_command_rules():
 
 
 def test_github_annotations_map_statuses_to_levels_and_point_at_the_yaml_line():
-    from checker import report
+    from checker.reports import render as report
 
     result = check_sample("ordos-calcium-carbide.yaml")
     lines = report.render(result, "github", "en").splitlines()
@@ -221,12 +221,12 @@ def test_github_annotations_map_statuses_to_levels_and_point_at_the_yaml_line():
 
 
 def test_a_hostile_project_name_cannot_start_a_workflow_command_of_its_own(tmp_path):
-    from checker import report
+    from checker.reports import render as report
 
     result = check_hostile(tmp_path)
     text = report.render(result, "github", "zh")
     assert all(line.startswith("::") for line in text.splitlines())
-    from checker.report_github import problem_annotations
+    from checker.reports.github import problem_annotations
 
     forged = Problem("a,b:c.yaml", "project.name", 2, "bad\n::error file=x::forged\r%0A")
     line = problem_annotations("a,b:c.yaml", (forged,))

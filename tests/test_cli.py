@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from conftest import REPO
 
 from checker import __version__
-from checker.cli import check_main, checker_main
-from checker.ruleset import load_ruleset
+from checker.cli.app import check_main, checker_main
+from checker.rules.ruleset import load_ruleset
 
 SAMPLES = {
     "ordos-calcium-carbide.yaml": ("rejected", 1),
@@ -162,7 +162,7 @@ def test_every_command_has_help():
 def test_a_gbk_console_gets_every_character_of_the_report(args):
     # Chinese Windows writes GBK (code page 936), which has no ³ (m³): that was an internal error
     env = {**os.environ, "PYTHONIOENCODING": "gbk"}
-    code = "from checker.cli import check_main; check_main()"
+    code = "from checker.cli.app import check_main; check_main()"
     run = subprocess.run(
         [
             sys.executable,
@@ -188,7 +188,7 @@ def test_a_gbk_console_gets_every_character_of_the_report(args):
 @pytest.mark.parametrize("fmt", ["json", "sarif", "csv", "html"])
 def test_a_machine_readable_report_is_utf8_on_a_gbk_console(fmt):
     env = {**os.environ, "PYTHONIOENCODING": "gbk"}
-    code = "from checker.cli import check_main; check_main()"
+    code = "from checker.cli.app import check_main; check_main()"
     run = subprocess.run(
         [sys.executable, "-c", code, "projects/kubuqi-desert-pv.yaml", "--format", fmt],
         cwd=REPO,

@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from checker.cli import checker_main
-from checker.ruleset import load_ruleset
+from checker.cli.app import checker_main
+from checker.rules.ruleset import load_ruleset
 
 RULE_IDS = [rule.id for rule in load_ruleset().rules]
 

@@ -11,7 +11,7 @@ import gc
 from click.testing import CliRunner
 from conftest import REPO
 
-from checker import cli
+from checker.cli import app as cli
 
 SAMPLE = str(REPO / "projects" / "kubuqi-desert-pv.yaml")
 

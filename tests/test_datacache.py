@@ -15,11 +15,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from checker import datacache, parameters, resources, ruleset
-from checker.cli import check_main
+from checker import resources
+from checker.cli.app import check_main
 from checker.errors import RuleDataError
-from checker.parameters import shipped_definitions
-from checker.ruleset import load_ruleset
+from checker.rules import datacache, parameters, ruleset
+from checker.rules.parameters import shipped_definitions
+from checker.rules.ruleset import load_ruleset
 
 SAMPLE = REPO / "projects" / "kubuqi-desert-pv.yaml"
 
@@ -205,7 +206,7 @@ def test_a_check_reports_the_same_with_and_without_the_cache(data, monkeypatch):
 
 
 def test_the_switch_turns_the_template_cache_off_too(tmp_path, monkeypatch):
-    from checker.report import bytecode_cache
+    from checker.reports.render import bytecode_cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setenv(datacache.DISABLE_VARIABLE, "1")
@@ -280,7 +281,7 @@ def _packing_of(compiled) -> list[tuple[str, tuple[str, ...]]]:
 @pytest.fixture
 def packings(monkeypatch):
     """How many times the engine computed a packing of rules (rather than reading the cache)."""
-    from checker import engine
+    from checker.evaluation import durable as engine
 
     counted = [0]
     real = engine._packed
@@ -295,8 +296,8 @@ def packings(monkeypatch):
 
 def _compile():
     from checker.check import default_as_of
-    from checker.engine import CompiledRuleset
-    from checker.parameters import resolve
+    from checker.evaluation.durable import CompiledRuleset
+    from checker.rules.parameters import resolve
 
     return CompiledRuleset(load_ruleset(), resolve(default_as_of(), None))
 
@@ -321,7 +322,7 @@ def test_a_cached_packing_that_does_not_fit_the_rules_is_computed_again(data, pa
 
 
 def test_changed_conditions_are_packed_afresh(data, packings):
-    from checker import engine
+    from checker.evaluation import durable as engine
 
     rules = list(load_ruleset().rules)[:3]
     conditions = {rule.id: {f"{rule.id}|applies": [{"a": 1}]} for rule in rules}
@@ -386,7 +387,7 @@ def test_a_template_cache_someone_else_may_write_is_never_loaded(tmp_path, monke
     """Jinja's cache file starts with a pickled checksum: loading a planted one runs its code."""
     import jinja2
 
-    from checker import report
+    from checker.reports import render as report
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)
@@ -409,7 +410,7 @@ def test_a_template_cache_someone_else_may_write_is_never_loaded(tmp_path, monke
 def test_an_own_template_cache_is_used(tmp_path, monkeypatch):
     import jinja2
 
-    from checker import report
+    from checker.reports import render as report
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)
@@ -424,7 +425,7 @@ def test_an_own_template_cache_is_used(tmp_path, monkeypatch):
 def test_a_damaged_template_cache_file_is_compiled_afresh(tmp_path, monkeypatch):
     import jinja2
 
-    from checker import report
+    from checker.reports import render as report
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv(datacache.DISABLE_VARIABLE, raising=False)

@@ -12,9 +12,9 @@ import textwrap
 import pytest
 from conftest import REPO, checker_on
 
-from checker import conditions as cond
-from checker.engine import compile_condition, field_name
-from checker.parameters import resolve
+from checker.evaluation.durable import compile_condition, field_name
+from checker.rules import conditions as cond
+from checker.rules.parameters import resolve
 
 PARAMS = resolve(dt.date(2026, 1, 1))
 
@@ -32,8 +32,8 @@ def test_only_the_engine_module_imports_durable_rules():
             # durable_rules ships the package `durable` (its Python host) and the C core
             # `durable_rules_engine`; the adapter drives the core directly
             if any(n.split(".")[0] in ("durable", "durable_rules_engine") for n in names):
-                importers.append(path.name)
-    assert importers == ["engine.py"]
+                importers.append(path.relative_to(REPO).as_posix())
+    assert importers == ["checker/evaluation/durable.py"]
 
 
 def test_fact_names_flatten_to_engine_fields():
@@ -109,7 +109,7 @@ def test_a_rule_reading_another_rules_status_runs_after_it():
 
 
 def test_pending_tests_follow_the_cores_walk():
-    from checker.engine import stack_bound
+    from checker.evaluation.durable import stack_bound
 
     chain = [{"$and": [{"k": "p"}, {"$gt": {"x": i}}, {"$ex": {"x": 1}}]} for i in range(10)]
     assert stack_bound(chain) == 10  # the shared first test's ten children wait at once
@@ -124,7 +124,7 @@ def test_pending_tests_follow_the_cores_walk():
 def test_no_fact_can_need_more_pending_tests_than_the_core_accepts():
     # the core refuses a fact needing more than 64 pending tests (error 303) and then corrupts its
     # heap when the session is deleted: the rules are packed so that it cannot happen
-    from checker.engine import _SEEN_CONDITION, stack_bound
+    from checker.evaluation.durable import _SEEN_CONDITION, stack_bound
 
     compiled = checker_on(dt.date(2026, 1, 1)).compiled
     packed = [part for entries in compiled._stages for _handle, parts in entries for part in parts]
@@ -150,7 +150,7 @@ def test_the_pending_test_bound_matches_the_core_at_its_limit():
     script = textwrap.dedent("""
         import json, os, sys
         import durable_rules_engine as core
-        from checker.engine import stack_bound
+        from checker.evaluation.durable import stack_bound
         K, SEEN = {"fact_kind": "p"}, {"$ex": {"fact_id": 1}}
         def ex(f): return {"$ex": {f: 1}}
         FAMILIES = {
@@ -190,8 +190,8 @@ def test_the_pending_test_bound_matches_the_core_at_its_limit():
 
 
 def test_a_refused_session_is_not_deleted_and_the_check_fails_cleanly(monkeypatch):
-    from checker import engine
     from checker.errors import EngineError
+    from checker.evaluation import durable as engine
 
     checker = checker_on(dt.date(2026, 1, 1))
     path = REPO / "projects" / "ordos-calcium-carbide.yaml"
@@ -261,7 +261,7 @@ def test_concurrent_checks_share_a_compiled_ruleset_safely():
 
 def test_a_policy_table_too_large_for_the_engine_is_an_input_error_naming_the_policy(tmp_path):
     # the core cannot compile a comparison against a table of a dozen or more products (error 113)
-    from checker.vocabulary import products
+    from checker.project.vocabulary import products
 
     names = sorted(products())[:13]
     policy = tmp_path / "policy.yaml"

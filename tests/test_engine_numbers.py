@@ -10,10 +10,10 @@ import pytest
 from conftest import REPO, checker_on
 from strategies import dump
 
-from checker.engine import engine_json, engine_value
-from checker.model import Project
-from checker.source import parse_document
-from checker.validation import validate_document
+from checker.evaluation.durable import engine_json, engine_value
+from checker.input.source import parse_document
+from checker.input.validation import validate_document
+from checker.project.model import Project
 
 BASE = parse_document((REPO / "rules/bases/calcium_carbide.yaml").read_bytes(), "base").data
 

@@ -10,9 +10,9 @@ import datetime as dt
 
 from conftest import REPO
 
-from checker import metrics
 from checker.check import load_project
-from checker.facts import item_facts, project_facts
+from checker.facts import derived as metrics
+from checker.facts.flat import item_facts, project_facts
 
 
 def test_two_thousand_evaluations_in_one_process(checker_for):
@@ -28,7 +28,7 @@ def test_two_thousand_evaluations_in_one_process(checker_for):
 
 
 def test_facts_carry_only_the_fields_the_conditions_read():
-    from checker.engine import referenced_fields
+    from checker.evaluation.durable import referenced_fields
 
     body = {
         "r|applies": {

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import checker.source
-from checker.cli import check_main
+import checker.input.source
+from checker.cli.app import check_main
 from checker.errors import InputError
-from checker.source import parse_document
+from checker.input.source import parse_document
 
 HERE = Path(__file__).parent / "hostile"
 REPO = Path(__file__).resolve().parent.parent
@@ -380,7 +380,7 @@ def test_a_flat_list_just_under_the_size_limit_is_refused_while_reading():
     probe = (
         "import time\n"
         "from checker.errors import InputError\n"
-        "from checker.source import parse_document\n"
+        "from checker.input.source import parse_document\n"
         "raw = b'format: 1\\nx: [' + b'1,' * 500_000 + b'1]\\n'\n"
         "started = time.process_time()\n"
         "try:\n"
@@ -405,7 +405,7 @@ def test_a_legitimate_anchor_still_works():
 
 def test_default_size_limit(tmp_path):
     path = tmp_path / "big.yaml"
-    path.write_bytes(VALID.read_bytes() + b"#" * checker.source.MAX_FILE_BYTES)
+    path.write_bytes(VALID.read_bytes() + b"#" * checker.input.source.MAX_FILE_BYTES)
     assert_clear_error(*run(path), ("larger than the limit of 1048576 bytes", "--max-bytes"))
 
 

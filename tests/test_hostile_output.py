@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import checker.report_output
-from checker.cli import MAX_JOBS, check_main, checker_main
+import checker.reports.output
+from checker.cli.app import MAX_JOBS, check_main, checker_main
 
 HERE = Path(__file__).parent / "hostile"
 REPO = Path(__file__).resolve().parent.parent
@@ -219,7 +219,7 @@ def test_a_failed_write_keeps_the_old_report_and_records_nothing(tmp_path, monke
         state["written"] += min(len(data), 4096)
         return real_write(fd, bytes(data[:4096]))
 
-    monkeypatch.setattr(checker.report_output.os, "write", fail_halfway)
+    monkeypatch.setattr(checker.reports.output.os, "write", fail_halfway)
     code, _out, err = run(VALID, "--output", target, "--record", ledger, *AS_OF)
     monkeypatch.undo()
     one_line_error(code, err, ("report.json", os.strerror(failure)))
@@ -295,7 +295,7 @@ def test_record_and_output_in_a_deleted_working_directory(tmp_path):
     script = (
         "import os, sys\n"
         f"os.mkdir({str(gone)!r}); os.chdir({str(gone)!r}); os.rmdir({str(gone)!r})\n"
-        "from checker.entry import check\n"
+        "from checker.cli.entry import check\n"
         "sys.argv = ['check'] + sys.argv[1:]\n"
         "check()\n"
     )
@@ -453,7 +453,7 @@ def test_a_full_disk_on_stdout_of_checker_commands(tmp_path, command):
     device = full_device(tmp_path)
     with open(device, "wb") as full:
         done = subprocess.run(
-            [sys.executable, "-c", "from checker.entry import checker; checker()", *command],
+            [sys.executable, "-c", "from checker.cli.entry import checker; checker()", *command],
             cwd=REPO,
             stdout=full,
             stderr=subprocess.PIPE,
@@ -474,7 +474,7 @@ def test_a_full_disk_on_stdout_of_checker_commands(tmp_path, command):
     ids=["check", "batch", "rules", "schema"],
 )
 def test_a_closed_stdout_exits_2_with_one_line(argv):
-    code = f"import sys; from checker.entry import {argv[0]} as main; sys.argv[1:] = {argv[1:]!r}; main()"
+    code = f"import sys; from checker.cli.entry import {argv[0]} as main; sys.argv[1:] = {argv[1:]!r}; main()"
     done = subprocess.run(
         [sys.executable, "-c", code, *AS_OF],
         cwd=REPO,
@@ -569,11 +569,11 @@ def test_checker_usage_errors_are_one_line(args, words):
 
 
 def test_the_default_number_of_workers_is_capped_too(monkeypatch):
-    import checker.batch
+    import checker.batch.runner
 
-    assert checker.batch.MAX_WORKERS == MAX_JOBS
+    assert checker.batch.runner.MAX_WORKERS == MAX_JOBS
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(200)), raising=False)
-    assert checker.batch.default_jobs() == MAX_JOBS
+    assert checker.batch.runner.default_jobs() == MAX_JOBS
 
 
 def test_ctrl_c_while_starting_prints_no_traceback():
@@ -583,7 +583,7 @@ def test_ctrl_c_while_starting_prints_no_traceback():
     interpreter = 0.0  # the slowest of three starts: a quick one would aim inside Python's own start
     for _ in range(3):
         started = time.monotonic()
-        subprocess.run([sys.executable, "-m", "checker.entry"], cwd=REPO, check=True, timeout=60)
+        subprocess.run([sys.executable, "-m", "checker.cli.entry"], cwd=REPO, check=True, timeout=60)
         interpreter = max(interpreter, time.monotonic() - started)
     for extra in (0.0, 0.01, 0.02, 0.035, 0.05, 0.07, 0.1):
         delay = interpreter + extra
@@ -687,8 +687,8 @@ def test_a_batch_hands_out_work_as_results_are_taken(monkeypatch):
     import datetime as dt
     import multiprocessing.pool
 
-    from checker.batch import CHUNKS_AHEAD_PER_JOB, Settings, chunk_size
-    from checker.batch import run as run_batch
+    from checker.batch.runner import CHUNKS_AHEAD_PER_JOB, Settings, chunk_size
+    from checker.batch.runner import run as run_batch
 
     files = [str(VALID)] * 400
     submitted: list[int] = []

@@ -13,9 +13,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from checker import i18n
-from checker.cli import check_main, checker_main
-from checker.i18n_zh import CLICK, COMMAND_HELP, MESSAGES
+from checker.cli import i18n
+from checker.cli.app import check_main, checker_main
+from checker.cli.i18n_zh import CLICK, COMMAND_HELP, MESSAGES
 
 CHINESE = {"LC_MESSAGES": None, "LC_ALL": None, "LANG": None}
 ENGLISH = {"LC_MESSAGES": None, "LC_ALL": None, "LANG": "en_US.UTF-8"}
@@ -223,7 +223,7 @@ def test_version_is_worded_in_the_language_of_the_run(command, prog):
 def test_checker_diff_markdown_is_worded_in_the_language_of_the_run():
     from conftest import REPO
 
-    from checker.cli import checker_main as main
+    from checker.cli.app import checker_main as main
 
     args = [
         "diff",

@@ -23,11 +23,11 @@ from click.testing import CliRunner
 from conftest import REPO, checker_on
 from strategies import BASES, consistent_coal_and_capacity, consistent_feedstock, dump
 
-from checker import report
-from checker.cli import check_main
-from checker.model import Project
-from checker.source import parse_document
-from checker.validation import validate_document
+from checker.cli.app import check_main
+from checker.input.source import parse_document
+from checker.input.validation import validate_document
+from checker.project.model import Project
+from checker.reports import render as report
 
 AS_OF = dt.date(2026, 1, 1)
 SAMPLES = [

@@ -20,10 +20,7 @@ from conftest import REPO
 from pgserver import start_server
 
 from checker import __version__
-from checker.check import Checker
-from checker.cli import check_main, checker_main
-from checker.errors import LedgerError
-from checker.ledger import (
+from checker.audit.ledger import (
     SCHEMA_VERSION,
     Ledger,
     canonical_json,
@@ -38,9 +35,12 @@ from checker.ledger import (
     snapshot_sha256,
     waiver_registers,
 )
-from checker.parameters import resolve
-from checker.reverify import check_chain, verify
-from checker.ruleset import load_ruleset
+from checker.audit.verify import check_chain, verify
+from checker.check import Checker
+from checker.cli.app import check_main, checker_main
+from checker.errors import LedgerError
+from checker.rules.parameters import resolve
+from checker.rules.ruleset import load_ruleset
 
 AS_OF = "2026-01-01"
 SAMPLES = [
@@ -209,7 +209,7 @@ def test_an_altered_input_is_caught(target, inputs):
 def test_a_chain_rewritten_with_a_forged_verdict_is_caught_by_the_re_run(target, inputs, monkeypatch):
     """An attacker who recomputes every hash after the edit keeps the chain intact: the re-run does not."""
     record_all(target, inputs)
-    monkeypatch.setattr("checker.reverify.__version__", "9.9.9")
+    monkeypatch.setattr("checker.audit.verify.__version__", "9.9.9")
     rows = fetch(target, sa.select(entries).order_by(entries.c.seq))
     previous = "0" * 64
     for row in rows:
@@ -474,7 +474,7 @@ def test_a_stored_input_larger_than_the_limit_needs_max_bytes(target, inputs):
 
 
 def test_a_zlib_bomb_as_a_ruleset_snapshot_is_refused(monkeypatch):
-    from checker import ledger as ledger_module
+    from checker.audit import ledger as ledger_module
 
     monkeypatch.setattr(ledger_module, "MAX_SNAPSHOT_BYTES", 1 << 20)
     with pytest.raises(ValueError, match="inflates to more than"):
@@ -531,8 +531,8 @@ def test_a_server_that_never_answers_cannot_hang_the_checker(silent_server, tmp_
             "--format",
             "json",
         ],
-        "verify": ["-c", "from checker.cli import checker_main; checker_main()", "verify", silent_server],
-        "history": ["-c", "from checker.cli import checker_main; checker_main()", "history", silent_server],
+        "verify": ["-c", "from checker.cli.app import checker_main; checker_main()", "verify", silent_server],
+        "history": ["-c", "from checker.cli.app import checker_main; checker_main()", "history", silent_server],
     }[command]
     env = {**os.environ, "NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT": "2"}
     started = time.monotonic()
@@ -544,7 +544,7 @@ def test_a_server_that_never_answers_cannot_hang_the_checker(silent_server, tmp_
 
 
 def test_the_timeouts_come_from_the_url_first_then_the_environment(monkeypatch):
-    from checker.ledger import _pg_connect_args
+    from checker.audit.ledger import _pg_connect_args
 
     monkeypatch.delenv("NM_PROJECT_CHECKER_PG_CONNECT_TIMEOUT", raising=False)
     args = _pg_connect_args("postgresql+psycopg2://u@h/db")

@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from message_figures import message_problems
 from strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
 
-from checker.cases import rule_cases
 from checker.errors import InputError
-from checker.model import Project
-from checker.report import render_message
-from checker.ruleset import load_ruleset
-from checker.source import parse_document
-from checker.validation import validate_document
+from checker.input.source import parse_document
+from checker.input.validation import validate_document
+from checker.project.model import Project
+from checker.reports.render import render_message
+from checker.rules.cases import rule_cases
+from checker.rules.ruleset import load_ruleset
 
 AS_OF = dt.date(2026, 1, 1)
 AS_OF_DATES = [dt.date(2022, 6, 1), AS_OF]
@@ -173,7 +173,7 @@ def test_undeclared_coal_replacement_is_named_not_printed_as_zero():
 
 
 def test_the_facts_list_prints_a_figure_apart_from_its_limit_as_the_message_does():
-    from checker.report import finding_view
+    from checker.reports.render import finding_view
 
     result = check_data(deep_merge(BASE["data_centre"], {"data_center": {"pue": 1.2001}}))
     finding = next(f for f in result.findings if f.id == "EC-004")
@@ -210,7 +210,7 @@ def test_coal_units_of_a_renovation_adding_no_capacity_are_not_said_to_be_absent
     ],
 )
 def test_a_figure_is_printed_apart_from_what_it_is_compared_with(value, style, digits, against, printed):
-    from checker.figures import Style, format_figure
+    from checker.verdict.figures import Style, format_figure
 
     assert format_figure(value, Style(style, "zh"), digits, against) == printed
 

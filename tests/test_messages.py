@@ -13,7 +13,7 @@ import pytest
 from casebook import load_cases, write_case
 from conftest import checker_on
 
-from checker.report import render_message
+from checker.reports.render import render_message
 
 CASES = load_cases()
 # an absent value printed raw; "None of …" is English prose

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from strategies import BASE_FILES, BASES, dump, projects
 
 from checker.errors import InputError
-from checker.model import CARRIERS, Project
-from checker.ruleset import load_ruleset
-from checker.source import parse_document
-from checker.validation import validate_document
+from checker.input.source import parse_document
+from checker.input.validation import validate_document
+from checker.project.model import CARRIERS, Project
+from checker.rules.ruleset import load_ruleset
 
 AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]
 APPROVING = ("approved", "approved_with_warnings")

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from checker import metrics
-from checker.model import Project
-from checker.parameters import resolve
+from checker.facts import derived as metrics
+from checker.project.model import Project
+from checker.rules.parameters import resolve
 
 PARAMS_2026 = resolve(dt.date(2026, 1, 1))
 PARAMS_2021 = resolve(dt.date(2021, 6, 1))  # before feedstock was excluded from totals

@@ -8,9 +8,9 @@ import pytest
 from casebook import BASES_DIR
 
 from checker.check import load_project
-from checker.metrics import compute
-from checker.model import Project
-from checker.parameters import resolve
+from checker.facts.derived import compute
+from checker.project.model import Project
+from checker.rules.parameters import resolve
 
 PARAMS = resolve(dt.date(2026, 1, 1))
 

@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import REPO
 
-from checker.cli import check_main, checker_main
+from checker.cli.app import check_main, checker_main
 
 SAMPLE = str(REPO / "projects" / "hohhot-data-centre.yaml")
 AS_OF = "2026-01-01"
@@ -306,8 +306,8 @@ def test_pack_init_never_writes_into_a_folder_that_holds_something(tmp_path):
 def test_the_example_packs_own_rules_quote_the_plan_verbatim_and_have_cases_for_their_statuses():
     from conftest import PACKS
 
-    from checker.cases import rule_cases
-    from checker.ruleset import load_ruleset, plan_text
+    from checker.rules.cases import rule_cases
+    from checker.rules.ruleset import load_ruleset, plan_text
 
     for pack in PACKS[1:]:
         ruleset = load_ruleset(Path(pack))

@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO
 
 from checker.errors import InputError, RuleDataError, UsageError
-from checker.parameters import (
+from checker.rules.parameters import (
     PROVENANCES,
     _load_definitions,
     load_policy,

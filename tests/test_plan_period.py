@@ -16,14 +16,14 @@ from conftest import REPO, checker_on
 from reporting import check_sample
 from test_report_machine import SARIF_VALIDATOR
 
-from checker import report
 from checker.check import Checker
-from checker.cli import check_main
+from checker.cli.app import check_main
 from checker.errors import UsageError
-from checker.parameters import resolve
-from checker.plan_period import OUTSIDE_PLAN_PERIOD, notices
-from checker.report_line import verdict_line
-from checker.ruleset import load_ruleset
+from checker.reports import render as report
+from checker.reports.line import verdict_line
+from checker.rules.parameters import resolve
+from checker.rules.plan_period import OUTSIDE_PLAN_PERIOD, notices
+from checker.rules.ruleset import load_ruleset
 
 INSIDE = dt.date(2025, 12, 31)  # the last day of the 14th plan
 AFTER = dt.date(2026, 1, 1)  # the first day after it
@@ -162,7 +162,7 @@ def test_the_plan_file_is_part_of_the_ruleset_hash_and_must_be_well_formed(tmp_p
     import shutil
 
     from checker.errors import RuleDataError
-    from checker.ruleset import _load_ruleset
+    from checker.rules.ruleset import _load_ruleset
 
     root = tmp_path / "rules"
     shutil.copytree(REPO / "rules", root)

@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 from reporting import AS_OF
 from strategies import projects
 
-from checker import vocabulary
-from checker.cli import checker_main
+from checker.cli.app import checker_main
 from checker.errors import InputError
-from checker.ruleset import load_ruleset
-from checker.source import forbidden_character, read_document
+from checker.input.source import forbidden_character, read_document
+from checker.project import vocabulary
+from checker.rules.ruleset import load_ruleset
 
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -336,7 +336,7 @@ def test_every_quantity_says_its_unit(schema):
 
 
 def test_every_allowed_value_is_named_in_chinese(schema):
-    from checker.report import terms
+    from checker.reports.render import terms
 
     values = terms()["value"]
     products = vocabulary.products()
@@ -416,7 +416,7 @@ def test_no_character_the_patterns_must_know_lies_beyond_the_first_plane():
     """The schema's patterns are built from the Basic Multilingual Plane (`\\uXXXX` reaches no
     further): no character beyond it is ignored or folded by the alias match, or refused by the
     reader."""
-    from checker.source import TEXT_FORBIDDEN
+    from checker.input.source import TEXT_FORBIDDEN
 
     for code in range(0x10000, sys.maxunicode + 1):
         char = chr(code)

@@ -19,15 +19,15 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from strategies import BASES, dump, projects
 
-from checker import report
-from checker.cli import check_main
-from checker.decision import SEVERITY
+from checker.cli.app import check_main
 from checker.errors import InputError
-from checker.model import Project
-from checker.ruleset import load_ruleset
-from checker.source import parse_document
-from checker.validation import validate_document
-from checker.verdict import VERDICT_EXIT_CODES
+from checker.evaluation.decision import SEVERITY
+from checker.input.source import parse_document
+from checker.input.validation import validate_document
+from checker.project.model import Project
+from checker.reports import render as report
+from checker.rules.ruleset import load_ruleset
+from checker.verdict.findings import VERDICT_EXIT_CODES
 
 HOSTILE = Path(__file__).parent / "hostile"
 AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]
@@ -35,7 +35,7 @@ STATUSES = set(SEVERITY) | {"waived"}
 
 
 def expected_verdict(findings: list[Any]) -> str:
-    """The verdict contract of project-format.md, restated independently of checker.verdict."""
+    """The verdict contract of project-format.md, restated independently of checker.verdict.findings."""
     statuses = [(f.status, f.binding) for f in findings]
     if ("fail", True) in statuses:
         return "rejected"
@@ -53,7 +53,7 @@ def test_random_valid_projects_check_cleanly(data, as_of):
     checker = checker_on(as_of)
     result = checker.check(doc, project)
 
-    rule_ids = [rule.id for rule in checker.ruleset.rules]
+    rule_ids = [rule.id for rule in checker.rules.ruleset.rules]
     assert [f.id for f in result.findings] == rule_ids  # every rule exactly once, in order
     assert len(set(rule_ids)) == len(rule_ids)
     assert {f.status for f in result.findings} <= STATUSES

@@ -11,8 +11,8 @@ import pytest
 from conftest import REPO
 from reporting import check_sample
 
-from checker import report
-from checker.parameters import PROVENANCES, load_policy, resolve
+from checker.reports import render as report
+from checker.rules.parameters import PROVENANCES, load_policy, resolve
 
 PARAMS = resolve(dt.date(2025, 6, 1))
 AUTHORITY_DEFAULT = "审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"
@@ -116,9 +116,9 @@ def test_the_html_chart_of_an_authority_default_says_so_instead_of_an_unverified
 
 
 def test_a_parameter_set_a_ledger_recorded_before_provenance_re_runs_to_the_same_findings():
+    from checker.audit.ledger import findings_json, params_body, params_from_body
     from checker.check import Checker
-    from checker.ledger import findings_json, params_body, params_from_body
-    from checker.ruleset import load_ruleset
+    from checker.rules.ruleset import load_ruleset
 
     as_of = dt.date(2025, 6, 1)
     body = json.loads(params_body(PARAMS))

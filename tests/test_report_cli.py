@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import REPO
 from reporting import check_on_a_terminal
 
-from checker.cli import check_main
+from checker.cli.app import check_main
 
 EXPECTED_EXIT = {
     "ordos-calcium-carbide.yaml": 1,

@@ -20,9 +20,9 @@ from conftest import REPO, checker_on
 from reporting import AS_OF, check_hostile, check_on_a_terminal, check_sample
 from test_report_text_markdown import GOLDEN, golden_checker, normalised
 
-from checker import report
-from checker.cli import check_main
-from checker.receipts import entry_ranges, ledger_name
+from checker.cli.app import check_main
+from checker.cli.receipts import entry_ranges, ledger_name
+from checker.reports import render as report
 
 ORDOS = "projects/ordos-calcium-carbide.yaml"
 COMPACT_GOLDENS = [

@@ -13,10 +13,10 @@ from conftest import REPO, checker_on
 from reporting import AS_OF
 
 from checker.check import load_project
-from checker.cli import checker_main
-from checker.report import terms
-from checker.ruleset import load_ruleset
-from checker.source import read_document
+from checker.cli.app import checker_main
+from checker.input.source import read_document
+from checker.reports.render import terms
+from checker.rules.ruleset import load_ruleset
 
 RULES = load_ruleset().rules
 FIRST_EIGHT = {"HE-001", "HE-002", "HE-003", "EC-001", "EC-002", "CO-001", "WA-002", "LA-001"}
@@ -177,8 +177,8 @@ def test_every_new_command_has_help(command):
 def test_a_rule_without_examples_says_so_instead():
     import dataclasses
 
-    from checker.parameters import resolve
-    from checker.rule_docs import explain as explain_rule
+    from checker.rules.docs import explain as explain_rule
+    from checker.rules.parameters import resolve
 
     ruleset = load_ruleset()
     bare = dataclasses.replace(ruleset.rules[0], spec=ruleset.rules[0].spec.model_copy(update={"examples": None}))
@@ -232,9 +232,9 @@ def test_explain_of_a_rule_with_unlabelled_applicability_lists_no_reasons():
 def test_explain_shows_the_dates_a_rule_is_in_force(dates, shown):
     import dataclasses
 
-    from checker.parameters import resolve
-    from checker.rule_docs import explain as explain_rule
-    from checker.ruleset import Effective
+    from checker.rules.docs import explain as explain_rule
+    from checker.rules.parameters import resolve
+    from checker.rules.ruleset import Effective
 
     ruleset = load_ruleset()
     rule = ruleset.by_id()["HE-003"]

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.errors import UsageError
-from checker.report import md_escape
-from checker.report_csv import neutralise
-from checker.report_output import write_atomically
+from checker.reports.csv import neutralise
+from checker.reports.output import write_atomically
+from checker.reports.render import md_escape
 
 MARKUP = "\\`*_[]<>|~#"
 
@@ -77,7 +77,7 @@ FORMULAS = [
 
 @given(st.lists(st.text(), min_size=1, max_size=5))
 def test_csv_records_neutralise_and_quote_every_formula_cell(cells):
-    from checker.escaping import csv_line, visible
+    from checker.reports.escaping import csv_line, visible
 
     line = csv_line(cells)
     (row,) = list(csv.reader(io.StringIO(line, newline="")))
@@ -106,7 +106,7 @@ def _csv_cells(text: str) -> list[str]:
 def test_batch_csv_neutralises_applicant_text(tmp_path):
     from click.testing import CliRunner
 
-    from checker.cli import check_main
+    from checker.cli.app import check_main
 
     paths = [str(_hostile_project(tmp_path, name, i)) for i, name in enumerate(FORMULAS[:4])]
     result = CliRunner().invoke(check_main, [*paths, "--format", "csv", "--as-of", "2026-01-01", "-j", "1"])
@@ -118,7 +118,7 @@ def test_batch_csv_neutralises_applicant_text(tmp_path):
 def test_check_csv_neutralises_applicant_text(tmp_path):
     from click.testing import CliRunner
 
-    from checker.cli import check_main
+    from checker.cli.app import check_main
 
     path = _hostile_project(tmp_path, FORMULAS[0], 0)
     result = CliRunner().invoke(check_main, [str(path), "--format", "csv", "--as-of", "2026-01-01"])
@@ -144,7 +144,7 @@ def diff_inputs(tmp_path):
 def _diff(folder, policy, fmt: str) -> str:
     from click.testing import CliRunner
 
-    from checker.cli import checker_main
+    from checker.cli.app import checker_main
 
     result = CliRunner().invoke(
         checker_main,
@@ -172,7 +172,7 @@ def test_a_file_name_with_terminal_sequences_is_shown_escaped(tmp_path):
     from click.testing import CliRunner
     from conftest import REPO
 
-    from checker.cli import check_main
+    from checker.cli.app import check_main
 
     path = tmp_path / "a\x1b[2J\x1b]0;owned\x07b.yaml"
     path.write_bytes((REPO / "tests" / "hostile" / "valid.yaml").read_bytes())

@@ -6,9 +6,9 @@ import html5lib
 import pytest
 from reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
-from checker import report
-from checker.report import labels
-from checker.report_html import CHART_WIDTH, _relation, _state, chart_views
+from checker.reports import render as report
+from checker.reports.html import CHART_WIDTH, _relation, _state, chart_views
+from checker.reports.render import labels
 
 NS = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from checker.cli import check_main, checker_main
-from checker.report import verdict_json
-from checker.report_line import compact_line
+from checker.cli.app import check_main, checker_main
+from checker.reports.line import compact_line
+from checker.reports.render import verdict_json
 
 PROJECTS = REPO / "projects"
 AS_OF = "2026-01-01"

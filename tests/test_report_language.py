@@ -13,8 +13,8 @@ import yaml
 from conftest import REPO, checker_on
 from report_language import chinese_in_english, english_in_chinese
 
-from checker import report
-from checker.parameters import resolve
+from checker.reports import render as report
+from checker.rules.parameters import resolve
 
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
 FORMATS = ("text", "markdown", "html")
@@ -41,7 +41,7 @@ def citations() -> frozenset[str]:
 def project_words(path: Path) -> frozenset[str]:
     """The applicant's own words, every text of the project file (name, applicant, place,
     evidence), and the places as the checker names them (呼和浩特市 for 呼和浩特)."""
-    from checker.vocabulary import league_cities
+    from checker.project.vocabulary import league_cities
 
     def texts(node: object) -> list[str]:
         if isinstance(node, dict):

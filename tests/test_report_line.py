@@ -17,8 +17,8 @@ import yaml
 from casebook import load_cases, write_case
 from conftest import REPO, checker_on, checker_with_register, write_register
 
-from checker.report import verdict_json
-from checker.report_line import verdict_line
+from checker.reports.line import verdict_line
+from checker.reports.render import verdict_json
 
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
 CASES = load_cases()
@@ -125,7 +125,7 @@ def test_waivers(entry, claim, status, tmp_path):
     ],
 )
 def test_the_encoder_writes_what_json_dumps_writes(value):
-    from checker.report_line import _encode
+    from checker.reports.line import _encode
 
     assert _encode(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -133,14 +133,14 @@ def test_the_encoder_writes_what_json_dumps_writes(value):
 @pytest.mark.parametrize("number", [float("nan"), float("inf"), -float("inf")])
 def test_the_encoder_refuses_what_is_not_json(number):
     """NaN and Infinity are not JSON: a line holding one is a bug, not output."""
-    from checker.report_line import _encode
+    from checker.reports.line import _encode
 
     with pytest.raises(ValueError, match="not JSON compliant"):
         _encode({"a": [1, number]})
 
 
 def test_the_encoder_refuses_what_json_dumps_refuses():
-    from checker.report_line import _encode
+    from checker.reports.line import _encode
 
     with pytest.raises(TypeError):
         _encode({"when": dt.date(2025, 1, 1)})
@@ -150,7 +150,7 @@ def test_the_encoder_refuses_what_json_dumps_refuses():
 def test_messages_are_remembered_only_for_inputs_that_print_alike():
     """A message is remembered by what its template reads; two values that compare equal but
     print differently (True, 1, 1.0; 0.0 and -0.0) are different inputs."""
-    from checker.report_line import _value_key
+    from checker.reports.line import _value_key
 
     keys = [_value_key(v) for v in (True, 1, 1.0, 0.0, -0.0, 0, False, None, "1")]
     assert len(set(keys)) == len(keys)
@@ -162,9 +162,9 @@ def test_a_remembered_message_reads_as_rendered_with_or_without_a_claim(lang):
     the claim's sentence is never taken from another finding's memory."""
     import dataclasses
 
-    from checker.model import Waiver
-    from checker.report import render_message
-    from checker.report_line import _message
+    from checker.project.model import Waiver
+    from checker.reports.line import _message
+    from checker.reports.render import render_message
 
     def as_json(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)
@@ -188,8 +188,8 @@ def test_a_rule_whose_inputs_never_repeat_is_no_longer_remembered(monkeypatch):
     spends on messages goes to those used again."""
     import dataclasses
 
-    from checker import report_line
-    from checker.report import render_message
+    from checker.reports import line as report_line
+    from checker.reports.render import render_message
 
     monkeypatch.setattr(report_line, "_messages", {})  # what earlier tests remembered
     monkeypatch.setattr(report_line, "_memo_use", {})

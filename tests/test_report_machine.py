@@ -18,7 +18,7 @@ import pytest
 from conftest import REPO
 from reporting import HOSTILE_NAME, SAMPLES, check_hostile, check_sample
 
-from checker import report
+from checker.reports import render as report
 
 SARIF_SCHEMA = json.loads((REPO / "tests/schemas/sarif-schema-2.1.0.json").read_text("utf-8"))
 SARIF_VALIDATOR = jsonschema.Draft4Validator(SARIF_SCHEMA)
@@ -241,7 +241,7 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run(tmp_path):
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
 def test_neutralise_prefixes_formula_starts(value):
-    from checker.report_csv import neutralise
+    from checker.reports.csv import neutralise
 
     assert neutralise(value) == "'" + value
     assert neutralise("电石 " + value) == "电石 " + value

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from reporting import check_sample
 
-from checker import report
+from checker.reports import render as report
 
 MAX_PAGES = 10  # the rejected calcium-carbide sample, the longest shipped report
 TOOLS = ("chromium", "pdfinfo", "pdftotext")

@@ -17,10 +17,10 @@ import pytest
 from conftest import REPO
 from reporting import AS_OF, HOSTILE_NAME, check_hostile, check_sample
 
-from checker import report
 from checker.check import Checker
-from checker.parameters import resolve
-from checker.ruleset import load_ruleset
+from checker.reports import render as report
+from checker.rules.parameters import resolve
+from checker.rules.ruleset import load_ruleset
 
 GOLDEN = REPO / "tests" / "golden"
 CASES = [

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker import conditions as cond
-from checker.decision import decide
-from checker.engine import CompiledRuleset
-from checker.parameters import resolve
-from checker.ruleset import Outcome, Rule, RuleFile, load_ruleset
+from checker.evaluation.decision import decide
+from checker.evaluation.durable import CompiledRuleset
+from checker.rules import conditions as cond
+from checker.rules.parameters import resolve
+from checker.rules.ruleset import Outcome, Rule, RuleFile, load_ruleset
 
 PARAMS = resolve(dt.date(2026, 1, 1))
 
@@ -165,7 +165,7 @@ def _json_findings(*args: str) -> dict[str, dict]:
     from click.testing import CliRunner
     from conftest import REPO
 
-    from checker.cli import check_main
+    from checker.cli.app import check_main
 
     result = CliRunner().invoke(check_main, [str(REPO / SAMPLE), "--as-of", "2026-01-01", *args])
     assert result.exit_code in (0, 1, 3), result.output
@@ -206,7 +206,7 @@ def test_every_finding_says_which_branch_of_its_rule_decided():
 
 
 def test_a_missing_info_from_an_undecided_condition_names_its_outcome(tmp_path):
-    from checker.decision import fired
+    from checker.evaluation.decision import fired
 
     rule = load_ruleset().by_id()["LA-004"]
     ruleset = dataclasses.replace(load_ruleset(), rules=(rule,), sha256="test-fired")
@@ -227,9 +227,9 @@ def test_the_ledger_records_the_branch_and_still_verifies_entries_recorded_witho
     from click.testing import CliRunner
     from conftest import REPO
 
-    from checker import ledger
-    from checker.cli import check_main
-    from checker.reverify import verify
+    from checker.audit import ledger
+    from checker.audit.verify import verify
+    from checker.cli.app import check_main
 
     target = str(tmp_path / "ledger.db")
 
@@ -309,7 +309,7 @@ def _check(ruleset, as_of: str):
 def test_a_rule_not_in_force_on_the_check_date_does_not_apply_and_says_when(dated_rules, effective, as_of, zh, en):
     import json
 
-    from checker.report import render
+    from checker.reports.render import render
 
     ruleset = dated_rules("HE-003", effective)
     result = _check(ruleset, as_of)
@@ -387,7 +387,8 @@ def test_a_bad_effective_date_exits_2_with_one_line(tmp_path, dated_rules):
     code = (
         "import sys; from pathlib import Path; import checker.resources as r; "
         f"r.rules_dir = lambda: Path({str(tmp_path / 'rules')!r}); "
-        "from checker.cli import check_main; sys.argv = ['check', sys.argv[1], '--as-of', '2026-01-01']; check_main()"
+        "from checker.cli.app import check_main; "
+        "sys.argv = ['check', sys.argv[1], '--as-of', '2026-01-01']; check_main()"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(REPO / SAMPLE)],
@@ -465,10 +466,10 @@ def test_a_derived_fact_changes_only_with_keys_it_declares():
     from conftest import REPO
 
     from checker.errors import InputError
-    from checker.metrics import READS, compute
-    from checker.model import Project
-    from checker.source import read_document
-    from checker.validation import validate_document
+    from checker.facts.derived import READS, compute
+    from checker.input.source import read_document
+    from checker.input.validation import validate_document
+    from checker.project.model import Project
 
     undeclared: dict[str, set[str]] = {}
     files = sorted(glob.glob(str(REPO / "projects" / "*.yaml")))
@@ -497,11 +498,11 @@ def test_a_derived_fact_changes_only_with_keys_it_declares():
 def test_the_fact_catalogue_from_lists_are_those_the_code_declares():
     from conftest import REPO
 
-    from checker.fact_sources import generated
-    from checker.metrics import READS
+    from checker.facts.derived import READS
+    from checker.facts.sources import generated
 
     text = (REPO / "rules" / "facts.yaml").read_text(encoding="utf-8")
-    assert generated(text) == text, "run python -m checker.fact_sources"
+    assert generated(text) == text, "run python -m checker.facts.sources"
     facts = load_ruleset().facts
     for name, keys in READS.items():
         assert facts[name].source_keys == keys
@@ -514,7 +515,7 @@ def test_a_hand_written_from_list_is_rewritten_and_an_undeclared_one_refused():
     from conftest import REPO
 
     from checker.errors import RuleDataError
-    from checker.fact_sources import generated
+    from checker.facts.sources import generated
 
     text = (REPO / "rules" / "facts.yaml").read_text(encoding="utf-8")
     declared = "  from: [coal.fuel_coal_t, coal.coal_replacement_t, energy.raw_coal_t, energy.washed_coal_t, "
@@ -528,7 +529,7 @@ def test_a_hand_written_from_list_is_rewritten_and_an_undeclared_one_refused():
 
 
 def _decide_on(rule_id: str, facts: dict):
-    from checker.engine import compiled
+    from checker.evaluation.durable import compiled
 
     ruleset = load_ruleset()
     rule = ruleset.by_id()[rule_id]
@@ -570,9 +571,9 @@ def _decide_on(rule_id: str, facts: dict):
 def test_a_rule_that_does_not_apply_says_why_with_the_label_of_the_condition_that_did_not_hold(
     rule_id, facts, condition, zh
 ):
-    from checker.decision import fired
-    from checker.report import rule_sentence
-    from checker.verdict import Finding
+    from checker.evaluation.decision import fired
+    from checker.reports.render import rule_sentence
+    from checker.verdict.findings import Finding
 
     rule, decision = _decide_on(rule_id, facts)
     assert (decision.status, decision.branch, decision.gate) == ("not_applicable", "applies_when", condition)
@@ -678,8 +679,8 @@ def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced
 def test_the_collapsed_rules_decide_every_case_as_the_outcomes_they_replaced(tmp_path):
     """Every case of every rule, checked on its own date, gives the same findings (status and
     keys asked for) with each `when_unknown` outcome on one fact spelled out as before."""
-    from checker.cases import rule_cases, write_case
     from checker.check import Checker
+    from checker.rules.cases import rule_cases, write_case
 
     shipped = load_ruleset()
     collapsed = {
@@ -735,8 +736,8 @@ def test_the_batch_line_says_since_or_until_as_the_full_verdict_does_for_each_ch
     from conftest import REPO
 
     from checker.check import Checker
-    from checker.report import verdict_json
-    from checker.report_line import verdict_line
+    from checker.reports.line import verdict_line
+    from checker.reports.render import verdict_json
 
     ruleset = dated_rules("WA-002", "{from: 2026-02-01, to: 2026-12-31}")  # a rule without items
     before = resolve(dt.date(2026, 1, 1))

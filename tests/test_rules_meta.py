@@ -17,10 +17,10 @@ from casebook import load_cases
 from click.testing import CliRunner
 from conftest import REPO
 
-from checker import conditions as cond
-from checker.cli import check_main
-from checker.parameters import PROVENANCES, shipped_definitions
-from checker.ruleset import load_ruleset, plan_text
+from checker.cli.app import check_main
+from checker.rules import conditions as cond
+from checker.rules.parameters import PROVENANCES, shipped_definitions
+from checker.rules.ruleset import load_ruleset, plan_text
 
 RULESET = load_ruleset()
 RULES = RULESET.rules

@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO
 
 from checker.errors import RuleDataError
-from checker.ruleset import load_ruleset
+from checker.rules.ruleset import load_ruleset
 
 
 @pytest.fixture

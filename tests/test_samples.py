@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from checker.cli import check_main
+from checker.cli.app import check_main
 
 AS_OF = "2026-01-01"
 

@@ -19,7 +19,7 @@ from casebook import Case, deep_merge
 from click.testing import CliRunner
 from conftest import checker_on
 
-from checker.cli import check_main
+from checker.cli.app import check_main
 
 AS_OF = dt.date(2025, 6, 1)  # inside the plan period: no period notice in the way
 
@@ -420,7 +420,7 @@ def test_signable_verdict(fixture: Fixture, tmp_path):
     for rule, key in fixture.missing.items():
         assert key in by_id[rule].missing_keys, (rule, by_id[rule].missing_keys)
     if fixture.in_message or fixture.not_in_message:
-        from checker.report import render_message
+        from checker.reports.render import render_message
 
         for rule, words in fixture.not_in_message.items():
             assert words not in render_message(by_id[rule], "zh")

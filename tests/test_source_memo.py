@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from checker import source
 from checker.errors import InputError
-from checker.source import parse_document
+from checker.input import source
+from checker.input.source import parse_document
 
 DOC = b"""\
 a: 123

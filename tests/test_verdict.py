@@ -9,7 +9,7 @@ import yaml
 from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.errors import InputError
-from checker.verdict import exit_code
+from checker.verdict.findings import exit_code
 
 AS_OF = dt.date(2026, 1, 1)
 

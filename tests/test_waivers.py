@@ -21,9 +21,9 @@ from casebook import Case
 from click.testing import CliRunner
 from conftest import REPO, checker_on, checker_with_register, write_register
 
-from checker import report
-from checker.cli import check_main, checker_main
-from checker.ledger import entry_waivers, ledger_url, waiver_registers
+from checker.audit.ledger import entry_waivers, ledger_url, waiver_registers
+from checker.cli.app import check_main, checker_main
+from checker.reports import render as report
 
 CASES_FILE = Path(__file__).parent / "waivers" / "cases.yaml"
 AS_OF = dt.date(2026, 1, 1)
@@ -313,7 +313,7 @@ def test_history_names_a_change_of_waiver_register(applicant, tmp_path):
 
 
 def test_the_rule_data_marks_exactly_the_red_lines_as_not_waivable():
-    from checker.ruleset import load_ruleset
+    from checker.rules.ruleset import load_ruleset
 
     assert sorted(r.id for r in load_ruleset().rules if not r.spec.waivable) == ["HE-004", "LA-001", "LA-002", "LA-003"]
     code, out, _ = invoke("rules", "--format", "json", main=checker_main)

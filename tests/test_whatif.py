@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
+from checker.audit.diff import collect_paths, compare, iter_checked
 from checker.check import Checker
-from checker.cli import checker_main
+from checker.cli.app import checker_main
 from checker.errors import InputError
-from checker.parameters import load_policy, resolve
-from checker.ruleset import load_ruleset
-from checker.whatif import collect_paths, compare, iter_checked
+from checker.rules.parameters import load_policy, resolve
+from checker.rules.ruleset import load_ruleset
 
 AS_OF = dt.date(2026, 1, 1)
 

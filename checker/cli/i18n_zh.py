@@ -1,0 +1,396 @@
+"""The Chinese catalogue of the command line: help texts, click's own words, usage and error lines.
+
+Keys are the English texts as written in the code (gettext's convention), so an English run needs
+no catalogue at all; `tests/test_i18n.py` fails when a help text or message has no entry here.
+"""
+
+from __future__ import annotations
+
+# fmt: off
+# (the catalogue keeps each English key above its Chinese text, as gettext files do)
+
+# click's own words (its gettext message ids)
+CLICK: dict[str, str] = {
+    "Usage:": "用法:",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s,版本 %(version)s",
+    "Aborted!": "已中止!",
+    "Missing command.": "缺少命令",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing parameter: {param_name}": "缺少参数: {param_name}",
+    "argument": "参数",
+    "option": "选项",
+    "parameter": "参数",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "Did you mean {possibility}?": "是否要用 {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(是否要用其中之一: {possibilities}?)",
+    "Error: {message}": "错误: {message}",
+    "Try '{command} {option}' for help.": "运行 '{command} {option}' 查看帮助。",
+    "Invalid value: {message}": "取值无效: {message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效: {message}",
+    "unknown error": "未知错误",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}: {message}",
+    "Got unexpected extra argument ({args})": "多余的参数 ({args})",
+    "Got unexpected extra arguments ({args})": "多余的参数 ({args})",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个取值",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个取值",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不接受取值",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个取值",
+    "Invalid start character for option ({option})": "选项的起始字符无效 ({option})",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}",
+    "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一",
+    "Choose from:\n\t{choices}": "可选:\n\t{choices}",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}",
+    "integer": "整数",
+    "float": "数",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} 不是有效的布尔值。可用的取值: {states}",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写",
+    "default: {default}": "默认: {default}",
+    "env var: {var}": "环境变量: {var}",
+    "(dynamic)": "(动态)",
+    "deprecated": "已弃用",
+}
+
+# the checker's own words: option help, usage and error lines
+MESSAGES: dict[str, str] = {
+    **CLICK,
+    "Language of the text listing. Default: Chinese, or English in an English locale.":
+        "文本列表的语言。默认为中文,英文语言环境下为英文。",
+    "Language of the titles and descriptions. Default: Chinese, or English in an English locale.":
+        "字段标题和说明的语言。默认为中文,英文语言环境下为英文。",
+    ("Text format: the full report (facts read, parameters compared, plan basis, audit) instead of the "
+     "verdict and what needs attention."):
+        "文本格式: 输出完整报告(读取的事实、比较的参数、规划依据、审计信息),而非只列审查结论和需要处理的事项。",
+    ("Colour the text report's statuses. auto: only on a terminal, and not when NO_COLOR is set; never "
+     "in an --output file."):
+        "文本报告中的状态用颜色标出。auto: 仅在终端上且未设置 NO_COLOR 时;写入 --output 文件时从不使用颜色。",
+    "A rule pack (a folder with pack.yaml) to use instead of the shipped rules (nm-14th-fyp).":
+        "使用的规则包(含 pack.yaml 的文件夹),代替随附规则(nm-14th-fyp)。",
+    "FAIL {rule} {case}: {problem}  ({path})": "未通过 {rule} {case}: {problem}  ({path})",
+    "{name} {version}: {passed} passed, {failed} failed ({cases} cases of {rules} rules)":
+        "{name} {version}: 通过 {passed} 个,未通过 {failed} 个(共 {rules} 条规则的 {cases} 个用例)",
+    "{path}: already exists and is not an empty folder; choose a new one":
+        "{path}: 已存在且不是空文件夹,请另选一个",
+    "created the rule pack {path} ({count} files):": "已创建规则包 {path}({count} 个文件):",
+    "next: checker test {path}": "下一步: checker test {path}",
+    "[OPTIONS]": "[选项]",
+    "PATH...": "路径...",
+    "PATHS...": "路径...",
+    "COMMAND [ARGS]...": "命令 [参数]...",
+    "LEDGER": "台账",
+    "[PROJECT_ID]": "[项目编号]",
+    "RULE": "规则编号",
+    "[PATH]": "[路径]",
+    "DIRECTORY": "文件夹",
+    "[DIR]": "[文件夹]",
+    "error: {message} (see --help)": "错误: {message} (参见 --help)",
+    "error: {message}": "错误: {message}",
+    "error: ... and {more} more problems (fix the ones above first)":
+        "错误: ……另有 {more} 个问题(请先改正以上各项)",
+    "internal error: {kind}: {detail}": "内部错误: {kind}: {detail}",
+    "This is a bug in the checker; please report it with the input file "
+    "(run again with --debug for the details).":
+        "这是检查器的缺陷,请连同输入文件一并报告(加 --debug 重新运行可看到详细信息)。",
+    "{value} is not a date YYYY-MM-DD": "{value} 不是 YYYY-MM-DD 格式的日期",
+    "--format {fmt} is for one project; for several use text, json, jsonl or csv":
+        "--format {fmt} 只用于单个项目;多个项目请用 text、json、jsonl 或 csv",
+    "--output takes one project; for several, redirect the output (> file)":
+        "--output 只用于单个项目;多个项目请重定向输出(> 文件)",
+    "{path}: not recorded in the ledger: {reason}": "{path}: 未记入台账: {reason}",
+    # option help
+    "Report format. Default: from the --output extension, else text. For several projects: text, "
+    "json (one line per project), jsonl (one compact line per project: static texts by reference), "
+    "csv (one row per project), sarif (one run), junit (one testsuite per project), html or markdown "
+    "(one document with a table of contents) or github (workflow annotations).":
+        "报告格式。默认按 --output 的扩展名,否则为 text。多个项目时: text、json(每个项目一行)、"
+        "jsonl(每个项目一行紧凑记录,静态文本按引用给出)、csv(每个项目一行)、sarif(一次运行)、"
+        "junit(每个项目一个 testsuite)、html 或 markdown(一份带目录的文档)或 github(工作流注释)。",
+    "Which verdicts make the exit code non-zero: rejected (1) only; review adds needs review (3); warn "
+    "adds approved with warnings (4).":
+        "哪些审查结论使退出码非零: rejected 仅不予通过(1);review 另加需人工复核(3);"
+        "warn 再加附警告通过(4)。",
+    "Write the report to FILE (atomically) instead of standard output.":
+        "将报告写入文件 FILE(原子写入),而不是标准输出。",
+    "Append the verdict to a ledger: a SQLite file path or a postgresql:// URL.":
+        "将审查结论追加到台账: SQLite 文件路径或 postgresql:// 地址。",
+    "Worker processes for several projects (at most 64). Default: the number of cores; "
+    "1 checks them in this process.":
+        "多个项目并行审查的进程数(至多 64)。默认为处理器核数;1 表示在本进程内逐个审查。",
+    "Refuse input files larger than this (at most 1 GiB).":
+        "拒绝大于此字节数的输入文件(至多 1 GiB)。",
+    "The review authority's waiver register (format 1). Only its entries waive; a waiver written "
+    "in the project file is a claim that a person must verify.":
+        "审查机关的豁免登记册(格式 1)。只有登记册中的条目才构成豁免;项目文件中写明的豁免只是"
+        "申报,须由审查人员核实。",
+    "Check date: picks the parameters in force and expires waivers. Default: today.":
+        "审查日期: 据此选用现行参数、判定豁免是否过期。默认为今天。",
+    "A review authority's policy file overriding parameter values.":
+        "审查机关的政策文件,用以覆盖参数取值。",
+    "Language of the report and messages. Default: from the locale (LANG, LC_ALL; en_* English), "
+    "else Chinese.":
+        "报告和提示信息的语言。默认按区域设置(LANG、LC_ALL;en_* 为英文),否则为中文。",
+    "Language of the text output and messages. Default: from the locale (LANG, LC_ALL; "
+    "en_* English), else Chinese.":
+        "文本输出和提示信息的语言。默认按区域设置(LANG、LC_ALL;en_* 为英文),否则为中文。",
+    "Show a traceback on internal errors.": "发生内部错误时显示调用栈。",
+    "The policy file to try (default: the shipped parameters).":
+        "要试算的政策文件(默认: 随附参数)。",
+    "The policy file to compare against (default: the shipped parameters).":
+        "作为比较基准的政策文件(默认: 随附参数)。",
+    "Check date of the new side. Default: today.": "新方案的审查日期。默认为今天。",
+    "Check date of the base side. Default: the --as-of date.": "基准方的审查日期。默认同 --as-of。",
+    "The review authority's waiver register, for both sides (its decisions are not the policy "
+    "being tried).":
+        "审查机关的豁免登记册,两方共用(其决定不属于试算的政策)。",
+    "A different register for the base side (default: the --waivers register).":
+        "基准方另用的豁免登记册(默认: --waivers 指定的登记册)。",
+    "Worker processes (at most 64). Default: the number of cores; 1 checks in this process.":
+        "并行进程数(至多 64)。默认为处理器核数;1 表示在本进程内审查。",
+    "Output format.": "输出格式。",
+    "Show the parameter values in force on this date. Default: today.":
+        "显示该日期现行的参数取值。默认为今天。",
+    "Re-run only entry N (the chain up to it is still checked).":
+        "只重新运行第 N 条记录(其之前的哈希链仍会核对)。",
+    "The largest stored input to inflate and re-run (as check --max-bytes).":
+        "解压并重新运行的已存输入的最大字节数(同 check --max-bytes)。",
+    # init
+    "wrote {path}": "已写入 {path}",
+    # diff
+    "warning: {path}: could not be checked": "警告: {path}: 无法审查",
+    "nothing to compare: give --params, --base-params, --base-as-of or --base-waivers":
+        "没有可比较的内容: 请给出 --params、--base-params、--base-as-of 或 --base-waivers",
+    "{path}: no such file or folder (nothing to compare)": "{path}: 文件或文件夹不存在(没有可比较的内容)",
+    # history
+    "no entry for project {project} in {ledger}": "台账 {ledger} 中没有项目 {project} 的记录",
+    "first entry": "首次记录",
+    "nothing changed": "无变化",
+    "changed: {what}": "变化: {what}",
+    "  #{seq} {at} as of {as_of}: {verdict} — {since} [input {input}, ruleset {ruleset}, "
+    "parameters {params}]":
+        "  #{seq} {at} 审查日期 {as_of}: {verdict} — {since} [输入 {input}, 规则集 {ruleset}, "
+        "参数 {params}]",
+    "input": "输入文件",
+    "ruleset": "规则集",
+    "parameters": "参数",
+    "verdict": "审查结论",
+    "check date": "审查日期",
+    "waiver register": "豁免登记册",
+}
+
+# each command's help (its docstring), by command name
+COMMAND_HELP: dict[str, str] = {
+    "test": """运行规则包中每条规则的全部用例(默认: 随附规则包 nm-14th-fyp)。
+
+每个用例是规则 cases/ 文件夹中的一个文件: 基础项目、改动的键、规则应得的状态,
+以及(可选)结论说明中应出现的文字。
+
+\b
+示例:
+  checker test
+  checker test examples/packs/ordos-local
+
+\b
+退出码: 0 全部用例通过,1 有用例未通过(每个一行,写明规则和用例),
+2 规则包有误(写明文件、键路径和行号)。
+""",
+    "pack": """规则包: 审查机关自己的规则、参数和用例。
+""",
+    "pack init": """在 文件夹 中创建一个扩展随附规则包的规则包,内含一条示例规则。
+
+文件带中文注释,docs/rule-packs.md 有说明。文件夹 须不存在或为空。
+之后: checker test 文件夹 ,以及 check project.yaml --rules 文件夹 。
+
+\b
+示例:
+  checker pack init 鄂尔多斯-审查规则
+""",
+    "check": """按规划的规则审查项目申报文件(project.yaml)。
+
+每个 路径 是一个项目文件或一个文件夹(递归查找其中的 *.yaml 和 *.yml 文件)。
+多个项目并行审查,结果按输入顺序输出,文本格式最后附汇总。无法读取的文件会被报告,
+批量审查继续进行。
+
+\b
+示例:
+  check projects/ordos-calcium-carbide.yaml
+  check projects/hohhot-data-centre.yaml --format json --as-of 2022-06-01
+  check project.yaml --params policy.yaml --lang en
+  check project.yaml --waivers register.yaml
+  check project.yaml --output report.html   (格式取自扩展名:
+    .txt .md .html .json .sarif .xml (JUnit) .csv)
+  check applications/ --format csv > overview.csv
+
+\b
+退出码: 0 予以通过(含有警告的通过),1 不予通过,
+3 需人工复核,2 输入或用法无效(或输出无法写入),
+70 内部错误,130 被中断;加 --fail-on rejected 时需人工复核退出码为 0,
+加 --fail-on warn 时附警告通过退出码为 4。
+多个项目时取最严重者: 70,其次 2、1、3、4、0。
+""",
+    "checker": """合规检查器的配套工具: 规则、参数与报告。
+
+审查项目请用 `check 路径`。
+""",
+    "rules": """列出每条规则: 编号、标题、类别、约束性、规划依据及现行参数。
+
+\b
+示例:
+  checker rules
+  checker rules --format markdown > docs/rules.md
+  checker rules --format json --as-of 2022-06-01
+""",
+    "params": """列出现行参数: 取值、单位、施行日期、来源,以及每个数值的性质。
+
+\b
+示例:
+  checker params
+  checker params --as-of 2022-06-01
+  checker params --params policy.yaml --format json
+""",
+    "explain": """显示一条规则的说明: 审查内容、依据、示例、参数和参考文件。
+
+\b
+示例:
+  checker explain HE-001
+  checker explain ec-001 --lang en --as-of 2022-06-01
+  checker explain WA-002 --params policy.yaml   (取值来自政策文件)
+""",
+    "schema": """输出 project.yaml 的 JSON Schema(供编辑器和其他工具使用)。
+
+每个字段带标题和说明(含单位)、各可选值的含义和示例;checker init 在新建的
+project.yaml 旁写入同一文件。
+
+\b
+示例:
+  checker schema > project.schema.json
+  checker schema --lang en > project.schema.json
+  checker schema --rules my-pack/   (规则包沿用随附的词表: 得到同一份 Schema)
+""",
+    "init": """将带注释的 project.yaml 模板(中文)写入 路径;从不覆盖已有文件。
+
+同时在其旁边写入 project.schema.json(已存在则不写),供读取模板第一行
+(`# yaml-language-server: $schema=project.schema.json`)的编辑器使用。
+
+\b
+示例:
+  checker init
+  checker init applications/2026-0001.yaml
+""",
+    "diff": """在另一套参数(或另一审查日期)下,哪些项目的审查结论或规则状态会改变。
+
+路径 为项目文件或文件夹(递归查找 *.yaml 和 *.yml)。
+
+\b
+示例:
+  checker diff projects/ --params tighter.yaml
+  checker diff registry/ --params 2026.yaml --base-params 2025.yaml --format csv
+  checker diff registry/ --as-of 2026-01-01 --base-as-of 2025-01-01
+  checker diff registry/ --waivers register-2026.yaml --base-waivers register-2025.yaml
+
+\b
+退出码: 0 没有变化,1 有项目发生变化,2 输入或用法无效。
+无法审查的文件列在报告中,不影响比较。
+""",
+    "verify": """核对审查台账的哈希链,并重新运行其中保存的输入。
+
+台账 为 SQLite 文件路径或 postgresql:// 地址。每条记录按其记录时的规则集和参数重新审查;
+审查结论和每条审查结果都须得到复现。
+
+\b
+退出码: 0 全部记录核对无误,1 有记录被篡改、重新运行结果不同或无法重新运行,
+2 输入或用法无效(台账不存在、记录不存在)。
+""",
+    "history": """每个项目(或 项目编号)历次的审查结论,以及其间的变化。
+
+对同一项目相邻的两条记录,指出变化所在: 输入文件、规则集、参数、审查日期或豁免登记册。
+项目没有记录时退出码为 2。
+""",
+}
+
+# the library's problem lines, by pattern: the prose is translated, names and values are kept
+PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
+    # contradictions within the file (checker/project/model.py) and figures that overflow (checker/check.py)
+    (r": false, but construction_type (\S+) adds capacity by definition; "
+     r"adds_capacity is for a renovation or relocation$",
+     r": 为 false,但建设性质 \1 按定义即新增产能;adds_capacity 只用于改建或搬迁项目"),
+    (r": (electricity|heat) is never a feedstock: declare it under (\S+) only$",
+     r": \1 不能作为原料用能: 只在 \2 下申报"),
+    (r": feedstock (\S+) but (\S+) is not declared: feedstock is part of the carrier's consumption$",
+     r": 原料用能 \1,但未申报 \2: 原料用能是该能源品种消费量的一部分"),
+    (r": feedstock (\S+) exceeds the consumption (\S+) (\S+)$", r": 原料用能 \1 超过消费量 \2 \3"),
+    (r": fuel coal (\S+) differs from the coal the energy balance burns \((.+) less feedstock = (\S+)\)$",
+     r": 燃料煤 \1 与能源平衡中燃烧的煤量不符(\2 扣除原料用能 = \3)"),
+    (r": the figures are too large to compute (\S+) from (.+): check the magnitudes and units of these values$",
+     r": 数值过大,无法由 \2 计算 \1: 请核对这些数值的数量级和单位"),
+    (r": no such file$", ": 文件不存在"),
+    (r": no such file or folder", ": 文件或文件夹不存在"),
+    (r"required key is missing$", "缺少必填键"),
+    (r"unknown key \(did you mean (.+)\?\) in format 1$", r"格式 1 中没有此键(是否要写 \1?)"),
+    (r"unknown key in format 1$", "格式 1 中没有此键"),
+    (r"YAML syntax error, column (\d+): ", r"YAML 语法错误,第 \1 列: "),
+    (r"YAML syntax error: ", "YAML 语法错误: "),
+    (r"must be >= (.+), got (.+)$", r"须 >= \1,实际为 \2"),
+    (r"must be <= (.+), got (.+)$", r"须 <= \1,实际为 \2"),
+    (r"must be a finite number, got ", "须为有限数值,实际为 "),
+    (r"must be a number, got ", "须为数值,实际为 "),
+    (r"must be a whole number, got ", "须为整数,实际为 "),
+    (r"must be text, got ", "须为文本,实际为 "),
+    (r"must be true or false, got ", "须为 true 或 false,实际为 "),
+    (r"must be a list, got ", "须为列表,实际为 "),
+    (r"must be a mapping of keys, got ", "须为键值映射,实际为 "),
+    (r"must be a date YYYY-MM-DD, got ", "须为 YYYY-MM-DD 格式的日期,实际为 "),
+    (r"must be one of (.+), got ", r"须为 \1 之一,实际为 "),
+    (r"must not be empty$", "不得为空"),
+    (r"\(did you mean (.+)\?\)", r"(是否要写 \1?)"),
+    (r"\(write it without quotes\)", "(请去掉引号)"),
+    (r"\(put it in quotes\)", "(请加引号)"),
+    (r"\bno such date\b", "没有这一天"),
+    (r"\bdid you mean (.+)\?", r"是否要写 \1?"),
+    (r"\bwrite (\S+) without quotes", r"写作 \1,不加引号"),
+    (r"\bwrite true or false, without quotes", "写作 true 或 false,不加引号"),
+    (r"^write (\d{4}-\d\d-\d\d)$", r"写作 \1"),
+    (r"^cannot write (.+): the directory (.+) does not exist$", r"无法写入 \1: 文件夹 \2 不存在"),
+    (r"^cannot write (.+): the directory does not exist$", r"无法写入 \1: 文件夹不存在"),
+    (r"^cannot write (.+): the working directory no longer exists \(give an absolute path\)$",
+     r"无法写入 \1: 当前工作目录已不存在(请给出绝对路径)"),
+    (r"^cannot write to standard output: it is closed$", "无法写入标准输出: 已关闭"),
+    (r"^cannot write (.+?): ", r"无法写入 \1: "),
+    (r"^(.+) already exists: refusing to overwrite it$", r"\1 已存在: 不予覆盖"),
+    (r"^refusing to write to (.+): it is (.+), not a regular file$", r"拒绝写入 \1: 它是\2,不是普通文件"),
+    (r"^refusing to write the report over (.+?) (\S+): choose another (.+)$",
+     r"拒绝以报告覆盖\1 \2: 请另选 \3"),
+    (r"^unknown rule (.+?)( \(是否要写 .+?\))?; known rules: ", r"没有规则 \1\2;已有规则: "),
+    (r"^unknown rule (.+?) \(did you mean (.+?)\?\); known rules: ", r"没有规则 \1(是否要写 \2?);已有规则: "),
+    (r": no \*\.yaml or \*\.yml file in this folder$", ": 此文件夹中没有 *.yaml 或 *.yml 文件"),
+    (r": the file name is empty$", ": 文件名为空"),
+    (r"cannot read the file: permission denied$", "无法读取文件: 没有权限"),
+    (r"cannot read the file: ", "无法读取文件: "),
+    (r"the file is empty$", "文件为空"),
+    (r"is a directory, not a YAML file$", "是文件夹,不是 YAML 文件"),
+    (r"the file is larger than the limit of (\d+) bytes", r"文件大于 \1 字节的上限"),
+    (r"duplicate key \(first given on line (\d+)\)", r"键重复(首次出现在第 \1 行)"),
+    (r"YAML error: ", "YAML 错误: "),
+    (r"this is a binary file, not a YAML text file \(if it is UTF-16 text, save it as UTF-8\)",
+     "这是二进制文件,不是 YAML 文本文件(如为 UTF-16 文本,请另存为 UTF-8)"),
+    (r"save the file as UTF-8$", "请将文件另存为 UTF-8"),
+    (r"\bunknown parameter\b", "没有此参数"),
+    (r"is not a file", "不是文件"),
+)
+# fmt: on

@@ -1,0 +1,714 @@
+"""The adapter to durable_rules: the only module that imports the rules engine.
+
+Rule files compile to one durable_rules ruleset (JSON; split only above the core's limit on rules
+per ruleset), once per process and parameter set. A check asserts the project's facts (and one fact
+per product or boiler for per-item rules) in a fresh session, stage by stage, records which
+conditions matched, and deletes the session.
+
+The adapter drives durable_rules' C core (`durable_rules_engine`) directly, not through its Python
+host (`durable.engine`): per fired rule the host parses and re-serialises the session state, builds
+closures and promises and reads the clock, which was two thirds of rule evaluation; and a stock host
+starts timer threads that enter the non-thread-safe core concurrently and crash it. Every other
+sharp edge measured in `durable-rules-notes.md` is handled here: every fact is handled by a
+catch-all rule (an unhandled fact leaks a session whose deletion segfaults), facts carry an
+identity, no condition is purely negative (it would match the session state itself), rulesets are
+created once under a content-hash name, no fact can need more than the 64 pending tests the core
+accepts (`stack_bound`), a session the core refused is never deleted (that corrupts its heap),
+and sessions are always deleted so that no state outlives a check.
+
+Numbers, found by property tests: the engine's C JSON parser refuses an exponent after a mantissa
+without a point (`1e-09`, `1e+20`, what Python's json writes for such floats: error 204), and reads
+integers beyond 64 bits wrongly. Facts and thresholds therefore pass through `engine_value`, and
+the JSON handed to the core gets a point in every such mantissa (`1.0e-09`), outside strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import re
+import sys
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import durable_rules_engine  # durable_rules' C core; its Python host layer is not used
+
+from checker.errors import ConditionTooComplex, EngineError, RuleDataError
+from checker.evaluation.decision import SubjectResult, decide, most_severe
+from checker.rules import conditions as cond
+from checker.rules.parameters import ParameterSet
+from checker.rules.ruleset import Rule, Ruleset
+
+_NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
+_SEEN = "__seen"  # the catch-all rule of every engine ruleset
+_MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
+_MAX_PENDING_TESTS = 64  # the C core refuses a fact needing more (error 303): see stack_bound
+_SEEN_CONDITION = {"$ex": {"fact_id": 1}}
+
+
+def _source_digest() -> str | None:
+    """This module's source as loaded (the pending-test model is part of it): the packing cache's
+    key, or None if it cannot be read (then the packing is never cached)."""
+    try:
+        with open(__file__, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:  # pragma: no cover - run from an archive
+        return None
+
+
+_MODEL_SOURCE = _source_digest()
+_EXACT_INT = 2**53  # beyond this, integers go to the engine as floats
+_DIGIT_EXPONENT = re.compile(r"\d[eE]")
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][-+]?\d+)?')
+
+
+def _point_in_mantissa(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith('"') or match.group(2) is None or match.group(1) is not None:
+        return text
+    exponent = match.group(2)
+    return f"{text[: -len(exponent)]}.0{exponent}"
+
+
+def engine_json(obj: Any) -> str:
+    """`obj` as JSON the engine's C parser reads: a point in every exponent mantissa, outside strings."""
+    text = json.dumps(obj, ensure_ascii=False)
+    if _DIGIT_EXPONENT.search(text) is None:  # the common case, and a cheap test
+        return text
+    return _JSON_TOKEN.sub(_point_in_mantissa, text)
+
+
+def engine_value(value: Any) -> Any:
+    """`value` as the engine can compare it: big integers as floats, infinities as the largest
+    finite float (a derived figure can overflow; its comparisons keep their sense)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, int) and abs(value) >= _EXACT_INT:
+        try:
+            value = float(value)
+        except OverflowError:
+            value = math.inf if value > 0 else -math.inf
+    if isinstance(value, float) and math.isinf(value):
+        return math.copysign(sys.float_info.max, value)
+    return value
+
+
+@cache  # called for every fact of every project: the names are few, the calls many
+def field_name(fact: str) -> str:
+    """Engine field for a fact name: flat, no dots (`land.area_ha` → `land__area_ha`)."""
+    return fact.replace(".", "__").replace("-", "_")
+
+
+def status_fact(rule_id: str) -> str:
+    return f"status.{rule_id}"
+
+
+# The core is not thread-safe: every call into it holds this lock. Rulesets are created once per
+# process under a content-hash name (the core refuses a second ruleset of the same name).
+_core_lock = threading.Lock()
+_handles: dict[str, int] = {}
+_session_ids = itertools.count(1)
+
+
+def _ruleset_handle(name: str, body: dict[str, Any]) -> int:
+    with _core_lock:
+        if name not in _handles:
+            try:
+                _handles[name] = durable_rules_engine.create_ruleset(name, engine_json(body))
+            except Exception as exc:  # the core reports a bad ruleset as a bare exception
+                if "error code: 113" in str(exc):
+                    raise ConditionTooComplex(
+                        "the rules engine cannot compile a condition this large (its error 113), as for "
+                        "a parameter table of a dozen or more entries compared within one rule"
+                    ) from exc
+                raise EngineError(f"the rules engine refused ruleset {name}: {exc}") from exc
+        return _handles[name]
+
+
+class _Refused(EngineError):
+    """The core did not take a session's facts (so the session must not be deleted)."""
+
+
+def _matches(handle: int, facts_json: str) -> list[str]:
+    """Assert facts in their session (`sid` in each) and take every match the core schedules.
+
+    Returns the core's action messages (`{"<rule>":{"m":{<fact>}}}`), one per compiled rule and
+    matching fact (and per branch of a disjunction that holds). This is what durable's Python host
+    does per action, minus what we never use: no state is read or written back, no timers, no
+    closures or promises, no clock readings. The caller holds `_core_lock` and deletes the session,
+    unless this raised `_Refused`.
+    """
+    messages: list[str] = []
+    try:
+        code, state = durable_rules_engine.assert_facts(handle, facts_json)
+    except Exception as exc:
+        raise _Refused(f"the rules engine refused the facts: {exc}") from exc
+    if code not in (0, 3):  # 1: not handled, 2: already observed; the catch-all prevents both
+        raise _Refused(f"the rules engine did not take the facts (code {code})")
+    try:
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        if started:
+            message: str | None = started[1]
+            while message:
+                messages.append(message)
+                message = durable_rules_engine.complete_and_start_action(handle, state)
+    except Exception as exc:
+        raise EngineError(f"the rules engine failed: {exc}") from exc
+    return messages
+
+
+# ---------------------------------------------------------------- compiling conditions
+
+
+def _compare(field: str, op: str, rhs: Any) -> dict[str, Any]:
+    rhs = engine_value(rhs)
+    if op == "eq":
+        return {field: rhs}
+    return {"$" + {"ne": "neq"}.get(op, op): {field: rhs}}
+
+
+def _and(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _or(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    if not parts:
+        return _NEVER
+    return parts[0] if len(parts) == 1 else {"$or": parts}
+
+
+def compile_condition(condition: cond.Condition, params: ParameterSet) -> dict[str, Any]:
+    """One condition of the rule language → a durable_rules expression."""
+    if isinstance(condition, cond.All):
+        return _and([compile_condition(c, params) for c in condition.items])
+    if isinstance(condition, cond.AnyOf):
+        return _or([compile_condition(c, params) for c in condition.items])
+    if isinstance(condition, cond.Not):
+        return compile_condition(cond.negate(condition.item), params)
+    if isinstance(condition, cond.Present):
+        return {"$ex": {field_name(condition.fact): 1}}
+    if isinstance(condition, cond.Absent):
+        return {"$nex": {field_name(condition.fact): 1}}
+    if isinstance(condition, cond.RuleStatus):
+        field = field_name(status_fact(condition.rule))
+        return _or([{field: status} for status in condition.statuses])
+    if isinstance(condition, cond.Compare):
+        return _compile_compare(condition, params)
+    raise TypeError(condition)  # pragma: no cover
+
+
+def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
+    field = field_name(c.fact)
+    exists = {"$ex": {field: 1}}  # a comparison on an unknown fact is false, and so is its negation
+    operand = c.operand
+    if isinstance(operand, cond.ParamRef) and operand.key:
+        table = params[operand.name].value
+        key_field = field_name(operand.key)
+        return _and(
+            [exists, _or([_and([{key_field: key}, _compare(field, c.op, value)]) for key, value in table.items()])]
+        )
+    if isinstance(operand, cond.ParamRef):
+        operand = params[operand.name].value
+    if c.op in ("in", "not_in"):
+        values = list(operand)
+        if c.op == "in":
+            return _and([exists, _or([{field: engine_value(v)} for v in values])])
+        return _and([exists, *[{"$neq": {field: engine_value(v)}} for v in values]])
+    if isinstance(operand, cond.FactRef):
+        other = field_name(operand.name)
+        rhs: Any = {"$m": other}
+        times = operand.times
+        if isinstance(times, cond.ParamRef):
+            times = params[times.name].value
+        if times is not None:
+            rhs = {"$mul": {"$l": {"$m": other}, "$r": engine_value(times)}}
+        return _and([exists, {"$ex": {other: 1}}, _compare(field, c.op, rhs)])
+    return _and([exists, _compare(field, c.op, operand)])
+
+
+# ---------------------------------------------------------------- compiling rules
+
+
+def _subject_kind(rule: Rule) -> str:
+    return f"item:{rule.spec.for_each}" if rule.spec.for_each else "project"
+
+
+def _rule_conditions(rule: Rule, params: ParameterSet) -> dict[str, list[dict[str, Any]]]:
+    """The conditions of one rule's engine rules, before the fact-kind test: whether it applies,
+    each requirement (absent), each outcome."""
+    spec = rule.spec
+    applies = [compile_condition(spec.applies_when, params)] if spec.applies_when else []
+    conditions = {f"{rule.id}|applies": applies}
+    if len(spec.applies_labels) > 1 and isinstance(spec.applies_when, cond.All):
+        # which labelled condition does not hold: when all before the last hold, the last does not
+        # (so a single labelled condition needs no engine rule of its own)
+        for index, gate in enumerate(spec.applies_when.items[:-1]):
+            conditions[f"{rule.id}|gate|{index}"] = [compile_condition(gate, params)]
+    for index, fact in enumerate(spec.requires):
+        conditions[f"{rule.id}|requires|{index}"] = [*applies, {"$nex": {field_name(fact): 1}}]
+    for index, outcome in enumerate(spec.outcomes):
+        conditions[f"{rule.id}|outcome|{index}"] = [*applies, compile_condition(outcome.when, params)]
+        if outcome.when_unknown:  # one engine rule per fact whose absence can leave it undecided
+            for number, fact in enumerate(cond.unknown_facts(outcome.when)):
+                reason = cond.unknown_for(outcome.when, fact)
+                if reason is not None:
+                    conditions[f"{rule.id}|unknown|{index}|{number}"] = [*applies, compile_condition(reason, params)]
+    return conditions
+
+
+def _dnf(expression: Any) -> list[list[dict[str, Any]]]:
+    """The paths of tests the core builds for a compiled condition: one per disjunct, in order."""
+    if isinstance(expression, dict) and "$and" in expression:
+        paths: list[list[dict[str, Any]]] = [[]]
+        for part in expression["$and"]:
+            paths = [path + more for path in paths for more in _dnf(part)]
+        return paths
+    if isinstance(expression, dict) and "$or" in expression:
+        return [path for part in expression["$or"] for path in _dnf(part)]
+    return [[expression]]
+
+
+def _pin(test: dict[str, Any]) -> tuple[str, tuple[str, Any]] | None:
+    """(field, value as the core compares it) if `test` holds only when a field equals a constant.
+    The core finds `1`, `1.0`, `true` and `"1"` all equal to a fact of 1, so they pin alike."""
+    if len(test) != 1:
+        return None
+    ((field, value),) = test.items()
+    if field.startswith("$") or isinstance(value, dict | list):
+        return None
+    try:
+        return field, ("number", float(value))
+    except (TypeError, ValueError):
+        return field, ("text", value)
+
+
+def stack_bound(expressions: Iterable[Any]) -> int:
+    """The most tests the core can hold pending at once while matching one fact against these
+    compiled conditions; it refuses a fact needing more than 64 (error 303), and deleting that
+    session then corrupts its heap.
+
+    The core shares tests with identical prefixes in a tree, and walks it depth-first: the tests
+    that hold among a node's children, and the rules ending at it, wait on its stack while it
+    descends into one of them. So a node needs (children that can hold at once) - 1 + what its
+    neediest child needs. Children pinning one field to different constants exclude each other: at
+    most one of them holds.
+    A model of the core, checked against it rather than derived from its source: at the limit it
+    is exact for chains, disjunctions (each branch that holds counts) and pins behind other tests,
+    and cautious for nested disjunctions (`tests/test_engine.py`); the shipped rules stay well
+    inside it. Should the core still refuse a fact, that check fails with an EngineError and its
+    session is left undeleted: the process goes on.
+    """
+    return _pending([_test_paths(expression) for expression in expressions])
+
+
+_Path = tuple[tuple[str, Any], ...]  # (test as sorted JSON, its pin or None), from the root
+
+
+def _test_paths(expression: Any, memo: dict[int, tuple[str, Any]] | None = None) -> list[_Path]:
+    """The paths of tests of one compiled condition, as `_pending` reads them. A disjunction's
+    paths share their test objects: `memo` (by object, while they live) encodes each once."""
+    memo = {} if memo is None else memo
+
+    def encoded(test: dict[str, Any]) -> tuple[str, Any]:
+        found = memo.get(id(test))
+        if found is None:
+            found = memo[id(test)] = (json.dumps(test, sort_keys=True), _pin(test))
+        return found
+
+    return [tuple(encoded(test) for test in path) for path in _dnf(expression)]
+
+
+def _pending(conditions: list[list[_Path]]) -> int:
+    """`stack_bound` for conditions already turned into paths (see there)."""
+    tree: dict[str, Any] = {}
+    for number, paths in enumerate(conditions):
+        for branch, path in enumerate(paths):
+            node = tree
+            for key, pin in path:
+                node = node.setdefault(key, ({}, pin))[0]
+            node[f"end {number}.{branch}"] = ({}, None)  # a rule ending here waits like a test
+
+    def need(node: dict[str, Any]) -> int:
+        if not node:
+            return 0
+        loose = 0
+        pinned: dict[str, dict[tuple[str, Any], int]] = {}
+        for _child, pin in node.values():
+            if pin is None:
+                loose += 1
+            else:
+                values = pinned.setdefault(pin[0], {})
+                values[pin[1]] = values.get(pin[1], 0) + 1
+        at_once = loose + sum(max(values.values()) for values in pinned.values())
+        return max(at_once, at_once - 1 + max(need(child) for child, _pin in node.values()))
+
+    return need(tree)
+
+
+def _packed(rules: list[Rule], conditions: dict[str, dict[str, list[dict[str, Any]]]]) -> list[list[Rule]]:
+    """`rules`, in their order, in groups one fact can be matched against without exceeding the
+    core's stack of pending tests (`stack_bound`, the catch-all included). `conditions`: each
+    rule's, by rule id, before the fact-kind test (which every rule of a group shares)."""
+    kind = {"fact_kind": "?"}
+    memo: dict[int, tuple[str, Any]] = {}
+    seen = _test_paths(_SEEN_CONDITION, memo)
+    paths = {  # each rule's conditions as paths, once: the packing tries each rule with many groups
+        rule.id: [_test_paths(_and([kind, *parts]), memo) for parts in conditions[rule.id].values()] for rule in rules
+    }
+
+    def bound(group: list[Rule]) -> int:
+        return _pending([seen, *(p for rule in group for p in paths[rule.id])])
+
+    if bound(rules) <= _MAX_PENDING_TESTS:  # the usual case, and one tree to build instead of many
+        return [rules]
+    groups: list[list[Rule]] = []
+    for rule in rules:
+        if bound([rule]) > _MAX_PENDING_TESTS:
+            raise RuleDataError(rule.path, "", "too many conditions for the rules engine in one rule")
+        if groups and bound([*groups[-1], rule]) <= _MAX_PENDING_TESTS:
+            groups[-1].append(rule)
+        else:
+            groups.append([rule])
+    return groups
+
+
+def _packing(
+    lists: list[list[Rule]], conditions: dict[str, dict[str, list[dict[str, Any]]]]
+) -> dict[int, list[list[Rule]]]:
+    """`_packed` for each list of rules (by the list's id), reusing the packing of an earlier run.
+
+    The model of the core's stack behind `_packed` costs more than the rest of compiling the
+    rules (~15 ms of a `check FILE`'s ~0.2 s), and its answer depends only on the rules' order and
+    compiled conditions and on the model itself: it is cached under a digest of the conditions
+    and of this module's source as it was loaded, so a policy file or a check date that changes
+    any threshold, or another version of the model, computes it afresh. A cached answer is used
+    only if it groups exactly the rules asked about, in their order.
+    """
+    from checker.rules import datacache
+
+    key = None
+    if _MODEL_SOURCE is not None and not datacache.disabled():
+        asked = [[(rule.id, conditions[rule.id]) for rule in rules] for rules in lists]
+        content = json.dumps([_MAX_PENDING_TESTS, asked], sort_keys=True, ensure_ascii=False)
+        key = hashlib.sha256(f"{_MODEL_SOURCE}\0{content}".encode()).hexdigest()
+        found = _cached_packing(datacache.read("packing", key, list), lists)
+        if found is not None:
+            return found
+    packed = [_packed(rules, conditions) for rules in lists]
+    if key is not None:
+        datacache.write("packing", key, [[[rule.id for rule in group] for group in groups] for groups in packed])
+    return {id(rules): groups for rules, groups in zip(lists, packed, strict=True)}
+
+
+def _cached_packing(stored: Any, lists: list[list[Rule]]) -> dict[int, list[list[Rule]]] | None:
+    """The stored packing (rule ids) as groups of these rules, if it groups exactly them, in order."""
+    if not isinstance(stored, list) or len(stored) != len(lists):
+        return None
+    packing: dict[int, list[list[Rule]]] = {}
+    for rules, groups in zip(lists, stored, strict=True):
+        by_id = {rule.id: rule for rule in rules}
+        try:
+            packed = [[by_id[rule_id] for rule_id in group] for group in groups]
+        except (KeyError, TypeError):
+            return None
+        if [rule for group in packed for rule in group] != rules:
+            return None
+        packing[id(rules)] = packed
+    return packing
+
+
+def _stages(rules: Iterable[Rule]) -> dict[str, int]:
+    """Dependency depth of every rule: a rule reading another's status runs after it."""
+    by_id = {rule.id: rule for rule in rules}
+    depth: dict[str, int] = {}
+
+    def visit(rule_id: str, trail: tuple[str, ...]) -> int:
+        if rule_id in trail:
+            raise RuleDataError(by_id[rule_id].path, "", f"circular dependency {' → '.join(trail)}")
+        if rule_id not in depth:
+            deps = by_id[rule_id].depends_on
+            depth[rule_id] = 1 + max((visit(d, (*trail, rule_id)) for d in deps), default=-1)
+        return depth[rule_id]
+
+    for rule_id in by_id:
+        visit(rule_id, ())
+    return depth
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: each part is built once
+class _Part:
+    """Rules one fact per subject is matched against: one dependency stage, one kind of subject
+    (the project, or each item of a collection), within the core's 64 pending tests per fact."""
+
+    fact_kind: str  # what its compiled rules test, e.g. "0.project.1"
+    collection: str | None  # the items it iterates over, or None for the project
+    rules: tuple[Rule, ...]
+    fields: frozenset[str]  # the fields its conditions read
+    compiled: dict[str, Any]  # compiled rule name → engine rule
+
+    def facts(self, sid: str, project_fact: dict[str, Any], items: dict[str, list[dict[str, Any]]]) -> list[Any]:
+        """The facts of this part for one project: only the fields its conditions read (the core
+        serialises and parses every field, and refuses facts of 255 fields or more)."""
+        fields = self.fields
+        base = {k: v for k, v in project_fact.items() if k in fields}
+        base["sid"] = sid
+        base["fact_kind"] = base["fact_id"] = self.fact_kind
+        if self.collection is None:
+            return [base]
+        facts = []
+        for index, item in enumerate(items.get(self.collection, ())):
+            fact = dict(base)
+            for key, value in item.items():
+                field = field_name(f"item.{key}")
+                if field in fields and (value := _engine_scalar(value)) is not _ABSENT:
+                    fact[field] = value
+            fact["fact_id"] = f"{self.fact_kind}-{index}"
+            fact["item_index"] = index
+            facts.append(fact)
+        return facts
+
+
+class CompiledRuleset:
+    """A ruleset compiled for one parameter set, ready to evaluate many projects.
+
+    All rules share one engine ruleset (split only above the core's limit on rules per ruleset)
+    and a project is checked in one session: each session costs more than the conditions matched
+    in it. Within it, a rule's conditions test a fact kind of their own (`_Part`): one per
+    dependency stage, kind of subject and group within the core's stack of pending tests, so that
+    the facts of a later stage, which carry the statuses of the earlier one, match only the later
+    rules.
+    """
+
+    def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
+        self.ruleset = ruleset
+        self.params = params
+        stage_of = _stages(ruleset.rules)
+        self._rule_stages: list[list[Rule]] = [
+            [r for r in ruleset.rules if stage_of[r.id] == stage]
+            for stage in range(max(stage_of.values(), default=-1) + 1)
+        ]
+        self._subject_plan = [(rule.id, rule.spec.for_each) for rule in ruleset.rules]
+        self._status_plan = [
+            [(rule, rule.id, field_name(status_fact(rule.id))) for rule in rules] for rules in self._rule_stages
+        ]
+        parts: list[list[_Part]] = []
+        # compiled rule name → (rule id, part of the rule, the required fact or outcome index, per item?)
+        self._meaning: dict[str, tuple[str, str, Any, bool]] = {}
+        conditions = {rule.id: _rule_conditions(rule, params) for rule in ruleset.rules}
+        subjects = [
+            [[r for r in rules if _subject_kind(r) == subject] for subject in sorted({_subject_kind(r) for r in rules})]
+            for rules in self._rule_stages
+        ]
+        packing = _packing([of_subject for stage in subjects for of_subject in stage], conditions)
+        for stage, of_stage in enumerate(subjects):
+            parts.append([])
+            for of_subject in of_stage:
+                subject = _subject_kind(of_subject[0])
+                for number, group in enumerate(packing[id(of_subject)]):
+                    fact_kind = f"{stage}.{subject}.{number}"
+                    kind = {"fact_kind": fact_kind}
+                    compiled_rules = {
+                        name: {"all": [{"m": _and([kind, *rule_parts])}]}
+                        for rule in group
+                        for name, rule_parts in conditions[rule.id].items()
+                    }
+                    for name in compiled_rules:
+                        rule_id, part, *index = name.split("|")
+                        rule = next(r for r in group if r.id == rule_id)
+                        what: Any = int(index[0]) if index else None
+                        if part == "requires":
+                            what = rule.spec.requires[what]
+                        elif part == "unknown":
+                            what = (what, cond.unknown_facts(rule.spec.outcomes[what].when)[int(index[1])])
+                        self._meaning[name] = (rule_id, part, what, bool(rule.spec.for_each))
+                    parts[-1].append(
+                        _Part(
+                            fact_kind=fact_kind,
+                            collection=subject.split(":", 1)[1] if subject != "project" else None,
+                            rules=tuple(group),
+                            fields=referenced_fields(compiled_rules),
+                            compiled=compiled_rules,
+                        )
+                    )
+        # [[(engine ruleset handle, its parts of this stage)] per stage]
+        self._stages: list[list[tuple[int, list[_Part]]]] = [[] for _ in parts]
+        for group in _engine_rulesets([part for stage in parts for part in stage]):
+            # Every fact must be handled by some rule: an unhandled fact still creates a
+            # session (leaking one of the core's 1 024) whose delete_state then segfaults.
+            body: dict[str, Any] = {_SEEN: {"all": [{"m": _SEEN_CONDITION}]}}
+            for part in group:
+                body.update(part.compiled)
+            digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+            handle = _ruleset_handle(f"nmck_{digest[:24]}", body)
+            for stage, stage_parts in enumerate(parts):
+                mine = [part for part in stage_parts if part in group]
+                if mine:
+                    self._stages[stage].append((handle, mine))
+        self._fields = frozenset().union(*(part.fields for stage in parts for part in stage))
+        self._field_of: dict[str, str | None] = {}  # fact name → its engine field, if any reads it
+        self._wanted: dict[str, str] = {}  # the fact names seen so far that some condition reads
+
+    @property
+    def stages(self) -> list[list[Rule]]:
+        """The rules by dependency stage: a rule reading another's status is in a later stage."""
+        return self._rule_stages
+
+    def evaluate(
+        self,
+        facts: dict[str, Any],
+        items: dict[str, list[dict[str, Any]]],
+        dormant: frozenset[str] = frozenset(),
+    ) -> dict[str, list[SubjectResult]]:
+        """Which conditions of every rule held for this project (and for each of its items).
+
+        `dormant`: the rules not in force on the check date (`effective`): their subjects are
+        marked so, and a rule reading their status reads `not_applicable`."""
+        field_of, wanted = self._field_of, self._wanted
+        unseen = facts.keys() - field_of.keys()  # names not seen before: a set difference in C
+        if unseen:  # new maps, swapped in whole: a concurrent evaluate keeps iterating its own
+            field_of = dict(field_of)
+            wanted = dict(wanted)
+            for key in unseen:
+                field = field_name(key)
+                field_of[key] = field if field in self._fields else None
+                if field_of[key] is not None:
+                    wanted[key] = field
+            self._field_of, self._wanted = field_of, wanted
+        project_fact: dict[str, Any] = {}
+        for key, field in wanted.items():  # what no condition reads is never handed to the engine
+            value = facts.get(key, _ABSENT)
+            if value is not _ABSENT and (value := _engine_scalar(value)) is not _ABSENT:
+                project_fact[field] = value
+        results: dict[str, list[SubjectResult]] = {}
+        for rule_id, collection in self._subject_plan:
+            in_force = rule_id not in dormant
+            if collection is None:
+                results[rule_id] = [SubjectResult(index=None, in_force=in_force)]
+            else:
+                results[rule_id] = [
+                    SubjectResult(index=i, in_force=in_force) for i in range(len(items.get(collection, ())))
+                ]
+        meaning = self._meaning
+        sessions: dict[int, str] = {}  # engine ruleset → this check's session in it, once created
+        undeleted: list[str] = []
+        with _core_lock:
+            try:
+                for stage, entries in enumerate(self._stages):
+                    for handle, parts in entries:
+                        sid = sessions.get(handle) or f"c{next(_session_ids)}"
+                        batch = [fact for part in parts for fact in part.facts(sid, project_fact, items)]
+                        if not batch:
+                            continue
+                        try:
+                            messages = _matches(handle, engine_json(batch))
+                        except _Refused:
+                            # the core refused the facts: deleting that session corrupts its heap,
+                            # so it is left behind (one of 1 024) and the check fails
+                            sessions.pop(handle, None)
+                            raise
+                        sessions[handle] = sid
+                        for message in messages:
+                            name = message[2 : message.index('"', 2)]  # names are ours: no quotes or escapes
+                            if name == _SEEN:
+                                continue
+                            rule_id, part, what, per_item = meaning[name]
+                            index = json.loads(message)[name]["m"]["item_index"] if per_item else 0
+                            subject = results[rule_id][index]
+                            if part == "applies":
+                                subject.applies = True
+                            elif part == "requires":
+                                subject.missing.append(what)
+                            elif part == "unknown":
+                                subject.unknown.setdefault(what[0], set()).add(what[1])
+                            elif part == "gate":
+                                subject.gates.add(what)
+                            else:
+                                subject.outcomes.add(what)
+                    for rule, rule_id, status_field in self._status_plan[stage]:  # what later stages read
+                        subjects = results[rule_id]
+                        # decide() orders missing facts as the rule lists them, whatever the core's order
+                        decision = (
+                            decide(rule, subjects[0])
+                            if len(subjects) == 1
+                            else most_severe([decide(rule, s) for s in subjects])
+                        )
+                        project_fact[status_field] = decision.status if decision else "not_applicable"
+            finally:  # always, each on its own: the core holds at most 1 024 sessions
+                for handle, sid in sessions.items():
+                    try:
+                        durable_rules_engine.delete_state(handle, sid)
+                    except Exception as exc:
+                        undeleted.append(f"{sid}: {exc}")
+        if undeleted:  # reached only when the check itself succeeded: its error is not masked
+            raise EngineError(f"the rules engine could not delete sessions: {'; '.join(undeleted)}")
+        return results
+
+
+def _engine_rulesets(parts: list[_Part]) -> list[list[_Part]]:
+    """Parts in groups of at most `_MAX_RULES_PER_RULESET` compiled rules (and the catch-all)."""
+    groups: list[list[_Part]] = []
+    size = _MAX_RULES_PER_RULESET
+    for part in parts:
+        if size + len(part.compiled) > _MAX_RULES_PER_RULESET:
+            groups.append([])
+            size = 1
+        groups[-1].append(part)
+        size += len(part.compiled)
+    return groups
+
+
+_STRUCTURE = frozenset({"all", "any", "m"})
+
+
+def referenced_fields(body: Any) -> frozenset[str]:
+    """Every fact field the compiled conditions in `body` (a ruleset or part of one) read."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$m" and isinstance(value, str):
+                    found.add(value)
+                    continue
+                if not key.startswith("$") and key not in _STRUCTURE:
+                    found.add(key)
+                walk(value)
+
+    for rule in body.values():
+        walk(rule["all"])
+    return frozenset(found)
+
+
+_ABSENT = object()
+
+
+def _engine_scalar(value: Any) -> Any:
+    """`value` as the engine compares it, or `_ABSENT` if it is no fact the engine can hold (a
+    list, a mapping, NaN)."""
+    kind = type(value)
+    if kind is str or kind is bool:
+        return value
+    if isinstance(value, int | float) and value == value:
+        return engine_value(value)
+    if isinstance(value, str):  # a str subclass
+        return value
+    return _ABSENT
+
+
+_compiled_cache: dict[tuple[str, str], CompiledRuleset] = {}
+
+
+def compiled(ruleset: Ruleset, params: ParameterSet) -> CompiledRuleset:
+    """The compiled ruleset for these rules and parameter values, built once per process."""
+    key = (ruleset.sha256, params.fingerprint())
+    if key not in _compiled_cache:
+        _compiled_cache[key] = CompiledRuleset(ruleset, params)
+    return _compiled_cache[key]

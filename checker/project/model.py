@@ -1,0 +1,387 @@
+"""The project description, format 1 (`project.yaml`), as strict pydantic models.
+
+The models are the contract of `project-format.md`: unknown keys are errors (typos must never be
+silently ignored), quantities are finite and non-negative, shares lie in 0..1, and the 盟市 and
+product keys come from the vocabulary. Units are part of each key's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from checker.input.hints import date_hint
+from checker.project import vocabulary
+
+Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
+
+
+def _one_line(value: str) -> str:
+    """A name, id, reference or unit is one line: a line break inside it would let the text pass
+    for a line of the report (a forged "审查结论: 通过"). A long text is folded with `>`."""
+    if "\n" in value:
+        raise ValueError("must be one line, got a line break (write it on one line, or fold it with >)")
+    return value
+
+
+# what the JSON Schema says of a one-line text: no line break anywhere (a search, not an anchored
+# match: Python's `$` would let a trailing line break through)
+ONE_LINE_SCHEMA = {"not": {"pattern": "\\n"}}
+
+Text = Annotated[
+    str,
+    Field(strict=True, min_length=1, json_schema_extra=ONE_LINE_SCHEMA),
+    AfterValidator(_one_line),
+]
+Flag = Annotated[bool, Field(strict=True)]
+
+
+def _league_city(value: str) -> str:
+    official = vocabulary.normalise_league_city(value)
+    if official is None:
+        hint = vocabulary.suggest(value, vocabulary.league_cities())
+        did_you_mean = f" (did you mean {hint}?)" if hint else ""
+        raise ValueError(f"unknown 盟市 {value!r}{did_you_mean}; one of: {', '.join(vocabulary.league_cities())}")
+    return official
+
+
+def _product_key(value: str) -> str:
+    keys = list(vocabulary.products())
+    if value not in keys:
+        hint = vocabulary.suggest(value, keys)
+        did_you_mean = f" (did you mean {hint}?)" if hint else ""
+        raise ValueError(f"unknown product key {value!r}{did_you_mean}")
+    return value
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _calendar_date(value: object) -> object:
+    """Only a date written as a date. pydantic would read a number, or digits in quotes, as a Unix
+    timestamp: `expires: 0` would be 1970-01-01 (an expired waiver, silently) and `20261231` a
+    day in August 1970."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()  # 2026-13-45 goes on, to be told it is no date
+    shown = repr(value) if isinstance(value, str) else str(value).lower()
+    hint = date_hint(value) or (
+        "a number is not a date"
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else "write the date alone"
+        if isinstance(value, dt.datetime)
+        else ""
+    )
+    raise ValueError(f"must be a date YYYY-MM-DD, got {shown}" + (f" ({hint})" if hint else ""))
+
+
+CalendarDate = Annotated[dt.date, BeforeValidator(_calendar_date)]
+
+
+def _format_number(value: object) -> object:
+    """`format: true` and `format: 1.0` equal 1 to Python; the format is written as the number 1."""
+    if isinstance(value, bool | float):
+        raise ValueError(f"must be 1, got {str(value).lower()}")
+    return value
+
+
+FormatNumber = Annotated[Literal[1], BeforeValidator(_format_number)]
+
+
+def _reference_text(value: object) -> object:
+    """A reviewer's reference may be written as a bare number (20250042): keep it as written."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _league_city_schema(schema: dict[str, object]) -> None:
+    """The names `_league_city` accepts, for the JSON Schema; built only when a schema is asked for."""
+    from checker.project.schema import league_city_schema
+
+    schema.update(league_city_schema())
+
+
+LeagueCity = Annotated[
+    str,
+    Field(strict=True, json_schema_extra=_league_city_schema),
+    AfterValidator(_league_city),
+]
+ProductKey = Annotated[
+    str,
+    Field(strict=True, json_schema_extra={"enum": list(vocabulary.products())}),
+    AfterValidator(_product_key),
+]
+Reference = Annotated[
+    str,
+    BeforeValidator(_reference_text),
+    Field(strict=True, min_length=1),
+    AfterValidator(_one_line),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, **ONE_LINE_SCHEMA}, {"type": "integer"}]}),
+]
+
+
+class Strict(BaseModel):
+    """Every section refuses unknown keys, so that a typo is an error, not a silent omission.
+
+    Validators are built on first use (`defer_build`): validating a Project then builds one
+    validator for the whole tree, instead of one per section at import (~20 ms of every start)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class ProductLine(Strict):
+    product: ProductKey
+    capacity: Quantity | None = None
+    unit: Text | None = None
+    unit_energy_kgce: Quantity | None = Field(
+        default=None, description="Energy per unit of product, kgce per unit (t, MWh, ...)"
+    )
+
+
+class ProjectInfo(Strict):
+    id: Reference | None = None
+    name: Text
+    applicant: Text | None = None
+    league_city: LeagueCity
+    banner_county: Text | None = None
+    construction_type: Literal["new", "expansion", "renovation", "relocation"]
+    adds_capacity: Flag | None = None
+    industry_code: (
+        Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$", json_schema_extra=ONE_LINE_SCHEMA)] | None
+    ) = None
+    investment_10k_yuan: Quantity | None = None
+    commissioning_year: Annotated[int, Field(strict=True, ge=1949, le=2100)] | None = None
+    products: list[ProductLine] = Field(default_factory=list)
+
+
+class Output(Strict):
+    annual_output_value_10k_yuan: Quantity | None = None
+    annual_value_added_10k_yuan: Quantity | None = None
+
+
+class Carriers(Strict):
+    """Annual consumption by energy carrier, in physical units (the unit is in the key)."""
+
+    electricity_kwh: Quantity | None = None
+    raw_coal_t: Quantity | None = None
+    washed_coal_t: Quantity | None = None
+    coke_t: Quantity | None = None
+    crude_oil_t: Quantity | None = None
+    fuel_oil_t: Quantity | None = None
+    gasoline_t: Quantity | None = None
+    diesel_t: Quantity | None = None
+    lpg_t: Quantity | None = None
+    natural_gas_m3: Quantity | None = None
+    coke_oven_gas_m3: Quantity | None = None
+    heat_gj: Quantity | None = None
+    other_tce: Quantity | None = None
+
+
+CARRIERS: tuple[str, ...] = tuple(Carriers.model_fields)
+
+
+class Energy(Carriers):
+    feedstock: Carriers | None = None
+    renewable_electricity_share: Share | None = None
+    energy_quota_source: Literal["regional_allocation", "reduction_replacement", "none"] | None = None
+    energy_replacement_tce: Quantity | None = None
+    capacity_replacement_ratio: Quantity | None = None
+
+
+class Boiler(Strict):
+    capacity_t_per_h: Quantity
+
+
+class Coal(Strict):
+    fuel_coal_t: Quantity | None = None
+    coal_replacement_t: Quantity | None = None
+    boilers: list[Boiler] = Field(default_factory=list)
+
+
+class CoalPower(Strict):
+    units_mw: list[Quantity] = Field(default_factory=list)
+    kind: Literal["public", "captive", "chp"] | None = None
+    cooling: Literal["air", "water"] | None = None
+    exemption: Literal["carried_over_13th_fyp", "livelihood_urgent", "supply_security", "none"] | None = None
+    exemption_evidence: Text | None = None
+    design_supply_gce_per_kwh: Quantity | None = None
+
+
+class Mine(Strict):
+    mineral: Literal["coal", "rare_earth", "other"] | None = None
+    capacity_mt_per_year: Quantity | None = None
+    green_mine: Flag | None = None
+    open_pit: Flag | None = None
+
+
+class RenewablePlant(Strict):
+    technology: Literal["pv", "wind"] | None = None
+    capacity_mw: Quantity | None = None
+    site_type: (
+        Literal[
+            "desert",
+            "gobi",
+            "subsidence_area",
+            "dump_site",
+            "border_area",
+            "grassland",
+            "farmland",
+            "other",
+        ]
+        | None
+    ) = None
+    storage_mw: Quantity | None = None
+    storage_hours: Quantity | None = None
+
+
+class DataCenter(Strict):
+    pue: Annotated[float, Field(ge=1, allow_inf_nan=False, strict=True)] | None = None
+
+
+class Water(Strict):
+    fresh_water_m3: Quantity | None = None
+    groundwater_m3: Quantity | None = None
+    reclaimed_water_m3: Quantity | None = None
+    mine_water_m3: Quantity | None = None
+    water_permit: Text | None = None
+
+
+class Land(Strict):
+    area_ha: Quantity | None = None
+    permanent_basic_farmland_ha: Quantity | None = None
+    basic_grassland_ha: Quantity | None = None
+    ecological_red_line_ha: Quantity | None = None
+    main_function_zone: Literal["urbanized", "agricultural", "ecological"] | None = None
+    in_industrial_park: Flag | None = None
+
+
+class Emissions(Strict):
+    co2_t: Quantity | None = None
+
+
+class Waiver(Strict):
+    """A waiver the application claims for one rule. A claim, not a decision (catalogue amendment
+    7): only the review authority's register waives, so who approved it and which document decided
+    it are what the applicant says, may be left out like every key of the format, and a failing
+    or warning finding goes to a person either way; the report names what was claimed, or that
+    nothing was."""
+
+    rule: Annotated[str, Field(strict=True, pattern=r"^[A-Z]{2}-[0-9]{3}$", json_schema_extra=ONE_LINE_SCHEMA)]
+    reason: Text | None = None
+    approved_by: Text | None = None
+    document: Text | None = None
+    expires: CalendarDate | None = None
+
+
+class Project(Strict):
+    """One application, as described in `project.yaml` (format 1)."""
+
+    format: FormatNumber
+    project: ProjectInfo
+    output: Output = Field(default_factory=Output)
+    energy: Energy = Field(default_factory=Energy)
+    coal: Coal = Field(default_factory=Coal)
+    coal_power: CoalPower | None = None
+    mine: Mine | None = None
+    renewable_plant: RenewablePlant | None = None
+    data_center: DataCenter | None = None
+    water: Water = Field(default_factory=Water)
+    land: Land = Field(default_factory=Land)
+    emissions: Emissions = Field(default_factory=Emissions)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    def contradictions(self) -> list[tuple[tuple[str, ...], str]]:
+        """Figures that are each valid but cannot all be true, by key path.
+
+        Feedstock (原料用能) is the part of a carrier's consumption used as raw material, so it can
+        never exceed that carrier's consumption; electricity and heat are never a feedstock. A
+        file that says otherwise is invalid input: clamping the difference to zero would count
+        the energy as nothing and approve the project on figures the applicant never gave.
+        """
+        found: list[tuple[tuple[str, ...], str]] = []
+        info = self.project
+        if info.adds_capacity is False and info.construction_type in ("new", "expansion"):
+            # a new or expanded plant is new capacity by definition: the two keys contradict
+            found.append(
+                (
+                    ("project", "adds_capacity"),
+                    f"false, but construction_type {info.construction_type} adds capacity "
+                    f"by definition; adds_capacity is for a renovation or relocation",
+                )
+            )
+        found += self._fuel_coal_contradictions()
+        feedstock = self.energy.feedstock
+        if feedstock is None:
+            return found
+        for carrier in CARRIERS:
+            amount = getattr(feedstock, carrier)
+            if amount is None:
+                continue
+            loc = ("energy", "feedstock", carrier)
+            if carrier in NEVER_FEEDSTOCK:
+                if amount > 0:
+                    found.append(
+                        (
+                            loc,
+                            f"{NEVER_FEEDSTOCK[carrier]} is never a feedstock: declare it under energy.{carrier} only",
+                        )
+                    )
+                continue
+            consumed = getattr(self.energy, carrier)
+            if consumed is None and amount > 0:
+                found.append(
+                    (
+                        loc,
+                        f"feedstock {_number(amount)} but energy.{carrier} is not "
+                        f"declared: feedstock is part of the carrier's consumption",
+                    )
+                )
+            elif consumed is not None and amount > consumed:
+                found.append(
+                    (loc, f"feedstock {_number(amount)} exceeds the consumption energy.{carrier} {_number(consumed)}")
+                )
+        return found
+
+    def _fuel_coal_contradictions(self) -> list[tuple[tuple[str, ...], str]]:
+        """Fuel coal declared beside the coal carriers must be the coal they burn.
+
+        Coal of the energy balance that is not feedstock is burnt as fuel, so `coal.fuel_coal_t`
+        and `energy.raw_coal_t` + `energy.washed_coal_t` less their feedstock are two statements
+        of one figure. A file giving 10 t of fuel coal beside 1 Mt of raw coal burnt cannot be
+        read either way without choosing the applicant's number; it is invalid input.
+        """
+        declared = self.coal.fuel_coal_t
+        carriers = [c for c in _COAL_CARRIERS if getattr(self.energy, c) is not None]
+        if declared is None or not carriers:
+            return []
+        feedstock = self.energy.feedstock
+        burnt = sum(getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0) for c in carriers)
+        if burnt < 0 or abs(declared - burnt) <= _FUEL_COAL_TOLERANCE * max(burnt, 1.0):
+            return []  # (feedstock above its carrier is reported on its own key)
+        named = " + ".join(f"energy.{c}" for c in carriers)
+        return [
+            (
+                ("coal", "fuel_coal_t"),
+                f"fuel coal {_number(declared)} differs from the coal the energy balance burns "
+                f"({named} less feedstock = {_number(burnt)})",
+            )
+        ]
+
+
+# coal carriers of the energy balance (fuel coal is counted from them when not declared)
+_COAL_CARRIERS = ("raw_coal_t", "washed_coal_t")
+# relative difference allowed between declared fuel coal and the balance: rounding only
+_FUEL_COAL_TOLERANCE = 1e-6
+
+# carriers that are never a raw material (GB/T 2589: 原料用能 are fuels used as materials)
+NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)

@@ -1,0 +1,1 @@
+"""Rendering a checked project in every format, from one list of findings, and writing it safely."""

@@ -1,0 +1,143 @@
+"""CSV: one row per finding, for spreadsheets (UTF-8 with a BOM, so Excel reads the Chinese).
+
+Every cell that a spreadsheet would take for a formula (starting with = + - @, or a tab or
+carriage return) is neutralised with a leading apostrophe (OWASP "CSV injection"): a project name
+or waiver reason is the applicant's text and must never run in a reviewer's spreadsheet. The audit
+block is repeated on every row, so that a row copied elsewhere still says what produced it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.check import CheckResult
+from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutralise is the API
+from checker.reports.render import (
+    audit_block,
+    entry_marks,
+    fmt_num,
+    format_param_value,
+    notices_json,
+    provenance_label,
+    render_message,
+    term,
+)
+from checker.rules.parameters import ParameterValue
+from checker.rules.ruleset import DOCUMENT_TITLES
+from checker.verdict.findings import FactReading
+from checker.verdict.locate import locate
+
+BOM = "\ufeff"
+COLUMNS = (
+    "rule",
+    "title",
+    "category",
+    "binding",
+    "status",
+    "status_label",
+    "original_status",
+    "message",
+    "facts",
+    "parameters",
+    "missing",
+    "basis",
+    "location",
+    "waiver",
+    "claim",
+    "project_id",
+    "project_name",
+    "verdict",
+    "as_of",
+    "checker_version",
+    "ruleset_version",
+    "ruleset_sha256",
+    "input_path",
+    "input_sha256",
+    "policy_file",
+    "waiver_register_sha256",
+    "notices",
+)
+
+
+def _fact_cell(reading: FactReading) -> str:
+    unit = f" {reading.unit}" if reading.unit and reading.value is not None else ""
+    return f"{reading.name}={fmt_num(reading.value, 4)}{unit}"
+
+
+def _param_cell(param: ParameterValue, lang: str) -> str:
+    text = (
+        f"{param.name}={format_param_value(param.value, entry_marks(param))} {param.unit} "
+        f"(from {param.effective_from.isoformat()}; {param.source})"
+    )
+    return f"{text} [{provenance_label(param, lang)}]"
+
+
+def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
+    audit = audit_block(result)
+    info = result.project.project
+    notices = " / ".join(n["message"] for n in notices_json(result, lang))
+    rows = []
+    for finding in result.findings:
+        spec = finding.rule.spec
+        where = locate(finding, result.document)
+        waiver = finding.waiver
+        rows.append(
+            {
+                "rule": finding.id,
+                "title": getattr(spec.title, lang),
+                "category": spec.category,
+                "binding": "true" if finding.binding else "false",
+                "status": finding.status,
+                "status_label": term(finding.status, lang, "status"),
+                "original_status": finding.original_status or "",
+                "message": render_message(finding, lang),
+                "facts": "; ".join(_fact_cell(r) for r in finding.facts.values()),
+                "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
+                "missing": "; ".join(finding.missing_keys),
+                "basis": " / ".join(
+                    f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”" for b in spec.basis
+                ),
+                "location": f"{result.document.path}:{where.line} {where.key}".rstrip(),
+                "waiver": (
+                    f"{waiver.approved_by}, {waiver.document}"
+                    + (f", {waiver.expires.isoformat()}" if waiver.expires else "")
+                    + (f": {waiver.reason}" if waiver.reason else "")
+                    + (f" ({finding.waiver_note})" if finding.waiver_note else "")
+                    if waiver
+                    else ""
+                ),
+                "claim": (
+                    f"{finding.claim.approved_by}, {finding.claim.document}"
+                    + (f", {finding.claim.expires.isoformat()}" if finding.claim.expires else "")
+                    + (f": {finding.claim.reason}" if finding.claim.reason else "")
+                    + (f" ({finding.claim_note})" if finding.claim_note else "")
+                    if finding.claim
+                    else ""
+                ),
+                "project_id": info.id or "",
+                "project_name": info.name,
+                "verdict": result.verdict,
+                **{
+                    key: audit[key] or ""
+                    for key in (
+                        "as_of",
+                        "checker_version",
+                        "ruleset_version",
+                        "ruleset_sha256",
+                        "input_path",
+                        "input_sha256",
+                        "policy_file",
+                        "waiver_register_sha256",
+                    )
+                },
+                "notices": notices,
+            }
+        )
+    return rows
+
+
+def render_csv(result: CheckResult, lang: str) -> str:
+    """The CSV text, BOM first; the header row names the columns (stable, English keys)."""
+    lines = [csv_line(list(COLUMNS))]
+    lines += [csv_line([row[key] for key in COLUMNS]) for row in _rows(result, lang)]
+    return BOM + "".join(lines)

@@ -1,0 +1,69 @@
+"""GitHub Actions workflow commands: one annotation per finding that asks for action.
+
+A workflow step that prints `::error file=F,line=N,title=T::message` gets an annotation on line N
+of file F in the run and the pull request. Mapping, as the exit code reads the statuses: `fail` is
+an `::error`; `warn`, `review` and `missing_info` are `::warning`s; pass, not applicable and
+waived print nothing. A run-level notice (a check dated after the plan period) is a `::notice`
+on the file. A file that cannot be checked is an `::error` at the line of its problem.
+
+Escaping follows GitHub's rules for workflow commands (actions/toolkit, `command.ts`): in the
+message `%`, CR and LF are percent-encoded; in a property value also `:` and `,`. Nothing an
+applicant writes (a project name in a message, a file name) can then start a command of its own.
+"""
+
+from __future__ import annotations
+
+from checker.check import CheckResult
+from checker.errors import Problem
+from checker.reports.render import notices_json, render_message
+from checker.reports.render import term as display_term
+from checker.verdict.locate import locate
+
+LEVELS = {"fail": "error", "warn": "warning", "review": "warning", "missing_info": "warning"}
+
+
+def escape_data(text: str) -> str:
+    """A command's message: `%`, CR and LF percent-encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value (file, title): the message's escapes, and `:` and `,`."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, **properties: object) -> str:
+    """One workflow command line: `::level key=value,...::message`."""
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{level}{' ' + props if props else ''}::{escape_data(message)}\n"
+
+
+def annotations(result: CheckResult, lang: str) -> list[str]:
+    """The annotation lines of one checked project, in the findings' order."""
+    path = result.document.path
+    lines = [
+        command("notice", notice["message"], file=path, title=notice["code"]) for notice in notices_json(result, lang)
+    ]
+    for finding in result.findings:
+        level = LEVELS.get(finding.status)
+        if level is None:
+            continue
+        where = locate(finding, result.document)
+        title = getattr(finding.rule.spec.title, lang)
+        status = display_term(finding.status, lang, "status")
+        message = f"[{status}] {title}: {render_message(finding, lang)}"
+        lines.append(command(level, message, file=path, line=where.line, title=finding.id))
+    return lines
+
+
+def render_github(result: CheckResult, lang: str) -> str:
+    return "".join(annotations(result, lang))
+
+
+def problem_annotations(path: str, problems: tuple[Problem, ...]) -> str:
+    """A file that could not be checked: an `::error` per problem, at its line when it has one."""
+    lines = []
+    for problem in problems:
+        message = f"{problem.key_path}: {problem.message}" if problem.key_path else problem.message
+        lines.append(command("error", message, file=problem.path or path, line=problem.line))
+    return "".join(lines)

@@ -1,0 +1,201 @@
+"""JUnit XML: one test case per rule, so a CI server shows the check like a test run.
+
+Mapping, chosen so that the CI result agrees with the exit code: a binding `fail` and the two
+statuses that need a reviewer (`review`, `missing_info`, which make the verdict needs_review and
+the exit code 3) are <failure>s, each with its own `type`; `not_applicable` and `waived` are
+<skipped> (the rule did not judge, or a reviewer set it aside), with the reason; `warn` passes
+(the verdict is approved_with_warnings, exit code 0) with the warning in <system-out>; `pass`
+passes. The audit block goes into the suite's <properties>.
+
+The suite's `timestamp` is the moment of the check, in UTC (ISO 8601, `+00:00`); the check date
+(`--as-of`, which may lie in the past) is a property. `SOURCE_DATE_EPOCH` (seconds since 1970, the
+reproducible-builds convention) fixes that clock, so that a report can be compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import xml.etree.ElementTree as ET
+
+from checker.check import CheckResult
+from checker.reports.escaping import xml_text
+from checker.reports.render import (
+    audit_block,
+    entry_marks,
+    format_param_value,
+    notices_json,
+    parameters_in_force,
+    provenance_label,
+    render_message,
+)
+from checker.rules.parameters import ParameterValue
+from checker.verdict.findings import Finding
+from checker.verdict.locate import locate
+
+FAILURES = ("fail", "review", "missing_info")
+SKIPPED = ("not_applicable", "waived")
+
+
+def _param_text(param: ParameterValue, lang: str) -> str:
+    """A parameter's value and unit, then what kind of number it is (`provenance_label`)."""
+    value = f"{format_param_value(param.value, entry_marks(param))} {param.unit}".rstrip()
+    return f"{value} [{provenance_label(param, lang)}]"
+
+
+def _property_items(result: CheckResult, lang: str) -> list[tuple[str, str]]:
+    audit = audit_block(result)
+    items = [
+        (key, str(value))
+        for key, value in audit.items()
+        if key not in ("parameters", "waivers", "claims") and value is not None
+    ]
+    for param in parameters_in_force(result):
+        items.append(
+            (
+                f"parameter.{param.name}",
+                f"{_param_text(param, lang)} (from {param.effective_from.isoformat()}; source: {param.source})",
+            )
+        )
+    for waiver in audit["waivers"]:
+        state = "applied" if waiver["applied"] else "not applied"
+        items.append(
+            (
+                f"waiver.{waiver['rule']}",
+                f"{state}; {waiver['approved_by']}, {waiver['document']}"
+                + (f", expires {waiver['expires']}" if waiver["expires"] else "")
+                + (f": {waiver['reason']}" if waiver["reason"] else "")
+                + (f" ({waiver['note']})" if waiver["note"] else ""),
+            )
+        )
+    for claim in audit["claims"]:  # the project file's own waivers: claims, never decisions
+        items.append(
+            (
+                f"claim.{claim['rule']}",
+                f"{claim['status']}"
+                + (f" (was {claim['claimed_status']})" if claim["claimed_status"] else "")
+                + f"; {claim['approved_by']}, {claim['document']}"
+                + (f", expires {claim['expires']}" if claim["expires"] else "")
+                + (f": {claim['reason']}" if claim["reason"] else "")
+                + (f" ({claim['note']})" if claim["note"] else ""),
+            )
+        )
+    return items
+
+
+def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> ET.Element:
+    spec = finding.rule.spec
+    where = locate(finding, result.document)
+    case = ET.Element(
+        "testcase",
+        {
+            "name": f"{finding.id} {getattr(spec.title, lang)}",
+            "classname": f"{suite}.{spec.category}",
+            "file": result.document.path,
+            "line": str(where.line),
+            "time": "0",
+        },
+    )
+    message = render_message(finding, lang)
+    details = [message, ""]
+    details += [f"{r.name} = {r.value!r} {r.unit}".rstrip() for r in finding.facts.values()]
+    details += [f"{p.name} = {_param_text(p, lang)}" for p in finding.parameters.values()]
+    details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
+    if where.key:
+        details.append(f"{result.document.path}:{where.line} ({where.key})")
+    if finding.status in FAILURES:
+        failure = ET.SubElement(case, "failure", {"message": message, "type": finding.status})
+        failure.text = "\n".join(details)
+    elif finding.status in SKIPPED:
+        reason = message
+        if finding.status == "waived" and finding.waiver is not None:
+            reason = (
+                f"waived ({finding.original_status}) by {finding.waiver.approved_by}, "
+                f"{finding.waiver.document}: {message}"
+            )
+        ET.SubElement(case, "skipped", {"message": reason})
+    elif finding.status == "warn":
+        ET.SubElement(case, "system-out").text = "WARNING: " + "\n".join(details)
+    return case
+
+
+def check_timestamp() -> str:
+    """Now, in UTC, to the second (ISO 8601); `SOURCE_DATE_EPOCH` fixes it when set.
+
+    A value that is not a whole number of seconds is a usage error, never silently ignored."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    if fixed is not None:
+        try:
+            moment = dt.datetime.fromtimestamp(int(fixed), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            from checker.errors import UsageError
+
+            raise UsageError(f"SOURCE_DATE_EPOCH={fixed!r} is not a number of seconds since 1970-01-01") from None
+    else:
+        moment = dt.datetime.now(dt.timezone.utc)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def totals(counts: dict[str, int]) -> dict[str, int]:
+    """A suite's counters from its findings per status: tests, failures, errors, skipped."""
+    return {
+        "tests": sum(counts.values()),
+        "failures": sum(counts.get(s, 0) for s in FAILURES),
+        "errors": 0,
+        "skipped": sum(counts.get(s, 0) for s in SKIPPED),
+    }
+
+
+def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
+    return {**{key: str(value) for key, value in numbers.items()}, "time": "0"}
+
+
+def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> ET.Element:
+    """The <testsuite> of one checked project: its properties, then one test case per rule."""
+    from checker.verdict.findings import counts
+
+    findings = result.findings
+    name = result.project.project.id or result.project.project.name
+    suite_name = f"nm-project-checker.{name}"
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": suite_name,
+            "timestamp": timestamp or check_timestamp(),
+            **_totals_attributes(totals(counts(findings))),
+        },
+    )
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", {"name": "project", "value": result.project.project.name})
+    ET.SubElement(properties, "property", {"name": "verdict", "value": result.verdict})
+    for notice in notices_json(result, lang):  # said before anything else about the run
+        ET.SubElement(properties, "property", {"name": f"notice.{notice['code']}", "value": notice["message"]})
+    for key, value in _property_items(result, lang):
+        ET.SubElement(properties, "property", {"name": key, "value": value})
+    for finding in findings:
+        suite.append(_testcase(finding, result, lang, suite_name))
+    return suite
+
+
+def testsuites(suites: list[ET.Element], numbers: dict[str, int]) -> ET.Element:
+    root = ET.Element("testsuites", {"name": "nm-project-checker", **_totals_attributes(numbers)})
+    root.extend(suites)
+    return root
+
+
+def junit_tree(result: CheckResult, lang: str) -> ET.Element:
+    """The <testsuites> element of one checked project."""
+    from checker.verdict.findings import counts
+
+    return testsuites([testsuite(result, lang)], totals(counts(result.findings)))
+
+
+def xml_document(root: ET.Element) -> str:
+    """The XML declaration and `root`, indented; what XML 1.0 forbids never in it."""
+    ET.indent(root)
+    # a file name may hold what XML 1.0 forbids (ElementTree writes it as is): never in the XML
+    return xml_text('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
+
+
+def render_junit(result: CheckResult, lang: str) -> str:
+    return xml_document(junit_tree(result, lang))

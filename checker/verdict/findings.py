@@ -1,0 +1,117 @@
+"""Findings and the verdict: one finding per loaded rule, waivers, and the aggregation contract.
+
+A finding carries everything a report shows (status, facts read with values, parameters compared
+with their provenance, the plan basis); reports only render it. The verdict follows
+`project-format.md`: rejected if a binding rule fails; else needs_review if any rule is review or
+missing_info; else approved_with_warnings if any warns; else approved. Waived findings (set aside
+by the review authority's register, `checker.verdict.waivers`) are shown and counted apart and do not
+count toward the verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from checker.evaluation.decision import Decision
+from checker.project.model import Waiver
+from checker.rules.parameters import ParameterValue
+from checker.rules.ruleset import Rule
+
+if TYPE_CHECKING:
+    from checker.verdict.waivers import RegisterEntry
+
+VERDICT_EXIT_CODES = {"approved": 0, "approved_with_warnings": 0, "rejected": 1, "needs_review": 3}
+# every status a finding can have, in the order counts and tables show them
+STATUSES = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
+
+
+class FactReading(NamedTuple):
+    """A fact a rule read: its value (None when absent), unit, label and where it comes from.
+
+    A named tuple, not a frozen dataclass: a project makes ~130 of them, and a frozen dataclass
+    pays an `object.__setattr__` per field.
+    """
+
+    name: str
+    value: Any
+    unit: str
+    label_zh: str
+    label_en: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ItemFinding:
+    """The decision on one product (or boiler) of a per-item rule."""
+
+    index: int
+    label_zh: str
+    label_en: str
+    status: str
+    decision: Decision
+    facts: dict[str, FactReading]
+
+
+@dataclass
+class Finding:
+    rule: Rule
+    status: str
+    binding: bool
+    decision: Decision
+    facts: dict[str, FactReading]
+    parameters: dict[str, ParameterValue]
+    missing_keys: tuple[str, ...] = ()
+    items: list[ItemFinding] = field(default_factory=list)
+    original_status: str | None = None  # the status before a register waiver set it aside
+    waiver: RegisterEntry | None = None  # the review authority's register entry naming the rule
+    waiver_note: str | None = None  # why that entry was not applied
+    claim: Waiver | None = None  # a waiver the project file claims (checker.verdict.waivers)
+    claimed_status: str | None = None  # the status before a claim sent it to review
+    claim_note: str | None = None  # what the claim did, or why it did nothing
+    as_of: dt.date | None = None  # the check date (a rule's `effective` dates are read against it)
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+def aggregate(findings: list[Finding]) -> str:
+    """The project's verdict from its findings (waived findings do not count)."""
+    if any(f.status == "fail" and f.binding for f in findings):
+        return "rejected"
+    if any(f.status in ("review", "missing_info") for f in findings):
+        return "needs_review"
+    if any(f.status in ("warn", "fail") for f in findings):
+        return "approved_with_warnings"
+    return "approved"
+
+
+def exit_code(verdict: str) -> int:
+    return VERDICT_EXIT_CODES[verdict]
+
+
+# `--fail-on`: the least severe verdict that makes the exit code non-zero. `review` is the default
+# (rejected 1, needs_review 3, approved with or without warnings 0); `rejected` lets needs_review
+# pass (0); `warn` also fails approved_with_warnings, with its own code 4.
+FAIL_ON = ("rejected", "review", "warn")
+EXIT_WARNINGS = 4
+
+
+def gated_exit_code(verdict: str, fail_on: str = "review") -> int:
+    """The exit code of `verdict` when the verdicts from `fail_on` upwards count as failures.
+
+    The verdict itself (and its `exit_code` in JSON) never changes: `--fail-on` is a policy of the
+    run, for CI pipelines, not a different judgement of the project."""
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"unknown --fail-on level {fail_on!r}")
+    if verdict == "needs_review" and fail_on == "rejected":
+        return 0
+    if verdict == "approved_with_warnings" and fail_on == "warn":
+        return EXIT_WARNINGS
+    return VERDICT_EXIT_CODES[verdict]
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    return {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
