@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.rules.parameters import ParameterSet
+if TYPE_CHECKING:
+    from checker.rules.parameters import ParameterSet
 
 
 def canonical_json(value: Any) -> str:

@@ -1,5 +1,5 @@
 """The shipped pack's rule cases for the tests, read by the same code as `checker test`
-(`checker.rules.cases`): one file per case in each rule's `cases/` folder, as deltas of the base
+(`checker.audit.cases`): one file per case in each rule's `cases/` folder, as deltas of the base
 projects in `rules/bases/`."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from checker.audit.cases import DEFAULT_AS_OF, Case, base_project, rule_cases, write_case
 from checker.resources import rules_dir
-from checker.rules.cases import DEFAULT_AS_OF, Case, base_project, rule_cases, write_case
 from checker.rules.ruleset import load_ruleset
 
 BASES_DIR = rules_dir() / "bases"

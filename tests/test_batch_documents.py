@@ -26,6 +26,7 @@ from test_report_text_markdown import golden_checker, normalised
 from checker.batch.documents import Document, anchor, failure_fragment, fragment
 from checker.batch.runner import Outcome
 from checker.errors import Problem
+from checker.reports import formats
 from checker.reports.github import escape_data, escape_property
 from checker.verdict.findings import counts, exit_code, gated_exit_code
 from checker.verdict.locate import locate
@@ -83,10 +84,10 @@ def test_a_folder_in_each_ci_format_matches_its_golden_file(monkeypatch, fmt, la
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_one_file_as_github_annotations_matches_its_golden_file(lang):
-    from checker.reports import render as report
+    from checker.reports import formats
 
     result = check_sample("ordos-calcium-carbide.yaml", checker=golden_checker())
-    rendered = report.render(result, "github", lang)
+    rendered = formats.render(result, "github", lang)
     golden = GOLDEN / f"ordos-calcium-carbide.{lang}.github.txt"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(exist_ok=True)
@@ -143,11 +144,10 @@ def test_a_folder_in_junit_is_one_testsuite_per_project_with_counts_that_add_up(
 
 
 def test_the_junit_timestamp_is_the_moment_of_the_check_not_the_check_date(monkeypatch):
-    from checker.reports import render as report
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    text = report.render(check_sample("kubuqi-desert-pv.yaml"), "junit", "en")  # as of 2026-01-01
+    text = formats.render(check_sample("kubuqi-desert-pv.yaml"), "junit", "en")  # as of 2026-01-01
     after = dt.datetime.now(dt.timezone.utc)
     stamp = dt.datetime.fromisoformat(re.search(r'timestamp="([^"]+)"', text).group(1))
     assert before <= stamp <= after
@@ -200,10 +200,9 @@ def test_github_escapes_follow_the_workflow_command_rules():
 
 
 def test_github_annotations_map_statuses_to_levels_and_point_at_the_yaml_line():
-    from checker.reports import render as report
 
     result = check_sample("ordos-calcium-carbide.yaml")
-    lines = report.render(result, "github", "en").splitlines()
+    lines = formats.render(result, "github", "en").splitlines()
     by_rule = {
         re.search(r"title=([A-Z]{2}-\d{3})", line).group(1): line
         for line in lines
@@ -221,10 +220,9 @@ def test_github_annotations_map_statuses_to_levels_and_point_at_the_yaml_line():
 
 
 def test_a_hostile_project_name_cannot_start_a_workflow_command_of_its_own(tmp_path):
-    from checker.reports import render as report
 
     result = check_hostile(tmp_path)
-    text = report.render(result, "github", "zh")
+    text = formats.render(result, "github", "zh")
     assert all(line.startswith("::") for line in text.splitlines())
     from checker.reports.github import problem_annotations
 

@@ -677,7 +677,9 @@ def test_a_signal_never_cuts_a_line(tmp_path, sig):
         for line in printed.splitlines():
             json.loads(line)
         assert b"Traceback" not in err, err.decode("utf-8", "replace")
-        if sig == signal.SIGINT:
+        if proc.returncode == 0:  # the batch ended before the signal came (a fast or idle machine)
+            assert len(printed.splitlines()) == 60
+        elif sig == signal.SIGINT:
             assert proc.returncode in (130, 2), err
 
 

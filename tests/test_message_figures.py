@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from message_figures import message_problems
 from strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
 
+from checker.audit.cases import rule_cases
 from checker.errors import InputError
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import Project
 from checker.reports.render import render_message
-from checker.rules.cases import rule_cases
 from checker.rules.ruleset import load_ruleset
 
 AS_OF = dt.date(2026, 1, 1)

@@ -306,7 +306,7 @@ def test_pack_init_never_writes_into_a_folder_that_holds_something(tmp_path):
 def test_the_example_packs_own_rules_quote_the_plan_verbatim_and_have_cases_for_their_statuses():
     from conftest import PACKS
 
-    from checker.rules.cases import rule_cases
+    from checker.audit.cases import rule_cases
     from checker.rules.ruleset import load_ruleset, plan_text
 
     for pack in PACKS[1:]:

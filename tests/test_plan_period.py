@@ -19,6 +19,7 @@ from test_report_machine import SARIF_VALIDATOR
 from checker.check import Checker
 from checker.cli.app import check_main
 from checker.errors import UsageError
+from checker.reports import formats
 from checker.reports import render as report
 from checker.reports.line import verdict_line
 from checker.rules.parameters import resolve
@@ -53,13 +54,13 @@ def test_a_check_on_the_last_day_of_the_plan_has_no_notice_in_any_format():
     assert result.notices == ()
     assert report.verdict_json(result, "zh")["notices"] == []
     for fmt in HUMAN:
-        rendered = report.render(result, fmt, "zh")
+        rendered = formats.render(result, fmt, "zh")
         assert "规划期" not in rendered and "提示" not in rendered, fmt
-    junit = ET.fromstring(report.render(result, "junit", "en"))
+    junit = ET.fromstring(formats.render(result, "junit", "en"))
     assert not [p for p in junit.iter("property") if p.get("name", "").startswith("notice.")]
-    sarif = json.loads(report.render(result, "sarif", "en"))
+    sarif = json.loads(formats.render(result, "sarif", "en"))
     assert sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"] == []
-    rows = list(csv.DictReader(io.StringIO(report.render(result, "csv", "zh").lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(formats.render(result, "csv", "zh").lstrip("\ufeff"))))
     assert {row["notices"] for row in rows} == {""}
 
 
@@ -76,18 +77,18 @@ def test_a_check_after_the_plan_period_carries_the_notice_in_every_format(lang):
         assert "2026-01-01 is after the period" in message
         assert "14th Five-Year Plan" in message and "plan now in force" in message
     for fmt in HUMAN:
-        rendered = report.render(result, fmt, lang)
+        rendered = formats.render(result, fmt, lang)
         assert message in rendered, fmt
         # under the verdict, before the findings
         assert rendered.index(message) < rendered.index("HE-001"), fmt
-    junit = ET.fromstring(report.render(result, "junit", lang))
+    junit = ET.fromstring(formats.render(result, "junit", lang))
     assert {p.get("name"): p.get("value") for p in junit.iter("property")}[f"notice.{OUTSIDE_PLAN_PERIOD}"] == message
-    sarif = json.loads(report.render(result, "sarif", lang))
+    sarif = json.loads(formats.render(result, "sarif", lang))
     SARIF_VALIDATOR.validate(sarif)
     [notification] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notification["descriptor"]["id"] == OUTSIDE_PLAN_PERIOD
     assert notification["message"]["text"] == message and notification["level"] == "warning"
-    rows = list(csv.DictReader(io.StringIO(report.render(result, "csv", lang).lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(formats.render(result, "csv", lang).lstrip("\ufeff"))))
     assert {row["notices"] for row in rows} == {message}
 
 

@@ -25,7 +25,7 @@ from checker.evaluation.decision import SEVERITY
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import Project
-from checker.reports import render as report
+from checker.reports import formats
 from checker.rules.ruleset import load_ruleset
 from checker.verdict.findings import VERDICT_EXIT_CODES
 
@@ -70,13 +70,13 @@ def test_random_valid_projects_check_cleanly(data, as_of):
     assert result.verdict == expected_verdict(result.findings)
     event(f"verdict {result.verdict}")
 
-    verdict = json.loads(report.render(result, "json", "en"))
+    verdict = json.loads(formats.render(result, "json", "en"))
     assert verdict["verdict"] == result.verdict
     assert verdict["exit_code"] == VERDICT_EXIT_CODES[result.verdict]
     assert sum(verdict["counts"].values()) == len(rule_ids)
     assert [f["rule"] for f in verdict["findings"]] == rule_ids
     for lang in ("zh", "en"):
-        assert report.render(result, "text", lang)
+        assert formats.render(result, "text", lang)
 
 
 # ---------------------------------------------------------------- damaged files

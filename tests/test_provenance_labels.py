@@ -11,6 +11,7 @@ import pytest
 from conftest import REPO
 from reporting import check_sample
 
+from checker.reports import formats
 from checker.reports import render as report
 from checker.rules.parameters import PROVENANCES, load_policy, resolve
 
@@ -95,13 +96,13 @@ def test_every_parameter_value_in_the_json_carries_its_provenance():
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "csv", "junit"])
 def test_every_human_format_prints_the_authority_default_label_and_no_old_mark(fmt):
-    rendered = report.render(check_sample("ordos-calcium-carbide.yaml"), fmt, "zh")
+    rendered = formats.render(check_sample("ordos-calcium-carbide.yaml"), fmt, "zh")
     assert AUTHORITY_DEFAULT in rendered  # water_permit_threshold_m3, WA-002
     assert "未经核实" not in rendered
 
 
 def test_sarif_parameters_carry_their_provenance():
-    log = json.loads(report.render(check_sample("ordos-calcium-carbide.yaml"), "sarif", "en"))
+    log = json.loads(formats.render(check_sample("ordos-calcium-carbide.yaml"), "sarif", "en"))
     for result in log["runs"][0]["results"]:
         for value in result["properties"]["parameters"].values():
             assert value["provenance"] in PROVENANCES
@@ -109,7 +110,7 @@ def test_sarif_parameters_carry_their_provenance():
 
 def test_the_html_chart_of_an_authority_default_says_so_instead_of_an_unverified_mark():
     result = check_sample("ordos-calcium-carbide.yaml")
-    html = report.render(result, "html", "zh")
+    html = formats.render(result, "html", "zh")
     charts = html[html.index('id="charts"') : html.index("</section>", html.index('id="charts"'))]
     assert "prov-authority_default" in charts and AUTHORITY_DEFAULT in charts
     assert "※</span>" not in charts

@@ -22,6 +22,7 @@ from test_report_text_markdown import GOLDEN, golden_checker, normalised
 
 from checker.cli.app import check_main
 from checker.cli.receipts import entry_ranges, ledger_name
+from checker.reports import formats
 from checker.reports import render as report
 
 ORDOS = "projects/ordos-calcium-carbide.yaml"
@@ -45,7 +46,7 @@ def run(*args: str, env: dict[str, str] | None = None):
 @pytest.mark.parametrize(("sample", "lang"), COMPACT_GOLDENS)
 def test_compact_report_matches_its_golden_file(sample, lang):
     result = check_sample(sample, checker=golden_checker())
-    rendered = normalised(report.render(result, "text", lang, compact=True), result)
+    rendered = normalised(formats.render(result, "text", lang, compact=True), result)
     golden = GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.compact.txt"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.write_text(rendered, encoding="utf-8")
@@ -76,7 +77,7 @@ def test_the_ordos_sample_fits_sixty_lines_and_ends_on_its_verdict(lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_exactly_the_findings_that_need_attention_are_listed_most_severe_first(sample, lang):
     result = check_sample(sample)
-    text = report.render(result, "text", lang, compact=True)
+    text = formats.render(result, "text", lang, compact=True)
     headings = re.findall(r"^\[[^\]]+\] ([A-Z]{2}-\d{3}) ", text, re.MULTILINE)
     wanted = sorted((f for f in result.findings if f.status in ATTENTION), key=lambda f: ATTENTION.index(f.status))
     assert headings == [f.id for f in wanted]
@@ -94,8 +95,8 @@ def test_exactly_the_findings_that_need_attention_are_listed_most_severe_first(s
 
 def test_missing_information_names_each_key_to_supply_with_its_label():
     result = check_sample("ordos-calcium-carbide.yaml")
-    zh = report.render(result, "text", "zh", compact=True)
-    en = report.render(result, "text", "en", compact=True)
+    zh = formats.render(result, "text", "zh", compact=True)
+    en = formats.render(result, "text", "en", compact=True)
     assert "  需补充: 占用基本草原 (land.basic_grassland_ha)" in zh.splitlines()
     assert "  需补充: 可再生能源电力比重 (energy.renewable_electricity_share)" in zh.splitlines()
     assert "  To supply: basic grassland occupied (land.basic_grassland_ha)" in en.splitlines()
@@ -106,12 +107,12 @@ def test_an_item_key_to_supply_reads_with_the_label_of_its_item_fact(tmp_path):
     del data["project"]["products"][0]["unit_energy_kgce"]
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    text = report.render(checker_on(AS_OF).check_path(str(path)), "text", "zh", compact=True)
+    text = formats.render(checker_on(AS_OF).check_path(str(path)), "text", "zh", compact=True)
     assert "  需补充: 单位产品能耗 (project.products[].unit_energy_kgce)" in text.splitlines()
 
 
 def test_a_waived_finding_says_who_waived_it_and_what_it_was(tmp_path):
-    text = report.render(check_hostile(tmp_path), "text", "zh", compact=True)
+    text = formats.render(check_hostile(tmp_path), "text", "zh", compact=True)
     lines = text.splitlines()
     heading = next(i for i, line in enumerate(lines) if line.startswith("[已豁免] WA-002 "))
     assert lines[heading].endswith("(约束性; 原结论: 不通过)")
@@ -121,8 +122,8 @@ def test_a_waived_finding_says_who_waived_it_and_what_it_was(tmp_path):
 
 
 def test_the_plan_period_notice_shows_only_after_the_plan_period():
-    after = report.render(check_sample("kubuqi-desert-pv.yaml"), "text", "zh", compact=True)
-    within = report.render(
+    after = formats.render(check_sample("kubuqi-desert-pv.yaml"), "text", "zh", compact=True)
+    within = formats.render(
         check_sample("kubuqi-desert-pv.yaml", dt.date(2025, 6, 1), checker_on(dt.date(2025, 6, 1))),
         "text",
         "zh",
@@ -145,7 +146,7 @@ def test_verbose_prints_the_full_report_byte_for_byte(lang):
         result = checker_on(AS_OF).check_path(str(REPO / ORDOS))
     finally:
         os.chdir(cwd)
-    assert done.stdout == report.render(result, "text", lang)
+    assert done.stdout == formats.render(result, "text", lang)
     assert len(done.stdout.splitlines()) > 200
 
 
@@ -298,7 +299,7 @@ def test_a_compact_heading_reads_as_the_full_report_s_whatever_the_status(lang):
     """The compact report heads a finding as the full report does: the neutral subject where
     information is missing, the violation title where something is wrong."""
     result = check_sample("ordos-calcium-carbide.yaml")
-    text = report.render(result, "text", lang, compact=True)
+    text = formats.render(result, "text", lang, compact=True)
     seen = set()
     for finding in result.findings:
         if finding.status in ("fail", "review", "missing_info", "warn", "waived"):

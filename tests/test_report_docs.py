@@ -177,7 +177,7 @@ def test_every_new_command_has_help(command):
 def test_a_rule_without_examples_says_so_instead():
     import dataclasses
 
-    from checker.rules.docs import explain as explain_rule
+    from checker.reports.explain import explain as explain_rule
     from checker.rules.parameters import resolve
 
     ruleset = load_ruleset()
@@ -232,7 +232,7 @@ def test_explain_of_a_rule_with_unlabelled_applicability_lists_no_reasons():
 def test_explain_shows_the_dates_a_rule_is_in_force(dates, shown):
     import dataclasses
 
-    from checker.rules.docs import explain as explain_rule
+    from checker.reports.explain import explain as explain_rule
     from checker.rules.parameters import resolve
     from checker.rules.ruleset import Effective
 

@@ -6,7 +6,7 @@ import html5lib
 import pytest
 from reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
-from checker.reports import render as report
+from checker.reports import formats
 from checker.reports.html import CHART_WIDTH, _relation, _state, chart_views
 from checker.reports.render import labels
 
@@ -29,7 +29,7 @@ def text_of(element):
 @pytest.mark.parametrize("sample", SAMPLES)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_html_is_self_contained(sample, lang):
-    text = report.render(check_sample(sample), "html", lang)
+    text = formats.render(check_sample(sample), "html", lang)
     root = parse(text)
     tags = {local(e.tag) for e in root.iter() if isinstance(e.tag, str)}
     assert not tags & {"script", "link", "img", "iframe", "object", "embed"}
@@ -45,7 +45,7 @@ def test_html_is_self_contained(sample, lang):
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_every_rule_has_its_finding_in_the_html(sample):
     result = check_sample(sample)
-    root = parse(report.render(result, "html", "en"))
+    root = parse(formats.render(result, "html", "en"))
     articles = root.findall(f".//{NS}article")
     assert sorted(a.get("id") for a in articles) == sorted(r.id for r in result.ruleset.rules)
     for article in articles:
@@ -54,7 +54,7 @@ def test_every_rule_has_its_finding_in_the_html(sample):
 
 
 def test_hostile_strings_are_text_never_markup(tmp_path):
-    text = report.render(check_hostile(tmp_path), "html", "zh")
+    text = formats.render(check_hostile(tmp_path), "html", "zh")
     root = parse(text)
     assert not [e for e in root.iter() if local(str(e.tag)) in ("script", "img")]
     assert HOSTILE_NAME in text_of(root.find(f".//{NS}header"))  # shown as written, {{7*7}} too
@@ -65,7 +65,7 @@ def test_hostile_strings_are_text_never_markup(tmp_path):
 
 def test_findings_are_grouped_by_status_most_severe_first(tmp_path):
     result = check_hostile(tmp_path)
-    root = parse(report.render(result, "html", "en"))
+    root = parse(formats.render(result, "html", "en"))
     section = root.find(f".//{NS}section[@id='findings']")
     groups = [h.find(f"{NS}span").get("class").split()[-1] for h in section.findall(f"{NS}h3")]
     assert groups == [
@@ -84,7 +84,7 @@ def test_findings_are_grouped_by_status_most_severe_first(tmp_path):
 
 def test_finding_shows_reasoning_facts_parameters_with_provenance_label_and_quote():
     result = check_sample("ordos-calcium-carbide.yaml")
-    root = parse(report.render(result, "html", "zh"))
+    root = parse(formats.render(result, "html", "zh"))
     article = root.find(f".//{NS}article[@id='EC-001']")
     content = text_of(article)
     assert "高于上限1.3" in content
@@ -101,7 +101,7 @@ def test_finding_shows_reasoning_facts_parameters_with_provenance_label_and_quot
 
 def test_summary_comes_before_the_findings_and_audit_block_is_complete():
     result = check_sample("ordos-calcium-carbide.yaml")
-    text = report.render(result, "html", "en")
+    text = formats.render(result, "html", "en")
     assert text.index('id="summary"') < text.index('id="charts"') < text.index('id="findings"')
     audit = text_of(parse(text).find(f".//{NS}section[@id='audit']"))
     for needle in (
@@ -116,7 +116,7 @@ def test_summary_comes_before_the_findings_and_audit_block_is_complete():
 
 
 def test_print_stylesheet_sets_a4_pages_and_keeps_findings_whole():
-    text = report.render(check_sample("kubuqi-desert-pv.yaml"), "html", "zh")
+    text = formats.render(check_sample("kubuqi-desert-pv.yaml"), "html", "zh")
     page = text[text.index("@page {") : text.index("@media print")]
     assert "size: A4;" in page
     assert '@bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页";' in page
@@ -142,7 +142,7 @@ def test_a_figure_within_its_cap_is_drawn_ok():
 
 def test_charts_appear_as_inline_svg_bars():
     result = check_sample("ordos-calcium-carbide.yaml")
-    root = parse(report.render(result, "html", "zh"))
+    root = parse(formats.render(result, "html", "zh"))
     svgs = root.findall(f".//{SVG}svg")
     assert len(svgs) == len(chart_views(result, "zh")) >= 2
     bars = [r for s in svgs for r in s.findall(f"{SVG}rect") if "bar" in r.get("class")]
@@ -160,8 +160,8 @@ def test_a_figure_ten_times_its_cap_reads_as_a_share_of_the_cap_not_an_excess():
     for lang, words in (("zh", "超出上限: 为上限的999%"), ("en", "above the cap: 999% of the cap")):
         chart = next(c for c in chart_views(result, lang) if c["parameter"] == "max_energy_intensity_tce_per_10k_yuan")
         assert f"{chart['state']}: {chart['relation']}" == words
-        assert words in report.render(result, "html", lang)
-    assert "超出 (999%)" not in report.render(result, "html", "zh")
+        assert words in formats.render(result, "html", lang)
+    assert "超出 (999%)" not in formats.render(result, "html", "zh")
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_a_met_floor_is_met_never_not_exceeded(lang, kind, value, limit, words):
 
 
 def test_every_printed_page_is_headed_with_the_project_and_its_verdict():
-    text = report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "en")
+    text = formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", "en")
     page = text[text.index("@page {") : text.index("@media print")]
     assert (
         '@top-left { content: "某公司年产30万吨电石项目 \\000028NM\\00002d2025\\00002d0042\\000029 '
@@ -191,7 +191,7 @@ def test_every_printed_page_is_headed_with_the_project_and_its_verdict():
 
 
 def test_a_hostile_name_in_the_page_header_cannot_leave_its_css_string(tmp_path):
-    text = report.render(check_hostile(tmp_path), "html", "zh")
+    text = formats.render(check_hostile(tmp_path), "html", "zh")
     style = text[text.index("<style>") : text.index("</style>")]
     header = style[style.index("@top-left") :]
     header = header[: header.index("\n")]
@@ -200,7 +200,7 @@ def test_a_hostile_name_in_the_page_header_cannot_leave_its_css_string(tmp_path)
 
 
 def test_the_exit_code_is_for_the_screen_never_on_paper():
-    text = report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh")
+    text = formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh")
     root = parse(text)
     line = next(e for e in root.iter() if "退出码" in (e.text or ""))
     assert "screen-only" in line.get("class").split()
@@ -209,14 +209,14 @@ def test_the_exit_code_is_for_the_screen_never_on_paper():
 
 def test_the_sign_off_block_has_blank_lines_for_reviewer_opinion_and_date():
     for lang, words in (("zh", ["审查人", "审查意见", "日期"]), ("en", ["Reviewer", "Opinion", "Date"])):
-        root = parse(report.render(check_sample("ordos-calcium-carbide.yaml"), "html", lang))
+        root = parse(formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", lang))
         block = root.find(f".//{NS}section[@id='signoff']")
         assert [text_of(dt) for dt in block.iter(f"{NS}dt")] == words
         assert all(not text_of(dd).strip() for dd in block.iter(f"{NS}dd"))
 
 
 def test_details_are_folded_for_passes_and_open_for_what_needs_a_person():
-    root = parse(report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
+    root = parse(formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
     for article in root.findall(f".//{NS}article"):
         details = article.find(f".//{NS}details")
         needs_a_person = article.get("class").split()[1] in (
@@ -230,7 +230,7 @@ def test_details_are_folded_for_passes_and_open_for_what_needs_a_person():
 
 
 def test_a_finding_names_its_parameters_source_by_reference_to_the_parameter_list():
-    root = parse(report.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
+    root = parse(formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
     article = root.find(f".//{NS}article[@id='EC-001']")
     link = next(a for a in article.iter(f"{NS}a") if "ref-link" in (a.get("class") or ""))
     target = root.find(f".//{NS}li[@id='{link.get('href')[1:]}']")

@@ -13,7 +13,7 @@ import yaml
 from conftest import REPO, checker_on
 from report_language import chinese_in_english, english_in_chinese
 
-from checker.reports import render as report
+from checker.reports import formats
 from checker.rules.parameters import resolve
 
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
@@ -58,14 +58,14 @@ def project_words(path: Path) -> frozenset[str]:
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_a_chinese_report_holds_no_english_fragment(sample, fmt, as_of):
-    rendered = report.render(result(sample, as_of), fmt, "zh")
+    rendered = formats.render(result(sample, as_of), fmt, "zh")
     assert english_in_chinese(rendered, fmt) == []
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_an_english_report_holds_chinese_only_in_quotations_and_names(sample, fmt):
-    rendered = report.render(result(sample, AS_OF), fmt, "en")
+    rendered = formats.render(result(sample, AS_OF), fmt, "en")
     assert chinese_in_english(rendered, fmt, citations() | project_words(sample)) == []
 
 

@@ -18,6 +18,7 @@ import pytest
 from conftest import REPO
 from reporting import HOSTILE_NAME, SAMPLES, check_hostile, check_sample
 
+from checker.reports import formats
 from checker.reports import render as report
 
 SARIF_SCHEMA = json.loads((REPO / "tests/schemas/sarif-schema-2.1.0.json").read_text("utf-8"))
@@ -25,7 +26,7 @@ SARIF_VALIDATOR = jsonschema.Draft4Validator(SARIF_SCHEMA)
 
 
 def sarif(result, lang="zh"):
-    return json.loads(report.render(result, "sarif", lang))
+    return json.loads(formats.render(result, "sarif", lang))
 
 
 # ---- JSON verdict ------------------------------------------------------------------------------
@@ -34,7 +35,7 @@ def sarif(result, lang="zh"):
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_json_verdict_keeps_its_contract_and_adds_the_audit_block(sample):
     result = check_sample(sample)
-    verdict = json.loads(report.render(result, "json", "zh"))
+    verdict = json.loads(formats.render(result, "json", "zh"))
     for key in ("checker_version", "ruleset", "input", "verdict", "metrics", "findings"):
         assert key in verdict
     assert [f["rule"] for f in verdict["findings"]] == [r.id for r in result.ruleset.rules]
@@ -48,7 +49,7 @@ def test_json_verdict_keeps_its_contract_and_adds_the_audit_block(sample):
 
 
 def test_json_audit_lists_waivers_with_whether_they_applied(tmp_path):
-    verdict = json.loads(report.render(check_hostile(tmp_path), "json", "en"))
+    verdict = json.loads(formats.render(check_hostile(tmp_path), "json", "en"))
     waivers = {w["rule"]: w for w in verdict["audit"]["waivers"]}
     assert waivers["WA-002"]["applied"] is True
     assert waivers["WA-002"]["original_status"] == "fail"
@@ -164,7 +165,7 @@ def test_sarif_carries_the_audit_block():
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_junit_has_one_testcase_per_rule_and_counts_that_match(sample):
     result = check_sample(sample)
-    root = ET.fromstring(report.render(result, "junit", "en"))
+    root = ET.fromstring(formats.render(result, "junit", "en"))
     suite = root.find("testsuite")
     cases = suite.findall("testcase")
     statuses = Counter(f.status for f in result.findings)
@@ -181,7 +182,7 @@ def test_junit_has_one_testcase_per_rule_and_counts_that_match(sample):
 
 def test_junit_failure_names_the_status_and_reasoning():
     result = check_sample("ordos-calcium-carbide.yaml")
-    root = ET.fromstring(report.render(result, "junit", "zh"))
+    root = ET.fromstring(formats.render(result, "junit", "zh"))
     case = next(c for c in root.iter("testcase") if c.get("name").startswith("WA-002"))
     failure = case.find("failure")
     assert failure.get("type") == "fail"
@@ -190,7 +191,7 @@ def test_junit_failure_names_the_status_and_reasoning():
 
 
 def test_junit_escapes_hostile_strings_and_skips_waived(tmp_path):
-    text = report.render(check_hostile(tmp_path), "junit", "en")
+    text = formats.render(check_hostile(tmp_path), "junit", "en")
     root = ET.fromstring(text)  # well-formed despite the markup in user strings
     assert "<script>" not in text
     case = next(c for c in root.iter("testcase") if c.get("name").startswith("WA-002"))
@@ -211,7 +212,7 @@ def read_csv(text):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_csv_has_a_bom_and_one_row_per_finding(lang):
     result = check_sample("ordos-calcium-carbide.yaml")
-    text = report.render(result, "csv", lang)
+    text = formats.render(result, "csv", lang)
     rows = read_csv(text)
     assert [r["rule"] for r in rows] == [f.id for f in result.findings]
     assert [r["status"] for r in rows] == [f.status for f in result.findings]
@@ -227,7 +228,7 @@ def test_csv_has_a_bom_and_one_row_per_finding(lang):
 
 
 def test_csv_neutralises_cells_a_spreadsheet_would_run(tmp_path):
-    rows = read_csv(report.render(check_hostile(tmp_path), "csv", "en"))
+    rows = read_csv(formats.render(check_hostile(tmp_path), "csv", "en"))
     wa = next(r for r in rows if r["rule"] == "WA-002")
     wa1 = next(r for r in rows if r["rule"] == "WA-001")
     ec = next(r for r in rows if r["rule"] == "EC-001")
@@ -251,12 +252,12 @@ def test_neutralise_prefixes_formula_starts(value):
 
 
 # GitHub annotations carry only what asks for action (tests/test_batch_documents.py), no audit block
-@pytest.mark.parametrize("fmt", [f for f in report.FORMATS if f != "github"])
+@pytest.mark.parametrize("fmt", [f for f in formats.FORMATS if f != "github"])
 def test_every_format_renders_every_sample_in_both_languages(fmt):
     for sample in SAMPLES:
         result = check_sample(sample)
         for lang in ("zh", "en"):
-            rendered = report.render(result, fmt, lang)
+            rendered = formats.render(result, fmt, lang)
             assert result.findings[0].id in rendered
             assert result.document.sha256 in rendered  # the audit block, in every format
 
@@ -275,11 +276,11 @@ def test_every_format_renders_every_sample_in_both_languages(fmt):
     ],
 )
 def test_output_extension_gives_the_format(name, fmt):
-    assert report.format_for(name) == fmt
+    assert formats.format_for(name) == fmt
 
 
 def test_unknown_output_extension_is_a_usage_error():
     from checker.errors import UsageError
 
     with pytest.raises(UsageError, match="--format"):
-        report.format_for("report.pdf")
+        formats.format_for("report.pdf")

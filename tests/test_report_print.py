@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from reporting import check_sample
 
-from checker.reports import render as report
+from checker.reports import formats
 
 MAX_PAGES = 10  # the rejected calcium-carbide sample, the longest shipped report
 TOOLS = ("chromium", "pdfinfo", "pdftotext")
@@ -78,7 +78,7 @@ def test_the_rejected_sample_prints_on_at_most_ten_a4_pages_with_header_and_page
     signoff,
     exit_words,
 ):
-    html = report.render(check_sample("ordos-calcium-carbide.yaml"), "html", lang)
+    html = formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", lang)
     pages, texts = printed(html, tmp_path)
     assert 1 < pages <= MAX_PAGES
     for n, text in enumerate(texts, start=1):

@@ -18,6 +18,7 @@ from conftest import REPO
 from reporting import AS_OF, HOSTILE_NAME, check_hostile, check_sample
 
 from checker.check import Checker
+from checker.reports import formats
 from checker.reports import render as report
 from checker.rules.parameters import resolve
 from checker.rules.ruleset import load_ruleset
@@ -45,7 +46,7 @@ def normalised(text: str, result) -> str:
 @pytest.mark.parametrize(("sample", "fmt", "lang"), CASES)
 def test_report_matches_its_golden_file(sample, fmt, lang):
     result = check_sample(sample, checker=golden_checker())
-    rendered = normalised(report.render(result, fmt, lang), result)
+    rendered = normalised(formats.render(result, fmt, lang), result)
     golden = GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.{SUFFIX[fmt]}"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(exist_ok=True)
@@ -56,13 +57,13 @@ def test_report_matches_its_golden_file(sample, fmt, lang):
 
 def test_text_report_has_no_colour_unless_asked():
     result = check_sample("ordos-calcium-carbide.yaml")
-    assert "\x1b[" not in report.render(result, "text", "zh")
+    assert "\x1b[" not in formats.render(result, "text", "zh")
 
 
 def test_coloured_text_report_paints_status_labels_and_nothing_else():
     result = check_sample("ordos-calcium-carbide.yaml")
-    plain = report.render(result, "text", "zh")
-    coloured = report.render(result, "text", "zh", color=True)
+    plain = formats.render(result, "text", "zh")
+    coloured = formats.render(result, "text", "zh", color=True)
     assert "\x1b[1;31m不通过\x1b[0m" in coloured
     assert "\x1b[32m通过\x1b[0m" in coloured
     stripped = coloured
@@ -74,7 +75,7 @@ def test_coloured_text_report_paints_status_labels_and_nothing_else():
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_every_rule_and_the_audit_block_appear(fmt):
     result = check_sample("hohhot-data-centre.yaml")
-    rendered = report.render(result, fmt, "en")
+    rendered = formats.render(result, fmt, "en")
     for finding in result.findings:
         assert finding.id in rendered
     assert result.ruleset.sha256 in rendered
@@ -85,7 +86,7 @@ def test_every_rule_and_the_audit_block_appear(fmt):
 
 
 def test_markdown_escapes_markup_in_user_strings(tmp_path):
-    rendered = report.render(check_hostile(tmp_path), "markdown", "en")
+    rendered = formats.render(check_hostile(tmp_path), "markdown", "en")
     assert HOSTILE_NAME not in rendered
     assert r"\<script\>alert(1)\</script\>{{7\*7}}" in rendered
     # the only bare ">" allowed is a block quote's marker at the start of a line
@@ -94,7 +95,7 @@ def test_markdown_escapes_markup_in_user_strings(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_waivers_applied_and_expired_are_both_reported(fmt, tmp_path):
-    rendered = report.render(check_hostile(tmp_path), fmt, "en")
+    rendered = formats.render(check_hostile(tmp_path), fmt, "en")
     audit = rendered[rendered.rindex("Audit") :]
     assert "WA-002" in audit and "applied" in audit
     assert "WA-001" in audit and "not applied" in audit
@@ -106,12 +107,12 @@ def test_waivers_applied_and_expired_are_both_reported(fmt, tmp_path):
 
 def test_markdown_report_is_in_chinese_by_default_labels():
     result = check_sample("ordos-calcium-carbide.yaml")
-    assert "审查结论" in report.render(result, "markdown", "zh")
-    assert "Verdict" in report.render(result, "markdown", "en")
+    assert "审查结论" in formats.render(result, "markdown", "zh")
+    assert "Verdict" in formats.render(result, "markdown", "en")
 
 
 def test_unknown_format_is_a_usage_error():
     from checker.errors import UsageError
 
     with pytest.raises(UsageError, match="unknown report format"):
-        report.render(check_sample("ordos-calcium-carbide.yaml"), "pdf", "zh")
+        formats.render(check_sample("ordos-calcium-carbide.yaml"), "pdf", "zh")

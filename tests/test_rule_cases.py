@@ -7,7 +7,7 @@ import pytest
 from casebook import load_cases, write_case
 from conftest import checker_on
 
-from checker.rules.cases import run_case
+from checker.audit.cases import run_case
 
 CASES = load_cases()
 

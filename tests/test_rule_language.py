@@ -309,7 +309,7 @@ def _check(ruleset, as_of: str):
 def test_a_rule_not_in_force_on_the_check_date_does_not_apply_and_says_when(dated_rules, effective, as_of, zh, en):
     import json
 
-    from checker.reports.render import render
+    from checker.reports.formats import render
 
     ruleset = dated_rules("HE-003", effective)
     result = _check(ruleset, as_of)
@@ -679,8 +679,8 @@ def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced
 def test_the_collapsed_rules_decide_every_case_as_the_outcomes_they_replaced(tmp_path):
     """Every case of every rule, checked on its own date, gives the same findings (status and
     keys asked for) with each `when_unknown` outcome on one fact spelled out as before."""
+    from checker.audit.cases import rule_cases, write_case
     from checker.check import Checker
-    from checker.rules.cases import rule_cases, write_case
 
     shipped = load_ruleset()
     collapsed = {

@@ -23,6 +23,7 @@ from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.audit.ledger import entry_waivers, ledger_url, waiver_registers
 from checker.cli.app import check_main, checker_main
+from checker.reports import formats
 from checker.reports import render as report
 
 CASES_FILE = Path(__file__).parent / "waivers" / "cases.yaml"
@@ -100,7 +101,7 @@ def test_a_claim_names_the_claimed_document_and_who_claims_it_in_the_message(tmp
     assert "主张人:申请人" in zh and "文件:无" in zh and "须人工核实" in zh
     en = report.render_message(he001, "en")
     assert "claimed by 申请人" in en and "document: 无" in en
-    verdict = json.loads(report.render(result, "json", "en"))
+    verdict = json.loads(formats.render(result, "json", "en"))
     finding = next(f for f in verdict["findings"] if f["rule"] == "HE-001")
     assert finding["status"] == "review"
     assert finding["claim"]["claimed_status"] == "fail"
@@ -108,7 +109,7 @@ def test_a_claim_names_the_claimed_document_and_who_claims_it_in_the_message(tmp
     assert verdict["audit"]["waivers"] == []
     assert [c["rule"] for c in verdict["audit"]["claims"]] == ["HE-001", "HE-002", "EC-001", "CO-002"]
     assert verdict["audit"]["waiver_register_sha256"] is None
-    text = report.render(result, "text", "zh")
+    text = formats.render(result, "text", "zh")
     assert "通过(有警告)" not in text
 
 
@@ -125,7 +126,7 @@ def test_the_audit_block_of_every_human_format_names_the_register_and_the_entrie
     result = run_case(case, tmp_path)
     assert result.register is not None
     for fmt in ("text", "markdown", "html"):
-        rendered = report.render(result, fmt, "zh")
+        rendered = formats.render(result, fmt, "zh")
         assert result.register.sha256 in rendered, fmt
         assert "自治区能源局" in rendered, fmt  # the register's keeper
         assert "内发改环资字〔2025〕7号" in rendered, fmt
@@ -343,8 +344,8 @@ def test_a_claim_without_approver_or_document_reads_not_stated_never_none(tmp_pa
     project.write_text(raw + "waivers:\n  - rule: HE-002\n", encoding="utf-8")
     result = checker_on(AS_OF).check_path(project)
     for lang, words in (("zh", "未写明"), ("en", "not stated")):
-        rendered = report.render(result, fmt, lang)
+        rendered = formats.render(result, fmt, lang)
         assert "None" not in rendered
         assert words in rendered
-    claims = json.loads(report.render(result, "json", "zh"))["audit"]["claims"]
+    claims = json.loads(formats.render(result, "json", "zh"))["audit"]["claims"]
     assert (claims[0]["approved_by"], claims[0]["document"]) == (None, None)

@@ -841,6 +841,11 @@ def append_result(ledger: Ledger, result: CheckResult) -> Entry:
     return ledger.append(result, input_bytes(result), register_raw=register_bytes(result))
 
 
+def prepare_recorded(result: CheckResult) -> PendingEntry:
+    """What a batch worker prepares for the ledger: the entry of `result`, over the bytes checked."""
+    return prepare_entry(result, input_bytes(result))
+
+
 def input_bytes(result: CheckResult) -> bytes:
     """The bytes `result` was checked from: those read for the check (a FIFO or a file replaced
     meanwhile is never read twice), or, for a document built without them, the file re-read."""

@@ -63,9 +63,9 @@ def fragment(result: CheckResult, fmt: str, lang: str, *, with_driver: bool = Fa
 
         return render_html_section(result, lang, anchor(result.document.path))
     if fmt == "markdown":
-        from checker.reports import render as report
+        from checker.reports import formats
 
-        return f'<a id="{anchor(result.document.path)}"></a>\n\n' + report.render(result, "markdown", lang)
+        return f'<a id="{anchor(result.document.path)}"></a>\n\n' + formats.render(result, "markdown", lang)
     raise ValueError(f"no batch fragment for {fmt!r}")
 
 

@@ -22,15 +22,18 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.batch.documents import FRAGMENT_FORMATS, failure_fragment, fragment
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
 from checker.factory import make_checker  # also imported from here by the audit commands
 from checker.input.source import DEFAULT_LIMITS, Limits
 from checker.rules import packs
+
+if TYPE_CHECKING:
+    from checker.check import CheckResult
 
 EXIT_INVALID = 2
 EXIT_INTERNAL = 70
@@ -49,6 +52,10 @@ class Settings:
     params_file: str | None = None
     limits: Limits = DEFAULT_LIMITS
     record: str | None = None  # a ledger every checked project is appended to (workers prepare)
+    # how a worker prepares a project's ledger entry when `record` is set: the audit layer's
+    # function (checker.audit.ledger.prepare_recorded), given here so that batch does not import
+    # the ledger it sits below; a module-level function crosses to spawned workers by its name
+    prepare_record: Callable[[CheckResult], Any] | None = None
     # how the parent's stdout takes the output (cli.output_encoding): workers send it encoded so
     encoding: str = "utf-8"
     errors: str = "strict"
@@ -118,6 +125,7 @@ class _Worker:
     """A Checker and a renderer, built once per process and reused for every project."""
 
     def __init__(self, settings: Settings) -> None:
+        from checker.reports import formats
         from checker.reports import render as report
         from checker.reports.line import compact_line, verdict_line
         from checker.verdict.findings import counts, exit_code
@@ -125,6 +133,7 @@ class _Worker:
         self.settings = settings
         packs.select(settings.rules_dir)
         self.checker = make_checker(settings.as_of, settings.params_file, settings.limits, settings.waivers_file)
+        self._render = formats.render
         self._report = report
         self._verdict_line = verdict_line
         self._compact_line = compact_line
@@ -143,11 +152,9 @@ class _Worker:
             problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
             return self._failure(path, EXIT_INTERNAL, (problem,))
         pending = None
-        if self.settings.record:  # prepared here, appended by the parent once the output is out
-            from checker.audit.ledger import input_bytes, prepare_entry
-
+        if self.settings.record and self.settings.prepare_record:  # appended by the parent once the output is out
             try:
-                pending = prepare_entry(result, input_bytes(result))
+                pending = self.settings.prepare_record(result)
             except CheckerError as exc:
                 problem = Problem(path, "", None, f"not recorded in the ledger: {exc}")
                 return self._failure(path, EXIT_INVALID, (problem,))
@@ -183,9 +190,7 @@ class _Worker:
             output = fragment(result, fmt, lang, with_driver=not self._sent_driver)
             self._sent_driver = True
         else:
-            output = self._report.render(
-                result, fmt, lang, color=self.settings.color, compact=not self.settings.verbose
-            )
+            output = self._render(result, fmt, lang, color=self.settings.color, compact=not self.settings.verbose)
         return self._with_output(outcome, output)
 
     def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:

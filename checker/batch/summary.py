@@ -11,12 +11,14 @@ import os
 import time
 from collections import Counter
 from functools import cache
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from checker.batch.runner import Outcome
 from checker.errors import printable
 from checker.reports.escaping import csv_line
 from checker.verdict.findings import STATUSES
+
+if TYPE_CHECKING:
+    from checker.batch.runner import Outcome
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
 # `notices` last, so that the earlier columns keep their places: the codes of run-level notices

@@ -13,7 +13,7 @@ import os
 import click
 
 from checker.cli import i18n
-from checker.cli.app import MAX_JOBS, _OneLineErrors, _parse_date, _run_guarded, rules_option
+from checker.cli.edge import MAX_JOBS, OneLineErrors, parse_date, rules_option, run_guarded
 from checker.input.source import MAX_FILE_BYTES
 
 EXIT_DIFFERENT = 1
@@ -32,7 +32,7 @@ def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = N
     return side_label(params_file, as_of.isoformat(), waivers_file, lang)
 
 
-@click.command("diff", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("diff", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--params",
@@ -49,12 +49,12 @@ def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = N
     help="The policy file to compare against (default: the shipped parameters).",
 )
 @click.option(
-    "--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD", help="Check date of the new side. Default: today."
+    "--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD", help="Check date of the new side. Default: today."
 )
 @click.option(
     "--base-as-of",
     "base_as_of",
-    callback=_parse_date,
+    callback=parse_date,
     metavar="YYYY-MM-DD",
     help="Check date of the base side. Default: the --as-of date.",
 )
@@ -161,10 +161,10 @@ def diff_command(
             click.echo(i18n.t("warning: {path}: could not be checked", path=unreadable.path), err=True)
         return EXIT_DIFFERENT if result.changes else 0
 
-    _run_guarded(action, debug)
+    run_guarded(action, debug)
 
 
-@click.command("verify", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("verify", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("ledger")
 @click.option(
     "--entry",
@@ -201,10 +201,10 @@ def verify_command(ledger: str, entry: int | None, max_bytes: int, debug: bool) 
             click.echo(line)
         return 0 if report.ok else EXIT_DIFFERENT
 
-    _run_guarded(action, debug)
+    run_guarded(action, debug)
 
 
-@click.command("history", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("history", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("ledger")
 @click.argument("project_id", required=False)
 @click.option(
@@ -280,4 +280,4 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
                 )
         return 0
 
-    _run_guarded(action, debug)
+    run_guarded(action, debug)

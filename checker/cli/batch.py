@@ -7,7 +7,6 @@ stderr (text, csv) or into the JSON Lines stream (json), and never stop the batc
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,21 +16,10 @@ from checker.batch.documents import DOCUMENT_FORMATS, Document
 from checker.batch.runner import Outcome, PathList, Settings, run, worst_exit_code
 from checker.batch.summary import Progress, Summary, csv_header, summary_text
 from checker.cli import i18n
+from checker.cli.edge import error_line, say
 from checker.errors import CheckerError, OutputError
 from checker.reports.output import write_stdout
 from checker.verdict.findings import gated_exit_code
-
-
-def error_line(message: str) -> str:
-    from checker.cli.app import error_line as line
-
-    return line(message)
-
-
-def _say(line: str) -> None:
-    """A problem of one file on stderr; a stderr that cannot be written loses the line only."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        sys.stderr.write(line + "\n")
 
 
 def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = "review") -> int:
@@ -68,7 +56,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
             if outcome.problems and settings.fmt not in ("json", "jsonl", "github"):
                 progress.clear()
                 for problem in outcome.problems:
-                    _say(error_line(str(problem)))
+                    say(error_line(str(problem)))
             if outcome.output:
                 if shared_terminal:
                     progress.clear()
@@ -107,7 +95,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
         from checker.cli.receipts import recorded
 
         head = appended[-1].entry_hash if appended else None
-        _say(recorded(settings.record, [e.seq for e in appended], head, settings.lang))
+        say(recorded(settings.record, [e.seq for e in appended], head, settings.lang))
     return code
 
 
@@ -126,7 +114,7 @@ def _record(ledger: Any, outcome: Outcome, progress: Progress) -> Any:
         return ledger.append_prepared(outcome.pending_entry)
     except CheckerError as exc:
         progress.clear()
-        _say(
+        say(
             error_line(
                 i18n.t("{path}: not recorded in the ledger: {reason}", path=outcome.path, reason=i18n.problem(str(exc)))
             )

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from checker.cli import i18n
-from checker.cli.app import _OneLineErrors, _parse_date, _run_guarded, rules_option
+from checker.cli.edge import OneLineErrors, parse_date, rules_option, run_guarded
 from checker.digests import parameters_sha256
 from checker.rules.parameters import ParameterSet, ParameterValue, load_policy, resolve
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule, Ruleset, active_ruleset
@@ -257,7 +257,7 @@ def _params_for(as_of: dt.date | None, params_file: str | None) -> ParameterSet:
 _as_of_option = click.option(
     "--as-of",
     "as_of",
-    callback=_parse_date,
+    callback=parse_date,
     metavar="YYYY-MM-DD",
     help="Show the parameter values in force on this date. Default: today.",
 )
@@ -277,7 +277,7 @@ _params_option = click.option(
 )
 
 
-@click.command("rules", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("rules", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--format",
     "fmt",
@@ -317,10 +317,10 @@ def rules_command(fmt: str, as_of: dt.date | None, params_file: str | None, lang
             click.echo(_rules_text(ruleset, params, lang or i18n.report_default()))
         return 0
 
-    _run_guarded(action, debug)
+    run_guarded(action, debug)
 
 
-@click.command("params", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("params", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
 )
@@ -353,4 +353,4 @@ def params_command(fmt: str, as_of: dt.date | None, params_file: str | None, lan
             click.echo(_params_text(params, lang or i18n.report_default()))
         return 0
 
-    _run_guarded(action, debug)
+    run_guarded(action, debug)

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from checker.cli import i18n
-from checker.cli.app import _make_checker, _OneLineErrors, _run_guarded, _with_common, rules_option
+from checker.cli.edge import OneLineErrors, make_checker_from_options, rules_option, run_guarded, with_common
 from checker.resources import templates_dir
 
 SCHEMA_FILE = "project.schema.json"  # what the init template's first line points at
@@ -25,8 +25,9 @@ def project_schema(lang: str = "zh") -> dict[str, Any]:
     """The JSON Schema of project.yaml, from the pydantic models (the models are the contract),
     with titles, descriptions, units and examples in `lang` (`checker.project.schema`)."""
     from checker.project.schema import project_schema as annotated
+    from checker.rules.ruleset import load_ruleset
 
-    return annotated(lang)
+    return annotated(load_ruleset(), lang)
 
 
 def _schema_text(lang: str = "zh") -> str:
@@ -40,9 +41,9 @@ def _create(path: Path, text: str) -> None:
     create_new(path, text)
 
 
-@click.command("explain", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("explain", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("rule")
-@_with_common
+@with_common
 def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str | None, debug: bool) -> None:
     """Show a rule's documentation: what it checks, why, examples, parameters, references.
 
@@ -54,16 +55,16 @@ def explain(rule: str, as_of: dt.date | None, params_file: str | None, lang: str
     """
 
     def action() -> int:
-        from checker.rules.docs import explain as explain_rule
+        from checker.reports.explain import explain as explain_rule
 
-        checker = _make_checker(as_of, params_file)
+        checker = make_checker_from_options(as_of, params_file)
         click.echo(explain_rule(rule, checker.ruleset, checker.params, lang or i18n.report_default()), nl=False)
         return 0
 
-    _run_guarded(action, debug)
+    run_guarded(action, debug)
 
 
-@click.command("schema", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("schema", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @rules_option
 @click.option(
     "--lang",
@@ -91,10 +92,10 @@ def schema(lang: str | None) -> None:
         click.echo(_schema_text(lang or i18n.report_default()), nl=False)
         return 0
 
-    _run_guarded(action, debug=False)
+    run_guarded(action, debug=False)
 
 
-@click.command("init", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("init", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path", default="project.yaml", type=click.Path(dir_okay=False))
 def init(path: str) -> None:
     """Write an annotated project.yaml template (in Chinese) to PATH; never overwrites.
@@ -119,4 +120,4 @@ def init(path: str) -> None:
             click.echo(i18n.t("wrote {path}", path=schema_path), err=True)
         return 0
 
-    _run_guarded(action, debug=False)
+    run_guarded(action, debug=False)

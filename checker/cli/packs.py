@@ -15,12 +15,12 @@ from pathlib import Path
 import click
 
 from checker.cli import i18n
-from checker.cli.app import _OneLineErrors, _run_guarded, _TranslatedGroup
+from checker.cli.edge import OneLineErrors, TranslatedGroup, run_guarded
 
 EXIT_FAILED = 1
 
 
-@click.command("test", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("test", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", required=False, type=click.Path(), metavar="[DIR]")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def test_command(directory: str | None, debug: bool) -> None:
@@ -40,9 +40,9 @@ def test_command(directory: str | None, debug: bool) -> None:
     """
 
     def action() -> int:
+        from checker.audit.cases import run_cases
         from checker.check import Checker
         from checker.rules import packs
-        from checker.rules.cases import run_cases
         from checker.rules.parameters import resolve
         from checker.rules.ruleset import active_ruleset
 
@@ -81,15 +81,15 @@ def test_command(directory: str | None, debug: bool) -> None:
         )
         return EXIT_FAILED if failed else 0
 
-    _run_guarded(action, debug)
+    run_guarded(action, debug)
 
 
-@click.group("pack", cls=_TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("pack", cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def pack_group() -> None:
     """Rule packs: a review authority's own rules, parameters and cases."""
 
 
-@pack_group.command("init", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@pack_group.command("init", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", type=click.Path(file_okay=False))
 def pack_init(directory: str) -> None:
     """Create a rule pack in DIR that extends the shipped pack, with one example rule.
@@ -126,7 +126,7 @@ def pack_init(directory: str) -> None:
         click.echo(i18n.t("next: checker test {path}", path=directory))
         return 0
 
-    _run_guarded(action, debug=False)
+    run_guarded(action, debug=False)
 
 
 pack_init.help_key = "pack init"  # type: ignore[attr-defined]  # not `checker init`'s help

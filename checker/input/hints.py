@@ -7,6 +7,7 @@ A clerk copying figures from an application form writes `12%`, `1,000`, `150万`
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from typing import Any
@@ -100,3 +101,12 @@ def pattern_hint(pattern: str, value: Any) -> str:
         if fixed != value and re.fullmatch(pattern, fixed):
             return f"did you mean {fixed}?"
     return ""
+
+
+def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The closest choice to a mistyped `value`, if one is close enough to be worth proposing."""
+    for choice in choices:  # a Chinese short form: 鄂尔多斯 → 鄂尔多斯市
+        if value and (choice.startswith(value) or value.startswith(choice)):
+            return choice
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None

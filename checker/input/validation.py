@@ -13,9 +13,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from checker.errors import InputError, Problem
-from checker.input.hints import PATTERN_NAMES, bool_hint, date_hint, number_hint, pattern_hint
+from checker.input.hints import PATTERN_NAMES, bool_hint, date_hint, number_hint, pattern_hint, suggest
 from checker.input.source import SourceDocument, format_key_path
-from checker.project.vocabulary import suggest
 
 M = TypeVar("M", bound=BaseModel)
 

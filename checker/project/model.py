@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from checker.input.hints import date_hint
+from checker.input.hints import date_hint, suggest
 from checker.project import vocabulary
 
 Quantity = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
@@ -43,7 +43,7 @@ Flag = Annotated[bool, Field(strict=True)]
 def _league_city(value: str) -> str:
     official = vocabulary.normalise_league_city(value)
     if official is None:
-        hint = vocabulary.suggest(value, vocabulary.league_cities())
+        hint = suggest(value, vocabulary.league_cities())
         did_you_mean = f" (did you mean {hint}?)" if hint else ""
         raise ValueError(f"unknown 盟市 {value!r}{did_you_mean}; one of: {', '.join(vocabulary.league_cities())}")
     return official
@@ -52,7 +52,7 @@ def _league_city(value: str) -> str:
 def _product_key(value: str) -> str:
     keys = list(vocabulary.products())
     if value not in keys:
-        hint = vocabulary.suggest(value, keys)
+        hint = suggest(value, keys)
         did_you_mean = f" (did you mean {hint}?)" if hint else ""
         raise ValueError(f"unknown product key {value!r}{did_you_mean}")
     return value
@@ -100,16 +100,9 @@ def _reference_text(value: object) -> object:
     return value
 
 
-def _league_city_schema(schema: dict[str, object]) -> None:
-    """The names `_league_city` accepts, for the JSON Schema; built only when a schema is asked for."""
-    from checker.project.schema import league_city_schema
-
-    schema.update(league_city_schema())
-
-
 LeagueCity = Annotated[
     str,
-    Field(strict=True, json_schema_extra=_league_city_schema),
+    Field(strict=True),  # the names it accepts, for the JSON Schema: schema.league_city_schema
     AfterValidator(_league_city),
 ]
 ProductKey = Annotated[

@@ -13,7 +13,7 @@ It is imported only by `checker schema` and `checker init`, never on the path of
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -21,6 +21,9 @@ from checker.errors import RuleDataError
 from checker.project import vocabulary
 from checker.project.model import NEVER_FEEDSTOCK, ONE_LINE_SCHEMA
 from checker.resources import templates_dir
+
+if TYPE_CHECKING:
+    from checker.rules.ruleset import Ruleset
 
 # Draft 7: the newest draft the YAML language server (VS Code's YAML extension, yamlls) validates
 # by; it warns that 2020-12 "is not yet fully supported". Only draft-7 keywords are used.
@@ -170,12 +173,10 @@ def league_city_schema() -> JsonDict:
 # ---- titles and descriptions ----------------------------------------------------------------------
 
 
-def _fact_labels() -> dict[str, JsonDict]:
+def _fact_labels(ruleset: Ruleset) -> dict[str, JsonDict]:
     """Each key's label from the facts catalogue: a fact named by its key, or an item fact's key
     (`project.products[].product`); other facts merely derived from a key name it less well."""
-    from checker.rules.ruleset import load_ruleset
-
-    facts = load_ruleset().facts
+    facts = ruleset.facts
     labels: dict[str, JsonDict] = {}
     for fact in facts.values():
         if fact.key and (fact.name == fact.key or "[]" in fact.key):
@@ -221,14 +222,15 @@ def _set_enum(schema: JsonDict, values: list[str]) -> None:
 
 
 class _Annotator:
-    def __init__(self, base: JsonDict, lang: str) -> None:
+    def __init__(self, base: JsonDict, lang: str, ruleset: Ruleset) -> None:
         self.schema = base
         self.lang = lang
+        self.ruleset = ruleset
         data = _fields()
         self.fields: dict[str, JsonDict] = data["fields"]
         self.units: dict[str, JsonDict] = data["units"]
         self.phrases: dict[str, JsonDict] = data["phrases"]
-        self.labels = _fact_labels()
+        self.labels = _fact_labels(ruleset)
         self.values = _terms()["value"]
         self.seen: set[str] = set()
         self.defs_at: dict[str, str] = {}
@@ -257,6 +259,11 @@ class _Annotator:
 
     def describe(self, path: str, schema: JsonDict) -> None:
         entry = self.entry(path)
+        if path == "project.league_city":  # the names `model._league_city` accepts, listed first
+            names = league_city_schema()
+            merged = {"anyOf": names["anyOf"], **schema, "type": names["type"]}
+            schema.clear()
+            schema.update(merged)
         schema["title"] = self.title(path, entry)
         parts = [entry["description"][self.lang]]
         values = self.value_list(path, schema)
@@ -273,9 +280,7 @@ class _Annotator:
         if path == "project.league_city":
             return self.phrase("league_city_values", values=separator.join(vocabulary.league_cities()))
         if path == "waivers[].rule":
-            from checker.rules.ruleset import load_ruleset
-
-            rules = load_ruleset().rules
+            rules = self.ruleset.rules
             _set_enum(schema, [rule.id for rule in rules])
             return self.phrase("rule_values", values=separator.join(rule.id for rule in rules))
         values = _enum(schema)
@@ -403,14 +408,16 @@ def _refuse_contradictions(schema: JsonDict, defs_at: dict[str, str]) -> None:
     project["then"] = {"properties": {"adds_capacity": {"not": {"const": False}}}}
 
 
-def project_schema(lang: str = "zh") -> JsonDict:
-    """The JSON Schema of project.yaml, from the pydantic models, titled and described in `lang`."""
+def project_schema(ruleset: Ruleset, lang: str = "zh") -> JsonDict:
+    """The JSON Schema of project.yaml, from the pydantic models, titled and described in `lang`;
+    keys are labelled from `ruleset`'s facts catalogue and a waiver names one of its rules (the
+    rules are passed in: this layer sits below them)."""
     from checker.project.model import Project
 
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}")
     base = Project.model_json_schema()
-    annotator = _Annotator(base, lang)
+    annotator = _Annotator(base, lang, ruleset)
     annotated = annotator.run()
     _refuse_forbidden(annotated)
     _fold_nullable(annotated)

@@ -7,7 +7,6 @@ and what did the user probably mean if not.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -77,12 +76,3 @@ def normalise_league_city(value: str) -> str | None:
     if value in league_cities():
         return value
     return _league_aliases().get(_alias_key(value))
-
-
-def suggest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
-    """The closest choice to a mistyped `value`, if one is close enough to be worth proposing."""
-    for choice in choices:  # a Chinese short form: 鄂尔多斯 → 鄂尔多斯市
-        if value and (choice.startswith(value) or value.startswith(choice)):
-            return choice
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None

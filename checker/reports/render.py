@@ -8,8 +8,6 @@ never a template, so its contract cannot drift with a layout change.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import importlib
 import json
 import os
 import re
@@ -22,9 +20,8 @@ import yaml
 
 from checker import __version__
 from checker.check import CheckResult
-from checker.errors import UsageError, quoted
 from checker.evaluation.decision import SEVERITY, fired
-from checker.reports.escaping import md_escape, visible
+from checker.reports.escaping import md_escape
 from checker.resources import templates_dir
 from checker.rules import datacache
 from checker.rules.parameters import Localised, ParameterValue
@@ -818,69 +815,6 @@ def ruleset_json(result: CheckResult) -> dict[str, Any]:
 
 def labels(lang: str) -> dict[str, str]:
     return {key: entry[lang] for key, entry in terms()["label"].items()}
-
-
-FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv", "github")
-# output file extension → format, for `check --output` without `--format`
-EXTENSIONS = {
-    ".txt": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".sarif": "sarif",
-    ".xml": "junit",
-    ".csv": "csv",
-}
-# where each format's renderer lives: imported on demand, so `check` pays only for what it prints
-_RENDERERS = {
-    "text": ("checker.reports.render", "render_text"),
-    "markdown": ("checker.reports.render", "render_markdown"),
-    "html": ("checker.reports.html", "render_html"),
-    "json": ("checker.reports.render", "render_json"),
-    "jsonl": ("checker.reports.line", "render_jsonl"),
-    "sarif": ("checker.reports.sarif", "render_sarif"),
-    "junit": ("checker.reports.junit", "render_junit"),
-    "csv": ("checker.reports.csv", "render_csv"),
-    "github": ("checker.reports.github", "render_github"),
-}
-assert set(_RENDERERS) == set(FORMATS)
-
-
-def format_for(path: str) -> str:
-    """The format an output file name asks for, from its extension; UsageError if none does."""
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in EXTENSIONS:
-        known = ", ".join(sorted(EXTENSIONS))
-        raise UsageError(
-            f"cannot tell the report format from {quoted(path)}: use one of the extensions {known} or give --format"
-        )
-    return EXTENSIONS[suffix]
-
-
-def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False, compact: bool = False) -> str:
-    """The report of one checked project in format `fmt`: the one entry point for every format.
-
-    `color` asks for ANSI colours on status labels; only the text format has any, and only the
-    caller knows whether its output is a terminal, so it decides. `compact` asks for the text
-    report of what needs attention (`compact_view`) instead of the full one; the other formats
-    are always whole.
-    """
-    if fmt not in _RENDERERS:
-        raise UsageError(f"unknown report format {fmt!r}; one of: {', '.join(FORMATS)}")
-    if lang not in LANGS:
-        raise UsageError(f"unknown language {lang!r}; one of: {', '.join(LANGS)}")
-    module, name = _RENDERERS[fmt]
-    renderer = getattr(importlib.import_module(module), name)
-    shown = visible(result.document.path)
-    if shown != result.document.path and fmt in ("text", "markdown", "html"):
-        # a file name is the one text no reader checked: never a terminal or markup sequence
-        result = dataclasses.replace(result, document=dataclasses.replace(result.document, path=shown))
-    if fmt == "text":
-        return renderer(result, lang, color=color, compact=compact)
-    return renderer(result, lang)
 
 
 # ANSI SGR codes per status: red for what blocks, yellow for what needs a person (review,

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from checker.errors import InputError, Problem, RuleDataError, UsageError
-from checker.input.hints import bool_hint, number_hint
+from checker.input.hints import bool_hint, number_hint, suggest
 from checker.input.source import (
     DEFAULT_LIMITS,
     Limits,
@@ -211,7 +211,7 @@ def _with_hint(message: str, hint: str) -> str:
 
 
 def _did_you_mean(name: str) -> str:
-    hint = vocabulary.suggest(name, list(vocabulary.products()))
+    hint = suggest(name, list(vocabulary.products()))
     return f"did you mean {hint}?" if hint else ""
 
 
@@ -425,7 +425,7 @@ def _overrides(
     for name, raw in parameters.items():
         definition = definitions.get(name)
         if definition is None:
-            hint = vocabulary.suggest(name, list(definitions))
+            hint = suggest(name, list(definitions))
             key = ("parameters", name)
             problems.append(
                 Problem(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.errors import UsageError, quoted
-from checker.project.vocabulary import suggest
+from checker.input.hints import suggest
 from checker.reports.render import _param_view, environment, labels, term
 from checker.rules import conditions as cond
 from checker.rules.parameters import ParameterSet
