@@ -89,7 +89,11 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_the_layer_contracts_hold():
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
