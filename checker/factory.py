@@ -21,6 +21,18 @@ def make_checker(
 ) -> Any:
     """The Checker for a date, optional policy file and optional waiver register (raises
     InputError / RuleDataError)."""
+    from checker.rules import datacache
+
+    with datacache.one_fingerprint():  # the rule files are scanned once for both cached loads
+        return _make_checker(as_of, params_file, limits, waivers_file)
+
+
+def _make_checker(
+    as_of: dt.date | None,
+    params_file: str | None,
+    limits: Limits,
+    waivers_file: str | None,
+) -> Any:
     from checker.check import Checker, default_as_of
     from checker.rules.parameters import load_policy, resolve
     from checker.rules.plan_period import refuse_before

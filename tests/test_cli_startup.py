@@ -48,3 +48,47 @@ def test_a_collector_turned_off_by_the_caller_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _models_under(model: type) -> list[type]:
+    """`model` and every pydantic model its fields hold, each once."""
+    import typing
+
+    from pydantic import BaseModel
+
+    found: list[type] = []
+    todo = [model]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.append(current)
+        for info in current.model_fields.values():
+            stack = [info.annotation]
+            while stack:
+                annotation = stack.pop()
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    todo.append(annotation)
+                stack.extend(typing.get_args(annotation))
+    return found
+
+
+def test_no_project_field_defaults_through_a_builtin_whose_signature_must_be_parsed():
+    """pydantic reads each default factory's signature while building the Project validator on a
+    single check's path; a builtin's (`list`) is parsed from its text, compiling the tokenizer's
+    patterns first. The factories are the checker's own functions or models, and give a fresh
+    value each time."""
+    import inspect
+
+    from checker.project.model import Project
+
+    models = _models_under(Project)
+    assert len(models) > 5
+    for model in models:
+        for name, info in model.model_fields.items():
+            factory = info.default_factory
+            if factory is not None:
+                assert getattr(factory, "__module__", None) != "builtins", f"{model.__name__}.{name}: {factory!r}"
+                assert inspect.isfunction(factory) or inspect.isclass(factory)
+                first, second = factory(), factory()
+                assert first == second and first is not second

@@ -462,3 +462,44 @@ def test_what_the_checker_stores_it_can_read_back_under_the_restriction(data, lo
         assert value is not None
     fresh()
     assert loads == {"ruleset": 1, "parameters": 1}
+
+
+def test_building_a_checker_scans_the_rule_files_once_and_reads_both_entries(data, loads, monkeypatch):
+    import datetime as dt
+
+    from checker.factory import make_checker
+
+    fresh()  # the cache now holds both entries
+    scans = []
+    real = datacache.fingerprint
+
+    def counted():
+        scans.append(1)
+        return real()
+
+    monkeypatch.setattr(datacache, "fingerprint", counted)
+    _forget()
+    checker = make_checker(dt.date(2025, 6, 1), None)
+    assert len(scans) == 1
+    assert loads == {"ruleset": 1, "parameters": 1}  # both from the cache
+    assert checker.params.values
+    _forget()
+    fresh()  # outside a Checker's building, each load takes its own fingerprint
+    assert len(scans) == 3
+
+
+def test_an_edit_made_while_one_fingerprint_is_pinned_is_seen_by_the_next_start(data, loads):
+    path = data / "rules" / "parameters" / "max_energy_intensity_tce_per_10k_yuan.yaml"
+    fresh()
+    text = path.read_text(encoding="utf-8")
+    value = next(line for line in text.splitlines() if line.strip().startswith("value:"))
+    digit = next(ch for ch in value if ch.isdigit() and ch != "0")
+    _forget()
+    with datacache.one_fingerprint():
+        load_ruleset()  # the fingerprint is taken here, before the edit
+        edit(path, value, value.replace(digit, "0", 1))
+        shipped_definitions()  # from the cache: the entry of the files as they were
+    assert loads["parameters"] == 1
+    _, definitions = fresh()
+    assert loads["parameters"] == 2  # the next start sees the edit
+    assert definitions == parameters._load_definitions(data / "rules" / "parameters")

@@ -203,3 +203,31 @@ def test_a_rule_whose_inputs_never_repeat_is_no_longer_remembered(monkeypatch):
         varied = dataclasses.replace(finding, facts={**finding.facts, name: reading})
         assert report_line._message(varied, "en") == json.dumps(render_message(varied, "en"), ensure_ascii=False)
     assert not [k for k in report_line._messages if k[0] == id(finding.rule) and k[1] == "en"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_facts_remembered_beside_a_message_are_the_findings_own(lang):
+    """Every sample twice (the second time from memory), then each finding with a fact's value
+    changed to one that compares equal but prints differently: the facts' JSON is always that of
+    the finding at hand, never another's with an equal key."""
+    import dataclasses
+
+    from checker.reports.line import _message_and_facts
+
+    def facts_json(finding) -> str:
+        return json.dumps({n: r.value for n, r in finding.facts.items()}, ensure_ascii=False, separators=(",", ":"))
+
+    for _ in range(2):
+        for sample in SAMPLES:
+            result = checker_on(dt.date(2026, 1, 1)).check_path(sample)
+            for finding in result.findings:
+                assert _message_and_facts(finding, lang)[1] == facts_json(finding)
+                for name, reading in finding.facts.items():
+                    if type(reading.value) is float and reading.value == int(reading.value):
+                        twin = reading._replace(value=int(reading.value))
+                    elif type(reading.value) is int and not isinstance(reading.value, bool):
+                        twin = reading._replace(value=float(reading.value))
+                    else:
+                        continue
+                    changed = dataclasses.replace(finding, facts={**finding.facts, name: twin})
+                    assert _message_and_facts(changed, lang)[1] == facts_json(changed)

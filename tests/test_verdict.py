@@ -125,3 +125,15 @@ def test_a_claim_without_approval_is_read_and_changes_nothing_on_a_red_line(tmp_
     result = check_with(tmp_path, "kubuqi-desert-pv.yaml", {"waivers": [{"rule": "LA-001", "document": "y"}]})
     la001 = next(f for f in result.findings if f.id == "LA-001")
     assert (la001.status, la001.claim.approved_by, la001.claimed_status) == ("pass", None, None)
+
+
+def test_counts_name_every_status_in_table_order_and_count_each_finding_once(tmp_path):
+    from checker.verdict.findings import STATUSES, counts
+
+    result = check_with(tmp_path, "ordos-calcium-carbide.yaml")
+    found = counts(result.findings)
+    assert list(found) == list(STATUSES)
+    assert sum(found.values()) == len(result.findings)
+    for status in STATUSES:
+        assert found[status] == len([f for f in result.findings if f.status == status])
+    assert found["fail"] > 0

@@ -349,3 +349,28 @@ def test_a_claim_without_approver_or_document_reads_not_stated_never_none(tmp_pa
         assert words in rendered
     claims = json.loads(formats.render(result, "json", "zh"))["audit"]["claims"]
     assert (claims[0]["approved_by"], claims[0]["document"]) == (None, None)
+
+
+def test_a_projects_register_entries_are_found_in_the_registers_order_and_only_its_own(tmp_path):
+    from checker.rules.ruleset import load_ruleset
+    from checker.verdict.waivers import load_register
+
+    def entry(project: str, rule: str) -> dict[str, str]:
+        return {
+            "project": project,
+            "rule": rule,
+            "reason": "依据批复",
+            "approved_by": "自治区能源局",
+            "document": "内能源字〔2025〕1号",
+            "expires": "2030-01-01",
+        }
+
+    rows = [entry("P-2", "HE-002"), entry("P-1", "EC-001"), entry("P-2", "WA-001"), entry("P-3", "HE-002")]
+    register = load_register(write_register(tmp_path, rows), load_ruleset())
+    assert [(e.project, e.rule) for e in register.for_project("P-2")] == [("P-2", "HE-002"), ("P-2", "WA-001")]
+    assert [e.rule for e in register.for_project("P-1")] == ["EC-001"]
+    assert register.for_project("P-9") == []
+    assert register.for_project(None) == []
+    # a caller may change the list it is given without changing what the next project gets
+    register.for_project("P-2").clear()
+    assert len(register.for_project("P-2")) == 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
@@ -38,6 +38,14 @@ Text = Annotated[
     AfterValidator(_one_line),
 ]
 Flag = Annotated[bool, Field(strict=True)]
+
+
+def _none_listed() -> list[Any]:
+    """A fresh empty list: the default of a list the file may leave out. A function of ours, not
+    the builtin `list`: pydantic reads a default factory's signature when it builds the Project
+    validator, and a builtin's signature is parsed from its text, which compiles the tokenizer's
+    patterns first (~7 ms of every `check FILE`)."""
+    return []
 
 
 def _league_city(value: str) -> str:
@@ -150,7 +158,7 @@ class ProjectInfo(Strict):
     ) = None
     investment_10k_yuan: Quantity | None = None
     commissioning_year: Annotated[int, Field(strict=True, ge=1949, le=2100)] | None = None
-    products: list[ProductLine] = Field(default_factory=list)
+    products: list[ProductLine] = Field(default_factory=_none_listed)
 
 
 class Output(Strict):
@@ -194,11 +202,11 @@ class Boiler(Strict):
 class Coal(Strict):
     fuel_coal_t: Quantity | None = None
     coal_replacement_t: Quantity | None = None
-    boilers: list[Boiler] = Field(default_factory=list)
+    boilers: list[Boiler] = Field(default_factory=_none_listed)
 
 
 class CoalPower(Strict):
-    units_mw: list[Quantity] = Field(default_factory=list)
+    units_mw: list[Quantity] = Field(default_factory=_none_listed)
     kind: Literal["public", "captive", "chp"] | None = None
     cooling: Literal["air", "water"] | None = None
     exemption: Literal["carried_over_13th_fyp", "livelihood_urgent", "supply_security", "none"] | None = None
@@ -287,7 +295,7 @@ class Project(Strict):
     water: Water = Field(default_factory=Water)
     land: Land = Field(default_factory=Land)
     emissions: Emissions = Field(default_factory=Emissions)
-    waivers: list[Waiver] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=_none_listed)
 
     def contradictions(self) -> list[tuple[tuple[str, ...], str]]:
         """Figures that are each valid but cannot all be true, by key path.

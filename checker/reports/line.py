@@ -68,7 +68,8 @@ _param_pieces: dict[tuple[str, int], tuple[ParameterValue, str]] = {}
 # Rendered messages keyed by everything their template reads (see `_message`), per rule while it
 # pays: a rule whose inputs differ in nearly every project stops being remembered.
 _MESSAGES_MAX = 2048  # ~1.5 MB a process at most: the memory target counts every worker
-_messages: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str, str]] = {}
+# (rule, parameters, text, the text as JSON, the facts read as JSON)
+_messages: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str, str, str]] = {}
 _values_pieces: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str]] = {}
 _states: dict[tuple[str, bool], str] = {}
 _MEMO_PROBE = 128  # lookups of a rule before deciding whether remembering it pays
@@ -86,7 +87,13 @@ def _value_key(value: Any) -> tuple[Any, ...]:
 
 def _message(finding: Finding, lang: str) -> str:
     """`_encode(render_message(finding, lang))`: the message as a JSON string, remembered for
-    findings whose template inputs repeat.
+    findings whose template inputs repeat (`_message_and_facts`)."""
+    return _message_and_facts(finding, lang)[0]
+
+
+def _message_and_facts(finding: Finding, lang: str) -> tuple[str, str]:
+    """`_encode(render_message(finding, lang))` and `_facts(finding)`: the message and the facts
+    read, as JSON, both remembered for findings whose template inputs repeat.
 
     A message template receives the status before any waiver, the outcome's reason, the facts the
     rule reads, the parameters it compares against, its items and the missing keys
@@ -94,7 +101,9 @@ def _message(finding: Finding, lang: str) -> str:
     Checker. Projects of a batch often give a rule the same inputs (a rule that does not apply,
     a flag), and rendering and encoding cost ~20 µs against ~2 µs for the key. Findings with
     items, and facts holding lists or mappings, are rendered every time. The claim sentence is
-    added as `render_message` adds it, never remembered.
+    added as `render_message` adds it, never remembered. The key holds every fact's value with its
+    type and the sign of a zero, so the facts' JSON is the same for every finding of that key and
+    is remembered beside the message.
     """
     rule = finding.rule
     use = _memo_use.get((id(rule), lang))
@@ -103,7 +112,7 @@ def _message(finding: Finding, lang: str) -> str:
             _memo_use.clear()
         use = _memo_use[(id(rule), lang)] = [rule, 0, 0, True]
     if not use[3] or finding.items:
-        return _encode_text(render_message(finding, lang))
+        return _encode_text(render_message(finding, lang)), _facts(finding)
     params = tuple(finding.parameters.values())
     try:
         key = (
@@ -118,11 +127,11 @@ def _message(finding: Finding, lang: str) -> str:
         )
         entry = _messages.get(key)
     except TypeError:  # a list or mapping among the facts
-        return _encode_text(render_message(finding, lang))
+        return _encode_text(render_message(finding, lang)), _facts(finding)
     use[1] += 1
     if entry is not None:
         use[2] += 1
-        text, encoded = entry[2], entry[3]
+        text, encoded, facts = entry[2], entry[3], entry[4]
     else:
         if use[1] >= _MEMO_PROBE and use[2] * 4 < use[1]:
             # its inputs rarely repeat: the key costs more than it saves, and what it holds
@@ -130,15 +139,16 @@ def _message(finding: Finding, lang: str) -> str:
             use[3] = False
             for stale in [k for k in _messages if k[0] == id(rule) and k[1] == lang]:
                 del _messages[stale]
-            return _encode_text(render_message(finding, lang))
+            return _encode_text(render_message(finding, lang)), _facts(finding)
         text = render_bare_message(finding, lang)
         encoded = _encode_text(text)
+        facts = _facts(finding)
         if len(_messages) >= _MESSAGES_MAX:
             _messages.clear()
         # the entry keeps the rule and parameters alive: the ids in its key stay theirs
-        _messages[key] = (rule, params, text, encoded)
+        _messages[key] = (rule, params, text, encoded, facts)
     claim = claim_sentence(finding, lang)
-    return _encode_text(text + " " + claim) if claim else encoded
+    return (_encode_text(text + " " + claim) if claim else encoded), facts
 
 
 def _parameter_values(finding: Finding) -> str:
@@ -179,9 +189,10 @@ def _finding(finding: Finding, lang: str) -> str:
     start, basis = _rule(finding.rule, lang)
     tail = finding_json_tail(finding)
     rest = "," + _encode(tail)[1:-1] if tail else ""
+    message, facts = _message_and_facts(finding, lang)
     return (
-        f'{start},{_state(finding.status, finding.binding)},"message":{_message(finding, lang)},'
-        f'"facts":{_facts(finding)},"parameters":{_parameter_values(finding)},{basis}{rest}}}'
+        f'{start},{_state(finding.status, finding.binding)},"message":{message},'
+        f'"facts":{facts},"parameters":{_parameter_values(finding)},{basis}{rest}}}'
     )
 
 
@@ -250,10 +261,10 @@ def _compact_finding(finding: Finding, lang: str) -> str:
     """`{"rule", "status", "binding", "message", "facts", "parameters"}` plus the finding's tail."""
     tail = finding_json_tail(finding)
     rest = "," + _encode(tail)[1:-1] if tail else ""
+    message, facts = _message_and_facts(finding, lang)
     return (
         f'{{"rule":{_encode_text(finding.id)},{_state(finding.status, finding.binding)},'
-        f'"message":{_message(finding, lang)},"facts":{_facts(finding)},'
-        f'"parameters":{_parameter_values(finding)}{rest}}}'
+        f'"message":{message},"facts":{facts},"parameters":{_parameter_values(finding)}{rest}}}'
     )
 
 

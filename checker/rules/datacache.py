@@ -22,13 +22,14 @@ The template cache holds compiled code and follows the same rule (`report.byteco
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -255,12 +256,44 @@ def write(name: str, key: str, value: object) -> None:
             os.unlink(temporary)
 
 
+# the fingerprint of the files for the loads within `one_fingerprint`, once the first computed it
+_pinned: contextvars.ContextVar[list[str | None] | None] = contextvars.ContextVar("nmck_fingerprint", default=None)
+
+
+@contextlib.contextmanager
+def one_fingerprint() -> Iterator[None]:
+    """Within the block, every `cached` entry is keyed by one fingerprint, computed at the first
+    use: building one Checker reads the ruleset and then the parameter definitions, and scanning
+    every rule file twice cost a single check ~1 % of its start.
+
+    Outside a block every call computes its own, so a long-running process sees files edited
+    since its last load. Within one, an edit after the fingerprint was taken is read by a load
+    that misses and stored under the older key, where no later fingerprint can find it (an edit
+    changes a file's change time), so the cache still never serves data for other files.
+    A context variable: each thread (and task) has its own block.
+    """
+    token = _pinned.set([])
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def _key() -> str | None:
+    pinned = _pinned.get()
+    if pinned is None:
+        return fingerprint()
+    if not pinned:
+        pinned.append(fingerprint())
+    return pinned[0]
+
+
 def cached(name: str, expected: type[T], load: Callable[[], T]) -> T:
     """The value `load()` returns for the shipped data as it is now, from the cache when it holds
     one for exactly these files; `load`'s errors propagate and leave the cache as it was."""
     if disabled():
         return load()
-    key = fingerprint()
+    key = _key()
     if key is None:  # a file changed just now: load it, and trust no cache with it yet
         return load()
     found = read(name, key, expected)

@@ -209,7 +209,7 @@ class Rule:
         return self.spec.id
 
     def message_path(self, lang: str) -> str:
-        return str(Path(self.folder) / f"message.{lang}.j2")
+        return _message_path(self.folder, lang)
 
     @property
     def outcome_statuses(self) -> set[str]:
@@ -220,6 +220,13 @@ class Rule:
         if self.spec.applies_when is not None or self.spec.for_each or self.spec.effective:
             statuses.add("not_applicable")
         return statuses
+
+
+@cache
+def _message_path(folder: str, lang: str) -> str:
+    """A rule's message template path, joined once per folder and language: a batch asks for it
+    for every finding it renders, and `pathlib` parses both parts again on every join."""
+    return str(Path(folder) / f"message.{lang}.j2")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -72,7 +73,16 @@ class WaiverRegister:
         """The entries naming `project_id`; a project without an id is named by none."""
         if project_id is None:
             return []
-        return [entry for entry in self.entries if entry.project == project_id]
+        return list(self._by_project.get(project_id, ()))
+
+    @cached_property
+    def _by_project(self) -> dict[str, list[RegisterEntry]]:
+        """The entries by the project they name, in the register's order: a batch asks once per
+        project, and scanning a province's register for each would grow with the register."""
+        found: dict[str, list[RegisterEntry]] = {}
+        for entry in self.entries:
+            found.setdefault(entry.project, []).append(entry)
+        return found
 
 
 def load_register(path: str | Path, ruleset: Ruleset, limits: Limits = DEFAULT_LIMITS) -> WaiverRegister:
