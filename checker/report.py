@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import jinja2
 import yaml
 
-from checker import __version__, datacache, figures
+from checker import __version__, datacache, figures, remedies
 from checker.check import CheckResult
 from checker.decision import SEVERITY, fired
 from checker.errors import UsageError, quoted
@@ -580,7 +580,32 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
             else None
         ),
         "claim": claim_view(finding, lang),
+        "remedies": remedy_lines(finding, lang),
     }
+
+
+def remedy_lines(finding: Finding, lang: str) -> list[str]:
+    """What would improve the finding (`checker.remedies`), one sentence per remedy, if attached."""
+    from checker.remedies.words import remedy_text
+
+    return [remedy_text(r, lang) for r in finding.remedies or ()]
+
+
+def _first_remedy(finding: Finding, lang: str) -> dict[str, Any]:
+    """The compact report's one line of remedies: the first (fewest changes, best status), and
+    how many more the full report lists."""
+    lines = remedy_lines(finding, lang)
+    more = terms()["label"]["more_remedies"][lang].format(n=len(lines) - 1) if len(lines) > 1 else None
+    return {"remedy": lines[0] if lines else None, "more_remedies": more}
+
+
+def remedies_json(finding: Finding, lang: str) -> dict[str, Any]:
+    """The finding's `remedies` member, when remedies are attached and there are any."""
+    if not finding.remedies:
+        return {}
+    from checker.remedies.words import remedy_json
+
+    return {"remedies": [remedy_json(r, lang) for r in finding.remedies]}
 
 
 def _note(note: str | None, lang: str) -> str | None:
@@ -625,6 +650,7 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
 def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
     """Everything a human-readable report shows, in display order, formatted for `lang`."""
     info = result.project.project
+    remedies.attach(result)
     findings = sorted(result.findings, key=lambda f: (_ORDER.index(f.status),))
     return {
         "lang": lang,
@@ -677,6 +703,7 @@ def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str
     return {
         **_finding_head(finding, lang),
         "supply": _to_supply(finding, result, lang) if finding.status == "missing_info" else [],
+        **_first_remedy(finding, lang),
         "waiver": (
             {
                 "approved_by": waiver.approved_by,
@@ -695,6 +722,7 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
     a person (`ATTENTION`, most severe first, in rule order within a status), how many rules
     passed or did not apply, and the run's notices. Everything else is in the full report."""
     info = result.project.project
+    remedies.attach(result)
     findings = sorted(
         (f for f in result.findings if f.status in ATTENTION),
         key=lambda f: ATTENTION.index(f.status),
@@ -945,6 +973,7 @@ def verdict_head(result: CheckResult, lang: str, after_ruleset: dict[str, Any] |
 
 def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
     """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
+    remedies.attach(result)
     return {
         **verdict_head(result, lang),
         "findings": [_finding_json(f, lang) for f in result.findings],
@@ -969,6 +998,7 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
         "basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis],
     }
     out.update(finding_json_tail(finding))
+    out.update(remedies_json(finding, lang))
     return out
 
 

@@ -22,13 +22,16 @@ from checker.check import CheckResult
 from checker.escaping import xml_text
 from checker.locate import locate
 from checker.parameters import ParameterValue
+from checker.remedies import attach
 from checker.report import (
     audit_block,
     entry_marks,
     format_param_value,
+    labels,
     notices_json,
     parameters_in_force,
     provenance_label,
+    remedy_lines,
     render_message,
 )
 from checker.verdict import Finding
@@ -103,6 +106,8 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
     if where.key:
         details.append(f"{result.document.path}:{where.line} ({where.key})")
+    if finding.remedies:
+        details += [labels(lang)["how_to_meet"] + ":", *(f"- {line}" for line in remedy_lines(finding, lang))]
     if finding.status in FAILURES:
         failure = ET.SubElement(case, "failure", {"message": message, "type": finding.status})
         failure.text = "\n".join(details)
@@ -151,6 +156,7 @@ def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
 
 
 def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> ET.Element:
+    attach(result)
     """The <testsuite> of one checked project: its properties, then one test case per rule."""
     from checker.verdict import counts
 

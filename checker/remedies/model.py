@@ -48,6 +48,10 @@ class Change:
     via: Via | None = None
     # the label of the fact read from the key (zh, en), when the fact catalogue has one
     label: tuple[str, str] | None = field(default=None, compare=False)
+    # a bound computed from another fact: that fact's labels (zh, en) and the factor applied
+    against: tuple[str, str, Any] | None = field(default=None, compare=False)
+    # the change meets another rule's status a condition of this rule reads (HE-003 passing)
+    for_rule: tuple[str, tuple[str, ...]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         assert self.op in OPS, self.op
@@ -79,3 +83,5 @@ class Remedy:
     effects: tuple[Effect, ...] = ()
     note: Any = None  # the rule's own sentence (a Localised) when no change helps
     items: tuple[str, ...] = field(default=())  # labels of the products or boilers changed, if any
+    # how far the changes move the file's figures (relative), to order alternatives of equal size
+    cost: float = field(default=0.0, compare=False)

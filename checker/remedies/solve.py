@@ -216,22 +216,24 @@ class Solver:
             other = self.rules.get(literal.rule)
             if other is None:
                 return []
-            return [c for c, _status in self.rule_candidates(other, changes, depth + 1, literal.statuses)]
+            wanted = (literal.rule, literal.statuses)
+            return [
+                tuple(dataclasses.replace(c, for_rule=c.for_rule or wanted) for c in found)
+                for found, _status in self.rule_candidates(other, changes, depth + 1, literal.statuses)
+            ]
         if not isinstance(literal, cond.Compare):
             return []
         found: list[tuple[Change, ...]] = []
         bound = self.operand(subject, state, literal.operand)
-        if bound is not None:
-            found += self._set(
-                subject,
-                state,
-                changes,
-                literal.fact,
-                literal.op,
-                bound,
-                computed=isinstance(literal.operand, cond.FactRef),
-            )
         operand = literal.operand
+        if bound is not None:
+            direct = self._set(
+                subject, state, changes, literal.fact, literal.op, bound, computed=isinstance(operand, cond.FactRef)
+            )
+            if isinstance(operand, cond.FactRef):  # say what the computed bound is
+                against = self._against(operand)
+                direct = [tuple(dataclasses.replace(c, against=against) for c in option) for option in direct]
+            found += direct
         value = subject.value(state, literal.fact)
         if isinstance(operand, cond.FactRef) and _number(value) and literal.op in ("gt", "gte", "lt", "lte"):
             times = operand.times
@@ -242,6 +244,15 @@ class Solver:
                 flipped = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}[literal.op]
                 found += self._set(subject, state, changes, operand.name, flipped, value / factor, computed=True)
         return found
+
+    def _against(self, operand: cond.FactRef) -> tuple[str, str, Any]:
+        """The fact a computed bound comes from, by its labels, and the factor applied to it."""
+        info = self.ruleset.facts.get(operand.name)
+        times = operand.times
+        if isinstance(times, cond.ParamRef):
+            times = self.params[times.name].value
+        zh, en = (info.label.zh, info.label.en) if info is not None else (operand.name, operand.name)
+        return zh, en, 1 if times is None else times
 
     def _set(
         self,
@@ -524,8 +535,18 @@ class Solver:
             if f.id != finding.id and f.id in after and RANK[after[f.id]] < RANK[f.status]
         )
         labels = tuple(dict.fromkeys(_item_label(finding, c.key) for c in changes if "[" in c.key))
+        cost = sum(self._distance(c) for c in changes)
         changes = tuple(self.labelled(c) for c in changes)
-        return Remedy(finding.id, "change", finding.status, changes, status, effects, items=labels)
+        return Remedy(finding.id, "change", finding.status, changes, status, effects, items=labels, cost=cost)
+
+    def _distance(self, change: Change) -> float:
+        """How far a change moves the file: a declaration nothing, a figure by its relative change."""
+        if change.op == "present":
+            return 0.0
+        old = keys.get(self.space.data, change.key)
+        if _number(old) and _number(change.value):
+            return min(abs(change.value - old) / max(abs(old), 1e-9), 10.0)
+        return 1.0
 
     def labelled(self, change: Change) -> Change:
         """The change with the label of the fact read from its key, for the reports."""
@@ -545,14 +566,17 @@ def _item_label(finding: Finding, key: str) -> str:
 
 def _smallest(found: list[Remedy]) -> list[Remedy]:
     """Remedies best first (fewest changes, then the better status), without one that changes
-    a superset of another's keys for no better status."""
-    ordered = sorted(found, key=lambda r: (len(r.changes), -RANK[r.status or "fail"], len(r.effects)))
+    more keys than another for no better status. Changes of the same keys that give different
+    statuses are alternatives (unit energy at the base level: warn; at the benchmark: pass)."""
+    ordered = sorted(found, key=lambda r: (len(r.changes), -RANK[r.status or "fail"], len(r.effects), r.cost))
     kept: list[Remedy] = []
     for remedy in ordered:
-        keys_changed = {c.key for c in remedy.changes}
+        mine = {c.key for c in remedy.changes}
+        rank = RANK[remedy.status or "fail"]
         if any(
-            {c.key for c in other.changes} <= keys_changed
-            and RANK[other.status or "fail"] >= RANK[remedy.status or "fail"]
+            {c.key for c in other.changes} <= mine
+            and RANK[other.status or "fail"] >= rank
+            and ({c.key for c in other.changes} != mine or RANK[other.status or "fail"] == rank)
             for other in kept
         ):
             continue

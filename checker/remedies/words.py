@@ -82,6 +82,13 @@ def change_text(change: Change, lang: str) -> str:
             value=exact(via.value),
             unit=(" " + via_unit) if via_unit else "",
         )
+    if change.against is not None:
+        zh, en, factor = change.against
+        text += _say("against", lang, label=zh if lang == "zh" else en, factor=exact(factor))
+    if change.for_rule is not None:
+        rule, statuses = change.for_rule
+        wanted = _say("or", lang).join(f"“{_status(s, lang)}”" if lang == "zh" else _status(s, lang) for s in statuses)
+        text += _say("for_rule", lang, rule=rule, statuses=wanted)
     return text
 
 
