@@ -69,8 +69,6 @@ def change_text(change: Change, lang: str) -> str:
     unit = unit_text(change.unit, lang) if change.unit and not isinstance(change.value, bool | str) else ""
     shown = _value_text(change.value, lang)
     text = f"{named} {_SYMBOLS[change.op]} {shown}" + (f" {unit}" if unit else "")
-    if isinstance(change.value, str) and lang == "zh" and shown != change.value:
-        text += f" ({change.value})"
     if change.via is not None:
         via = change.via
         via_unit = unit_text(via.unit, lang)
