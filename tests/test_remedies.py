@@ -295,6 +295,15 @@ def test_where_the_project_is_is_never_proposed_for_change():
             assert change["key"] != "project.league_city"
 
 
+def test_the_zone_of_the_site_is_not_proposed_for_change_though_an_outcome_compares_it():
+    data = sample_data("ordos-calcium-carbide.yaml")
+    data["land"].update({"area_ha": 500, "main_function_zone": "agricultural"})
+    found = remedies_of(data, "LA-004")
+    changed = {change["key"] for entry in found for change in entry.get("all") or [entry]}
+    assert "land.main_function_zone" not in changed  # rule.yaml: remedy.fixed
+    assert "land.area_ha" in changed
+
+
 def test_the_json_verdict_carries_remedies_and_the_compact_line_does_not():
     import json
 
