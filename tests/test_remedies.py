@@ -328,3 +328,20 @@ def test_every_human_format_says_how_to_meet_it(lang):
     sarif = render(result, "sarif", lang)
     assert '"fixes"' in sarif and "renewable_plant.storage_mw" in sarif
     assert "renewable_plant.storage_mw" in render(result, "csv", lang)
+
+
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [
+        (389580.0, "389,580"),
+        (0.806, "0.806"),
+        (1e20, "100,000,000,000,000,000,000"),
+        (1e-7, "0.0000001"),
+        (1.2345678901234567e-10, "0.00000000012345678901234568"),
+        (1234567.5, "1,234,567.5"),
+        (5, "5"),
+    ],
+)
+def test_a_bound_is_printed_with_every_digit_it_has_and_no_exponent(value, printed):
+    assert exact(value) == printed
+    assert float(printed.replace(",", "")) == value

@@ -9,6 +9,7 @@ in `templates/remedies.yaml`; this module only assembles it.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -31,18 +32,15 @@ def _say(name: str, lang: str, **values: Any) -> str:
 
 
 def exact(value: Any) -> str:
-    """A bound as printed: every digit of the number the remedy holds (shortest round trip),
-    thousands grouped: 389580.0 → 389,580; 0.806 → 0.806; 1.2 → 1.2."""
+    """A bound as printed: every digit of the number the remedy holds (its shortest round-trip
+    decimal, never an exponent), thousands grouped: 389580.0 → 389,580; 0.806 → 0.806."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e16):
-        return f"{int(value):,}"
-    text = repr(float(value))
-    if "e" in text or "E" in text:
-        text = f"{value:.20f}".rstrip("0")
+    text = format(Decimal(repr(value)), "f") if isinstance(value, float) else str(value)
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
-    return f"{sign}{int(whole):,}.{fraction}"
+    fraction = fraction.rstrip("0")
+    return f"{sign}{int(whole):,}" + (f".{fraction}" if fraction else "")
 
 
 def _named(change: Change, lang: str) -> str:
