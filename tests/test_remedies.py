@@ -107,6 +107,37 @@ def _printed_problems(remedy, message: str, lang: str) -> list[str]:
     return [f"{remedy.rule}: prints {stray} beside the bounds {sorted(allowed)}: {message}"] if stray else []
 
 
+def _slack(result, checker, rule: str, remedy, stated: dict[str, Any]) -> list[str]:
+    """A bound the checker computed (a derived figure inverted to a key, a bound from another
+    figure) is tight: half a percent of it back towards the file's value no longer gives the
+    status (it is rounded to four significant digits at most, towards the safe side)."""
+    if len(remedy.changes) != 1:
+        return []
+    change = remedy.changes[0]
+    if (change.via is None and change.against is None) or change.op not in ("lte", "gte", "lt", "gt"):
+        return []
+    old = _get(result.document.data, change.key)
+    if not isinstance(old, int | float) or isinstance(old, bool) or change.value == 0:
+        return []
+    back = change.value + (0.005 * abs(change.value) if old > change.value else -0.005 * abs(change.value))
+    if (old - back) * (old - change.value) <= 0:  # the file's value is that close: nothing to test
+        return []
+    entry = {"key": change.key, "op": "eq", "value": back}
+    now = {f.id: f.status for f in _recheck(result, checker, [entry]).findings}[rule]
+    if RANK[now] >= RANK[stated["status"]]:
+        return [f"{rule}: {stated['message']}: {back} gives {now} too; the bound is not the smallest change"]
+    return []
+
+
+def _get(data: Any, key: str) -> Any:
+    node = data
+    for name, index in _PART.findall(key):
+        node = node[int(index)] if index else (node.get(name) if isinstance(node, dict) else None)
+        if node is None:
+            return None
+    return node
+
+
 def remedy_problems(result, checker) -> list[str]:
     """What is wrong with the remedies of one checked project (empty when each keeps its word)."""
     statuses = {f.id: f.status for f in result.findings}
@@ -146,6 +177,7 @@ def remedy_problems(result, checker) -> list[str]:
                 problems.append(f"{finding.id}: {stated['message']}, but the check gives {now[finding.id]}")
             if RANK[now[finding.id]] <= RANK[finding.status]:
                 problems.append(f"{finding.id}: {stated['message']} does not improve {finding.status}")
+            problems += _slack(result, checker, finding.id, remedy, stated)
             worse = {rule for rule in now if rule != finding.id and RANK[now[rule]] < RANK[statuses[rule]]}
             named = {effect["rule"] for effect in stated["effects"]}
             if worse != named:

@@ -402,24 +402,24 @@ class Solver:
     # ------------------------------------------------------------ candidates of one rule
 
     def targets(self, rule: Rule, status: str) -> list[tuple[str, cond.Condition]]:
-        """Each better status the rule can give, with the condition of reaching it."""
+        """Each better status the rule can give, with the condition of reaching it: the required
+        facts known, each earlier outcome of a worse status decided false (and one that would
+        otherwise stay undecided, asking for information, decided), the outcome's own condition."""
         spec = rule.spec
         found = []
-        outcomes = list(enumerate(spec.outcomes))
-        goals = [(o.status, index) for index, o in outcomes] + [(spec.otherwise, None)]
+        goals = [(o.status, index) for index, o in enumerate(spec.outcomes)] + [(spec.otherwise, None)]
         for goal, index in goals:
             if goal == "not_applicable" or RANK[goal] <= RANK[status]:
                 continue
             parts: list[cond.Condition] = [cond.Present(fact) for fact in spec.requires]
-            for earlier, outcome in outcomes[: index if index is not None else len(outcomes)]:
+            for outcome in spec.outcomes[: index if index is not None else len(spec.outcomes)]:
                 worse = RANK[outcome.status] < RANK[goal]
                 undecided = outcome.when_unknown is not None and RANK["missing_info"] < RANK[goal]
                 if worse or undecided:
                     parts.append(cond.negate(outcome.when))
-                _ = earlier
             if index is not None:
                 parts.append(spec.outcomes[index].when)
-            found.append((goal, cond.All(tuple(parts)) if parts else cond.All(())))
+            found.append((goal, cond.All(tuple(parts))))
         return found
 
     def subject_candidates(
@@ -566,8 +566,10 @@ def _item_label(finding: Finding, key: str) -> str:
 
 def _smallest(found: list[Remedy]) -> list[Remedy]:
     """Remedies best first (fewest changes, then the better status), without one that changes
-    more keys than another for no better status. Changes of the same keys that give different
-    statuses are alternatives (unit energy at the base level: warn; at the benchmark: pass)."""
+    more keys than another for no better status. Changes of the same keys that give a worse
+    status are kept only as the smaller change (unit energy at the base level: warn, beside the
+    benchmark: pass); supplying a missing figure that would warn is no alternative to one that
+    passes."""
     ordered = sorted(found, key=lambda r: (len(r.changes), -RANK[r.status or "fail"], len(r.effects), r.cost))
     kept: list[Remedy] = []
     for remedy in ordered:
@@ -576,7 +578,11 @@ def _smallest(found: list[Remedy]) -> list[Remedy]:
         if any(
             {c.key for c in other.changes} <= mine
             and RANK[other.status or "fail"] >= rank
-            and ({c.key for c in other.changes} != mine or RANK[other.status or "fail"] == rank)
+            and (
+                {c.key for c in other.changes} != mine
+                or RANK[other.status or "fail"] == rank
+                or other.cost <= remedy.cost
+            )
             for other in kept
         ):
             continue
@@ -586,31 +592,37 @@ def _smallest(found: list[Remedy]) -> list[Remedy]:
 
 def _boundary(figure: Any, meets: Any, bound: float, good: float, bad: float) -> float:
     """The value of a key nearest `bad` at which the figure still meets its bound, found between
-    a value that meets it (`good`) and one that does not: by the Illinois variant of regula falsi,
-    which takes a step or two for a figure linear in the key (an energy total), and by bisection
-    where the figure is unknown or bends (an intensity in its value added)."""
-    values = {good: figure(good), bad: figure(bad)}
-    side = 0
+    a value that meets it (`good`) and one that does not, by the Illinois variant of regula falsi
+    (a step or two for a figure linear in the key, such as an energy total; quick for one that
+    bends, such as an intensity in its value added), by bisection where the figure is unknown."""
+
+    def gap(x: float) -> float | None:
+        value = figure(x)
+        return float(value) - bound if _number(value) else None
+
+    g_good, g_bad = gap(good), gap(bad)
+    kept = ""  # the end kept by the last step: an end kept twice has its gap halved
     for _ in range(_BISECTIONS):
-        if abs(good - bad) <= 1e-8 * max(abs(good), abs(bad), 1e-6):
+        if abs(good - bad) <= 1e-9 * max(abs(good), abs(bad), 1e-6):
             break
-        fg, fb = values[good], values[bad]
         middle = (good + bad) / 2
-        if _number(fg) and _number(fb) and fg != fb:
-            weight_g = 0.5 if side == 1 else 1.0
-            weight_b = 0.5 if side == -1 else 1.0
-            estimate = good + (bound - fg) * weight_g * (bad - good) / (
-                (fb - bound) * weight_b + (bound - fg) * weight_g
-            )
+        if g_good is not None and g_bad is not None and g_good != g_bad:
+            estimate = good - g_good * (bad - good) / (g_bad - g_good)
             if min(good, bad) < estimate < max(good, bad):
                 middle = estimate
         if middle in (good, bad):
             break
-        values[middle] = figure(middle)
+        g_middle = gap(middle)
         if meets(middle):
-            good, side = middle, 1
+            good, g_good = middle, g_middle
+            if kept == "bad" and g_bad is not None:
+                g_bad /= 2
+            kept = "bad"
         else:
-            bad, side = middle, -1
+            bad, g_bad = middle, g_middle
+            if kept == "good" and g_good is not None:
+                g_good /= 2
+            kept = "good"
     return good
 
 
