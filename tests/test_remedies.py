@@ -110,9 +110,10 @@ def _printed_problems(remedy, message: str, lang: str) -> list[str]:
 def _slack(result, checker, rule: str, remedy, stated: dict[str, Any]) -> list[str]:
     """A bound the checker computed (a derived figure inverted to a key, a bound from another
     figure) is tight: half a percent of it back towards the file's value no longer gives the
-    status (it is rounded to four significant digits at most, towards the safe side)."""
-    if len(remedy.changes) != 1:
-        return []
+    status it was derived for (it is rounded to four significant digits at most, towards the
+    safe side)."""
+    if len(remedy.changes) != 1 or remedy.goal != stated["status"]:
+        return []  # a change that reached a better status than it aimed at is not its smallest
     change = remedy.changes[0]
     if (change.via is None and change.against is None) or change.op not in ("lte", "gte", "lt", "gt"):
         return []

@@ -83,5 +83,8 @@ class Remedy:
     effects: tuple[Effect, ...] = ()
     note: Any = None  # the rule's own sentence (a Localised) when no change helps
     items: tuple[str, ...] = field(default=())  # labels of the products or boilers changed, if any
+    # the status the changes were derived to reach; `status` may be better (a lower consumption
+    # that also falls below a threshold): the bounds are the smallest change for the goal only
+    goal: str | None = field(default=None, compare=False)
     # how far the changes move the file's figures (relative), to order alternatives of equal size
     cost: float = field(default=0.0, compare=False)

@@ -386,7 +386,11 @@ class Solver:
             bad = next((p for p in sorted(probes, key=lambda p: abs(p - good)) if p != good and not meets(p)), None)
             if bad is None:
                 return None
+        scale = abs(good - bad)
         good = _boundary(figure, meets, bound, good, bad)
+        if bad == low and abs(good - low) <= 1e-12 * scale:
+            # any value past the least meets it (a value added above nought): say so, exactly
+            return Change(key, "gt", low, key_unit(self.ruleset, key), via)
         up = good > bad
         tries = [
             min(max(value, low), high)
@@ -505,10 +509,10 @@ class Solver:
         rule = finding.rule
         before = finding.status
         kept: list[Remedy] = []
-        for changes, _goal in self.rule_candidates(rule, (), 0):
+        for changes, goal in self.rule_candidates(rule, (), 0):
             remedy = self._tried(finding, changes)
             if remedy is not None:
-                kept.append(remedy)
+                kept.append(dataclasses.replace(remedy, goal=goal))
         kept = _smallest(kept)
         if kept:
             return kept[:_MAX_REMEDIES]
@@ -544,9 +548,9 @@ class Solver:
         if change.op == "present":
             return 0.0
         old = keys.get(self.space.data, change.key)
-        if _number(old) and _number(change.value):
-            return min(abs(change.value - old) / max(abs(old), 1e-9), 10.0)
-        return 1.0
+        if _number(old) and _number(change.value) and old != 0:
+            return min(abs(change.value - old) / abs(old), 10.0)
+        return 1.0  # a figure given where there was none (or nought): any value is as far
 
     def labelled(self, change: Change) -> Change:
         """The change with the label of the fact read from its key, for the reports."""
