@@ -103,7 +103,10 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def visible_text(report: str, fmt: str) -> str:
-    """The text a reader sees: HTML without its tags, styles and scripts."""
+    """The text a reader sees: HTML without its tags, styles and scripts; Markdown without the
+    backslashes that escape its punctuation (`products\\[0\\]` reads `products[0]`)."""
+    if fmt == "markdown":
+        return re.sub(r"\\([\\`*_{}\[\]()#+.!|<>-])", r"\1", report)
     if fmt != "html":
         return report
     text = re.sub(r"(?s)<(style|script)\b.*?</\1>", " ", report)

@@ -336,7 +336,7 @@ def test_every_quantity_says_its_unit(schema):
 
 
 def test_every_allowed_value_is_named_in_chinese(schema):
-    from checker.reports.render import terms
+    from checker.reports.words import terms
 
     values = terms()["value"]
     products = vocabulary.products()

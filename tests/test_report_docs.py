@@ -15,7 +15,7 @@ from reporting import AS_OF
 from checker.check import load_project
 from checker.cli.app import checker_main
 from checker.input.source import read_document
-from checker.reports.render import terms
+from checker.reports.words import terms
 from checker.rules.ruleset import load_ruleset
 
 RULES = load_ruleset().rules

@@ -95,3 +95,15 @@ def test_a_dependency_on_an_unknown_rule_is_refused(rules_copy):
     edit(rules_copy, "HE/HE-002/rule.yaml", "{rule: HE-003, status: [pass]}", "{rule: HE-099, status: [pass]}")
     with pytest.raises(RuleDataError, match="depends on unknown or disabled rule HE-099"):
         load(rules_copy)
+
+
+def test_a_remedy_hint_naming_an_undeclared_fact_is_refused(rules_copy):
+    edit(rules_copy, "RE/RE-003/rule.yaml", "fixed: [project.league_city]", "fixed: [project.league]")
+    with pytest.raises(RuleDataError, match=r"remedy.fixed.*'project.league' is not declared"):
+        load(rules_copy)
+
+
+def test_a_remedy_hint_with_an_unknown_key_is_refused(rules_copy):
+    edit(rules_copy, "RE/RE-003/rule.yaml", "fixed: [project.league_city]", "frozen: [project.league_city]")
+    with pytest.raises(RuleDataError, match="frozen"):
+        load(rules_copy)

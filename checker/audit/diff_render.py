@@ -141,7 +141,7 @@ def _term(value: str | None, lang: str, table: str) -> str:
     """A status or verdict in the layout's language (不予通过 for rejected)."""
     if value is None:
         return _NONE
-    from checker.reports.render import term
+    from checker.reports.words import term
 
     return term(value, lang, table)
 

@@ -250,7 +250,7 @@ class Document:
     # ------------------------------------------------------------------ HTML and Markdown
 
     def _contents(self) -> list[dict[str, Any]]:
-        from checker.reports.render import term
+        from checker.reports.words import term
 
         return [
             {

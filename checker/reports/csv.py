@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.check import CheckResult
+from checker.remedies import attach
 from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutralise is the API
 from checker.reports.render import (
     audit_block,
@@ -19,6 +20,7 @@ from checker.reports.render import (
     format_param_value,
     notices_json,
     provenance_label,
+    remedy_lines,
     render_message,
     term,
 )
@@ -40,6 +42,7 @@ COLUMNS = (
     "facts",
     "parameters",
     "missing",
+    "remedies",
     "basis",
     "location",
     "waiver",
@@ -73,6 +76,7 @@ def _param_cell(param: ParameterValue, lang: str) -> str:
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
+    attach(result)
     audit = audit_block(result)
     info = result.project.project
     notices = " / ".join(n["message"] for n in notices_json(result, lang))
@@ -94,6 +98,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "facts": "; ".join(_fact_cell(r) for r in finding.facts.values()),
                 "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
                 "missing": "; ".join(finding.missing_keys),
+                "remedies": " / ".join(remedy_lines(finding, lang)),
                 "basis": " / ".join(
                     f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”" for b in spec.basis
                 ),

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from checker.check import CheckResult
 from checker.errors import Problem
-from checker.reports.render import notices_json, render_message
-from checker.reports.render import term as display_term
+from checker.remedies import attach
+from checker.reports.render import labels, notices_json, remedy_lines, render_message
+from checker.reports.words import term as display_term
 from checker.verdict.locate import locate
 
 LEVELS = {"fail": "error", "warn": "warning", "review": "warning", "missing_info": "warning"}
@@ -41,6 +42,7 @@ def command(level: str, message: str, **properties: object) -> str:
 def annotations(result: CheckResult, lang: str) -> list[str]:
     """The annotation lines of one checked project, in the findings' order."""
     path = result.document.path
+    attach(result)
     lines = [
         command("notice", notice["message"], file=path, title=notice["code"]) for notice in notices_json(result, lang)
     ]
@@ -52,6 +54,8 @@ def annotations(result: CheckResult, lang: str) -> list[str]:
         title = getattr(finding.rule.spec.title, lang)
         status = display_term(finding.status, lang, "status")
         message = f"[{status}] {title}: {render_message(finding, lang)}"
+        if finding.remedies:
+            message += "\n" + labels(lang)["how_to_meet"] + ":\n" + "\n".join(remedy_lines(finding, lang))
         lines.append(command(level, message, file=path, line=where.line, title=finding.id))
     return lines
 

@@ -19,14 +19,17 @@ import os
 import xml.etree.ElementTree as ET
 
 from checker.check import CheckResult
+from checker.remedies import attach
 from checker.reports.escaping import xml_text
 from checker.reports.render import (
     audit_block,
     entry_marks,
     format_param_value,
+    labels,
     notices_json,
     parameters_in_force,
     provenance_label,
+    remedy_lines,
     render_message,
 )
 from checker.rules.parameters import ParameterValue
@@ -103,6 +106,8 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
     if where.key:
         details.append(f"{result.document.path}:{where.line} ({where.key})")
+    if finding.remedies:
+        details += [labels(lang)["how_to_meet"] + ":", *(f"- {line}" for line in remedy_lines(finding, lang))]
     if finding.status in FAILURES:
         failure = ET.SubElement(case, "failure", {"message": message, "type": finding.status})
         failure.text = "\n".join(details)
@@ -151,6 +156,7 @@ def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
 
 
 def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> ET.Element:
+    attach(result)
     """The <testsuite> of one checked project: its properties, then one test case per rule."""
     from checker.verdict.findings import counts
 

@@ -22,11 +22,13 @@ from typing import Any
 
 from checker.check import CheckResult
 from checker.digests import parameters_sha256
+from checker.remedies import attach
 from checker.reports.render import (
     audit_identity,
     claims_view,
     finding_json_tail,
     parameters_in_force,
+    remedies_json,
     render_bare_message,
     render_message,
     verdict_head,
@@ -175,6 +177,7 @@ def _state(status: str, binding: bool) -> str:
 
 def verdict_line(result: CheckResult, lang: str) -> str:
     """`json.dumps(verdict_json(result, lang), ensure_ascii=False, separators=(",", ":"))`."""
+    attach(result)
     head = _encode(verdict_head(result, lang))
     findings = ",".join([_finding(f, lang) for f in result.findings])
     return f'{head[:-1]},"findings":[{findings}],"audit":{_audit(result)}}}'
@@ -187,7 +190,7 @@ def _facts(finding: Finding) -> str:
 def _finding(finding: Finding, lang: str) -> str:
     """One finding as `report._finding_json` builds it, in its key order."""
     start, basis = _rule(finding.rule, lang)
-    tail = finding_json_tail(finding)
+    tail = {**finding_json_tail(finding), **remedies_json(finding, lang)}
     rest = "," + _encode(tail)[1:-1] if tail else ""
     message, facts = _message_and_facts(finding, lang)
     return (

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
-import yaml
 
-from checker import __version__
+from checker import __version__, remedies
 from checker.check import CheckResult
 from checker.evaluation.decision import SEVERITY, fired
 from checker.reports.escaping import md_escape
+from checker.reports.words import fmt_num, fmt_wan, term, terms, unit_text
 from checker.resources import templates_dir
 from checker.rules import datacache
 from checker.rules.parameters import Localised, ParameterValue
@@ -41,92 +41,6 @@ from checker.verdict.waivers import (
 LANGS = ("zh", "en")
 _ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
 assert set(_ORDER) == set(SEVERITY) | {"waived"}
-
-
-def _trim(value: float, digits: int) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def fmt_num(value: Any, digits: int = 2) -> str:
-    """1234567.891 → 1,234,567.89; absent → —."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return _trim(float(value), digits)
-    return str(value)
-
-
-def fmt_wan(value: Any, digits: int = 2) -> str:
-    """Chinese magnitude: 352000 → 35.2万, 1.2e9 → 12亿."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return fmt_num(value)
-    if abs(value) >= 1e8:
-        return _trim(value / 1e8, digits) + "亿"
-    if abs(value) >= 1e4:
-        return _trim(value / 1e4, digits) + "万"
-    return _trim(float(value), digits)
-
-
-@cache
-def terms() -> dict[str, dict[str, dict[str, str]]]:
-    with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe_load, in C
-
-
-def term(value: Any, lang: str, table: str = "value") -> str:
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    entry = terms()[table].get(str(value)) if value is not None else None
-    if entry is None and table == "value" and isinstance(value, str):
-        entry = product_names().get(value)  # a product of the vocabulary: 电石, not calcium_carbide
-    return entry[lang] if entry else fmt_num(value)
-
-
-@cache
-def product_names() -> dict[str, dict[str, str]]:
-    """The product vocabulary's names by key, as `terms()` holds the other words."""
-    from checker.project.vocabulary import products
-
-    return {key: {"zh": product.zh, "en": product.en} for key, product in products().items()}
-
-
-# units written with English words: a Chinese report says them in Chinese (tce, kWh, MW and the
-# other symbols stay, as in Chinese statistical tables)
-_UNITS_ZH = {
-    "m3/10k yuan": "m³/万元",
-    "tCO2/10k yuan": "tCO₂/万元",
-    "tce/10k yuan": "tce/万元",
-    "10k yuan": "万元",
-    "yuan/kWh": "元/kWh",
-    "kgce/unit": "kgce/单位产品",
-    "m3/a": "m³/a",
-    "m3": "m³",
-    "kgce/m3": "kgce/m³",
-    "tCO2/m3": "tCO₂/m³",
-    "tCO2/t": "tCO₂/t",
-    "tCO2/MWh": "tCO₂/MWh",
-    "tCO2/GJ": "tCO₂/GJ",
-    "tCO2/tce": "tCO₂/tce",
-}
-
-
-# and units written with Chinese words (the derived figures' 万元), in an English report
-_UNITS_EN = {
-    "tce/万元": "tce/10k yuan",
-    "m³/万元": "m³/10k yuan",
-    "t/万元": "t/10k yuan",
-    "万元": "10k yuan",
-    "万 t": "10k t",
-    "kgce/单位产品": "kgce/unit of product",
-}
-
-
-def unit_text(unit: str, lang: str) -> str:
-    """A unit as a report in `lang` writes it."""
-    return _UNITS_ZH.get(unit, unit) if lang == "zh" else _UNITS_EN.get(unit, unit)
 
 
 # an English gloss in brackets after a Chinese citation ("审查机关默认值 (authority default)"):
@@ -586,7 +500,32 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
             else None
         ),
         "claim": claim_view(finding, lang),
+        "remedies": remedy_lines(finding, lang),
     }
+
+
+def remedy_lines(finding: Finding, lang: str) -> list[str]:
+    """What would improve the finding (`checker.remedies`), one sentence per remedy, if attached."""
+    from checker.reports.remedy_words import remedy_text
+
+    return [remedy_text(r, lang) for r in finding.remedies or ()]
+
+
+def _first_remedy(finding: Finding, lang: str) -> dict[str, Any]:
+    """The compact report's one line of remedies: the first (fewest changes, best status), and
+    how many more the full report lists."""
+    lines = remedy_lines(finding, lang)
+    more = terms()["label"]["more_remedies"][lang].format(n=len(lines) - 1) if len(lines) > 1 else None
+    return {"remedy": lines[0] if lines else None, "more_remedies": more}
+
+
+def remedies_json(finding: Finding, lang: str) -> dict[str, Any]:
+    """The finding's `remedies` member, when remedies are attached and there are any."""
+    if not finding.remedies:
+        return {}
+    from checker.reports.remedy_words import remedy_json
+
+    return {"remedies": [remedy_json(r, lang) for r in finding.remedies]}
 
 
 def _note(note: str | None, lang: str) -> str | None:
@@ -631,6 +570,7 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
 def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
     """Everything a human-readable report shows, in display order, formatted for `lang`."""
     info = result.project.project
+    remedies.attach(result)
     findings = sorted(result.findings, key=lambda f: (_ORDER.index(f.status),))
     return {
         "lang": lang,
@@ -683,6 +623,7 @@ def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str
     return {
         **_finding_head(finding, lang),
         "supply": _to_supply(finding, result, lang) if finding.status == "missing_info" else [],
+        **_first_remedy(finding, lang),
         "waiver": (
             {
                 "approved_by": waiver.approved_by,
@@ -701,6 +642,7 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
     a person (`ATTENTION`, most severe first, in rule order within a status), how many rules
     passed or did not apply, and the run's notices. Everything else is in the full report."""
     info = result.project.project
+    remedies.attach(result)
     findings = sorted(
         (f for f in result.findings if f.status in ATTENTION),
         key=lambda f: ATTENTION.index(f.status),
@@ -888,6 +830,7 @@ def verdict_head(result: CheckResult, lang: str, after_ruleset: dict[str, Any] |
 
 def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
     """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
+    remedies.attach(result)
     return {
         **verdict_head(result, lang),
         "findings": [_finding_json(f, lang) for f in result.findings],
@@ -912,6 +855,7 @@ def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
         "basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis],
     }
     out.update(finding_json_tail(finding))
+    out.update(remedies_json(finding, lang))
     return out
 
 

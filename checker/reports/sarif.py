@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from checker import __version__
 from checker.check import CheckResult
+from checker.remedies import attach
 from checker.reports.render import audit_block, notices_json, render_message, ruleset_json
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict.findings import Finding, exit_code
@@ -144,7 +145,42 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str, artifa
         ]
     if finding.claimed_status:
         out["properties"]["claimedStatus"] = finding.claimed_status
+    if finding.remedies:
+        stated, fixes = _fixes(finding, result, lang, artifact)
+        out["properties"]["remedies"] = stated
+        if fixes:
+            out["fixes"] = fixes
     return out
+
+
+def _fixes(
+    finding: Finding, result: CheckResult, lang: str, artifact: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A finding's remedies (`checker.remedies`): each that changes keys of the file as a SARIF
+    fix, described in words and anchored at the line of its first key with an empty region (the
+    change is stated, not written as text: the values go where the file holds them); every
+    remedy, a "no change helps" included, in the result's `remedies` property."""
+    from checker.remedies.keys import parts
+    from checker.reports.remedy_words import remedy_json
+
+    stated = [remedy_json(r, lang) for r in finding.remedies or ()]
+    fixes = []
+    for remedy, shown in zip(finding.remedies or (), stated, strict=True):
+        if not remedy.changes:
+            continue
+        line = result.document.line_of(tuple(parts(remedy.changes[0].key))) or 1
+        fixes.append(
+            {
+                "description": {"text": shown["message"]},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": {"uri": artifact_uri(result.document.path), "index": artifact},
+                        "replacements": [{"deletedRegion": {"startLine": line, "startColumn": 1, "endColumn": 1}}],
+                    }
+                ],
+            }
+        )
+    return stated, fixes
 
 
 def driver(result: CheckResult, lang: str) -> dict[str, Any]:
@@ -176,6 +212,7 @@ def artifact(result: CheckResult) -> dict[str, Any]:
 def results(result: CheckResult, lang: str, artifact_index: int = 0) -> list[dict[str, Any]]:
     """One SARIF result per finding, each located in the artifact at `artifact_index`."""
     index = {rule.id: i for i, rule in enumerate(result.ruleset.rules)}
+    attach(result)
     return [_result(f, index[f.id], result, lang, artifact_index) for f in result.findings]
 
 

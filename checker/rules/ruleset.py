@@ -121,6 +121,15 @@ class Effective(_Strict):
         return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
 
 
+class RemedyHints(_Strict):
+    """What a rule's conditions cannot say about remedies (`checker.remedies`): the facts no
+    remedy may propose to change although an outcome compares them (where the project is, what
+    it is), and a sentence saying why, when no change of figures can help."""
+
+    fixed: list[str] = Field(default_factory=list)
+    note: Localised | None = None
+
+
 class RuleFile(_Strict):
     """The contents of one rule file."""
 
@@ -148,6 +157,7 @@ class RuleFile(_Strict):
     references: list[str] = Field(default_factory=list)
     examples: RuleExamples | None = None  # optional: shown by `checker explain`
     effective: Effective | None = None  # optional: the dates the rule is in force
+    remedy: RemedyHints | None = None  # optional: hints for computed remedies
     # filled from a labelled `applies_when` (a list of {when, label}): per condition, what the
     # report says when it does not hold; `applies_when` is then their conjunction
     applies_labels: tuple[Localised | None, ...] = ()
@@ -339,6 +349,9 @@ def _check_rule(
                     raise RuleDataError(
                         shown, f"outcomes[{index}].{where}", f"fact {name!r} is not declared in rules/facts.yaml"
                     )
+    for name in spec.remedy.fixed if spec.remedy is not None else []:
+        if name not in facts:
+            raise RuleDataError(shown, "remedy.fixed", f"fact {name!r} is not declared in rules/facts.yaml")
     used = _rule_params(spec)
     for name in used:
         if name not in definitions:

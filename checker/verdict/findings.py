@@ -71,6 +71,8 @@ class Finding:
     claimed_status: str | None = None  # the status before a claim sent it to review
     claim_note: str | None = None  # what the claim did, or why it did nothing
     as_of: dt.date | None = None  # the check date (a rule's `effective` dates are read against it)
+    # what would improve the status (checker.remedies), attached by the formats that show it
+    remedies: tuple[Any, ...] | None = None
 
     @property
     def id(self) -> str:

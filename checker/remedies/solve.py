@@ -1,0 +1,685 @@
+"""Remedies derived from a rule's own conditions: which keys, changed to which bound, improve its status.
+
+For a finding that is not yet as good as it can be, each outcome of its rule with a better status
+(and the rule's `otherwise`) is a target. Reaching it means: every required fact known, every
+earlier outcome of a worse status decided false, and the target's own condition true (the
+first-hit order of `checker.evaluation.decision`). That conjunction, in disjunctive normal form, gives
+alternatives; each alternative's comparisons are met one at a time on a copy of the file:
+
+- a key of the file is set to the bound its comparison names (the parameter in force, a literal,
+  or another fact times a factor), or to a word its comparison allows;
+- a derived figure (an intensity, a total) is inverted to each input key that can reach the
+  bound alone, one key at a time (`checker.facts.derived.READS` names them), and the bound is rounded
+  towards the safe side;
+- another rule's status is reached through that rule's own remedies.
+
+What the project *is* is never proposed for change: where it is, what it makes, what the rule's
+`applies_when` reads, a classification derived from the industry code, and the facts a rule lists
+under `remedy.fixed`. Nor is a key ever deleted: an absent figure is never a "no".
+Every candidate is then checked as a whole (`checker.remedies.workspace`); only those that improve
+the rule's status are kept, with the status the check gave.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from checker.check import CheckResult
+from checker.facts.derived import READS
+from checker.remedies import keys
+from checker.remedies.model import Change, Effect, Remedy, Via
+from checker.remedies.workspace import State, Workspace
+from checker.rules import conditions as cond
+from checker.rules.ruleset import Rule
+from checker.verdict.findings import Finding
+
+# how much better a status is: a remedy must raise it (not_applicable is never aimed at: a rule
+# is not met by making it not apply, but reaching it is no worse than a pass)
+RANK = {"fail": 0, "missing_info": 1, "review": 2, "warn": 3, "pass": 4, "not_applicable": 4, "waived": 4}
+IMPROVABLE = ("fail", "warn", "review", "missing_info")
+_MAX_CONJUNCTS = 48  # alternatives of one target's condition (the shipped rules need a dozen)
+_MAX_BRANCHES = 24  # candidate change sets followed at once for one alternative
+_MAX_REMEDIES = 6  # remedies shown for one finding
+_MAX_WORDS = 8  # words a comparison may offer as alternatives
+_DIRECT_DIGITS = 6  # significant digits of a bound computed from facts (a replacement ≥ energy × 1)
+_INVERTED_DIGITS = 4  # significant digits of an input key's bound inverted from a derived figure
+_BISECTIONS = 80
+# where the items of a per-item rule live in the file
+_UNIT_SUFFIXES = (
+    ("_kwh", "kWh"),
+    ("_tce", "tce"),
+    ("_10k_yuan", "万元"),
+    ("_m3", "m³"),
+    ("_gj", "GJ"),
+    ("_ha", "ha"),
+    ("_mw", "MW"),
+    ("_t", "t"),
+)
+
+
+def key_unit(ruleset: Any, key: str) -> str:
+    """The unit of a key of the file: its fact's, or the one its name carries (`_kwh`, `_t`)."""
+    generic = _generic(key)
+    for name in (key, generic):
+        info = ruleset.facts.get(name)
+        if info is not None:
+            return info.unit
+    info = next((f for f in ruleset.facts.values() if f.key == generic), None)
+    if info is not None:
+        return info.unit
+    last = key.rsplit(".", 1)[-1]
+    return next((unit for suffix, unit in _UNIT_SUFFIXES if last.endswith(suffix)), "")
+
+
+def _generic(key: str) -> str:
+    """`project.products[0].unit` → `project.products[].unit`."""
+    out, depth = [], 0
+    for char in key:
+        if char == "[":
+            depth += 1
+            out.append("[")
+        elif char == "]":
+            depth -= 1
+            out.append("]")
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)
+
+
+class _Subject:
+    """What a rule judges: the project, or one item (product, boiler) of a per-item rule."""
+
+    def __init__(self, rule: Rule, index: int | None) -> None:
+        self.rule = rule
+        self.collection = rule.spec.for_each
+        self.index = index
+
+    def value(self, state: State, fact: str) -> Any:
+        if fact.startswith("item."):
+            items = state.items.get(self.collection or "", [])
+            if self.index is None or self.index >= len(items):
+                return None
+            return items[self.index].get(fact[5:])
+        return state.facts.get(fact)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _compare(value: Any, op: str, operand: Any) -> bool:
+    if value is None or operand is None:
+        return False
+    if op in ("in", "not_in"):
+        listed = list(operand) if isinstance(operand, list | dict | tuple) else [operand]
+        return (value in listed) == (op == "in")
+    if op in ("eq", "ne"):
+        same = value == operand if _number(value) == _number(operand) else False
+        return same if op == "eq" else not same
+    if not (_number(value) and _number(operand)):
+        return False
+    return {"gt": value > operand, "gte": value >= operand, "lt": value < operand, "lte": value <= operand}[op]
+
+
+class Solver:
+    """The remedies of one checked project's findings."""
+
+    def __init__(self, result: CheckResult) -> None:
+        self.space = Workspace(result)
+        self.result = result
+        self.ruleset = result.ruleset
+        self.params = result.params
+        self.rules = result.ruleset.by_id()
+        self._inversions: dict[tuple[Any, ...], Change | None] = {}
+
+    # ------------------------------------------------------------ evaluating on a changed file
+
+    def operand(self, subject: _Subject, state: State, operand: Any) -> Any:
+        if isinstance(operand, cond.ParamRef):
+            value = self.params[operand.name].value
+            if operand.key is not None:
+                product = subject.value(state, operand.key)
+                return value.get(product) if isinstance(value, dict) else None
+            return value
+        if isinstance(operand, cond.FactRef):
+            other = subject.value(state, operand.name)
+            times = operand.times
+            if isinstance(times, cond.ParamRef):
+                times = self.params[times.name].value
+            if other is None or not _number(other):
+                return None
+            return other * times if times is not None else other
+        return operand
+
+    def holds(self, subject: _Subject, state: State, changes: tuple[Change, ...], literal: Any) -> bool:
+        if isinstance(literal, cond.Present):
+            return subject.value(state, literal.fact) is not None
+        if isinstance(literal, cond.Absent):
+            return subject.value(state, literal.fact) is None
+        if isinstance(literal, cond.Compare):
+            return _compare(
+                subject.value(state, literal.fact), literal.op, self.operand(subject, state, literal.operand)
+            )
+        if isinstance(literal, cond.RuleStatus):
+            checked = self.space.check(changes)
+            if checked is None:
+                return False
+            finding = next((f for f in checked.findings if f.id == literal.rule), None)
+            return finding is not None and finding.decision.status in literal.statuses
+        raise TypeError(literal)  # pragma: no cover
+
+    # ------------------------------------------------------------ what may change
+
+    def fixed(self, rule: Rule) -> set[str]:
+        """Facts of the rule no remedy changes: what `applies_when` reads and the rule's hints."""
+        found = set(cond.facts_named(rule.spec.applies_when)) if rule.spec.applies_when is not None else set()
+        found |= {"item.product", "item.undeclared"}
+        if rule.spec.remedy is not None:
+            found |= set(rule.spec.remedy.fixed)
+        return found
+
+    def item_key(self, subject: _Subject, fact: str) -> str | None:
+        """The file's key of an item fact for this item (`project.products[1].unit_energy_kgce`)."""
+        info = self.ruleset.facts.get(fact)
+        if info is None or info.key is None or "[]" not in info.key or subject.index is None:
+            return None
+        return info.key.replace("[]", f"[{subject.index}]", 1)
+
+    def lever(self, subject: _Subject, fact: str) -> str | None:
+        """The key of the file a change of `fact` writes, if the fact is one the applicant sets."""
+        if fact in self.fixed(subject.rule):
+            return None
+        if fact.startswith("item."):
+            return self.item_key(subject, fact)
+        if fact in READS or "." not in fact:
+            return None
+        return fact if keys.field(fact).kind != "other" else None
+
+    # ------------------------------------------------------------ meeting one comparison
+
+    def options(
+        self, subject: _Subject, state: State, changes: tuple[Change, ...], literal: Any, depth: int
+    ) -> list[tuple[Change, ...]]:
+        """Alternative sets of changes, each of which meets `literal` (given `changes`)."""
+        if isinstance(literal, cond.Present):
+            key = self.lever(subject, literal.fact)
+            if key is not None and keys.field(key).kind == "text":
+                return [(Change(key, "present", None, ""),)]
+            return []
+        if isinstance(literal, cond.RuleStatus):
+            if depth >= 2:
+                return []
+            other = self.rules.get(literal.rule)
+            if other is None:
+                return []
+            wanted = (literal.rule, literal.statuses)
+            return [
+                tuple(dataclasses.replace(c, for_rule=c.for_rule or wanted) for c in found)
+                for found, _status in self.rule_candidates(other, changes, depth + 1, literal.statuses)
+            ]
+        if not isinstance(literal, cond.Compare):
+            return []
+        found: list[tuple[Change, ...]] = []
+        bound = self.operand(subject, state, literal.operand)
+        operand = literal.operand
+        if bound is not None:
+            direct = self._set(
+                subject, state, changes, literal.fact, literal.op, bound, computed=isinstance(operand, cond.FactRef)
+            )
+            if isinstance(operand, cond.FactRef):  # say what the computed bound is
+                against = self._against(operand)
+                direct = [tuple(dataclasses.replace(c, against=against) for c in option) for option in direct]
+            found += direct
+        value = subject.value(state, literal.fact)
+        if isinstance(operand, cond.FactRef) and _number(value) and literal.op in ("gt", "gte", "lt", "lte"):
+            times = operand.times
+            if isinstance(times, cond.ParamRef):
+                times = self.params[times.name].value
+            factor = 1.0 if times is None else float(times)
+            if factor > 0:  # fact OP other × factor  ⟺  other OP' fact / factor
+                flipped = {"gt": "lt", "gte": "lte", "lt": "gt", "lte": "gte"}[literal.op]
+                found += self._set(subject, state, changes, operand.name, flipped, value / factor, computed=True)
+        return found
+
+    def _against(self, operand: cond.FactRef) -> tuple[str, str, Any]:
+        """The fact a computed bound comes from, by its labels, and the factor applied to it."""
+        info = self.ruleset.facts.get(operand.name)
+        times = operand.times
+        if isinstance(times, cond.ParamRef):
+            times = self.params[times.name].value
+        zh, en = (info.label.zh, info.label.en) if info is not None else (operand.name, operand.name)
+        return zh, en, 1 if times is None else times
+
+    def _set(
+        self,
+        subject: _Subject,
+        state: State,
+        changes: tuple[Change, ...],
+        fact: str,
+        op: str,
+        bound: Any,
+        computed: bool,
+    ) -> list[tuple[Change, ...]]:
+        """Changes that make `fact op bound` hold: the key itself, or the inputs of a figure."""
+        key = self.lever(subject, fact)
+        if key is not None:
+            change = self._direct(key, op, bound, computed)
+            return [(c,) for c in change]
+        inverse = fact in READS and fact not in self.fixed(subject.rule) and op in ("gt", "gte", "lt", "lte")
+        if inverse and _number(bound):
+            return [(c,) for c in self._inverted(subject.rule, changes, fact, op, float(bound))]
+        return []
+
+    def _direct(self, key: str, op: str, bound: Any, computed: bool) -> list[Change]:
+        """A key set to meet `op bound`: the bound itself (rounded towards the safe side when it
+        was computed from other facts), a word the comparison allows, a yes or a no."""
+        spec = keys.field(key)
+        unit = key_unit(self.ruleset, key)
+        if spec.kind == "number":
+            if op in ("in", "not_in"):
+                values = [v for v in (bound if isinstance(bound, list) else [bound]) if _number(v)]
+                return [Change(key, "eq", v, unit) for v in values][:_MAX_WORDS] if op == "in" else []
+            if not _number(bound):
+                return []
+            low = spec.minimum if spec.minimum is not None else -math.inf
+            high = spec.maximum if spec.maximum is not None else math.inf
+            if op == "ne":
+                return [Change(key, "gt", bound, unit)] if bound >= low and bound < high else []
+            if computed and op in ("gt", "gte", "lt", "lte"):
+                bound = _rounded(float(bound), up=op in ("gt", "gte"), digits=_DIRECT_DIGITS)
+            if op in ("lte", "eq") and bound == low:
+                return [Change(key, "eq", bound, unit)]
+            fits = {
+                "gt": bound < high,
+                "gte": bound <= high,
+                "lt": bound > low,
+                "lte": bound >= low,
+                "eq": low <= bound <= high,
+            }
+            return [Change(key, op, bound, unit)] if fits.get(op, False) else []
+        if spec.kind in ("flag", "word"):
+            listed = bound if isinstance(bound, list) else [bound]
+            allowed = {
+                "eq": [w for w in spec.words if w == bound],
+                "ne": [w for w in spec.words if w != bound],
+                "in": [w for w in spec.words if w in listed],
+                "not_in": [w for w in spec.words if w not in listed],
+            }.get(op, [])
+            return [Change(key, "eq", w, unit) for w in allowed][:_MAX_WORDS]
+        return []
+
+    def _inverted(self, rule: Rule, changes: tuple[Change, ...], fact: str, op: str, bound: float) -> list[Change]:
+        """Each input key of a derived figure that, alone, brings it to `op bound`, with the
+        key's bound (found by bisection, the figure being monotone in each of its inputs)."""
+        info = self.ruleset.facts.get(fact)
+        via = Via(
+            fact, op, bound, info.unit if info else "", info.label.zh if info else fact, info.label.en if info else fact
+        )
+        found: list[Change] = []
+        fixed = self.fixed(rule)
+        state = self.space.state(changes)
+        if state is None:
+            return []
+        for key in self._inputs(fact, state):
+            if key in fixed:
+                continue
+            memo = (changes, fact, op, bound, key)
+            if memo not in self._inversions:
+                self._inversions[memo] = self._invert_key(changes, fact, op, bound, key, via)
+            change = self._inversions[memo]
+            if change is not None:
+                found.append(change)
+        return found
+
+    def _inputs(self, fact: str, state: State) -> Iterator[str]:
+        """The numeric keys of the file a derived figure reads, a section standing for the keys
+        of it the file gives (an energy carrier the file leaves out is not added)."""
+        seen: set[str] = set()
+        for name in READS[fact]:
+            if "." not in name:
+                section = state.data.get(name)
+                candidates = [f"{name}.{k}" for k in section] if isinstance(section, dict) else []
+            else:
+                candidates = [name]
+            for key in candidates:
+                if key not in seen and keys.field(key).kind == "number":
+                    seen.add(key)
+                    yield key
+
+    def _invert_key(
+        self, changes: tuple[Change, ...], fact: str, op: str, bound: float, key: str, via: Via
+    ) -> Change | None:
+        spec = keys.field(key)
+        low = spec.minimum if spec.minimum is not None else 0.0
+        high = spec.maximum if spec.maximum is not None else 1e15
+        current = self.space.state(changes)
+        start = keys.get(current.data, key) if current is not None else None
+
+        base = _without(changes, key)
+
+        seen: dict[float, Any] = {}
+
+        def figure(x: float) -> Any:
+            if x not in seen:
+                seen[x] = self.space.metric(base, key, x, fact)
+            return seen[x]
+
+        def meets(x: float) -> bool:
+            return _compare(figure(x), op, bound)
+
+        x0 = float(start) if _number(start) else None
+        if x0 is not None and meets(x0):
+            return None  # this key is not what keeps the figure off its bound
+        probes = sorted(
+            {min(max(p, low), high) for p in _probes(x0)},
+            key=lambda p: abs(p - x0) if x0 is not None else p,
+        )
+        good = next((p for p in probes if meets(p)), None)
+        if good is None:
+            return None
+        bad = x0
+        if bad is None:
+            bad = next((p for p in sorted(probes, key=lambda p: abs(p - good)) if p != good and not meets(p)), None)
+            if bad is None:
+                return None
+        scale = abs(good - bad)
+        good = _boundary(figure, meets, bound, good, bad)
+        if bad == low and abs(good - low) <= 1e-12 * scale:
+            # any value past the least meets it (a value added above nought): say so, exactly
+            return Change(key, "gt", low, key_unit(self.ruleset, key), via)
+        up = good > bad
+        tries = [
+            min(max(value, low), high)
+            for digits in range(_INVERTED_DIGITS, 16)
+            for value in (_nearest(good, digits), _rounded(good, up=up, digits=digits))
+        ]
+        for value in tries:
+            if meets(value):
+                op = "eq" if not up and value == low else ("gte" if up else "lte")
+                return Change(key, op, value, key_unit(self.ruleset, key), via)
+        return None
+
+    # ------------------------------------------------------------ candidates of one rule
+
+    def targets(self, rule: Rule, status: str) -> list[tuple[str, cond.Condition]]:
+        """Each better status the rule can give, with the condition of reaching it: the required
+        facts known, each earlier outcome of a worse status decided false (and one that would
+        otherwise stay undecided, asking for information, decided), the outcome's own condition."""
+        spec = rule.spec
+        found = []
+        goals = [(o.status, index) for index, o in enumerate(spec.outcomes)] + [(spec.otherwise, None)]
+        for goal, index in goals:
+            if goal == "not_applicable" or RANK[goal] <= RANK[status]:
+                continue
+            parts: list[cond.Condition] = [cond.Present(fact) for fact in spec.requires]
+            for outcome in spec.outcomes[: index if index is not None else len(spec.outcomes)]:
+                worse = RANK[outcome.status] < RANK[goal]
+                undecided = outcome.when_unknown is not None and RANK["missing_info"] < RANK[goal]
+                if worse or undecided:
+                    parts.append(cond.negate(outcome.when))
+            if index is not None:
+                parts.append(spec.outcomes[index].when)
+            found.append((goal, cond.All(tuple(parts))))
+        return found
+
+    def subject_candidates(
+        self, subject: _Subject, status: str, start: tuple[Change, ...], depth: int, wanted: tuple[str, ...] = ()
+    ) -> list[tuple[tuple[Change, ...], str]]:
+        """Change sets (beyond `start`) that meet the condition of a better status of the subject."""
+        found: list[tuple[tuple[Change, ...], str]] = []
+        seen: set[tuple[Change, ...]] = set()
+        for goal, condition in self.targets(subject.rule, status):
+            if wanted and goal not in wanted:
+                continue
+            for conjunct in _dnf(condition)[:_MAX_CONJUNCTS]:
+                for changes in self._meet(subject, conjunct, start, depth):
+                    extra = tuple(c for c in changes if c not in start)
+                    if extra and extra not in seen:
+                        seen.add(extra)
+                        found.append((extra, goal))
+        return found
+
+    def _meet(
+        self, subject: _Subject, literals: tuple[Any, ...], start: tuple[Change, ...], depth: int
+    ) -> list[tuple[Change, ...]]:
+        """Change sets that make every literal hold, met one at a time on the changed file."""
+        ordered = sorted(literals, key=lambda lit: (isinstance(lit, cond.Present), isinstance(lit, cond.RuleStatus)))
+        done: list[tuple[Change, ...]] = []
+        frontier = [start]
+        for _ in range(2 * len(ordered) + 2):
+            following: list[tuple[Change, ...]] = []
+            for changes in frontier:
+                state = self.space.state(changes)
+                if state is None:
+                    continue
+                unmet = next((lit for lit in ordered if not self.holds(subject, state, changes, lit)), None)
+                if unmet is None:
+                    done.append(changes)
+                    continue
+                for option in self.options(subject, state, changes, unmet, depth):
+                    merged = _merge(changes, option)
+                    if merged != changes and merged not in following:
+                        following.append(merged)
+            frontier = following[:_MAX_BRANCHES]
+            if not frontier:
+                break
+        return done
+
+    def rule_candidates(
+        self, rule: Rule, start: tuple[Change, ...], depth: int, wanted: tuple[str, ...] = ()
+    ) -> list[tuple[tuple[Change, ...], str]]:
+        """Change sets that improve the rule on the file after `start`: per item for a per-item
+        rule (every item worse than the goal improved together)."""
+        checked = self.space.check(start)
+        if checked is None:
+            return []
+        finding = next((f for f in checked.findings if f.id == rule.id), None)
+        if finding is None:
+            return []
+        if not rule.spec.for_each:
+            return self.subject_candidates(_Subject(rule, None), finding.decision.status, start, depth, wanted)
+        per_item = {
+            item.index: self.subject_candidates(_Subject(rule, item.index), item.status, start, depth, wanted)
+            for item in finding.items
+            if item.status in IMPROVABLE
+        }
+        goals = sorted({goal for options in per_item.values() for _c, goal in options}, key=lambda g: -RANK[g])
+        found = []
+        for goal in goals:
+            combined: tuple[Change, ...] = ()
+            for item in finding.items:
+                if RANK[item.status] >= RANK[goal]:
+                    continue
+                options = sorted((c for c, g in per_item.get(item.index, []) if RANK[g] >= RANK[goal]), key=len)
+                if not options:
+                    break
+                combined = _merge(combined, options[0])
+            else:
+                if combined:
+                    found.append((combined, goal))
+        return found
+
+    # ------------------------------------------------------------ remedies of a finding
+
+    def remedies(self, finding: Finding) -> list[Remedy]:
+        rule = finding.rule
+        before = finding.status
+        kept: list[Remedy] = []
+        for changes, goal in self.rule_candidates(rule, (), 0):
+            remedy = self._tried(finding, changes)
+            if remedy is not None:
+                kept.append(dataclasses.replace(remedy, goal=goal))
+        kept = _smallest(kept)
+        if kept:
+            return kept[:_MAX_REMEDIES]
+        if before == "missing_info" and finding.missing_keys:
+            asked = tuple(
+                self.labelled(Change(key, "present", None, key_unit(self.ruleset, key))) for key in finding.missing_keys
+            )
+            return [Remedy(rule.id, "supply", before, asked)]
+        note = rule.spec.remedy.note if rule.spec.remedy is not None else None
+        return [Remedy(rule.id, "none", before, note=note)]
+
+    def _tried(self, finding: Finding, changes: tuple[Change, ...]) -> Remedy | None:
+        """The remedy if checking the changed file improves the finding's status, else None."""
+        checked = self.space.check(changes)
+        if checked is None:
+            return None
+        after = {f.id: f.status for f in checked.findings}
+        status = after.get(finding.id)
+        if status is None or RANK[status] <= RANK[finding.status]:
+            return None
+        effects = tuple(
+            Effect(f.id, f.status, after[f.id])
+            for f in self.result.findings
+            if f.id != finding.id and f.id in after and RANK[after[f.id]] < RANK[f.status]
+        )
+        labels = tuple(dict.fromkeys(_item_label(finding, c.key) for c in changes if "[" in c.key))
+        cost = sum(self._distance(c) for c in changes)
+        changes = tuple(self.labelled(c) for c in changes)
+        return Remedy(finding.id, "change", finding.status, changes, status, effects, items=labels, cost=cost)
+
+    def _distance(self, change: Change) -> float:
+        """How far a change moves the file: a declaration nothing, a figure by its relative change."""
+        if change.op == "present":
+            return 0.0
+        old = keys.get(self.space.data, change.key)
+        if _number(old) and _number(change.value) and old != 0:
+            return min(abs(change.value - old) / abs(old), 10.0)
+        return 1.0  # a figure given where there was none (or nought): any value is as far
+
+    def labelled(self, change: Change) -> Change:
+        """The change with the label of the fact read from its key, for the reports."""
+        generic = re.sub(r"\[\d+\]", "[]", change.key)
+        facts = self.ruleset.facts
+        info = facts.get(change.key) or next((f for f in facts.values() if f.key in (change.key, generic)), None)
+        if info is None:
+            return change
+        return dataclasses.replace(change, label=(info.label.zh, info.label.en))
+
+
+def _item_label(finding: Finding, key: str) -> str:
+    index = int(key.split("[", 1)[1].split("]", 1)[0])
+    item = next((i for i in finding.items if i.index == index), None)
+    return item.label_zh if item is not None else str(index)
+
+
+def _smallest(found: list[Remedy]) -> list[Remedy]:
+    """Remedies best first (fewest changes, then the better status), without one that changes
+    more keys than another for no better status. Changes of the same keys that give a worse
+    status are kept only as the smaller change (unit energy at the base level: warn, beside the
+    benchmark: pass); supplying a missing figure that would warn is no alternative to one that
+    passes."""
+    ordered = sorted(found, key=lambda r: (len(r.changes), -RANK[r.status or "fail"], len(r.effects), r.cost))
+    kept: list[Remedy] = []
+    for remedy in ordered:
+        mine = {c.key for c in remedy.changes}
+        rank = RANK[remedy.status or "fail"]
+        if any(
+            {c.key for c in other.changes} <= mine
+            and RANK[other.status or "fail"] >= rank
+            and (
+                {c.key for c in other.changes} != mine
+                or RANK[other.status or "fail"] == rank
+                or other.cost <= remedy.cost
+            )
+            for other in kept
+        ):
+            continue
+        kept.append(remedy)
+    return kept
+
+
+def _boundary(figure: Any, meets: Any, bound: float, good: float, bad: float) -> float:
+    """The value of a key nearest `bad` at which the figure still meets its bound, found between
+    a value that meets it (`good`) and one that does not, by the Illinois variant of regula falsi
+    (a step or two for a figure linear in the key, such as an energy total; quick for one that
+    bends, such as an intensity in its value added), by bisection where the figure is unknown."""
+
+    def gap(x: float) -> float | None:
+        value = figure(x)
+        return float(value) - bound if _number(value) else None
+
+    g_good, g_bad = gap(good), gap(bad)
+    kept = ""  # the end kept by the last step: an end kept twice has its gap halved
+    for _ in range(_BISECTIONS):
+        if abs(good - bad) <= 1e-9 * max(abs(good), abs(bad), 1e-6):
+            break
+        middle = (good + bad) / 2
+        if g_good is not None and g_bad is not None and g_good != g_bad:
+            estimate = good - g_good * (bad - good) / (g_bad - g_good)
+            if min(good, bad) < estimate < max(good, bad):
+                middle = estimate
+        if middle in (good, bad):
+            break
+        g_middle = gap(middle)
+        if meets(middle):
+            good, g_good = middle, g_middle
+            if kept == "bad" and g_bad is not None:
+                g_bad /= 2
+            kept = "bad"
+        else:
+            bad, g_bad = middle, g_middle
+            if kept == "good" and g_good is not None:
+                g_good /= 2
+            kept = "good"
+    return good
+
+
+def _without(changes: tuple[Change, ...], key: str) -> tuple[Change, ...]:
+    return tuple(c for c in changes if c.key != key)
+
+
+def _merge(changes: tuple[Change, ...], more: tuple[Change, ...]) -> tuple[Change, ...]:
+    """`changes` with `more` laid over them: a later change of a key replaces the earlier."""
+    out = list(changes)
+    for change in more:
+        out = [c for c in out if c.key != change.key]
+        out.append(change)
+    return tuple(out)
+
+
+def _probes(x0: float | None) -> list[float]:
+    base = [0.0, 1.0, 1e3, 1e6, 1e9, 1e12]
+    if x0 is None or x0 == 0:
+        return base
+    return base + [x0 * f for f in (0.5, 0.1, 0.01, 2.0, 10.0, 100.0, 1000.0)]
+
+
+def _rounded(value: float, up: bool, digits: int) -> float:
+    """`value` rounded to `digits` significant digits towards +∞ (`up`) or -∞, as a short float."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    exponent = math.floor(math.log10(abs(value))) - digits + 1
+    scale = 10.0**exponent
+    steps = math.ceil(value / scale) if up else math.floor(value / scale)
+    text = f"{steps * scale:.{max(0, -exponent)}f}"
+    result = float(text)
+    if (up and result < value) or (not up and result > value):  # a float step the wrong way
+        result = float(f"{(steps + (1 if up else -1)) * scale:.{max(0, -exponent)}f}")
+    return result
+
+
+def _nearest(value: float, digits: int) -> float:
+    """`value` rounded to `digits` significant digits, as a short float."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return float(f"{value:.{digits - 1}e}")
+
+
+def _dnf(condition: cond.Condition) -> list[tuple[Any, ...]]:
+    """The condition as alternatives of literals (comparisons, present, absent, rule statuses)."""
+    if isinstance(condition, cond.All):
+        out: list[tuple[Any, ...]] = [()]
+        for part in condition.items:
+            out = [a + b for a in out for b in _dnf(part)][: _MAX_CONJUNCTS * 4]
+        return out
+    if isinstance(condition, cond.AnyOf):
+        return [alt for part in condition.items for alt in _dnf(part)]
+    if isinstance(condition, cond.Not):
+        return _dnf(cond.negate(condition.item))
+    return [(condition,)]

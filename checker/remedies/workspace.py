@@ -1,0 +1,134 @@
+"""A checked project's file, changed and checked again: where every remedy is tried before it is said.
+
+A remedy is derived from the rule's conditions, but it is only shown once the changed file has been
+checked as the original was (the same rules, parameters in force, waiver register and claims): the
+status it names is the status that check gave, never a promise. A change that makes the file
+invalid (fuel coal no longer matching the balance, a share above 1) is no remedy.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from checker.check import Checker, CheckResult
+from checker.errors import CheckerError
+from checker.facts import derived as metrics
+from checker.facts.flat import item_facts, project_facts
+from checker.input.source import SourceDocument
+from checker.input.validation import validate_document
+from checker.project.model import Project
+from checker.remedies import keys
+from checker.remedies.model import Change
+
+# how far past a strict bound a change is applied to test it (`gt 35` is tried as 35 + this, relative)
+_STRICT_STEP = 1e-9
+
+
+def concrete(change: Change) -> Any:
+    """The value a change writes into the file to test it: the bound itself, just past a strict
+    one, a short declaration for a key that must be declared."""
+    value = change.value
+    if change.op == "present":
+        return "(declared)" if isinstance(value, str) or value is None else value
+    if change.op in ("gt", "lt") and isinstance(value, int | float) and not isinstance(value, bool):
+        step = max(abs(value), 1.0) * _STRICT_STEP
+        return value + step if change.op == "gt" else value - step
+    return value
+
+
+def applied(data: Any, changes: tuple[Change, ...]) -> dict[str, Any]:
+    """A copy of the file's data with the changes written in."""
+    out = copy.deepcopy(data)
+    for change in changes:
+        keys.put(out, change.key, concrete(change))
+    return out
+
+
+def _with(model: Any, path: list[str | int], value: Any) -> Any:
+    """`model` with the field at `path` set to `value`, the models on the way copied; None when
+    the path crosses a list or a section the file leaves out (then the file is validated)."""
+    head, *rest = path
+    if isinstance(head, int) or head not in type(model).model_fields:
+        return None
+    if not rest:
+        return model.model_copy(update={head: value})
+    inner = getattr(model, head)
+    if inner is None:
+        return None
+    changed = _with(inner, rest, value)
+    return None if changed is None else model.model_copy(update={head: changed})
+
+
+@dataclass(frozen=True)
+class State:
+    """The file's data after some changes, validated, with its facts as the rules read them."""
+
+    data: dict[str, Any]
+    project: Project
+    facts: dict[str, Any]
+    items: dict[str, list[dict[str, Any]]]
+
+
+class Workspace:
+    """One checked project, its file's data and a Checker like the one that checked it."""
+
+    def __init__(self, result: CheckResult) -> None:
+        self.result = result
+        self.params = result.params
+        self.ruleset = result.ruleset
+        self.checker = Checker(result.ruleset, result.params, result.register)
+        self.data = result.document.data
+        self._states: dict[tuple[Change, ...], State | None] = {(): self._state_of(self.data)}
+        self._checks: dict[tuple[Change, ...], CheckResult | None] = {(): result}
+
+    def _document(self, data: dict[str, Any]) -> SourceDocument:
+        return SourceDocument(path=self.result.document.path, data=data, sha256="")
+
+    def _state_of(self, data: dict[str, Any]) -> State | None:
+        try:
+            project = validate_document(self._document(data), Project)
+        except CheckerError:
+            return None
+        figures = metrics.compute(project, self.params)
+        if any(isinstance(v, float) and not math.isfinite(v) for v in figures.values.values()):
+            return None
+        return State(data, project, project_facts(project, figures), item_facts(project, figures))
+
+    def state(self, changes: tuple[Change, ...]) -> State | None:
+        """The validated file after `changes`, or None if they make it invalid input."""
+        if changes not in self._states:
+            self._states[changes] = self._state_of(applied(self.data, changes))
+        return self._states[changes]
+
+    def metric(self, changes: tuple[Change, ...], key: str, value: float, name: str) -> Any:
+        """One derived figure of the file after `changes` and `key` set to `value` (None if
+        unknown, or if the file is then invalid). Not remembered: inverting a figure tries many
+        values of one key, so the key is written into the validated project by copying the
+        sections on its path, not by validating the whole file again."""
+        state = self.state(changes)
+        if state is None:
+            return None
+        project = _with(state.project, keys.parts(key), value)
+        if project is None:
+            state = self._state_of(applied(self.data, (*changes, Change(key, "eq", value))))
+            project = state.project if state is not None else None
+        if project is None:
+            return None
+        found = metrics.compute(project, self.params).values.get(name)
+        return found if not (isinstance(found, float) and not math.isfinite(found)) else None
+
+    def check(self, changes: tuple[Change, ...]) -> CheckResult | None:
+        """The file after `changes`, checked as the original was; None if it is invalid input."""
+        if changes not in self._checks:
+            found = self.state(changes)
+            result = None
+            if found is not None:
+                try:
+                    result = self.checker.check(self._document(found.data), found.project)
+                except CheckerError:
+                    result = None
+            self._checks[changes] = result
+        return self._checks[changes]
