@@ -740,6 +740,8 @@ class _LazyGroup(_Translated, _OneLineMain, click.Group):
         "history": "checker.cli_audit:history_command",
         "test": "checker.cli_packs:test_command",
         "pack": "checker.cli_packs:pack_group",
+        # imported only when `checker serve` runs: `check` never loads the web server
+        "serve": "checker.serve.command:serve_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
