@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 # rows offered for each list of the format (a list longer than this is written in YAML directly)
-LIST_ROWS = {"products": 3, "boilers": 2, "units": 2, "waivers": 1}
+LIST_ROWS = {"products": 3, "boilers": 2, "units_mw": 4, "waivers": 1}
 DEFAULT_ROWS = 1
 _INDEX = re.compile(r"^[0-9]+$")
 
@@ -105,10 +105,14 @@ def _group(name: str, node: dict[str, Any], root: dict[str, Any], required: bool
             items = _resolve(resolved["items"], root)
             rows = Group(path, resolved.get("title", key), resolved.get("description", ""), required=key in needed)
             for index in range(LIST_ROWS.get(key, DEFAULT_ROWS)):
-                row = _group(f"{path}.{index}", items, root, False)
-                row.title = f"{rows.title} {index + 1}"
-                row.help = ""
-                rows.groups.append(row)
+                if items.get("type") == "object" or "properties" in items:
+                    row = _group(f"{path}.{index}", items, root, False)
+                    row.title = f"{rows.title} {index + 1}"
+                    row.help = ""
+                    rows.groups.append(row)
+                else:  # a list of numbers or texts: one input per value
+                    kind, choices = _kind(items)
+                    rows.fields.append(Field(f"{path}.{index}", f"{rows.title} {index + 1}", "", kind, choices))
             group.groups.append(rows)
         else:
             kind, choices = _kind(resolved)
