@@ -80,7 +80,15 @@ def serve(config: ServeConfig, uvicorn: Any) -> int:
             file=sys.stderr,
             flush=True,
         )
-        server = uvicorn.Server(
+
+        class Server(uvicorn.Server):  # type: ignore[misc, name-defined]
+            def handle_exit(self, sig: int, frame: Any) -> None:
+                super().handle_exit(sig, frame)
+                # a signal is how this server is meant to stop: once the requests under way are
+                # answered it exits 0, rather than uvicorn raising the signal again at the end
+                self._captured_signals.clear()
+
+        server = Server(
             uvicorn.Config(
                 app,
                 log_level="warning",
