@@ -93,6 +93,19 @@ def test_nothing_sent_is_a_400_page(client):
     assert "没有收到项目文件" in page.text
 
 
+def test_the_page_s_own_forms_pass_the_origin_check(client):
+    response = client.post(
+        "/report",
+        files=[("files", (KUBUQI.name, KUBUQI.read_bytes()))],
+        headers={"Origin": "http://127.0.0.1:8000"},
+    )
+    assert response.status_code == 200
+    # a browser sends the page's own origin with its forms only under this policy (no-referrer: null)
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    refused = client.post("/report", files=[("files", ("a.yaml", b"x"))], headers={"Origin": "null"})
+    assert refused.status_code == 403
+
+
 def test_an_invalid_file_shows_the_cli_s_lines_in_the_table(client):
     hostile = PROJECTS.parent / "tests" / "hostile" / "duplicate_key.yaml"
     page = upload(client, hostile, lang="en")

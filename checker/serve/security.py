@@ -72,7 +72,9 @@ def content_security_policy(styles: Iterable[str] = ()) -> str:
 # headers every response carries (the CSP is set per response: report pages add their styles)
 STATIC_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # not no-referrer: under it a browser sends `Origin: null` with the page's own forms, and the
+    # server refuses a form whose origin is not its own
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
