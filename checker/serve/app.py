@@ -7,13 +7,15 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from checker import __version__
 from checker.serve import api, page
@@ -39,6 +41,61 @@ def _static_files() -> dict[str, tuple[bytes, str]]:
     of these by its key, never a path."""
     folder = page.serve_dir() / "static"
     return {"serve.css": ((folder / "serve.css").read_bytes(), "text/css; charset=utf-8")}
+
+
+class Guard:
+    """Who may call, and the headers every answer carries: a plain ASGI middleware (the
+    framework's decorator form copies every body through a stream, a few hundred µs a request).
+
+    A POST from another site's page is refused (403); without a valid token or session cookie the
+    API answers 401 and a page redirects to the sign-in."""
+
+    def __init__(self, app: ASGIApp, config: ServeConfig) -> None:
+        self.app = app
+        self.config = config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        refusal = self._refusal(request)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in STATIC_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = content_security_policy()
+            await send(message)
+
+        if refusal is not None:
+            await refusal(scope, receive, send_with_headers)
+        else:
+            await self.app(scope, receive, send_with_headers)
+
+    def _refusal(self, request: Request) -> Response | None:
+        config = self.config
+        path = request.url.path
+        origin = request.headers.get("origin")
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and origin is not None
+            and origin not in config.cors_origins
+            and origin != f"{request.url.scheme}://{request.headers.get('host', '')}"
+        ):
+            return api.error_response(403, ["error: a form sent from another site"])
+        if (request.method, path) in _OPEN or authorised(
+            config.token, request.headers.get("authorization"), request.cookies.get(COOKIE)
+        ):
+            return None
+        if path.startswith("/api/") or path == "/openapi.json" or request.method != "GET":
+            response = api.error_response(401, ["error: a token is required (Authorization: Bearer TOKEN)"])
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        return RedirectResponse("/login?lang=" + page.page_lang(request.query_params.get("lang")), 303)
 
 
 def create_app(config: ServeConfig, workers: Any = None) -> FastAPI:
@@ -91,32 +148,6 @@ def create_app(config: ServeConfig, workers: Any = None) -> FastAPI:
     app.state.ledger = None
     static = _static_files()
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        path = request.url.path
-        origin = request.headers.get("origin")
-        if (
-            request.method not in ("GET", "HEAD", "OPTIONS")
-            and origin is not None
-            and origin not in config.cors_origins
-            and origin != f"{request.url.scheme}://{request.headers.get('host', '')}"
-        ):
-            response: Response = api.error_response(403, ["error: a form sent from another site"])
-        elif (request.method, path) not in _OPEN and not authorised(
-            config.token, request.headers.get("authorization"), request.cookies.get(COOKIE)
-        ):
-            if path.startswith("/api/") or path == "/openapi.json" or request.method != "GET":
-                response = api.error_response(401, ["error: a token is required (Authorization: Bearer TOKEN)"])
-                response.headers["WWW-Authenticate"] = "Bearer"
-            else:
-                response = RedirectResponse("/login?lang=" + page.page_lang(request.query_params.get("lang")), 303)
-        else:
-            response = await call_next(request)
-        for name, value in STATIC_HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
-        return response
-
     @app.get("/static/{name}", include_in_schema=False)
     async def static_file(name: str) -> Response:
         found = static.get(name)
@@ -167,6 +198,7 @@ def create_app(config: ServeConfig, workers: Any = None) -> FastAPI:
             expose_headers=["X-Checker-Verdict", "X-Checker-Exit-Code"],
         )
 
+    app.add_middleware(Guard, config=config)
     app.include_router(api.router)
     app.include_router(page.router)
     return app
