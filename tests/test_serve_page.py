@@ -284,3 +284,16 @@ def test_a_check_past_the_time_limit_is_503_and_the_worker_goes_on():
         assert slow.status_code == 503
         assert "time limit" in slow.json()["messages"][0]
         assert client.get("/api/v1/health").status_code == 200
+
+
+def test_more_requests_than_the_workers_take_are_503_with_retry_after(client):
+    workers = client.app.state.workers
+    kept = workers.max_in_flight
+    workers.max_in_flight = 0
+    try:
+        busy = client.post("/api/v1/check", content=KUBUQI.read_bytes())
+    finally:
+        workers.max_in_flight = kept
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+    assert "busy" in busy.json()["messages"][0]
+    assert client.post("/api/v1/check", content=KUBUQI.read_bytes()).status_code == 200

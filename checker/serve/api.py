@@ -108,6 +108,10 @@ def reply_failure(reply: Reply) -> JSONResponse:
         return error_response(404, ["error: not found"])
     if reply.status == "timeout":
         return error_response(503, ["error: the check took longer than the server's time limit"])
+    if reply.status == "busy":
+        response = error_response(503, ["error: the server is busy: more requests wait than its workers take"])
+        response.headers["Retry-After"] = "1"
+        return response
     return error_response(500, reply.messages or ("internal error",))
 
 
@@ -126,7 +130,7 @@ async def run(request: Request, job: CheckJob | CatalogueJob | LedgerJob) -> Rep
     try:
         return await request.app.state.workers.run(job)
     except Busy:
-        return Reply("timeout")
+        return Reply("busy")
 
 
 def report_response(reply: Reply, fmt: str, name: str, ledger: Any = None, inline: bool = True) -> Response:

@@ -68,7 +68,7 @@ class LedgerJob:
 class Reply:
     """What a request gets back: the CLI's output and exit code, or its problems."""
 
-    status: str  # ok, invalid (exit 2, problems), usage (exit 2, a line), not_found, internal, timeout
+    status: str  # ok, invalid (exit 2, problems), usage (exit 2, a line), not_found, internal, timeout, busy
     body: bytes = b""
     exit_code: int = 0
     verdict: str | None = None
