@@ -22,8 +22,12 @@ from checker.serve.config import ServeConfig
 
 @pytest.fixture(scope="module")
 def client():
-    with client_for(ServeConfig(jobs=1)) as made:
-        yield made
+    # a fixed clock for JUnit's `timestamp` (the moment of the check), in the workers and the CLI
+    # alike: a CLI run and a request a second apart would otherwise differ there
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+        with client_for(ServeConfig(jobs=1)) as made:
+            yield made
 
 
 def cli(folder, name: str, *args: str) -> tuple[int, bytes, str]:

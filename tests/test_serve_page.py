@@ -27,8 +27,11 @@ TOKEN = "s3cret-token-for-tests-0123456789"
 
 @pytest.fixture(scope="module")
 def client():
-    with client_for(ServeConfig(jobs=1)) as made:
-        yield made
+    # a fixed clock for JUnit's `timestamp`: a download and a request a second apart must agree
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+        with client_for(ServeConfig(jobs=1)) as made:
+            yield made
 
 
 def upload(client, *paths, lang="zh", pasted="", as_of=AS_OF):

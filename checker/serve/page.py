@@ -10,6 +10,7 @@ same bytes instead of reading anything stored on the server.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import datetime as dt
@@ -153,8 +154,8 @@ async def _results(request: Request, files: list[tuple[str, bytes]], lang: str, 
     rows = []
     documents = []
     labels = verdict_labels(lang)
-    for name, raw in files:
-        reply, _ = await check_file(request, raw, name, "html", lang, as_of)
+    answers = await asyncio.gather(*(check_file(request, raw, name, "html", lang, as_of) for name, raw in files))
+    for (name, raw), (reply, _) in zip(files, answers, strict=True):
         row: dict[str, Any] = {
             "name": name,
             "raw_b64": base64.b64encode(raw).decode("ascii"),
