@@ -1,7 +1,7 @@
 """The web application: the JSON API, the page, and what guards both.
 
-`create_app` builds it for a configuration; the worker processes start with the application
-(its lifespan) and stop with it, after the requests under way have been answered.
+`create_app` builds it for a configuration and the worker processes that run its checks; the
+ledger, with `--record`, is opened with the application (its lifespan) and closed with it.
 """
 
 from __future__ import annotations
@@ -22,15 +22,6 @@ from checker.serve import api, page
 from checker.serve.bodies import BadBody, TooLarge
 from checker.serve.config import ServeConfig
 from checker.serve.security import COOKIE, STATIC_HEADERS, authorised, content_security_policy
-
-
-class StartError(Exception):
-    """The server cannot start: the workers could not build the Checker (bad --params, rules)."""
-
-    def __init__(self, messages: tuple[str, ...], kind: str) -> None:
-        super().__init__("; ".join(messages))
-        self.kind = kind
-
 
 # requests that need no token: the login page, and the stylesheet it uses
 _OPEN = frozenset((("GET", "/login"), ("POST", "/login"), ("GET", "/static/serve.css")))
@@ -98,42 +89,19 @@ class Guard:
         return RedirectResponse("/login?lang=" + page.page_lang(request.query_params.get("lang")), 303)
 
 
-def create_app(config: ServeConfig, workers: Any = None) -> FastAPI:
-    """The application; `workers` (a started `Workers`) is made from `config` when not given."""
-    from checker.batch import Settings
-    from checker.serve.workers import Workers
+def create_app(config: ServeConfig, workers: Any) -> FastAPI:
+    """The application over started `Workers` (`checker.serve.run.start_workers`): they are
+    started before the server takes its port, and stopped by whoever started them."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        own = app.state.workers is None
-        if own:
-            pool = Workers(_settings(config), config.jobs)
-            reply = pool.start()
-            if reply.status != "ok":
-                pool.stop(0)
-                raise StartError(reply.messages, reply.extra.get("kind", "internal"))
-            app.state.workers = pool
         if config.record is not None:
             app.state.ledger = api.LedgerWriter(config.record)
         try:
             yield
         finally:
-            if own:
-                app.state.workers.stop()
             if app.state.ledger is not None:
                 app.state.ledger.close()
-
-    def _settings(config: ServeConfig) -> Settings:
-        from checker.source import Limits
-
-        return Settings(
-            fmt="json",
-            lang="zh",
-            params_file=config.params_file,
-            waivers_file=config.waivers_file,
-            limits=Limits(max_bytes=config.max_bytes),
-            record=config.record,
-        )
 
     app = FastAPI(
         title="nm-project-checker API",
