@@ -73,7 +73,11 @@ class Checker:
         self._plans: dict[str, _FindingPlan] = {}
 
     def check_path(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> CheckResult:
-        doc = read_document(path, limits)
+        return self.check_document(read_document(path, limits))
+
+    def check_document(self, doc: SourceDocument) -> CheckResult:
+        """Validate and check a document already read (a file, or bytes a server was sent): the
+        problems of a document that fails validation come with those of its claimed waivers."""
         try:
             project = validate_document(doc, Project)
         except InputError as exc:

@@ -367,6 +367,8 @@ class _LazyGroup(Translated, OneLineMain, click.Group):
         "history": "checker.cli.audit:history_command",
         "test": "checker.cli.packs:test_command",
         "pack": "checker.cli.packs:pack_group",
+        # imported only when `checker serve` runs: `check` never loads the web server
+        "serve": "checker.serve.command:serve_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -192,6 +192,31 @@ MESSAGES: dict[str, str] = {
     "verdict": "审查结论",
     "check date": "审查日期",
     "waiver register": "豁免登记册",
+    # serve
+    "The address to listen on.": "监听的地址。",
+    "The port to listen on.": "监听的端口。",
+    "Require this token (Authorization: Bearer T, or the page's sign-in) on every page and API call; "
+    "also read from CHECKER_TOKEN. Required to listen on any address other than loopback.":
+        "每个页面和 API 调用都须提供此令牌(Authorization: Bearer T,或在页面登录);"
+        "也可由环境变量 CHECKER_TOKEN 给出。监听本机回环以外的地址时必须设置。",
+    "Append every verdict to a ledger (a SQLite file path or a postgresql:// URL); "
+    "enables the ledger's history and verification.":
+        "将每次审查结论追加到审查台账(SQLite 文件路径或 postgresql:// 地址);并提供台账的历史查询和校验。",
+    "Worker processes that run the checks (at most 64). Default: the number of cores.":
+        "执行审查的工作进程数(最多 64 个)。默认: CPU 核数。",
+    "Refuse project files larger than this with 413 (at most 1 GiB).":
+        "拒绝大于此字节数的项目文件(HTTP 413;最大 1 GiB)。",
+    "Seconds one check may take before the request is answered 503.":
+        "单次审查允许的秒数,超时则以 HTTP 503 答复。",
+    "Allow browser calls from this origin (repeatable). Default: none, CORS is off.":
+        "允许来自该源的浏览器跨域调用(可重复给出)。默认: 无,不开放跨域(CORS)。",
+    "--token must be at least {n} characters": "--token 至少须有 {n} 个字符",
+    "refusing to listen on {host} without --token: only loopback is served without one":
+        "未设置 --token,拒绝监听 {host}: 没有令牌时只在本机回环地址上提供服务",
+    "checker serve needs the serve extra: pip install 'nm-project-checker[serve]'":
+        "checker serve 需要安装 serve 附加组件: pip install 'nm-project-checker[serve]'",
+    "cannot listen on {host}:{port}: {reason}": "无法监听 {host}:{port}: {reason}",
+    "serving on http://{host}:{port}/ (Ctrl-C stops)": "正在提供服务 http://{host}:{port}/(Ctrl-C 停止)",
 }
 
 # each command's help (its docstring), by command name
@@ -321,6 +346,22 @@ project.yaml 旁写入同一文件。
 
 对同一项目相邻的两条记录,指出变化所在: 输入文件、规则集、参数、审查日期或豁免登记册。
 项目没有记录时退出码为 2。
+""",
+    "serve": """为浏览器和其他系统提供审查服务: 中文网页和 JSON API。
+
+网页(可切换为英文)审查上传或粘贴的项目文件并显示报告,可按表单填写项目,并列出现行的规则和参数。
+/api/v1/ 下的 API 对审查请求返回与命令行输出完全相同的字节;OpenAPI 描述见 /openapi.json。
+审查在工作进程中运行。收到 SIGTERM 或 Ctrl-C 时,处理完正在进行的请求后停止服务。
+
+\b
+示例:
+  checker serve
+  checker serve --port 8080 -j 4 --record ledger.sqlite
+  CHECKER_TOKEN=... checker serve --host 0.0.0.0
+
+\b
+退出码: 0 已停止,2 用法无效(未设置 --token 却监听回环以外的地址、
+--params 文件有误、未安装 serve 附加组件)。
 """,
 }
 
