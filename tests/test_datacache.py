@@ -186,6 +186,21 @@ def test_the_fingerprint_follows_the_checkers_own_code(data, tmp_path, monkeypat
     assert datacache.fingerprint() != before
 
 
+def test_the_fingerprint_follows_code_in_every_subpackage(data, tmp_path, monkeypatch):
+    package = tmp_path / "checker"
+    (package / "facts").mkdir(parents=True)
+    module = package / "facts" / "derived.py"
+    module.write_text("FACTOR = 1\n")
+    monkeypatch.setattr(datacache, "_PACKAGE", package)
+    before = datacache.fingerprint()
+    edit(module, "FACTOR = 1", "FACTOR = 2")
+    assert datacache.fingerprint() != before
+
+
+def test_the_fingerprint_covers_the_shipped_package_not_one_subpackage():
+    assert (datacache._PACKAGE / "check.py").is_file() and (datacache._PACKAGE / "facts").is_dir()
+
+
 def test_a_snapshot_folder_is_never_cached(data, loads):
     load_ruleset(data / "rules")
     assert loads["ruleset"] == 1

@@ -38,7 +38,7 @@ from checker.resources import rules_dir
 
 DISABLE_VARIABLE = "NM_PROJECT_CHECKER_NO_CACHE"
 _FORMAT = 1  # bump when the layout of a cache file changes
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the whole checker package, every subpackage
 RACY_SECONDS = 2.0  # files changed more recently than this are read, never cached
 
 T = TypeVar("T")
@@ -108,7 +108,7 @@ def fingerprint() -> str | None:
     newest = [0]
     for label, folder, recursive, suffix in (
         ("rules", rules_dir(), True, ""),
-        ("code", _PACKAGE, False, ".py"),
+        ("code", _PACKAGE, True, ".py"),
     ):
         digest.update(f"\0\0{label}\0{folder}\0".encode())
         digest.update("\0\0".join(_stats(folder, recursive, suffix, newest)).encode())
