@@ -15,13 +15,14 @@ from pathlib import Path
 import click
 
 from checker import i18n
-from checker.cli import _OneLineErrors, _run_guarded, _TranslatedGroup
+from checker.cli import _OneLineErrors, _run_guarded, _TranslatedGroup, engine_option
 
 EXIT_FAILED = 1
 
 
 @click.command("test", cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", required=False, type=click.Path(), metavar="[DIR]")
+@engine_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def test_command(directory: str | None, debug: bool) -> None:
     """Run every case of every rule of a rule pack (default: the shipped pack nm-14th-fyp).
