@@ -652,8 +652,9 @@ class _Session:
                 role = what.role
                 if role is _Role.APPLIES:
                     subject.applies = True
-                elif role is _Role.REQUIRES:
-                    subject.missing.append(what.fact)
+                elif role is _Role.REQUIRES:  # once per branch of a disjunction that holds: once
+                    if what.fact not in subject.missing:
+                        subject.missing.append(what.fact)
                 elif role is _Role.UNKNOWN:
                     subject.unknown.setdefault(what.index, set()).add(what.fact)
                 elif role is _Role.GATE:

@@ -10,7 +10,7 @@ item order), saying
 - `gates`: for a rule with more than one labelled `applies_when` condition, which of them hold,
   among all but the last (when all before it hold and the rule does not apply, the last is the
   one that did not: `decision.decide` reads no more);
-- `missing`: the `requires` facts that are absent, when the rule applies (any order);
+- `missing`: the `requires` facts that are absent, when the rule applies (each once, any order);
 - `outcomes`: the indexes of the outcomes whose `when` holds, when the rule applies;
 - `unknown`: for each `when_unknown` outcome whose `when` is undecided for want of facts, when the
   rule applies, the absent facts that keep it so (`conditions.unknown_for` says which).
