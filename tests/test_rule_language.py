@@ -20,7 +20,7 @@ from checker import conditions as cond
 from checker.evaluation import ENGINES
 from checker.evaluation.stages import Evaluation
 from checker.parameters import resolve
-from checker.ruleset import Outcome, Rule, RuleFile, load_ruleset
+from checker.ruleset import Rule, RuleFile, RuleOutcome, load_ruleset
 
 PARAMS = resolve(dt.date(2026, 1, 1))
 
@@ -145,7 +145,7 @@ def test_a_fact_a_decided_part_reads_is_not_asked_for():
 
 def test_ask_needs_when_unknown_and_names_a_fact_the_condition_reads():
     base = {"status": "fail", "when": {"fact": "a", "gt": 1}}
-    Outcome.model_validate({**base, "when_unknown": "missing_info", "ask": {"a": "x.a"}})
+    RuleOutcome.model_validate({**base, "when_unknown": "missing_info", "ask": {"a": "x.a"}})
     for bad in (
         {**base, "ask": {"a": "x.a"}},
         {**base, "when_unknown": "missing_info", "ask": {"b": "x.b"}},
@@ -153,7 +153,7 @@ def test_ask_needs_when_unknown_and_names_a_fact_the_condition_reads():
         {**base, "when_unknown": "fail"},
     ):
         with pytest.raises(ValueError):
-            Outcome.model_validate(bad)
+            RuleOutcome.model_validate(bad)
 
 
 # ---------------------------------------------------------------- which outcome fired
@@ -633,7 +633,9 @@ def _spelled_out(rule: Rule) -> Rule:
         facts = cond.unknown_facts(outcome.when)
         if outcome.when_unknown and len(facts) == 1:
             outcomes.append(
-                Outcome(status="missing_info", when={"absent": facts[0]}, missing=[outcome.ask.get(facts[0], facts[0])])
+                RuleOutcome(
+                    status="missing_info", when={"absent": facts[0]}, missing=[outcome.ask.get(facts[0], facts[0])]
+                )
             )
             outcomes.append(outcome.model_copy(update={"when_unknown": None, "ask": {}}))
         else:
