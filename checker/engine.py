@@ -218,6 +218,7 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
     if isinstance(operand, cond.ParamRef):
         operand = params[operand.name].value
     if c.op in ("in", "not_in"):
+        assert isinstance(operand, list | tuple | set | frozenset | dict), operand  # what the loader admits
         values = list(operand)
         if c.op == "in":
             return _and([exists, _or([{field: engine_value(v)} for v in values])])
@@ -541,16 +542,16 @@ class CompiledRuleset:
                     )
         # [[(engine ruleset handle, its parts of this stage)] per stage]
         self._stages: list[list[tuple[int, list[_Part]]]] = [[] for _ in parts]
-        for group in _engine_rulesets([part for stage in parts for part in stage]):
+        for in_ruleset in _engine_rulesets([part for stage in parts for part in stage]):
             # Every fact must be handled by some rule: an unhandled fact still creates a
             # session (leaking one of the core's 1 024) whose delete_state then segfaults.
             body: dict[str, Any] = {_SEEN: {"all": [{"m": _SEEN_CONDITION}]}}
-            for part in group:
+            for part in in_ruleset:
                 body.update(part.compiled)
             digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
             handle = _ruleset_handle(f"nmck_{digest[:24]}", body)
             for stage, stage_parts in enumerate(parts):
-                mine = [part for part in stage_parts if part in group]
+                mine = [part for part in stage_parts if part in in_ruleset]
                 if mine:
                     self._stages[stage].append((handle, mine))
         self._fields = frozenset().union(*(part.fields for stage in parts for part in stage))

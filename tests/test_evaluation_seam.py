@@ -165,7 +165,7 @@ def test_a_rule_not_in_force_is_decided_without_asking_what_matched():
     items = {"products": [{"product": "calcium_carbide", "unit_energy_kgce": 9999, "undeclared": False}]}
     dormant = evaluation_.decide(facts, items, frozenset({"HE-003"}))["HE-003"]
     assert [s.decision.branch for s in dormant.subjects] == ["effective"]
-    assert dormant.subjects[0].index == 0
+    assert dormant.subjects[0].item == 0
     assert evaluation_.decide(facts, items)["HE-003"].decision.status == "fail"
     no_items = evaluation_.decide(facts, {"products": []})["HE-003"]
     assert (no_items.subjects, no_items.decision.branch) == ((), "no_items")

@@ -195,6 +195,7 @@ class _Session:
         results: dict[str, list[SubjectResult]] = {}
         params = self._evaluator.params
         for rule in self._evaluator.staging.stages[stage]:
+            subjects: list[tuple[int | None, _Subject]]
             if rule.spec.for_each is None:
                 subjects = [(None, _Subject(self._facts, None, statuses))]
             else:

@@ -56,9 +56,9 @@ def stage_rules(rules: Iterable[Rule]) -> Staging:
 
 
 class SubjectDecision(NamedTuple):
-    """The decision on one subject of a rule: the project (`index` None) or one item."""
+    """The decision on one subject of a rule: the project (`item` None) or one item (its index)."""
 
-    index: int | None
+    item: int | None
     decision: Decision
 
 
