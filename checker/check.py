@@ -71,9 +71,9 @@ class Checker:
         self.params = params
         self.register = register
         self.notices = notices(ruleset.plan, params.as_of) + disabled_notices(ruleset)
-        # the engine chosen for the run (`--engine`) unless one is named; decides every rule
+        # every rule decided by the engine named, else the one chosen for the run (`--engine`)
         self.evaluation = Evaluation(ruleset, params, engine)
-        self.compiled = self.evaluation.evaluator
+        self.compiled = self.evaluation.evaluator  # the engine's prepared rules
         # the rules whose `effective` dates exclude the check date: not_applicable, saying when
         self.dormant = self.evaluation.dormant
         self._infos: dict[str, _FactLabels] = {}
