@@ -132,7 +132,7 @@ def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
     from checker.check import load_project
     from checker.errors import InputError
     from checker.evaluation import durable as engine
-    from checker.evaluation.decision import decide, most_severe
+    from checker.evaluation.stages import Evaluation
     from checker.facts import derived as metrics
     from checker.facts.flat import item_facts, project_facts
     from checker.rules.ruleset import Ruleset
@@ -144,17 +144,12 @@ def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
         version=full.version,
         sha256=full.sha256 + "-peer-subset",
     )
-    ours = engine.compiled(subset, checker.params)
-    rules = subset.by_id()
+    ours = Evaluation(subset, checker.params, "durable")
     decision = zen.ZenEngine().create_decision(json.dumps(build_jdm(checker.params)))
 
     def our_statuses(facts: dict[str, Any], items: dict[str, Any]) -> dict[str, str]:
-        matched = ours.evaluate(facts, items)
-        out = {}
-        for rule_id in RULES:
-            best = most_severe([decide(rules[rule_id], s) for s in matched[rule_id]])
-            out[rule_id] = best.status if best else "not_applicable"
-        return out
+        decided = ours.decide(facts, items)
+        return {rule_id: decided[rule_id].decision.status for rule_id in RULES}
 
     prepared = []
     for path in paths:
@@ -164,9 +159,9 @@ def compare(checker: Any, paths: list[str], rounds: int = 5) -> dict[str, Any]:
             continue
         facts = project_facts(project, metrics.compute(project, checker.params))
         items = item_facts(project)
-        he003 = most_severe([decide(rules["HE-003"], s) for s in ours.evaluate(facts, items)["HE-003"]])
+        he003 = ours.decide(facts, items)["HE-003"].decision
         zen_input = {engine.field_name(k): v for k, v in facts.items() if _scalar(v)}
-        zen_input["status__HE_003"] = he003.status if he003 else "not_applicable"
+        zen_input["status__HE_003"] = he003.status
         prepared.append((facts, items, zen_input))
 
     disagreements = 0

@@ -1,7 +1,7 @@
 """Checking one project: read, validate, derive, evaluate, decide. The library's main entry point.
 
 A `Checker` holds what is costly and shared across projects (the loaded rules, the parameters in
-force, the compiled engine rulesets), so a batch pays for them once per process.
+force, the rules prepared for the engine), so a batch pays for them once per process.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, Problem
-from checker.evaluation import durable as engine
-from checker.evaluation.decision import SubjectResult, decide, most_severe
+from checker.evaluation.stages import Evaluation, RuleDecisions
 from checker.facts import derived as metrics
 from checker.facts.flat import item_facts, project_facts
 from checker.input.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
@@ -60,15 +59,23 @@ def load_project(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Sou
 class Checker:
     """Evaluates projects against one ruleset under one parameter set (and waiver register)."""
 
-    def __init__(self, ruleset: Ruleset, params: ParameterSet, register: WaiverRegister | None = None) -> None:
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        params: ParameterSet,
+        register: WaiverRegister | None = None,
+        engine: str | None = None,
+    ) -> None:
         refuse_before(ruleset.plan, params.as_of)
         self.ruleset = ruleset
         self.params = params
         self.register = register
         self.notices = notices(ruleset.plan, params.as_of) + disabled_notices(ruleset)
-        self.compiled = engine.compiled(ruleset, params)
+        # every rule decided by the engine named, else the one chosen for the run (`--engine`)
+        self.evaluation = Evaluation(ruleset, params, engine)
+        self.compiled = self.evaluation.evaluator  # the engine's prepared rules
         # the rules whose `effective` dates exclude the check date: not_applicable, saying when
-        self.dormant = frozenset(r.id for r in ruleset.rules if not r.spec.in_force(params.as_of))
+        self.dormant = self.evaluation.dormant
         self._infos: dict[str, _FactLabels] = {}
         self._plans: dict[str, _FindingPlan] = {}
 
@@ -91,8 +98,8 @@ class Checker:
         self._refuse_incomputable(doc, figures)
         facts = project_facts(project, figures)
         items = item_facts(project, figures)
-        matched = self.compiled.evaluate(facts, items, self.dormant)
-        findings = [self._finding(rule, matched[rule.id], facts, items) for rule in self.ruleset.rules]
+        decided = self.evaluation.decide(facts, items)
+        findings = [self._finding(rule, decided[rule.id], facts, items) for rule in self.ruleset.rules]
         if self.register is not None:
             apply_register(findings, self.register.for_project(project.project.id), self.params.as_of)
         apply_claims(findings, project.waivers, self.params.as_of)
@@ -195,7 +202,7 @@ class Checker:
     def _finding(
         self,
         rule: Rule,
-        subjects: list[Any],
+        decided: RuleDecisions,
         facts: dict[str, Any],
         items: dict[str, list[dict[str, Any]]],
     ) -> Finding:
@@ -203,27 +210,21 @@ class Checker:
         plan = self._plan(rule)
         readings = {n: FactReading(n, facts.get(n), *info) for n, info in plan.project}
         item_findings: list[ItemFinding] = []
-        decisions = []
-        for subject in subjects:
-            decision = decide(rule, subject)
-            decisions.append(decision)
-            if spec.for_each:
-                item = items[spec.for_each][subject.index]
+        if spec.for_each:
+            for index, decision in decided.subjects:
+                assert index is not None  # a per-item rule's subjects are its items
+                item = items[spec.for_each][index]
                 item_readings = {n: FactReading(n, item.get(key), *info) for n, key, info in plan.item}
                 item_findings.append(
                     ItemFinding(
-                        index=subject.index,
-                        **_item_labels(spec.for_each, subject.index, item),
+                        index=index,
+                        **_item_labels(spec.for_each, index, item),
                         status=decision.status,
                         decision=decision,
                         facts=item_readings,
                     )
                 )
-        overall = most_severe(decisions) or decide(
-            rule, SubjectResult(index=None, in_force=rule.id not in self.dormant)
-        )
-        if overall.branch == "applies_when" and not decisions and spec.for_each:
-            overall = overall._replace(branch="no_items", gate=None)
+        overall = decided.decision
         missing_facts = list(overall.missing_facts)
         for item_finding in item_findings:
             missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]

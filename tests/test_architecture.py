@@ -107,7 +107,20 @@ def test_the_top_of_the_package_is_a_facade_not_a_flat_list():
     assert len(modules) <= MAX_TOP_LEVEL_MODULES, modules
     packages = sorted(path.parent.name for path in CHECKER.glob("*/__init__.py"))
     assert packages == sorted(
-        ["input", "project", "rules", "facts", "evaluation", "verdict", "remedies", "reports", "batch", "audit", "cli", "serve"]
+        [
+            "input",
+            "project",
+            "rules",
+            "facts",
+            "evaluation",
+            "verdict",
+            "remedies",
+            "reports",
+            "batch",
+            "audit",
+            "cli",
+            "serve",
+        ]
     )
 
 

@@ -232,7 +232,8 @@ def test_concurrent_checks_share_a_compiled_ruleset_safely():
     import random
     import threading
 
-    compiled = checker_on(dt.date(2026, 1, 1)).compiled
+    evaluation = checker_on(dt.date(2026, 1, 1)).evaluation
+    compiled = evaluation.evaluator
     names = sorted(k.replace("__", ".") for k in compiled._fields if not k.startswith(("item__", "status__")))
     errors: list[str] = []
     interval = sys.getswitchinterval()
@@ -245,7 +246,7 @@ def test_concurrent_checks_share_a_compiled_ruleset_safely():
                 rnd = random.Random(seed)
                 try:
                     for _ in range(30):  # every call brings a fact name never seen before
-                        compiled.evaluate({n: 1 for n in rnd.sample(names, 5)} | {f"new{rnd.random()}": 1}, {})
+                        evaluation.decide({n: 1 for n in rnd.sample(names, 5)} | {f"new{rnd.random()}": 1}, {})
                 except Exception as exc:
                     errors.append(f"{type(exc).__name__}: {exc}")
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.evaluation.decision import decide
-from checker.evaluation.durable import CompiledRuleset
+from checker.evaluation import ENGINES
+from checker.evaluation.stages import Evaluation
 from checker.rules import conditions as cond
 from checker.rules.parameters import resolve
-from checker.rules.ruleset import Outcome, Rule, RuleFile, load_ruleset
+from checker.rules.ruleset import Rule, RuleFile, RuleOutcome, load_ruleset
 
 PARAMS = resolve(dt.date(2026, 1, 1))
 
@@ -78,13 +78,12 @@ def _variant(rule: Rule, yaml_text: str) -> Rule:
     return dataclasses.replace(rule, spec=RuleFile.model_validate(raw))
 
 
-def _decisions(rule: Rule, projects: list[dict]) -> list[tuple[str, tuple[str, ...]]]:
+def _decisions(rule: Rule, projects: list[dict], engine: str = "durable") -> list[tuple[str, tuple[str, ...]]]:
     ruleset = dataclasses.replace(load_ruleset(), rules=(rule,), sha256=f"test-{id(rule)}")
-    engine = CompiledRuleset(ruleset, PARAMS)
+    evaluation = Evaluation(ruleset, PARAMS, engine)
     found = []
     for facts in projects:
-        subject = engine.evaluate(facts, {})[rule.id][0]
-        decision = decide(rule, subject)
+        decision = evaluation.decide(facts, {})[rule.id].decision
         found.append((decision.status, decision.missing_facts))
     return found
 
@@ -106,14 +105,15 @@ def _grid() -> list[dict]:
     return projects
 
 
-def test_an_undecided_condition_asks_for_what_the_enumeration_asked_for():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_undecided_condition_asks_for_what_the_enumeration_asked_for(engine):
     shipped = load_ruleset().by_id()["LA-004"]
     assert len(shipped.spec.outcomes) <= 2
     assert any(outcome.when_unknown for outcome in shipped.spec.outcomes)
     projects = _grid()
-    assert _decisions(shipped, projects) == _decisions(_variant(shipped, LA_004_ENUMERATED), projects)
+    assert _decisions(shipped, projects, engine) == _decisions(_variant(shipped, LA_004_ENUMERATED), projects, engine)
     # and the grid reaches every combination of asked keys the enumeration knew
-    asked = {missing for status, missing in _decisions(shipped, projects) if status == "missing_info"}
+    asked = {missing for status, missing in _decisions(shipped, projects, engine) if status == "missing_info"}
     assert {
         ("land.main_function_zone",),
         ("project.industry_code",),
@@ -145,7 +145,7 @@ def test_a_fact_a_decided_part_reads_is_not_asked_for():
 
 def test_ask_needs_when_unknown_and_names_a_fact_the_condition_reads():
     base = {"status": "fail", "when": {"fact": "a", "gt": 1}}
-    Outcome.model_validate({**base, "when_unknown": "missing_info", "ask": {"a": "x.a"}})
+    RuleOutcome.model_validate({**base, "when_unknown": "missing_info", "ask": {"a": "x.a"}})
     for bad in (
         {**base, "ask": {"a": "x.a"}},
         {**base, "when_unknown": "missing_info", "ask": {"b": "x.b"}},
@@ -153,7 +153,7 @@ def test_ask_needs_when_unknown_and_names_a_fact_the_condition_reads():
         {**base, "when_unknown": "fail"},
     ):
         with pytest.raises(ValueError):
-            Outcome.model_validate(bad)
+            RuleOutcome.model_validate(bad)
 
 
 # ---------------------------------------------------------------- which outcome fired
@@ -210,13 +210,11 @@ def test_a_missing_info_from_an_undecided_condition_names_its_outcome(tmp_path):
 
     rule = load_ruleset().by_id()["LA-004"]
     ruleset = dataclasses.replace(load_ruleset(), rules=(rule,), sha256="test-fired")
-    subject = CompiledRuleset(ruleset, PARAMS).evaluate({"land.main_function_zone": "ecological"}, {})["LA-004"][0]
-    decision = decide(rule, subject)
+    evaluation = Evaluation(ruleset, PARAMS)
+    decision = evaluation.decide({"land.main_function_zone": "ecological"}, {})["LA-004"].decision
     assert decision.status == "missing_info"
     assert fired(rule, decision) == {"branch": "unknown", "index": 1}
-    urbanized = decide(
-        rule, CompiledRuleset(ruleset, PARAMS).evaluate({"land.main_function_zone": "urbanized"}, {})["LA-004"][0]
-    )
+    urbanized = evaluation.decide({"land.main_function_zone": "urbanized"}, {})["LA-004"].decision
     assert fired(rule, urbanized) == {"branch": "outcome", "index": 0, "reason": "urbanized"}
 
 
@@ -323,9 +321,10 @@ def test_a_rule_not_in_force_on_the_check_date_does_not_apply_and_says_when(date
     assert next(f for f in line["findings"] if f["rule"] == "HE-003")["outcome"] == {"branch": "effective"}
 
 
-def test_a_rule_reading_the_status_of_a_rule_not_in_force_reads_not_applicable():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_rule_reading_the_status_of_a_rule_not_in_force_reads_not_applicable(engine):
     ruleset = load_ruleset()
-    engine = CompiledRuleset(ruleset, PARAMS)
+    evaluation = Evaluation(ruleset, PARAMS, engine)
     facts = {
         "high_energy_sector": True,
         "adds_capacity": True,
@@ -337,13 +336,13 @@ def test_a_rule_reading_the_status_of_a_rule_not_in_force_reads_not_applicable()
     }
     items = {"products": [{"product": "calcium_carbide", "unit_energy_kgce": 1, "undeclared": False}], "boilers": []}
     by_id = ruleset.by_id()
-    in_force = engine.evaluate(facts, items)
-    assert [decide(by_id["HE-003"], s).status for s in in_force["HE-003"]] == ["pass"]
-    before = decide(by_id["HE-002"], in_force["HE-002"][0])
+    in_force = evaluation.decide(facts, items)
+    assert [s.decision.status for s in in_force["HE-003"].subjects] == ["pass"]
+    before = in_force["HE-002"].decision
     assert (before.status, by_id["HE-002"].spec.outcomes[before.outcome].reason) == ("review", "benchmark")
-    dormant = engine.evaluate(facts, items, frozenset({"HE-003"}))
-    assert [decide(by_id["HE-003"], s).branch for s in dormant["HE-003"]] == ["effective"]
-    he002 = decide(by_id["HE-002"], dormant["HE-002"][0])
+    dormant = evaluation.decide(facts, items, frozenset({"HE-003"}))
+    assert [s.decision.branch for s in dormant["HE-003"].subjects] == ["effective"]
+    he002 = dormant["HE-002"].decision
     assert (he002.status, by_id["HE-002"].spec.outcomes[he002.outcome].reason) == ("review", "no_benchmark")
 
 
@@ -529,12 +528,9 @@ def test_a_hand_written_from_list_is_rewritten_and_an_undeclared_one_refused():
 
 
 def _decide_on(rule_id: str, facts: dict):
-    from checker.evaluation.durable import compiled
-
     ruleset = load_ruleset()
     rule = ruleset.by_id()[rule_id]
-    subject = compiled(ruleset, PARAMS).evaluate(facts, {"products": [], "boilers": []})[rule_id][0]
-    return rule, decide(rule, subject)
+    return rule, Evaluation(ruleset, PARAMS).decide(facts, {"products": [], "boilers": []})[rule_id].decision
 
 
 @pytest.mark.parametrize(
@@ -638,7 +634,9 @@ def _spelled_out(rule: Rule) -> Rule:
         facts = cond.unknown_facts(outcome.when)
         if outcome.when_unknown and len(facts) == 1:
             outcomes.append(
-                Outcome(status="missing_info", when={"absent": facts[0]}, missing=[outcome.ask.get(facts[0], facts[0])])
+                RuleOutcome(
+                    status="missing_info", when={"absent": facts[0]}, missing=[outcome.ask.get(facts[0], facts[0])]
+                )
             )
             outcomes.append(outcome.model_copy(update={"when_unknown": None, "ask": {}}))
         else:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from checker import evaluation
 from checker.batch.documents import FRAGMENT_FORMATS, failure_fragment, fragment
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
 from checker.factory import make_checker  # also imported from here by the audit commands
@@ -63,6 +64,8 @@ class Settings:
     waivers_file: str | None = None  # the review authority's waiver register
     # the --rules pack the parent runs with (workers started by spawn do not inherit the choice)
     rules_dir: str | None = field(default_factory=packs.selected)
+    # the --engine the parent runs with (likewise not inherited by spawned workers)
+    engine: str = field(default_factory=evaluation.selected)
     verbose: bool = False  # text: each project's full report instead of the compact one
     color: bool = False  # text: ANSI colours on statuses (the parent's stdout is a terminal)
 
@@ -132,6 +135,7 @@ class _Worker:
 
         self.settings = settings
         packs.select(settings.rules_dir)
+        evaluation.select(settings.engine)
         self.checker = make_checker(settings.as_of, settings.params_file, settings.limits, settings.waivers_file)
         self._render = formats.render
         self._report = report

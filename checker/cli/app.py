@@ -27,6 +27,7 @@ from checker.cli.edge import (
     OneLineErrors,
     OneLineMain,
     Translated,
+    engine_option,
     make_checker_from_options,
     output_encoding,
     run_guarded,
@@ -114,6 +115,7 @@ from checker.input.source import MAX_FILE_BYTES, Limits
     help="Colour the text report's statuses. auto: only on a terminal, and not when "
     "NO_COLOR is set; never in an --output file.",
 )
+@engine_option
 @with_common
 @version_option("check")
 def check_main(

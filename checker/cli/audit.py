@@ -13,7 +13,7 @@ import os
 import click
 
 from checker.cli import i18n
-from checker.cli.edge import MAX_JOBS, OneLineErrors, parse_date, rules_option, run_guarded
+from checker.cli.edge import MAX_JOBS, OneLineErrors, engine_option, parse_date, rules_option, run_guarded
 from checker.input.source import MAX_FILE_BYTES
 
 EXIT_DIFFERENT = 1
@@ -89,6 +89,7 @@ def _label(params_file: str | None, as_of: dt.date, waivers_file: str | None = N
     help=f"Worker processes (at most {MAX_JOBS}). Default: the number of cores; 1 checks in this process.",
 )
 @rules_option
+@engine_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def diff_command(
     paths: tuple[str, ...],
@@ -179,6 +180,7 @@ def diff_command(
     show_default=True,
     help="The largest stored input to inflate and re-run (as check --max-bytes).",
 )
+@engine_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def verify_command(ledger: str, entry: int | None, max_bytes: int, debug: bool) -> None:
     """Check a verdict ledger's hash chain and re-run its stored inputs.

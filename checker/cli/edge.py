@@ -367,6 +367,25 @@ rules_option = click.option(
     help="A rule pack (a folder with pack.yaml) to use instead of the shipped rules (nm-14th-fyp).",
 )
 
+
+def _select_engine(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    from checker import evaluation
+
+    evaluation.select(value)
+
+
+# `--engine` on every command that evaluates rules: which engine does (the findings are the same)
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["durable", "reference"]),
+    default="durable",
+    show_default=True,
+    callback=_select_engine,
+    expose_value=False,
+    help="The rules engine: durable (durable_rules) or reference (the pure-Python reference "
+    "evaluator). Both give the same findings.",
+)
+
 _common_options = [
     rules_option,
     click.option(

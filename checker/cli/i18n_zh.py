@@ -150,6 +150,9 @@ MESSAGES: dict[str, str] = {
     "en_* English), else Chinese.":
         "文本输出和提示信息的语言。默认按区域设置(LANG、LC_ALL;en_* 为英文),否则为中文。",
     "Show a traceback on internal errors.": "发生内部错误时显示调用栈。",
+    "The rules engine: durable (durable_rules) or reference (the pure-Python reference evaluator). "
+    "Both give the same findings.":
+        "规则引擎: durable(durable_rules)或 reference(纯 Python 参考求值器)。两者给出相同的审查结果。",
     "The policy file to try (default: the shipped parameters).":
         "要试算的政策文件(默认: 随附参数)。",
     "The policy file to compare against (default: the shipped parameters).":

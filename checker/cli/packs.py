@@ -15,13 +15,14 @@ from pathlib import Path
 import click
 
 from checker.cli import i18n
-from checker.cli.edge import OneLineErrors, TranslatedGroup, run_guarded
+from checker.cli.edge import OneLineErrors, TranslatedGroup, engine_option, run_guarded
 
 EXIT_FAILED = 1
 
 
 @click.command("test", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", required=False, type=click.Path(), metavar="[DIR]")
+@engine_option
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def test_command(directory: str | None, debug: bool) -> None:
     """Run every case of every rule of a rule pack (default: the shipped pack nm-14th-fyp).

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from checker.rules import conditions as cond
-from checker.rules.ruleset import Outcome, Rule
+from checker.rules.ruleset import Rule, RuleOutcome
 
 # most severe first: a binding failure on one product decides the rule
 SEVERITY = ("fail", "missing_info", "review", "warn", "pass", "not_applicable")
@@ -75,7 +75,7 @@ def decide(rule: Rule, subject: SubjectResult) -> Decision:
     return Decision(spec.otherwise, None, (), spec.binding, "otherwise")
 
 
-def asked(outcome: Outcome, absent: set[str]) -> tuple[str, ...]:
+def asked(outcome: RuleOutcome, absent: set[str]) -> tuple[str, ...]:
     """The keys to ask for when an outcome's condition is undecided: each absent fact that keeps
     it so, in the order the condition names them, as the outcome's `ask` spells it for the
     applicant (a derived fact is asked for by the key it comes from)."""

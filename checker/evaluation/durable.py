@@ -24,6 +24,7 @@ the JSON handed to the core gets a point in every such mantissa (`1.0e-09`), out
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import itertools
 import json
@@ -31,7 +32,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -39,7 +40,9 @@ from typing import Any
 import durable_rules_engine  # durable_rules' C core; its Python host layer is not used
 
 from checker.errors import ConditionTooComplex, EngineError, RuleDataError
-from checker.evaluation.decision import SubjectResult, decide, most_severe
+from checker.evaluation.decision import SubjectResult
+from checker.evaluation.protocol import Facts, Items
+from checker.evaluation.staging import Staging, stage_rules
 from checker.rules import conditions as cond
 from checker.rules.parameters import ParameterSet
 from checker.rules.ruleset import Rule, Ruleset
@@ -215,6 +218,7 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
     if isinstance(operand, cond.ParamRef):
         operand = params[operand.name].value
     if c.op in ("in", "not_in"):
+        assert isinstance(operand, list | tuple | set | frozenset | dict), operand  # what the loader admits
         values = list(operand)
         if c.op == "in":
             return _and([exists, _or([{field: engine_value(v)} for v in values])])
@@ -238,27 +242,60 @@ def _subject_kind(rule: Rule) -> str:
     return f"item:{rule.spec.for_each}" if rule.spec.for_each else "project"
 
 
-def _rule_conditions(rule: Rule, params: ParameterSet) -> dict[str, list[dict[str, Any]]]:
-    """The conditions of one rule's engine rules, before the fact-kind test: whether it applies,
-    each requirement (absent), each outcome."""
+class _Role(enum.Enum):
+    """What the match of one compiled engine rule says about its rule's subject."""
+
+    APPLIES = "applies"  # applies_when holds
+    GATE = "gate"  # a labelled applies_when condition holds
+    REQUIRES = "requires"  # a required fact is absent (and the rule applies)
+    OUTCOME = "outcome"  # an outcome's condition holds (and the rule applies)
+    UNKNOWN = "unknown"  # a when_unknown outcome is undecided for want of a fact (and the rule applies)
+
+
+@dataclass(frozen=True, slots=True)
+class _Meaning:
+    """The meaning of one compiled engine rule, looked up by its name when the core reports it."""
+
+    rule_id: str
+    role: _Role
+    index: int  # of the labelled condition, required fact or outcome in the rule file (0 for applies)
+    fact: str = ""  # REQUIRES: the required fact; UNKNOWN: the absent fact that leaves it undecided
+    per_item: bool = False  # the rule is per item: the match names the item (`item_index`)
+
+
+def _rule_conditions(rule: Rule, params: ParameterSet) -> tuple[dict[str, list[dict[str, Any]]], dict[str, _Meaning]]:
+    """The conditions of one rule's engine rules, before the fact-kind test (whether it applies,
+    each requirement absent, each outcome, ...), by engine rule name; and what each one's match
+    means."""
     spec = rule.spec
+    per_item = bool(spec.for_each)
     applies = [compile_condition(spec.applies_when, params)] if spec.applies_when else []
-    conditions = {f"{rule.id}|applies": applies}
+    name = f"{rule.id}|applies"
+    conditions = {name: applies}
+    meaning = {name: _Meaning(rule.id, _Role.APPLIES, 0, per_item=per_item)}
     if len(spec.applies_labels) > 1 and isinstance(spec.applies_when, cond.All):
         # which labelled condition does not hold: when all before the last hold, the last does not
         # (so a single labelled condition needs no engine rule of its own)
         for index, gate in enumerate(spec.applies_when.items[:-1]):
-            conditions[f"{rule.id}|gate|{index}"] = [compile_condition(gate, params)]
+            name = f"{rule.id}|gate|{index}"
+            conditions[name] = [compile_condition(gate, params)]
+            meaning[name] = _Meaning(rule.id, _Role.GATE, index, per_item=per_item)
     for index, fact in enumerate(spec.requires):
-        conditions[f"{rule.id}|requires|{index}"] = [*applies, {"$nex": {field_name(fact): 1}}]
+        name = f"{rule.id}|requires|{index}"
+        conditions[name] = [*applies, {"$nex": {field_name(fact): 1}}]
+        meaning[name] = _Meaning(rule.id, _Role.REQUIRES, index, fact, per_item)
     for index, outcome in enumerate(spec.outcomes):
-        conditions[f"{rule.id}|outcome|{index}"] = [*applies, compile_condition(outcome.when, params)]
+        name = f"{rule.id}|outcome|{index}"
+        conditions[name] = [*applies, compile_condition(outcome.when, params)]
+        meaning[name] = _Meaning(rule.id, _Role.OUTCOME, index, per_item=per_item)
         if outcome.when_unknown:  # one engine rule per fact whose absence can leave it undecided
             for number, fact in enumerate(cond.unknown_facts(outcome.when)):
                 reason = cond.unknown_for(outcome.when, fact)
                 if reason is not None:
-                    conditions[f"{rule.id}|unknown|{index}|{number}"] = [*applies, compile_condition(reason, params)]
-    return conditions
+                    name = f"{rule.id}|unknown|{index}|{number}"
+                    conditions[name] = [*applies, compile_condition(reason, params)]
+                    meaning[name] = _Meaning(rule.id, _Role.UNKNOWN, index, fact, per_item)
+    return conditions, meaning
 
 
 def _dnf(expression: Any) -> list[list[dict[str, Any]]]:
@@ -422,24 +459,6 @@ def _cached_packing(stored: Any, lists: list[list[Rule]]) -> dict[int, list[list
     return packing
 
 
-def _stages(rules: Iterable[Rule]) -> dict[str, int]:
-    """Dependency depth of every rule: a rule reading another's status runs after it."""
-    by_id = {rule.id: rule for rule in rules}
-    depth: dict[str, int] = {}
-
-    def visit(rule_id: str, trail: tuple[str, ...]) -> int:
-        if rule_id in trail:
-            raise RuleDataError(by_id[rule_id].path, "", f"circular dependency {' → '.join(trail)}")
-        if rule_id not in depth:
-            deps = by_id[rule_id].depends_on
-            depth[rule_id] = 1 + max((visit(d, (*trail, rule_id)) for d in deps), default=-1)
-        return depth[rule_id]
-
-    for rule_id in by_id:
-        visit(rule_id, ())
-    return depth
-
-
 @dataclass(frozen=True, eq=False)  # compared by identity: each part is built once
 class _Part:
     """Rules one fact per subject is matched against: one dependency stage, one kind of subject
@@ -451,7 +470,7 @@ class _Part:
     fields: frozenset[str]  # the fields its conditions read
     compiled: dict[str, Any]  # compiled rule name → engine rule
 
-    def facts(self, sid: str, project_fact: dict[str, Any], items: dict[str, list[dict[str, Any]]]) -> list[Any]:
+    def facts(self, sid: str, project_fact: dict[str, Any], items: Items) -> list[Any]:
         """The facts of this part for one project: only the fields its conditions read (the core
         serialises and parses every field, and refuses facts of 255 fields or more)."""
         fields = self.fields
@@ -474,32 +493,27 @@ class _Part:
 
 
 class CompiledRuleset:
-    """A ruleset compiled for one parameter set, ready to evaluate many projects.
+    """A ruleset compiled for one parameter set, ready to evaluate many projects: the durable
+    engine's `protocol.Evaluator`.
 
     All rules share one engine ruleset (split only above the core's limit on rules per ruleset)
     and a project is checked in one session: each session costs more than the conditions matched
     in it. Within it, a rule's conditions test a fact kind of their own (`_Part`): one per
-    dependency stage, kind of subject and group within the core's stack of pending tests, so that
-    the facts of a later stage, which carry the statuses of the earlier one, match only the later
-    rules.
+    dependency stage (`staging.Staging`), kind of subject and group within the core's stack of
+    pending tests, so that the facts of a later stage, which carry the statuses of the earlier
+    ones, match only the later rules.
     """
 
-    def __init__(self, ruleset: Ruleset, params: ParameterSet) -> None:
+    def __init__(self, ruleset: Ruleset, params: ParameterSet, staging: Staging | None = None) -> None:
         self.ruleset = ruleset
         self.params = params
-        stage_of = _stages(ruleset.rules)
-        self._rule_stages: list[list[Rule]] = [
-            [r for r in ruleset.rules if stage_of[r.id] == stage]
-            for stage in range(max(stage_of.values(), default=-1) + 1)
-        ]
-        self._subject_plan = [(rule.id, rule.spec.for_each) for rule in ruleset.rules]
-        self._status_plan = [
-            [(rule, rule.id, field_name(status_fact(rule.id))) for rule in rules] for rules in self._rule_stages
-        ]
+        self._rule_stages: list[list[Rule]] = [list(rules) for rules in (staging or stage_rules(ruleset.rules)).stages]
         parts: list[list[_Part]] = []
-        # compiled rule name → (rule id, part of the rule, the required fact or outcome index, per item?)
-        self._meaning: dict[str, tuple[str, str, Any, bool]] = {}
-        conditions = {rule.id: _rule_conditions(rule, params) for rule in ruleset.rules}
+        self._meaning: dict[str, _Meaning] = {}  # compiled rule name → what its match means
+        conditions: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for rule in ruleset.rules:
+            conditions[rule.id], meaning = _rule_conditions(rule, params)
+            self._meaning.update(meaning)
         subjects = [
             [[r for r in rules if _subject_kind(r) == subject] for subject in sorted({_subject_kind(r) for r in rules})]
             for rules in self._rule_stages
@@ -517,15 +531,6 @@ class CompiledRuleset:
                         for rule in group
                         for name, rule_parts in conditions[rule.id].items()
                     }
-                    for name in compiled_rules:
-                        rule_id, part, *index = name.split("|")
-                        rule = next(r for r in group if r.id == rule_id)
-                        what: Any = int(index[0]) if index else None
-                        if part == "requires":
-                            what = rule.spec.requires[what]
-                        elif part == "unknown":
-                            what = (what, cond.unknown_facts(rule.spec.outcomes[what].when)[int(index[1])])
-                        self._meaning[name] = (rule_id, part, what, bool(rule.spec.for_each))
                     parts[-1].append(
                         _Part(
                             fact_kind=fact_kind,
@@ -537,19 +542,23 @@ class CompiledRuleset:
                     )
         # [[(engine ruleset handle, its parts of this stage)] per stage]
         self._stages: list[list[tuple[int, list[_Part]]]] = [[] for _ in parts]
-        for group in _engine_rulesets([part for stage in parts for part in stage]):
+        for in_ruleset in _engine_rulesets([part for stage in parts for part in stage]):
             # Every fact must be handled by some rule: an unhandled fact still creates a
             # session (leaking one of the core's 1 024) whose delete_state then segfaults.
             body: dict[str, Any] = {_SEEN: {"all": [{"m": _SEEN_CONDITION}]}}
-            for part in group:
+            for part in in_ruleset:
                 body.update(part.compiled)
             digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
             handle = _ruleset_handle(f"nmck_{digest[:24]}", body)
             for stage, stage_parts in enumerate(parts):
-                mine = [part for part in stage_parts if part in group]
+                mine = [part for part in stage_parts if part in in_ruleset]
                 if mine:
                     self._stages[stage].append((handle, mine))
         self._fields = frozenset().union(*(part.fields for stage in parts for part in stage))
+        # the rules whose status a later stage reads, and the engine field that carries it
+        self._status_fields = {
+            rule.id: field for rule in ruleset.rules if (field := field_name(status_fact(rule.id))) in self._fields
+        }
         self._field_of: dict[str, str | None] = {}  # fact name → its engine field, if any reads it
         self._wanted: dict[str, str] = {}  # the fact names seen so far that some condition reads
 
@@ -558,19 +567,11 @@ class CompiledRuleset:
         """The rules by dependency stage: a rule reading another's status is in a later stage."""
         return self._rule_stages
 
-    def evaluate(
-        self,
-        facts: dict[str, Any],
-        items: dict[str, list[dict[str, Any]]],
-        dormant: frozenset[str] = frozenset(),
-    ) -> dict[str, list[SubjectResult]]:
-        """Which conditions of every rule held for this project (and for each of its items).
-
-        `dormant`: the rules not in force on the check date (`effective`): their subjects are
-        marked so, and a rule reading their status reads `not_applicable`."""
+    def session(self, facts: Facts, items: Items) -> _Session:
+        """A session on one project: one engine session per engine ruleset, all deleted on exit."""
         field_of, wanted = self._field_of, self._wanted
         unseen = facts.keys() - field_of.keys()  # names not seen before: a set difference in C
-        if unseen:  # new maps, swapped in whole: a concurrent evaluate keeps iterating its own
+        if unseen:  # new maps, swapped in whole: a concurrent session keeps iterating its own
             field_of = dict(field_of)
             wanted = dict(wanted)
             for key in unseen:
@@ -584,68 +585,83 @@ class CompiledRuleset:
             value = facts.get(key, _ABSENT)
             if value is not _ABSENT and (value := _engine_scalar(value)) is not _ABSENT:
                 project_fact[field] = value
-        results: dict[str, list[SubjectResult]] = {}
-        for rule_id, collection in self._subject_plan:
-            in_force = rule_id not in dormant
-            if collection is None:
-                results[rule_id] = [SubjectResult(index=None, in_force=in_force)]
-            else:
-                results[rule_id] = [
-                    SubjectResult(index=i, in_force=in_force) for i in range(len(items.get(collection, ())))
-                ]
-        meaning = self._meaning
-        sessions: dict[int, str] = {}  # engine ruleset → this check's session in it, once created
+        return _Session(self, project_fact, items)
+
+
+class _Session:
+    """One project in the engine: its facts asserted stage by stage into one engine session per
+    engine ruleset, under the core's lock from entry to exit (the core is not thread-safe)."""
+
+    def __init__(self, compiled: CompiledRuleset, project_fact: dict[str, Any], items: Items) -> None:
+        self._compiled = compiled
+        self._project_fact = project_fact
+        self._items = items
+        self._sessions: dict[int, str] = {}  # engine ruleset → this check's session in it, once created
+
+    def __enter__(self) -> _Session:
+        _core_lock.acquire()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> None:
         undeleted: list[str] = []
-        with _core_lock:
-            try:
-                for stage, entries in enumerate(self._stages):
-                    for handle, parts in entries:
-                        sid = sessions.get(handle) or f"c{next(_session_ids)}"
-                        batch = [fact for part in parts for fact in part.facts(sid, project_fact, items)]
-                        if not batch:
-                            continue
-                        try:
-                            messages = _matches(handle, engine_json(batch))
-                        except _Refused:
-                            # the core refused the facts: deleting that session corrupts its heap,
-                            # so it is left behind (one of 1 024) and the check fails
-                            sessions.pop(handle, None)
-                            raise
-                        sessions[handle] = sid
-                        for message in messages:
-                            name = message[2 : message.index('"', 2)]  # names are ours: no quotes or escapes
-                            if name == _SEEN:
-                                continue
-                            rule_id, part, what, per_item = meaning[name]
-                            index = json.loads(message)[name]["m"]["item_index"] if per_item else 0
-                            subject = results[rule_id][index]
-                            if part == "applies":
-                                subject.applies = True
-                            elif part == "requires":
-                                subject.missing.append(what)
-                            elif part == "unknown":
-                                subject.unknown.setdefault(what[0], set()).add(what[1])
-                            elif part == "gate":
-                                subject.gates.add(what)
-                            else:
-                                subject.outcomes.add(what)
-                    for rule, rule_id, status_field in self._status_plan[stage]:  # what later stages read
-                        subjects = results[rule_id]
-                        # decide() orders missing facts as the rule lists them, whatever the core's order
-                        decision = (
-                            decide(rule, subjects[0])
-                            if len(subjects) == 1
-                            else most_severe([decide(rule, s) for s in subjects])
-                        )
-                        project_fact[status_field] = decision.status if decision else "not_applicable"
-            finally:  # always, each on its own: the core holds at most 1 024 sessions
-                for handle, sid in sessions.items():
-                    try:
-                        durable_rules_engine.delete_state(handle, sid)
-                    except Exception as exc:
-                        undeleted.append(f"{sid}: {exc}")
-        if undeleted:  # reached only when the check itself succeeded: its error is not masked
+        try:  # always, each on its own: the core holds at most 1 024 sessions
+            for handle, sid in self._sessions.items():
+                try:
+                    durable_rules_engine.delete_state(handle, sid)
+                except Exception as error:
+                    undeleted.append(f"{sid}: {error}")
+        finally:
+            self._sessions = {}
+            _core_lock.release()
+        if undeleted and exc_type is None:  # a failing check's own error is not masked
             raise EngineError(f"the rules engine could not delete sessions: {'; '.join(undeleted)}")
+
+    def match(self, stage: int, statuses: Mapping[str, str]) -> dict[str, list[SubjectResult]]:
+        compiled, project_fact, items = self._compiled, self._project_fact, self._items
+        for rule_id, status_field in compiled._status_fields.items():  # what this stage may read
+            status = statuses.get(rule_id)
+            if status is not None:
+                project_fact[status_field] = status
+        results: dict[str, list[SubjectResult]] = {}
+        for rule in compiled._rule_stages[stage]:
+            if rule.spec.for_each is None:
+                results[rule.id] = [SubjectResult(index=None)]
+            else:
+                results[rule.id] = [SubjectResult(index=i) for i in range(len(items.get(rule.spec.for_each, ())))]
+        meaning = compiled._meaning
+        sessions = self._sessions
+        for handle, parts in compiled._stages[stage]:
+            sid = sessions.get(handle) or f"c{next(_session_ids)}"
+            batch = [fact for part in parts for fact in part.facts(sid, project_fact, items)]
+            if not batch:
+                continue
+            try:
+                messages = _matches(handle, engine_json(batch))
+            except _Refused:
+                # the core refused the facts: deleting that session corrupts its heap, so it is
+                # left behind (one of 1 024) and the check fails
+                sessions.pop(handle, None)
+                raise
+            sessions[handle] = sid
+            for message in messages:
+                name = message[2 : message.index('"', 2)]  # names are ours: no quotes or escapes
+                if name == _SEEN:
+                    continue
+                what = meaning[name]
+                index = json.loads(message)[name]["m"]["item_index"] if what.per_item else 0
+                subject = results[what.rule_id][index]
+                role = what.role
+                if role is _Role.APPLIES:
+                    subject.applies = True
+                elif role is _Role.REQUIRES:  # once per branch of a disjunction that holds: once
+                    if what.fact not in subject.missing:
+                        subject.missing.append(what.fact)
+                elif role is _Role.UNKNOWN:
+                    subject.unknown.setdefault(what.index, set()).add(what.fact)
+                elif role is _Role.GATE:
+                    subject.gates.add(what.index)
+                else:
+                    subject.outcomes.add(what.index)
         return results
 
 
@@ -706,9 +722,10 @@ def _engine_scalar(value: Any) -> Any:
 _compiled_cache: dict[tuple[str, str], CompiledRuleset] = {}
 
 
-def compiled(ruleset: Ruleset, params: ParameterSet) -> CompiledRuleset:
-    """The compiled ruleset for these rules and parameter values, built once per process."""
+def compiled(ruleset: Ruleset, params: ParameterSet, staging: Staging | None = None) -> CompiledRuleset:
+    """The compiled ruleset for these rules and parameter values, built once per process (the
+    durable engine's `protocol.EvaluatorFactory`)."""
     key = (ruleset.sha256, params.fingerprint())
     if key not in _compiled_cache:
-        _compiled_cache[key] = CompiledRuleset(ruleset, params)
+        _compiled_cache[key] = CompiledRuleset(ruleset, params, staging)
     return _compiled_cache[key]

@@ -27,7 +27,8 @@ from checker.rules.parameters import Localised, ParameterDefinition, pack_values
 from checker.rules.plan_period import Notice, PlanFile
 
 RULE_ID = packs.RULE_ID
-Status = Literal["fail", "warn", "review", "pass", "not_applicable", "missing_info"]
+# a status a rule's decision can give (`waived` is none: a waiver sets a finding aside after it)
+DecidedStatus = Literal["fail", "warn", "review", "pass", "not_applicable", "missing_info"]
 # constants written here, not read from a file: constructed without building Localised's validator
 DOCUMENT_TITLES = {
     "outline": Localised.model_construct(
@@ -60,8 +61,11 @@ class Basis(_Strict):
         return [f.strip(' “”"') for f in re.split(r"…+|\.\.\.", self.quote) if f.strip(' “”"')]
 
 
-class Outcome(_Strict):
-    status: Status
+class RuleOutcome(_Strict):
+    """One outcome a rule file lists: the status the rule reaches when `when` holds, a row of the
+    rule's first-hit decision table (not a checked project's result, nor a diff's)."""
+
+    status: DecidedStatus
     when: Any
     binding: bool | None = None  # overrides the rule's binding for this outcome (LA-005)
     missing: list[str] = Field(default_factory=list)  # facts named by a missing_info outcome
@@ -77,7 +81,7 @@ class Outcome(_Strict):
         return cond.parse(raw, "when")
 
     @model_validator(mode="after")
-    def _unknown_branch(self) -> Outcome:
+    def _unknown_branch(self) -> RuleOutcome:
         if self.ask and not self.when_unknown:
             raise ValueError("`ask` needs `when_unknown`")
         if self.when_unknown and self.missing:
@@ -150,8 +154,8 @@ class RuleFile(_Strict):
     for_each: Literal["products", "boilers"] | None = None
     applies_when: Any = None
     requires: list[str] = Field(default_factory=list)
-    outcomes: list[Outcome] = Field(default_factory=list)
-    otherwise: Status = "pass"
+    outcomes: list[RuleOutcome] = Field(default_factory=list)
+    otherwise: DecidedStatus = "pass"
     # the messages are message.zh.j2 and message.en.j2 in the rule's folder; this names them
     message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] | None = None
     references: list[str] = Field(default_factory=list)
