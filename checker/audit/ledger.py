@@ -370,7 +370,8 @@ def inflate(blob: bytes, limit: int) -> bytes:
 
 
 def unpack_snapshot(archive: bytes) -> dict[str, str]:
-    return json.loads(inflate(archive, MAX_SNAPSHOT_BYTES).decode("utf-8"))
+    files: dict[str, str] = json.loads(inflate(archive, MAX_SNAPSHOT_BYTES).decode("utf-8"))
+    return files
 
 
 def extract_snapshot(files: dict[str, str], root: Path) -> tuple[Pack, ...]:

@@ -15,7 +15,7 @@ import json
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 from checker import __version__
 from checker.audit.ledger import (
@@ -31,12 +31,12 @@ from checker.audit.ledger import (
     is_legacy_snapshot,
     params_from_body,
     records_outcome,
-    sha256_text,
     snapshot_sha256,
     unpack_snapshot,
     waivers_applied_json,
 )
 from checker.check import Checker
+from checker.digests import sha256_text
 from checker.errors import CheckerError, InputError
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
@@ -181,12 +181,13 @@ class _Rerunner:
         if isinstance(ruleset, str):
             report.flag("not_rerunnable", f"not re-runnable: {ruleset}")
             return
-        register = None
+        register: WaiverRegister | None = None
         if entry.waiver_register_sha256:
-            register = self.register(entry, ruleset)
-            if isinstance(register, str):
-                report.flag("tampered" if "altered" in register or "missing" in register else "differs", register)
+            found = self.register(entry, ruleset)
+            if isinstance(found, str):
+                report.flag("tampered" if "altered" in found or "missing" in found else "differs", found)
                 return
+            register = found
         key = (entry.ruleset_sha256, entry.params_sha256, entry.as_of, entry.policy_path, entry.waiver_register_sha256)
         try:
             if key not in self.checkers:
@@ -267,7 +268,18 @@ def verify(ledger: Ledger, entry: int | None = None, max_bytes: int = MAX_STORED
     return VerifyReport(checks=checks, head_hash=stored[-1].entry_hash if stored else None)
 
 
-_WORDS = {
+class _Words(TypedDict):
+    """The words of verify's report in one language."""
+
+    labels: dict[str, str]
+    entry: str
+    no_id: str
+    summary: str
+    head: str
+    empty: str
+
+
+_WORDS: dict[str, _Words] = {
     "en": {
         "labels": {"tampered": "TAMPERED", "differs": "DIFFERS", "not_rerunnable": "NOT RE-RUNNABLE"},
         "entry": "entry {seq} ({project}): {label}: {problem}",

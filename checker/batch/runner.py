@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.batch.documents import FRAGMENT_FORMATS, failure_fragment, fragment
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
-from checker.factory import make_checker  # also imported from here by the audit commands
+from checker.factory import make_checker
 from checker.input.source import DEFAULT_LIMITS, Limits
 from checker.rules import packs
 
@@ -363,7 +363,7 @@ _ENDING_SIGNALS = frozenset(
 )
 
 
-def _pool(context: Any, jobs: int, settings: Settings) -> multiprocessing.pool.Pool:
+def _pool(context: multiprocessing.context.BaseContext, jobs: int, settings: Settings) -> multiprocessing.pool.Pool:
     """A worker pool whose helper threads never take an ending signal.
 
     A signal sent to the process goes to any thread that does not block it; taken by one of the

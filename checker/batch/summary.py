@@ -104,7 +104,9 @@ def _verdict_labels() -> dict[str, dict[str, str]]:
     from checker.resources import templates_dir
 
     with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
-        terms = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        terms: dict[str, dict[str, dict[str, str]]] = yaml.load(
+            fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     return terms.get("verdict", {})
 
 

@@ -121,9 +121,10 @@ def diff_command(
     def action() -> int:
         from checker.audit.diff import compare_in_batch
         from checker.audit.diff_render import render
-        from checker.batch.runner import Settings, default_jobs, make_checker
+        from checker.batch.runner import Settings, default_jobs
         from checker.check import default_as_of
         from checker.errors import UsageError, shown
+        from checker.factory import make_checker
 
         if not any(os.path.lexists(p) for p in paths):
             raise UsageError(i18n.t("{path}: no such file or folder (nothing to compare)", path=shown(paths[0])))

@@ -215,6 +215,8 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
     if isinstance(operand, cond.ParamRef):
         operand = params[operand.name].value
     if c.op in ("in", "not_in"):
+        if not isinstance(operand, Iterable):  # a list, or a parameter's list or table (its keys)
+            raise RuleDataError("parameters", str(c.operand), f"`{c.op}` needs a list or a table, not one value")
         values = list(operand)
         if c.op == "in":
             return _and([exists, _or([{field: engine_value(v)} for v in values])])
@@ -537,16 +539,16 @@ class CompiledRuleset:
                     )
         # [[(engine ruleset handle, its parts of this stage)] per stage]
         self._stages: list[list[tuple[int, list[_Part]]]] = [[] for _ in parts]
-        for group in _engine_rulesets([part for stage in parts for part in stage]):
+        for engine_group in _engine_rulesets([part for stage in parts for part in stage]):
             # Every fact must be handled by some rule: an unhandled fact still creates a
             # session (leaking one of the core's 1 024) whose delete_state then segfaults.
             body: dict[str, Any] = {_SEEN: {"all": [{"m": _SEEN_CONDITION}]}}
-            for part in group:
-                body.update(part.compiled)
+            for engine_part in engine_group:
+                body.update(engine_part.compiled)
             digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
             handle = _ruleset_handle(f"nmck_{digest[:24]}", body)
             for stage, stage_parts in enumerate(parts):
-                mine = [part for part in stage_parts if part in group]
+                mine = [part for part in stage_parts if part in engine_group]
                 if mine:
                     self._stages[stage].append((handle, mine))
         self._fields = frozenset().union(*(part.fields for stage in parts for part in stage))

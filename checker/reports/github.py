@@ -38,7 +38,7 @@ def command(level: str, message: str, **properties: object) -> str:
     return f"::{level}{' ' + props if props else ''}::{escape_data(message)}\n"
 
 
-def annotations(result: CheckResult, lang: str) -> list[str]:
+def annotation_lines(result: CheckResult, lang: str) -> list[str]:
     """The annotation lines of one checked project, in the findings' order."""
     path = result.document.path
     lines = [
@@ -57,7 +57,7 @@ def annotations(result: CheckResult, lang: str) -> list[str]:
 
 
 def render_github(result: CheckResult, lang: str) -> str:
-    return "".join(annotations(result, lang))
+    return "".join(annotation_lines(result, lang))
 
 
 def problem_annotations(path: str, problems: tuple[Problem, ...]) -> str:

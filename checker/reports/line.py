@@ -46,7 +46,7 @@ def _compact_encoder() -> Callable[[Any], str]:
     with themselves. The bytes are those of `json.dumps`.
     """
     base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    make = json.encoder.c_make_encoder
+    make = json.encoder.c_make_encoder  # type: ignore[attr-defined]  # CPython's C encoder: not in typeshed
     if make is None:  # pragma: no cover - a Python built without the _json accelerator
         return base.encode
     # allow_nan=False: an infinity or NaN is a bug to report (exit 70), never `Infinity` in a line

@@ -73,7 +73,11 @@ def fmt_wan(value: Any, digits: int = 2) -> str:
 @cache
 def terms() -> dict[str, dict[str, dict[str, str]]]:
     with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe_load, in C
+        loaded: dict[str, dict[str, dict[str, str]]] = yaml.load(
+            fh,
+            Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),  # safe_load, in C
+        )
+    return loaded
 
 
 def term(value: Any, lang: str, table: str = "value") -> str:
@@ -259,7 +263,7 @@ class _MessageTemplate:
         env = template.environment
         ctx = env.context_class(env, {**self.globals, **context}, template.name, template.blocks)
         try:
-            return env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
+            return env.concat(template.root_render_func(ctx))
         except Exception:
             env.handle_exception()
             raise  # pragma: no cover - handle_exception always raises
@@ -291,7 +295,8 @@ def rule_sentence(finding: Finding, lang: str) -> str | None:
     if decision.branch == "applies_when" and decision.gate is not None:
         label = finding.rule.spec.applies_labels[decision.gate]
         if label is not None:
-            return getattr(label, lang)
+            worded: str = getattr(label, lang)
+            return worded
     return None
 
 
@@ -360,7 +365,8 @@ def outcome_reason(rule: Any, decision: Any) -> str | None:
     `when_unknown`, has none: its status is not the outcome's)."""
     if decision.outcome is None or decision.branch != "outcome":
         return None
-    return rule.spec.outcomes[decision.outcome].reason
+    reason: str | None = rule.spec.outcomes[decision.outcome].reason
+    return reason
 
 
 def _message_context(finding: Finding, lang: str) -> dict[str, Any]:

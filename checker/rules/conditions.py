@@ -18,6 +18,7 @@ pushed down to the comparisons), so a rule never reaches `fail` or `pass` on a g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -55,7 +56,7 @@ class FactRef:
     times: float | ParamRef | None = None
 
 
-Operand = Union[float, int, str, bool, list, ParamRef, FactRef]  # noqa: UP007
+Operand = Union[float, int, str, bool, list[Any], ParamRef, FactRef]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def negate(condition: Condition) -> Condition:
     raise TypeError(condition)  # pragma: no cover
 
 
-def walk(condition: Condition):  # type: ignore[no-untyped-def]
+def walk(condition: Condition) -> Iterator[Condition]:
     """Every node of a condition tree, for collecting the facts, parameters and rules it names."""
     yield condition
     if isinstance(condition, All | AnyOf):

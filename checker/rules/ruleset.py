@@ -213,7 +213,7 @@ class Rule:
 
     @property
     def outcome_statuses(self) -> set[str]:
-        statuses = {o.status for o in self.spec.outcomes} | {self.spec.otherwise}
+        statuses: set[str] = {o.status for o in self.spec.outcomes} | {self.spec.otherwise}
         statuses |= {o.when_unknown for o in self.spec.outcomes if o.when_unknown}
         if self.spec.requires:
             statuses.add("missing_info")
@@ -372,9 +372,10 @@ def active_ruleset() -> Ruleset:
     chosen = packs.selected()
     if chosen is None:
         return load_ruleset()
-    if _active[0] is None or _active[0][0] != chosen:
-        _active[0] = (chosen, _load_ruleset(Path(chosen), chosen))
-    return _active[0][1]
+    active = _active[0]
+    if active is None or active[0] != chosen:
+        active = _active[0] = (chosen, _load_ruleset(Path(chosen), chosen))
+    return active[1]
 
 
 _active: list[tuple[str, Ruleset] | None] = [None]
@@ -436,7 +437,7 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
             if dependency not in known:
                 raise RuleDataError(rule.path, "", f"depends on unknown or disabled rule {dependency}")
     plan = next((p.spec.plan for p in reversed(chain) if p.spec.plan is not None), None)
-    documents = {}
+    documents: dict[str, str] = {}
     for pack in chain:
         for key, name in pack.spec.documents.items():
             documents[key] = str((pack.root / name).resolve())
