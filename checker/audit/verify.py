@@ -44,7 +44,8 @@ from checker.project.model import Project
 from checker.rules.ruleset import Ruleset, load_chain, load_ruleset
 from checker.verdict.waivers import WaiverRegister, register_from_document
 
-Status = Literal["verified", "tampered", "differs", "not_rerunnable"]
+# what re-checking one ledger entry found
+EntryState = Literal["verified", "tampered", "differs", "not_rerunnable"]
 
 
 @dataclass
@@ -53,10 +54,10 @@ class EntryCheck:
 
     seq: int
     project_id: str | None
-    status: Status = "verified"
-    problems: list[tuple[Status, str]] = field(default_factory=list)
+    status: EntryState = "verified"
+    problems: list[tuple[EntryState, str]] = field(default_factory=list)
 
-    def flag(self, status: Status, problem: str) -> None:
+    def flag(self, status: EntryState, problem: str) -> None:
         """Record a problem; the entry's status is the worst (tampered > differs > not re-runnable)."""
         order = ["verified", "not_rerunnable", "differs", "tampered"]
         if order.index(status) > order.index(self.status):
@@ -73,7 +74,7 @@ class VerifyReport:
     def ok(self) -> bool:
         return all(c.status == "verified" for c in self.checks)
 
-    def count(self, status: Status) -> int:
+    def count(self, status: EntryState) -> int:
         return sum(1 for c in self.checks if c.status == status)
 
 

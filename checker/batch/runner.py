@@ -31,15 +31,15 @@ from checker.errors import CheckerError, InputError, Problem, RuleDataError, Usa
 from checker.factory import make_checker
 from checker.input.source import DEFAULT_LIMITS, Limits
 from checker.rules import packs
+from checker.vocabulary import EXIT_CODES_WORST_FIRST, ExitCode, Status
 
 if TYPE_CHECKING:
     from checker.check import CheckResult
 
-EXIT_INVALID = 2
-EXIT_INTERNAL = 70
-# worst first: internal error, invalid input, rejected, needs review, warnings (--fail-on warn),
-# approved
-_SEVERITY = {EXIT_INTERNAL: 5, EXIT_INVALID: 4, 1: 3, 3: 2, 4: 1, 0: 0}
+EXIT_INVALID = ExitCode.INVALID
+EXIT_INTERNAL = ExitCode.INTERNAL
+# the worst code ranks highest; a code of no known meaning ranks with an internal error
+_SEVERITY = {code: rank for rank, code in enumerate(reversed(EXIT_CODES_WORST_FIRST))}
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class _Fatal:
 def worst_exit_code(codes: list[int] | tuple[int, ...]) -> int:
     """The batch's exit code: 70 > 2 > 1 > 3 > 4 > 0 (a bug, bad input, rejected, review,
     warnings under `--fail-on warn`, approved)."""
-    return max(codes, key=lambda c: _SEVERITY.get(c, 5), default=0)
+    return max(codes, key=lambda c: _SEVERITY.get(c, _SEVERITY[ExitCode.INTERNAL]), default=ExitCode.OK)
 
 
 class _Worker:
@@ -168,7 +168,7 @@ class _Worker:
             project_id=info.id,
             project_name=info.name,
             counts=counts,
-            failed=tuple(f.id for f in result.findings if f.status == "fail"),
+            failed=tuple(f.id for f in result.findings if f.status == Status.FAIL),
             league_city=info.league_city,
             input_sha256=result.document.sha256,
             statuses={f.id: f.status for f in result.findings},

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 from checker.errors import printable
 from checker.reports.escaping import csv_line
 from checker.verdict.findings import STATUSES
+from checker.vocabulary import VERDICTS_WORST_FIRST, Verdict
 
 if TYPE_CHECKING:
     from checker.batch.runner import Outcome
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
 # `notices` last, so that the earlier columns keep their places: the codes of run-level notices
 CSV_COLUMNS = ("file", "id", "name", "verdict", *STATUSES, "failed_rules", "error", "notices")
-VERDICTS = ("approved", "approved_with_warnings", "needs_review", "rejected")
-WORST_FIRST = tuple(reversed(VERDICTS))
+VERDICTS = tuple(Verdict)  # best first
+WORST_FIRST = VERDICTS_WORST_FIRST
 TOP_RULES = 10
 
 

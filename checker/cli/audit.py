@@ -15,8 +15,9 @@ import click
 from checker.cli import i18n
 from checker.cli.edge import MAX_JOBS, OneLineErrors, parse_date, rules_option, run_guarded
 from checker.input.source import MAX_FILE_BYTES
+from checker.vocabulary import ExitCode
 
-EXIT_DIFFERENT = 1
+EXIT_DIFFERENT = ExitCode.DIFFERS
 
 
 def verdict_name(verdict: str) -> str:

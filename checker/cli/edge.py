@@ -25,9 +25,10 @@ from checker.cli import i18n
 from checker.errors import CheckerError, InputError, RuleDataError, UsageError, quoted
 from checker.input.hints import date_hint
 from checker.input.source import DEFAULT_LIMITS, Limits
+from checker.vocabulary import ExitCode
 
-EXIT_INVALID = 2
-EXIT_INTERNAL = 70
+EXIT_INVALID = ExitCode.INVALID
+EXIT_INTERNAL = ExitCode.INTERNAL
 # the report formats (kept here, not imported from checker.reports.render, so `--help` stays fast)
 FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv", "github")
 MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
@@ -95,8 +96,8 @@ class OneLineMain(click.Command):
             exc.show()
             sys.exit(exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
-            sys.exit(130)
-        sys.exit(0)
+            sys.exit(ExitCode.INTERRUPTED)
+        sys.exit(ExitCode.OK)
 
 
 class Translated(click.Command):
@@ -303,7 +304,7 @@ def run_guarded(action: Callable[[], int], debug: bool) -> None:
         say(error_line(str(exc)))
         sys.exit(EXIT_INTERNAL)
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except OSError as exc:
         if exc.errno not in _OUTPUT_ERRNOS:
             _internal_error(exc, debug)

@@ -16,8 +16,9 @@ import click
 
 from checker.cli import i18n
 from checker.cli.edge import OneLineErrors, TranslatedGroup, run_guarded
+from checker.vocabulary import ExitCode
 
-EXIT_FAILED = 1
+EXIT_FAILED = ExitCode.DIFFERS  # a case gave another result than it expects
 
 
 @click.command("test", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})

@@ -43,6 +43,7 @@ from checker.evaluation.decision import SubjectResult, decide, most_severe
 from checker.rules import conditions as cond
 from checker.rules.parameters import ParameterSet
 from checker.rules.ruleset import Rule, Ruleset
+from checker.vocabulary import Status
 
 _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
 _SEEN = "__seen"  # the catch-all rule of every engine ruleset
@@ -639,7 +640,7 @@ class CompiledRuleset:
                             if len(subjects) == 1
                             else most_severe([decide(rule, s) for s in subjects])
                         )
-                        project_fact[status_field] = decision.status if decision else "not_applicable"
+                        project_fact[status_field] = decision.status if decision else Status.NOT_APPLICABLE
             finally:  # always, each on its own: the core holds at most 1 024 sessions
                 for handle, sid in sessions.items():
                     try:

@@ -16,6 +16,7 @@ from checker.reports.render import _param_view, environment, labels, term
 from checker.rules import conditions as cond
 from checker.rules.parameters import ParameterSet
 from checker.rules.ruleset import DOCUMENT_TITLES, FactInfo, Rule, Ruleset
+from checker.vocabulary import Status
 
 _OPS = {
     "gt": ">",
@@ -148,7 +149,7 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
     if spec.requires:
         outcomes.append(
             {
-                "status_label": term("missing_info", lang, "status"),
+                "status_label": term(Status.MISSING_INFO, lang, "status"),
                 "when": _WORDS[lang]["or"].join(describe(cond.Absent(name), facts, lang) for name in spec.requires),
             }
         )

@@ -18,8 +18,14 @@ from checker.errors import Problem
 from checker.reports.render import notices_json, render_message
 from checker.reports.render import term as display_term
 from checker.verdict.locate import locate
+from checker.vocabulary import Status
 
-LEVELS = {"fail": "error", "warn": "warning", "review": "warning", "missing_info": "warning"}
+LEVELS: dict[str, str] = {
+    Status.FAIL: "error",
+    Status.WARN: "warning",
+    Status.REVIEW: "warning",
+    Status.MISSING_INFO: "warning",
+}
 
 
 def escape_data(text: str) -> str:

@@ -20,7 +20,7 @@ import yaml
 
 from checker import __version__
 from checker.check import CheckResult
-from checker.evaluation.decision import SEVERITY, fired
+from checker.evaluation.decision import fired
 from checker.reports.escaping import md_escape
 from checker.resources import templates_dir
 from checker.rules import datacache
@@ -37,10 +37,11 @@ from checker.verdict.waivers import (
     register_view,
     unstated,
 )
+from checker.vocabulary import ATTENTION as _ATTENTION
+from checker.vocabulary import Status, Verdict
 
 LANGS = ("zh", "en")
-_ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
-assert set(_ORDER) == set(SEVERITY) | {"waived"}
+_ORDER = tuple(Status)  # most severe first, the waived before what needs nothing
 
 
 def _trim(value: float, digits: int) -> str:
@@ -526,7 +527,7 @@ def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> di
 
 # statuses under which a rule's violation title would read as a double negative ("[通过] 未落实用能
 # 指标来源"): the finding is headed with the rule's neutral subject instead
-SUBJECT_STATUSES = frozenset(("pass", "not_applicable", "missing_info"))
+SUBJECT_STATUSES = frozenset((Status.PASS, Status.NOT_APPLICABLE, Status.MISSING_INFO))
 
 
 def heading(finding: Finding, lang: str) -> str:
@@ -663,9 +664,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
 
 
 # what a reviewer must act on, in this order; the other statuses are only counted
-ATTENTION = ("fail", "review", "missing_info", "warn", "waived")
-_COUNTED_ONLY = ("pass", "not_applicable")
-assert set(ATTENTION) | set(_COUNTED_ONLY) == set(_ORDER)
+ATTENTION = _ATTENTION
 
 
 def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[str, str | None]]:
@@ -685,10 +684,10 @@ def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[st
 def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str, Any]:
     """One finding a reviewer must act on, for the compact report: its heading, the reason, what
     to supply (missing_info) and who waived it (waived)."""
-    waiver = finding.waiver if finding.status == "waived" else None
+    waiver = finding.waiver if finding.status == Status.WAIVED else None
     return {
         **_finding_head(finding, lang),
-        "supply": _to_supply(finding, result, lang) if finding.status == "missing_info" else [],
+        "supply": _to_supply(finding, result, lang) if finding.status == Status.MISSING_INFO else [],
         "waiver": (
             {
                 "approved_by": waiver.approved_by,
@@ -724,7 +723,10 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "exit_code": exit_code(result.verdict),
         "notices": notices_json(result, lang),
         "attention": [attention_item(f, result, lang) for f in findings],
-        "counted": [{"status": s, "label": term(s, lang, "status"), "count": tally[s]} for s in _COUNTED_ONLY],
+        "counted": [
+            {"status": s, "label": term(s, lang, "status"), "count": tally[s]}
+            for s in (Status.PASS, Status.NOT_APPLICABLE)
+        ],
     }
 
 
@@ -825,18 +827,18 @@ def labels(lang: str) -> dict[str, str]:
 
 # ANSI SGR codes per status: red for what blocks, yellow for what needs a person (review,
 # missing information, warnings), green for pass; cyan for a waiver, dim for not applicable
-_ANSI = {
-    "fail": "1;31",
-    "missing_info": "33",
-    "review": "33",
-    "warn": "33",
-    "waived": "36",
-    "pass": "32",
-    "not_applicable": "2",
-    "rejected": "1;31",
-    "needs_review": "1;33",
-    "approved_with_warnings": "1;33",
-    "approved": "1;32",
+_ANSI: dict[str, str] = {
+    Status.FAIL: "1;31",
+    Status.MISSING_INFO: "33",
+    Status.REVIEW: "33",
+    Status.WARN: "33",
+    Status.WAIVED: "36",
+    Status.PASS: "32",
+    Status.NOT_APPLICABLE: "2",
+    Verdict.REJECTED: "1;31",
+    Verdict.NEEDS_REVIEW: "1;33",
+    Verdict.APPROVED_WITH_WARNINGS: "1;33",
+    Verdict.APPROVED: "1;32",
 }
 
 
@@ -944,7 +946,7 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
             "document": finding.waiver.document,
             "reason": finding.waiver.reason,
             "expires": finding.waiver.expires.isoformat() if finding.waiver.expires else None,
-            "applied": finding.status == "waived",
+            "applied": finding.status == Status.WAIVED,
             "note": finding.waiver_note,
         }
         if finding.original_status:

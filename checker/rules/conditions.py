@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
+from checker.vocabulary import RULE_STATUSES, Status
+
 COMPARISONS = ("gt", "gte", "lt", "lte", "eq", "ne", "in", "not_in")
 INVERSE = {
     "gt": "lte",
@@ -33,7 +35,7 @@ INVERSE = {
     "in": "not_in",
     "not_in": "in",
 }
-STATUSES = ("fail", "warn", "review", "pass", "not_applicable", "missing_info")
+STATUSES = tuple(status.value for status in RULE_STATUSES)  # plain text: shown in errors, stored in the cache
 
 
 class ConditionError(ValueError):
@@ -184,7 +186,7 @@ def negate(condition: Condition) -> Condition:
     if isinstance(condition, Absent):
         return Present(condition.fact)
     if isinstance(condition, RuleStatus):
-        rest = tuple(s for s in (*STATUSES, "waived") if s not in condition.statuses)
+        rest = tuple(s.value for s in Status if s not in condition.statuses)
         return RuleStatus(condition.rule, rest)
     raise TypeError(condition)  # pragma: no cover
 

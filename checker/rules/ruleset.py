@@ -25,9 +25,12 @@ from checker.rules import conditions as cond
 from checker.rules import datacache, packs
 from checker.rules.parameters import Localised, ParameterDefinition, pack_values, shipped_definitions
 from checker.rules.plan_period import Notice, PlanFile
+from checker.vocabulary import Status
 
 RULE_ID = packs.RULE_ID
-Status = Literal["fail", "warn", "review", "pass", "not_applicable", "missing_info"]
+# a status as a rule file names it: every status but `waived` (the register's), the same words as
+# checker.vocabulary.RULE_STATUSES (a Literal, so that a wrong word is reported as the file's error)
+StatusName = Literal["fail", "warn", "review", "pass", "not_applicable", "missing_info"]
 # constants written here, not read from a file: constructed without building Localised's validator
 DOCUMENT_TITLES = {
     "outline": Localised.model_construct(
@@ -61,7 +64,7 @@ class Basis(_Strict):
 
 
 class Outcome(_Strict):
-    status: Status
+    status: StatusName
     when: Any
     binding: bool | None = None  # overrides the rule's binding for this outcome (LA-005)
     missing: list[str] = Field(default_factory=list)  # facts named by a missing_info outcome
@@ -142,7 +145,7 @@ class RuleFile(_Strict):
     applies_when: Any = None
     requires: list[str] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
-    otherwise: Status = "pass"
+    otherwise: StatusName = "pass"
     # the messages are message.zh.j2 and message.en.j2 in the rule's folder; this names them
     message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] | None = None
     references: list[str] = Field(default_factory=list)
@@ -216,9 +219,9 @@ class Rule:
         statuses: set[str] = {o.status for o in self.spec.outcomes} | {self.spec.otherwise}
         statuses |= {o.when_unknown for o in self.spec.outcomes if o.when_unknown}
         if self.spec.requires:
-            statuses.add("missing_info")
+            statuses.add(Status.MISSING_INFO)
         if self.spec.applies_when is not None or self.spec.for_each or self.spec.effective:
-            statuses.add("not_applicable")
+            statuses.add(Status.NOT_APPLICABLE)
         return statuses
 
 
@@ -343,7 +346,7 @@ def _check_rule(
             raise RuleDataError(shown, "parameters", f"unknown parameter {name!r}")
     for index, outcome in enumerate(spec.outcomes):
         binding = spec.binding if outcome.binding is None else outcome.binding
-        if outcome.status == "fail" and not binding:
+        if outcome.status == Status.FAIL.value and not binding:
             raise RuleDataError(shown, f"outcomes[{index}].status", "a guidance (non-binding) outcome cannot fail")
     for lang in ("zh", "en"):
         if not (folder / f"message.{lang}.j2").is_file():
