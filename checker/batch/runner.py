@@ -36,8 +36,6 @@ from checker.vocabulary import EXIT_CODES_WORST_FIRST, ExitCode, Status
 if TYPE_CHECKING:
     from checker.check import CheckResult
 
-EXIT_INVALID = ExitCode.INVALID
-EXIT_INTERNAL = ExitCode.INTERNAL
 # the worst code ranks highest; a code of no known meaning ranks with an internal error
 _SEVERITY = {code: rank for rank, code in enumerate(reversed(EXIT_CODES_WORST_FIRST))}
 
@@ -147,17 +145,17 @@ class _Worker:
         try:
             result = self.checker.check_path(path, self.settings.limits)
         except InputError as exc:
-            return self._failure(path, EXIT_INVALID, tuple(exc.problems))
+            return self._failure(path, ExitCode.INVALID, tuple(exc.problems))
         except Exception as exc:  # a bug on one file must not lose the rest of the batch
             problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
-            return self._failure(path, EXIT_INTERNAL, (problem,))
+            return self._failure(path, ExitCode.INTERNAL, (problem,))
         pending = None
         if self.settings.record and self.settings.prepare_record:  # appended by the parent once the output is out
             try:
                 pending = self.settings.prepare_record(result)
             except CheckerError as exc:
                 problem = Problem(path, "", None, f"not recorded in the ledger: {exc}")
-                return self._failure(path, EXIT_INVALID, (problem,))
+                return self._failure(path, ExitCode.INVALID, (problem,))
         counts = self._counts(result.findings)
         info = result.project.project
         outcome = Outcome(

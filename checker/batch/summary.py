@@ -15,17 +15,15 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from checker.errors import printable
 from checker.reports.escaping import csv_line
-from checker.verdict.findings import STATUSES
-from checker.vocabulary import VERDICTS_WORST_FIRST, Verdict
+from checker.vocabulary import COUNT_ORDER, VERDICTS_WORST_FIRST, Verdict
 
 if TYPE_CHECKING:
     from checker.batch.runner import Outcome
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
 # `notices` last, so that the earlier columns keep their places: the codes of run-level notices
-CSV_COLUMNS = ("file", "id", "name", "verdict", *STATUSES, "failed_rules", "error", "notices")
+CSV_COLUMNS = ("file", "id", "name", "verdict", *COUNT_ORDER, "failed_rules", "error", "notices")
 VERDICTS = tuple(Verdict)  # best first
-WORST_FIRST = VERDICTS_WORST_FIRST
 TOP_RULES = 10
 
 
@@ -49,7 +47,7 @@ def csv_row(outcome: Outcome) -> str:
             outcome.project_id or "",
             outcome.project_name or "",
             outcome.verdict or "",
-            *(outcome.counts.get(s, "") for s in STATUSES),
+            *(outcome.counts.get(s, "") for s in COUNT_ORDER),
             " ".join(outcome.failed),
             error,
             " ".join(outcome.notices),
@@ -95,7 +93,7 @@ class Summary:
     def worst_first(self) -> list[ProjectLine]:
         """The checked projects, rejected first, then needing review, approved with warnings,
         approved; by file name within a verdict."""
-        return sorted(self.projects, key=lambda p: (WORST_FIRST.index(p.verdict), p.path))
+        return sorted(self.projects, key=lambda p: (VERDICTS_WORST_FIRST.index(p.verdict), p.path))
 
 
 @cache

@@ -27,8 +27,6 @@ from checker.input.hints import date_hint
 from checker.input.source import DEFAULT_LIMITS, Limits
 from checker.vocabulary import ExitCode
 
-EXIT_INVALID = ExitCode.INVALID
-EXIT_INTERNAL = ExitCode.INTERNAL
 # the report formats (kept here, not imported from checker.reports.render, so `--help` stays fast)
 FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv", "github")
 MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
@@ -63,7 +61,7 @@ def _usage_line(message: str) -> str:
 class _UsageLine(click.ClickException):
     """A usage error shown as one line, in the `error: ...` form of every other input error."""
 
-    exit_code = EXIT_INVALID
+    exit_code = ExitCode.INVALID
 
     def show(self, file: Any = None) -> None:
         say(_usage_line(self.format_message()))
@@ -91,7 +89,7 @@ class OneLineMain(click.Command):
             super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             say(_usage_line(exc.format_message()))
-            sys.exit(EXIT_INVALID)
+            sys.exit(ExitCode.INVALID)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
@@ -292,17 +290,17 @@ def run_guarded(action: Callable[[], int], debug: bool) -> None:
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
             more = len(exc.problems) - MAX_PROBLEMS_SHOWN
             say(i18n.t("error: ... and {more} more problems (fix the ones above first)", more=more))
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)
     except (UsageError, RuleDataError) as exc:
         from checker.errors import OutputError
 
         if isinstance(exc, OutputError):
             _silence_stdout()
         say(error_line(str(exc)))
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)
     except CheckerError as exc:
         say(error_line(str(exc)))
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitCode.INTERNAL)
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
     except OSError as exc:
@@ -312,7 +310,7 @@ def run_guarded(action: Callable[[], int], debug: bool) -> None:
         from checker.reports.output import stdout_failure
 
         say(error_line(str(stdout_failure(exc))))
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)
     except Exception as exc:
         _internal_error(exc, debug)
     sys.exit(code)
@@ -338,7 +336,7 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
             "(run again with --debug for the details)."
         )
     )
-    sys.exit(EXIT_INTERNAL)
+    sys.exit(ExitCode.INTERNAL)
 
 
 def make_checker_from_options(

@@ -17,9 +17,6 @@ from checker.rules import conditions as cond
 from checker.rules.ruleset import Outcome, Rule
 from checker.vocabulary import DECISION_SEVERITY, Status
 
-# most severe first: a binding failure on one product decides the rule
-SEVERITY = DECISION_SEVERITY
-
 
 @dataclass
 class SubjectResult:
@@ -103,7 +100,8 @@ def fired(rule: Rule, decision: Decision) -> dict[str, Any]:
     return record
 
 
-_RANK: dict[str, int] = {status: rank for rank, status in enumerate(SEVERITY)}
+# most severe first: a binding failure on one product decides the rule
+_RANK: dict[str, int] = {status: rank for rank, status in enumerate(DECISION_SEVERITY)}
 
 
 def most_severe(decisions: list[Decision]) -> Decision | None:

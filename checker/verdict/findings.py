@@ -23,9 +23,6 @@ from checker.vocabulary import COUNT_ORDER, UNSETTLED, VERDICT_EXIT_CODES, ExitC
 if TYPE_CHECKING:
     from checker.verdict.waivers import RegisterEntry
 
-# every status a finding can have, in the order counts and tables show them
-STATUSES = COUNT_ORDER
-
 
 class FactReading(NamedTuple):
     """A fact a rule read: its value (None when absent), unit, label and where it comes from.
@@ -113,4 +110,4 @@ def gated_exit_code(verdict: str, fail_on: str = "review") -> ExitCode:
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    return {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
+    return {s: sum(1 for f in findings if f.status == s) for s in COUNT_ORDER}
