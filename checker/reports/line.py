@@ -25,7 +25,12 @@ from checker.digests import parameters_sha256
 from checker.reports.render import (
     audit_identity,
     claims_view,
+    finding_basis,
+    finding_facts,
     finding_json_tail,
+    finding_opening,
+    finding_parameter_values,
+    finding_state,
     parameters_in_force,
     render_bare_message,
     render_message,
@@ -151,7 +156,7 @@ def _parameter_values(finding: Finding) -> str:
         if len(_values_pieces) >= _CACHE_MAX:
             _values_pieces.clear()
         # the entry keeps the rule and parameters alive: the ids in its key stay theirs
-        entry = _values_pieces[key] = (finding.rule, params, _encode({name: p.value for name, p in named.items()}))
+        entry = _values_pieces[key] = (finding.rule, params, _encode(finding_parameter_values(finding)))
     return entry[2]
 
 
@@ -159,7 +164,7 @@ def _state(status: str, binding: bool) -> str:
     """`"status":…,"binding":…`, encoded once per pair."""
     piece = _states.get((status, binding))
     if piece is None:
-        piece = _states[(status, binding)] = _encode({"status": status, "binding": binding})[1:-1]
+        piece = _states[(status, binding)] = _encode(finding_state(status, binding))[1:-1]
     return piece
 
 
@@ -171,7 +176,7 @@ def verdict_line(result: CheckResult, lang: str) -> str:
 
 
 def _facts(finding: Finding) -> str:
-    return _encode({name: reading.value for name, reading in finding.facts.items()})
+    return _encode(finding_facts(finding))
 
 
 def _finding(finding: Finding, lang: str) -> str:
@@ -190,18 +195,8 @@ def _rule(rule: Rule, lang: str) -> tuple[str, str]:
     member."""
     entry = _rule_pieces.get((id(rule), lang))
     if entry is None or entry[0] is not rule:
-        spec = rule.spec
-        start = _encode(
-            {
-                "rule": rule.id,
-                "title": getattr(spec.title, lang),
-                "subject": getattr(spec.subject or spec.title, lang),
-                "category": spec.category,
-            }
-        )
-        basis = _encode(
-            {"basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis]}
-        )
+        start = _encode(finding_opening(rule, lang))
+        basis = _encode({"basis": finding_basis(rule)})
         if len(_rule_pieces) >= _CACHE_MAX:
             _rule_pieces.clear()
         entry = _rule_pieces[(id(rule), lang)] = (rule, start[:-1], basis[1:-1])

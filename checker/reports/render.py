@@ -26,7 +26,7 @@ from checker.resources import templates_dir
 from checker.rules import datacache
 from checker.rules.parameters import Localised, ParameterValue
 from checker.rules.plan_period import Notice
-from checker.rules.ruleset import DOCUMENT_TITLES
+from checker.rules.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict import figures
 from checker.verdict.findings import Finding, counts, exit_code
 from checker.verdict.waivers import (
@@ -904,23 +904,51 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
 
 
 def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
-    spec = finding.rule.spec
+    """One finding of the verdict, in its key order. The batch's pre-encoded line
+    (`reports.line`) assembles the same members from the same builders below."""
     out: dict[str, Any] = {
-        "rule": finding.id,
+        **finding_opening(finding.rule, lang),
+        **finding_state(finding.status, finding.binding),
+        "message": render_message(finding, lang),
+        "facts": finding_facts(finding),
+        "parameters": finding_parameter_values(finding),
+        "basis": finding_basis(finding.rule),
+    }
+    out.update(finding_json_tail(finding))
+    return out
+
+
+def finding_opening(rule: Rule, lang: str) -> dict[str, Any]:
+    """A finding's first members: the rule, its title, its subject and its category."""
+    spec = rule.spec
+    return {
+        "rule": rule.id,
         "title": getattr(spec.title, lang),
         # added beside the title (which names the violation): what the rule is about
         "subject": getattr(spec.subject or spec.title, lang),
         "category": spec.category,
-        "status": finding.status,
-        "binding": finding.binding,
-        "message": render_message(finding, lang),
-        "facts": {name: reading.value for name, reading in finding.facts.items()},
-        # by value: each parameter's source, dates and provenance once, in `audit.parameters`
-        "parameters": {name: p.value for name, p in finding.parameters.items()},
-        "basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis],
     }
-    out.update(finding_json_tail(finding))
-    return out
+
+
+def finding_state(status: str, binding: bool) -> dict[str, Any]:
+    """A finding's `status` and `binding` members."""
+    return {"status": status, "binding": binding}
+
+
+def finding_facts(finding: Finding) -> dict[str, Any]:
+    """The facts a finding read, by name: their values."""
+    return {name: reading.value for name, reading in finding.facts.items()}
+
+
+def finding_parameter_values(finding: Finding) -> dict[str, Any]:
+    """The parameters a finding compared against, by name: by value only; each one's source, dates
+    and provenance are given once, in `audit.parameters`."""
+    return {name: p.value for name, p in finding.parameters.items()}
+
+
+def finding_basis(rule: Rule) -> list[dict[str, Any]]:
+    """The plan passages a rule cites: document, location and the quoted words."""
+    return [{"document": b.document, "location": b.location, "quote": b.quote} for b in rule.spec.basis]
 
 
 def finding_json_tail(finding: Finding) -> dict[str, Any]:
