@@ -277,7 +277,7 @@ def snapshot_sha256(files: dict[str, str]) -> str:
     snapshot recorded before rule packs, as it was computed then)."""
     if is_legacy_snapshot(files):
         return _legacy_sha256(files)
-    return chain_sha256(iter(_snapshot_entries(files)))
+    return chain_sha256(_snapshot_entries(files))
 
 
 # --- snapshots recorded before rule packs: rules/<CAT>/<ID>.yaml and templates/messages/<ID>.<lang>.j2
@@ -337,13 +337,15 @@ def extract_legacy_snapshot(files: dict[str, str], root: Path) -> tuple[Pack, ..
 
 
 def _snapshot_entries(files: dict[str, str]) -> list[tuple[int, str, bytes]]:
+    """A snapshot's files as `(position in the chain, path in the pack, bytes)`, as the ruleset
+    hash takes them (`packs.chain_sha256`, which puts them in its order)."""
     entries = []
     for name, content in files.items():
         parts = name.split("/", 2)
         if len(parts) != 3 or parts[0] != "pack" or not parts[1].isdigit():
             raise LedgerError(f"ruleset snapshot holds a file outside a pack {name!r}")
         entries.append((int(parts[1]), parts[2], content.encode("utf-8")))
-    return sorted(entries, key=lambda e: (e[0], e[1].split("/")))
+    return entries
 
 
 def pack_snapshot(files: dict[str, str]) -> bytes:

@@ -448,7 +448,7 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
         rules=tuple(sorted(rules, key=_catalogue_order)),
         facts=facts,
         version=chain[-1].version,
-        sha256=packs.chain_sha256(packs.chain_files(chain)),
+        sha256=packs.ruleset_sha256(chain),
         plan=plan,
         name=chain[-1].spec.name,
         disabled=tuple(disabled),
