@@ -883,37 +883,3 @@ def record(target: str, result: CheckResult) -> Entry:
     """Append `result` to the ledger at `target` (opened for this one entry)."""
     with Ledger(target) as ledger:
         return append_result(ledger, result)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One entry of a project's history and what changed since that project's previous entry."""
-
-    entry: Entry
-    changed: tuple[str, ...]  # of: verdict, input, ruleset, parameters, check date, waiver register
-
-
-_TRACKED = (
-    ("verdict", "verdict"),
-    ("input", "input_sha256"),
-    ("ruleset", "ruleset_sha256"),
-    ("parameters", "params_sha256"),
-    ("check date", "as_of"),
-    ("waiver register", "waiver_register_sha256"),
-)
-
-
-def project_history(entries_: list[Entry]) -> dict[str, list[HistoryRow]]:
-    """Entries grouped by project (its id, or its file path when it has none), oldest first."""
-    grouped: dict[str, list[HistoryRow]] = {}
-    for entry in entries_:
-        key = entry.project_id or f"(no id) {entry.input_path}"
-        rows = grouped.setdefault(key, [])
-        previous = rows[-1].entry if rows else None
-        changed = (
-            ()
-            if previous is None
-            else tuple(label for label, name in _TRACKED if getattr(previous, name) != getattr(entry, name))
-        )
-        rows.append(HistoryRow(entry, changed))
-    return grouped

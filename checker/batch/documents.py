@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.check import CheckResult
 from checker.errors import Problem
+
+if TYPE_CHECKING:  # annotations only: the runner imports this module
+    from checker.batch.runner import CheckedFile
 
 DOCUMENT_FORMATS = ("sarif", "junit", "html", "markdown")
 FRAGMENT_FORMATS = (*DOCUMENT_FORMATS, "github")
@@ -85,10 +88,10 @@ class Document:
     def __init__(self, fmt: str, lang: str) -> None:
         self.fmt = fmt
         self.lang = lang
-        self.parts: list[tuple[Any, str | dict[str, Any]]] = []  # (outcome, its part: text, or SARIF's JSON)
+        self.parts: list[tuple[CheckedFile, str | dict[str, Any]]] = []  # (file, its part: text, or SARIF's JSON)
         self.driver: dict[str, Any] | None = None
 
-    def add(self, outcome: Any, text: str) -> None:
+    def add(self, outcome: CheckedFile, text: str) -> None:
         if self.fmt == "sarif" and text:
             part = json.loads(text)
             self.driver = self.driver or part.pop("driver", None)
@@ -104,7 +107,7 @@ class Document:
     def _problems(self) -> list[tuple[str, tuple[Problem, ...]]]:
         return [(o.path, o.problems) for o, _ in self.parts if o.verdict is None]
 
-    def _checked(self) -> list[tuple[Any, Any]]:
+    def _checked(self) -> list[tuple[CheckedFile, Any]]:
         return [(o, part) for o, part in self.parts if o.verdict is not None]
 
     # ------------------------------------------------------------------ SARIF

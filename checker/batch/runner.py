@@ -66,8 +66,9 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """One project's result as the parent needs it: what to print, and what to count."""
+class CheckedFile:
+    """One file of the batch as a worker checked it, sent to the parent: what to print, what to
+    count, what to record (a file that could not be checked has no verdict)."""
 
     path: str
     # the report, JSON line or CSV row, encoded as Settings say; empty for a text-format error.
@@ -141,7 +142,7 @@ class _Worker:
         # templates do not change during a batch: skip Jinja's stat() of every template per use
         report.environment(settings.lang).auto_reload = False
 
-    def check(self, path: str) -> Outcome:
+    def check(self, path: str) -> CheckedFile:
         try:
             result = self.checker.check_path(path, self.settings.limits)
         except InputError as exc:
@@ -158,7 +159,7 @@ class _Worker:
                 return self._failure(path, ExitCode.INVALID, (problem,))
         counts = self._counts(result.findings)
         info = result.project.project
-        outcome = Outcome(
+        outcome = CheckedFile(
             path=path,
             output=b"",
             exit_code=self._exit_code(result.verdict),
@@ -191,8 +192,8 @@ class _Worker:
             output = self._render(result, fmt, lang, color=self.settings.color, compact=not self.settings.verbose)
         return self._with_output(outcome, output)
 
-    def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:
-        outcome = Outcome(path=path, output=b"", exit_code=code, problems=problems)
+    def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> CheckedFile:
+        outcome = CheckedFile(path=path, output=b"", exit_code=code, problems=problems)
         if self.settings.fmt in ("json", "jsonl"):
             return self._with_output(outcome, error_json_line(path, problems))
         if self.settings.fmt == "csv":
@@ -203,7 +204,7 @@ class _Worker:
             return self._with_output(outcome, failure_fragment(path, problems, "github"))
         return outcome
 
-    def _with_output(self, outcome: Outcome, output: str) -> Outcome:
+    def _with_output(self, outcome: CheckedFile, output: str) -> CheckedFile:
         settings = self.settings
         if settings.newline != "\n":
             output = output.replace("\n", settings.newline)
@@ -273,7 +274,7 @@ def _init_process(settings: Settings, parent: int | None = None) -> None:
         _fatal = _Fatal("internal", f"{type(exc).__name__}: {exc}")
 
 
-def _check_in_process(path: str) -> Outcome | _Fatal:
+def _check_in_process(path: str) -> CheckedFile | _Fatal:
     if _fatal is not None:
         return _fatal
     assert _worker is not None
@@ -346,7 +347,7 @@ def _chunks(files: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _check_chunk(paths: list[str]) -> list[Outcome | _Fatal]:
+def _check_chunk(paths: list[str]) -> list[CheckedFile | _Fatal]:
     return [_check_in_process(path) for path in paths]
 
 
@@ -380,7 +381,7 @@ def _pool(context: multiprocessing.context.BaseContext, jobs: int, settings: Set
         mask(signal.SIG_SETMASK, previous)
 
 
-def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[Outcome]:
+def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[CheckedFile]:
     """Check `files`; yield outcomes in input order, each once it and those before are ready.
 
     Worker processes start only for more than one file and more than one job; otherwise the
@@ -398,7 +399,7 @@ def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[
     context = multiprocessing.get_context(_start_method())
     size = chunk_size(len(files), jobs)
     chunks = _chunks(files, size)
-    pending: deque[multiprocessing.pool.AsyncResult[list[Outcome | _Fatal]]] = deque()
+    pending: deque[multiprocessing.pool.AsyncResult[list[CheckedFile | _Fatal]]] = deque()
     with _pool(context, jobs, settings) as pool:
         for chunk in itertools.islice(chunks, jobs * (CHUNKS_AHEAD_PER_JOB + 1)):
             pending.append(pool.apply_async(_check_chunk, (chunk,)))

@@ -18,7 +18,7 @@ from checker.reports.escaping import csv_line
 from checker.vocabulary import COUNT_ORDER, VERDICTS_WORST_FIRST, Verdict
 
 if TYPE_CHECKING:
-    from checker.batch.runner import Outcome
+    from checker.batch.runner import CheckedFile
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
 # `notices` last, so that the earlier columns keep their places: the codes of run-level notices
@@ -37,7 +37,7 @@ def csv_header() -> str:
     return BOM + _csv_line(list(CSV_COLUMNS))
 
 
-def csv_row(outcome: Outcome) -> str:
+def csv_row(outcome: CheckedFile) -> str:
     """One project: file, id, name, verdict, findings per status, failed rule IDs, error, the
     codes of the run's notices (`outside_plan_period`: a check dated after the plan period)."""
     error = str(outcome.problems[0]) if outcome.problems else ""
@@ -77,7 +77,7 @@ class Summary:
         self.exit_codes: Counter[int] = Counter()
         self.projects: list[ProjectLine] = []
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: CheckedFile) -> None:
         self.total += 1
         self.exit_codes[outcome.exit_code] += 1
         if outcome.verdict is None:

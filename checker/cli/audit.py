@@ -223,7 +223,8 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
     def action() -> int:
         import json
 
-        from checker.audit.ledger import Ledger, project_history
+        from checker.audit.history import project_history
+        from checker.audit.ledger import Ledger
         from checker.errors import UsageError
 
         with Ledger(ledger, create=False) as opened:
