@@ -130,4 +130,4 @@ def pack_init(directory: str) -> None:
     run_guarded(action, debug=False)
 
 
-pack_init.help_key = "pack init"  # type: ignore[attr-defined]  # not `checker init`'s help
+pack_init.help_key = "pack init"  # type: ignore[attr-defined]  # click types Group.command(cls=…) as click.Command; not `checker init`'s help
