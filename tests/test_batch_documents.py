@@ -24,7 +24,7 @@ from reporting import check_hostile, check_sample
 from test_report_text_markdown import golden_checker, normalised
 
 from checker.batch.documents import Document, anchor, failure_fragment, fragment
-from checker.batch.runner import Outcome
+from checker.batch.runner import CheckedFile
 from checker.errors import Problem
 from checker.reports import formats
 from checker.reports.github import escape_data, escape_property
@@ -40,8 +40,8 @@ SUFFIX = {"sarif": "sarif", "junit": "xml", "html": "html", "markdown": "md", "g
 SARIF_SCHEMA = json.loads((REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
 
-def outcome_of(result) -> Outcome:
-    return Outcome(
+def outcome_of(result) -> CheckedFile:
+    return CheckedFile(
         path=result.document.path,
         output=b"",
         exit_code=exit_code(result.verdict),
@@ -56,7 +56,7 @@ def outcome_of(result) -> Outcome:
 def assembled(fmt: str, lang: str, normalise: bool = True) -> str:
     """Two samples and one unreadable file, assembled as the parent assembles a batch."""
     results = [check_sample(name, checker=golden_checker()) for name in SAMPLES]
-    broken = Outcome(path=BROKEN, output=b"", exit_code=2, problems=(BROKEN_PROBLEM,))
+    broken = CheckedFile(path=BROKEN, output=b"", exit_code=2, problems=(BROKEN_PROBLEM,))
     if fmt == "github":
         text = "".join(fragment(r, fmt, lang) for r in results)
         text += failure_fragment(BROKEN, broken.problems, fmt)

@@ -21,13 +21,13 @@ from strategies import BASES, dump, projects
 
 from checker.cli.app import check_main
 from checker.errors import InputError
-from checker.evaluation.decision import SEVERITY
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import Project
 from checker.reports import formats
 from checker.rules.ruleset import load_ruleset
-from checker.verdict.findings import VERDICT_EXIT_CODES
+from checker.vocabulary import DECISION_SEVERITY as SEVERITY
+from checker.vocabulary import VERDICT_EXIT_CODES
 
 HOSTILE = Path(__file__).parent / "hostile"
 AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]

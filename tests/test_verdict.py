@@ -128,7 +128,8 @@ def test_a_claim_without_approval_is_read_and_changes_nothing_on_a_red_line(tmp_
 
 
 def test_counts_name_every_status_in_table_order_and_count_each_finding_once(tmp_path):
-    from checker.verdict.findings import STATUSES, counts
+    from checker.verdict.findings import counts
+    from checker.vocabulary import COUNT_ORDER as STATUSES
 
     result = check_with(tmp_path, "ordos-calcium-carbide.yaml")
     found = counts(result.findings)

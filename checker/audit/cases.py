@@ -112,7 +112,8 @@ def base_project(name: str, folders: tuple[str, ...]) -> dict[str, Any]:
         path = Path(folder) / f"{name}.yaml"
         if path.is_file():
             with open(path, encoding="utf-8") as fh:
-                return yaml.safe_load(fh)
+                project: dict[str, Any] = yaml.safe_load(fh)
+            return project
     raise RuleDataError(name, "base", f"no base project {name}.yaml in {', '.join(folders)}")
 
 
@@ -139,7 +140,7 @@ def load_case(path: Path, rule: str, shown: str, bases: tuple[str, ...]) -> Case
         set=dict(spec.set),
         unset=tuple(spec.unset),
         as_of=spec.as_of,
-        message=dict(spec.message),
+        message={lang: text for lang, text in spec.message.items()},
         bases=bases,
         path=shown,
     )

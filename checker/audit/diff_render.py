@@ -7,7 +7,7 @@ and Markdown for the memo that goes with a draft policy. All four show the same 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict
 
 from checker.audit.diff import Diff
 from checker.reports.escaping import csv_line, md_escape, visible
@@ -58,8 +58,34 @@ def diff_json(diff: Diff) -> dict[str, Any]:
     }
 
 
+class Words(TypedDict):
+    """The words of the text and Markdown layouts in one language."""
+
+    title: str
+    compared: str
+    unreadable_tail: str
+    notice: str
+    verdicts: str
+    rules: str
+    by_city: str
+    city_line: str
+    projects: str
+    unchanged: str
+    unreadable: str
+    side: dict[str, str]
+    policy: str
+    shipped: str
+    register: str
+    as_of: str
+    md_compared: str
+    md_unreadable_tail: str
+    md_notice: str
+    md_by_city: str
+    columns: dict[str, str]
+
+
 # the words of the text and Markdown layouts (JSON and CSV are for programs: English keys)
-WORDS = {
+WORDS: dict[str, Words] = {
     "en": {
         "title": "What-if: {base} → {new}",
         "compared": "{checked} projects compared: {changed} changed, {unchanged} unchanged",

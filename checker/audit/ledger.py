@@ -277,7 +277,7 @@ def snapshot_sha256(files: dict[str, str]) -> str:
     snapshot recorded before rule packs, as it was computed then)."""
     if is_legacy_snapshot(files):
         return _legacy_sha256(files)
-    return chain_sha256(iter(_snapshot_entries(files)))
+    return chain_sha256(_snapshot_entries(files))
 
 
 # --- snapshots recorded before rule packs: rules/<CAT>/<ID>.yaml and templates/messages/<ID>.<lang>.j2
@@ -337,13 +337,15 @@ def extract_legacy_snapshot(files: dict[str, str], root: Path) -> tuple[Pack, ..
 
 
 def _snapshot_entries(files: dict[str, str]) -> list[tuple[int, str, bytes]]:
+    """A snapshot's files as `(position in the chain, path in the pack, bytes)`, as the ruleset
+    hash takes them (`packs.chain_sha256`, which puts them in its order)."""
     entries = []
     for name, content in files.items():
         parts = name.split("/", 2)
         if len(parts) != 3 or parts[0] != "pack" or not parts[1].isdigit():
             raise LedgerError(f"ruleset snapshot holds a file outside a pack {name!r}")
         entries.append((int(parts[1]), parts[2], content.encode("utf-8")))
-    return sorted(entries, key=lambda e: (e[0], e[1].split("/")))
+    return entries
 
 
 def pack_snapshot(files: dict[str, str]) -> bytes:
@@ -370,7 +372,8 @@ def inflate(blob: bytes, limit: int) -> bytes:
 
 
 def unpack_snapshot(archive: bytes) -> dict[str, str]:
-    return json.loads(inflate(archive, MAX_SNAPSHOT_BYTES).decode("utf-8"))
+    files: dict[str, str] = json.loads(inflate(archive, MAX_SNAPSHOT_BYTES).decode("utf-8"))
+    return files
 
 
 def extract_snapshot(files: dict[str, str], root: Path) -> tuple[Pack, ...]:
@@ -880,37 +883,3 @@ def record(target: str, result: CheckResult) -> Entry:
     """Append `result` to the ledger at `target` (opened for this one entry)."""
     with Ledger(target) as ledger:
         return append_result(ledger, result)
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One entry of a project's history and what changed since that project's previous entry."""
-
-    entry: Entry
-    changed: tuple[str, ...]  # of: verdict, input, ruleset, parameters, check date, waiver register
-
-
-_TRACKED = (
-    ("verdict", "verdict"),
-    ("input", "input_sha256"),
-    ("ruleset", "ruleset_sha256"),
-    ("parameters", "params_sha256"),
-    ("check date", "as_of"),
-    ("waiver register", "waiver_register_sha256"),
-)
-
-
-def project_history(entries_: list[Entry]) -> dict[str, list[HistoryRow]]:
-    """Entries grouped by project (its id, or its file path when it has none), oldest first."""
-    grouped: dict[str, list[HistoryRow]] = {}
-    for entry in entries_:
-        key = entry.project_id or f"(no id) {entry.input_path}"
-        rows = grouped.setdefault(key, [])
-        previous = rows[-1].entry if rows else None
-        changed = (
-            ()
-            if previous is None
-            else tuple(label for label, name in _TRACKED if getattr(previous, name) != getattr(entry, name))
-        )
-        rows.append(HistoryRow(entry, changed))
-    return grouped

@@ -15,7 +15,7 @@ import json
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 from checker import __version__
 from checker.audit.ledger import (
@@ -31,12 +31,12 @@ from checker.audit.ledger import (
     is_legacy_snapshot,
     params_from_body,
     records_outcome,
-    sha256_text,
     snapshot_sha256,
     unpack_snapshot,
     waivers_applied_json,
 )
 from checker.check import Checker
+from checker.digests import sha256_text
 from checker.errors import CheckerError, InputError
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
@@ -44,7 +44,8 @@ from checker.project.model import Project
 from checker.rules.ruleset import Ruleset, load_chain, load_ruleset
 from checker.verdict.waivers import WaiverRegister, register_from_document
 
-Status = Literal["verified", "tampered", "differs", "not_rerunnable"]
+# what re-checking one ledger entry found
+EntryState = Literal["verified", "tampered", "differs", "not_rerunnable"]
 
 
 @dataclass
@@ -53,10 +54,10 @@ class EntryCheck:
 
     seq: int
     project_id: str | None
-    status: Status = "verified"
-    problems: list[tuple[Status, str]] = field(default_factory=list)
+    status: EntryState = "verified"
+    problems: list[tuple[EntryState, str]] = field(default_factory=list)
 
-    def flag(self, status: Status, problem: str) -> None:
+    def flag(self, status: EntryState, problem: str) -> None:
         """Record a problem; the entry's status is the worst (tampered > differs > not re-runnable)."""
         order = ["verified", "not_rerunnable", "differs", "tampered"]
         if order.index(status) > order.index(self.status):
@@ -73,7 +74,7 @@ class VerifyReport:
     def ok(self) -> bool:
         return all(c.status == "verified" for c in self.checks)
 
-    def count(self, status: Status) -> int:
+    def count(self, status: EntryState) -> int:
         return sum(1 for c in self.checks if c.status == status)
 
 
@@ -181,12 +182,13 @@ class _Rerunner:
         if isinstance(ruleset, str):
             report.flag("not_rerunnable", f"not re-runnable: {ruleset}")
             return
-        register = None
+        register: WaiverRegister | None = None
         if entry.waiver_register_sha256:
-            register = self.register(entry, ruleset)
-            if isinstance(register, str):
-                report.flag("tampered" if "altered" in register or "missing" in register else "differs", register)
+            found = self.register(entry, ruleset)
+            if isinstance(found, str):
+                report.flag("tampered" if "altered" in found or "missing" in found else "differs", found)
                 return
+            register = found
         key = (entry.ruleset_sha256, entry.params_sha256, entry.as_of, entry.policy_path, entry.waiver_register_sha256)
         try:
             if key not in self.checkers:
@@ -267,7 +269,18 @@ def verify(ledger: Ledger, entry: int | None = None, max_bytes: int = MAX_STORED
     return VerifyReport(checks=checks, head_hash=stored[-1].entry_hash if stored else None)
 
 
-_WORDS = {
+class _Words(TypedDict):
+    """The words of verify's report in one language."""
+
+    labels: dict[str, str]
+    entry: str
+    no_id: str
+    summary: str
+    head: str
+    empty: str
+
+
+_WORDS: dict[str, _Words] = {
     "en": {
         "labels": {"tampered": "TAMPERED", "differs": "DIFFERS", "not_rerunnable": "NOT RE-RUNNABLE"},
         "entry": "entry {seq} ({project}): {label}: {problem}",

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.check import CheckResult
 from checker.errors import Problem
+
+if TYPE_CHECKING:  # annotations only: the runner imports this module
+    from checker.batch.runner import CheckedFile
 
 DOCUMENT_FORMATS = ("sarif", "junit", "html", "markdown")
 FRAGMENT_FORMATS = (*DOCUMENT_FORMATS, "github")
@@ -85,25 +88,26 @@ class Document:
     def __init__(self, fmt: str, lang: str) -> None:
         self.fmt = fmt
         self.lang = lang
-        self.parts: list[tuple[Any, str]] = []  # (outcome, its part as text)
+        self.parts: list[tuple[CheckedFile, str | dict[str, Any]]] = []  # (file, its part: text, or SARIF's JSON)
         self.driver: dict[str, Any] | None = None
 
-    def add(self, outcome: Any, text: str) -> None:
+    def add(self, outcome: CheckedFile, text: str) -> None:
         if self.fmt == "sarif" and text:
             part = json.loads(text)
             self.driver = self.driver or part.pop("driver", None)
             part.pop("driver", None)
-            self.parts.append((outcome, part))  # type: ignore[arg-type]
+            self.parts.append((outcome, part))
             return
         self.parts.append((outcome, text))
 
     def render(self, exit_code: int) -> str:
-        return getattr(self, f"_{self.fmt}")(exit_code)
+        rendered: str = getattr(self, f"_{self.fmt}")(exit_code)
+        return rendered
 
     def _problems(self) -> list[tuple[str, tuple[Problem, ...]]]:
         return [(o.path, o.problems) for o, _ in self.parts if o.verdict is None]
 
-    def _checked(self) -> list[tuple[Any, Any]]:
+    def _checked(self) -> list[tuple[CheckedFile, Any]]:
         return [(o, part) for o, part in self.parts if o.verdict is not None]
 
     # ------------------------------------------------------------------ SARIF
@@ -112,7 +116,10 @@ class Document:
         from checker import __version__
         from checker.reports.sarif import SARIF_SCHEMA, TOOL_NAME, artifact_uri
 
-        artifacts, results, notifications, projects = [], [], [], []
+        artifacts: list[dict[str, Any]] = []
+        results: list[dict[str, Any]] = []
+        notifications: list[dict[str, Any]] = []
+        projects: list[dict[str, Any]] = []
         for outcome, part in self._checked():
             index = len(artifacts)
             artifacts.append(part["artifact"])

@@ -29,18 +29,16 @@ from typing import TYPE_CHECKING, Any
 from checker import evaluation
 from checker.batch.documents import FRAGMENT_FORMATS, failure_fragment, fragment
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
-from checker.factory import make_checker  # also imported from here by the audit commands
+from checker.factory import make_checker
 from checker.input.source import DEFAULT_LIMITS, Limits
 from checker.rules import packs
+from checker.vocabulary import EXIT_CODES_WORST_FIRST, ExitCode, Status
 
 if TYPE_CHECKING:
     from checker.check import CheckResult
 
-EXIT_INVALID = 2
-EXIT_INTERNAL = 70
-# worst first: internal error, invalid input, rejected, needs review, warnings (--fail-on warn),
-# approved
-_SEVERITY = {EXIT_INTERNAL: 5, EXIT_INVALID: 4, 1: 3, 3: 2, 4: 1, 0: 0}
+# the worst code ranks highest; a code of no known meaning ranks with an internal error
+_SEVERITY = {code: rank for rank, code in enumerate(reversed(EXIT_CODES_WORST_FIRST))}
 
 
 @dataclass(frozen=True)
@@ -71,8 +69,9 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """One project's result as the parent needs it: what to print, and what to count."""
+class CheckedFile:
+    """One file of the batch as a worker checked it, sent to the parent: what to print, what to
+    count, what to record (a file that could not be checked has no verdict)."""
 
     path: str
     # the report, JSON line or CSV row, encoded as Settings say; empty for a text-format error.
@@ -121,7 +120,7 @@ class _Fatal:
 def worst_exit_code(codes: list[int] | tuple[int, ...]) -> int:
     """The batch's exit code: 70 > 2 > 1 > 3 > 4 > 0 (a bug, bad input, rejected, review,
     warnings under `--fail-on warn`, approved)."""
-    return max(codes, key=lambda c: _SEVERITY.get(c, 5), default=0)
+    return max(codes, key=lambda c: _SEVERITY.get(c, _SEVERITY[ExitCode.INTERNAL]), default=ExitCode.OK)
 
 
 class _Worker:
@@ -147,24 +146,24 @@ class _Worker:
         # templates do not change during a batch: skip Jinja's stat() of every template per use
         report.environment(settings.lang).auto_reload = False
 
-    def check(self, path: str) -> Outcome:
+    def check(self, path: str) -> CheckedFile:
         try:
             result = self.checker.check_path(path, self.settings.limits)
         except InputError as exc:
-            return self._failure(path, EXIT_INVALID, tuple(exc.problems))
+            return self._failure(path, ExitCode.INVALID, tuple(exc.problems))
         except Exception as exc:  # a bug on one file must not lose the rest of the batch
             problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
-            return self._failure(path, EXIT_INTERNAL, (problem,))
+            return self._failure(path, ExitCode.INTERNAL, (problem,))
         pending = None
         if self.settings.record and self.settings.prepare_record:  # appended by the parent once the output is out
             try:
                 pending = self.settings.prepare_record(result)
             except CheckerError as exc:
                 problem = Problem(path, "", None, f"not recorded in the ledger: {exc}")
-                return self._failure(path, EXIT_INVALID, (problem,))
+                return self._failure(path, ExitCode.INVALID, (problem,))
         counts = self._counts(result.findings)
         info = result.project.project
-        outcome = Outcome(
+        outcome = CheckedFile(
             path=path,
             output=b"",
             exit_code=self._exit_code(result.verdict),
@@ -172,7 +171,7 @@ class _Worker:
             project_id=info.id,
             project_name=info.name,
             counts=counts,
-            failed=tuple(f.id for f in result.findings if f.status == "fail"),
+            failed=tuple(f.id for f in result.findings if f.status == Status.FAIL),
             league_city=info.league_city,
             input_sha256=result.document.sha256,
             statuses={f.id: f.status for f in result.findings},
@@ -197,8 +196,8 @@ class _Worker:
             output = self._render(result, fmt, lang, color=self.settings.color, compact=not self.settings.verbose)
         return self._with_output(outcome, output)
 
-    def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> Outcome:
-        outcome = Outcome(path=path, output=b"", exit_code=code, problems=problems)
+    def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> CheckedFile:
+        outcome = CheckedFile(path=path, output=b"", exit_code=code, problems=problems)
         if self.settings.fmt in ("json", "jsonl"):
             return self._with_output(outcome, error_json_line(path, problems))
         if self.settings.fmt == "csv":
@@ -209,7 +208,7 @@ class _Worker:
             return self._with_output(outcome, failure_fragment(path, problems, "github"))
         return outcome
 
-    def _with_output(self, outcome: Outcome, output: str) -> Outcome:
+    def _with_output(self, outcome: CheckedFile, output: str) -> CheckedFile:
         settings = self.settings
         if settings.newline != "\n":
             output = output.replace("\n", settings.newline)
@@ -279,7 +278,7 @@ def _init_process(settings: Settings, parent: int | None = None) -> None:
         _fatal = _Fatal("internal", f"{type(exc).__name__}: {exc}")
 
 
-def _check_in_process(path: str) -> Outcome | _Fatal:
+def _check_in_process(path: str) -> CheckedFile | _Fatal:
     if _fatal is not None:
         return _fatal
     assert _worker is not None
@@ -352,7 +351,7 @@ def _chunks(files: Iterable[str], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _check_chunk(paths: list[str]) -> list[Outcome | _Fatal]:
+def _check_chunk(paths: list[str]) -> list[CheckedFile | _Fatal]:
     return [_check_in_process(path) for path in paths]
 
 
@@ -367,7 +366,7 @@ _ENDING_SIGNALS = frozenset(
 )
 
 
-def _pool(context: Any, jobs: int, settings: Settings) -> multiprocessing.pool.Pool:
+def _pool(context: multiprocessing.context.BaseContext, jobs: int, settings: Settings) -> multiprocessing.pool.Pool:
     """A worker pool whose helper threads never take an ending signal.
 
     A signal sent to the process goes to any thread that does not block it; taken by one of the
@@ -386,7 +385,7 @@ def _pool(context: Any, jobs: int, settings: Settings) -> multiprocessing.pool.P
         mask(signal.SIG_SETMASK, previous)
 
 
-def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[Outcome]:
+def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[CheckedFile]:
     """Check `files`; yield outcomes in input order, each once it and those before are ready.
 
     Worker processes start only for more than one file and more than one job; otherwise the
@@ -404,7 +403,7 @@ def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[
     context = multiprocessing.get_context(_start_method())
     size = chunk_size(len(files), jobs)
     chunks = _chunks(files, size)
-    pending: deque[multiprocessing.pool.AsyncResult[list[Outcome | _Fatal]]] = deque()
+    pending: deque[multiprocessing.pool.AsyncResult[list[CheckedFile | _Fatal]]] = deque()
     with _pool(context, jobs, settings) as pool:
         for chunk in itertools.islice(chunks, jobs * (CHUNKS_AHEAD_PER_JOB + 1)):
             pending.append(pool.apply_async(_check_chunk, (chunk,)))

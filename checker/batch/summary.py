@@ -15,16 +15,15 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from checker.errors import printable
 from checker.reports.escaping import csv_line
-from checker.verdict.findings import STATUSES
+from checker.vocabulary import COUNT_ORDER, VERDICTS_WORST_FIRST, Verdict
 
 if TYPE_CHECKING:
-    from checker.batch.runner import Outcome
+    from checker.batch.runner import CheckedFile
 
 BOM = "\ufeff"  # Excel opens UTF-8 CSV as UTF-8 only with it
 # `notices` last, so that the earlier columns keep their places: the codes of run-level notices
-CSV_COLUMNS = ("file", "id", "name", "verdict", *STATUSES, "failed_rules", "error", "notices")
-VERDICTS = ("approved", "approved_with_warnings", "needs_review", "rejected")
-WORST_FIRST = tuple(reversed(VERDICTS))
+CSV_COLUMNS = ("file", "id", "name", "verdict", *COUNT_ORDER, "failed_rules", "error", "notices")
+VERDICTS = tuple(Verdict)  # best first
 TOP_RULES = 10
 
 
@@ -38,7 +37,7 @@ def csv_header() -> str:
     return BOM + _csv_line(list(CSV_COLUMNS))
 
 
-def csv_row(outcome: Outcome) -> str:
+def csv_row(outcome: CheckedFile) -> str:
     """One project: file, id, name, verdict, findings per status, failed rule IDs, error, the
     codes of the run's notices (`outside_plan_period`: a check dated after the plan period)."""
     error = str(outcome.problems[0]) if outcome.problems else ""
@@ -48,7 +47,7 @@ def csv_row(outcome: Outcome) -> str:
             outcome.project_id or "",
             outcome.project_name or "",
             outcome.verdict or "",
-            *(outcome.counts.get(s, "") for s in STATUSES),
+            *(outcome.counts.get(s, "") for s in COUNT_ORDER),
             " ".join(outcome.failed),
             error,
             " ".join(outcome.notices),
@@ -78,7 +77,7 @@ class Summary:
         self.exit_codes: Counter[int] = Counter()
         self.projects: list[ProjectLine] = []
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: CheckedFile) -> None:
         self.total += 1
         self.exit_codes[outcome.exit_code] += 1
         if outcome.verdict is None:
@@ -94,7 +93,7 @@ class Summary:
     def worst_first(self) -> list[ProjectLine]:
         """The checked projects, rejected first, then needing review, approved with warnings,
         approved; by file name within a verdict."""
-        return sorted(self.projects, key=lambda p: (WORST_FIRST.index(p.verdict), p.path))
+        return sorted(self.projects, key=lambda p: (VERDICTS_WORST_FIRST.index(p.verdict), p.path))
 
 
 @cache
@@ -104,7 +103,9 @@ def _verdict_labels() -> dict[str, dict[str, str]]:
     from checker.resources import templates_dir
 
     with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
-        terms = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        terms: dict[str, dict[str, dict[str, str]]] = yaml.load(
+            fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     return terms.get("verdict", {})
 
 

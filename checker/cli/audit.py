@@ -15,8 +15,9 @@ import click
 from checker.cli import i18n
 from checker.cli.edge import MAX_JOBS, OneLineErrors, engine_option, parse_date, rules_option, run_guarded
 from checker.input.source import MAX_FILE_BYTES
+from checker.vocabulary import ExitCode
 
-EXIT_DIFFERENT = 1
+EXIT_DIFFERENT = ExitCode.DIFFERS
 
 
 def verdict_name(verdict: str) -> str:
@@ -122,9 +123,10 @@ def diff_command(
     def action() -> int:
         from checker.audit.diff import compare_in_batch
         from checker.audit.diff_render import render
-        from checker.batch.runner import Settings, default_jobs, make_checker
+        from checker.batch.runner import Settings, default_jobs
         from checker.check import default_as_of
         from checker.errors import UsageError, shown
+        from checker.factory import make_checker
 
         if not any(os.path.lexists(p) for p in paths):
             raise UsageError(i18n.t("{path}: no such file or folder (nothing to compare)", path=shown(paths[0])))
@@ -223,7 +225,8 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
     def action() -> int:
         import json
 
-        from checker.audit.ledger import Ledger, project_history
+        from checker.audit.history import project_history
+        from checker.audit.ledger import Ledger
         from checker.errors import UsageError
 
         with Ledger(ledger, create=False) as opened:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from checker.batch.documents import DOCUMENT_FORMATS, Document
-from checker.batch.runner import Outcome, PathList, Settings, run, worst_exit_code
+from checker.batch.runner import CheckedFile, PathList, Settings, run, worst_exit_code
 from checker.batch.summary import Progress, Summary, csv_header, summary_text
 from checker.cli import i18n
 from checker.cli.edge import error_line, say
@@ -43,7 +43,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
     unrecorded = False
     appended: list[Any] = []  # the ledger entries this batch appended, in order
     document = Document(settings.fmt, settings.lang) if settings.fmt in DOCUMENT_FORMATS else None
-    deferred: list[Outcome] = []
+    deferred: list[CheckedFile] = []
     try:
         for outcome in run(paths, settings, jobs):
             if outcome.verdict is not None:
@@ -107,7 +107,7 @@ def _open_ledger(record: str | None) -> Any:
     return Ledger(record)
 
 
-def _record(ledger: Any, outcome: Outcome, progress: Progress) -> Any:
+def _record(ledger: Any, outcome: CheckedFile, progress: Progress) -> Any:
     """Append a project's prepared entry and return it; on failure say so for that file (exit 2),
     return None and go on."""
     try:

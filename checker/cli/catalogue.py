@@ -144,7 +144,8 @@ def _param_line_in(param: ParameterValue, lang: str) -> str:
     """A parameter as the text catalogue prints it: in Chinese under its Chinese name (the key,
     which a policy file uses, in brackets) with products and units in Chinese; in English as the
     parameter file writes it, with its provenance kind."""
-    from checker.reports.render import entry_marks, format_param_value, unit_text
+    from checker.reports.render import entry_marks, format_param_value
+    from checker.reports.words import unit_text
 
     unit = unit_text(param.unit, lang) if param.unit else ""
     if lang != "zh":

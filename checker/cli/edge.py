@@ -25,9 +25,8 @@ from checker.cli import i18n
 from checker.errors import CheckerError, InputError, RuleDataError, UsageError, quoted
 from checker.input.hints import date_hint
 from checker.input.source import DEFAULT_LIMITS, Limits
+from checker.vocabulary import ExitCode
 
-EXIT_INVALID = 2
-EXIT_INTERNAL = 70
 # the report formats (kept here, not imported from checker.reports.render, so `--help` stays fast)
 FORMATS = ("text", "markdown", "html", "json", "jsonl", "sarif", "junit", "csv", "github")
 MAX_PROBLEMS_SHOWN = 50  # a spreadsheet pasted as YAML can hold thousands
@@ -62,13 +61,13 @@ def _usage_line(message: str) -> str:
 class _UsageLine(click.ClickException):
     """A usage error shown as one line, in the `error: ...` form of every other input error."""
 
-    exit_code = EXIT_INVALID
+    exit_code = ExitCode.INVALID
 
     def show(self, file: Any = None) -> None:
         say(_usage_line(self.format_message()))
 
 
-class OneLineMain:
+class OneLineMain(click.Command):
     """Every command's usage errors (a bad option value, a missing argument, an unknown
     subcommand) as one `error:` line and exit 2, instead of click's multi-line usage block; an
     interrupt while the command line is parsed is exit 130 without a traceback."""
@@ -85,26 +84,23 @@ class OneLineMain:
         i18n.decide(sys.argv[1:] if args is None else args)
         i18n.install_click()
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode, **extra)  # type: ignore[misc]
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
-            super().main(args, prog_name, complete_var, False, **extra)  # type: ignore[misc]
+            super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             say(_usage_line(exc.format_message()))
-            sys.exit(EXIT_INVALID)
+            sys.exit(ExitCode.INVALID)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except (click.Abort, KeyboardInterrupt):
-            sys.exit(130)
-        sys.exit(0)
+            sys.exit(ExitCode.INTERRUPTED)
+        sys.exit(ExitCode.OK)
 
 
-class Translated:
+class Translated(click.Command):
     """Help in the chosen language: the command's text from the catalogue of command helps, each
     option's from the message catalogue (the English text in the code is the key)."""
-
-    name: str | None
-    help: str | None
 
     # the catalogue's key for the command's help: its name, unless two commands share one
     # (`checker init` and `checker pack init`)
@@ -112,31 +108,33 @@ class Translated:
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _swapped(self, "help", i18n.command_help(self.help_key or self.name or "", self.help)):
-            super().format_help_text(ctx, formatter)  # type: ignore[misc]
+            super().format_help_text(ctx, formatter)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         text = i18n.command_help(self.help_key or self.name or "", self.help)
         if i18n.current() == "zh" and text:
             return text.strip().split("\n")[0].split("。")[0]
-        return super().get_short_help_str(limit)  # type: ignore[misc]
+        short: str = super().get_short_help_str(limit)
+        return short
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         created = getattr(self, "_help_option", None) is None
-        option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
+        option: click.Option | None = super().get_help_option(ctx)
         if created and option is not None:  # click keeps it, worded in the language of its first use
             option.help = "Show this message and exit."  # translated when shown
         return option
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
-        pieces: list[str] = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        pieces: list[str] = super().collect_usage_pieces(ctx)
         return [i18n.t(piece) for piece in pieces]
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        params = [p for p in self.get_params(ctx) if getattr(p, "help", None)]  # type: ignore[attr-defined]
         with contextlib.ExitStack() as stack:
-            for param in params:
-                stack.enter_context(_swapped(param, "help", i18n.t(param.help)))  # type: ignore[attr-defined]
-            super().format_options(ctx, formatter)  # type: ignore[misc]
+            for param in self.get_params(ctx):
+                text: str | None = getattr(param, "help", None)  # options have help, arguments not
+                if text:
+                    stack.enter_context(_swapped(param, "help", i18n.t(text)))
+            super().format_options(ctx, formatter)
 
 
 @contextlib.contextmanager
@@ -250,6 +248,8 @@ class _ClosedStdout(io.RawIOBase):
     """Standard output of a process started with it closed (Python then sets sys.stdout to None,
     and printing to None prints nothing): every write fails, so the run says so and exits 2."""
 
+    name = "<stdout>"
+
     def writable(self) -> bool:
         return True
 
@@ -290,19 +290,19 @@ def run_guarded(action: Callable[[], int], debug: bool) -> None:
         if len(exc.problems) > MAX_PROBLEMS_SHOWN:
             more = len(exc.problems) - MAX_PROBLEMS_SHOWN
             say(i18n.t("error: ... and {more} more problems (fix the ones above first)", more=more))
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)
     except (UsageError, RuleDataError) as exc:
         from checker.errors import OutputError
 
         if isinstance(exc, OutputError):
             _silence_stdout()
         say(error_line(str(exc)))
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)
     except CheckerError as exc:
         say(error_line(str(exc)))
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitCode.INTERNAL)
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except OSError as exc:
         if exc.errno not in _OUTPUT_ERRNOS:
             _internal_error(exc, debug)
@@ -310,7 +310,7 @@ def run_guarded(action: Callable[[], int], debug: bool) -> None:
         from checker.reports.output import stdout_failure
 
         say(error_line(str(stdout_failure(exc))))
-        sys.exit(EXIT_INVALID)
+        sys.exit(ExitCode.INVALID)
     except Exception as exc:
         _internal_error(exc, debug)
     sys.exit(code)
@@ -336,7 +336,7 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
             "(run again with --debug for the details)."
         )
     )
-    sys.exit(EXIT_INTERNAL)
+    sys.exit(ExitCode.INTERNAL)
 
 
 def make_checker_from_options(

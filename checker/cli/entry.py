@@ -13,7 +13,7 @@ import sys
 
 def _interrupted() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving: still quiet
-    sys.exit(130)
+    sys.exit(130)  # ExitCode.INTERRUPTED, as its number: nothing is imported before this handler
 
 
 def check() -> None:

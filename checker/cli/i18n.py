@@ -147,6 +147,6 @@ def install_click() -> None:
 
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(module, "_"):
-            module._ = _gettext  # type: ignore[attr-defined]
+            setattr(module, "_", _gettext)  # noqa: B010 - the module's own name for gettext, replaced
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext  # type: ignore[attr-defined]
+            setattr(module, "ngettext", _ngettext)  # noqa: B010

@@ -16,8 +16,9 @@ import click
 
 from checker.cli import i18n
 from checker.cli.edge import OneLineErrors, TranslatedGroup, engine_option, run_guarded
+from checker.vocabulary import ExitCode
 
-EXIT_FAILED = 1
+EXIT_FAILED = ExitCode.DIFFERS  # a case gave another result than it expects
 
 
 @click.command("test", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,4 +131,4 @@ def pack_init(directory: str) -> None:
     run_guarded(action, debug=False)
 
 
-pack_init.help_key = "pack init"  # type: ignore[attr-defined]  # not `checker init`'s help
+pack_init.help_key = "pack init"  # type: ignore[attr-defined]  # click types Group.command(cls=…) as click.Command; not `checker init`'s help

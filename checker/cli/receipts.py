@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
 
 from checker.errors import printable
 
@@ -43,7 +42,9 @@ def _verdict_labels() -> dict[str, dict[str, str]]:
     from checker.resources import templates_dir
 
     with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
-        terms: dict[str, Any] = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        terms: dict[str, dict[str, dict[str, str]]] = yaml.load(
+            fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     return terms["verdict"]
 
 

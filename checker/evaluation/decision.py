@@ -15,9 +15,7 @@ from typing import Any, NamedTuple
 
 from checker.rules import conditions as cond
 from checker.rules.ruleset import Rule, RuleOutcome
-
-# most severe first: a binding failure on one product decides the rule
-SEVERITY = ("fail", "missing_info", "review", "warn", "pass", "not_applicable")
+from checker.vocabulary import DECISION_SEVERITY, Status
 
 
 @dataclass
@@ -52,21 +50,21 @@ class Decision(NamedTuple):
 def decide(rule: Rule, subject: SubjectResult) -> Decision:
     spec = rule.spec
     if not subject.in_force:
-        return Decision("not_applicable", None, (), spec.binding, "effective")
+        return Decision(Status.NOT_APPLICABLE, None, (), spec.binding, "effective")
     if not subject.applies:
         last = len(spec.applies_labels) - 1  # the engine tests the others; the last is then the one
         gate = next((i for i in range(last) if i not in subject.gates), last) if spec.applies_labels else None
-        return Decision("not_applicable", None, (), spec.binding, "applies_when", gate)
+        return Decision(Status.NOT_APPLICABLE, None, (), spec.binding, "applies_when", gate)
     if subject.missing:
         ordered = tuple(f for f in spec.requires if f in subject.missing)
-        return Decision("missing_info", None, ordered, spec.binding, "requires")
+        return Decision(Status.MISSING_INFO, None, ordered, spec.binding, "requires")
     for index, outcome in enumerate(spec.outcomes):
         if index in subject.outcomes:
             binding = spec.binding if outcome.binding is None else outcome.binding
             return Decision(outcome.status, index, tuple(outcome.missing), binding, "outcome")
         if index in subject.unknown:
             return Decision(
-                outcome.when_unknown or "missing_info",
+                outcome.when_unknown or Status.MISSING_INFO,
                 index,
                 asked(outcome, subject.unknown[index]),
                 spec.binding,
@@ -102,7 +100,8 @@ def fired(rule: Rule, decision: Decision) -> dict[str, Any]:
     return record
 
 
-_RANK = {status: rank for rank, status in enumerate(SEVERITY)}
+# most severe first: a binding failure on one product decides the rule
+_RANK: dict[str, int] = {status: rank for rank, status in enumerate(DECISION_SEVERITY)}
 
 
 def most_severe(decisions: list[Decision]) -> Decision | None:

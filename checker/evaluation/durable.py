@@ -218,7 +218,8 @@ def _compile_compare(c: cond.Compare, params: ParameterSet) -> dict[str, Any]:
     if isinstance(operand, cond.ParamRef):
         operand = params[operand.name].value
     if c.op in ("in", "not_in"):
-        assert isinstance(operand, list | tuple | set | frozenset | dict), operand  # what the loader admits
+        if not isinstance(operand, Iterable):  # a list, or a parameter's list or table (its keys)
+            raise RuleDataError("parameters", str(c.operand), f"`{c.op}` needs a list or a table, not one value")
         values = list(operand)
         if c.op == "in":
             return _and([exists, _or([{field: engine_value(v)} for v in values])])

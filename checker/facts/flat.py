@@ -7,12 +7,13 @@ to what the applicant wrote. Lists become per-item facts (`item.product`) for pe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from checker.facts.derived import Metrics
 from checker.project.model import Project
 
-ITEM_COLLECTIONS = {
+ITEM_COLLECTIONS: dict[str, Callable[[Project], list[dict[str, Any]]]] = {
     "products": lambda p: [{**line.model_dump(exclude_none=True), "undeclared": False} for line in p.project.products],
     "boilers": lambda p: [boiler.model_dump(exclude_none=True) for boiler in p.coal.boilers],
 }

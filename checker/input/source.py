@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,7 +32,7 @@ from checker.errors import InputError
 try:  # libyaml: several times faster than the pure-Python parser
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]  # the same parser API, in Python
 
 KeyPath = tuple[str | int, ...]
 
@@ -52,7 +53,7 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """libyaml's parser; the values are resolved by the YAML 1.2 core schema below, not by it."""
 
 
@@ -153,7 +154,7 @@ def _construct_null(text: str) -> None:
     return None
 
 
-_CONSTRUCTORS = {
+_CONSTRUCTORS: dict[str, Callable[[str], Any]] = {
     _NULL: _construct_null,
     _BOOL: _construct_bool,
     _INT: _construct_int,
@@ -466,6 +467,19 @@ class _Builder:
                 "(too large, or too many aliases): refused",
             )
 
+    def _next_event(self, key_path: KeyPath) -> events.Event:
+        event = self.loader.get_event()
+        if event is None:  # pragma: no cover - libyaml raises a parser error before the stream runs dry
+            raise self._error(key_path, None, "the YAML stream ends inside its document")
+        return event
+
+    def _line_of(self, event: events.Event | None, key_path: KeyPath) -> int:
+        """The 1-based line an event starts on (libyaml marks every event it emits)."""
+        mark = event.start_mark if event is not None else None
+        if mark is None:  # pragma: no cover - as above
+            raise self._error(key_path, None, "the YAML stream ends inside its document")
+        return int(mark.line) + 1
+
     def document(self) -> Any:
         """The single document of the stream, or None if there is none."""
         loader = self.loader
@@ -476,7 +490,7 @@ class _Builder:
         value = self.node((), 0)
         loader.get_event()  # document end
         if not loader.check_event(events.StreamEndEvent):
-            second = loader.get_event()
+            second = self._next_event(())
             raise self._error(
                 (),
                 second.start_mark,
@@ -485,7 +499,7 @@ class _Builder:
         return value
 
     def node(self, key_path: KeyPath, depth: int) -> Any:
-        event = self.loader.get_event()
+        event = self._next_event(key_path)
         if isinstance(event, events.AliasEvent):
             if event.anchor not in self.anchors:
                 raise self._error(
@@ -529,7 +543,7 @@ class _Builder:
         loader = self.loader
         result: dict[str, Any] = {}
         while not loader.check_event(events.MappingEndEvent):
-            key_event = loader.get_event()
+            key_event = self._next_event(key_path)
             if not isinstance(key_event, events.ScalarEvent):
                 raise self._error(
                     key_path,
@@ -541,7 +555,7 @@ class _Builder:
             if not isinstance(key, str):
                 key = str(key_event.value)
             child = (*key_path, key)
-            line = key_event.start_mark.line + 1
+            line = self._line_of(key_event, key_path)
             if key in result:
                 raise InputError.single(
                     self.path,
@@ -560,7 +574,7 @@ class _Builder:
         items: list[Any] = []
         while not loader.check_event(events.SequenceEndEvent):
             child = (*key_path, len(items))
-            self.lines[child] = loader.peek_event().start_mark.line + 1
+            self.lines[child] = self._line_of(loader.peek_event(), child)
             items.append(self.node(child, depth + 1))
         loader.get_event()
         return items

@@ -11,6 +11,7 @@ import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from checker.errors import InputError, Problem
 from checker.input.hints import PATTERN_NAMES, bool_hint, date_hint, number_hint, pattern_hint, suggest
@@ -79,7 +80,7 @@ def _literal_choices(expected: str) -> list[str]:
     ]
 
 
-def message_for(error: dict[str, Any], model: type[BaseModel]) -> str:
+def message_for(error: ErrorDetails, model: type[BaseModel]) -> str:
     """One error of pydantic's, in words that say what was expected and, where possible, how to
     write it."""
     kind = error["type"]

@@ -41,13 +41,15 @@ _PLANE_0 = range(0x10000)
 @cache
 def _fields() -> JsonDict:
     with open(templates_dir() / FIELDS_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        fields: JsonDict = yaml.safe_load(fh)
+    return fields
 
 
 @cache
 def _terms() -> JsonDict:
     with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        terms: JsonDict = yaml.safe_load(fh)
+    return terms
 
 
 # ---- the names of the 盟市 ------------------------------------------------------------------------
@@ -199,13 +201,14 @@ def _refs(schema: JsonDict) -> list[tuple[str, str]]:
 
 def _enum(schema: JsonDict) -> list[Any] | None:
     if "enum" in schema:
-        return schema["enum"]
+        values: list[Any] = schema["enum"]
+        return values
     if "const" in schema:
         return [schema["const"]]
     for branch in schema.get("anyOf", []):
-        values = _enum(branch)
-        if values is not None:
-            return values
+        found = _enum(branch)
+        if found is not None:
+            return found
     return None
 
 
@@ -236,7 +239,8 @@ class _Annotator:
         self.defs_at: dict[str, str] = {}
 
     def phrase(self, name: str, **kwargs: str) -> str:
-        return self.phrases[name][self.lang].format(**kwargs)
+        phrase: str = self.phrases[name][self.lang]
+        return phrase.format(**kwargs)
 
     def entry(self, path: str) -> JsonDict:
         entry = self.fields.get(path)
@@ -255,7 +259,8 @@ class _Annotator:
         chosen = own or label
         if chosen is None:
             raise RuleDataError("templates/fields.yaml", path, "needs a title (no fact labels this key)")
-        return chosen[self.lang]
+        title: str = chosen[self.lang]
+        return title
 
     def describe(self, path: str, schema: JsonDict) -> None:
         entry = self.entry(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import yaml
 
@@ -52,15 +53,22 @@ def _alias_key(text: str) -> str:
     return ALIAS_IGNORED.sub("", text).casefold()
 
 
+def _league_entries() -> list[dict[str, Any]]:
+    raw = _load("league_cities.yaml")
+    if not isinstance(raw, list):
+        raise RuleDataError("rules/vocabulary/league_cities.yaml", "", "must be a list")
+    return raw
+
+
 @cache
 def league_cities() -> tuple[str, ...]:
-    return tuple(entry["name"] for entry in _load("league_cities.yaml"))  # type: ignore[union-attr]
+    return tuple(entry["name"] for entry in _league_entries())
 
 
 @cache
 def _league_aliases() -> dict[str, str]:
     table: dict[str, str] = {}
-    for entry in _load("league_cities.yaml"):  # type: ignore[union-attr]
+    for entry in _league_entries():
         for alias in entry.get("aliases", []):
             table[_alias_key(alias)] = entry["name"]
     return table

@@ -67,10 +67,10 @@ def key_unit(ruleset: Any, key: str) -> str:
     for name in (key, generic):
         info = ruleset.facts.get(name)
         if info is not None:
-            return info.unit
+            return str(info.unit)
     info = next((f for f in ruleset.facts.values() if f.key == generic), None)
     if info is not None:
-        return info.unit
+        return str(info.unit)
     last = key.rsplit(".", 1)[-1]
     return next((unit for suffix, unit in _UNIT_SUFFIXES if last.endswith(suffix)), "")
 
@@ -122,7 +122,7 @@ def _compare(value: Any, op: str, operand: Any) -> bool:
         return same if op == "eq" else not same
     if not (_number(value) and _number(operand)):
         return False
-    return {"gt": value > operand, "gte": value >= operand, "lt": value < operand, "lte": value <= operand}[op]
+    return bool({"gt": value > operand, "gte": value >= operand, "lt": value < operand, "lte": value <= operand}[op])
 
 
 class Solver:
@@ -371,16 +371,17 @@ class Solver:
         def meets(x: float) -> bool:
             return _compare(figure(x), op, bound)
 
-        x0 = float(start) if _number(start) else None
+        x0 = float(start) if start is not None and _number(start) else None
         if x0 is not None and meets(x0):
             return None  # this key is not what keeps the figure off its bound
         probes = sorted(
             {min(max(p, low), high) for p in _probes(x0)},
             key=lambda p: abs(p - x0) if x0 is not None else p,
         )
-        good = next((p for p in probes if meets(p)), None)
-        if good is None:
+        found_good = next((p for p in probes if meets(p)), None)
+        if found_good is None:
             return None
+        good: float = found_good
         bad = x0
         if bad is None:
             bad = next((p for p in sorted(probes, key=lambda p: abs(p - good)) if p != good and not meets(p)), None)
@@ -410,7 +411,7 @@ class Solver:
         facts known, each earlier outcome of a worse status decided false (and one that would
         otherwise stay undecided, asking for information, decided), the outcome's own condition."""
         spec = rule.spec
-        found = []
+        found: list[tuple[str, cond.Condition]] = []
         goals = [(o.status, index) for index, o in enumerate(spec.outcomes)] + [(spec.otherwise, None)]
         for goal, index in goals:
             if goal == "not_applicable" or RANK[goal] <= RANK[status]:
@@ -549,7 +550,7 @@ class Solver:
             return 0.0
         old = keys.get(self.space.data, change.key)
         if _number(old) and _number(change.value) and old != 0:
-            return min(abs(change.value - old) / abs(old), 10.0)
+            return float(min(abs(change.value - old) / abs(old), 10.0))
         return 1.0  # a figure given where there was none (or nought): any value is as far
 
     def labelled(self, change: Change) -> Change:

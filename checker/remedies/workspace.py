@@ -41,7 +41,7 @@ def concrete(change: Change) -> Any:
 
 def applied(data: Any, changes: tuple[Change, ...]) -> dict[str, Any]:
     """A copy of the file's data with the changes written in."""
-    out = copy.deepcopy(data)
+    out: dict[str, Any] = copy.deepcopy(data)
     for change in changes:
         keys.put(out, change.key, concrete(change))
     return out

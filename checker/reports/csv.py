@@ -16,14 +16,13 @@ from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutra
 from checker.reports.render import (
     audit_block,
     entry_marks,
-    fmt_num,
     format_param_value,
     notices_json,
     provenance_label,
     remedy_lines,
     render_message,
-    term,
 )
+from checker.reports.words import fmt_num, term
 from checker.rules.parameters import ParameterValue
 from checker.rules.ruleset import DOCUMENT_TITLES
 from checker.verdict.findings import FactReading

@@ -12,10 +12,12 @@ from typing import Any
 
 from checker.errors import UsageError, quoted
 from checker.input.hints import suggest
-from checker.reports.render import _param_view, environment, labels, term
+from checker.reports.render import _param_view, environment, labels
+from checker.reports.words import term
 from checker.rules import conditions as cond
 from checker.rules.parameters import ParameterSet
 from checker.rules.ruleset import DOCUMENT_TITLES, FactInfo, Rule, Ruleset
+from checker.vocabulary import Status
 
 _OPS = {
     "gt": ">",
@@ -148,7 +150,7 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
     if spec.requires:
         outcomes.append(
             {
-                "status_label": term("missing_info", lang, "status"),
+                "status_label": term(Status.MISSING_INFO, lang, "status"),
                 "when": _WORDS[lang]["or"].join(describe(cond.Absent(name), facts, lang) for name in spec.requires),
             }
         )

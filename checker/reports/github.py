@@ -19,8 +19,14 @@ from checker.remedies import attach
 from checker.reports.render import labels, notices_json, remedy_lines, render_message
 from checker.reports.words import term as display_term
 from checker.verdict.locate import locate
+from checker.vocabulary import Status
 
-LEVELS = {"fail": "error", "warn": "warning", "review": "warning", "missing_info": "warning"}
+LEVELS: dict[str, str] = {
+    Status.FAIL: "error",
+    Status.WARN: "warning",
+    Status.REVIEW: "warning",
+    Status.MISSING_INFO: "warning",
+}
 
 
 def escape_data(text: str) -> str:
@@ -39,7 +45,7 @@ def command(level: str, message: str, **properties: object) -> str:
     return f"::{level}{' ' + props if props else ''}::{escape_data(message)}\n"
 
 
-def annotations(result: CheckResult, lang: str) -> list[str]:
+def annotation_lines(result: CheckResult, lang: str) -> list[str]:
     """The annotation lines of one checked project, in the findings' order."""
     path = result.document.path
     attach(result)
@@ -61,7 +67,7 @@ def annotations(result: CheckResult, lang: str) -> list[str]:
 
 
 def render_github(result: CheckResult, lang: str) -> str:
-    return "".join(annotations(result, lang))
+    return "".join(annotation_lines(result, lang))
 
 
 def problem_annotations(path: str, problems: tuple[Problem, ...]) -> str:

@@ -20,17 +20,16 @@ from checker.check import CheckResult
 from checker.reports.render import (
     _ORDER,
     environment,
-    fmt_num,
     labels,
     provenance_label,
     provenance_of,
     report_view,
     shown_fact_name,
-    term,
-    unit_text,
 )
+from checker.reports.words import fmt_num, term, unit_text
 from checker.resources import templates_dir
 from checker.verdict.locate import locate
+from checker.vocabulary import ATTENTION, VERDICTS_WORST_FIRST
 
 CHART_WIDTH = 560  # px of the plotting area in the SVG's own units (the SVG scales to the page)
 CHART_HEADROOM = 1.15  # the longer bar ends at 1/1.15 of the width, so the limit label fits
@@ -179,7 +178,7 @@ def html_environment(lang: str) -> jinja2.Environment:
 
 # statuses whose details (facts, parameters, plan basis) show unfolded on screen: what needs a
 # person's attention; a pass or a rule that does not apply keeps them one click away
-UNFOLDED = ("fail", "review", "missing_info", "warn", "waived")
+UNFOLDED = ATTENTION
 
 
 def css_string(text: str) -> Markup:
@@ -287,8 +286,7 @@ def render_html_batch(
         contents=contents,
         sections=[Markup(s) for s in sections],
         verdict_counts=[
-            {"verdict": v, "label": term(v, lang, "verdict"), "count": verdicts.get(v, 0)}
-            for v in ("rejected", "needs_review", "approved_with_warnings", "approved")
+            {"verdict": v, "label": term(v, lang, "verdict"), "count": verdicts.get(v, 0)} for v in VERDICTS_WORST_FIRST
         ],
         unreadable=[str(p) for _, problems in unreadable for p in problems],
         page_name="",

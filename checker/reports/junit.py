@@ -35,9 +35,10 @@ from checker.reports.render import (
 from checker.rules.parameters import ParameterValue
 from checker.verdict.findings import Finding
 from checker.verdict.locate import locate
+from checker.vocabulary import Status
 
-FAILURES = ("fail", "review", "missing_info")
-SKIPPED = ("not_applicable", "waived")
+FAILURES = (Status.FAIL, Status.REVIEW, Status.MISSING_INFO)
+SKIPPED = (Status.NOT_APPLICABLE, Status.WAIVED)
 
 
 def _param_text(param: ParameterValue, lang: str) -> str:
@@ -113,13 +114,13 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
         failure.text = "\n".join(details)
     elif finding.status in SKIPPED:
         reason = message
-        if finding.status == "waived" and finding.waiver is not None:
+        if finding.status == Status.WAIVED and finding.waiver is not None:
             reason = (
                 f"waived ({finding.original_status}) by {finding.waiver.approved_by}, "
                 f"{finding.waiver.document}: {message}"
             )
         ET.SubElement(case, "skipped", {"message": reason})
-    elif finding.status == "warn":
+    elif finding.status == Status.WARN:
         ET.SubElement(case, "system-out").text = "WARNING: " + "\n".join(details)
     return case
 

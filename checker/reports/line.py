@@ -26,7 +26,12 @@ from checker.remedies import attach
 from checker.reports.render import (
     audit_identity,
     claims_view,
+    finding_basis,
+    finding_facts,
     finding_json_tail,
+    finding_opening,
+    finding_parameter_values,
+    finding_state,
     parameters_in_force,
     remedies_json,
     render_bare_message,
@@ -48,7 +53,7 @@ def _compact_encoder() -> Callable[[Any], str]:
     with themselves. The bytes are those of `json.dumps`.
     """
     base = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    make = json.encoder.c_make_encoder
+    make = json.encoder.c_make_encoder  # type: ignore[attr-defined]  # CPython's C encoder: not in typeshed
     if make is None:  # pragma: no cover - a Python built without the _json accelerator
         return base.encode
     # allow_nan=False: an infinity or NaN is a bug to report (exit 70), never `Infinity` in a line
@@ -163,7 +168,7 @@ def _parameter_values(finding: Finding) -> str:
         if len(_values_pieces) >= _CACHE_MAX:
             _values_pieces.clear()
         # the entry keeps the rule and parameters alive: the ids in its key stay theirs
-        entry = _values_pieces[key] = (finding.rule, params, _encode({name: p.value for name, p in named.items()}))
+        entry = _values_pieces[key] = (finding.rule, params, _encode(finding_parameter_values(finding)))
     return entry[2]
 
 
@@ -171,7 +176,7 @@ def _state(status: str, binding: bool) -> str:
     """`"status":…,"binding":…`, encoded once per pair."""
     piece = _states.get((status, binding))
     if piece is None:
-        piece = _states[(status, binding)] = _encode({"status": status, "binding": binding})[1:-1]
+        piece = _states[(status, binding)] = _encode(finding_state(status, binding))[1:-1]
     return piece
 
 
@@ -184,7 +189,7 @@ def verdict_line(result: CheckResult, lang: str) -> str:
 
 
 def _facts(finding: Finding) -> str:
-    return _encode({name: reading.value for name, reading in finding.facts.items()})
+    return _encode(finding_facts(finding))
 
 
 def _finding(finding: Finding, lang: str) -> str:
@@ -204,18 +209,8 @@ def _rule(rule: Rule, lang: str) -> tuple[str, str]:
     member."""
     entry = _rule_pieces.get((id(rule), lang))
     if entry is None or entry[0] is not rule:
-        spec = rule.spec
-        start = _encode(
-            {
-                "rule": rule.id,
-                "title": getattr(spec.title, lang),
-                "subject": getattr(spec.subject or spec.title, lang),
-                "category": spec.category,
-            }
-        )
-        basis = _encode(
-            {"basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis]}
-        )
+        start = _encode(finding_opening(rule, lang))
+        basis = _encode({"basis": finding_basis(rule)})
         if len(_rule_pieces) >= _CACHE_MAX:
             _rule_pieces.clear()
         entry = _rule_pieces[(id(rule), lang)] = (rule, start[:-1], basis[1:-1])

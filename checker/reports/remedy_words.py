@@ -24,7 +24,8 @@ _SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "="}
 @cache
 def phrases() -> dict[str, dict[str, str]]:
     with open(templates_dir() / "remedies.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        loaded: dict[str, dict[str, str]] = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return loaded
 
 
 def _say(name: str, lang: str, **values: Any) -> str:

@@ -19,14 +19,14 @@ import jinja2
 
 from checker import __version__, remedies
 from checker.check import CheckResult
-from checker.evaluation.decision import SEVERITY, fired
+from checker.evaluation.decision import fired
 from checker.reports.escaping import md_escape
 from checker.reports.words import fmt_num, fmt_wan, term, terms, unit_text
 from checker.resources import templates_dir
 from checker.rules import datacache
 from checker.rules.parameters import Localised, ParameterValue
 from checker.rules.plan_period import Notice
-from checker.rules.ruleset import DOCUMENT_TITLES
+from checker.rules.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict import figures
 from checker.verdict.findings import Finding, counts, exit_code
 from checker.verdict.waivers import (
@@ -37,10 +37,11 @@ from checker.verdict.waivers import (
     register_view,
     unstated,
 )
+from checker.vocabulary import ATTENTION as _ATTENTION
+from checker.vocabulary import Status, Verdict
 
 LANGS = ("zh", "en")
-_ORDER = ("fail", "review", "missing_info", "warn", "waived", "pass", "not_applicable")
-assert set(_ORDER) == set(SEVERITY) | {"waived"}
+_ORDER = tuple(Status)  # most severe first, the waived before what needs nothing
 
 
 # an English gloss in brackets after a Chinese citation ("审查机关默认值 (authority default)"):
@@ -173,7 +174,7 @@ class _MessageTemplate:
         env = template.environment
         ctx = env.context_class(env, {**self.globals, **context}, template.name, template.blocks)
         try:
-            return env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined]
+            return env.concat(template.root_render_func(ctx))
         except Exception:
             env.handle_exception()
             raise  # pragma: no cover - handle_exception always raises
@@ -205,7 +206,8 @@ def rule_sentence(finding: Finding, lang: str) -> str | None:
     if decision.branch == "applies_when" and decision.gate is not None:
         label = finding.rule.spec.applies_labels[decision.gate]
         if label is not None:
-            return getattr(label, lang)
+            worded: str = getattr(label, lang)
+            return worded
     return None
 
 
@@ -274,7 +276,8 @@ def outcome_reason(rule: Any, decision: Any) -> str | None:
     `when_unknown`, has none: its status is not the outcome's)."""
     if decision.outcome is None or decision.branch != "outcome":
         return None
-    return rule.spec.outcomes[decision.outcome].reason
+    reason: str | None = rule.spec.outcomes[decision.outcome].reason
+    return reason
 
 
 def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
@@ -434,7 +437,7 @@ def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> di
 
 # statuses under which a rule's violation title would read as a double negative ("[通过] 未落实用能
 # 指标来源"): the finding is headed with the rule's neutral subject instead
-SUBJECT_STATUSES = frozenset(("pass", "not_applicable", "missing_info"))
+SUBJECT_STATUSES = frozenset((Status.PASS, Status.NOT_APPLICABLE, Status.MISSING_INFO))
 
 
 def heading(finding: Finding, lang: str) -> str:
@@ -597,9 +600,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
 
 
 # what a reviewer must act on, in this order; the other statuses are only counted
-ATTENTION = ("fail", "review", "missing_info", "warn", "waived")
-_COUNTED_ONLY = ("pass", "not_applicable")
-assert set(ATTENTION) | set(_COUNTED_ONLY) == set(_ORDER)
+ATTENTION = _ATTENTION
 
 
 def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[str, str | None]]:
@@ -619,10 +620,10 @@ def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[st
 def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str, Any]:
     """One finding a reviewer must act on, for the compact report: its heading, the reason, what
     to supply (missing_info) and who waived it (waived)."""
-    waiver = finding.waiver if finding.status == "waived" else None
+    waiver = finding.waiver if finding.status == Status.WAIVED else None
     return {
         **_finding_head(finding, lang),
-        "supply": _to_supply(finding, result, lang) if finding.status == "missing_info" else [],
+        "supply": _to_supply(finding, result, lang) if finding.status == Status.MISSING_INFO else [],
         **_first_remedy(finding, lang),
         "waiver": (
             {
@@ -660,7 +661,10 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "exit_code": exit_code(result.verdict),
         "notices": notices_json(result, lang),
         "attention": [attention_item(f, result, lang) for f in findings],
-        "counted": [{"status": s, "label": term(s, lang, "status"), "count": tally[s]} for s in _COUNTED_ONLY],
+        "counted": [
+            {"status": s, "label": term(s, lang, "status"), "count": tally[s]}
+            for s in (Status.PASS, Status.NOT_APPLICABLE)
+        ],
     }
 
 
@@ -761,18 +765,18 @@ def labels(lang: str) -> dict[str, str]:
 
 # ANSI SGR codes per status: red for what blocks, yellow for what needs a person (review,
 # missing information, warnings), green for pass; cyan for a waiver, dim for not applicable
-_ANSI = {
-    "fail": "1;31",
-    "missing_info": "33",
-    "review": "33",
-    "warn": "33",
-    "waived": "36",
-    "pass": "32",
-    "not_applicable": "2",
-    "rejected": "1;31",
-    "needs_review": "1;33",
-    "approved_with_warnings": "1;33",
-    "approved": "1;32",
+_ANSI: dict[str, str] = {
+    Status.FAIL: "1;31",
+    Status.MISSING_INFO: "33",
+    Status.REVIEW: "33",
+    Status.WARN: "33",
+    Status.WAIVED: "36",
+    Status.PASS: "32",
+    Status.NOT_APPLICABLE: "2",
+    Verdict.REJECTED: "1;31",
+    Verdict.NEEDS_REVIEW: "1;33",
+    Verdict.APPROVED_WITH_WARNINGS: "1;33",
+    Verdict.APPROVED: "1;32",
 }
 
 
@@ -839,24 +843,52 @@ def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
 
 
 def _finding_json(finding: Finding, lang: str) -> dict[str, Any]:
-    spec = finding.rule.spec
+    """One finding of the verdict, in its key order. The batch's pre-encoded line
+    (`reports.line`) assembles the same members from the same builders below."""
     out: dict[str, Any] = {
-        "rule": finding.id,
-        "title": getattr(spec.title, lang),
-        # added beside the title (which names the violation): what the rule is about
-        "subject": getattr(spec.subject or spec.title, lang),
-        "category": spec.category,
-        "status": finding.status,
-        "binding": finding.binding,
+        **finding_opening(finding.rule, lang),
+        **finding_state(finding.status, finding.binding),
         "message": render_message(finding, lang),
-        "facts": {name: reading.value for name, reading in finding.facts.items()},
-        # by value: each parameter's source, dates and provenance once, in `audit.parameters`
-        "parameters": {name: p.value for name, p in finding.parameters.items()},
-        "basis": [{"document": b.document, "location": b.location, "quote": b.quote} for b in spec.basis],
+        "facts": finding_facts(finding),
+        "parameters": finding_parameter_values(finding),
+        "basis": finding_basis(finding.rule),
     }
     out.update(finding_json_tail(finding))
     out.update(remedies_json(finding, lang))
     return out
+
+
+def finding_opening(rule: Rule, lang: str) -> dict[str, Any]:
+    """A finding's first members: the rule, its title, its subject and its category."""
+    spec = rule.spec
+    return {
+        "rule": rule.id,
+        "title": getattr(spec.title, lang),
+        # added beside the title (which names the violation): what the rule is about
+        "subject": getattr(spec.subject or spec.title, lang),
+        "category": spec.category,
+    }
+
+
+def finding_state(status: str, binding: bool) -> dict[str, Any]:
+    """A finding's `status` and `binding` members."""
+    return {"status": status, "binding": binding}
+
+
+def finding_facts(finding: Finding) -> dict[str, Any]:
+    """The facts a finding read, by name: their values."""
+    return {name: reading.value for name, reading in finding.facts.items()}
+
+
+def finding_parameter_values(finding: Finding) -> dict[str, Any]:
+    """The parameters a finding compared against, by name: by value only; each one's source, dates
+    and provenance are given once, in `audit.parameters`."""
+    return {name: p.value for name, p in finding.parameters.items()}
+
+
+def finding_basis(rule: Rule) -> list[dict[str, Any]]:
+    """The plan passages a rule cites: document, location and the quoted words."""
+    return [{"document": b.document, "location": b.location, "quote": b.quote} for b in rule.spec.basis]
 
 
 def finding_json_tail(finding: Finding) -> dict[str, Any]:
@@ -882,7 +914,7 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
             "document": finding.waiver.document,
             "reason": finding.waiver.reason,
             "expires": finding.waiver.expires.isoformat() if finding.waiver.expires else None,
-            "applied": finding.status == "waived",
+            "applied": finding.status == Status.WAIVED,
             "note": finding.waiver_note,
         }
         if finding.original_status:

@@ -29,18 +29,19 @@ from checker.reports.render import audit_block, notices_json, render_message, ru
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict.findings import Finding, exit_code
 from checker.verdict.locate import locate
+from checker.vocabulary import Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "nm-project-checker"
-_LEVEL = {
-    "fail": "error",
-    "warn": "warning",
-    "review": "warning",
-    "missing_info": "note",
-    "pass": "none",
-    "not_applicable": "none",
+_LEVEL: dict[str, str] = {
+    Status.FAIL: "error",
+    Status.WARN: "warning",
+    Status.REVIEW: "warning",
+    Status.MISSING_INFO: "note",
+    Status.PASS: "none",
+    Status.NOT_APPLICABLE: "none",
 }
-_KIND = {"pass": "pass", "not_applicable": "notApplicable"}
+_KIND: dict[str, str] = {Status.PASS: "pass", Status.NOT_APPLICABLE: "notApplicable"}
 
 
 def artifact_uri(path: str) -> str:
@@ -80,7 +81,7 @@ def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
 
 def _result(finding: Finding, index: int, result: CheckResult, lang: str, artifact: int = 0) -> dict[str, Any]:
     status = finding.status
-    decisive = finding.original_status if status == "waived" and finding.original_status else status
+    decisive = finding.original_status if status == Status.WAIVED and finding.original_status else status
     where = locate(finding, result.document)
     location: dict[str, Any] = {
         "physicalLocation": {
@@ -108,7 +109,7 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str, artifa
     }
     if finding.original_status:
         out["properties"]["originalStatus"] = finding.original_status
-    if status == "waived" and finding.waiver is not None:
+    if status == Status.WAIVED and finding.waiver is not None:
         waiver = finding.waiver
         justification = f"{waiver.approved_by}, {waiver.document}"
         if waiver.reason:

@@ -45,7 +45,10 @@ def fmt_wan(value: Any, digits: int = 2) -> str:
 @cache
 def terms() -> dict[str, dict[str, dict[str, str]]]:
     with open(templates_dir() / "terms.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe_load, in C
+        loaded: dict[str, dict[str, dict[str, str]]] = yaml.load(
+            fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )  # safe_load, in C
+    return loaded
 
 
 def term(value: Any, lang: str, table: str = "value") -> str:

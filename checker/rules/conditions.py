@@ -18,8 +18,11 @@ pushed down to the comparisons), so a rule never reaches `fail` or `pass` on a g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Union
+
+from checker.vocabulary import RULE_STATUSES, Status
 
 COMPARISONS = ("gt", "gte", "lt", "lte", "eq", "ne", "in", "not_in")
 INVERSE = {
@@ -32,7 +35,7 @@ INVERSE = {
     "in": "not_in",
     "not_in": "in",
 }
-STATUSES = ("fail", "warn", "review", "pass", "not_applicable", "missing_info")
+STATUSES = tuple(status.value for status in RULE_STATUSES)  # plain text: shown in errors, stored in the cache
 
 
 class ConditionError(ValueError):
@@ -55,7 +58,7 @@ class FactRef:
     times: float | ParamRef | None = None
 
 
-Operand = Union[float, int, str, bool, list, ParamRef, FactRef]  # noqa: UP007
+Operand = Union[float, int, str, bool, list[Any], ParamRef, FactRef]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -183,12 +186,12 @@ def negate(condition: Condition) -> Condition:
     if isinstance(condition, Absent):
         return Present(condition.fact)
     if isinstance(condition, RuleStatus):
-        rest = tuple(s for s in (*STATUSES, "waived") if s not in condition.statuses)
+        rest = tuple(s.value for s in Status if s not in condition.statuses)
         return RuleStatus(condition.rule, rest)
     raise TypeError(condition)  # pragma: no cover
 
 
-def walk(condition: Condition):  # type: ignore[no-untyped-def]
+def walk(condition: Condition) -> Iterator[Condition]:
     """Every node of a condition tree, for collecting the facts, parameters and rules it names."""
     yield condition
     if isinstance(condition, All | AnyOf):

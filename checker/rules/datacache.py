@@ -210,7 +210,7 @@ def _is_data_class(cls: type) -> bool:
     return dataclasses.is_dataclass(cls) or issubclass(cls, (BaseModel, enum.Enum))
 
 
-def read(name: str, key: str, expected: type) -> object | None:
+def read(name: str, key: str, expected: type[T]) -> T | None:
     """The cached value of entry `name` if it was stored under `key` and is an `expected`; else None.
 
     Whatever is wrong with the file (absent, truncated, garbage, written by an older layout or
@@ -230,7 +230,8 @@ def read(name: str, key: str, expected: type) -> object | None:
         return None
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key):
         return None
-    return stored[1] if isinstance(stored[1], expected) else None
+    value = stored[1]
+    return value if isinstance(value, expected) else None
 
 
 def write(name: str, key: str, value: object) -> None:
@@ -298,7 +299,7 @@ def cached(name: str, expected: type[T], load: Callable[[], T]) -> T:
         return load()
     found = read(name, key, expected)
     if found is not None:
-        return found  # type: ignore[return-value]
+        return found
     value = load()
     write(name, key, value)
     return value

@@ -14,7 +14,7 @@ rules themselves are loaded by `checker.rules.ruleset`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -190,13 +190,20 @@ def selected() -> str | None:
     return _selected[0]
 
 
-def chain_sha256(files: Iterator[tuple[int, str, bytes]]) -> str:
-    """The ruleset hash: every content file of every pack of the chain, by its position, path and
-    bytes. A pack loaded from its folder and one extracted from a ledger snapshot hash alike."""
+def chain_sha256(files: Iterable[tuple[int, str, bytes]]) -> str:
+    """The ruleset hash, its one definition: every content file of every pack of the chain, by its
+    position, path and bytes, in the order of position, then path (folder by folder). A pack
+    loaded from its folder (`ruleset_sha256`) and one extracted from a ledger snapshot hash alike,
+    in whatever order they are given."""
     digest = hashlib.sha256()
-    for index, relative, content in files:
+    for index, relative, content in sorted(files, key=lambda file: (file[0], file[1].split("/"))):
         digest.update(f"{index}/{relative}".encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
+
+
+def ruleset_sha256(chain: tuple[Pack, ...]) -> str:
+    """The hash of the rules a chain of packs makes (`chain_sha256` of their files)."""
+    return chain_sha256(chain_files(chain))
 
 
 def chain_files(chain: tuple[Pack, ...]) -> Iterator[tuple[int, str, bytes]]:

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,7 +49,7 @@ Provenance = Literal["cited", "secondary", "authority_reference", "authority_def
 # from the most to the least settled: a table whose entries differ is as settled as its weakest entry
 PROVENANCES: tuple[str, ...] = ("cited", "secondary", "authority_reference", "authority_default")
 # a policy file's values are the review authority's own, unless the file says otherwise per value
-POLICY_PROVENANCE = "authority_default"
+POLICY_PROVENANCE: Provenance = "authority_default"
 _OPEN_END = dt.date.max
 
 
@@ -268,25 +269,25 @@ def _in_force(values: list[DatedValue], on: dt.date) -> DatedValue | None:
     return None
 
 
-def weakest(provenances: Any) -> str:
+def weakest(provenances: Iterable[str]) -> str:
     """The least settled of some provenances: what a table is as a whole."""
     return max(provenances, key=PROVENANCES.index)
 
 
-def _provenance(provenance: str | dict[str, str]) -> str:
-    return weakest(provenance.values()) if isinstance(provenance, dict) else provenance
+def _provenance(provenance: str | Mapping[str, str]) -> str:
+    return weakest(provenance.values()) if isinstance(provenance, Mapping) else provenance
 
 
-def _provenance_entries(provenance: str | dict[str, str]) -> tuple[tuple[str, str], ...]:
+def _provenance_entries(provenance: str | Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """Each entry's provenance, when the entries of a list or map differ."""
-    if not isinstance(provenance, dict) or len(set(provenance.values())) == 1:
+    if not isinstance(provenance, Mapping) or len(set(provenance.values())) == 1:
         return ()
     return tuple((entry, kind) for entry, kind in provenance.items())
 
 
-def _verified_entries(provenance: str | dict[str, str]) -> tuple[str, ...]:
+def _verified_entries(provenance: str | Mapping[str, str]) -> tuple[str, ...]:
     """The entries checked against the primary text (`cited`), when only some of them were."""
-    if not isinstance(provenance, dict) or _provenance(provenance) == "cited":
+    if not isinstance(provenance, Mapping) or _provenance(provenance) == "cited":
         return ()
     return tuple(entry for entry, kind in provenance.items() if kind == "cited")
 

@@ -25,10 +25,12 @@ from checker.rules import conditions as cond
 from checker.rules import datacache, packs
 from checker.rules.parameters import Localised, ParameterDefinition, pack_values, shipped_definitions
 from checker.rules.plan_period import Notice, PlanFile
+from checker.vocabulary import Status
 
 RULE_ID = packs.RULE_ID
-# a status a rule's decision can give (`waived` is none: a waiver sets a finding aside after it)
-DecidedStatus = Literal["fail", "warn", "review", "pass", "not_applicable", "missing_info"]
+# a status as a rule file names it: every status but `waived` (the register's), the same words as
+# checker.vocabulary.RULE_STATUSES (a Literal, so that a wrong word is reported as the file's error)
+StatusName = Literal["fail", "warn", "review", "pass", "not_applicable", "missing_info"]
 # constants written here, not read from a file: constructed without building Localised's validator
 DOCUMENT_TITLES = {
     "outline": Localised.model_construct(
@@ -65,7 +67,7 @@ class RuleOutcome(_Strict):
     """One outcome a rule file lists: the status the rule reaches when `when` holds, a row of the
     rule's first-hit decision table (not a checked project's result, nor a diff's)."""
 
-    status: DecidedStatus
+    status: StatusName
     when: Any
     binding: bool | None = None  # overrides the rule's binding for this outcome (LA-005)
     missing: list[str] = Field(default_factory=list)  # facts named by a missing_info outcome
@@ -155,7 +157,7 @@ class RuleFile(_Strict):
     applies_when: Any = None
     requires: list[str] = Field(default_factory=list)
     outcomes: list[RuleOutcome] = Field(default_factory=list)
-    otherwise: DecidedStatus = "pass"
+    otherwise: StatusName = "pass"
     # the messages are message.zh.j2 and message.en.j2 in the rule's folder; this names them
     message: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")] | None = None
     references: list[str] = Field(default_factory=list)
@@ -227,12 +229,12 @@ class Rule:
 
     @property
     def outcome_statuses(self) -> set[str]:
-        statuses = {o.status for o in self.spec.outcomes} | {self.spec.otherwise}
+        statuses: set[str] = {o.status for o in self.spec.outcomes} | {self.spec.otherwise}
         statuses |= {o.when_unknown for o in self.spec.outcomes if o.when_unknown}
         if self.spec.requires:
-            statuses.add("missing_info")
+            statuses.add(Status.MISSING_INFO)
         if self.spec.applies_when is not None or self.spec.for_each or self.spec.effective:
-            statuses.add("not_applicable")
+            statuses.add(Status.NOT_APPLICABLE)
         return statuses
 
 
@@ -367,7 +369,7 @@ def _check_rule(
             raise RuleDataError(shown, "parameters", f"unknown parameter {name!r}")
     for index, outcome in enumerate(spec.outcomes):
         binding = spec.binding if outcome.binding is None else outcome.binding
-        if outcome.status == "fail" and not binding:
+        if outcome.status == Status.FAIL.value and not binding:
             raise RuleDataError(shown, f"outcomes[{index}].status", "a guidance (non-binding) outcome cannot fail")
     for lang in ("zh", "en"):
         if not (folder / f"message.{lang}.j2").is_file():
@@ -396,9 +398,10 @@ def active_ruleset() -> Ruleset:
     chosen = packs.selected()
     if chosen is None:
         return load_ruleset()
-    if _active[0] is None or _active[0][0] != chosen:
-        _active[0] = (chosen, _load_ruleset(Path(chosen), chosen))
-    return _active[0][1]
+    active = _active[0]
+    if active is None or active[0] != chosen:
+        active = _active[0] = (chosen, _load_ruleset(Path(chosen), chosen))
+    return active[1]
 
 
 _active: list[tuple[str, Ruleset] | None] = [None]
@@ -460,7 +463,7 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
             if dependency not in known:
                 raise RuleDataError(rule.path, "", f"depends on unknown or disabled rule {dependency}")
     plan = next((p.spec.plan for p in reversed(chain) if p.spec.plan is not None), None)
-    documents = {}
+    documents: dict[str, str] = {}
     for pack in chain:
         for key, name in pack.spec.documents.items():
             documents[key] = str((pack.root / name).resolve())
@@ -468,7 +471,7 @@ def load_chain(chain: tuple[packs.Pack, ...]) -> Ruleset:
         rules=tuple(sorted(rules, key=_catalogue_order)),
         facts=facts,
         version=chain[-1].version,
-        sha256=packs.chain_sha256(packs.chain_files(chain)),
+        sha256=packs.ruleset_sha256(chain),
         plan=plan,
         name=chain[-1].spec.name,
         disabled=tuple(disabled),

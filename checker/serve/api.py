@@ -128,7 +128,8 @@ def content_disposition(filename: str, inline: bool = True) -> str:
 
 async def run(request: Request, job: CheckJob | CatalogueJob | LedgerJob) -> Reply:
     try:
-        return await request.app.state.workers.run(job)
+        reply: Reply = await request.app.state.workers.run(job)
+        return reply
     except Busy:
         return Reply("busy")
 

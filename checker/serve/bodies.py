@@ -107,7 +107,7 @@ def parse_multipart(body: bytes, content_type: str) -> list[Part]:
 
     parser = MultipartParser(
         boundary,
-        {  # type: ignore[arg-type]
+        {
             "on_part_begin": on_part_begin,
             "on_header_field": on_header_field,
             "on_header_value": on_header_value,

@@ -81,7 +81,7 @@ def serve(config: ServeConfig, uvicorn: Any) -> int:
             flush=True,
         )
 
-        class Server(uvicorn.Server):  # type: ignore[misc, name-defined]
+        class Server(uvicorn.Server):  # type: ignore[misc]
             def handle_exit(self, sig: int, frame: Any) -> None:
                 super().handle_exit(sig, frame)
                 # a signal is how this server is meant to stop: once the requests under way are

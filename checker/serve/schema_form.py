@@ -185,7 +185,8 @@ def project_from_form(lang: str, fields: list[tuple[str, str]]) -> dict[str, Any
                 node = node.setdefault(part, [] if _INDEX.match(following) else {})
         last = parts[-1]
         node[last] = _value(text, spec)
-    return _compact(project)
+    compacted: dict[str, Any] = _compact(project)
+    return compacted
 
 
 def _compact(value: Any) -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 
 from checker.batch import runner as batch
 from checker.errors import CheckerError, InputError, Problem
+from checker.vocabulary import ExitCode
 
 # the Checkers a worker keeps for other check dates than today's (each ~ a few MB)
 CHECKERS_KEPT = 8
@@ -124,7 +125,7 @@ def _problem_lines(problems: tuple[Problem, ...], lang: str) -> tuple[str, ...]:
 
 def _invalid(problems: tuple[Problem, ...] | list[Problem], lang: str) -> Reply:
     problems = tuple(problems)
-    return Reply("invalid", exit_code=batch.EXIT_INVALID, problems=problems, messages=_problem_lines(problems, lang))
+    return Reply("invalid", exit_code=ExitCode.INVALID, problems=problems, messages=_problem_lines(problems, lang))
 
 
 def _check(job: CheckJob) -> Reply:
@@ -198,7 +199,8 @@ def history_json(rows: list[Any]) -> list[dict[str, Any]]:
 
 
 def _ledger(job: LedgerJob) -> Reply:
-    from checker.audit.ledger import Ledger, project_history
+    from checker.audit.history import project_history
+    from checker.audit.ledger import Ledger
 
     target = batch._worker.settings.record  # type: ignore[union-attr]
     if target is None:
@@ -248,7 +250,7 @@ def run_job(job: CheckJob | CatalogueJob | LedgerJob) -> Reply:
         from checker.cli.i18n import problem, t
 
         line = t("error: {message}", job.lang, message=problem(str(exc), job.lang))
-        return Reply("usage", exit_code=batch.EXIT_INVALID, messages=(line,))
+        return Reply("usage", exit_code=ExitCode.INVALID, messages=(line,))
     except Exception as exc:  # a bug on one request must not take the worker down
         return Reply("internal", messages=(f"internal error: {type(exc).__name__}: {exc}",))
     finally:

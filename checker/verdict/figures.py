@@ -54,7 +54,7 @@ class NamedInt(int):
         return obj
 
 
-class NamedMap(dict):
+class NamedMap(dict[str, Any]):
     """A per-product parameter whose entries are named numbers (`p["x"][product]`), named when
     read: a message reads one or two entries of a table of dozens."""
 
@@ -66,7 +66,7 @@ class NamedMap(dict):
         return named(super().__getitem__(key), (*self.ref, key))
 
 
-class NamedValues(dict):
+class NamedValues(dict[str, Any]):
     """Facts or parameters by name, each value named when a template reads it (`f["x"]`)."""
 
     def __init__(self, values: dict[str, Any], kind: tuple[Any, ...]) -> None:

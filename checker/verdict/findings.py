@@ -18,13 +18,10 @@ from checker.evaluation.decision import Decision
 from checker.project.model import Waiver
 from checker.rules.parameters import ParameterValue
 from checker.rules.ruleset import Rule
+from checker.vocabulary import COUNT_ORDER, UNSETTLED, VERDICT_EXIT_CODES, ExitCode, Status, Verdict
 
 if TYPE_CHECKING:
     from checker.verdict.waivers import RegisterEntry
-
-VERDICT_EXIT_CODES = {"approved": 0, "approved_with_warnings": 0, "rejected": 1, "needs_review": 3}
-# every status a finding can have, in the order counts and tables show them
-STATUSES = ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
 
 
 class FactReading(NamedTuple):
@@ -79,46 +76,45 @@ class Finding:
         return self.rule.id
 
 
-def aggregate(findings: list[Finding]) -> str:
+def aggregate(findings: list[Finding]) -> Verdict:
     """The project's verdict from its findings (waived findings do not count)."""
-    if any(f.status == "fail" and f.binding for f in findings):
-        return "rejected"
-    if any(f.status in ("review", "missing_info") for f in findings):
-        return "needs_review"
-    if any(f.status in ("warn", "fail") for f in findings):
-        return "approved_with_warnings"
-    return "approved"
+    if any(f.status == Status.FAIL and f.binding for f in findings):
+        return Verdict.REJECTED
+    if any(f.status in UNSETTLED for f in findings):
+        return Verdict.NEEDS_REVIEW
+    if any(f.status in (Status.WARN, Status.FAIL) for f in findings):
+        return Verdict.APPROVED_WITH_WARNINGS
+    return Verdict.APPROVED
 
 
-def exit_code(verdict: str) -> int:
-    return VERDICT_EXIT_CODES[verdict]
+def exit_code(verdict: str) -> ExitCode:
+    return VERDICT_EXIT_CODES[Verdict(verdict)]
 
 
 # `--fail-on`: the least severe verdict that makes the exit code non-zero. `review` is the default
 # (rejected 1, needs_review 3, approved with or without warnings 0); `rejected` lets needs_review
 # pass (0); `warn` also fails approved_with_warnings, with its own code 4.
 FAIL_ON = ("rejected", "review", "warn")
-EXIT_WARNINGS = 4
 
 
-def gated_exit_code(verdict: str, fail_on: str = "review") -> int:
+def gated_exit_code(verdict: str, fail_on: str = "review") -> ExitCode:
     """The exit code of `verdict` when the verdicts from `fail_on` upwards count as failures.
 
     The verdict itself (and its `exit_code` in JSON) never changes: `--fail-on` is a policy of the
     run, for CI pipelines, not a different judgement of the project."""
     if fail_on not in FAIL_ON:
         raise ValueError(f"unknown --fail-on level {fail_on!r}")
-    if verdict == "needs_review" and fail_on == "rejected":
-        return 0
-    if verdict == "approved_with_warnings" and fail_on == "warn":
-        return EXIT_WARNINGS
-    return VERDICT_EXIT_CODES[verdict]
+    if verdict == Verdict.NEEDS_REVIEW and fail_on == "rejected":
+        return ExitCode.OK
+    if verdict == Verdict.APPROVED_WITH_WARNINGS and fail_on == "warn":
+        return ExitCode.WARNINGS
+    return VERDICT_EXIT_CODES[Verdict(verdict)]
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    """How many findings have each status, every status named (in `STATUSES` order), in one pass
+    """How many findings have each status, every status named (in `COUNT_ORDER` order), in one pass
     over the findings: a batch counts every project's."""
-    found = dict.fromkeys(STATUSES, 0)
+    found = dict.fromkeys((status.value for status in COUNT_ORDER), 0)
     for finding in findings:
         if finding.status in found:
             found[finding.status] += 1

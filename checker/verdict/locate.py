@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from checker.input.source import KeyPath, SourceDocument
 from checker.rules import conditions as cond
 from checker.verdict.findings import FactReading, Finding
+from checker.vocabulary import Status
 
 _PIECE = re.compile(r"([^\[\]]+)((?:\[\d*\])*)")
 
@@ -54,7 +55,7 @@ def _deciding_facts(finding: Finding) -> list[str]:
     names: list[str] = []
     if decision.outcome is not None:
         names += cond.facts_named(spec.outcomes[decision.outcome].when)
-    elif spec.applies_when is not None and finding.status == "not_applicable":
+    elif spec.applies_when is not None and finding.status == Status.NOT_APPLICABLE:
         names += cond.facts_named(spec.applies_when)
     return names
 
@@ -87,7 +88,7 @@ def locate(finding: Finding, doc: SourceDocument) -> Location:
         candidates += list(reading.keys)
     paths = [key_path(key, index) for key in dict.fromkeys(candidates)]
     paths = [p for p in paths if p]
-    if finding.status != "missing_info":
+    if finding.status != Status.MISSING_INFO:
         for path in paths:
             if path in doc.lines:
                 return Location(_show(path), doc.lines[path], exact=True)

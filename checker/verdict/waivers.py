@@ -26,16 +26,18 @@ from checker.input.source import DEFAULT_LIMITS, Limits, SourceDocument, read_do
 from checker.input.validation import validate_document
 from checker.project.model import CalendarDate, FormatNumber, Reference, Strict, Text, Waiver
 from checker.rules.ruleset import Ruleset
+from checker.vocabulary import WAIVABLE as _WAIVABLE
+from checker.vocabulary import Status
 
 if TYPE_CHECKING:  # the findings import this module's entry type: only for annotations
     from checker.verdict.findings import Finding
 
 # the statuses a register entry sets aside; a passing or inapplicable finding needs no waiver
-WAIVABLE = ("fail", "warn", "review", "missing_info")
+WAIVABLE = _WAIVABLE
 # the statuses a claim turns into `review`: a person must verify the claimed decision. A claim
 # never touches missing_info (a claimed decision does not supply an absent figure), review (it is
 # already a person's), pass or not_applicable (nothing to set aside).
-CLAIMABLE = ("fail", "warn")
+CLAIMABLE = (Status.FAIL, Status.WARN)
 _RULE_ID = re.compile(r"[A-Z]{2}-[0-9]{3}")
 
 
@@ -202,7 +204,7 @@ def apply_register(findings: list[Finding], entries: list[RegisterEntry], on: dt
         elif finding.status not in WAIVABLE:
             finding.waiver_note = f"not needed: the rule's status is {finding.status}"
         else:
-            finding.original_status, finding.status = finding.status, "waived"
+            finding.original_status, finding.status = finding.status, Status.WAIVED
 
 
 def apply_claims(findings: list[Finding], claims: list[Waiver], on: dt.date) -> None:
@@ -213,14 +215,14 @@ def apply_claims(findings: list[Finding], claims: list[Waiver], on: dt.date) -> 
         finding.claim = claim
         if not finding.rule.spec.waivable:
             finding.claim_note = "the rule cannot be waived: a red line of the plan"
-        elif finding.status == "waived":
+        elif finding.status == Status.WAIVED:
             finding.claim_note = "superseded by the review authority's register"
         elif claim.expires is not None and claim.expires < on:
             finding.claim_note = f"expired on {claim.expires.isoformat()}"
         elif finding.status in CLAIMABLE:
-            finding.claimed_status, finding.status = finding.status, "review"
+            finding.claimed_status, finding.status = finding.status, Status.REVIEW
             finding.claim_note = "the claimed decision must be verified: not in the review authority's register"
-        elif finding.status == "missing_info":
+        elif finding.status == Status.MISSING_INFO:
             finding.claim_note = "a claim does not supply the missing information"
         else:
             finding.claim_note = f"not needed: the rule's status is {finding.status}"
@@ -308,7 +310,7 @@ def register_entries_json(findings: list[Finding]) -> list[dict[str, Any]]:
         entry = finding.waiver
         if entry is None:
             continue
-        applied = finding.status == "waived"
+        applied = finding.status == Status.WAIVED
         out.append(
             {
                 "project": entry.project,
