@@ -1,7 +1,7 @@
 """Messages never contradict the facts: the figures a reasoning sentence prints are the finding's
 own, at their printed precision, and a figure never prints as the limit it differs from.
 
-The oracle is `message_figures.message_problems`. It runs on every sample in `projects/`, every
+The oracle is `tests.support.message_figures.message_problems`. It runs on every sample in `projects/`, every
 rule fixture, random valid projects and projects whose figures sit at or a hair off their
 limits, in both languages; and on the examples a reviewer found, named as sentences.
 """
@@ -12,12 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from casebook import deep_merge, load_cases, write_case
-from conftest import PACK_IDS, PACKS, REPO, checker_on
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from message_figures import message_problems
-from strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
 
 from checker.audit.cases import rule_cases
 from checker.errors import InputError
@@ -26,6 +22,11 @@ from checker.input.validation import validate_document
 from checker.project.model import Project
 from checker.reports.render import render_message
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.casebook import deep_merge, load_cases, write_case
+from tests.support.checkers import PACK_IDS, PACKS, checker_on
+from tests.support.message_figures import message_problems
+from tests.support.strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
 
 AS_OF = dt.date(2026, 1, 1)
 AS_OF_DATES = [dt.date(2022, 6, 1), AS_OF]

@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import REPO
 
 from checker.errors import InputError, RuleDataError, UsageError
 from checker.rules.parameters import (
@@ -16,6 +15,7 @@ from checker.rules.parameters import (
     resolve,
     shipped_definitions,
 )
+from tests.support import REPO
 
 
 def test_the_high_energy_threshold_is_5000_tce_until_may_2023():

@@ -8,12 +8,12 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import REPO
-from reporting import check_sample
 
 from checker.reports import formats
 from checker.reports import render as report
 from checker.rules.parameters import PROVENANCES, load_policy, resolve
+from tests.support import REPO
+from tests.support.reporting import check_sample
 
 PARAMS = resolve(dt.date(2025, 6, 1))
 AUTHORITY_DEFAULT = "审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"

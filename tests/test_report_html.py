@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html5lib
 import pytest
-from reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
 from checker.reports import formats
 from checker.reports.html import CHART_WIDTH, _relation, _state, chart_views
 from checker.reports.render import labels
+from tests.support.reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
 NS = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -13,14 +13,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from casebook import load_cases
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker.cli.app import check_main
 from checker.rules import conditions as cond
 from checker.rules.parameters import PROVENANCES, shipped_definitions
 from checker.rules.ruleset import load_ruleset, plan_text
+from tests.support import REPO
+from tests.support.casebook import load_cases
 
 RULESET = load_ruleset()
 RULES = RULESET.rules
