@@ -151,16 +151,26 @@ def test_farmland_a_hair_above_zero_is_not_printed_as_zero():
 
 
 def test_high_energy_review_of_a_project_listing_no_products_claims_no_product_efficiency():
+    """Replacement covers the consumption and no product listed has a national benchmark: a
+    reviewer judges the efficiency, and the message claims none."""
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 10**7}})
+    data["project"]["products"] = [{"product": "methanol", "capacity": 600000, "unit": "t/a"}]
+    zh_status, zh = message(data, "HE-002", "zh")
+    en_status, en = message(data, "HE-002", "en")
+    assert zh_status == en_status == "review"
+    assert zh.count("标杆水平") == zh.count("均无国家能效标杆水平") == 1
+    assert "未劣于" not in zh and "reach the benchmark" not in en
+    assert "审查人员判断" in zh and "a reviewer judges its efficiency" in en
+
+
+def test_a_high_energy_project_declaring_no_products_is_asked_for_them_not_reviewed():
     data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 10**7}})
     data["project"].pop("products")
     zh_status, zh = message(data, "HE-002", "zh")
-    _, en = message(data, "HE-002", "en")
-    if zh_status == "review":  # the review path for a project without listed products
-        assert "标杆水平" not in zh.replace("未列出有国家能效标杆水平的产品", "")
-        assert "未劣于" not in zh and "reach the benchmark" not in en
-        assert "审查人员判断" in zh and "a reviewer judges its efficiency" in en
-    else:  # a missing product list asks for it rather than reviewing
-        assert zh_status in ("missing_info", "fail")
+    en_status, en = message(data, "HE-002", "en")
+    assert zh_status == en_status == "missing_info"
+    assert "project.products" in zh and "project.products" in en
+    assert "未劣于" not in zh and "审查人员判断" not in zh and "a reviewer judges" not in en
 
 
 def test_undeclared_coal_replacement_is_named_not_printed_as_zero():

@@ -217,7 +217,9 @@ def test_the_sign_off_block_has_blank_lines_for_reviewer_opinion_and_date():
 
 def test_details_are_folded_for_passes_and_open_for_what_needs_a_person():
     root = parse(formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
-    for article in root.findall(f".//{NS}article"):
+    articles = root.findall(f".//{NS}article")
+    assert articles, "one article per finding"
+    for article in articles:
         details = article.find(f".//{NS}details")
         needs_a_person = article.get("class").split()[1] in (
             "s-fail",
