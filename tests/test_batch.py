@@ -413,7 +413,7 @@ def test_one_file_starts_no_worker_process(monkeypatch):
 
 
 def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path, tmp_path: Path):
-    """Issue 8: record a batch (two worker processes appending concurrently), then verify it."""
+    """A batch recorded in the ledger by two worker processes appending concurrently verifies."""
     from checker.audit.ledger import Ledger
     from checker.cli.app import checker_main
 
