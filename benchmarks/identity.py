@@ -31,6 +31,8 @@ with neither, this checkout. The module actually imported is printed before anyt
 
 `compare A B` exits 0 when the two folders hold the same files with the same bytes, and otherwise
 1, naming the first differing file and line (files in sorted order) and how many files differ.
+The ruleset's hash covers every byte of the rule files, comments included; when only a comment
+changed, `--ruleset-hash OLD NEW` reads OLD in A as NEW, and everything else must still match.
 """
 
 from __future__ import annotations
@@ -272,12 +274,31 @@ def first_difference(a: bytes, b: bytes) -> tuple[int, bytes, bytes]:
     return 0, b"", b""
 
 
-def _shown(line: bytes) -> str:
-    text = line.decode("utf-8", "backslashreplace")
-    return text if len(text) <= 300 else text[:300] + "…"
+def first_column(left: bytes, right: bytes) -> int:
+    """The first byte (0-based) at which two lines differ."""
+    return next((i for i, (x, y) in enumerate(zip(left, right, strict=False)) if x != y), min(len(left), len(right)))
 
 
-def compare(a: Path, b: Path) -> int:
+def _shown(line: bytes, column: int) -> str:
+    """Up to 300 bytes of `line` around `column`, marked where they were cut."""
+    start = max(0, column - 150)
+    text = line[start : start + 300].decode("utf-8", "backslashreplace")
+    return ("…" if start else "") + text + ("…" if start + 300 < len(line) else "")
+
+
+def compare(a: Path, b: Path, same: list[tuple[str, str]] | None = None) -> int:
+    """0 if `a` and `b` hold the same bytes, else 1; each (old, new) of `same` is a ruleset hash of
+    `a` read as the hash of `b` (whole, and its first 16 digits as the text report prints it)."""
+    pairs = []
+    for old, new in same or []:
+        pairs += [(old.encode(), new.encode()), (old[:16].encode(), new[:16].encode())]
+
+    def read_a(name: str) -> bytes:
+        data = (a / name).read_bytes()
+        for old, new in pairs:
+            data = data.replace(old, new)
+        return data
+
     files_a, files_b = _files(a), _files(b)
     if not files_a and not files_b:
         print(f"error: {a} and {b} hold no files", file=sys.stderr)
@@ -287,17 +308,22 @@ def compare(a: Path, b: Path) -> int:
         if only:
             status = 1
             print(f"{len(only)} file(s) only in {there}, e.g. {sorted(only)[0]} (not in {missing})")
-    differing = [name for name in sorted(files_a & files_b) if (a / name).read_bytes() != (b / name).read_bytes()]
+    differing = [name for name in sorted(files_a & files_b) if read_a(name) != (b / name).read_bytes()]
     if differing:
         status = 1
         name = differing[0]
-        line, left, right = first_difference((a / name).read_bytes(), (b / name).read_bytes())
-        print(f"{len(differing)} of {len(files_a & files_b)} files differ; the first: {name}, line {line}")
-        print(f"  {a}: {_shown(left)}")
-        print(f"  {b}: {_shown(right)}")
+        line, left, right = first_difference(read_a(name), (b / name).read_bytes())
+        column = first_column(left, right)
+        print(
+            f"{len(differing)} of {len(files_a & files_b)} files differ;",
+            f"the first: {name}, line {line}, byte {column + 1}",
+        )
+        print(f"  {a}: {_shown(left, column)}")
+        print(f"  {b}: {_shown(right, column)}")
     if status == 0:
         size = sum((a / name).stat().st_size for name in files_a)
-        print(f"identical: {len(files_a)} files, {size} bytes")
+        mapped = f" (ruleset hash {', '.join(f'{o[:16]}… read as {n[:16]}…' for o, n in same or [])})" if same else ""
+        print(f"identical: {len(files_a)} files, {size} bytes{mapped}")
     return status
 
 
@@ -316,9 +342,17 @@ def main() -> None:
     comparing = commands.add_parser("compare", help="compare two folders written by run")
     comparing.add_argument("a", type=Path)
     comparing.add_argument("b", type=Path)
+    comparing.add_argument(
+        "--ruleset-hash",
+        nargs=2,
+        action="append",
+        metavar=("IN_A", "IN_B"),
+        help="a change of the rule files' bytes (a comment) changes the ruleset hash every report prints: "
+        "read IN_A in A as IN_B, to compare all else",
+    )
     args = parser.parse_args()
     if args.command == "compare":
-        sys.exit(compare(args.a, args.b))
+        sys.exit(compare(args.a, args.b, [tuple(pair) for pair in args.ruleset_hash or []]))
     checkout = args.checkout.resolve() if args.checkout else (None if args.python else REPO)
     python = args.python or sys.executable
     sys.exit(
