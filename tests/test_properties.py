@@ -53,7 +53,7 @@ def test_random_valid_projects_check_cleanly(data, as_of):
     checker = checker_on(as_of)
     result = checker.check(doc, project)
 
-    rule_ids = [rule.id for rule in checker.rules.ruleset.rules]
+    rule_ids = [rule.id for rule in checker.ruleset.rules]
     assert [f.id for f in result.findings] == rule_ids  # every rule exactly once, in order
     assert len(set(rule_ids)) == len(rule_ids)
     assert {f.status for f in result.findings} <= STATUSES
