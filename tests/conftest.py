@@ -1,19 +1,17 @@
-"""Shared fixtures: the shipped ruleset and a checker for a given date, built once per session."""
+"""The test session's surroundings: its own cache folder, a fixed locale, the Hypothesis profiles.
+
+The helpers the tests share live in `tests.support`; this file holds only what pytest itself must
+see (the environment set before the checker is imported, fixtures, profiles).
+"""
 
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import os
 import shutil
-import sys
 import tempfile
-from functools import cache
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 # The checker's caches (rule data, Jinja bytecode) go to a folder of this test session, never to
 # the user's own: set before the checker is imported, and inherited by the CLI runs in subprocesses.
@@ -30,49 +28,7 @@ for _var in ("LC_ALL", "LANG", "LANGUAGE"):
     os.environ.pop(_var, None)
 os.environ["LC_MESSAGES"] = "en_US.UTF-8"
 
-from checker.check import Checker  # noqa: E402 - after the cache folder is chosen
-from checker.rules.parameters import resolve  # noqa: E402
-from checker.rules.ruleset import load_ruleset  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-# Every rule pack of the repository: the shipped one (None) and each example under examples/packs/.
-# The property tests (metamorphic, message figures) run against each of them.
-PACKS: list[str | None] = [
-    None,
-    *sorted(str(p) for p in (REPO / "examples" / "packs").glob("*") if (p / "pack.yaml").is_file()),
-]
-PACK_IDS = ["nm-14th-fyp" if p is None else Path(p).name for p in PACKS]
-
-
-@cache
-def checker_on(as_of: dt.date, pack: str | None = None) -> Checker:
-    """The checker for `as_of` with the shipped pack, or the pack in the folder `pack`."""
-    if pack is None:
-        return Checker(load_ruleset(), resolve(as_of))
-    ruleset = load_ruleset(Path(pack))
-    return Checker(ruleset, resolve(as_of, None, ruleset.definitions))
-
-
-def write_register(
-    directory: Path, entries: list[dict], authority: str = "自治区能源局", name: str = "register.yaml"
-) -> Path:
-    """A waiver register (format 1) holding `entries`, written to `directory/name`."""
-    import yaml
-
-    path = directory / name
-    body = {"format": 1, "authority": authority, "waivers": entries}
-    path.write_text(yaml.safe_dump(body, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def checker_with_register(as_of: dt.date, register: Path) -> Checker:
-    """A checker for `as_of` that applies the waiver register at `register`."""
-    from checker.verdict.waivers import load_register
-
-    ruleset = load_ruleset()
-    return Checker(ruleset, resolve(as_of), load_register(register, ruleset))
+from tests.support.checkers import checker_on  # noqa: E402 - after the cache folder is chosen
 
 
 @pytest.fixture

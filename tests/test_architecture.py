@@ -135,5 +135,7 @@ def test_every_package_and_module_opens_with_its_purpose():
 
 def test_the_architecture_page_names_every_package():
     page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
-    for package in sorted(path.parent.name for path in CHECKER.glob("*/__init__.py")):
+    packages = sorted(path.parent.name for path in CHECKER.glob("*/__init__.py"))
+    assert packages, f"no package under {CHECKER}"
+    for package in packages:
         assert f"`checker.{package}`" in page, package

@@ -19,13 +19,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, checker_on
 
 from checker.batch.inputs import expand_paths
 from checker.batch.runner import Settings, run, worst_exit_code
 from checker.batch.summary import Progress
 from checker.check import CheckResult
 from checker.cli.app import check_main
+from tests.support import REPO
+from tests.support.checkers import checker_on
 
 AS_OF = "2025-06-01"
 # four of the shipped projects, as the mixed folder's valid files
@@ -412,7 +413,7 @@ def test_one_file_starts_no_worker_process(monkeypatch):
 
 
 def test_a_batch_is_recorded_by_its_workers_and_the_ledger_verifies(mixed: Path, tmp_path: Path):
-    """Issue 8: record a batch (two worker processes appending concurrently), then verify it."""
+    """A batch recorded in the ledger by two worker processes appending concurrently verifies."""
     from checker.audit.ledger import Ledger
     from checker.cli.app import checker_main
 

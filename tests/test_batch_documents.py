@@ -19,9 +19,6 @@ from pathlib import Path
 import html5lib
 import jsonschema
 import pytest
-from conftest import REPO
-from reporting import check_hostile, check_sample
-from test_report_text_markdown import golden_checker, normalised
 
 from checker.batch.documents import Document, anchor, failure_fragment, fragment
 from checker.batch.runner import CheckedFile
@@ -30,12 +27,14 @@ from checker.reports import formats
 from checker.reports.github import escape_data, escape_property
 from checker.verdict.findings import counts, exit_code, gated_exit_code
 from checker.verdict.locate import locate
+from tests.support import REPO
+from tests.support.goldens import EPOCH, assert_matches_golden, golden_checker, normalised
+from tests.support.reporting import check_hostile, check_sample
 
 GOLDEN = REPO / "tests" / "golden" / "batch"
 SAMPLES = ("ordos-calcium-carbide.yaml", "kubuqi-desert-pv.yaml")
 BROKEN = "projects/broken.yaml"
 BROKEN_PROBLEM = Problem(BROKEN, "project.league_city", 4, "'包头' is not one of the 12 盟市")
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 SUFFIX = {"sarif": "sarif", "junit": "xml", "html": "html", "markdown": "md", "github": "txt"}
 SARIF_SCHEMA = json.loads((REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
@@ -74,12 +73,7 @@ def assembled(fmt: str, lang: str, normalise: bool = True) -> str:
 def test_a_folder_in_each_ci_format_matches_its_golden_file(monkeypatch, fmt, lang):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     rendered = assembled(fmt, lang)
-    golden = GOLDEN / f"folder.{lang}.{SUFFIX[fmt]}"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(rendered, encoding="utf-8")
-    assert golden.is_file(), f"missing {golden}: run with UPDATE_GOLDEN=1 once"
-    assert rendered == golden.read_text(encoding="utf-8")
+    assert_matches_golden(rendered, GOLDEN / f"folder.{lang}.{SUFFIX[fmt]}")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -88,11 +82,7 @@ def test_one_file_as_github_annotations_matches_its_golden_file(lang):
 
     result = check_sample("ordos-calcium-carbide.yaml", checker=golden_checker())
     rendered = formats.render(result, "github", lang)
-    golden = GOLDEN / f"ordos-calcium-carbide.{lang}.github.txt"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8")
+    assert_matches_golden(rendered, GOLDEN / f"ordos-calcium-carbide.{lang}.github.txt")
 
 
 # ---- SARIF -----------------------------------------------------------------------------------

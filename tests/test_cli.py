@@ -10,11 +10,11 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker import __version__
 from checker.cli.app import check_main, checker_main
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
 
 SAMPLES = {
     "ordos-calcium-carbide.yaml": ("rejected", 1),

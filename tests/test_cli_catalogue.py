@@ -150,7 +150,7 @@ def test_every_catalogue_command_has_help_with_examples(command):
 def test_the_checked_in_rule_catalogue_is_generated_from_the_rule_folders():
     # docs/rules.md is `checker rules --format markdown` of the shipped pack: after changing a rule,
     # regenerate it with: checker rules --format markdown --as-of 2026-01-01 > docs/rules.md
-    from conftest import REPO
+    from tests.support import REPO
 
     result = invoke("rules", "--format", "markdown", "--as-of", "2026-01-01")
     assert result.exit_code == 0, result.output

@@ -9,9 +9,9 @@ from __future__ import annotations
 import gc
 
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker.cli import app as cli
+from tests.support import REPO
 
 SAMPLE = str(REPO / "projects" / "kubuqi-desert-pv.yaml")
 

@@ -13,7 +13,6 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker import resources
 from checker.cli.app import check_main
@@ -21,6 +20,7 @@ from checker.errors import RuleDataError
 from checker.rules import datacache, parameters, ruleset
 from checker.rules.parameters import shipped_definitions
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
 
 SAMPLE = REPO / "projects" / "kubuqi-desert-pv.yaml"
 

@@ -10,11 +10,12 @@ import sys
 import textwrap
 
 import pytest
-from conftest import REPO, checker_on
 
 from checker.evaluation.durable import compile_condition, field_name
 from checker.rules import conditions as cond
 from checker.rules.parameters import resolve
+from tests.support import REPO
+from tests.support.checkers import checker_on
 
 PARAMS = resolve(dt.date(2026, 1, 1))
 

@@ -7,13 +7,14 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import REPO, checker_on
-from strategies import dump
 
 from checker.evaluation.durable import engine_json, engine_value
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import Project
+from tests.support import REPO
+from tests.support.checkers import checker_on
+from tests.support.strategies import dump
 
 BASE = parse_document((REPO / "rules/bases/calcium_carbide.yaml").read_bytes(), "base").data
 

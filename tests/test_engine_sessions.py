@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import REPO
-
 from checker.check import load_project
 from checker.facts import derived as metrics
 from checker.facts.flat import item_facts, project_facts
+from tests.support import REPO
 
 
 def test_two_thousand_evaluations_in_one_process(checker_for):

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, checker_on
 
 from checker import evaluation
 from checker.check import Checker, load_project
@@ -26,6 +25,8 @@ from checker.evaluation.stages import Evaluation
 from checker.evaluation.staging import stage_rules
 from checker.rules.parameters import resolve
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.checkers import checker_on
 
 AS_OF = "2026-01-01"
 PARAMS = resolve(dt.date(2026, 1, 1))

@@ -33,10 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PACK_IDS, PACKS, REPO
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from strategies import BASES, dump, near_limit_projects, projects
 
 from checker.audit.cases import rule_cases, write_case
 from checker.check import Checker
@@ -52,6 +50,9 @@ from checker.reports import formats
 from checker.reports import render as report
 from checker.rules.parameters import resolve
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.checkers import PACK_IDS, PACKS
+from tests.support.strategies import BASES, dump, near_limit_projects, projects
 
 
 def _benchmarks_generator() -> Any:

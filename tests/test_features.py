@@ -3,7 +3,7 @@
 A scenario names a realistic base project in the reviewer's words ("一个新建电石项目"), changes the
 facts listed in its table (key path | value), checks it on a date and states the conclusion of a
 rule or the verdict in the report's own Chinese terms. Steps build the project exactly as the rule
-fixtures do (tests/casebook.py), so the specification and the fixtures cannot drift apart.
+fixtures do (tests/support/casebook.py), so the specification and the fixtures cannot drift apart.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
-from casebook import DEFAULT_AS_OF, Case
-from conftest import checker_on, checker_with_register, write_register
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from checker.check import CheckResult
+from tests.support.casebook import DEFAULT_AS_OF, Case
+from tests.support.checkers import checker_on, checker_with_register, write_register
 
 scenarios(".")
 

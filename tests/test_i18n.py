@@ -184,7 +184,7 @@ def test_every_click_word_in_the_catalogue_has_its_placeholders():
 def test_diff_and_verify_speak_chinese_by_default(tmp_path):
     import shutil
 
-    from conftest import REPO
+    from tests.support import REPO
 
     registry = tmp_path / "registry"
     registry.mkdir()
@@ -221,9 +221,8 @@ def test_version_is_worded_in_the_language_of_the_run(command, prog):
 
 
 def test_checker_diff_markdown_is_worded_in_the_language_of_the_run():
-    from conftest import REPO
-
     from checker.cli.app import checker_main as main
+    from tests.support import REPO
 
     args = [
         "diff",

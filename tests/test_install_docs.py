@@ -7,7 +7,7 @@ import re
 import shlex
 import sys
 
-from conftest import REPO
+from tests.support import REPO
 
 README = (REPO / "README.md").read_text("utf-8")
 PYPROJECT = (REPO / "pyproject.toml").read_text("utf-8")

@@ -20,14 +20,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, checker_on
-from strategies import BASES, consistent_coal_and_capacity, consistent_feedstock, dump
 
 from checker.cli.app import check_main
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import Project
 from checker.reports import render as report
+from tests.support import REPO
+from tests.support.checkers import checker_on
+from tests.support.strategies import BASES, consistent_coal_and_capacity, consistent_feedstock, dump
 
 AS_OF = dt.date(2026, 1, 1)
 SAMPLES = [

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from conftest import REPO
-from pgserver import start_server
 
 from checker import __version__
 from checker.audit.ledger import (
@@ -41,6 +39,8 @@ from checker.cli.app import check_main, checker_main
 from checker.errors import LedgerError
 from checker.rules.parameters import resolve
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.pgserver import start_server
 
 AS_OF = "2026-01-01"
 SAMPLES = [
@@ -406,7 +406,7 @@ def test_history_names_what_changed_between_a_projects_entries(target, inputs, t
 
 
 def test_entries_checked_with_a_waiver_register_are_recorded_and_verified_on_each_backend(target, inputs, tmp_path):
-    from conftest import write_register
+    from tests.support.checkers import write_register
 
     register = write_register(
         tmp_path,

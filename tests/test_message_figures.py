@@ -1,7 +1,7 @@
 """Messages never contradict the facts: the figures a reasoning sentence prints are the finding's
 own, at their printed precision, and a figure never prints as the limit it differs from.
 
-The oracle is `message_figures.message_problems`. It runs on every sample in `projects/`, every
+The oracle is `tests.support.message_figures.message_problems`. It runs on every sample in `projects/`, every
 rule fixture, random valid projects and projects whose figures sit at or a hair off their
 limits, in both languages; and on the examples a reviewer found, named as sentences.
 """
@@ -12,12 +12,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from casebook import deep_merge, load_cases, write_case
-from conftest import PACK_IDS, PACKS, REPO, checker_on
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from message_figures import message_problems
-from strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
 
 from checker.audit.cases import rule_cases
 from checker.errors import InputError
@@ -26,6 +22,11 @@ from checker.input.validation import validate_document
 from checker.project.model import Project
 from checker.reports.render import render_message
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.casebook import deep_merge, load_cases, write_case
+from tests.support.checkers import PACK_IDS, PACKS, checker_on
+from tests.support.message_figures import message_problems
+from tests.support.strategies import BASE_FILES, BASES, dump, near_limit_projects, projects
 
 AS_OF = dt.date(2026, 1, 1)
 AS_OF_DATES = [dt.date(2022, 6, 1), AS_OF]
@@ -150,16 +151,26 @@ def test_farmland_a_hair_above_zero_is_not_printed_as_zero():
 
 
 def test_high_energy_review_of_a_project_listing_no_products_claims_no_product_efficiency():
+    """Replacement covers the consumption and no product listed has a national benchmark: a
+    reviewer judges the efficiency, and the message claims none."""
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 10**7}})
+    data["project"]["products"] = [{"product": "methanol", "capacity": 600000, "unit": "t/a"}]
+    zh_status, zh = message(data, "HE-002", "zh")
+    en_status, en = message(data, "HE-002", "en")
+    assert zh_status == en_status == "review"
+    assert zh.count("标杆水平") == zh.count("均无国家能效标杆水平") == 1
+    assert "未劣于" not in zh and "reach the benchmark" not in en
+    assert "审查人员判断" in zh and "a reviewer judges its efficiency" in en
+
+
+def test_a_high_energy_project_declaring_no_products_is_asked_for_them_not_reviewed():
     data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 10**7}})
     data["project"].pop("products")
     zh_status, zh = message(data, "HE-002", "zh")
-    _, en = message(data, "HE-002", "en")
-    if zh_status == "review":  # the review path for a project without listed products
-        assert "标杆水平" not in zh.replace("未列出有国家能效标杆水平的产品", "")
-        assert "未劣于" not in zh and "reach the benchmark" not in en
-        assert "审查人员判断" in zh and "a reviewer judges its efficiency" in en
-    else:  # a missing product list asks for it rather than reviewing
-        assert zh_status in ("missing_info", "fail")
+    en_status, en = message(data, "HE-002", "en")
+    assert zh_status == en_status == "missing_info"
+    assert "project.products" in zh and "project.products" in en
+    assert "未劣于" not in zh and "审查人员判断" not in zh and "a reviewer judges" not in en
 
 
 def test_undeclared_coal_replacement_is_named_not_printed_as_zero():

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from casebook import load_cases, write_case
-from conftest import checker_on
 
 from checker.reports.render import render_message
+from tests.support.casebook import load_cases, write_case
+from tests.support.checkers import checker_on
 
 CASES = load_cases()
 # an absent value printed raw; "None of …" is English prose

@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PACK_IDS, PACKS, checker_on
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import BASE_FILES, BASES, dump, projects
 
 from checker.errors import InputError
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import CARRIERS, Project
 from checker.rules.ruleset import load_ruleset
+from tests.support.checkers import PACK_IDS, PACKS, checker_on
+from tests.support.strategies import BASE_FILES, BASES, dump, projects
 
 AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]
 APPROVING = ("approved", "approved_with_warnings")

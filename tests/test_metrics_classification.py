@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from casebook import BASES_DIR
 
 from checker.check import load_project
 from checker.facts.derived import compute
 from checker.project.model import Project
 from checker.rules.parameters import resolve
+from tests.support.casebook import BASES_DIR
 
 PARAMS = resolve(dt.date(2026, 1, 1))
 

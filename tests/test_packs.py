@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker.cli.app import check_main, checker_main
+from tests.support import REPO
 
 SAMPLE = str(REPO / "projects" / "hohhot-data-centre.yaml")
 AS_OF = "2026-01-01"
@@ -304,10 +304,9 @@ def test_pack_init_never_writes_into_a_folder_that_holds_something(tmp_path):
 
 
 def test_the_example_packs_own_rules_quote_the_plan_verbatim_and_have_cases_for_their_statuses():
-    from conftest import PACKS
-
     from checker.audit.cases import rule_cases
     from checker.rules.ruleset import load_ruleset, plan_text
+    from tests.support.checkers import PACKS
 
     for pack in PACKS[1:]:
         ruleset = load_ruleset(Path(pack))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 import shutil
 
 import pytest
-from conftest import REPO
 
 from checker.errors import InputError, RuleDataError, UsageError
 from checker.rules.parameters import (
@@ -16,6 +17,8 @@ from checker.rules.parameters import (
     resolve,
     shipped_definitions,
 )
+from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
 
 
 def test_the_high_energy_threshold_is_5000_tce_until_may_2023():
@@ -29,13 +32,30 @@ def test_the_high_energy_threshold_is_10000_tce_from_june_2023():
     assert param.effective_from == dt.date(2023, 6, 1)
 
 
+# numbers without a unit: ratios, shares and the PUE are pure numbers
+DIMENSIONLESS = re.compile(r"ratio|share|pue")
+
+
 def test_every_shipped_parameter_has_unit_source_dates_and_a_provenance():
+    plan = load_ruleset().plan
     for name, definition in shipped_definitions().items():
-        assert definition.description.zh and definition.description.en, name
+        assert definition.description.zh.strip() and definition.description.en.strip(), name
+        # unit: every number, and every figure of a product table, says what it counts, unless it
+        # is a pure number; lists of codes or products and switches have none
+        if definition.type in ("number", "product_map") and not DIMENSIONLESS.search(name):
+            assert definition.unit.strip(), f"{name} needs a unit"
+        else:
+            assert definition.unit == "", f"{name}: a {definition.type} has no unit"
+        # dates: in force from the plan period's first day on, one value after another without a gap
+        values = sorted(definition.values, key=lambda v: v.effective_from)
+        assert values[0].effective_from == plan.start, f"{name} starts on {values[0].effective_from}"
+        for earlier, later in itertools.pairwise(values):
+            assert earlier.effective_to == later.effective_from - dt.timedelta(days=1), f"{name}: a gap"
+        assert values[-1].effective_to is None, f"{name} ends on {values[-1].effective_to}"
         for value in definition.values:
             assert value.source.strip(), name
             kinds = value.provenance.values() if isinstance(value.provenance, dict) else [value.provenance]
-            assert set(kinds) <= set(PROVENANCES), name
+            assert kinds and set(kinds) <= set(PROVENANCES), name
 
 
 def test_the_benchmark_tables_say_which_products_were_checked_against_the_primary_text():

@@ -12,9 +12,6 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO, checker_on
-from reporting import check_sample
-from test_report_machine import SARIF_VALIDATOR
 
 from checker.check import Checker
 from checker.cli.app import check_main
@@ -25,6 +22,9 @@ from checker.reports.line import verdict_line
 from checker.rules.parameters import resolve
 from checker.rules.plan_period import OUTSIDE_PLAN_PERIOD, notices
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.checkers import checker_on
+from tests.support.reporting import SARIF_VALIDATOR, check_sample
 
 INSIDE = dt.date(2025, 12, 31)  # the last day of the 14th plan
 AFTER = dt.date(2026, 1, 1)  # the first day after it

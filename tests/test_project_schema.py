@@ -19,17 +19,18 @@ import pytest
 import regress
 import yaml
 from click.testing import CliRunner
-from conftest import REPO, checker_on
 from hypothesis import given
 from hypothesis import strategies as st
-from reporting import AS_OF
-from strategies import projects
 
 from checker.cli.app import checker_main
 from checker.errors import InputError
 from checker.input.source import forbidden_character, read_document
 from checker.project import vocabulary
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.checkers import checker_on
+from tests.support.reporting import AS_OF
+from tests.support.strategies import projects
 
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -157,7 +158,7 @@ def test_check_jsonschema_accepts_what_the_checker_accepts(schema_file, tmp_path
 @given(data=projects())
 def test_every_valid_project_is_valid_under_the_schema(schema, data, tmp_path_factory):
     path = tmp_path_factory.mktemp("drawn") / "project.yaml"
-    from strategies import dump
+    from tests.support.strategies import dump
 
     path.write_bytes(dump(data))
     jsonschema.validate(as_json(path), schema)

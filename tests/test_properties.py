@@ -14,10 +14,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import checker_on
 from hypothesis import event, given, reject
 from hypothesis import strategies as st
-from strategies import BASES, dump, projects
 
 from checker.cli.app import check_main
 from checker.errors import InputError
@@ -28,6 +26,8 @@ from checker.reports import formats
 from checker.rules.ruleset import load_ruleset
 from checker.vocabulary import DECISION_SEVERITY as SEVERITY
 from checker.vocabulary import VERDICT_EXIT_CODES
+from tests.support.checkers import checker_on
+from tests.support.strategies import BASES, dump, projects
 
 HOSTILE = Path(__file__).parent / "hostile"
 AS_OF_DATES = [dt.date(2022, 6, 1), dt.date(2026, 1, 1)]

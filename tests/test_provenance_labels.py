@@ -8,12 +8,12 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import REPO
-from reporting import check_sample
 
 from checker.reports import formats
 from checker.reports import render as report
 from checker.rules.parameters import PROVENANCES, load_policy, resolve
+from tests.support import REPO
+from tests.support.reporting import check_sample
 
 PARAMS = resolve(dt.date(2025, 6, 1))
 AUTHORITY_DEFAULT = "审查机关默认值(规划及上位文件未给出数值,请以本机关政策文件确认或调整)"
@@ -103,9 +103,10 @@ def test_every_human_format_prints_the_authority_default_label_and_no_old_mark(f
 
 def test_sarif_parameters_carry_their_provenance():
     log = json.loads(formats.render(check_sample("ordos-calcium-carbide.yaml"), "sarif", "en"))
-    for result in log["runs"][0]["results"]:
-        for value in result["properties"]["parameters"].values():
-            assert value["provenance"] in PROVENANCES
+    values = [v for result in log["runs"][0]["results"] for v in result["properties"]["parameters"].values()]
+    assert values, "the sample's findings compare parameters"
+    for value in values:
+        assert value["provenance"] in PROVENANCES
 
 
 def test_the_html_chart_of_an_authority_default_says_so_instead_of_an_unverified_mark():

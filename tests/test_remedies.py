@@ -22,10 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from casebook import load_cases, write_case
-from conftest import REPO, checker_on
 from hypothesis import HealthCheck, assume, given, settings
-from strategies import dump, near_limit_projects, projects
 
 from checker import remedies
 from checker.errors import InputError
@@ -35,6 +32,10 @@ from checker.project.model import Project
 from checker.remedies.solve import RANK
 from checker.reports.formats import render
 from checker.reports.remedy_words import exact, remedy_json, remedy_text
+from tests.support import REPO
+from tests.support.casebook import load_cases, write_case
+from tests.support.checkers import checker_on
+from tests.support.strategies import dump, near_limit_projects, projects
 
 AS_OF = dt.date(2026, 1, 1)
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
-from reporting import check_on_a_terminal
 
 from checker.cli.app import check_main
+from tests.support import REPO
+from tests.support.reporting import check_on_a_terminal
 
 EXPECTED_EXIT = {
     "ordos-calcium-carbide.yaml": 1,

@@ -16,14 +16,15 @@ import sqlite3
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import REPO, checker_on
-from reporting import AS_OF, check_hostile, check_on_a_terminal, check_sample
-from test_report_text_markdown import GOLDEN, golden_checker, normalised
 
 from checker.cli.app import check_main
 from checker.cli.receipts import entry_ranges, ledger_name
 from checker.reports import formats
 from checker.reports import render as report
+from tests.support import REPO
+from tests.support.checkers import checker_on
+from tests.support.goldens import GOLDEN, assert_matches_golden, golden_checker, normalised
+from tests.support.reporting import AS_OF, check_hostile, check_on_a_terminal, check_sample
 
 ORDOS = "projects/ordos-calcium-carbide.yaml"
 COMPACT_GOLDENS = [
@@ -47,11 +48,7 @@ def run(*args: str, env: dict[str, str] | None = None):
 def test_compact_report_matches_its_golden_file(sample, lang):
     result = check_sample(sample, checker=golden_checker())
     rendered = normalised(formats.render(result, "text", lang, compact=True), result)
-    golden = GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.compact.txt"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.write_text(rendered, encoding="utf-8")
-    assert golden.is_file(), f"missing {golden}: run with UPDATE_GOLDEN=1 once"
-    assert rendered == golden.read_text(encoding="utf-8")
+    assert_matches_golden(rendered, GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.compact.txt")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

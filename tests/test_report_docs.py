@@ -7,16 +7,17 @@ import json
 import jsonschema
 import pytest
 import yaml
-from casebook import deep_merge
 from click.testing import CliRunner
-from conftest import REPO, checker_on
-from reporting import AS_OF
 
 from checker.check import load_project
 from checker.cli.app import checker_main
 from checker.input.source import read_document
 from checker.reports.words import terms
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.casebook import deep_merge
+from tests.support.checkers import checker_on
+from tests.support.reporting import AS_OF
 
 RULES = load_ruleset().rules
 FIRST_EIGHT = {"HE-001", "HE-002", "HE-003", "EC-001", "EC-002", "CO-001", "WA-002", "LA-001"}

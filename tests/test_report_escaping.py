@@ -89,7 +89,7 @@ def test_csv_records_neutralise_and_quote_every_formula_cell(cells):
 
 
 def _hostile_project(tmp_path, name: str, index: int):
-    from conftest import REPO
+    from tests.support import REPO
 
     text = (REPO / "tests" / "hostile" / "valid.yaml").read_text(encoding="utf-8")
     text = text.replace("name: 和林格尔新区绿色数据中心项目(一期)", f"name: {json.dumps(name, ensure_ascii=False)}")
@@ -170,9 +170,9 @@ def test_diff_markdown_escapes_markup(diff_inputs):
 
 def test_a_file_name_with_terminal_sequences_is_shown_escaped(tmp_path):
     from click.testing import CliRunner
-    from conftest import REPO
 
     from checker.cli.app import check_main
+    from tests.support import REPO
 
     path = tmp_path / "a\x1b[2J\x1b]0;owned\x07b.yaml"
     path.write_bytes((REPO / "tests" / "hostile" / "valid.yaml").read_bytes())

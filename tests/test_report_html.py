@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html5lib
 import pytest
-from reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
 from checker.reports import formats
 from checker.reports.html import CHART_WIDTH, _relation, _state, chart_views
 from checker.reports.render import labels
+from tests.support.reporting import HOSTILE_NAME, HOSTILE_REASON, SAMPLES, check_hostile, check_sample
 
 NS = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -217,7 +217,9 @@ def test_the_sign_off_block_has_blank_lines_for_reviewer_opinion_and_date():
 
 def test_details_are_folded_for_passes_and_open_for_what_needs_a_person():
     root = parse(formats.render(check_sample("ordos-calcium-carbide.yaml"), "html", "zh"))
-    for article in root.findall(f".//{NS}article"):
+    articles = root.findall(f".//{NS}article")
+    assert articles, "one article per finding"
+    for article in articles:
         details = article.find(f".//{NS}details")
         needs_a_person = article.get("class").split()[1] in (
             "s-fail",

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker.cli.app import check_main, checker_main
 from checker.reports.line import compact_line
 from checker.reports.render import verdict_json
+from tests.support import REPO
 
 PROJECTS = REPO / "projects"
 AS_OF = "2026-01-01"
@@ -151,7 +151,7 @@ def test_another_parameter_set_has_another_hash(tmp_path):
 def test_compact_line_matches_the_full_verdict_for_every_sample():
     import datetime as dt
 
-    from conftest import checker_on
+    from tests.support.checkers import checker_on
 
     for sample in sorted(PROJECTS.glob("*.yaml")):
         result = checker_on(dt.date(2022, 6, 1)).check_path(sample)

@@ -1,5 +1,5 @@
 """A Chinese report holds no English fragment and an English report no Chinese one, apart from
-quotations and names (the rules of `tests/report_language.py`), for every shipped sample in the
+quotations and names (the rules of `tests/support/report_language.py`), for every shipped sample in the
 text, Markdown and HTML formats."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, checker_on
-from report_language import chinese_in_english, english_in_chinese
 
 from checker.reports import formats
 from checker.rules.parameters import resolve
+from tests.support import REPO
+from tests.support.checkers import checker_on
+from tests.support.report_language import chinese_in_english, english_in_chinese
 
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
 FORMATS = ("text", "markdown", "html")

@@ -14,11 +14,12 @@ import json
 
 import pytest
 import yaml
-from casebook import load_cases, write_case
-from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.reports.line import verdict_line
 from checker.reports.render import verdict_json
+from tests.support import REPO
+from tests.support.casebook import load_cases, write_case
+from tests.support.checkers import checker_on, checker_with_register, write_register
 
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
 CASES = load_cases()

@@ -15,14 +15,11 @@ from collections import Counter
 
 import jsonschema
 import pytest
-from conftest import REPO
-from reporting import HOSTILE_NAME, SAMPLES, check_hostile, check_sample
 
 from checker.reports import formats
 from checker.reports import render as report
-
-SARIF_SCHEMA = json.loads((REPO / "tests/schemas/sarif-schema-2.1.0.json").read_text("utf-8"))
-SARIF_VALIDATOR = jsonschema.Draft4Validator(SARIF_SCHEMA)
+from tests.support import REPO
+from tests.support.reporting import HOSTILE_NAME, SAMPLES, SARIF_VALIDATOR, check_hostile, check_sample
 
 
 def sarif(result, lang="zh"):

@@ -14,9 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reporting import check_sample
 
 from checker.reports import formats
+from tests.support.reporting import check_sample
 
 MAX_PAGES = 10  # the rejected calcium-carbide sample, the longest shipped report
 TOOLS = ("chromium", "pdfinfo", "pdftotext")

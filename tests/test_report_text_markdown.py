@@ -1,29 +1,22 @@
 """The text and Markdown reports: golden files on a fixed date, colour only when asked, escaping.
 
-Golden files live in tests/golden/. After an intended change of layout or wording, rewrite them
-with `UPDATE_GOLDEN=1 python -m pytest tests/test_report_text_markdown.py` and review the diff.
-They are rendered with the frozen ruleset in tests/golden/ruleset/ (so that adding a rule does not
-break them) and with the ruleset's hash replaced by a placeholder (it also covers every message
-template, so it changes with any of them).
+Golden files live in tests/golden/ and are rendered as `tests/support/goldens.py` says (frozen
+ruleset, fixed date, ruleset hash replaced). After an intended change of layout or wording, rewrite
+them with `UPDATE_GOLDEN=1 python -m pytest tests/test_report_text_markdown.py` and review the diff.
+The other formats' goldens: `test_report_goldens.py`.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from functools import cache
 
 import pytest
-from conftest import REPO
-from reporting import AS_OF, HOSTILE_NAME, check_hostile, check_sample
 
-from checker.check import Checker
 from checker.reports import formats
 from checker.reports import render as report
-from checker.rules.parameters import resolve
-from checker.rules.ruleset import load_ruleset
+from tests.support.goldens import GOLDEN, assert_matches_golden, golden_checker, normalised
+from tests.support.reporting import HOSTILE_NAME, check_hostile, check_sample
 
-GOLDEN = REPO / "tests" / "golden"
 CASES = [
     ("ordos-calcium-carbide.yaml", "text", "zh"),
     ("hohhot-data-centre.yaml", "text", "en"),
@@ -33,26 +26,11 @@ CASES = [
 SUFFIX = {"text": "txt", "markdown": "md"}
 
 
-@cache
-def golden_checker() -> Checker:
-    return Checker(load_ruleset(GOLDEN / "ruleset"), resolve(AS_OF))
-
-
-def normalised(text: str, result) -> str:
-    sha = result.ruleset.sha256
-    return text.replace(sha, "<ruleset-sha256>").replace(sha[:16], "<ruleset-sha256>")
-
-
 @pytest.mark.parametrize(("sample", "fmt", "lang"), CASES)
 def test_report_matches_its_golden_file(sample, fmt, lang):
     result = check_sample(sample, checker=golden_checker())
     rendered = normalised(formats.render(result, fmt, lang), result)
-    golden = GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.{SUFFIX[fmt]}"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(rendered, encoding="utf-8")
-    assert golden.is_file(), f"missing {golden}: run with UPDATE_GOLDEN=1 once"
-    assert rendered == golden.read_text(encoding="utf-8")
+    assert_matches_golden(rendered, GOLDEN / f"{sample.removesuffix('.yaml')}.{lang}.{SUFFIX[fmt]}")
 
 
 def test_text_report_has_no_colour_unless_asked():

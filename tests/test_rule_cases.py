@@ -4,10 +4,10 @@ status it declares for its rule, run by the same code as `checker test`."""
 from __future__ import annotations
 
 import pytest
-from casebook import load_cases, write_case
-from conftest import checker_on
 
 from checker.audit.cases import run_case
+from tests.support.casebook import load_cases, write_case
+from tests.support.checkers import checker_on
 
 CASES = load_cases()
 
@@ -21,7 +21,7 @@ def test_case_gives_expected_status(case, tmp_path):
 def test_la_004_asks_only_for_the_keys_the_file_lacks(tmp_path):
     # an outcome's `missing` is what the rule asks for (a key given with an unusable value, such
     # as a value added of 0, is asked for again), so LA-004 has one outcome per combination
-    from casebook import Case
+    from tests.support.casebook import Case
 
     case = Case(
         rule="LA-004",
@@ -39,7 +39,7 @@ def test_la_004_asks_only_for_the_keys_the_file_lacks(tmp_path):
 
 def test_a_key_given_with_an_unusable_value_is_asked_for_again(tmp_path):
     # a value added of 0 cannot divide the energy: EC-001 asks for it (found by the property test)
-    from casebook import Case
+    from tests.support.casebook import Case
 
     case = Case(
         rule="EC-001",

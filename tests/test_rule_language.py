@@ -163,9 +163,9 @@ SAMPLE = "projects/ordos-calcium-carbide.yaml"
 
 def _json_findings(*args: str) -> dict[str, dict]:
     from click.testing import CliRunner
-    from conftest import REPO
 
     from checker.cli.app import check_main
+    from tests.support import REPO
 
     result = CliRunner().invoke(check_main, [str(REPO / SAMPLE), "--as-of", "2026-01-01", *args])
     assert result.exit_code in (0, 1, 3), result.output
@@ -223,11 +223,11 @@ def test_the_ledger_records_the_branch_and_still_verifies_entries_recorded_witho
 
     import sqlalchemy as sa
     from click.testing import CliRunner
-    from conftest import REPO
 
     from checker.audit import ledger
     from checker.audit.verify import verify
     from checker.cli.app import check_main
+    from tests.support import REPO
 
     target = str(tmp_path / "ledger.db")
 
@@ -269,7 +269,7 @@ def _rule_file(root, rule_id: str):
 def dated_rules(tmp_path):
     import shutil
 
-    from conftest import REPO
+    from tests.support import REPO
 
     target = tmp_path / "rules"
     shutil.copytree(REPO / "rules", target)
@@ -288,9 +288,8 @@ def dated_rules(tmp_path):
 
 
 def _check(ruleset, as_of: str):
-    from conftest import REPO
-
     from checker.check import Checker
+    from tests.support import REPO
 
     return Checker(ruleset, resolve(dt.date.fromisoformat(as_of))).check_path(REPO / SAMPLE)
 
@@ -377,9 +376,8 @@ def test_a_bad_effective_date_exits_2_with_one_line(tmp_path, dated_rules):
     import subprocess
     import sys
 
-    from conftest import REPO
-
     from checker.errors import RuleDataError
+    from tests.support import REPO
 
     with pytest.raises(RuleDataError):  # writes the edited copy, which the loader refuses
         dated_rules("WA-002", "{from: 2027-13-01}")
@@ -462,13 +460,12 @@ def test_a_derived_fact_changes_only_with_keys_it_declares():
     import copy
     import glob
 
-    from conftest import REPO
-
     from checker.errors import InputError
     from checker.facts.derived import READS, compute
     from checker.input.source import read_document
     from checker.input.validation import validate_document
     from checker.project.model import Project
+    from tests.support import REPO
 
     undeclared: dict[str, set[str]] = {}
     files = sorted(glob.glob(str(REPO / "projects" / "*.yaml")))
@@ -495,10 +492,9 @@ def test_a_derived_fact_changes_only_with_keys_it_declares():
 
 
 def test_the_fact_catalogue_from_lists_are_those_the_code_declares():
-    from conftest import REPO
-
     from checker.facts.derived import READS
     from checker.facts.sources import generated
+    from tests.support import REPO
 
     text = (REPO / "rules" / "facts.yaml").read_text(encoding="utf-8")
     assert generated(text) == text, "run python -m checker.facts.sources"
@@ -511,10 +507,9 @@ def test_the_fact_catalogue_from_lists_are_those_the_code_declares():
 
 
 def test_a_hand_written_from_list_is_rewritten_and_an_undeclared_one_refused():
-    from conftest import REPO
-
     from checker.errors import RuleDataError
     from checker.facts.sources import generated
+    from tests.support import REPO
 
     text = (REPO / "rules" / "facts.yaml").read_text(encoding="utf-8")
     declared = "  from: [coal.fuel_coal_t, coal.coal_replacement_t, energy.raw_coal_t, energy.washed_coal_t, "
@@ -647,9 +642,8 @@ def _spelled_out(rule: Rule) -> Rule:
 def test_rules_asking_for_an_undecided_fact_decide_as_the_outcomes_they_replaced():
     import glob
 
-    from conftest import REPO
-
     from checker.check import Checker
+    from tests.support import REPO
 
     shipped = load_ruleset()
     collapsed = [
@@ -708,9 +702,8 @@ def test_the_collapsed_rules_decide_every_case_as_the_outcomes_they_replaced(tmp
 def test_a_finding_cannot_ask_for_an_undeclared_fact(tmp_path):
     import shutil
 
-    from conftest import REPO
-
     from checker.errors import RuleDataError
+    from tests.support import REPO
 
     target = tmp_path / "rules"
     shutil.copytree(REPO / "rules", target)
@@ -731,11 +724,10 @@ def test_the_batch_line_says_since_or_until_as_the_full_verdict_does_for_each_ch
     very same parameter values but different dates must not share a remembered sentence."""
     import json
 
-    from conftest import REPO
-
     from checker.check import Checker
     from checker.reports.line import verdict_line
     from checker.reports.render import verdict_json
+    from tests.support import REPO
 
     ruleset = dated_rules("WA-002", "{from: 2026-02-01, to: 2026-12-31}")  # a rule without items
     before = resolve(dt.date(2026, 1, 1))

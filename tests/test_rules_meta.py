@@ -13,14 +13,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from casebook import load_cases
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker.cli.app import check_main
 from checker.rules import conditions as cond
 from checker.rules.parameters import PROVENANCES, shipped_definitions
 from checker.rules.ruleset import load_ruleset, plan_text
+from tests.support import REPO
+from tests.support.casebook import load_cases
 
 RULESET = load_ruleset()
 RULES = RULESET.rules
@@ -29,6 +29,21 @@ CASES = load_cases()
 CATALOGUE = (REPO / "docs" / "rules-catalogue.md").read_text(encoding="utf-8")
 CATALOGUE_IDS = re.findall(r"^\*\*([A-Z]{2}-\d{3}) ", CATALOGUE, flags=re.MULTILINE)
 SAMPLES = sorted((REPO / "projects").glob("*.yaml"))
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _catalogue_sections() -> dict[str, str]:
+    """Each rule ID of the catalogue and the category of the `### XX — ...` section that lists it."""
+    sections, section = {}, None
+    for line in CATALOGUE.splitlines():
+        if heading := re.match(r"^### ([A-Z]{2}) ", line):
+            section = heading.group(1)
+        elif entry := re.match(r"^\*\*([A-Z]{2}-\d{3}) ", line):
+            sections[entry.group(1)] = section
+    return sections
+
+
+CATALOGUE_SECTION = _catalogue_sections()
 
 
 def by_rule(rule_id: str) -> list[str]:
@@ -50,8 +65,18 @@ def test_rule_has_titles_category_binding_and_a_basis(rule):
     spec = rule.spec
     assert spec.title.zh.strip() and spec.title.en.strip()
     assert spec.summary.zh.strip() and spec.summary.en.strip()
-    assert spec.category == rule.id[:2]
-    assert isinstance(spec.binding, bool)
+    # each language in its own words: Chinese in the Chinese title, none in the English one
+    assert HAN.search(spec.title.zh) and not HAN.search(spec.title.en), "titles in their own language"
+    # the category is the ID's prefix and the catalogue's section that lists the rule
+    assert spec.category == rule.id[:2] == CATALOGUE_SECTION[rule.id]
+    # binding: a binding rule can fail or send to review; a guidance rule warns when breached and
+    # fails only through an outcome that is itself binding (LA-005)
+    statuses = rule.outcome_statuses
+    if spec.binding:
+        assert statuses & {"fail", "review"}, "a binding rule binds nothing that can neither fail nor ask"
+    else:
+        assert "warn" in statuses, "a guidance rule warns when it is breached"
+        assert "fail" not in statuses or any(o.binding for o in spec.outcomes if o.status == "fail")
     assert spec.basis, "a rule needs at least one plan quote"
 
 
@@ -96,9 +121,10 @@ def test_every_parameter_a_rule_uses_exists_with_unit_source_dates_and_provenanc
         assert definition.description.zh and definition.description.en
         if definition.type == "number" and not re.search(r"ratio|share|pue", name):
             assert definition.unit, f"{name} needs a unit"
+        first = min(value.effective_from for value in definition.values)
+        assert first <= RULESET.plan.start, f"{name} is not in force when the plan begins"
         for value in definition.values:
             assert value.source.strip(), f"{name} needs a source"
-            assert value.effective_from is not None
             kinds = value.provenance  # for the whole value, or per entry of a table
             assert set(kinds.values() if isinstance(kinds, dict) else [kinds]) <= set(PROVENANCES)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import REPO
 
 from checker.errors import RuleDataError
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker.cli.app import check_main
+from tests.support import REPO
 
 AS_OF = "2026-01-01"
 

@@ -11,13 +11,13 @@ import os
 
 import pytest
 from click.testing import CliRunner
-from serving import AS_OF, PROJECTS, SAMPLES, client_for
-from test_hostile import HERE as HOSTILE
-from test_hostile import PROJECT_CASES
 
 from checker.cli.app import check_main
 from checker.serve.api import FORMATS
 from checker.serve.config import ServeConfig
+from tests.support.serving import AS_OF, PROJECTS, SAMPLES, client_for
+from tests.test_hostile import HERE as HOSTILE
+from tests.test_hostile import PROJECT_CASES
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ import urllib.parse
 import pytest
 import yaml
 from click.testing import CliRunner
-from serving import AS_OF, PROJECTS, client_for
 
 from checker.cli.audit import history_command
 from checker.serve.api import FORMATS
 from checker.serve.config import ServeConfig
 from checker.serve.schema_form import form, schema_for
 from checker.serve.security import style_hashes
+from tests.support.serving import AS_OF, PROJECTS, client_for
 
 ORDOS = PROJECTS / "ordos-calcium-carbide.yaml"
 KUBUQI = PROJECTS / "kubuqi-desert-pv.yaml"

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
-from casebook import Case, deep_merge
 from click.testing import CliRunner
-from conftest import checker_on
 
 from checker.cli.app import check_main
+from tests.support.casebook import Case, deep_merge
+from tests.support.checkers import checker_on
 
 AS_OF = dt.date(2025, 6, 1)  # inside the plan period: no period notice in the way
 
@@ -522,7 +522,7 @@ def test_fuel_coal_equal_to_the_coal_the_balance_burns_is_read(tmp_path):
     ],
 )
 def test_a_carrier_left_out_of_a_balance_is_not_a_carrier_of_zero(sample, carrier, rule, before, tmp_path):
-    from conftest import REPO
+    from tests.support import REPO
 
     as_of = dt.date(2022, 6, 1)
     data = yaml.safe_load((REPO / "projects" / sample).read_text(encoding="utf-8"))

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 import yaml
-from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.errors import InputError
 from checker.verdict.findings import exit_code
+from tests.support import REPO
+from tests.support.checkers import checker_on, checker_with_register, write_register
 
 AS_OF = dt.date(2026, 1, 1)
 

@@ -17,14 +17,15 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
-from casebook import Case
 from click.testing import CliRunner
-from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.audit.ledger import entry_waivers, ledger_url, waiver_registers
 from checker.cli.app import check_main, checker_main
 from checker.reports import formats
 from checker.reports import render as report
+from tests.support import REPO
+from tests.support.casebook import Case
+from tests.support.checkers import checker_on, checker_with_register, write_register
 
 CASES_FILE = Path(__file__).parent / "waivers" / "cases.yaml"
 AS_OF = dt.date(2026, 1, 1)

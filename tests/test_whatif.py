@@ -10,7 +10,6 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
 
 from checker.audit.diff import collect_paths, compare, iter_checked
 from checker.check import Checker
@@ -18,6 +17,7 @@ from checker.cli.app import checker_main
 from checker.errors import InputError
 from checker.rules.parameters import load_policy, resolve
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
 
 AS_OF = dt.date(2026, 1, 1)
 

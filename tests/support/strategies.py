@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import types
-from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from casebook import deep_merge
 from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -23,8 +21,9 @@ from pydantic.fields import FieldInfo
 from checker.input.source import YAML12_FLOAT, parse_document
 from checker.project import model, vocabulary
 from checker.rules.ruleset import load_ruleset
+from tests.support import REPO
+from tests.support.casebook import deep_merge
 
-REPO = Path(__file__).resolve().parent.parent
 BASE_FILES = sorted((REPO / "projects").glob("*.yaml")) + sorted((REPO / "rules" / "bases").glob("*.yaml"))
 # read as the checker reads them (`1.2e9` is a number to it, a string to yaml.safe_load)
 BASES = [parse_document(p.read_bytes(), str(p)).data for p in BASE_FILES]

@@ -7,19 +7,26 @@ path: the golden files then do not depend on where the checkout lives.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pty
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import yaml
-from conftest import REPO, checker_on, checker_with_register, write_register
 
 from checker.check import Checker, CheckResult
+from tests.support import REPO
+from tests.support.checkers import checker_on, checker_with_register, write_register
 
 AS_OF = dt.date(2026, 1, 1)
 SAMPLES = sorted(p.name for p in (REPO / "projects").glob("*.yaml"))
+# SARIF 2.1.0 as OASIS publishes it (tests/schemas/README.md says where the copy comes from)
+SARIF_VALIDATOR = jsonschema.Draft4Validator(
+    json.loads((REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text("utf-8"))
+)
 HOSTILE_NAME = "<script>alert(1)</script>{{7*7}}"
 HOSTILE_REASON = '<img src="http://evil.example/x.png"> =HYPERLINK("http://evil.example")'
 
