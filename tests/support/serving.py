@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from checker.serve.app import create_app
 from checker.serve.config import ServeConfig
 from checker.serve.run import start_workers
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 PROJECTS = REPO / "projects"
 SAMPLES = sorted(PROJECTS.glob("*.yaml"))
 AS_OF = "2025-06-01"  # inside the plan period: no date-dependent notice in the reports
