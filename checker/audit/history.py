@@ -4,6 +4,7 @@ one and the next (verdict, input, rules, parameters, check date, waiver register
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from checker.audit.ledger import Entry
 
@@ -40,3 +41,21 @@ def project_history(entries_: list[Entry]) -> dict[str, list[HistoryRow]]:
         )
         rows.append(HistoryRow(entry, changed))
     return grouped
+
+
+def history_json(rows: list[HistoryRow]) -> list[dict[str, Any]]:
+    """A project's entries as `checker history --format json` and the workbench's API list them."""
+    return [
+        {
+            "entry": row.entry.seq,
+            "recorded_at": row.entry.recorded_at,
+            "as_of": row.entry.as_of,
+            "verdict": row.entry.verdict,
+            "input_sha256": row.entry.input_sha256,
+            "ruleset_sha256": row.entry.ruleset_sha256,
+            "params_sha256": row.entry.params_sha256,
+            "waiver_register_sha256": row.entry.waiver_register_sha256,
+            "changed": list(row.changed),
+        }
+        for row in rows
+    ]

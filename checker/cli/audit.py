@@ -225,7 +225,7 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
     def action() -> int:
         import json
 
-        from checker.audit.history import project_history
+        from checker.audit.history import history_json, project_history
         from checker.audit.ledger import Ledger
         from checker.errors import UsageError
 
@@ -236,23 +236,7 @@ def history_command(ledger: str, project_id: str | None, fmt: str, debug: bool) 
         if fmt == "json":
             click.echo(
                 json.dumps(
-                    {
-                        key: [
-                            {
-                                "entry": row.entry.seq,
-                                "recorded_at": row.entry.recorded_at,
-                                "as_of": row.entry.as_of,
-                                "verdict": row.entry.verdict,
-                                "input_sha256": row.entry.input_sha256,
-                                "ruleset_sha256": row.entry.ruleset_sha256,
-                                "params_sha256": row.entry.params_sha256,
-                                "waiver_register_sha256": row.entry.waiver_register_sha256,
-                                "changed": list(row.changed),
-                            }
-                            for row in rows
-                        ]
-                        for key, rows in grouped.items()
-                    },
+                    {key: history_json(rows) for key, rows in grouped.items()},
                     ensure_ascii=False,
                     indent=2,
                 )

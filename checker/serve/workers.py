@@ -180,26 +180,8 @@ def _catalogue(job: CatalogueJob) -> Reply:
     return Reply("ok", data=[catalogue._rule_json(rule, params, key) for rule in ruleset.rules])
 
 
-def history_json(rows: list[Any]) -> list[dict[str, Any]]:
-    """A project's entries as `checker history --format json` lists them."""
-    return [
-        {
-            "entry": row.entry.seq,
-            "recorded_at": row.entry.recorded_at,
-            "as_of": row.entry.as_of,
-            "verdict": row.entry.verdict,
-            "input_sha256": row.entry.input_sha256,
-            "ruleset_sha256": row.entry.ruleset_sha256,
-            "params_sha256": row.entry.params_sha256,
-            "waiver_register_sha256": row.entry.waiver_register_sha256,
-            "changed": list(row.changed),
-        }
-        for row in rows
-    ]
-
-
 def _ledger(job: LedgerJob) -> Reply:
-    from checker.audit.history import project_history
+    from checker.audit.history import history_json, project_history
     from checker.audit.ledger import Ledger
 
     target = batch._worker.settings.record  # type: ignore[union-attr]
