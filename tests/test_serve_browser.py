@@ -147,3 +147,17 @@ def test_the_page_runs_no_script(server, browser):
     browser.get(server + "/")
     assert browser.execute_script("return document.scripts.length") == 0
     assert shutil.which("chromium") or os.path.exists(CHROMIUM)
+
+
+def test_the_api_console_lists_the_operations_under_its_strict_policy(server, browser):
+    """Swagger UI runs from the package's files under the console's policy: the operations appear
+    and expanding one shows its parameters (no CDN, no eval, no inline script but its own start)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as loaded
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/api/docs")
+    WebDriverWait(browser, 30).until(loaded.presence_of_element_located((By.CSS_SELECTOR, ".opblock")))
+    paths = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")]
+    assert "/api/v1/check" in paths and "/api/v1/health" in paths
+    _screenshot(browser, "serve-api-console.png")

@@ -300,3 +300,26 @@ def test_more_requests_than_the_workers_take_are_503_with_retry_after(client):
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
     assert "busy" in busy.json()["messages"][0]
     assert client.post("/api/v1/check", content=KUBUQI.read_bytes()).status_code == 200
+
+
+def test_the_api_console_is_interactive_and_served_from_the_package(client):
+    """Swagger UI at /api/docs: its script and stylesheet come from this server (no CDN), and the
+    page's one inline script is the only one the policy lets run besides them."""
+    import base64
+    import hashlib
+    import re
+
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert 'src="/static/swagger-ui-bundle.js"' in page.text and 'href="/static/swagger-ui.css"' in page.text
+    assert not re.search(r"""(?:src|href)=["']https?:""", page.text)
+    inline = re.findall(rb"<script>(.*?)</script>", page.content, re.S)
+    assert len(inline) == 1 and b"SwaggerUIBundle" in inline[0] and b"/openapi.json" in inline[0]
+    policy = page.headers["Content-Security-Policy"]
+    digest = base64.b64encode(hashlib.sha256(inline[0]).digest()).decode("ascii")
+    assert f"script-src 'self' 'sha256-{digest}';" in policy
+    assert "connect-src 'self'" in policy and "unsafe" not in policy
+    script = client.get("/static/swagger-ui-bundle.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert b"SwaggerUIBundle" in script.content
+    assert client.get("/static/swagger-ui.css").status_code == 200

@@ -7,7 +7,9 @@ ledger, with `--record`, is opened with the application (its lifespan) and close
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,7 +23,13 @@ from checker import __version__
 from checker.serve import api, page
 from checker.serve.bodies import BadBody, TooLarge
 from checker.serve.config import ServeConfig
-from checker.serve.security import COOKIE, STATIC_HEADERS, authorised, content_security_policy
+from checker.serve.security import (
+    COOKIE,
+    STATIC_HEADERS,
+    authorised,
+    console_security_policy,
+    content_security_policy,
+)
 
 # requests that need no token: the login page, and the stylesheet it uses
 _OPEN = frozenset((("GET", "/login"), ("POST", "/login"), ("GET", "/static/serve.css")))
@@ -31,7 +39,34 @@ def _static_files() -> dict[str, tuple[bytes, str]]:
     """The page's static assets, read from the package once, at start-up: a request names one
     of these by its key, never a path."""
     folder = page.serve_dir() / "static"
-    return {"serve.css": ((folder / "serve.css").read_bytes(), "text/css; charset=utf-8")}
+    found = {"serve.css": ((folder / "serve.css").read_bytes(), "text/css; charset=utf-8")}
+    # the interactive API console's script and stylesheet: Swagger UI 5 (it reads OpenAPI 3.1, as
+    # FastAPI writes it), the files the fastapi-swagger package ships; nothing of it is imported
+    spec = importlib.util.find_spec("fastapi_swagger")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("fastapi_swagger")  # the serve extra is incomplete: the command says so
+    console = Path(spec.origin).parent / "resources"
+    found["swagger-ui-bundle.js"] = ((console / "swagger-ui-bundle.js").read_bytes(), "text/javascript")
+    found["swagger-ui.css"] = ((console / "swagger-ui.css").read_bytes(), "text/css; charset=utf-8")
+    return found
+
+
+def console_page(title: str) -> Response:
+    """Swagger UI over /openapi.json with its script and stylesheet from this server. Its one
+    inline script (the console's start) is allowed by its hash; nothing else runs."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    html = get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title=title,
+        swagger_js_url="/static/swagger-ui-bundle.js",
+        swagger_css_url="/static/swagger-ui.css",
+        swagger_favicon_url="data:,",
+    )
+    body = bytes(html.body)
+    response = Response(body, media_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = console_security_policy(body)
+    return response
 
 
 class Guard:
@@ -107,7 +142,7 @@ def create_app(config: ServeConfig, workers: Any) -> FastAPI:
         title="nm-project-checker API",
         version=__version__,
         description="The compliance checker over HTTP: the same reports, bytes and exit codes as `check`.",
-        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: /docs is a static page instead
+        docs_url=None,  # FastAPI's own loads Swagger UI from a CDN: /api/docs serves it from the package
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -115,6 +150,10 @@ def create_app(config: ServeConfig, workers: Any) -> FastAPI:
     app.state.workers = workers
     app.state.ledger = None
     static = _static_files()
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_console() -> Response:
+        return console_page("nm-project-checker API")
 
     @app.get("/static/{name}", include_in_schema=False)
     async def static_file(name: str) -> Response:
