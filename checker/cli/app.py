@@ -33,6 +33,7 @@ from checker.cli.edge import (
     run_guarded,
     say,
     version_option,
+    waivers_option,
     with_common,
     write_utf8,
 )
@@ -92,14 +93,7 @@ from checker.input.source import MAX_FILE_BYTES, Limits
     help="Which verdicts make the exit code non-zero: rejected (1) only; review adds "
     "needs review (3); warn adds approved with warnings (4).",
 )
-@click.option(
-    "--waivers",
-    "waivers_file",
-    type=click.Path(dir_okay=False),
-    metavar="REGISTER",
-    help="The review authority's waiver register (format 1). Only its entries waive; "
-    "a waiver written in the project file is a claim that a person must verify.",
-)
+@waivers_option
 @click.option(
     "--verbose",
     is_flag=True,

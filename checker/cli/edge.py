@@ -386,6 +386,23 @@ engine_option = click.option(
     "evaluator). Both give the same findings.",
 )
 
+# the review authority's own files: its parameter values and its waiver register (check, serve)
+params_option = click.option(
+    "--params",
+    "params_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A review authority's policy file overriding parameter values.",
+)
+waivers_option = click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    metavar="REGISTER",
+    help="The review authority's waiver register (format 1). Only its entries waive; "
+    "a waiver written in the project file is a claim that a person must verify.",
+)
+
 _common_options = [
     rules_option,
     click.option(
@@ -395,13 +412,7 @@ _common_options = [
         metavar="YYYY-MM-DD",
         help="Check date: picks the parameters in force and expires waivers. Default: today.",
     ),
-    click.option(
-        "--params",
-        "params_file",
-        type=click.Path(dir_okay=False),
-        metavar="FILE",
-        help="A review authority's policy file overriding parameter values.",
-    ),
+    params_option,
     click.option(
         "--lang",
         type=click.Choice(["zh", "en"]),

@@ -9,7 +9,15 @@ from __future__ import annotations
 import click
 
 from checker.cli import i18n
-from checker.cli.edge import MAX_BYTES_LIMIT, MAX_JOBS, OneLineErrors, rules_option, run_guarded
+from checker.cli.edge import (
+    MAX_BYTES_LIMIT,
+    MAX_JOBS,
+    OneLineErrors,
+    params_option,
+    rules_option,
+    run_guarded,
+    waivers_option,
+)
 from checker.input.source import MAX_FILE_BYTES
 
 
@@ -32,21 +40,8 @@ from checker.input.source import MAX_FILE_BYTES
     "enables the ledger's history and verification.",
 )
 @rules_option
-@click.option(
-    "--params",
-    "params_file",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="A review authority's policy file overriding parameter values.",
-)
-@click.option(
-    "--waivers",
-    "waivers_file",
-    type=click.Path(dir_okay=False),
-    metavar="REGISTER",
-    help="The review authority's waiver register (format 1). Only its entries waive; "
-    "a waiver written in the project file is a claim that a person must verify.",
-)
+@params_option
+@waivers_option
 @click.option(
     "-j",
     "--jobs",
