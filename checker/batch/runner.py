@@ -149,11 +149,26 @@ class _Worker:
     def check(self, path: str) -> CheckedFile:
         try:
             result = self.checker.check_path(path, self.settings.limits)
-        except InputError as exc:
+        except Exception as exc:
+            return self._error(path, exc)
+        return self._outcome(path, result)
+
+    def check_many(self, paths: list[str]) -> list[CheckedFile]:
+        """`check` on each path, the projects evaluated together (`Checker.check_paths`)."""
+        results = self.checker.check_paths(paths, self.settings.limits)
+        return [
+            self._error(path, result) if isinstance(result, Exception) else self._outcome(path, result)
+            for path, result in zip(paths, results, strict=True)
+        ]
+
+    def _error(self, path: str, exc: Exception) -> CheckedFile:
+        if isinstance(exc, InputError):
             return self._failure(path, ExitCode.INVALID, tuple(exc.problems))
-        except Exception as exc:  # a bug on one file must not lose the rest of the batch
-            problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
-            return self._failure(path, ExitCode.INTERNAL, (problem,))
+        # a bug on one file must not lose the rest of the batch
+        problem = Problem(path, "", None, f"internal error: {type(exc).__name__}: {exc}")
+        return self._failure(path, ExitCode.INTERNAL, (problem,))
+
+    def _outcome(self, path: str, result: CheckResult) -> CheckedFile:
         pending = None
         if self.settings.record and self.settings.prepare_record:  # appended by the parent once the output is out
             try:
@@ -278,13 +293,6 @@ def _init_process(settings: Settings, parent: int | None = None) -> None:
         _fatal = _Fatal("internal", f"{type(exc).__name__}: {exc}")
 
 
-def _check_in_process(path: str) -> CheckedFile | _Fatal:
-    if _fatal is not None:
-        return _fatal
-    assert _worker is not None
-    return _worker.check(path)
-
-
 def _start_method() -> str:
     """fork when safe (fast, inherits imports); spawn when this process already runs threads."""
     methods = multiprocessing.get_all_start_methods()
@@ -352,7 +360,10 @@ def _chunks(files: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def _check_chunk(paths: list[str]) -> list[CheckedFile | _Fatal]:
-    return [_check_in_process(path) for path in paths]
+    if _fatal is not None:
+        return [_fatal for _ in paths]
+    assert _worker is not None
+    return list(_worker.check_many(paths))
 
 
 # chunks submitted per worker beyond those being written: enough to keep every worker busy while
@@ -397,8 +408,8 @@ def run(files: list[str] | PathList, settings: Settings, jobs: int) -> Iterator[
     jobs = max(1, min(jobs, len(files)))
     if jobs == 1:
         worker = _Worker(settings)
-        for path in files:
-            yield worker.check(path)
+        for chunk in _chunks(files, chunk_size(len(files), 1)):
+            yield from worker.check_many(chunk)
         return
     context = multiprocessing.get_context(_start_method())
     size = chunk_size(len(files), jobs)

@@ -32,7 +32,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -261,7 +261,7 @@ class _Meaning:
     role: _Role
     index: int  # of the labelled condition, required fact or outcome in the rule file (0 for applies)
     fact: str = ""  # REQUIRES: the required fact; UNKNOWN: the absent fact that leaves it undecided
-    per_item: bool = False  # the rule is per item: the match names the item (`item_index`)
+    per_item: bool = False  # the rule is per item: the match names the item (`_subject_of`)
 
 
 def _rule_conditions(rule: Rule, params: ParameterSet) -> tuple[dict[str, list[dict[str, Any]]], dict[str, _Meaning]]:
@@ -471,13 +471,16 @@ class _Part:
     fields: frozenset[str]  # the fields its conditions read
     compiled: dict[str, Any]  # compiled rule name → engine rule
 
-    def facts(self, sid: str, project_fact: dict[str, Any], items: Items) -> list[Any]:
+    def facts(self, sid: str, project: int, project_fact: dict[str, Any], items: Items) -> list[Any]:
         """The facts of this part for one project: only the fields its conditions read (the core
-        serialises and parses every field, and refuses facts of 255 fields or more)."""
+        serialises and parses every field, and refuses facts of 255 fields or more). Each fact's
+        identity names its project among those asserted together (`project`) and, for an item,
+        the item: `<fact kind>#<project>` or `<fact kind>#<project>#<item>` (`_subject_of`)."""
         fields = self.fields
         base = {k: v for k, v in project_fact.items() if k in fields}
         base["sid"] = sid
-        base["fact_kind"] = base["fact_id"] = self.fact_kind
+        base["fact_kind"] = self.fact_kind
+        base["fact_id"] = f"{self.fact_kind}#{project}"
         if self.collection is None:
             return [base]
         facts = []
@@ -487,10 +490,21 @@ class _Part:
                 field = field_name(f"item.{key}")
                 if field in fields and (value := _engine_scalar(value)) is not _ABSENT:
                     fact[field] = value
-            fact["fact_id"] = f"{self.fact_kind}-{index}"
-            fact["item_index"] = index
+            fact["fact_id"] = f"{self.fact_kind}#{project}#{index}"
             facts.append(fact)
         return facts
+
+
+_FACT_ID = '"fact_id": "'  # as `engine_json` writes the member: the core's messages repeat the fact as given
+
+
+def _subject_of(message: str) -> list[str]:
+    """The fact identity of a match (`_Part.facts`) split at `#`: kind, project and maybe item.
+
+    The identity is the last `fact_id` member of the message: a fact's string values cannot hold
+    that text, since JSON escapes their quotation marks."""
+    start = message.rindex(_FACT_ID) + len(_FACT_ID)
+    return message[start : message.index('"', start)].split("#")
 
 
 class CompiledRuleset:
@@ -570,6 +584,19 @@ class CompiledRuleset:
 
     def session(self, facts: Facts, items: Items) -> _Session:
         """A session on one project: one engine session per engine ruleset, all deleted on exit."""
+        return _Session(_Sessions(self, [(self._project_fact(facts), items)]))
+
+    def sessions(self, projects: Sequence[tuple[Facts, Items]]) -> _Sessions:
+        """One session on several projects: their facts asserted together, stage by stage, in one
+        call into the core per engine ruleset, each match routed back to its project by the
+        fact's identity. The core's matches are per fact (every compiled rule tests one fact), so a
+        project's matches are those it would have alone; what a call into the core and a session
+        cost is paid once for all of them (~0.2 ms, half a project's evaluation)."""
+        return _Sessions(self, [(self._project_fact(facts), items) for facts, items in projects])
+
+    def _project_fact(self, facts: Facts) -> dict[str, Any]:
+        """The project's fact as the engine holds it: the fields some condition reads, as the
+        engine compares them (`_engine_scalar`); what no condition reads is never handed over."""
         field_of, wanted = self._field_of, self._wanted
         unseen = facts.keys() - field_of.keys()  # names not seen before: a set difference in C
         if unseen:  # new maps, swapped in whole: a concurrent session keeps iterating its own
@@ -582,24 +609,24 @@ class CompiledRuleset:
                     wanted[key] = field
             self._field_of, self._wanted = field_of, wanted
         project_fact: dict[str, Any] = {}
-        for key, field in wanted.items():  # what no condition reads is never handed to the engine
+        for key, field in wanted.items():
             value = facts.get(key, _ABSENT)
             if value is not _ABSENT and (value := _engine_scalar(value)) is not _ABSENT:
                 project_fact[field] = value
-        return _Session(self, project_fact, items)
+        return project_fact
 
 
-class _Session:
-    """One project in the engine: its facts asserted stage by stage into one engine session per
-    engine ruleset, under the core's lock from entry to exit (the core is not thread-safe)."""
+class _Sessions:
+    """Projects in the engine together: their facts asserted stage by stage into one engine
+    session per engine ruleset, under the core's lock from entry to exit (the core is not
+    thread-safe)."""
 
-    def __init__(self, compiled: CompiledRuleset, project_fact: dict[str, Any], items: Items) -> None:
+    def __init__(self, compiled: CompiledRuleset, projects: list[tuple[dict[str, Any], Items]]) -> None:
         self._compiled = compiled
-        self._project_fact = project_fact
-        self._items = items
+        self._projects = projects
         self._sessions: dict[int, str] = {}  # engine ruleset → this check's session in it, once created
 
-    def __enter__(self) -> _Session:
+    def __enter__(self) -> _Sessions:
         _core_lock.acquire()
         return self
 
@@ -617,23 +644,35 @@ class _Session:
         if undeleted and exc_type is None:  # a failing check's own error is not masked
             raise EngineError(f"the rules engine could not delete sessions: {'; '.join(undeleted)}")
 
-    def match(self, stage: int, statuses: Mapping[str, str]) -> dict[str, list[SubjectResult]]:
-        compiled, project_fact, items = self._compiled, self._project_fact, self._items
-        for rule_id, status_field in compiled._status_fields.items():  # what this stage may read
-            status = statuses.get(rule_id)
-            if status is not None:
-                project_fact[status_field] = status
-        results: dict[str, list[SubjectResult]] = {}
-        for rule in compiled._rule_stages[stage]:
-            if rule.spec.for_each is None:
-                results[rule.id] = [SubjectResult(index=None)]
-            else:
-                results[rule.id] = [SubjectResult(index=i) for i in range(len(items.get(rule.spec.for_each, ())))]
+    def match(self, stage: int, statuses: Sequence[Mapping[str, str]]) -> list[dict[str, list[SubjectResult]]]:
+        """What matched for every rule of stage `stage`, per project, given each project's
+        statuses of the rules of the stages before."""
+        compiled, projects = self._compiled, self._projects
+        results: list[dict[str, list[SubjectResult]]] = []
+        for (project_fact, items), known in zip(projects, statuses, strict=True):
+            for rule_id, status_field in compiled._status_fields.items():  # what this stage may read
+                status = known.get(rule_id)
+                if status is not None:
+                    project_fact[status_field] = status
+            of_project: dict[str, list[SubjectResult]] = {}
+            for rule in compiled._rule_stages[stage]:
+                if rule.spec.for_each is None:
+                    of_project[rule.id] = [SubjectResult(index=None)]
+                else:
+                    of_project[rule.id] = [
+                        SubjectResult(index=i) for i in range(len(items.get(rule.spec.for_each, ())))
+                    ]
+            results.append(of_project)
         meaning = compiled._meaning
         sessions = self._sessions
         for handle, parts in compiled._stages[stage]:
             sid = sessions.get(handle) or f"c{next(_session_ids)}"
-            batch = [fact for part in parts for fact in part.facts(sid, project_fact, items)]
+            batch = [
+                fact
+                for number, (project_fact, items) in enumerate(projects)
+                for part in parts
+                for fact in part.facts(sid, number, project_fact, items)
+            ]
             if not batch:
                 continue
             try:
@@ -649,8 +688,8 @@ class _Session:
                 if name == _SEEN:
                     continue
                 what = meaning[name]
-                index = json.loads(message)[name]["m"]["item_index"] if what.per_item else 0
-                subject = results[what.rule_id][index]
+                subject_id = _subject_of(message)
+                subject = results[int(subject_id[1])][what.rule_id][int(subject_id[2]) if what.per_item else 0]
                 role = what.role
                 if role is _Role.APPLIES:
                     subject.applies = True
@@ -664,6 +703,23 @@ class _Session:
                 else:
                     subject.outcomes.add(what.index)
         return results
+
+
+class _Session:
+    """One project in the engine (`_Sessions` of one): the `protocol.Session` of the durable engine."""
+
+    def __init__(self, sessions: _Sessions) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> _Session:
+        self._sessions.__enter__()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> None:
+        self._sessions.__exit__(exc_type, exc, traceback)
+
+    def match(self, stage: int, statuses: Mapping[str, str]) -> dict[str, list[SubjectResult]]:
+        return self._sessions.match(stage, [statuses])[0]
 
 
 def _engine_rulesets(parts: list[_Part]) -> list[list[_Part]]:

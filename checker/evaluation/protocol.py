@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from checker.rules.parameters import ParameterSet
     from checker.rules.ruleset import Ruleset
 
-__all__ = ["Evaluator", "EvaluatorFactory", "Facts", "Items", "Session", "StageMatches", "SubjectResult"]
+__all__ = ["Evaluator", "EvaluatorFactory", "Facts", "Items", "Session", "Sessions", "StageMatches", "SubjectResult"]
 
 # a project's facts by name (`land.area_ha`, `comprehensive_energy_tce`): scalars; a value that is
 # None, a list, a mapping or NaN is no fact (absent)
@@ -60,6 +60,15 @@ class Evaluator(Protocol):
 
     def session(self, facts: Facts, items: Items) -> AbstractContextManager[Session]:
         """A session on one project; whatever the engine holds for it is released on exit."""
+        ...
+
+
+class Sessions(Protocol):
+    """Several projects' evaluation together, stage after stage, in order: what an engine may
+    offer (`sessions`) when one call for many projects costs less than one each."""
+
+    def match(self, stage: int, statuses: Sequence[Mapping[str, str]]) -> Sequence[StageMatches]:
+        """`Session.match` for every project, in order, each given its own statuses."""
         ...
 
 

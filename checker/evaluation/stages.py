@@ -11,7 +11,7 @@ stages after it. A rule whose `effective` dates exclude the check date is decide
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -97,6 +97,38 @@ class Evaluation:
                     decided[rule.id] = decisions
                     statuses[rule.id] = decisions.decision.status
         return {rule.id: decided[rule.id] for rule in self.ruleset.rules}
+
+    def decide_many(self, projects: Sequence[tuple[Facts, Items]]) -> list[dict[str, RuleDecisions] | Exception]:
+        """`decide` for several projects, with the rules in force on the check date: in one
+        session if the engine takes several projects at once (`protocol.Evaluator.sessions`),
+        else one after the other. A project whose evaluation fails gets its exception in its
+        place, and the others their decisions: if the session on all of them fails, each is
+        evaluated again alone, so that one project's failure is its own."""
+        sessions = getattr(self.evaluator, "sessions", None)
+        if sessions is None or len(projects) < 2:
+            return [self._decide_or_error(facts, items) for facts, items in projects]
+        try:
+            decided: list[dict[str, RuleDecisions]] = [{} for _ in projects]
+            statuses: list[dict[str, str]] = [{} for _ in projects]
+            with sessions(projects) as session:
+                for number, rules in enumerate(self.staging.stages):
+                    matched = session.match(number, statuses)
+                    for (_, items), of_project, known, project in zip(
+                        projects, matched, statuses, decided, strict=True
+                    ):
+                        for rule in rules:
+                            decisions = _decide_rule(rule, of_project, items, rule.id not in self.dormant)
+                            project[rule.id] = decisions
+                            known[rule.id] = decisions.decision.status
+        except Exception:
+            return [self._decide_or_error(facts, items) for facts, items in projects]
+        return [{rule.id: project[rule.id] for rule in self.ruleset.rules} for project in decided]
+
+    def _decide_or_error(self, facts: Facts, items: Items) -> dict[str, RuleDecisions] | Exception:
+        try:
+            return self.decide(facts, items)
+        except Exception as exc:  # the caller reports it for this project alone
+            return exc
 
 
 def _decide_rule(rule: Rule, matched: Mapping[str, object], items: Items, in_force: bool) -> RuleDecisions:
