@@ -219,10 +219,11 @@ class Rule:
     facts: tuple[str, ...]
     depends_on: tuple[str, ...]
     folder: str = ""  # the rule's folder: its messages and cases
+    # the rule's ID, an attribute rather than a property: read some 400 times a project
+    id: str = field(init=False, repr=False, compare=False, default="")
 
-    @property
-    def id(self) -> str:
-        return self.spec.id
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.spec.id)
 
     def message_path(self, lang: str) -> str:
         return _message_path(self.folder, lang)

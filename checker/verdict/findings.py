@@ -70,10 +70,11 @@ class Finding:
     as_of: dt.date | None = None  # the check date (a rule's `effective` dates are read against it)
     # what would improve the status (checker.remedies), attached by the formats that show it
     remedies: tuple[Any, ...] | None = None
+    # the rule's ID, an attribute rather than a property: read some 100 times a project
+    id: str = field(init=False, repr=False, compare=False, default="")
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
+    def __post_init__(self) -> None:
+        self.id = self.rule.id
 
 
 def aggregate(findings: list[Finding]) -> Verdict:
