@@ -15,6 +15,7 @@ from typing import Any
 
 from checker.check import Checker, CheckResult
 from checker.errors import CheckerError
+from checker.evaluation import selected
 from checker.facts import derived as metrics
 from checker.facts.flat import item_facts, project_facts
 from checker.input.source import SourceDocument
@@ -62,6 +63,25 @@ def _with(model: Any, path: list[str | int], value: Any) -> Any:
     return None if changed is None else model.model_copy(update={head: changed})
 
 
+# the Checkers re-checking changed files, by what they were built from (compared by identity)
+_CHECKERS: list[tuple[tuple[Any, ...], Checker]] = []
+_KEPT_CHECKERS = 4
+
+
+def _checker_like(result: CheckResult) -> Checker:
+    """A Checker like the one that checked `result`, built once per ruleset, parameter set,
+    register and engine and kept: building one per project would resolve each rule's facts,
+    labels and parameters (`Checker._plan`) again for every project of a batch."""
+    made = (result.ruleset, result.params, result.register, selected())
+    for used, checker in _CHECKERS:
+        if all(a is b for a, b in zip(used, made, strict=True)):
+            return checker
+    checker = Checker(result.ruleset, result.params, result.register)
+    _CHECKERS.insert(0, (made, checker))
+    del _CHECKERS[_KEPT_CHECKERS:]
+    return checker
+
+
 @dataclass(frozen=True)
 class State:
     """The file's data after some changes, validated, with its facts as the rules read them."""
@@ -79,7 +99,7 @@ class Workspace:
         self.result = result
         self.params = result.params
         self.ruleset = result.ruleset
-        self.checker = Checker(result.ruleset, result.params, result.register)
+        self.checker = _checker_like(result)
         self.data = result.document.data
         self._states: dict[tuple[Change, ...], State | None] = {(): self._state_of(self.data)}
         self._checks: dict[tuple[Change, ...], CheckResult | None] = {(): result}
