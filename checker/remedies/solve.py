@@ -168,8 +168,8 @@ class Solver:
             checked = self.space.check(changes)
             if checked is None:
                 return False
-            finding = next((f for f in checked.findings if f.id == literal.rule), None)
-            return finding is not None and finding.decision.status in literal.statuses
+            decided = checked.decided.get(literal.rule)
+            return decided is not None and decided in literal.statuses
         raise TypeError(literal)  # pragma: no cover
 
     # ------------------------------------------------------------ what may change
@@ -478,24 +478,25 @@ class Solver:
         checked = self.space.check(start)
         if checked is None:
             return []
-        finding = next((f for f in checked.findings if f.id == rule.id), None)
-        if finding is None:
+        decided = checked.decided.get(rule.id)
+        if decided is None:
             return []
         if not rule.spec.for_each:
-            return self.subject_candidates(_Subject(rule, None), finding.decision.status, start, depth, wanted)
+            return self.subject_candidates(_Subject(rule, None), decided, start, depth, wanted)
+        items = checked.items[rule.id]
         per_item = {
-            item.index: self.subject_candidates(_Subject(rule, item.index), item.status, start, depth, wanted)
-            for item in finding.items
-            if item.status in IMPROVABLE
+            index: self.subject_candidates(_Subject(rule, index), status, start, depth, wanted)
+            for index, status in items
+            if status in IMPROVABLE
         }
         goals = sorted({goal for options in per_item.values() for _c, goal in options}, key=lambda g: -RANK[g])
         found = []
         for goal in goals:
             combined: tuple[Change, ...] = ()
-            for item in finding.items:
-                if RANK[item.status] >= RANK[goal]:
+            for index, status in items:
+                if RANK[status] >= RANK[goal]:
                     continue
-                options = sorted((c for c, g in per_item.get(item.index, []) if RANK[g] >= RANK[goal]), key=len)
+                options = sorted((c for c, g in per_item.get(index, []) if RANK[g] >= RANK[goal]), key=len)
                 if not options:
                     break
                 combined = _merge(combined, options[0])
@@ -530,7 +531,7 @@ class Solver:
         checked = self.space.check(changes)
         if checked is None:
             return None
-        after = {f.id: f.status for f in checked.findings}
+        after = checked.reported
         status = after.get(finding.id)
         if status is None or RANK[status] <= RANK[finding.status]:
             return None

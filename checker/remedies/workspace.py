@@ -23,6 +23,8 @@ from checker.input.validation import validate_document
 from checker.project.model import Project
 from checker.remedies import keys
 from checker.remedies.model import Change
+from checker.verdict.findings import Finding
+from checker.verdict.waivers import apply_claims, apply_register
 
 # how far past a strict bound a change is applied to test it (`gt 35` is tried as 35 + this, relative)
 _STRICT_STEP = 1e-9
@@ -83,6 +85,24 @@ def _checker_like(result: CheckResult) -> Checker:
 
 
 @dataclass(frozen=True)
+class Statuses:
+    """What a remedy reads of a check: each rule's status as reported (after the register's
+    waivers and the file's claims), its decision before them, and its items' statuses."""
+
+    reported: dict[str, str]
+    decided: dict[str, str]
+    items: dict[str, tuple[tuple[int, str], ...]]
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> Statuses:
+        return cls(
+            {f.id: f.status for f in findings},
+            {f.id: f.decision.status for f in findings},
+            {f.id: tuple((item.index, item.status) for item in f.items) for f in findings},
+        )
+
+
+@dataclass(frozen=True)
 class State:
     """The file's data after some changes, validated, with its facts as the rules read them."""
 
@@ -102,7 +122,7 @@ class Workspace:
         self.checker = _checker_like(result)
         self.data = result.document.data
         self._states: dict[tuple[Change, ...], State | None] = {(): self._state_of(self.data)}
-        self._checks: dict[tuple[Change, ...], CheckResult | None] = {(): result}
+        self._checks: dict[tuple[Change, ...], Statuses | None] = {(): Statuses.of(result.findings)}
 
     def _document(self, data: dict[str, Any]) -> SourceDocument:
         return SourceDocument(path=self.result.document.path, data=data, sha256="")
@@ -140,15 +160,35 @@ class Workspace:
         found = metrics.compute(project, self.params).values.get(name)
         return found if not (isinstance(found, float) and not math.isfinite(found)) else None
 
-    def check(self, changes: tuple[Change, ...]) -> CheckResult | None:
+    def check(self, changes: tuple[Change, ...]) -> Statuses | None:
         """The file after `changes`, checked as the original was; None if it is invalid input."""
         if changes not in self._checks:
             found = self.state(changes)
-            result = None
-            if found is not None:
-                try:
-                    result = self.checker.check(self._document(found.data), found.project)
-                except CheckerError:
-                    result = None
-            self._checks[changes] = result
+            self._checks[changes] = None if found is None else self._statuses(found)
         return self._checks[changes]
+
+    def _statuses(self, state: State) -> Statuses:
+        """The statuses `Checker.check` gives the changed file, without the rest of its findings
+        (the facts each rule read with their labels, the parameters compared), which no remedy
+        reads: the same engine decides on the same facts (`state` holds the facts `Checker.check`
+        derives from the same project and parameters), and the register's waivers and the file's
+        claims are applied by the same functions. The file's checks that `Checker.check` makes
+        first cannot refuse it: its waiver claims are the original file's (no remedy changes a
+        claim), which passed them, and a figure that is not finite made `state` None already."""
+        checker = self.checker
+        decided = checker.evaluation.decide(state.facts, state.items)
+        findings = []
+        for rule in self.ruleset.rules:
+            rule_decisions = decided[rule.id]
+            overall = rule_decisions.decision
+            finding = Finding(rule, overall.status, overall.binding, overall, {}, {})
+            findings.append((finding, rule_decisions))
+        only = [finding for finding, _ in findings]
+        if checker.register is not None:
+            apply_register(only, checker.register.for_project(state.project.project.id), self.params.as_of)
+        apply_claims(only, state.project.waivers, self.params.as_of)
+        return Statuses(
+            {f.id: f.status for f in only},
+            {f.id: d.decision.status for f, d in findings},
+            {f.id: tuple((i, s.status) for i, s in d.subjects if i is not None) for f, d in findings},
+        )
