@@ -123,6 +123,7 @@ class Workspace:
         self.data = result.document.data
         self._states: dict[tuple[Change, ...], State | None] = {(): self._state_of(self.data)}
         self._checks: dict[tuple[Change, ...], Statuses | None] = {(): Statuses.of(result.findings)}
+        self._figures: dict[tuple[tuple[Change, ...], str, float, float], dict[str, Any]] = {}
 
     def _document(self, data: dict[str, Any]) -> SourceDocument:
         return SourceDocument(path=self.result.document.path, data=data, sha256="")
@@ -145,20 +146,29 @@ class Workspace:
 
     def metric(self, changes: tuple[Change, ...], key: str, value: float, name: str) -> Any:
         """One derived figure of the file after `changes` and `key` set to `value` (None if
-        unknown, or if the file is then invalid). Not remembered: inverting a figure tries many
-        values of one key, so the key is written into the validated project by copying the
-        sections on its path, not by validating the whole file again."""
+        unknown, or if the file is then invalid). Inverting a figure tries many values of one key,
+        so the key is written into the validated project by copying the sections on its path, not
+        by validating the whole file again; the figures of each value tried are kept for the
+        project, since the figures of one key are inverted for several rules and bounds (an
+        intensity's cap and its warning level, the total beside it) at many of the same values."""
+        memo = (changes, key, value, math.copysign(1.0, value))  # -0.0 is tried apart from 0.0
+        figures = self._figures.get(memo)
+        if figures is None:
+            figures = self._figures[memo] = self._figures_with(changes, key, value)
+        found = figures.get(name)
+        return found if not (isinstance(found, float) and not math.isfinite(found)) else None
+
+    def _figures_with(self, changes: tuple[Change, ...], key: str, value: float) -> dict[str, Any]:
         state = self.state(changes)
         if state is None:
-            return None
+            return {}
         project = _with(state.project, keys.parts(key), value)
         if project is None:
             state = self._state_of(applied(self.data, (*changes, Change(key, "eq", value))))
             project = state.project if state is not None else None
         if project is None:
-            return None
-        found = metrics.compute(project, self.params).values.get(name)
-        return found if not (isinstance(found, float) and not math.isfinite(found)) else None
+            return {}
+        return metrics.compute(project, self.params).values
 
     def check(self, changes: tuple[Change, ...]) -> Statuses | None:
         """The file after `changes`, checked as the original was; None if it is invalid input."""
