@@ -1,4 +1,5 @@
-"""The search that inverts a derived figure stops once the bound it says is settled, and says the same.
+"""The search that inverts a derived figure stops once the bound it says is settled, and says the same;
+a re-check the engine refuses is no remedy.
 
 `_boundary` narrows a key's value between one that meets a bound and one that does not; the
 change a remedy states is the key rounded to 4 digits (or more) on the safe side, so the search
@@ -10,11 +11,17 @@ more) and on figures whose bound is not.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 
+from checker import remedies
+from checker.errors import EngineError
 from checker.remedies.solve import _INVERTED_DIGITS, _boundary, _nearest, _settled
+from checker.remedies.workspace import Workspace
+from tests.support import REPO
+from tests.support.checkers import checker_on
 
 LOW, HIGH = 0.0, 1e15
 
@@ -84,3 +91,20 @@ def test_not_settled_near_the_least_value_where_any_value_above_it_is_said() -> 
 
     assert not _settled(5.00001e-10, 4.99999e-10, LOW, HIGH, LOW, 1000.0, above_nought)
     assert _settled(5.00001e-10, 4.99999e-10, LOW, HIGH, 1.0, 1000.0, above_nought)
+
+
+def test_a_changed_file_the_engine_refuses_is_no_remedy_not_a_failed_report(monkeypatch) -> None:
+    """A re-check the engine refuses (`EngineError`, a `CheckerError`) offers no remedy, as a
+    changed file that is invalid input does; the report of the file as given is still made."""
+
+    def refused(self, state):
+        raise EngineError("the core refused the facts")
+
+    checker = checker_on(dt.date(2026, 1, 1))
+    result = checker.check_path(REPO / "projects" / "ordos-calcium-carbide.yaml")
+    assert any(f.status == "fail" for f in result.findings)
+    monkeypatch.setattr(Workspace, "_statuses", refused)
+    remedies.attach(result)
+    offered = [r for f in result.findings for r in (f.remedies or ()) if r.kind == "change"]
+    assert offered == []
+    assert all(f.remedies is not None for f in result.findings)

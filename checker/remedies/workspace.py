@@ -95,6 +95,7 @@ class Statuses:
 
     @classmethod
     def of(cls, findings: list[Finding]) -> Statuses:
+        """The statuses of findings already built (the file as given)."""
         return cls(
             {f.id: f.status for f in findings},
             {f.id: f.decision.status for f in findings},
@@ -174,7 +175,13 @@ class Workspace:
         """The file after `changes`, checked as the original was; None if it is invalid input."""
         if changes not in self._checks:
             found = self.state(changes)
-            self._checks[changes] = None if found is None else self._statuses(found)
+            result = None
+            if found is not None:
+                try:
+                    result = self._statuses(found)
+                except CheckerError:  # the engine refused the changed file's facts: no remedy
+                    result = None
+            self._checks[changes] = result
         return self._checks[changes]
 
     def _statuses(self, state: State) -> Statuses:
