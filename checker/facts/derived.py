@@ -178,7 +178,7 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 def _matches_code(code: str | None, prefixes: list[str]) -> bool | None:
     if code is None:
         return None
-    return any(code.startswith(prefix) for prefix in prefixes)
+    return code.startswith(tuple(prefixes))  # any prefix: one C call, not a generator per prefix
 
 
 def _code_class(code: str | None, prefixes: list[str]) -> bool | None:
@@ -187,7 +187,7 @@ def _code_class(code: str | None, prefixes: list[str]) -> bool | None:
     and so may or may not be inside it (D44 holds thermal power D4411 and wind power D4415)."""
     if code is None:
         return None
-    if any(code.startswith(prefix) for prefix in prefixes):
+    if code.startswith(tuple(prefixes)):
         return True
     if any(prefix.startswith(code) for prefix in prefixes):
         return None

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from checker.check import CheckResult
@@ -168,8 +168,8 @@ class Solver:
             checked = self.space.check(changes)
             if checked is None:
                 return False
-            finding = next((f for f in checked.findings if f.id == literal.rule), None)
-            return finding is not None and finding.decision.status in literal.statuses
+            decided = checked.decided.get(literal.rule)
+            return decided is not None and decided in literal.statuses
         raise TypeError(literal)  # pragma: no cover
 
     # ------------------------------------------------------------ what may change
@@ -388,7 +388,11 @@ class Solver:
             if bad is None:
                 return None
         scale = abs(good - bad)
-        good = _boundary(figure, meets, bound, good, bad)
+
+        def settled(near: float, far: float) -> bool:
+            return _settled(near, far, low, high, bad, scale, meets)
+
+        good = _boundary(figure, meets, bound, good, bad, settled)
         if bad == low and abs(good - low) <= 1e-12 * scale:
             # any value past the least meets it (a value added above nought): say so, exactly
             return Change(key, "gt", low, key_unit(self.ruleset, key), via)
@@ -478,24 +482,25 @@ class Solver:
         checked = self.space.check(start)
         if checked is None:
             return []
-        finding = next((f for f in checked.findings if f.id == rule.id), None)
-        if finding is None:
+        decided = checked.decided.get(rule.id)
+        if decided is None:
             return []
         if not rule.spec.for_each:
-            return self.subject_candidates(_Subject(rule, None), finding.decision.status, start, depth, wanted)
+            return self.subject_candidates(_Subject(rule, None), decided, start, depth, wanted)
+        items = checked.items[rule.id]
         per_item = {
-            item.index: self.subject_candidates(_Subject(rule, item.index), item.status, start, depth, wanted)
-            for item in finding.items
-            if item.status in IMPROVABLE
+            index: self.subject_candidates(_Subject(rule, index), status, start, depth, wanted)
+            for index, status in items
+            if status in IMPROVABLE
         }
         goals = sorted({goal for options in per_item.values() for _c, goal in options}, key=lambda g: -RANK[g])
         found = []
         for goal in goals:
             combined: tuple[Change, ...] = ()
-            for item in finding.items:
-                if RANK[item.status] >= RANK[goal]:
+            for index, status in items:
+                if RANK[status] >= RANK[goal]:
                     continue
-                options = sorted((c for c, g in per_item.get(item.index, []) if RANK[g] >= RANK[goal]), key=len)
+                options = sorted((c for c, g in per_item.get(index, []) if RANK[g] >= RANK[goal]), key=len)
                 if not options:
                     break
                 combined = _merge(combined, options[0])
@@ -530,7 +535,7 @@ class Solver:
         checked = self.space.check(changes)
         if checked is None:
             return None
-        after = {f.id: f.status for f in checked.findings}
+        after = checked.reported
         status = after.get(finding.id)
         if status is None or RANK[status] <= RANK[finding.status]:
             return None
@@ -595,11 +600,38 @@ def _smallest(found: list[Remedy]) -> list[Remedy]:
     return kept
 
 
-def _boundary(figure: Any, meets: Any, bound: float, good: float, bad: float) -> float:
+def _settled(near: float, far: float, low: float, high: float, origin: float, scale: float, meets: Any) -> bool:
+    """Whether every value of a key from `near` (meets the bound) towards `far` (does not) gives
+    the same change as `_invert_key` says it: the first value it tries, the key rounded to 4
+    digits, is the same at both ends (rounding to fixed digits is monotone, so it is the same
+    between them) and meets the bound; and no value there is near enough the least value
+    (`origin` being it) that "any value past the least" is said instead."""
+    first = min(max(_nearest(near, _INVERTED_DIGITS), low), high)
+    if min(max(_nearest(far, _INVERTED_DIGITS), low), high) != first:
+        return False
+    if origin == low and min(abs(near - low), abs(far - low)) <= 1e-12 * scale:
+        return False
+    return bool(meets(first))
+
+
+def _boundary(
+    figure: Any,
+    meets: Any,
+    bound: float,
+    good: float,
+    bad: float,
+    settled: Callable[[float, float], bool] | None = None,
+) -> float:
     """The value of a key nearest `bad` at which the figure still meets its bound, found between
     a value that meets it (`good`) and one that does not, by the Illinois variant of regula falsi
     (a step or two for a figure linear in the key, such as an energy total; quick for one that
-    bends, such as an intensity in its value added), by bisection where the figure is unknown."""
+    bends, such as an intensity in its value added), by bisection where the figure is unknown.
+
+    The value found always lies between `good` and `bad` as they stand at any step; `settled`
+    (given both) says when every value there leads to the same bound said, and the search stops
+    with the current `good`: an exact hit (a bound reached at a round value, where the secant
+    estimate can no longer move and each further step only halves the gap on the other side)
+    would otherwise take some thirty more figures to close a gap the bound's 4 digits never see."""
 
     def gap(x: float) -> float | None:
         value = figure(x)
@@ -609,6 +641,8 @@ def _boundary(figure: Any, meets: Any, bound: float, good: float, bad: float) ->
     kept = ""  # the end kept by the last step: an end kept twice has its gap halved
     for _ in range(_BISECTIONS):
         if abs(good - bad) <= 1e-9 * max(abs(good), abs(bad), 1e-6):
+            break
+        if settled is not None and settled(good, bad):
             break
         middle = (good + bad) / 2
         if g_good is not None and g_bad is not None and g_good != g_bad:

@@ -15,6 +15,7 @@ from typing import Any
 
 from checker.check import Checker, CheckResult
 from checker.errors import CheckerError
+from checker.evaluation import selected
 from checker.facts import derived as metrics
 from checker.facts.flat import item_facts, project_facts
 from checker.input.source import SourceDocument
@@ -22,6 +23,8 @@ from checker.input.validation import validate_document
 from checker.project.model import Project
 from checker.remedies import keys
 from checker.remedies.model import Change
+from checker.verdict.findings import Finding
+from checker.verdict.waivers import apply_claims, apply_register
 
 # how far past a strict bound a change is applied to test it (`gt 35` is tried as 35 + this, relative)
 _STRICT_STEP = 1e-9
@@ -62,6 +65,44 @@ def _with(model: Any, path: list[str | int], value: Any) -> Any:
     return None if changed is None else model.model_copy(update={head: changed})
 
 
+# the Checkers re-checking changed files, by what they were built from (compared by identity)
+_CHECKERS: list[tuple[tuple[Any, ...], Checker]] = []
+_KEPT_CHECKERS = 4
+
+
+def _checker_like(result: CheckResult) -> Checker:
+    """A Checker like the one that checked `result`, built once per ruleset, parameter set,
+    register and engine and kept: building one per project would resolve each rule's facts,
+    labels and parameters (`Checker._plan`) again for every project of a batch."""
+    made = (result.ruleset, result.params, result.register, selected())
+    for used, checker in _CHECKERS:
+        if all(a is b for a, b in zip(used, made, strict=True)):
+            return checker
+    checker = Checker(result.ruleset, result.params, result.register)
+    _CHECKERS.insert(0, (made, checker))
+    del _CHECKERS[_KEPT_CHECKERS:]
+    return checker
+
+
+@dataclass(frozen=True)
+class Statuses:
+    """What a remedy reads of a check: each rule's status as reported (after the register's
+    waivers and the file's claims), its decision before them, and its items' statuses."""
+
+    reported: dict[str, str]
+    decided: dict[str, str]
+    items: dict[str, tuple[tuple[int, str], ...]]
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> Statuses:
+        """The statuses of findings already built (the file as given)."""
+        return cls(
+            {f.id: f.status for f in findings},
+            {f.id: f.decision.status for f in findings},
+            {f.id: tuple((item.index, item.status) for item in f.items) for f in findings},
+        )
+
+
 @dataclass(frozen=True)
 class State:
     """The file's data after some changes, validated, with its facts as the rules read them."""
@@ -79,10 +120,11 @@ class Workspace:
         self.result = result
         self.params = result.params
         self.ruleset = result.ruleset
-        self.checker = Checker(result.ruleset, result.params, result.register)
+        self.checker = _checker_like(result)
         self.data = result.document.data
         self._states: dict[tuple[Change, ...], State | None] = {(): self._state_of(self.data)}
-        self._checks: dict[tuple[Change, ...], CheckResult | None] = {(): result}
+        self._checks: dict[tuple[Change, ...], Statuses | None] = {(): Statuses.of(result.findings)}
+        self._figures: dict[tuple[tuple[Change, ...], str, float, float], dict[str, Any]] = {}
 
     def _document(self, data: dict[str, Any]) -> SourceDocument:
         return SourceDocument(path=self.result.document.path, data=data, sha256="")
@@ -105,30 +147,65 @@ class Workspace:
 
     def metric(self, changes: tuple[Change, ...], key: str, value: float, name: str) -> Any:
         """One derived figure of the file after `changes` and `key` set to `value` (None if
-        unknown, or if the file is then invalid). Not remembered: inverting a figure tries many
-        values of one key, so the key is written into the validated project by copying the
-        sections on its path, not by validating the whole file again."""
+        unknown, or if the file is then invalid). Inverting a figure tries many values of one key,
+        so the key is written into the validated project by copying the sections on its path, not
+        by validating the whole file again; the figures of each value tried are kept for the
+        project, since the figures of one key are inverted for several rules and bounds (an
+        intensity's cap and its warning level, the total beside it) at many of the same values."""
+        memo = (changes, key, value, math.copysign(1.0, value))  # -0.0 is tried apart from 0.0
+        figures = self._figures.get(memo)
+        if figures is None:
+            figures = self._figures[memo] = self._figures_with(changes, key, value)
+        found = figures.get(name)
+        return found if not (isinstance(found, float) and not math.isfinite(found)) else None
+
+    def _figures_with(self, changes: tuple[Change, ...], key: str, value: float) -> dict[str, Any]:
         state = self.state(changes)
         if state is None:
-            return None
+            return {}
         project = _with(state.project, keys.parts(key), value)
         if project is None:
             state = self._state_of(applied(self.data, (*changes, Change(key, "eq", value))))
             project = state.project if state is not None else None
         if project is None:
-            return None
-        found = metrics.compute(project, self.params).values.get(name)
-        return found if not (isinstance(found, float) and not math.isfinite(found)) else None
+            return {}
+        return metrics.compute(project, self.params).values
 
-    def check(self, changes: tuple[Change, ...]) -> CheckResult | None:
+    def check(self, changes: tuple[Change, ...]) -> Statuses | None:
         """The file after `changes`, checked as the original was; None if it is invalid input."""
         if changes not in self._checks:
             found = self.state(changes)
             result = None
             if found is not None:
                 try:
-                    result = self.checker.check(self._document(found.data), found.project)
-                except CheckerError:
+                    result = self._statuses(found)
+                except CheckerError:  # the engine refused the changed file's facts: no remedy
                     result = None
             self._checks[changes] = result
         return self._checks[changes]
+
+    def _statuses(self, state: State) -> Statuses:
+        """The statuses `Checker.check` gives the changed file, without the rest of its findings
+        (the facts each rule read with their labels, the parameters compared), which no remedy
+        reads: the same engine decides on the same facts (`state` holds the facts `Checker.check`
+        derives from the same project and parameters), and the register's waivers and the file's
+        claims are applied by the same functions. The file's checks that `Checker.check` makes
+        first cannot refuse it: its waiver claims are the original file's (no remedy changes a
+        claim), which passed them, and a figure that is not finite made `state` None already."""
+        checker = self.checker
+        decided = checker.evaluation.decide(state.facts, state.items)
+        findings = []
+        for rule in self.ruleset.rules:
+            rule_decisions = decided[rule.id]
+            overall = rule_decisions.decision
+            finding = Finding(rule, overall.status, overall.binding, overall, {}, {})
+            findings.append((finding, rule_decisions))
+        only = [finding for finding, _ in findings]
+        if checker.register is not None:
+            apply_register(only, checker.register.for_project(state.project.project.id), self.params.as_of)
+        apply_claims(only, state.project.waivers, self.params.as_of)
+        return Statuses(
+            {f.id: f.status for f in only},
+            {f.id: d.decision.status for f, d in findings},
+            {f.id: tuple((i, s.status) for i, s in d.subjects if i is not None) for f, d in findings},
+        )
