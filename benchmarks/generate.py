@@ -59,6 +59,9 @@ def vary(lines: list[str], index: int, rng: random.Random) -> str:
     drop_value_added = rng.random() < 0.05
     farmland = rng.random() < 0.1
     protected = {key for key in ("basic_grassland_ha", "ecological_red_line_ha") if rng.random() < 0.05}
+    # one jitter per key name: a fuel's feedstock share (`energy.feedstock.coke_t`) moves with the
+    # fuel (`energy.coke_t`), so that no variation claims more feedstock than the fuel consumed
+    jitter: dict[str, float] = {}
     out = []
     for line in lines:
         if line.lstrip().startswith("#"):
@@ -84,7 +87,9 @@ def vary(lines: list[str], index: int, rng: random.Random) -> str:
             elif key == "unit_energy_kgce":
                 value = _scaled(value, rng.choice((0.8, 0.95, 1.0, 1.05)))
             else:
-                value = _scaled(value, factor * rng.uniform(0.9, 1.1))
+                if key not in jitter:
+                    jitter[key] = rng.uniform(0.9, 1.1)
+                value = _scaled(value, factor * jitter[key])
             out.append(f"{indent}{key}: {value}")
             continue
         out.append(line)
