@@ -511,3 +511,25 @@ def test_a_worker_takes_what_it_built_out_of_collection_and_collects_young_objec
     monkeypatch.setattr(runner, "_Worker", lambda settings: (_ for _ in ()).throw(RuntimeError("broken")))
     runner._init_process(Settings(fmt="jsonl", lang="zh"))
     assert runner._fatal is not None and gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize(("fmt", "listed"), [("text", True), ("jsonl", False), ("json", False), ("csv", False)])
+def test_only_the_text_summary_keeps_a_line_per_project(fmt, listed, monkeypatch):
+    """The end-of-batch summary that lists every project is the text format's; the others print
+    none, so the parent keeps no line per project and its memory does not grow with the batch."""
+    from checker.batch import summary as batch_summary
+    from checker.cli import batch as cli_batch
+
+    made: list[batch_summary.Summary] = []
+
+    class Recorded(batch_summary.Summary):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(cli_batch, "Summary", Recorded)
+    result = CliRunner().invoke(check_main, [*map(str, PROJECTS), "--as-of", AS_OF, "-j", "1", "--format", fmt])
+    assert result.exit_code in (0, 1, 3), result.output
+    (summary,) = made
+    assert summary.total == len(PROJECTS)
+    assert len(summary.projects) == (len(PROJECTS) if listed else 0)

@@ -32,7 +32,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
     if out is None:
         raise OutputError("cannot write to standard output: it is closed")
     write = _bytes_writer(out, settings)
-    summary = Summary()
+    summary = Summary(by_project=settings.fmt == "text")  # only the text summary lists the projects
     printed = False
     progress = Progress(err, len(paths))
     shared_terminal = out.isatty()  # stdout and the bar on one screen: clear the bar before output
