@@ -79,6 +79,8 @@ _MESSAGES_MAX = 2048  # ~1.5 MB a process at most: the memory target counts ever
 _messages: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str, str, str]] = {}
 _values_pieces: dict[tuple[Any, ...], tuple[Rule, tuple[ParameterValue, ...], str]] = {}
 _states: dict[tuple[str, bool], str] = {}
+# a compact finding's tail by (rule, branch, missing keys): see `_tail`
+_tails: dict[tuple[Any, ...], tuple[Rule, str]] = {}
 _MEMO_PROBE = 128  # lookups of a rule before deciding whether remembering it pays
 _memo_use: dict[tuple[int, str], list[Any]] = {}  # (id(rule), lang) → [rule, lookups, hits, on]
 
@@ -255,10 +257,26 @@ def compact_line(result: CheckResult, lang: str) -> str:
     return f'{head[:-1]},"findings":[{findings}]}}'
 
 
+def _tail(finding: Finding) -> str:
+    """`,` and the members of `finding_json_tail` (or nothing), encoded once per rule, branch and
+    missing keys for a finding without items, waiver or claim: all that such a tail holds."""
+    if finding.items or finding.waiver is not None or finding.claim is not None:
+        tail = finding_json_tail(finding)
+        return "," + _encode(tail)[1:-1] if tail else ""
+    key = (id(finding.rule), finding.decision, finding.missing_keys)
+    entry = _tails.get(key)
+    if entry is None or entry[0] is not finding.rule:
+        tail = finding_json_tail(finding)
+        if len(_tails) >= _CACHE_MAX:
+            _tails.clear()
+        # the entry keeps the rule alive: the id in its key stays its own
+        entry = _tails[key] = (finding.rule, "," + _encode(tail)[1:-1] if tail else "")
+    return entry[1]
+
+
 def _compact_finding(finding: Finding, lang: str) -> str:
     """`{"rule", "status", "binding", "message", "facts", "parameters"}` plus the finding's tail."""
-    tail = finding_json_tail(finding)
-    rest = "," + _encode(tail)[1:-1] if tail else ""
+    rest = _tail(finding)
     message, facts = _message_and_facts(finding, lang)
     return (
         f'{{"rule":{_encode_text(finding.id)},{_state(finding.status, finding.binding)},'
