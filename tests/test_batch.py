@@ -487,32 +487,6 @@ def test_a_file_name_that_is_not_utf8_is_printed_as_given(tmp_path: Path, fmt: s
     assert b"/\xff.yaml" in run.stdout
 
 
-def test_a_worker_takes_what_it_built_out_of_collection_and_collects_young_objects_less_often(monkeypatch):
-    """A pool worker, once its Checker is built, freezes what it holds and raises the youngest
-    generation's threshold (`runner._collect_less`); a worker whose Checker failed does neither
-    (it has no projects to check)."""
-    import gc
-    import signal
-
-    from checker.batch import runner
-
-    before = gc.get_threshold()
-    monkeypatch.setattr(signal, "signal", lambda *args: None)  # the test process keeps its handlers
-    monkeypatch.setattr(runner, "_worker", None)
-    monkeypatch.setattr(runner, "_fatal", None)
-    try:
-        runner._init_process(Settings(fmt="jsonl", lang="zh", as_of=dt.date(2026, 1, 1)))
-        assert runner._worker is not None
-        assert gc.get_threshold() == (runner.WORKER_GC_THRESHOLD, *before[1:])
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*before)
-    monkeypatch.setattr(runner, "_Worker", lambda settings: (_ for _ in ()).throw(RuntimeError("broken")))
-    runner._init_process(Settings(fmt="jsonl", lang="zh"))
-    assert runner._fatal is not None and gc.get_threshold() == before and gc.get_freeze_count() == 0
-
-
 @pytest.mark.parametrize(("fmt", "listed"), [("text", True), ("jsonl", False), ("json", False), ("csv", False)])
 def test_only_the_text_summary_keeps_a_line_per_project(fmt, listed, monkeypatch):
     """The end-of-batch summary that lists every project is the text format's; the others print

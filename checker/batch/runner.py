@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
-import gc
 import itertools
 import json
 import multiprocessing
@@ -288,7 +287,6 @@ def _init_process(settings: Settings, parent: int | None = None) -> None:
         _die_with_parent(parent)
     try:
         _worker = _Worker(settings)
-        _collect_less()
     except CheckerError as exc:
         _fatal = _Fatal.of(exc)
     except Exception as exc:  # an exception here would make the pool respawn workers forever
@@ -359,25 +357,6 @@ def _chunks(files: Iterable[str], size: int) -> Iterator[list[str]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-# a worker's youngest generation is collected after this many new container objects, not 700
-WORKER_GC_THRESHOLD = 10_000
-
-
-def _collect_less() -> None:
-    """Spend less of a worker's time in the cycle collector.
-
-    What a worker built before its first project (modules, rules, templates, the engine's rules)
-    lives as long as the process: `gc.freeze` takes it out of every later collection. A project
-    allocates thousands of short-lived containers, nearly all freed by reference counting; with
-    the default threshold the youngest generation is scanned every 700 of them, and a project
-    costs ~3.5 % more instructions (callgrind) than with a scan every 10 000. What is cyclic
-    garbage is still collected, a little later.
-    """
-    gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(WORKER_GC_THRESHOLD, older, oldest)
 
 
 def _check_chunk(paths: list[str]) -> list[CheckedFile | _Fatal]:
