@@ -51,6 +51,10 @@ _NEVER = {"fact_kind": "__never__"}  # a condition no fact satisfies
 _SEEN = "__seen"  # the catch-all rule of every engine ruleset
 _MAX_RULES_PER_RULESET = 400  # the C core hangs on load above 512
 _MAX_PENDING_TESTS = 64  # the C core refuses a fact needing more (error 303): see stack_bound
+# what the packing keeps in hand below that limit: `stack_bound` models the core for one order of
+# a fact's fields, and the core's need also varies with that order (a group the model put at 63
+# was refused for about one order in six); groups are packed to at most 56
+_PACKING_MARGIN = 8
 _SEEN_CONDITION = {"$ex": {"fact_id": 1}}
 
 
@@ -402,13 +406,14 @@ def _packed(rules: list[Rule], conditions: dict[str, dict[str, list[dict[str, An
     def bound(group: list[Rule]) -> int:
         return _pending([seen, *(p for rule in group for p in paths[rule.id])])
 
-    if bound(rules) <= _MAX_PENDING_TESTS:  # the usual case, and one tree to build instead of many
+    budget = _MAX_PENDING_TESTS - _PACKING_MARGIN
+    if bound(rules) <= budget:  # the usual case, and one tree to build instead of many
         return [rules]
     groups: list[list[Rule]] = []
     for rule in rules:
-        if bound([rule]) > _MAX_PENDING_TESTS:
+        if bound([rule]) > budget:
             raise RuleDataError(rule.path, "", "too many conditions for the rules engine in one rule")
-        if groups and bound([*groups[-1], rule]) <= _MAX_PENDING_TESTS:
+        if groups and bound([*groups[-1], rule]) <= budget:
             groups[-1].append(rule)
         else:
             groups.append([rule])
@@ -432,7 +437,7 @@ def _packing(
     key = None
     if _MODEL_SOURCE is not None and not datacache.disabled():
         asked = [[(rule.id, conditions[rule.id]) for rule in rules] for rules in lists]
-        content = json.dumps([_MAX_PENDING_TESTS, asked], sort_keys=True, ensure_ascii=False)
+        content = json.dumps([_MAX_PENDING_TESTS, _PACKING_MARGIN, asked], sort_keys=True, ensure_ascii=False)
         key = hashlib.sha256(f"{_MODEL_SOURCE}\0{content}".encode()).hexdigest()
         found = _cached_packing(datacache.read("packing", key, list), lists)
         if found is not None:
@@ -602,7 +607,7 @@ class CompiledRuleset:
         if unseen:  # new maps, swapped in whole: a concurrent session keeps iterating its own
             field_of = dict(field_of)
             wanted = dict(wanted)
-            for key in unseen:
+            for key in sorted(unseen):  # the fields in one order whatever the hash seed
                 field = field_name(key)
                 field_of[key] = field if field in self._fields else None
                 if field_of[key] is not None:
