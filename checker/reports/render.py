@@ -225,7 +225,7 @@ def render_bare_message(finding: Finding, lang: str) -> str:
     if text is not None:
         return text
     return " ".join(
-        message_template(finding.rule.message_path(lang), lang).render(_message_context(finding, lang)).split()
+        message_template(finding.rule.message_path(lang), lang).render(_message_context(finding, lang, False)).split()
     )
 
 
@@ -280,20 +280,22 @@ def outcome_reason(rule: Any, decision: Any) -> str | None:
     return reason
 
 
-def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
-    """What a message template receives; numbers are named (`checker.verdict.figures`)."""
+def _message_context(finding: Finding, lang: str, named: bool = True) -> dict[str, Any]:
+    """What a message template receives. `named`: numbers know which fact or parameter they are
+    (`checker.verdict.figures`), for `render_figures` to return each printed figure with its
+    name; without it (a message only printed) the values are given as they are, which prints the
+    same text: a named number is its value, and nothing records what was printed."""
     rule = finding.rule
     decision = finding.decision
     reason = outcome_reason(rule, decision)
+    values = figures.NamedValues if named else _plain
     items = [
         {
             "index": item.index,
             "status": item.status,
             "label": item.label_zh if lang == "zh" else item.label_en,
             "product": (item.facts["item.product"].value if "item.product" in item.facts else None),
-            "f": figures.NamedValues(
-                {name: reading.value for name, reading in item.facts.items()}, ("item", item.index)
-            ),
+            "f": values({name: reading.value for name, reading in item.facts.items()}, ("item", item.index)),
             "reason": outcome_reason(rule, item.decision),
         }
         for item in finding.items
@@ -302,12 +304,16 @@ def _message_context(finding: Finding, lang: str) -> dict[str, Any]:
         # the rule's own reasoning: the status before a register waiver or a claim changed it
         "status": finding.original_status or finding.claimed_status or finding.status,
         "reason": reason,
-        "f": figures.NamedValues({name: reading.value for name, reading in finding.facts.items()}, ("fact",)),
-        "p": figures.NamedValues({name: param.value for name, param in finding.parameters.items()}, ("param",)),
+        "f": values({name: reading.value for name, reading in finding.facts.items()}, ("fact",)),
+        "p": values({name: param.value for name, param in finding.parameters.items()}, ("param",)),
         "items": items,
         "missing": list(finding.missing_keys),
         "_figures": None,
     }
+
+
+def _plain(values: dict[str, Any], kind: tuple[Any, ...]) -> dict[str, Any]:
+    return values
 
 
 UNVERIFIED_MARK = "※"
