@@ -33,27 +33,33 @@ APPROVING = ("approved", "approved_with_warnings")
 NOT_YET_PASSING = ("fail", "warn", "review", "missing_info")
 
 
-def _always(_original: Any) -> bool:
+def _always(_original: Any, _result: Any) -> bool:
     return True
 
 
-def _outside_high_energy_sectors(original: Any) -> bool:
+def _outside_high_energy_sectors(original: Any, _result: Any) -> bool:
     """A project outside the high-energy sectors has no industry code naming a listed product."""
     return not original.metrics.values.get("high_energy_sector")
 
 
-def _renovation_of_unknown_capacity(original: Any) -> bool:
+def _renovation_of_unknown_capacity(original: Any, _result: Any) -> bool:
     """A renovation or relocation that does not say whether it adds capacity: its listed units,
     product capacities, mine or plant are the only evidence that it may (amendment 1)."""
     info = original.project.project
     return info.construction_type in ("renovation", "relocation") and info.adds_capacity is None
 
 
-def _balance_without_coal(original: Any) -> bool:
+def _balance_without_coal(original: Any, _result: Any) -> bool:
     """The energy balance lists no coal carrier: with the coal declaration gone, the file says it
     burns no coal (and coal units or boilers, where listed, still make the rules ask for it)."""
     energy = original.project.energy
     return energy.raw_coal_t is None and energy.washed_coal_t is None
+
+
+def _balance_still_summed(_original: Any, result: Any) -> bool:
+    """The balance without the carrier can still be summed: nothing else in the file (coal units,
+    boilers, a kiln industry without furnace fuel) shows that a fuel is left out."""
+    return not result.metrics.values.get("energy_balance_incomplete")
 
 
 # the energy-balance rules: what a carrier left out of a balance can change
@@ -119,7 +125,7 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     (
         FUEL_CARRIERS,
         BALANCE_RULES,
-        _always,
+        _balance_still_summed,
         "the file declares its energy balance carrier by carrier, as the energy-review form does: a "
         "fuel it does not list is one it declares it does not use, and only the energy review of the "
         "balance (节能审查) can tell an omission from a fuel not burnt; where the file itself shows the "
@@ -156,10 +162,10 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
 ]
 
 
-def escaped(path: str, rule: str, original: Any) -> bool:
+def escaped(path: str, rule: str, original: Any, result: Any) -> bool:
     key = re.sub(r"\[[0-9]+\]", "[]", path)
     return any(
-        key in keys and (rules == ALL_RULES or rule in rules) and condition(original)
+        key in keys and (rules == ALL_RULES or rule in rules) and condition(original, result)
         for keys, rules, condition, _why in ESCAPES
     )
 
@@ -222,10 +228,10 @@ def _worse(name: str, original: Any, result: Any) -> list[str]:
     found = [
         f"deleting {name}: {rule} {before[rule]} → pass"
         for rule in improved
-        if after[rule] == "pass" and not escaped(name, rule, original)
+        if after[rule] == "pass" and not escaped(name, rule, original, result)
     ]
     if original.verdict not in APPROVING and result.verdict in APPROVING:
-        unexplained = [r for r in improved if not escaped(name, r, original)]
+        unexplained = [r for r in improved if not escaped(name, r, original, result)]
         if unexplained:
             changes = ", ".join(f"{r} {before[r]} → {after[r]}" for r in unexplained)
             found.append(f"deleting {name}: verdict {original.verdict} → {result.verdict} ({changes})")
@@ -233,6 +239,7 @@ def _worse(name: str, original: Any, result: Any) -> list[str]:
 
 
 STARTS = list(zip(BASE_FILES, BASES, strict=True))
+BASE_BY_NAME = {path.stem: data for path, data in STARTS}
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
@@ -249,3 +256,15 @@ def test_deleting_from_a_random_project_never_improves_its_verdict(data, as_of, 
     paths = deletable_paths(data)
     deleted = pick.draw(st.sampled_from(paths), label="deleted") if paths else None
     assert counterexamples(data, as_of, only=[deleted] if deleted else [], pack=pack) == []
+
+
+def test_deleting_the_only_fuel_of_a_kiln_leaves_its_consumption_unknown_not_covered():
+    # a cement kiln whose declared replacement is smaller than its consumption fails EC-002; with
+    # its only fuel deleted the balance cannot be summed (a kiln burns fuel), and a replacement
+    # compared with a consumption nobody can sum is not shown to cover it: never a pass
+    kiln = copy.deepcopy(BASE_BY_NAME["cement_renovation"])
+    kiln["project"]["adds_capacity"] = True
+    kiln["energy"].update(energy_quota_source="reduction_replacement", energy_replacement_tce=1000)
+    assert counterexamples(kiln, dt.date(2026, 1, 1), only=[("energy.raw_coal_t", ("energy", "raw_coal_t"))]) == []
+    result = _check(_without(kiln, ("energy", "raw_coal_t")), dt.date(2026, 1, 1))
+    assert {f.id: f.status for f in result.findings}["EC-002"] == "missing_info"
