@@ -133,9 +133,19 @@ class Evaluation:
 
 def _decide_rule(rule: Rule, matched: Mapping[str, object], items: Items, in_force: bool) -> RuleDecisions:
     collection = rule.spec.for_each
-    expected = 1 if collection is None else len(items.get(collection, ()))
+    if collection is None:  # one subject, the project: most rules, decided without the lists below
+        if not in_force:
+            subject = SubjectResult(index=None, in_force=False)
+        else:
+            found = matched.get(rule.id)
+            if not isinstance(found, list | tuple) or len(found) != 1:
+                raise EngineError(f"the engine gave no result for each subject of {rule.id}")
+            subject = found[0]
+        decision = decide(rule, subject)
+        return RuleDecisions(decision, (SubjectDecision(subject.index, decision),))
+    expected = len(items.get(collection, ()))
     if not in_force:  # not in force: decided so whatever matched
-        subjects = [SubjectResult(index=None if collection is None else i, in_force=False) for i in range(expected)]
+        subjects = [SubjectResult(index=i, in_force=False) for i in range(expected)]
     else:
         found = matched.get(rule.id)
         if not isinstance(found, list | tuple) or len(found) != expected:
