@@ -85,6 +85,17 @@ def _screenshot(browser, name: str) -> None:
     assert browser.save_screenshot(str(ARTIFACTS / name))
 
 
+def _result_row(browser):
+    """The first row of the verdicts table, once the page the form posted to has loaded: a click
+    that submits a form returns before the new page is there, and a loaded machine checks slowly."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as loaded
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    locator = (By.CSS_SELECTOR, "table.verdicts tbody tr")
+    return WebDriverWait(browser, 30).until(loaded.presence_of_element_located(locator))
+
+
 def test_uploading_the_calcium_carbide_sample_shows_its_refusal_and_failed_rules(server, browser):
     from selenium.webdriver.common.by import By
 
@@ -93,7 +104,7 @@ def test_uploading_the_calcium_carbide_sample_shows_its_refusal_and_failed_rules
     browser.find_element(By.ID, "files").send_keys(str(ORDOS))
     browser.find_element(By.ID, "as_of").send_keys("06/01/2025")
     browser.find_element(By.ID, "check").click()
-    row = browser.find_element(By.CSS_SELECTOR, "table.verdicts tbody tr")
+    row = _result_row(browser)
     assert row.find_element(By.CSS_SELECTOR, "td.verdict").text == "不予通过"
     failed = row.find_element(By.CSS_SELECTOR, "td.failed").text
     for rule in ("HE-001", "HE-002", "HE-003", "EC-001", "WA-001", "WA-002"):
@@ -105,10 +116,11 @@ def test_uploading_the_calcium_carbide_sample_shows_its_refusal_and_failed_rules
 
 def test_the_english_switch(server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server + "/")
     browser.find_element(By.LINK_TEXT, "English").click()
-    assert "Upload project files" in browser.page_source
+    WebDriverWait(browser, 30).until(lambda b: "Upload project files" in b.page_source)
 
 
 def test_filling_the_form_for_a_small_project_gives_an_approved_verdict(server, browser):
@@ -137,7 +149,7 @@ def test_filling_the_form_for_a_small_project_gives_an_approved_verdict(server, 
 
     fill(project, "")
     browser.find_element(By.ID, "form-check").click()
-    row = browser.find_element(By.CSS_SELECTOR, "table.verdicts tbody tr")
+    row = _result_row(browser)
     assert row.get_attribute("class") == "verdict-approved"
     assert row.find_element(By.CSS_SELECTOR, "td.verdict").text == "通过"
     _screenshot(browser, "serve-form-approved.png")
