@@ -214,6 +214,14 @@ def test_every_remedy_of_a_random_project_gives_the_status_it_names(data):
     assert remedy_problems(result, checker_on(AS_OF)) == []
 
 
+def test_a_subnormal_storage_power_over_trillions_of_hours_gets_remedies_that_keep_their_word():
+    """Hypothesis drew 5e-324 MW of storage for 9.1e12 hours: the bound computed for the power
+    is so small that its power of ten is no float, and the remedies divided by zero."""
+    data = read_document(REPO / "projects" / "ulanqab-wind-farm.yaml").data
+    data["renewable_plant"].update(site_type="gobi", storage_mw=5e-324, storage_hours=9119606883847.553)
+    assert remedy_problems(check_data(data), checker_on(AS_OF)) == []
+
+
 @given(data=near_limit_projects())
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 def test_every_remedy_of_a_project_at_its_limits_gives_the_status_it_names(data):

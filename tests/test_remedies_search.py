@@ -12,13 +12,14 @@ more) and on figures whose bound is not.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 
 import pytest
 
 from checker import remedies
 from checker.errors import EngineError
-from checker.remedies.solve import _INVERTED_DIGITS, _boundary, _nearest, _settled
+from checker.remedies.solve import _INVERTED_DIGITS, _boundary, _nearest, _rounded, _settled
 from checker.remedies.workspace import Workspace
 from tests.support import REPO
 from tests.support.checkers import checker_on
@@ -108,3 +109,18 @@ def test_a_changed_file_the_engine_refuses_is_no_remedy_not_a_failed_report(monk
     offered = [r for f in result.findings for r in (f.remedies or ()) if r.kind == "change"]
     assert offered == []
     assert all(f.remedies is not None for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "value", [5e-324, 2.2e-308, 1.5e-301, -7.3e-310, 1.7976931348623157e308, 3.1e301, 0.1, 0.3, 123.456, 9.9995e3]
+)
+@pytest.mark.parametrize("up", [True, False])
+def test_a_computed_bound_is_rounded_to_the_safe_side_however_small_or_large(value: float, up: bool):
+    """A bound of 5e-324 (a subnormal storage power over 9e12 hours) once divided by a power of
+    ten that is 0.0 as a float; any finite bound now rounds, and never past itself."""
+    rounded = _rounded(value, up=up, digits=4)
+    assert math.isfinite(rounded) or abs(value) > 1e308
+    assert (rounded >= value) if up else (rounded <= value)
+    if rounded != value and math.isfinite(rounded) and not 1e15 < abs(value) < 1e303:
+        digits = repr(abs(rounded)).split("e")[0].replace(".", "").strip("0")
+        assert len(digits) <= 4, rounded

@@ -23,6 +23,7 @@ the rule's status are kept, with the status the check gave.
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -690,12 +691,31 @@ def _rounded(value: float, up: bool, digits: int) -> float:
     if value == 0 or not math.isfinite(value):
         return value
     exponent = math.floor(math.log10(abs(value))) - digits + 1
+    if abs(exponent) > _FLOAT_SCALE_LIMIT:  # 10**exponent under- or overflows a float
+        return _rounded_decimal(value, up, exponent)
     scale = 10.0**exponent
     steps = math.ceil(value / scale) if up else math.floor(value / scale)
     text = f"{steps * scale:.{max(0, -exponent)}f}"
     result = float(text)
     if (up and result < value) or (not up and result > value):  # a float step the wrong way
         result = float(f"{(steps + (1 if up else -1)) * scale:.{max(0, -exponent)}f}")
+    return result
+
+
+_FLOAT_SCALE_LIMIT = 300
+
+
+def _rounded_decimal(value: float, up: bool, exponent: int) -> float:
+    """`value` rounded at the decimal place 10**exponent, in decimal arithmetic: for values so
+    small or large (a subnormal storage power, say) that the power of ten is no float."""
+    rounding = decimal.ROUND_CEILING if up else decimal.ROUND_FLOOR
+    quantum = decimal.Decimal((0, (1,), exponent))
+    with decimal.localcontext() as context:
+        context.prec = 1000
+        context.Emin, context.Emax = -10_000, 10_000
+        result = float(decimal.Decimal(repr(value)).quantize(quantum, rounding=rounding))
+    if (up and result < value) or (not up and result > value):  # the float nearest went back
+        result = math.nextafter(result, math.inf if up else -math.inf)
     return result
 
 
