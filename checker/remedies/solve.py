@@ -49,6 +49,7 @@ _MAX_WORDS = 8  # words a comparison may offer as alternatives
 _DIRECT_DIGITS = 6  # significant digits of a bound computed from facts (a replacement ≥ energy × 1)
 _INVERTED_DIGITS = 4  # significant digits of an input key's bound inverted from a derived figure
 _BISECTIONS = 80
+_SECANT_STREAK = 4  # secant steps keeping one end before the search bisects instead
 # where the items of a per-item rule live in the file
 _UNIT_SUFFIXES = (
     ("_kwh", "kWh"),
@@ -425,8 +426,10 @@ class Solver:
             for outcome in spec.outcomes[: index if index is not None else len(spec.outcomes)]:
                 worse = RANK[outcome.status] < RANK[goal]
                 undecided = outcome.when_unknown is not None and RANK["missing_info"] < RANK[goal]
-                if worse or undecided:
+                if undecided:
                     parts.append(cond.negate(outcome.when))
+                elif worse:
+                    parts.append(_not_true(outcome.when))
             if index is not None:
                 parts.append(spec.outcomes[index].when)
             found.append((goal, cond.All(tuple(parts))))
@@ -640,29 +643,34 @@ def _boundary(
 
     g_good, g_bad = gap(good), gap(bad)
     kept = ""  # the end kept by the last step: an end kept twice has its gap halved
+    streak = 0  # steps in a row that kept the same end
     for _ in range(_BISECTIONS):
         if abs(good - bad) <= 1e-9 * max(abs(good), abs(bad), 1e-6):
             break
         if settled is not None and settled(good, bad):
             break
         middle = (good + bad) / 2
-        if g_good is not None and g_bad is not None and g_good != g_bad:
+        # a figure flat on one side (a net figure clamped at nought) leaves the secant creeping
+        # from one end while the other's gap is halved some thirty times: past a few such steps,
+        # bisect
+        if streak < _SECANT_STREAK and g_good is not None and g_bad is not None and g_good != g_bad:
             estimate = good - g_good * (bad - good) / (g_bad - g_good)
             if min(good, bad) < estimate < max(good, bad):
                 middle = estimate
         if middle in (good, bad):
             break
         g_middle = gap(middle)
-        if meets(middle):
+        keeping = "bad" if meets(middle) else "good"
+        streak = streak + 1 if keeping == kept else 1
+        if keeping == "bad":
             good, g_good = middle, g_middle
             if kept == "bad" and g_bad is not None:
                 g_bad /= 2
-            kept = "bad"
         else:
             bad, g_bad = middle, g_middle
             if kept == "good" and g_good is not None:
                 g_good /= 2
-            kept = "good"
+        kept = keeping
     return good
 
 
@@ -724,6 +732,29 @@ def _nearest(value: float, digits: int) -> float:
     if value == 0 or not math.isfinite(value):
         return value
     return float(f"{value:.{digits - 1}e}")
+
+
+def _not_true(condition: cond.Condition) -> cond.Condition:
+    """What passes an outcome without `when_unknown` by: its condition false, or left undecided
+    by an absent derived figure (the engine then goes on to the next outcome). A replacement
+    compared with a consumption the file leaves uncomputable passes the "replacement too small"
+    outcome once it covers what can be summed; a strict negation would call that impossible."""
+    return _open_to_absent(cond.negate(condition))
+
+
+def _open_to_absent(condition: cond.Condition) -> cond.Condition:
+    if isinstance(condition, cond.All):
+        return cond.All(tuple(_open_to_absent(part) for part in condition.items))
+    if isinstance(condition, cond.AnyOf):
+        return cond.AnyOf(tuple(_open_to_absent(part) for part in condition.items))
+    if isinstance(condition, cond.Compare):
+        names = [condition.fact]
+        if isinstance(condition.operand, cond.FactRef):
+            names.append(condition.operand.name)
+        derived = [name for name in names if name in READS]
+        if derived:
+            return cond.AnyOf((*(cond.Absent(name) for name in derived), condition))
+    return condition
 
 
 def _dnf(condition: cond.Condition) -> list[tuple[Any, ...]]:
