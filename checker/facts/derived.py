@@ -48,6 +48,18 @@ _FURNACE_FUELS = (
 _FOSSIL_FURNACE_FUELS = tuple(carrier for carrier in _FURNACE_FUELS if carrier != "other_tce")
 
 
+_FLOOR_READS = (
+    "energy",
+    "coal.fuel_coal_t",
+    "coal_power",
+    "coal.boilers",
+    "project.industry_code",
+    "renewable_plant",
+    "mine",
+    "data_center",
+    "project.products",
+)
+
 # Every derived fact and the project keys `compute` reads for it, in the order a `missing_info`
 # finding names them (a section, `energy`, stands for every key in it). `rules/facts.yaml`'s
 # `from:` lists are generated from this table (`python -m checker.facts.sources`), never written by
@@ -66,6 +78,11 @@ READS: dict[str, tuple[str, ...]] = {
     ),
     "comprehensive_energy_tce": ("energy",),
     "review_energy_tce": ("energy",),
+    # present only while the balance is incomplete, which the file's units, boilers, industry and
+    # energy-review exemption decide
+    "review_energy_floor_tce": _FLOOR_READS,
+    "comprehensive_energy_floor_tce": _FLOOR_READS,
+    "energy_intensity_floor_tce_per_10k_yuan": ("output.annual_value_added_10k_yuan", *_FLOOR_READS),
     "energy_review_exempt": (
         "project.industry_code",
         "renewable_plant",
@@ -408,7 +425,13 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         or (coal_fired and fuel_coal_t is None)
         or (burns_fuel and not declares_fuel)
     )
+    # What the declared carriers sum to is still a lower bound of an incomplete balance: the
+    # carriers left out can only add to it. A floor at or above a threshold reaches it, and a
+    # replacement below the floor cannot cover the project, whatever the missing fuel is; adding
+    # a boiler without its coal must never turn a certain failure into a question.
+    review_floor = controlled_floor = None
     if incomplete:
+        review_floor, controlled_floor = review_energy, controlled
         calorific = equal_value = controlled = review_energy = co2_estimate = None
         co2 = declared_co2
     values: dict[str, Any] = {
@@ -418,6 +441,9 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "energy_balance_incomplete": incomplete,
         "comprehensive_energy_tce": controlled,
         "review_energy_tce": review_energy,
+        "review_energy_floor_tce": review_floor,
+        "comprehensive_energy_floor_tce": controlled_floor,
+        "energy_intensity_floor_tce_per_10k_yuan": _ratio(controlled_floor, value_added),
         "energy_review_exempt": review_exempt,
         "undeclared_products": undeclared_products,
         # a product list says "no national benchmark" only if every product is named: `other`
