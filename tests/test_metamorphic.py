@@ -1,4 +1,5 @@
-"""Absence is never a "no": deleting what a file says never makes its verdict better.
+"""Absence is never a "no": deleting what a file says never makes its verdict better, and
+listing equipment whose fuel is left out never does either.
 
 Metamorphic property: from a valid project (a sample, a fixture base, or a generated one), delete
 any optional key or whole section. The verdict must not move into approved or
@@ -260,11 +261,82 @@ def test_deleting_from_a_random_project_never_improves_its_verdict(data, as_of, 
 
 def test_deleting_the_only_fuel_of_a_kiln_leaves_its_consumption_unknown_not_covered():
     # a cement kiln whose declared replacement is smaller than its consumption fails EC-002; with
-    # its only fuel deleted the balance cannot be summed (a kiln burns fuel), and a replacement
-    # compared with a consumption nobody can sum is not shown to cover it: never a pass
+    # its only fuel deleted the balance cannot be summed (a kiln burns fuel). Its electricity is
+    # then a lower bound of the consumption: a replacement below it still fails, and one above it
+    # is not shown to cover the rest (missing_info); never a pass
     kiln = copy.deepcopy(BASE_BY_NAME["cement_renovation"])
     kiln["project"]["adds_capacity"] = True
-    kiln["energy"].update(energy_quota_source="reduction_replacement", energy_replacement_tce=1000)
-    assert counterexamples(kiln, dt.date(2026, 1, 1), only=[("energy.raw_coal_t", ("energy", "raw_coal_t"))]) == []
-    result = _check(_without(kiln, ("energy", "raw_coal_t")), dt.date(2026, 1, 1))
-    assert {f.id: f.status for f in result.findings}["EC-002"] == "missing_info"
+    statuses = {}
+    for replaced in (1000, 50000):
+        kiln["energy"].update(energy_quota_source="reduction_replacement", energy_replacement_tce=replaced)
+        coal = [("energy.raw_coal_t", ("energy", "raw_coal_t"))]
+        assert counterexamples(kiln, dt.date(2026, 1, 1), only=coal) == []
+        assert {f.id: f.status for f in _check(kiln, dt.date(2026, 1, 1)).findings}["EC-002"] == "fail"
+        result = _check(_without(kiln, ("energy", "raw_coal_t")), dt.date(2026, 1, 1))
+        statuses[replaced] = {f.id: f.status for f in result.findings}["EC-002"]
+        floor = result.metrics.values["comprehensive_energy_floor_tce"]
+        assert 1000 < floor < 50000
+    assert statuses == {1000: "fail", 50000: "missing_info"}
+
+
+# ---------------------------------------------------------------- equipment only adds consumption
+
+RANK = {"fail": 0, "missing_info": 1, "review": 2, "warn": 3, "pass": 4, "not_applicable": 4, "waived": 4}
+
+
+def _with_unfuelled_boiler(data: dict[str, Any]) -> dict[str, Any]:
+    """The file with one more coal boiler listed and no coal added for it."""
+    out = copy.deepcopy(data)
+    coal = out.get("coal") or {}
+    out["coal"] = coal
+    coal["boilers"] = [*(coal.get("boilers") or []), {"capacity_t_per_h": 75}]
+    return out
+
+
+def boiler_counterexamples(data: dict[str, Any], as_of: dt.date, pack: str | None = None) -> list[str]:
+    """Each energy-balance rule a listed, unfuelled coal boiler improves. A boiler can only add
+    to what the file consumes; what the declared carriers sum to stays a lower bound, so a
+    threshold it reaches or a replacement it exceeds stays so (the boiler's coal is unknown,
+    never nought)."""
+    try:
+        original = _check(data, as_of, pack)
+        result = _check(_with_unfuelled_boiler(data), as_of, pack)
+    except InputError:
+        return []
+    before = {f.id: f.status for f in original.findings}
+    after = {f.id: f.status for f in result.findings}
+    found = [
+        f"{rule}: {before[rule]} → {after[rule]}"
+        for rule in BALANCE_RULES
+        if rule in before and RANK[after[rule]] > RANK[before[rule]]
+    ]
+    if original.verdict not in APPROVING and result.verdict in APPROVING:
+        found.append(f"verdict {original.verdict} → {result.verdict}")
+    return found
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
+@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
+@pytest.mark.parametrize("start", STARTS, ids=[p.name for p, _ in STARTS])
+def test_listing_a_coal_boiler_without_coal_never_improves_a_sample_or_base(start, as_of, pack):
+    _path, data = start
+    assert boiler_counterexamples(data, as_of, pack) == []
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
+@given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_listing_a_coal_boiler_without_coal_never_improves_a_random_project(data, as_of, pack):
+    assert boiler_counterexamples(data, as_of, pack) == []
+
+
+def test_a_gas_plant_listing_a_boiler_without_coal_stays_rejected():
+    # 1e8 m3 of natural gas is some 133 000 tce, far above every threshold: listing a coal boiler
+    # without its coal leaves the project at least that large, quota source `none` still fails
+    gas = copy.deepcopy(BASE_BY_NAME["cement_renovation"])
+    gas["project"].update(industry_code="C2614", adds_capacity=True)
+    gas["energy"] = {"natural_gas_m3": 1e8, "electricity_kwh": 1e6, "energy_quota_source": "none"}
+    plain = _check(gas, dt.date(2026, 1, 1))
+    boiler = _check(_with_unfuelled_boiler(gas), dt.date(2026, 1, 1))
+    statuses = {f.id: f.status for f in boiler.findings}
+    assert plain.verdict == boiler.verdict == "rejected"
+    assert statuses["EC-002"] == statuses["HE-002"] == statuses["EC-001"] == "fail"
