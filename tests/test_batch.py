@@ -380,7 +380,16 @@ def test_single_project_options_are_refused_for_a_batch(tmp_path: Path, extra: l
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("paths", [[], ["a.yaml"], ["a.yaml", "", "sub/b c.yml", "é/文件.yaml"]])
+@pytest.mark.parametrize(
+    "paths",
+    [
+        [],
+        ["a.yaml"],
+        ["a.yaml", "", "sub/b c.yml", "é/文件.yaml"],
+        ["bytes-\udcff.yaml", "x.yml"],
+        ["目录/文件1.yaml", "目录/文件2.yaml", "目/x.yaml", "目录/文件2.yaml"],
+    ],
+)
 def test_path_list_gives_back_the_paths_in_order(paths: list[str]):
     from checker.batch.runner import PathList
 
