@@ -66,9 +66,9 @@ _FLOOR_READS = (
 # hand; tests/test_rule_language.py checks that every fact `compute` returns is declared and that
 # taking out or adding a key changes only facts that declare it.
 READS: dict[str, tuple[str, ...]] = {
-    "comprehensive_energy_calorific_tce": ("energy",),
-    "comprehensive_energy_equal_value_tce": ("energy",),
-    "feedstock_energy_tce": ("energy",),
+    "comprehensive_energy_calorific_tce": ("energy", "coal.fuel_coal_t"),
+    "comprehensive_energy_equal_value_tce": ("energy", "coal.fuel_coal_t"),
+    "feedstock_energy_tce": ("energy", "coal.fuel_coal_t"),
     "energy_balance_incomplete": (
         "energy",
         "coal.fuel_coal_t",
@@ -76,8 +76,8 @@ READS: dict[str, tuple[str, ...]] = {
         "coal.boilers",
         "project.industry_code",
     ),
-    "comprehensive_energy_tce": ("energy",),
-    "review_energy_tce": ("energy",),
+    "comprehensive_energy_tce": ("energy", "coal.fuel_coal_t"),
+    "review_energy_tce": ("energy", "coal.fuel_coal_t"),
     # present only while the balance is incomplete, which the file's units, boilers, industry and
     # energy-review exemption decide
     "review_energy_floor_tce": _FLOOR_READS,
@@ -99,7 +99,7 @@ READS: dict[str, tuple[str, ...]] = {
     "pv_plant": ("renewable_plant.technology", "project.industry_code", "renewable_plant"),
     "wind_plant": ("renewable_plant.technology", "project.industry_code", "renewable_plant"),
     "coal_boilers_listed": ("coal.boilers",),
-    "energy_intensity_tce_per_10k_yuan": ("output.annual_value_added_10k_yuan", "energy"),
+    "energy_intensity_tce_per_10k_yuan": ("output.annual_value_added_10k_yuan", "energy", "coal.fuel_coal_t"),
     "fuel_coal_t": ("coal.fuel_coal_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock"),
     "fuel_coal_tce": ("coal.fuel_coal_t", "energy.raw_coal_t", "energy.washed_coal_t", "energy.feedstock"),
     "feedstock_coal_t": ("energy.feedstock",),
@@ -119,13 +119,14 @@ READS: dict[str, tuple[str, ...]] = {
     ),
     "coal_share": ("energy", "coal.fuel_coal_t"),
     "water_intensity_m3_per_10k_yuan": ("water.fresh_water_m3", "output.annual_value_added_10k_yuan"),
-    "co2_estimate_t": ("energy",),
-    "co2_t": ("emissions.co2_t", "energy"),
+    "co2_estimate_t": ("energy", "coal.fuel_coal_t"),
+    "co2_t": ("emissions.co2_t", "energy", "coal.fuel_coal_t"),
     "co2_declared": ("emissions.co2_t",),
     "carbon_intensity_t_per_10k_yuan": (
         "emissions.co2_t",
         "energy",
         "output.annual_value_added_10k_yuan",
+        "coal.fuel_coal_t",
     ),
     "high_energy_sector": ("project.industry_code", "coal_power", "renewable_plant"),
     "adds_capacity": (
@@ -420,10 +421,19 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         getattr(energy, carrier) is not None for carrier in _FURNACE_FUELS
     )
     burns_fuel = bool(_matches_code(code, params["fuel_burning_industry_codes"].value))
-    incomplete = calorific is not None and (
-        (energy.electricity_kwh is None and review_exempt is not True)
-        or (coal_fired and fuel_coal_t is None)
-        or (burns_fuel and not declares_fuel)
+    # fuel coal declared in `coal.fuel_coal_t` with no coal carrier in the balance: the file says
+    # it burns that coal, and the balance leaves it out (with a coal carrier, the two must agree:
+    # Project.contradictions)
+    coal_outside = (project.coal.fuel_coal_t or 0) > 0 and not any(
+        getattr(energy, carrier) is not None for carrier in _COAL_CARRIERS
+    )
+    incomplete = coal_outside or (
+        calorific is not None
+        and (
+            (energy.electricity_kwh is None and review_exempt is not True)
+            or (coal_fired and fuel_coal_t is None)
+            or (burns_fuel and not declares_fuel)
+        )
     )
     # What the declared carriers sum to is still a lower bound of an incomplete balance: the
     # carriers left out can only add to it. A floor at or above a threshold reaches it, and a
@@ -432,6 +442,9 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     review_floor = controlled_floor = None
     if incomplete:
         review_floor, controlled_floor = review_energy, controlled
+        if coal_outside:  # the coal the file declares burning, outside its balance
+            review_floor = (review_floor or 0.0) + (fuel_coal_tce or 0.0)
+            controlled_floor = (controlled_floor or 0.0) + (fuel_coal_tce or 0.0)
         calorific = equal_value = controlled = review_energy = co2_estimate = None
         co2 = declared_co2
     values: dict[str, Any] = {
