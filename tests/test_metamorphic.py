@@ -135,6 +135,13 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     ),
     (
         ("coal", "coal.fuel_coal_t"),
+        BALANCE_RULES,
+        _balance_still_summed,
+        "fuel coal declared outside a balance without coal carriers is coal the file burns; with "
+        "it gone and nothing else showing a fuel left out, the balance is the file's whole word",
+    ),
+    (
+        ("coal", "coal.fuel_coal_t"),
         ("CO-002", "CB-001"),
         _balance_without_coal,
         "the declared fuel coal was the only coal in a balance that lists no coal carrier",
