@@ -24,7 +24,7 @@ from checker.project.model import Project
 from checker.project.vocabulary import products
 from checker.rules.parameters import ParameterSet
 from checker.rules.plan_period import Notice, notices, refuse_before
-from checker.rules.ruleset import Rule, Ruleset, disabled_notices
+from checker.rules.ruleset import FactInfo, Rule, Ruleset, disabled_notices
 from checker.verdict.findings import (
     FactReading,
     Finding,
@@ -81,6 +81,7 @@ class Checker:
         # the rules whose `effective` dates exclude the check date: not_applicable, saying when
         self.dormant = self.evaluation.dormant
         self._infos: dict[str, _FactLabels] = {}
+        self._asks: dict[str, tuple[str, ...]] = {}
         self._plans: dict[str, _FindingPlan] = {}
 
     def check_path(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> CheckResult:
@@ -223,12 +224,23 @@ class Checker:
         """Unit, labels and source keys of a fact, looked up once per process, not per finding."""
         info = self._infos.get(name)
         if info is None:
-            fact = self.ruleset.facts.get(name) or self.ruleset.facts.get(
-                "item." + name.split(".", 1)[1] if name.startswith("item.") else name
-            )
-            assert fact is not None, f"fact {name} is checked at load time"
+            fact = self._fact(name)
             info = self._infos[name] = (fact.unit, fact.label.zh, fact.label.en, fact.source_keys)
         return info
+
+    def _asked_keys(self, name: str) -> tuple[str, ...]:
+        """The keys a missing_info finding asks for when the fact is unknown (`FactInfo.asked_keys`)."""
+        keys = self._asks.get(name)
+        if keys is None:
+            keys = self._asks[name] = self._fact(name).asked_keys
+        return keys
+
+    def _fact(self, name: str) -> FactInfo:
+        fact = self.ruleset.facts.get(name) or self.ruleset.facts.get(
+            "item." + name.split(".", 1)[1] if name.startswith("item.") else name
+        )
+        assert fact is not None, f"fact {name} is checked at load time"
+        return fact
 
     def _plan(self, rule: Rule) -> _FindingPlan:
         """What a rule's findings read, resolved once per rule: the project facts with their labels,
@@ -273,7 +285,7 @@ class Checker:
             missing_facts += [f for f in item_finding.decision.missing_facts if f not in missing_facts]
         missing_keys: list[str] = []
         for name in missing_facts:
-            for key in self._fact_info(name)[3]:
+            for key in self._asked_keys(name):
                 if key not in missing_keys:
                     missing_keys.append(key)
         return Finding(

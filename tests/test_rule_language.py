@@ -492,7 +492,7 @@ def test_a_derived_fact_changes_only_with_keys_it_declares():
 
 
 def test_the_fact_catalogue_from_lists_are_those_the_code_declares():
-    from checker.facts.derived import READS
+    from checker.facts.derived import ASKS, READS
     from checker.facts.sources import generated
     from tests.support import REPO
 
@@ -501,6 +501,10 @@ def test_the_fact_catalogue_from_lists_are_those_the_code_declares():
     facts = load_ruleset().facts
     for name, keys in READS.items():
         assert facts[name].source_keys == keys
+        assert facts[name].asked_keys == ASKS.get(name, keys)
+    # a fact asks for some of the keys it reads, never for one it does not read
+    for name, asked in ASKS.items():
+        assert asked and set(asked) < set(READS[name]), name
     # the coal facts read washed coal as they read raw coal
     for name in ("fuel_coal_t", "net_new_fuel_coal_t", "net_new_coal_t"):
         assert "energy.washed_coal_t" in facts[name].source_keys

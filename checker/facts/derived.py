@@ -157,6 +157,27 @@ READS: dict[str, tuple[str, ...]] = {
     "coal_power_capacity_mw": ("coal_power.units_mw",),
 }
 
+# The keys a `missing_info` finding asks for when a derived fact is unknown, where they are fewer
+# than the keys it reads (`READS` otherwise). A total of the energy balance is unknown only when
+# the balance is empty or incomplete, and what completes it is a carrier of `energy` (electricity,
+# the coal that listed units or boilers burn, a kiln's fuel): fuel coal given in `coal.fuel_coal_t`
+# with no coal carrier beside it stays outside the balance and is itself a reason it is incomplete.
+_WITHOUT_FUEL_COAL = (
+    "comprehensive_energy_calorific_tce",
+    "comprehensive_energy_equal_value_tce",
+    "feedstock_energy_tce",
+    "comprehensive_energy_tce",
+    "review_energy_tce",
+    "energy_intensity_tce_per_10k_yuan",
+    "coal_share",
+    "co2_estimate_t",
+    "co2_t",
+    "carbon_intensity_t_per_10k_yuan",
+)
+ASKS: dict[str, tuple[str, ...]] = {
+    name: tuple(key for key in READS[name] if key != "coal.fuel_coal_t") for name in _WITHOUT_FUEL_COAL
+}
+
 
 @dataclass(frozen=True)
 class Metrics:

@@ -4,7 +4,8 @@ A derived fact is computed in `checker/facts/derived.py`, which declares in `met
 keys it reads for each. The fact catalogue names those keys in `missing_info` findings and report
 locations, so a list written by hand drifts from the code (two coal facts once left out washed
 coal). `python -m checker.facts.sources` rewrites each derived fact's `from:` line from the
-declarations, keeping every other line of the file; `--check` exits 1 when the file is not
+declarations, and its `asks:` line where `metrics.ASKS` names fewer keys for a `missing_info`
+finding to ask for, keeping every other line of the file; `--check` exits 1 when the file is not
 current (tests/test_rule_language.py runs that check).
 """
 
@@ -15,15 +16,24 @@ import sys
 from pathlib import Path
 
 from checker.errors import RuleDataError
-from checker.facts.derived import READS
+from checker.facts.derived import ASKS, READS
 
 _FACT = re.compile(r"^([A-Za-z_][A-Za-z0-9_.*]*):\s*$")
 _FROM = re.compile(r"^  from:")
+_ASKS = re.compile(r"^  asks:")
 _SHOWN = "rules/facts.yaml"
 
 
 def _from_line(keys: tuple[str, ...]) -> str:
     return f"  from: [{', '.join(keys)}]"
+
+
+def _declared_lines(name: str) -> list[str]:
+    """A derived fact's `from:` line and, where it asks for fewer keys, its `asks:` line."""
+    lines = [_from_line(READS[name])]
+    if name in ASKS:
+        lines.append(f"  asks: [{', '.join(ASKS[name])}]")
+    return lines
 
 
 def generated(text: str) -> str:
@@ -43,7 +53,7 @@ def generated(text: str) -> str:
             while out and not out[-1].strip():  # before the blank lines that end the block
                 out.pop()
                 trailing.append("")
-            out.append(_from_line(READS[current]))
+            out.extend(_declared_lines(current))
             out.extend(trailing)
             trailing.clear()
         pending = False
@@ -67,8 +77,10 @@ def generated(text: str) -> str:
                     f"line {number}: a `from:` list is generated "
                     "from checker/facts/derived.py READS; this fact is not declared there",
                 )
-            out.append(_from_line(READS[current]))
+            out.extend(_declared_lines(current))
             pending = False
+            continue
+        if _ASKS.match(line):  # written with the `from:` line, from ASKS
             continue
         out.append(line)
     close()

@@ -208,6 +208,9 @@ class FactInfo:
     unit: str
     key: str | None  # the key path in project.yaml for facts read from the file
     source_keys: tuple[str, ...]  # the keys a derived fact is computed from
+    # the keys a missing_info finding asks for when the fact is unknown: `asks:` where the fact
+    # catalogue names fewer than it is computed from, else `source_keys`
+    asked_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,15 +289,17 @@ def _load_facts(path: Path) -> dict[str, FactInfo]:
     for name, raw in doc.data.items():
         if not isinstance(raw, dict) or "zh" not in raw or "en" not in raw:
             raise RuleDataError(str(path), name, "needs zh, en, unit and key or from")
-        unknown = set(raw) - {"zh", "en", "unit", "key", "from"}
+        unknown = set(raw) - {"zh", "en", "unit", "key", "from", "asks"}
         if unknown:
             raise RuleDataError(str(path), name, f"unknown keys {sorted(unknown)}")
+        sources = tuple(raw.get("from", [raw.get("key")] if raw.get("key") else []))
         facts[name] = FactInfo(
             name=name,
             label=Localised(zh=raw["zh"], en=raw["en"]),
             unit=raw.get("unit", ""),
             key=raw.get("key"),
-            source_keys=tuple(raw.get("from", [raw.get("key")] if raw.get("key") else [])),
+            source_keys=sources,
+            asked_keys=tuple(raw.get("asks", sources)),
         )
     return facts
 
