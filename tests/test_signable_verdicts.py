@@ -533,3 +533,24 @@ def test_a_carrier_left_out_of_a_balance_is_not_a_carrier_of_zero(sample, carrie
     cut.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     status = {p: next(f.status for f in checker_on(as_of).check_path(p).findings if f.id == rule) for p in (whole, cut)}
     assert (status[whole], status[cut]) == (before, "missing_info")
+
+
+def test_an_incomplete_balance_asks_for_the_energy_left_out_not_for_fuel_coal_beside_it(tmp_path):
+    """A rare-earth plant declaring gas but no electricity: every total is unknown, and what
+    completes it is the electricity (a key of `energy`). Fuel coal given in coal.fuel_coal_t alone
+    stays outside the balance, so the energy rules never ask for it; CO-002, whose "no coal" the
+    missing energy may hide, asks for either."""
+    from tests.support import REPO
+
+    data = yaml.safe_load((REPO / "projects" / "baotou-rare-earth-separation.yaml").read_text(encoding="utf-8"))
+    del data["energy"]["electricity_kwh"]
+    path = tmp_path / "no-electricity.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    findings = {f.id: f for f in checker_on(AS_OF).check_path(path).findings}
+    for rule in ("HE-002", "EC-001"):
+        assert (findings[rule].status, findings[rule].missing_keys) == ("missing_info", ("energy",)), rule
+    assert "emissions.co2_t" in findings["CB-001"].missing_keys
+    assert "coal.fuel_coal_t" not in findings["CB-001"].missing_keys
+    co2 = findings["CO-002"]
+    reason = co2.rule.spec.outcomes[co2.decision.outcome].reason
+    assert (co2.status, reason, co2.missing_keys) == ("missing_info", "balance_incomplete", ("energy", "coal.fuel_coal_t"))
