@@ -108,6 +108,36 @@ def _printed_problems(remedy, message: str, lang: str) -> list[str]:
     return [f"{remedy.rule}: prints {stray} beside the bounds {sorted(allowed)}: {message}"] if stray else []
 
 
+def _direction_problems(result, checker, rule: str, entries, near, stated: dict[str, Any]) -> list[str]:
+    """A bound stated with `≥`, `>`, `≤` or `<` holds beyond it too: the rule keeps the stated
+    status (or a better one) at the other end of a two-sided bound, and, for a one-sided bound,
+    ten and a million times as far from nought in its direction (one and a million, from nought;
+    a tenth and nought itself, downwards), each checked with the other changes as stated."""
+    problems: list[str] = []
+    wanted = RANK[stated["status"]]
+    for entry in near:
+        if entry["op"] not in ("gt", "gte", "lt", "lte") or isinstance(entry["value"], bool):
+            continue
+        other = next((e for e in entries if e["key"] == entry["key"] and e is not entry), None)
+        value, up = entry["value"], entry["op"] in ("gt", "gte")
+        if other is not None:
+            beyond = [other["value"]]
+        elif up:
+            beyond = [value * 10, value * 1e6] if value > 0 else [1.0, 1e6]
+        else:
+            beyond = [value / 10, 0.0] if value > 0 else []
+        for far in beyond:
+            moved = [{**e, "op": "eq", "value": far} if e is entry else e for e in near]
+            try:
+                now = {f.id: f.status for f in _recheck(result, checker, moved).findings}[rule]
+            except InputError:
+                continue  # the key's own limit: a value the format refuses is no value of the bound
+            if RANK[now] < wanted:
+                problems.append(f"{rule}: {stated['message']}, but {entry['key']} = {far!r} gives {now}")
+                break
+    return problems
+
+
 def _slack(result, checker, rule: str, remedy, stated: dict[str, Any]) -> list[str]:
     """A bound the checker computed (a derived figure inverted to a key, a bound from another
     figure) is tight: half a percent of it back towards the file's value no longer gives the
@@ -169,11 +199,16 @@ def remedy_problems(result, checker) -> list[str]:
                 if finding.status != "missing_info" or asked != list(finding.missing_keys):
                     problems.append(f"{finding.id}: asks for {asked}, the finding for {list(finding.missing_keys)}")
                 continue
+            # a key bounded from both sides (`≥ a` and `≤ b`) is the smallest change at its first
+            # bound, where the status and the effects are stated, and keeps the status up to its
+            # other end; a key bounded from one side keeps it further out in that direction
+            near = [e for i, e in enumerate(entries) if not any(o["key"] == e["key"] for o in entries[:i])]
             try:
-                after = _recheck(result, checker, entries)
+                after = _recheck(result, checker, near)
             except InputError as exc:
                 problems.append(f"{finding.id}: {stated['message']} makes the file invalid: {exc}")
                 continue
+            problems += _direction_problems(result, checker, finding.id, entries, near, stated)
             now = {f.id: f.status for f in after.findings}
             if now[finding.id] != stated["status"]:
                 problems.append(f"{finding.id}: {stated['message']}, but the check gives {now[finding.id]}")

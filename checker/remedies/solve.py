@@ -525,7 +525,7 @@ class Solver:
                 kept.append(dataclasses.replace(remedy, goal=goal))
         kept = _smallest(kept)
         if kept:
-            return kept[:_MAX_REMEDIES]
+            return [self._bounded(finding, remedy) for remedy in kept[:_MAX_REMEDIES]]
         if before == "missing_info" and finding.missing_keys:
             asked = tuple(
                 self.labelled(Change(key, "present", None, key_unit(self.ruleset, key))) for key in finding.missing_keys
@@ -552,6 +552,73 @@ class Solver:
         cost = sum(self._distance(c) for c in changes)
         changes = tuple(self.labelled(c) for c in changes)
         return Remedy(finding.id, "change", finding.status, changes, status, effects, items=labels, cost=cost)
+
+    def _bounded(self, finding: Finding, remedy: Remedy) -> Remedy:
+        """The remedy with each bound it states held in the direction it states.
+
+        A bound is found where a comparison of the rule's conditions is met, and checked at that
+        value; but `≥` and `≤` say every value beyond it does as well, and a rule may turn worse
+        further on (declaring electricity completes a balance, and enough of it raises the carbon
+        intensity above its cap). Each bound is checked again further out: ten times as far from
+        nought, and at the key's end. Where the rule is then worse than the remedy says, the
+        values that keep the status are bounded from that side too (`≥ a` and `≤ b`), or, if none
+        but the bound itself is found, stated as that value."""
+        changes = remedy.changes
+        for change in remedy.changes:
+            if change.op not in ("gt", "gte", "lt", "lte") or not _number(change.value):
+                continue
+            end = self._far_end(finding, remedy, changes, change)
+            if end is None:
+                continue
+            at = changes.index(change)
+            value, up = float(change.value), change.op in ("gt", "gte")
+            if (end <= value) if up else (end >= value):
+                stated: tuple[Change, ...] = (dataclasses.replace(change, op="eq"),)
+            else:
+                stated = (change, dataclasses.replace(change, op="lte" if up else "gte", value=end, via=None))
+            changes = changes[:at] + stated + changes[at + 1 :]
+        return remedy if changes == remedy.changes else dataclasses.replace(remedy, changes=changes)
+
+    def _far_end(
+        self, finding: Finding, remedy: Remedy, changes: tuple[Change, ...], change: Change
+    ) -> float | None:
+        """None if the rule keeps the remedy's status (or a better one) further out in the
+        direction `change` states; else the farthest value found that keeps it, rounded towards
+        the bound."""
+        spec = keys.field(change.key)
+        low = spec.minimum if spec.minimum is not None else 0.0
+        high = spec.maximum if spec.maximum is not None else 1e15
+        value, up = float(change.value), change.op in ("gt", "gte")
+        wanted = RANK[remedy.status or "fail"]
+
+        def keeps(x: float) -> bool:
+            tried = tuple(dataclasses.replace(c, op="eq", value=x) if c is change else c for c in changes)
+            checked = self.space.check(tried)
+            status = checked.reported.get(finding.id) if checked is not None else None
+            return status is not None and RANK[status] >= wanted
+
+        bad = next((x for x in _beyond(value, up, low, high) if not keeps(x)), None)
+        if bad is None:
+            return None
+        good = value if change.op in ("gte", "lte") else _past(value, up)
+        if not keeps(good):
+            return value
+        for _ in range(_BISECTIONS):
+            if _nearest(good, _INVERTED_DIGITS) == _nearest(bad, _INVERTED_DIGITS):
+                break
+            geometric = good > 0 and bad > 0 and max(good, bad) > 4 * min(good, bad)
+            middle = math.sqrt(good * bad) if geometric else (good + bad) / 2
+            if middle in (good, bad):
+                break
+            if keeps(middle):
+                good = middle
+            else:
+                bad = middle
+        for digits in range(_INVERTED_DIGITS, 16):
+            end = _rounded(good, up=not up, digits=digits)
+            if ((end >= value) if up else (end <= value)) and keeps(end):
+                return end
+        return good
 
     def _distance(self, change: Change) -> float:
         """How far a change moves the file: a declaration nothing, a figure by its relative change."""
@@ -685,6 +752,24 @@ def _merge(changes: tuple[Change, ...], more: tuple[Change, ...]) -> tuple[Chang
         out = [c for c in out if c.key != change.key]
         out.append(change)
     return tuple(out)
+
+
+def _beyond(value: float, up: bool, low: float, high: float) -> list[float]:
+    """Values of a key further than `value` in the direction a bound states, nearest first: ten
+    times as far from nought (one, from nought itself), then the key's end."""
+    if up:
+        near = value * 10 if value > 0 else (value / 10 if value < 0 else 1.0)
+        tried = [min(near, high), high]
+        return [x for x in dict.fromkeys(tried) if x > value]
+    near = value / 10 if value > 0 else (value * 10 if value < 0 else -1.0)
+    tried = [max(near, low), low]
+    return [x for x in dict.fromkeys(tried) if x < value]
+
+
+def _past(value: float, up: bool) -> float:
+    """A value just past a strict bound, as `workspace.concrete` writes it to test it."""
+    step = max(abs(value), 1.0) * 1e-9
+    return value + step if up else value - step
 
 
 def _probes(x0: float | None) -> list[float]:

@@ -58,16 +58,18 @@ def _value_text(value: Any, lang: str) -> str:
     return exact(value)
 
 
-def change_text(change: Change, lang: str) -> str:
-    """One change: `年用电量 (energy.electricity_kwh) ≤ 31,400,000 kWh (…)`."""
+def change_text(change: Change, lang: str, named: str | None = None) -> str:
+    """One change: `年用电量 (energy.electricity_kwh) ≤ 31,400,000 kWh (…)`; with `named` given
+    (empty: the key of the change before, whose other end this is), that name instead."""
     from checker.reports.words import unit_text
 
-    named = _named(change, lang)
+    if named is None:
+        named = _named(change, lang)
     if change.op == "present":
         return _say("declare", lang, named=named)
     unit = unit_text(change.unit, lang) if change.unit and not isinstance(change.value, bool | str) else ""
     shown = _value_text(change.value, lang)
-    text = f"{named} {_SYMBOLS[change.op]} {shown}" + (f" {unit}" if unit else "")
+    text = f"{named} {_SYMBOLS[change.op]} {shown}".lstrip() + (f" {unit}" if unit else "")
     if change.via is not None:
         via = change.via
         via_unit = unit_text(via.unit, lang)
@@ -105,7 +107,11 @@ def remedy_text(remedy: Remedy, lang: str) -> str:
     if remedy.kind == "supply":
         keys = _say("and", lang).join(_named(change, lang) for change in remedy.changes)
         return _say("supply", lang, keys=keys, rule=remedy.rule)
-    changes = _say("and", lang).join(change_text(c, lang) for c in remedy.changes)
+    # a key bounded from both sides is named once: `年用电量(…) ≥ 5,000,000 kWh 且 ≤ 177,000,000 kWh`
+    changes = _say("and", lang).join(
+        change_text(c, lang, "" if i and remedy.changes[i - 1].key == c.key else None)
+        for i, c in enumerate(remedy.changes)
+    )
     text = _say(
         "change",
         lang,
