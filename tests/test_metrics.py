@@ -154,3 +154,49 @@ def test_figures_are_unknown_not_zero_when_their_inputs_are_absent():
         "high_energy_sector",
     ):
         assert m[name] is None, name
+
+
+@pytest.mark.parametrize(
+    ("sections", "gap"),
+    [
+        ({}, None),
+        ({"energy": {"electricity_kwh": None}}, "no_electricity"),
+        (
+            {"energy": {"raw_coal_t": None, "feedstock": None}, "coal": {"boilers": [{"capacity_t_per_h": 40}]}},
+            "coal_not_declared",
+        ),
+        (
+            {
+                "energy": {"raw_coal_t": None, "feedstock": None, "natural_gas_m3": None, "diesel_t": None},
+                "coal": {"boilers": [{"capacity_t_per_h": 40}]},
+            },
+            "coal_not_declared",
+        ),
+        (
+            {
+                "project": {
+                    "name": "测试项目",
+                    "league_city": "包头市",
+                    "construction_type": "new",
+                    "industry_code": "C3011",
+                },
+                "energy": {"raw_coal_t": None, "feedstock": None, "natural_gas_m3": None, "diesel_t": 10},
+            },
+            "furnace_fuel_not_declared",
+        ),
+        (
+            {"energy": {"raw_coal_t": None, "feedstock": None}, "coal": {"fuel_coal_t": 800}},
+            "fuel_coal_outside",
+        ),
+        (
+            {"energy": {"electricity_kwh": None, "raw_coal_t": None, "feedstock": None}, "coal": {"fuel_coal_t": 800}},
+            "several_gaps",
+        ),
+    ],
+)
+def test_the_energy_balance_gap_names_why_the_balance_is_incomplete(sections, gap):
+    """`energy_balance_gap` is known exactly when the balance is incomplete, and names the one
+    reason, or says there is more than one: the messages print it, the rules read only whether."""
+    values = metrics.compute(project(**sections), PARAMS_2026).values
+    assert values["energy_balance_gap"] == gap
+    assert values["energy_balance_incomplete"] is (gap is not None)

@@ -76,6 +76,7 @@ READS: dict[str, tuple[str, ...]] = {
         "coal.boilers",
         "project.industry_code",
     ),
+    "energy_balance_gap": _FLOOR_READS,
     "comprehensive_energy_tce": ("energy", "coal.fuel_coal_t"),
     "review_energy_tce": ("energy", "coal.fuel_coal_t"),
     # present only while the balance is incomplete, which the file's units, boilers, industry and
@@ -448,14 +449,19 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     coal_outside = (project.coal.fuel_coal_t or 0) > 0 and not any(
         getattr(energy, carrier) is not None for carrier in _COAL_CARRIERS
     )
-    incomplete = coal_outside or (
-        calorific is not None
-        and (
-            (energy.electricity_kwh is None and review_exempt is not True)
-            or (coal_fired and fuel_coal_t is None)
-            or (burns_fuel and not declares_fuel)
+    # why it is incomplete, for the messages to say (the rules read only whether it is)
+    gaps = [
+        gap
+        for gap, holds in (
+            ("fuel_coal_outside", coal_outside),
+            ("no_electricity", energy.electricity_kwh is None and review_exempt is not True),
+            ("coal_not_declared", coal_fired and fuel_coal_t is None),
+            ("furnace_fuel_not_declared", burns_fuel and not declares_fuel),
         )
-    )
+        if holds and (gap == "fuel_coal_outside" or calorific is not None)
+    ]
+    incomplete = bool(gaps)
+    balance_gap = (gaps[0] if len(gaps) == 1 else "several_gaps") if gaps else None
     # What the declared carriers sum to is still a lower bound of an incomplete balance: the
     # carriers left out can only add to it. A floor at or above a threshold reaches it, and a
     # replacement below the floor cannot cover the project, whatever the missing fuel is; adding
@@ -473,6 +479,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "comprehensive_energy_equal_value_tce": equal_value,
         "feedstock_energy_tce": feedstock_tce if equal_value is not None else None,
         "energy_balance_incomplete": incomplete,
+        "energy_balance_gap": balance_gap,
         "comprehensive_energy_tce": controlled,
         "review_energy_tce": review_energy,
         "review_energy_floor_tce": review_floor,
