@@ -553,4 +553,8 @@ def test_an_incomplete_balance_asks_for_the_energy_left_out_not_for_fuel_coal_be
     assert "coal.fuel_coal_t" not in findings["CB-001"].missing_keys
     co2 = findings["CO-002"]
     reason = co2.rule.spec.outcomes[co2.decision.outcome].reason
-    assert (co2.status, reason, co2.missing_keys) == ("missing_info", "balance_incomplete", ("energy", "coal.fuel_coal_t"))
+    assert (co2.status, reason, co2.missing_keys) == (
+        "missing_info",
+        "balance_incomplete",
+        ("energy", "coal.fuel_coal_t"),
+    )

@@ -579,9 +579,7 @@ class Solver:
             changes = changes[:at] + stated + changes[at + 1 :]
         return remedy if changes == remedy.changes else dataclasses.replace(remedy, changes=changes)
 
-    def _far_end(
-        self, finding: Finding, remedy: Remedy, changes: tuple[Change, ...], change: Change
-    ) -> float | None:
+    def _far_end(self, finding: Finding, remedy: Remedy, changes: tuple[Change, ...], change: Change) -> float | None:
         """None if the rule keeps the remedy's status (or a better one) further out in the
         direction `change` states; else the farthest value found that keeps it, rounded towards
         the bound."""
