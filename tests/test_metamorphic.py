@@ -336,6 +336,64 @@ def test_listing_a_coal_boiler_without_coal_never_improves_a_random_project(data
     assert boiler_counterexamples(data, as_of, pack) == []
 
 
+def _with_no_fuel_coal(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The project declaring `coal.fuel_coal_t: 0`, if it gives no fuel coal and lists no coal
+    boiler or unit (there a nought says the boilers burn nothing: a figure, taken as written)."""
+    coal = data.get("coal") if isinstance(data.get("coal"), dict) else {}
+    if coal.get("fuel_coal_t") is not None or coal.get("boilers") or (data.get("coal_power") or {}).get("units_mw"):
+        return None
+    out = copy.deepcopy(data)
+    out["coal"] = {**coal, "fuel_coal_t": 0}
+    return out
+
+
+def no_fuel_coal_counterexamples(data: dict[str, Any], as_of: dt.date, pack: str | None = None) -> list[str]:
+    """Each energy-balance rule that declaring no fuel coal improves. "No coal" is no other
+    fuel: a kiln that declares none of its furnace fuel stays incomplete, and CO-002, which
+    reads the coal, may pass on the nought while the balance rules still ask."""
+    changed = _with_no_fuel_coal(data)
+    if changed is None:
+        return []
+    try:
+        original = _check(data, as_of, pack)
+        result = _check(changed, as_of, pack)
+    except InputError:
+        return []
+    before = {f.id: f.status for f in original.findings}
+    after = {f.id: f.status for f in result.findings}
+    return [
+        f"{rule}: {before[rule]} → {after[rule]}"
+        for rule in BALANCE_RULES
+        if rule != "CO-002" and rule in before and RANK[after[rule]] > RANK[before[rule]]
+    ]
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
+@pytest.mark.parametrize("as_of", AS_OF_DATES, ids=str)
+@pytest.mark.parametrize("start", STARTS, ids=[p.name for p, _ in STARTS])
+def test_declaring_no_fuel_coal_never_completes_a_sample_or_base(start, as_of, pack):
+    _path, data = start
+    assert no_fuel_coal_counterexamples(data, as_of, pack) == []
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
+@given(data=projects(), as_of=st.sampled_from(AS_OF_DATES))
+def test_declaring_no_fuel_coal_never_completes_a_random_project(data, as_of, pack):
+    assert no_fuel_coal_counterexamples(data, as_of, pack) == []
+
+
+def test_a_kiln_without_its_fuel_declaring_no_fuel_coal_stays_incomplete():
+    # the review's counterexample: a clinker kiln with only electricity, below the threshold,
+    # passed every energy-balance rule once it wrote coal.fuel_coal_t: 0
+    kiln = copy.deepcopy(BASE_BY_NAME["cement_renovation"])
+    kiln["project"]["adds_capacity"] = True
+    kiln["energy"] = {k: v for k, v in kiln["energy"].items() if k != "raw_coal_t"}
+    kiln["energy"]["electricity_kwh"] = 20_000_000
+    assert no_fuel_coal_counterexamples(kiln, dt.date(2026, 1, 1)) == []
+    statuses = {f.id: f.status for f in _check(_with_no_fuel_coal(kiln), dt.date(2026, 1, 1)).findings}
+    assert statuses["HE-002"] == statuses["EC-001"] == "missing_info"
+
+
 def test_a_gas_plant_listing_a_boiler_without_coal_stays_rejected():
     # 1e8 m3 of natural gas is some 133 000 tce, far above every threshold: listing a coal boiler
     # without its coal leaves the project at least that large, quota source `none` still fails

@@ -170,7 +170,6 @@ _WITHOUT_FUEL_COAL = (
     "comprehensive_energy_tce",
     "review_energy_tce",
     "energy_intensity_tce_per_10k_yuan",
-    "coal_share",
     "co2_estimate_t",
     "co2_t",
     "carbon_intensity_t_per_10k_yuan",
@@ -439,7 +438,9 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # Likewise a kiln, coke oven or blast furnace burns fuel: a balance of such an industry that
     # declares no furnace fuel (electricity and the vehicles' gasoline, diesel or LPG alone)
     # leaves its fuel out.
-    declares_fuel = project.coal.fuel_coal_t is not None or any(
+    # a kiln's fuel is declared by a carrier of the balance, or by fuel coal burnt (outside the
+    # balance: `coal_outside` below); a nought of fuel coal says no coal, not which fuel it burns
+    declares_fuel = (project.coal.fuel_coal_t or 0) > 0 or any(
         getattr(energy, carrier) is not None for carrier in _FURNACE_FUELS
     )
     burns_fuel = bool(_matches_code(code, params["fuel_burning_industry_codes"].value))
