@@ -109,32 +109,46 @@ def _printed_problems(remedy, message: str, lang: str) -> list[str]:
 
 
 def _direction_problems(result, checker, rule: str, entries, near, stated: dict[str, Any]) -> list[str]:
-    """A bound stated with `≥`, `>`, `≤` or `<` holds beyond it too: the rule keeps the stated
-    status (or a better one) at the other end of a two-sided bound, and, for a one-sided bound,
-    ten and a million times as far from nought in its direction (one and a million, from nought;
-    a tenth and nought itself, downwards), each checked with the other changes as stated."""
+    """A bound stated with `≥`, `>`, `≤` or `<` holds beyond it too: the file gives what the
+    remedy says (the rule's status or a better one, no other rule worse than before or than its
+    effects say) at the other end of a two-sided bound, and, for a one-sided bound, at the key's
+    end (its maximum or 1e15 upwards, its minimum or nought downwards) or, where the format
+    refuses the end, ten times as far from nought in its direction (one, from nought), each
+    checked with the other changes as stated. A value the format refuses is no value of the
+    bound."""
+    from checker.remedies import keys
+
     problems: list[str] = []
     wanted = RANK[stated["status"]]
+    before = {f.id: f.status for f in result.findings}
+    allowed = {**before, **{effect["rule"]: effect["to"] for effect in stated["effects"]}}
     for entry in near:
         if entry["op"] not in ("gt", "gte", "lt", "lte") or isinstance(entry["value"], bool):
             continue
         other = next((e for e in entries if e["key"] == entry["key"] and e is not entry), None)
         value, up = entry["value"], entry["op"] in ("gt", "gte")
+        spec = keys.field(entry["key"])
         if other is not None:
             beyond = [other["value"]]
         elif up:
-            beyond = [value * 10, value * 1e6] if value > 0 else [1.0, 1e6]
+            end = spec.maximum if spec.maximum is not None else 1e15
+            beyond = [end, min(value * 10 if value > 0 else 1.0, end)]
         else:
-            beyond = [value / 10, 0.0] if value > 0 else []
+            end = spec.minimum if spec.minimum is not None else 0.0
+            beyond = [end, max(value / 10, end)] if value > end else []
         for far in beyond:
             moved = [{**e, "op": "eq", "value": far} if e is entry else e for e in near]
             try:
-                now = {f.id: f.status for f in _recheck(result, checker, moved).findings}[rule]
+                now = {f.id: f.status for f in _recheck(result, checker, moved).findings}
             except InputError:
                 continue  # the key's own limit: a value the format refuses is no value of the bound
-            if RANK[now] < wanted:
-                problems.append(f"{rule}: {stated['message']}, but {entry['key']} = {far!r} gives {now}")
-                break
+            worse = sorted(r for r in now if r != rule and RANK[now[r]] < RANK[allowed[r]])
+            if RANK[now[rule]] < wanted or worse:
+                problems.append(
+                    f"{rule}: {stated['message']}, but {entry['key']} = {far!r} gives {now[rule]}"
+                    + (f" and makes {worse} worse" if worse else "")
+                )
+            break  # the first value the format takes is the one checked
     return problems
 
 
@@ -422,3 +436,25 @@ def test_every_human_format_says_how_to_meet_it(lang):
 def test_a_bound_is_printed_with_every_digit_it_has_and_no_exponent(value, printed):
     assert exact(value) == printed
     assert float(printed.replace(",", "")) == value
+
+
+def test_a_bound_that_turns_worse_further_out_is_bounded_from_both_sides(tmp_path):
+    """A rare-earth plant without electricity: declaring electricity completes its balance, and
+    CB-001 passes from the energy-review threshold (5 000 000 kWh) up; but more electricity
+    raises the carbon intensity above its cap, and fails HE-002 (the high-energy threshold)
+    sooner. The remedy once said `≥ 5,000,000 kWh`; it now names the upper end too, below which
+    no other rule turns worse, and that end is checked."""
+    data = read_document(REPO / "projects" / "baotou-rare-earth-separation.yaml").data
+    del data["energy"]["electricity_kwh"]
+    path = tmp_path / "no-electricity.yaml"
+    path.write_bytes(dump(data))
+    checker = checker_on(dt.date(2025, 6, 1))
+    result = checker.check_path(path)
+    assert remedy_problems(result, checker) == []
+    finding = next(f for f in result.findings if f.id == "CB-001")
+    ranged = [r for r in finding.remedies if [c.key for c in r.changes] == ["energy.electricity_kwh"] * 2]
+    assert len(ranged) == 1
+    low, high = ranged[0].changes
+    assert (low.op, low.value, high.op) == ("gte", 5_000_000, "lte")
+    assert 5_000_000 < high.value < 60_000_000 and ranged[0].effects == ()
+    assert "≥ 5,000,000 kWh and ≤ " in remedy_text(ranged[0], "en")

@@ -524,8 +524,9 @@ class Solver:
             if remedy is not None:
                 kept.append(dataclasses.replace(remedy, goal=goal))
         kept = _smallest(kept)
-        if kept:
-            return [self._bounded(finding, remedy) for remedy in kept[:_MAX_REMEDIES]]
+        bounded = [r for r in (self._bounded(finding, remedy) for remedy in kept[:_MAX_REMEDIES]) if r is not None]
+        if bounded:
+            return bounded
         if before == "missing_info" and finding.missing_keys:
             asked = tuple(
                 self.labelled(Change(key, "present", None, key_unit(self.ruleset, key))) for key in finding.missing_keys
@@ -553,54 +554,105 @@ class Solver:
         changes = tuple(self.labelled(c) for c in changes)
         return Remedy(finding.id, "change", finding.status, changes, status, effects, items=labels, cost=cost)
 
-    def _bounded(self, finding: Finding, remedy: Remedy) -> Remedy:
-        """The remedy with each bound it states held in the direction it states.
+    def _bounded(self, finding: Finding, remedy: Remedy) -> Remedy | None:
+        """The remedy with each bound it states held in the direction it states, or None.
 
         A bound is found where a comparison of the rule's conditions is met, and checked at that
         value; but `≥` and `≤` say every value beyond it does as well, and a rule may turn worse
-        further on (declaring electricity completes a balance, and enough of it raises the carbon
-        intensity above its cap). Each bound is checked again further out: ten times as far from
-        nought, and at the key's end. Where the rule is then worse than the remedy says, the
-        values that keep the status are bounded from that side too (`≥ a` and `≤ b`), or, if none
-        but the bound itself is found, stated as that value."""
-        changes = remedy.changes
-        for change in remedy.changes:
-            if change.op not in ("gt", "gte", "lt", "lte") or not _number(change.value):
-                continue
-            end = self._far_end(finding, remedy, changes, change)
-            if end is None:
-                continue
-            at = changes.index(change)
-            value, up = float(change.value), change.op in ("gt", "gte")
-            if (end <= value) if up else (end >= value):
-                stated: tuple[Change, ...] = (dataclasses.replace(change, op="eq"),)
-            else:
-                stated = (change, dataclasses.replace(change, op="lte" if up else "gte", value=end, via=None))
-            changes = changes[:at] + stated + changes[at + 1 :]
-        return remedy if changes == remedy.changes else dataclasses.replace(remedy, changes=changes)
+        further on, or another rule (declaring electricity completes a balance; enough of it
+        raises the carbon intensity above its cap, and fails the high-energy test first). So
+        each bound is checked again at its key's end, the others as stated (ten times as far
+        from nought where the file format refuses the end: a coal quantity below its
+        feedstock). The figures the rules compare move one way with a key (a larger consumption,
+        a smaller value added), so what turns worse on the way is worse there too. Where that
+        gives less than the remedy says (the rule's status, or another rule worse than its
+        effects say), the bound is followed: one that turns is bounded from that side too (`≥ a`
+        and `≤ b`, the values between giving what the remedy says), or stated as its value if no
+        other is found. A value the file format refuses is no value of a bound."""
+        bounds = [c for c in remedy.changes if c.op in _INEQUALITIES and _number(c.value)]
+        if not bounds:
+            return remedy
+        holds = self._as_stated(finding, remedy)
+        # bounds of one key of several items (each product's unit energy) move out together, one
+        # check for them all; bounds of different keys one at a time, since one may make up for
+        # another (more value added for more electricity)
+        groups: dict[tuple[str, bool], list[Change]] = {}
+        for change in bounds:
+            groups.setdefault((_generic(change.key), change.op in ("gt", "gte")), []).append(change)
 
-    def _far_end(self, finding: Finding, remedy: Remedy, changes: tuple[Change, ...], change: Change) -> float | None:
-        """None if the rule keeps the remedy's status (or a better one) further out in the
-        direction `change` states; else the farthest value found that keeps it, rounded towards
-        the bound."""
+        def group_holds(group: list[Change]) -> bool:
+            def at(step: int) -> bool | None:
+                return holds(_moved_out(remedy.changes, group, step))
+
+            return _holds_beyond(at)
+
+        followed = [change for group in groups.values() if not group_holds(group) for change in group]
+        if not followed:
+            return remedy
+        out: list[Change] = []
+        for change in remedy.changes:
+            if change not in followed:
+                out.append(change)
+                continue
+            found = self._far_end(holds, remedy.changes, change)
+            if isinstance(found, _Unsaid):
+                return None
+            if found is None:
+                out.append(change)
+            elif found == change.value:
+                out.append(dataclasses.replace(change, op="eq"))
+            else:
+                up = change.op in ("gt", "gte")
+                out += [change, dataclasses.replace(change, op="lte" if up else "gte", value=found, via=None)]
+        return dataclasses.replace(remedy, changes=tuple(out))
+
+    def _as_stated(self, finding: Finding, remedy: Remedy) -> Callable[[tuple[Change, ...]], bool | None]:
+        """Whether the file after some changes gives what the remedy says: the rule's status (or
+        a better one), and no other rule worse than before or than the remedy's effects say;
+        None if the changes make the file invalid input."""
+        wanted = RANK[remedy.status or "fail"]
+        floor = {f.id: RANK[f.status] for f in self.result.findings if f.id != finding.id}
+        for effect in remedy.effects:
+            floor[effect.rule] = min(floor.get(effect.rule, RANK["pass"]), RANK[effect.after])
+
+        def holds(changes: tuple[Change, ...]) -> bool | None:
+            checked = self.space.check(changes)
+            if checked is None:
+                return None
+            after = checked.reported
+            status = after.get(finding.id)
+            if status is None or RANK[status] < wanted:
+                return False
+            return all(RANK[after[rule]] >= rank for rule, rank in floor.items() if rule in after)
+
+        return holds
+
+    def _far_end(
+        self, holds: Callable[[tuple[Change, ...]], bool | None], changes: tuple[Change, ...], change: Change
+    ) -> float | _Unsaid | None:
+        """None if the file keeps what the remedy says further out in the direction `change`
+        states (the other changes as stated); else the farthest value found that keeps it,
+        rounded towards the bound, or `_UNSAID` if not even the bound does."""
         spec = keys.field(change.key)
         low = spec.minimum if spec.minimum is not None else 0.0
-        high = spec.maximum if spec.maximum is not None else 1e15
+        high = spec.maximum if spec.maximum is not None else _KEY_END
         value, up = float(change.value), change.op in ("gt", "gte")
-        wanted = RANK[remedy.status or "fail"]
 
-        def keeps(x: float) -> bool:
-            tried = tuple(dataclasses.replace(c, op="eq", value=x) if c is change else c for c in changes)
-            checked = self.space.check(tried)
-            status = checked.reported.get(finding.id) if checked is not None else None
-            return status is not None and RANK[status] >= wanted
+        def at(x: float) -> bool | None:
+            return holds(tuple(dataclasses.replace(c, op="eq", value=x) if c is change else c for c in changes))
 
-        bad = next((x for x in _beyond(value, up, low, high) if not keeps(x)), None)
+        bad = None
+        for x in _beyond(value, up, low, high):
+            found = at(x) if x is not None else None
+            if found is not None:
+                bad = None if found else x
+                break
         if bad is None:
             return None
-        good = value if change.op in ("gte", "lte") else _past(value, up)
-        if not keeps(good):
-            return value
+        strict = change.op in ("gt", "lt")
+        good = _past(value, up) if strict else value
+        if at(good) is not True:
+            return _UNSAID
         for _ in range(_BISECTIONS):
             if _nearest(good, _INVERTED_DIGITS) == _nearest(bad, _INVERTED_DIGITS):
                 break
@@ -608,15 +660,20 @@ class Solver:
             middle = math.sqrt(good * bad) if geometric else (good + bad) / 2
             if middle in (good, bad):
                 break
-            if keeps(middle):
+            if at(middle) is True:
                 good = middle
-            else:
+            else:  # worse, or a value the format refuses: the bound stops before it
                 bad = middle
+        end = good
         for digits in range(_INVERTED_DIGITS, 16):
-            end = _rounded(good, up=not up, digits=digits)
-            if ((end >= value) if up else (end <= value)) and keeps(end):
-                return end
-        return good
+            rounded = _rounded(good, up=not up, digits=digits)
+            beyond = rounded > value if up else rounded < value
+            if (beyond or (rounded == value and not strict)) and at(rounded) is True:
+                end = rounded
+                break
+        if isinstance(change.value, int) and float(end).is_integer():
+            return int(end)
+        return end
 
     def _distance(self, change: Change) -> float:
         """How far a change moves the file: a declaration nothing, a figure by its relative change."""
@@ -752,16 +809,53 @@ def _merge(changes: tuple[Change, ...], more: tuple[Change, ...]) -> tuple[Chang
     return tuple(out)
 
 
-def _beyond(value: float, up: bool, low: float, high: float) -> list[float]:
-    """Values of a key further than `value` in the direction a bound states, nearest first: ten
-    times as far from nought (one, from nought itself), then the key's end."""
+# the largest value a remedy's check writes into a key without a maximum of its own
+_KEY_END = 1e15
+_INEQUALITIES = ("gt", "gte", "lt", "lte")
+
+
+class _Unsaid:
+    """A bound that no longer gives what its remedy says, even at itself."""
+
+
+_UNSAID = _Unsaid()
+
+
+def _beyond(value: float, up: bool, low: float, high: float) -> tuple[float | None, float | None]:
+    """Two values of a key further than `value` in the direction a bound states: the key's end,
+    and, for when the format refuses the end (a coal quantity below its feedstock), ten times as
+    far from nought (one, from nought itself); None where there is none."""
     if up:
-        near = value * 10 if value > 0 else (value / 10 if value < 0 else 1.0)
-        tried = [min(near, high), high]
-        return [x for x in dict.fromkeys(tried) if x > value]
-    near = value / 10 if value > 0 else (value * 10 if value < 0 else -1.0)
-    tried = [max(near, low), low]
-    return [x for x in dict.fromkeys(tried) if x < value]
+        near = min(value * 10 if value > 0 else (value / 10 if value < 0 else 1.0), high)
+        return (high if high > value else None, near if value < near < high else None)
+    near = max(value / 10 if value > 0 else (value * 10 if value < 0 else -1.0), low)
+    return (low if low < value else None, near if low < near < value else None)
+
+
+def _holds_beyond(holds_at: Callable[[int], bool | None]) -> bool:
+    """Whether a remedy still holds with its bounds moved out (`holds_at(step)`, a step of
+    `_beyond`): at the keys' ends, or, where the format refuses them, ten times as far out."""
+    for step in range(2):
+        found = holds_at(step)
+        if found is not None:
+            return found
+    return True  # nothing beyond the bounds the format takes: no value to say it of
+
+
+def _moved_out(changes: tuple[Change, ...], bounds: list[Change], step: int) -> tuple[Change, ...]:
+    """The changes with every bound moved out together to its `step`th value `_beyond` it
+    (a bound with none stays as stated)."""
+    out = []
+    for change in changes:
+        if change in bounds:
+            spec = keys.field(change.key)
+            low = spec.minimum if spec.minimum is not None else 0.0
+            high = spec.maximum if spec.maximum is not None else _KEY_END
+            far = _beyond(float(change.value), change.op in ("gt", "gte"), low, high)[step]
+            if far is not None:
+                change = dataclasses.replace(change, op="eq", value=far)
+        out.append(change)
+    return tuple(out)
 
 
 def _past(value: float, up: bool) -> float:
