@@ -569,7 +569,10 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "name": name,
                 "label": getattr(info.label, lang),
                 "shown_name": shown_fact_name(name) if lang == "zh" else name,
-                "value": fmt_wan(value) if lang == "zh" else fmt_num(value, 3),
+                # a word (why the balance is incomplete) in the report's language, a code as written
+                "value": term(value, lang)
+                if isinstance(value, str)
+                else (fmt_wan(value) if lang == "zh" else fmt_num(value, 3)),
                 "unit": unit_text(info.unit, lang),
             }
         )
