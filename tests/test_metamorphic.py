@@ -340,8 +340,8 @@ def _with_no_fuel_coal(data: dict[str, Any]) -> dict[str, Any] | None:
     """The project declaring `coal.fuel_coal_t: 0`, if it gives no fuel coal and lists no coal
     boiler or unit (there a nought says the boilers burn nothing: a figure, taken as written)."""
     coal = data.get("coal") if isinstance(data.get("coal"), dict) else {}
-    if coal.get("fuel_coal_t") is not None or coal.get("boilers") or (data.get("coal_power") or {}).get("units_mw"):
-        return None
+    if coal.get("fuel_coal_t") is not None or coal.get("boilers") or data.get("coal_power") is not None:
+        return None  # a coal_power section, even without its units, says coal units are built
     out = copy.deepcopy(data)
     out["coal"] = {**coal, "fuel_coal_t": 0}
     return out
