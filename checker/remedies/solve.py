@@ -598,7 +598,9 @@ class Solver:
             if isinstance(found, _Unsaid):
                 return None
             if found is None:
-                out.append(change)
+                # holds alone but not with the others of its key moved out too (items that add
+                # up): the value checked, as its value
+                out.append(change if change.op in ("gt", "lt") else dataclasses.replace(change, op="eq"))
             elif found == change.value:
                 out.append(dataclasses.replace(change, op="eq"))
             else:
