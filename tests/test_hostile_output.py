@@ -501,10 +501,18 @@ def test_a_closed_pipe_exits_2_with_one_line():
     one_line_error(proc.returncode, err, ("standard output", "broken pipe"))
 
 
-def test_invalid_input_exits_2_even_when_stderr_cannot_be_written(tmp_path):
+@pytest.mark.parametrize("unbuffered", ["1", ""], ids=["unbuffered", "line-buffered"])
+def test_invalid_input_exits_2_even_when_stderr_cannot_be_written(tmp_path, unbuffered):
+    # stderr is line-buffered unless PYTHONUNBUFFERED is set: the line it could not write stays
+    # in its buffer, and the interpreter's flush at exit failed on it again (exit 120)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
     device = full_device(tmp_path)
     with open(device, "wb") as full:
-        done = subprocess_check(HERE / "syntax_error.yaml", stdout=subprocess.PIPE, stderr=full, capture_output=False)
+        done = subprocess_check(
+            HERE / "syntax_error.yaml", stdout=subprocess.PIPE, stderr=full, capture_output=False, env=env
+        )
     assert done.returncode == 2
 
 

@@ -214,12 +214,16 @@ def _legible_output() -> None:
 def say(line: str) -> None:
     """One line on stderr; a stderr that cannot be written (a full disk, closed) loses the line,
     never the exit code."""
+    stream = sys.stderr
     try:
-        stream = sys.stderr
         if stream is not None:
             stream.write(line + "\n")
             stream.flush()
-    except (OSError, ValueError):
+    except OSError:
+        # a line-buffered stderr keeps what it could not write, and the interpreter's flush at
+        # exit would fail on it again and exit 120: let that flush go to the null device
+        _to_null_device(stream)
+    except ValueError:  # closed
         pass
 
 
@@ -271,9 +275,15 @@ def _silence_stdout() -> None:
     if _closed_stdout is not None and sys.stdout is _closed_stdout:
         sys.stdout = None  # nothing for the interpreter to flush at exit
         return
+    _to_null_device(sys.stdout)
+
+
+def _to_null_device(stream: Any) -> None:
+    """Point a standard stream's file descriptor at the null device, so that what it still holds
+    is flushed there at exit."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
         os.close(devnull)
 
 
