@@ -431,6 +431,22 @@ _ENDING_SIGNALS = frozenset(
 )
 
 
+class _QuietPool(multiprocessing.pool.Pool):
+    """A process pool whose worker-maintaining thread sleeps until there is something to do.
+
+    The standard pool's thread wakes on its workers' exits, on its own notifications (a task
+    added, the pool closed, the last result taken) and on the results pipe being readable
+    (`Pool._get_sentinels`). The last one keeps it spinning for as long as a result sits in the
+    pipe, i.e. all the time a worker's chunk of output (hundreds of kB) is being written and read:
+    in a batch of compact lines that thread took ~0.2 s of CPU per 2 000 projects, taken from the
+    workers on a machine with as many cores as workers. The thread reads no result; its loop
+    ends on the notifications, which the pool sends whenever its work drains or it closes.
+    """
+
+    def _get_sentinels(self) -> list[Any]:
+        return [self._change_notifier._reader]  # type: ignore[attr-defined]  # the pool's own queue
+
+
 def _pool(context: multiprocessing.context.BaseContext, jobs: int, settings: Settings) -> multiprocessing.pool.Pool:
     """A worker pool whose helper threads never take an ending signal.
 
@@ -442,10 +458,10 @@ def _pool(context: multiprocessing.context.BaseContext, jobs: int, settings: Set
     """
     mask = getattr(signal, "pthread_sigmask", None)
     if mask is None:  # pragma: no cover - not POSIX
-        return context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid()))
+        return _QuietPool(jobs, initializer=_init_process, initargs=(settings, os.getpid()), context=context)
     previous = mask(signal.SIG_BLOCK, _ENDING_SIGNALS)
     try:
-        return context.Pool(jobs, initializer=_init_process, initargs=(settings, os.getpid()))
+        return _QuietPool(jobs, initializer=_init_process, initargs=(settings, os.getpid()), context=context)
     finally:
         mask(signal.SIG_SETMASK, previous)
 
