@@ -67,6 +67,22 @@ class _UsageLine(click.ClickException):
         say(_usage_line(self.format_message()))
 
 
+# pydantic's switch for its plugins (observability hooks that other installed packages register)
+PYDANTIC_PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
+
+
+def _no_pydantic_plugins() -> None:
+    """The commands validate with pydantic's models without its plugins, unless the user says
+    otherwise by setting the variable.
+
+    To find plugins, pydantic imports `importlib.metadata` and reads the entry points of every
+    installed distribution when it builds its first model: ~10 ms of each `check FILE` (and of
+    each batch worker), longer the more packages the environment holds, for hooks that would
+    observe the checker's internal models, and code of other packages run on every project file.
+    """
+    os.environ.setdefault(PYDANTIC_PLUGINS_VARIABLE, "__all__")
+
+
 class OneLineMain(click.Command):
     """Every command's usage errors (a bad option value, a missing argument, an unknown
     subcommand) as one `error:` line and exit 2, instead of click's multi-line usage block; an
@@ -80,6 +96,7 @@ class OneLineMain(click.Command):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        _no_pydantic_plugins()
         # help and usage errors come before --lang is parsed: the language is decided here
         i18n.decide(sys.argv[1:] if args is None else args)
         i18n.install_click()
