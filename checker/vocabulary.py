@@ -55,6 +55,8 @@ COUNT_ORDER = (*RULE_STATUSES, Status.WAIVED)
 ATTENTION = (Status.FAIL, Status.REVIEW, Status.MISSING_INFO, Status.WARN, Status.WAIVED)
 # the statuses that ask for the project to be looked at again before any approval
 UNSETTLED = frozenset((Status.REVIEW, Status.MISSING_INFO))
+# the statuses a change to the project file can improve: the findings remedies are computed for
+IMPROVABLE = (Status.FAIL, Status.WARN, Status.REVIEW, Status.MISSING_INFO)
 # the statuses a register waiver can set aside: a problem, not a pass or a rule out of scope
 WAIVABLE = (Status.FAIL, Status.WARN, Status.REVIEW, Status.MISSING_INFO)
 # Which status of several subjects a per-item rule takes, most severe first. It differs from the

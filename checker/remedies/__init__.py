@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from checker.check import CheckResult
 from checker.remedies.model import Change, Effect, Remedy, Via
-from checker.remedies.solve import IMPROVABLE, Solver
+from checker.remedies.solve import Solver
+from checker.vocabulary import IMPROVABLE
 
 __all__ = ["IMPROVABLE", "Change", "Effect", "Remedy", "Via", "attach", "compute"]
 

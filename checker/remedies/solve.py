@@ -37,11 +37,11 @@ from checker.remedies.workspace import State, Workspace
 from checker.rules import conditions as cond
 from checker.rules.ruleset import Rule
 from checker.verdict.findings import Finding
+from checker.vocabulary import IMPROVABLE
 
 # how much better a status is: a remedy must raise it (not_applicable is never aimed at: a rule
 # is not met by making it not apply, but reaching it is no worse than a pass)
 RANK = {"fail": 0, "missing_info": 1, "review": 2, "warn": 3, "pass": 4, "not_applicable": 4, "waived": 4}
-IMPROVABLE = ("fail", "warn", "review", "missing_info")
 _MAX_CONJUNCTS = 48  # alternatives of one target's condition (the shipped rules need a dozen)
 _MAX_BRANCHES = 24  # candidate change sets followed at once for one alternative
 _MAX_REMEDIES = 6  # remedies shown for one finding

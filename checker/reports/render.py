@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import jinja2
 
-from checker import __version__, remedies
+from checker import __version__
 from checker.check import CheckResult
 from checker.evaluation.decision import fired
 from checker.reports.escaping import md_escape
@@ -38,7 +38,7 @@ from checker.verdict.waivers import (
     unstated,
 )
 from checker.vocabulary import ATTENTION as _ATTENTION
-from checker.vocabulary import Status, Verdict
+from checker.vocabulary import IMPROVABLE, Status, Verdict
 
 LANGS = ("zh", "en")
 _ORDER = tuple(Status)  # most severe first, the waived before what needs nothing
@@ -579,10 +579,23 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _with_remedies(result: CheckResult) -> None:
+    """`checker.remedies.attach`, its solver loaded only when some finding can improve: a report
+    of passes and rules that do not apply (every finding's remedies empty) never imports it."""
+    if any(f.status in IMPROVABLE for f in result.findings):
+        from checker.remedies import attach
+
+        attach(result)
+        return
+    for finding in result.findings:
+        if finding.remedies is None:
+            finding.remedies = ()
+
+
 def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
     """Everything a human-readable report shows, in display order, formatted for `lang`."""
     info = result.project.project
-    remedies.attach(result)
+    _with_remedies(result)
     findings = sorted(result.findings, key=lambda f: (_ORDER.index(f.status),))
     return {
         "lang": lang,
@@ -652,7 +665,7 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
     a person (`ATTENTION`, most severe first, in rule order within a status), how many rules
     passed or did not apply, and the run's notices. Everything else is in the full report."""
     info = result.project.project
-    remedies.attach(result)
+    _with_remedies(result)
     findings = sorted(
         (f for f in result.findings if f.status in ATTENTION),
         key=lambda f: ATTENTION.index(f.status),
@@ -843,7 +856,7 @@ def verdict_head(result: CheckResult, lang: str, after_ruleset: dict[str, Any] |
 
 def verdict_json(result: CheckResult, lang: str) -> dict[str, Any]:
     """The machine-readable verdict of `project-format.md` (plus a few documented additions)."""
-    remedies.attach(result)
+    _with_remedies(result)
     return {
         **verdict_head(result, lang),
         "findings": [_finding_json(f, lang) for f in result.findings],
