@@ -516,3 +516,47 @@ def test_only_the_text_summary_keeps_a_line_per_project(fmt, listed, monkeypatch
     (summary,) = made
     assert summary.total == len(PROJECTS)
     assert len(summary.projects) == (len(PROJECTS) if listed else 0)
+
+
+def test_the_pools_own_thread_sleeps_while_results_are_in_flight(tmp_path: Path, monkeypatch):
+    """The thread that maintains the pool's workers wakes when there is something to maintain,
+    not for as long as a chunk of results sits in the pipe: the standard pool's thread also waits
+    on the results pipe and spins on it (hundreds of wake-ups for 60 compact lines), taking CPU
+    from the workers. Counted, not timed: at most one wake-up a chunk, plus the pool's end."""
+    import multiprocessing.pool
+
+    from checker.batch.runner import chunk_size
+
+    for index in range(60):
+        shutil.copy(PROJECTS[index % len(PROJECTS)], tmp_path / f"p{index:02}.yaml")
+    wakeups = Counter[str]()
+    wait = multiprocessing.pool.Pool._wait_for_updates
+
+    def counted(*args: object, **kwargs: object) -> None:
+        wakeups["pool thread"] += 1
+        wait(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "_wait_for_updates", staticmethod(counted))
+    files = sorted(str(p) for p in tmp_path.glob("*.yaml"))
+    settings = Settings(fmt="jsonl", lang="zh", as_of=dt.date.fromisoformat(AS_OF))
+    outcomes = list(run(files, settings, jobs=2))
+    assert [o.path for o in outcomes] == files
+    chunks = -(-len(files) // chunk_size(len(files), 2, "jsonl"))
+    assert wakeups["pool thread"] <= chunks + 4
+
+
+def test_a_worker_leaves_what_it_built_to_reference_counting(monkeypatch):
+    """A batch worker freezes its long-lived objects and collects only the young generation, and
+    seldom: the collector's default passes were ~8 % of a worker's time (benchmarks/README.md)."""
+    import gc
+
+    from checker.batch import runner
+
+    threshold = gc.get_threshold()
+    try:
+        runner._collect_young_only()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (runner._WORKER_GC_THRESHOLD, *threshold[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -92,3 +92,40 @@ def test_no_project_field_defaults_through_a_builtin_whose_signature_must_be_par
                 assert inspect.isfunction(factory) or inspect.isclass(factory)
                 first, second = factory(), factory()
                 assert first == second and first is not second
+
+
+def test_a_check_of_passes_loads_neither_the_remedy_solver_nor_pydantic_plugins():
+    """Nothing to improve, nothing to solve: the remedy solver is imported only when a finding can
+    improve. pydantic's plugins are not looked for (each installed package's entry points) unless
+    the user sets PYDANTIC_DISABLE_PLUGINS."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: print('checker.remedies.solve' in sys.modules,"
+        " os.environ.get('PYDANTIC_DISABLE_PLUGINS'), file=sys.stderr))\n"
+        "from checker.cli.app import check_main\n"
+        "check_main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, SAMPLE, "--as-of", "2025-06-01"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "False __all__"
+
+
+def test_a_users_pydantic_plugin_setting_is_kept(monkeypatch):
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
+    result = CliRunner().invoke(cli.check_main, [SAMPLE, "--as-of", "2025-06-01"])
+    assert result.exit_code == 0, result.output
+    import os
+
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""
