@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.errors import InputError
+from checker.evaluation.decision import fired
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import CARRIERS, Project
@@ -48,6 +49,13 @@ def _renovation_of_unknown_capacity(original: Any, _result: Any) -> bool:
     product capacities, mine or plant are the only evidence that it may (amendment 1)."""
     info = original.project.project
     return info.construction_type in ("renovation", "relocation") and info.adds_capacity is None
+
+
+def _code_contradicting_the_mine(original: Any, _result: Any) -> bool:
+    """MI-003 sent the file to a reviewer because its industry code and its mine's mineral
+    disagree on whether it is a coal mine (the outcome `contradiction`)."""
+    finding = next(f for f in original.findings if f.id == "MI-003")
+    return fired(finding.rule, finding.decision).get("reason") == "contradiction"
 
 
 def _balance_without_coal(original: Any, _result: Any) -> bool:
@@ -97,8 +105,9 @@ ALL_RULES = ("*",)
 # stop failing or asking, when the row holds, and why the deletion removes the very subject of
 # those rules. Kept short on purpose: the file's other evidence (industry code, listed units,
 # capacities) must still bring a rule in, so `project.adds_capacity`, `project.industry_code` or
-# electricity never escapes, and a fuel carrier escapes only where nothing else in the file shows
-# that the fuel is used (coal units, boilers and kiln industries without furnace fuel still ask).
+# electricity never escapes (the code and the mine's mineral only from the review their
+# contradiction gives), and a fuel carrier escapes only where nothing else in the file shows that the
+# fuel is used (coal units, boilers and kiln industries without furnace fuel still ask).
 ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     (
         ("coal_power",),
@@ -145,6 +154,16 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         ("CO-002", "CB-001"),
         _balance_without_coal,
         "the declared fuel coal was the only coal in a balance that lists no coal carrier",
+    ),
+    (
+        ("project.industry_code", "mine.mineral"),
+        ("MI-003",),
+        _code_contradicting_the_mine,
+        "the key was one side of the contradiction MI-003 sent to a reviewer (the code and the "
+        "mineral disagree on whether the mine is a coal mine); without it the file is consistent and "
+        "the mine is judged by the side that is left: a coal mine by the minimum scale, which it must "
+        "still meet, a mine of another mineral or mining division not by MI-003, as for any file that "
+        "says so",
     ),
     (
         ("emissions", "emissions.co2_t"),
@@ -394,3 +413,21 @@ def test_a_gas_plant_listing_a_boiler_without_coal_stays_rejected():
     statuses = {f.id: f.status for f in boiler.findings}
     assert plain.verdict == boiler.verdict == "rejected"
     assert statuses["EC-002"] == statuses["HE-002"] == statuses["EC-001"] == "fail"
+
+
+def test_deleting_the_code_that_contradicts_a_coal_mine_leaves_it_judged_as_a_coal_mine():
+    """A coal mine whose industry code names the mining of another mineral goes to a reviewer
+    (MI-003 `contradiction`). Without the code, the mine is judged by its mineral: the minimum
+    scale still applies, and a mine below it still fails; without the mineral, by its code, which
+    names no coal mining. Found by the long profile."""
+    mine = copy.deepcopy(BASE_BY_NAME["ordos-coal-mine"])
+    mine["project"]["industry_code"] = "B0910"
+    as_of = dt.date(2025, 6, 1)
+    finding = next(f for f in _check(mine, as_of).findings if f.id == "MI-003")
+    assert (finding.status, fired(finding.rule, finding.decision).get("reason")) == ("review", "contradiction")
+    assert counterexamples(mine, as_of) == []
+    small = copy.deepcopy(mine)
+    small["mine"]["capacity_mt_per_year"] = 1.2
+    assert {f.id: f.status for f in _check(_without(small, ("project", "industry_code")), as_of).findings}[
+        "MI-003"
+    ] == "fail"
