@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from checker.errors import InputError
 from checker.evaluation.decision import fired
+from checker.facts import derived
 from checker.input.source import parse_document
 from checker.input.validation import validate_document
 from checker.project.model import CARRIERS, Project
@@ -97,6 +98,8 @@ BALANCE_RULES = (
         }
     ),
 )
+# what a kiln, coke oven or furnace can burn, as the derived figures read it
+FURNACE_FUELS = derived._FURNACE_FUELS
 # every carrier but electricity, whose absence the rules themselves treat as an incomplete balance
 FUEL_CARRIERS = tuple(f"energy.{c}" for c in CARRIERS if c != "electricity_kwh")
 
@@ -370,8 +373,33 @@ def no_fuel_coal_counterexamples(data: dict[str, Any], as_of: dt.date, pack: str
     return _improvements(data, _with_no_fuel_coal(data), as_of, pack, rules)
 
 
+def _with_noughts_of_furnace_fuels(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The project declaring a nought of every furnace fuel its balance leaves out, if it lists no
+    coal boiler or unit (there a nought of coal says the boilers burn nothing, taken as written)."""
+    coal = data.get("coal") if isinstance(data.get("coal"), dict) else {}
+    if coal.get("boilers") or data.get("coal_power") is not None or not isinstance(data.get("energy"), dict):
+        return None
+    absent = [c for c in FURNACE_FUELS if data["energy"].get(c) is None]
+    if not absent:
+        return None
+    out = copy.deepcopy(data)
+    out["energy"].update(dict.fromkeys(absent, 0))
+    return out
+
+
+def furnace_noughts_counterexamples(data: dict[str, Any], as_of: dt.date, pack: str | None = None) -> list[str]:
+    """Each energy-balance rule but CO-002 that declaring noughts of the furnace fuels improves: a
+    fuel not burnt is no fuel declared, and a kiln that declares none stays incomplete."""
+    rules = tuple(rule for rule in BALANCE_RULES if rule != "CO-002")
+    return _improvements(data, _with_noughts_of_furnace_fuels(data), as_of, pack, rules)
+
+
 # additions to a file that never improve an energy-balance rule, each with its counterexamples
-ADDITIONS = {"unfuelled coal boiler": boiler_counterexamples, "no fuel coal": no_fuel_coal_counterexamples}
+ADDITIONS = {
+    "unfuelled coal boiler": boiler_counterexamples,
+    "no fuel coal": no_fuel_coal_counterexamples,
+    "noughts of furnace fuels": furnace_noughts_counterexamples,
+}
 
 
 @pytest.mark.parametrize("addition", ADDITIONS.values(), ids=list(ADDITIONS))
@@ -431,3 +459,17 @@ def test_deleting_the_code_that_contradicts_a_coal_mine_leaves_it_judged_as_a_co
     assert {f.id: f.status for f in _check(_without(small, ("project", "industry_code")), as_of).findings}[
         "MI-003"
     ] == "fail"
+
+
+def test_a_kiln_declaring_a_nought_of_coal_in_its_balance_stays_incomplete():
+    # the second review's counterexample: a lime kiln (C3012) with electricity below the threshold
+    # was approved once its balance listed raw_coal_t: 0, as the kiln above with fuel coal 0 was
+    kiln = copy.deepcopy(BASE_BY_NAME["cement_renovation"])
+    kiln["project"]["adds_capacity"] = True
+    kiln["energy"] = {k: v for k, v in kiln["energy"].items() if k != "raw_coal_t"}
+    kiln["energy"]["electricity_kwh"] = 20_000_000
+    assert furnace_noughts_counterexamples(kiln, dt.date(2026, 1, 1)) == []
+    nought = copy.deepcopy(kiln)
+    nought["energy"]["raw_coal_t"] = 0
+    statuses = {f.id: f.status for f in _check(nought, dt.date(2026, 1, 1)).findings}
+    assert statuses["HE-002"] == statuses["EC-001"] == "missing_info"

@@ -438,10 +438,11 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # Likewise a kiln, coke oven or blast furnace burns fuel: a balance of such an industry that
     # declares no furnace fuel (electricity and the vehicles' gasoline, diesel or LPG alone)
     # leaves its fuel out.
-    # a kiln's fuel is declared by a carrier of the balance, or by fuel coal burnt (outside the
-    # balance: `coal_outside` below); a nought of fuel coal says no coal, not which fuel it burns
+    # a kiln's fuel is declared by a furnace fuel the balance says it burns, or by fuel coal burnt
+    # (outside the balance: `coal_outside` below); a nought of a fuel, in the balance or as fuel
+    # coal, says which fuel it does not burn, not which it burns
     declares_fuel = (project.coal.fuel_coal_t or 0) > 0 or any(
-        getattr(energy, carrier) is not None for carrier in _FURNACE_FUELS
+        (getattr(energy, carrier) or 0) > 0 for carrier in _FURNACE_FUELS
     )
     burns_fuel = bool(_matches_code(code, params["fuel_burning_industry_codes"].value))
     # fuel coal declared in `coal.fuel_coal_t` with no coal carrier in the balance: the file says
