@@ -558,3 +558,22 @@ def test_an_incomplete_balance_asks_for_the_energy_left_out_not_for_fuel_coal_be
         "balance_incomplete",
         ("energy", "coal.fuel_coal_t"),
     )
+
+
+@pytest.mark.parametrize(("groundwater", "code"), [(500000, 2), (200000, None), (300000, None)])
+def test_groundwater_beyond_the_fresh_water_it_is_part_of_is_invalid_input(groundwater, code, tmp_path):
+    """Fresh water is the surface and ground water withdrawn: a file withdrawing 500 000 m³ of
+    groundwater and declaring 300 000 m³ of fresh water (or none, which passed WA-002 below the
+    permit threshold) cannot be read either way. Equal or less is a share of it, and is checked."""
+    path = _write(tmp_path, {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["water"] = {**data.get("water", {}), "fresh_water_m3": 300000, "groundwater_m3": groundwater}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", "en"])
+    if code is None:
+        assert result.exit_code != 2, result.output
+        return
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(r"olefins\.yaml:\d+: water\.groundwater_m3: 500000 exceeds water\.fresh_water_m3 300000", lines[0])

@@ -381,6 +381,9 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r": feedstock (\S+) exceeds the consumption (\S+) (\S+)$", r": 原料用能 \1 超过消费量 \2 \3"),
     (r": fuel coal (\S+) differs from the coal the energy balance burns \((.+) less feedstock = (\S+)\)$",
      r": 燃料煤 \1 与能源平衡中燃烧的煤量不符(\2 扣除原料用能 = \3)"),
+    (r": (\S+) exceeds water\.fresh_water_m3 (\S+): fresh water is the surface and ground water withdrawn, "
+     r"groundwater included$",
+     r": \1 超过新水取用量 water.fresh_water_m3 \2: 新水取用量是地表水与地下水取水量之和,含地下水"),
     (r": the figures are too large to compute (\S+) from (.+): check the magnitudes and units of these values$",
      r": 数值过大,无法由 \2 计算 \1: 请核对这些数值的数量级和单位"),
     (r": no such file$", ": 文件不存在"),

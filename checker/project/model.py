@@ -317,6 +317,16 @@ class Project(Strict):
                 )
             )
         found += self._fuel_coal_contradictions()
+        ground, fresh = self.water.groundwater_m3, self.water.fresh_water_m3
+        if ground is not None and fresh is not None and ground > fresh:
+            # fresh water is the surface and ground water withdrawn: the part exceeds the whole
+            found.append(
+                (
+                    ("water", "groundwater_m3"),
+                    f"{_number(ground)} exceeds water.fresh_water_m3 {_number(fresh)}: fresh water is "
+                    "the surface and ground water withdrawn, groundwater included",
+                )
+            )
         feedstock = self.energy.feedstock
         if feedstock is None:
             return found
