@@ -577,3 +577,30 @@ def test_groundwater_beyond_the_fresh_water_it_is_part_of_is_invalid_input(groun
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1
     assert re.search(r"olefins\.yaml:\d+: water\.groundwater_m3: 500000 exceeds water\.fresh_water_m3 300000", lines[0])
+
+
+@pytest.mark.parametrize("written", ["无", "暂无", "待办理", "办理中。", "尚未取得取水许可", "none", "N/A", "-", " "])
+@pytest.mark.parametrize(("section", "key"), [("water", "water_permit"), ("coal_power", "exemption_evidence")])
+def test_a_document_written_as_none_is_invalid_input(written, section, key, tmp_path):
+    """`water_permit: 无` passed WA-002 as "已申报取水许可:无", and `exemption_evidence: 无` sent an
+    exemption to review as if evidence were given: a text saying there is no document is refused,
+    naming the key, and the key is left out when there is none (which the rules read as none)."""
+    path = _write(tmp_path, {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.setdefault(section, {})[key] = written
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(rf"olefins\.yaml:\d+: {section}\.{key}: .* says there is no document", lines[0]), lines[0]
+
+
+@pytest.mark.parametrize("written", ["无锡市水利局取水许可 D320200S2025-0001", "X", "鄂尔多斯市水利局取水许可"])
+def test_a_document_named_by_its_number_or_title_is_taken(written, tmp_path):
+    path = _write(tmp_path, {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.setdefault("water", {})["water_permit"] = written
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", "en"])
+    assert result.exit_code != 2, result.output

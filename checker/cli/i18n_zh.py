@@ -384,6 +384,9 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r": (\S+) exceeds water\.fresh_water_m3 (\S+): fresh water is the surface and ground water withdrawn, "
      r"groundwater included$",
      r": \1 超过新水取用量 water.fresh_water_m3 \2: 新水取用量是地表水与地下水取水量之和,含地下水"),
+    (r": '(.*)' says there is no document: leave the key out if there is none, or give the document's number "
+     r"or title$",
+     r": “\1”表示没有文件: 没有时请删去此键,有则填写文件编号或名称"),
     (r": the figures are too large to compute (\S+) from (.+): check the magnitudes and units of these values$",
      r": 数值过大,无法由 \2 计算 \1: 请核对这些数值的数量级和单位"),
     (r": no such file$", ": 文件不存在"),

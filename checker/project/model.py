@@ -39,6 +39,36 @@ Text = Annotated[
 ]
 Flag = Annotated[bool, Field(strict=True)]
 
+# what people write in a document's place when there is none (yet): a permit "无" or "办理中" is
+# no permit, and read as text it passed for one
+_NO_DOCUMENT_WORDS = frozenset(
+    (
+        "",  # nothing but punctuation or spaces: "-", "/", "——"
+        *("无", "没有", "暂无", "尚无", "未有", "无证", "否", "未办理", "待办理", "办理中", "正在办理"),
+        *("申请中", "待补充", "待定", "待提供", "未取得", "尚未取得"),
+        *("none", "no", "n/a", "na", "nil", "null", "tbd", "pending", "0"),
+    )
+)
+_NO_DOCUMENT_PREFIXES = ("未取得", "尚未", "暂未", "正在办理", "正在申请", "待办理", "待取得")
+_WRAPPING = re.compile(r"^[\W_]+|[\W_]+$")  # spaces and punctuation around the words
+
+
+def _a_document(value: str) -> str:
+    """A permit or an evidence document is named by its number or title. A text saying there is
+    none, or that it is still being applied for, is no document: the key is left out then, which
+    the rules read as no document (a contradiction in the file is refused, never read as a yes)."""
+    words = _WRAPPING.sub("", value)
+    if words.lower() in _NO_DOCUMENT_WORDS or words.startswith(_NO_DOCUMENT_PREFIXES):
+        raise ValueError(
+            f"{value!r} says there is no document: leave the key out if there is none, "
+            "or give the document's number or title"
+        )
+    return value
+
+
+# the number or title of a permit or of an evidence document (`_a_document`)
+Document = Annotated[Text, AfterValidator(_a_document)]
+
 
 def _none_listed() -> list[Any]:
     """A fresh empty list: the default of a list the file may leave out. A function of ours, not
@@ -210,7 +240,7 @@ class CoalPower(Strict):
     kind: Literal["public", "captive", "chp"] | None = None
     cooling: Literal["air", "water"] | None = None
     exemption: Literal["carried_over_13th_fyp", "livelihood_urgent", "supply_security", "none"] | None = None
-    exemption_evidence: Text | None = None
+    exemption_evidence: Document | None = None
     design_supply_gce_per_kwh: Quantity | None = None
 
 
@@ -250,7 +280,7 @@ class Water(Strict):
     groundwater_m3: Quantity | None = None
     reclaimed_water_m3: Quantity | None = None
     mine_water_m3: Quantity | None = None
-    water_permit: Text | None = None
+    water_permit: Document | None = None
 
 
 class Land(Strict):
