@@ -349,17 +349,19 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     burns_fossil_fuel = (project.coal.fuel_coal_t or 0) > 0 or any(
         (getattr(energy, carrier) or 0) > 0 for carrier in _FOSSIL_FURNACE_FUELS
     )
+    # Nor is a plant whose file describes another activity beside the generation: a mine, a data
+    # centre, or a product line other than electricity (a polysilicon plant coded as solar
+    # generation, D4416, is a polysilicon plant).
+    other_activity = (
+        project.mine is not None
+        or project.data_center is not None
+        or any(line.product != "electricity" for line in info.products)
+    )
+    simple = not coal_fired and not burns_fossil_fuel and not other_activity
     if code is not None:
-        review_exempt = bool(_matches_code(code, exempt_codes)) and not coal_fired and not burns_fossil_fuel
+        review_exempt = bool(_matches_code(code, exempt_codes)) and simple
     else:
-        review_exempt = (
-            project.renewable_plant is not None
-            and not coal_fired
-            and not burns_fossil_fuel
-            and project.mine is None
-            and project.data_center is None
-            and all(line.product == "electricity" for line in info.products)
-        )
+        review_exempt = project.renewable_plant is not None and simple
     # GB/T 4754 section letter (B mining, C manufacturing, D utilities) and division (C25)
     section = code[0] if code else None
     division = code[:3] if code else None
