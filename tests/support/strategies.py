@@ -167,13 +167,34 @@ def consistent_coal_and_capacity(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def consistent_water_and_documents(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without groundwater above the fresh water it is part of, and with its permit and
+    evidence named as documents, never by a text that says there is none (Project.contradictions,
+    model._a_document)."""
+    water = data.get("water")
+    if isinstance(water, dict):
+        ground, fresh = water.get("groundwater_m3"), water.get("fresh_water_m3")
+        if ground is not None and fresh is not None and ground > fresh:
+            water["groundwater_m3"] = fresh
+    for section, key in (("water", "water_permit"), ("coal_power", "exemption_evidence")):
+        holder = data.get(section)
+        if isinstance(holder, dict) and isinstance(holder.get(key), str):
+            try:
+                model._a_document(holder[key])
+            except ValueError:
+                holder[key] = f"文件 {holder[key]}"
+    return data
+
+
 @st.composite
 def projects(draw: st.DrawFn) -> dict[str, Any]:
     """A valid project: one of the shipped bases with some sections and keys drawn at random,
     or a project drawn entirely from the models."""
     patch = draw(model_dict(model.Project))
     data = deep_merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
-    return consistent_coal_and_capacity(consistent_feedstock(_one_waiver_per_rule(data)))
+    return consistent_water_and_documents(
+        consistent_coal_and_capacity(consistent_feedstock(_one_waiver_per_rule(data)))
+    )
 
 
 class _Dumper(yaml.SafeDumper):
