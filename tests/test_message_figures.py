@@ -228,7 +228,8 @@ def test_a_figure_is_printed_apart_from_what_it_is_compared_with(value, style, d
 
 def test_the_file_s_own_words_are_not_stray_numbers_when_the_message_folds_their_spaces():
     """A claimed exemption's evidence is the file's own text, printed with its whitespace folded:
-    "0\\xa0" prints as "0", which is the applicant's word, not a figure without a name."""
-    data = deep_merge(BASE["coal_chp"], {"coal_power": {"exemption_evidence": "0\xa0"}})
+    "附件 0\\xa0" prints as "附件 0", whose "0" is the applicant's word, not a figure without a
+    name. (A bare "0" is refused as evidence: a text saying there is none.)"""
+    data = deep_merge(BASE["coal_chp"], {"coal_power": {"exemption_evidence": "附件 0\xa0"}})
     _status, text = message(data, "CO-001")
     assert "0" in text
