@@ -52,7 +52,7 @@ from checker.rules.parameters import resolve
 from checker.rules.ruleset import load_ruleset
 from tests.support import REPO
 from tests.support.checkers import PACK_IDS, PACKS
-from tests.support.strategies import BASES, dump, near_limit_projects, projects
+from tests.support.strategies import BASES, consistent_water_and_documents, dump, near_limit_projects, projects
 
 
 def _benchmarks_generator() -> Any:
@@ -189,7 +189,7 @@ def at_the_limit(as_of: dt.date) -> list[tuple[Any, Project]]:
         for key, param in AT_THE_LIMIT.items():
             section, name = key.split(".")
             data.setdefault(section, {})[name] = params[param].value
-        loaded = _from_data(data)
+        loaded = _from_data(consistent_water_and_documents(data))  # groundwater within the fresh water
         assert loaded is not None
         found.append(loaded)
     return found

@@ -28,7 +28,13 @@ from checker.project.model import Project
 from checker.reports import render as report
 from tests.support import REPO
 from tests.support.checkers import checker_on
-from tests.support.strategies import BASES, consistent_coal_and_capacity, consistent_feedstock, dump
+from tests.support.strategies import (
+    BASES,
+    consistent_coal_and_capacity,
+    consistent_feedstock,
+    consistent_water_and_documents,
+    dump,
+)
 
 AS_OF = dt.date(2026, 1, 1)
 SAMPLES = [
@@ -105,7 +111,7 @@ def _varied(rng: random.Random, index: int) -> dict[str, Any]:
                 scale(item, False)
 
     scale(data, True)
-    return consistent_coal_and_capacity(consistent_feedstock(data))
+    return consistent_water_and_documents(consistent_coal_and_capacity(consistent_feedstock(data)))
 
 
 def _rss_bytes() -> int:
