@@ -418,18 +418,6 @@ def test_an_addition_never_improves_an_energy_balance_rule_of_a_random_project(d
     assert addition(data, as_of, pack) == []
 
 
-def test_a_kiln_without_its_fuel_declaring_no_fuel_coal_stays_incomplete():
-    # the review's counterexample: a clinker kiln with only electricity, below the threshold,
-    # passed every energy-balance rule once it wrote coal.fuel_coal_t: 0
-    kiln = copy.deepcopy(BASE_BY_NAME["cement_renovation"])
-    kiln["project"]["adds_capacity"] = True
-    kiln["energy"] = {k: v for k, v in kiln["energy"].items() if k != "raw_coal_t"}
-    kiln["energy"]["electricity_kwh"] = 20_000_000
-    assert no_fuel_coal_counterexamples(kiln, dt.date(2026, 1, 1)) == []
-    statuses = {f.id: f.status for f in _check(_with_no_fuel_coal(kiln), dt.date(2026, 1, 1)).findings}
-    assert statuses["HE-002"] == statuses["EC-001"] == "missing_info"
-
-
 def test_a_gas_plant_listing_a_boiler_without_coal_stays_rejected():
     # 1e8 m3 of natural gas is some 133 000 tce, far above every threshold: listing a coal boiler
     # without its coal leaves the project at least that large, quota source `none` still fails
@@ -461,15 +449,22 @@ def test_deleting_the_code_that_contradicts_a_coal_mine_leaves_it_judged_as_a_co
     ] == "fail"
 
 
-def test_a_kiln_declaring_a_nought_of_coal_in_its_balance_stays_incomplete():
-    # the second review's counterexample: a lime kiln (C3012) with electricity below the threshold
-    # was approved once its balance listed raw_coal_t: 0, as the kiln above with fuel coal 0 was
+@pytest.mark.parametrize(
+    ("counterexamples_of", "declaring"),
+    [
+        (no_fuel_coal_counterexamples, _with_no_fuel_coal),
+        (furnace_noughts_counterexamples, _with_noughts_of_furnace_fuels),
+    ],
+    ids=["fuel coal 0", "noughts of furnace fuels"],
+)
+def test_a_kiln_declaring_fuels_it_does_not_burn_stays_incomplete(counterexamples_of, declaring):
+    # the reviews' counterexamples: a kiln with only electricity, below the threshold, passed
+    # every energy-balance rule once it wrote coal.fuel_coal_t: 0 (a clinker kiln) or listed
+    # raw_coal_t: 0 in its balance (a lime kiln)
     kiln = copy.deepcopy(BASE_BY_NAME["cement_renovation"])
     kiln["project"]["adds_capacity"] = True
     kiln["energy"] = {k: v for k, v in kiln["energy"].items() if k != "raw_coal_t"}
     kiln["energy"]["electricity_kwh"] = 20_000_000
-    assert furnace_noughts_counterexamples(kiln, dt.date(2026, 1, 1)) == []
-    nought = copy.deepcopy(kiln)
-    nought["energy"]["raw_coal_t"] = 0
-    statuses = {f.id: f.status for f in _check(nought, dt.date(2026, 1, 1)).findings}
+    assert counterexamples_of(kiln, dt.date(2026, 1, 1)) == []
+    statuses = {f.id: f.status for f in _check(declaring(kiln), dt.date(2026, 1, 1)).findings}
     assert statuses["HE-002"] == statuses["EC-001"] == "missing_info"
