@@ -337,3 +337,15 @@ def test_a_policy_table_too_large_for_the_engine_is_an_input_error_naming_the_po
         assert proc.returncode == 2, proc.stderr
         assert f"{policy}: parameters:" in proc.stderr and "error 113" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_a_condition_whose_alternatives_multiply_past_the_bound_is_refused_at_once():
+    """Twenty conjoined pairs of alternatives are 2**20 paths of tests: the pending-test model
+    expanded them all (gigabytes, minutes) before anything could refuse the rule; the expansion
+    now stops past 8 192 paths with the engine's own error for a condition too large."""
+    from checker.errors import ConditionTooComplex
+    from checker.evaluation.durable import stack_bound
+
+    expression = {"$and": [{"$or": [{f"a{i}": 1}, {f"b{i}": 2}]} for i in range(20)]}
+    with pytest.raises(ConditionTooComplex, match="8192 paths"):
+        stack_bound([expression])

@@ -303,15 +303,33 @@ def _rule_conditions(rule: Rule, params: ParameterSet) -> tuple[dict[str, list[d
     return conditions, meaning
 
 
+# the most paths one compiled condition may expand to: the shipped rules need at most 441; a
+# conjunction of disjunctions multiplies them, and a random rule of a few dozen conditions was
+# seen to expand past gigabytes before the core could refuse it
+_MAX_PATHS = 8192
+
+
 def _dnf(expression: Any) -> list[list[dict[str, Any]]]:
     """The paths of tests the core builds for a compiled condition: one per disjunct, in order."""
     if isinstance(expression, dict) and "$and" in expression:
         paths: list[list[dict[str, Any]]] = [[]]
         for part in expression["$and"]:
-            paths = [path + more for path in paths for more in _dnf(part)]
+            alternatives = _dnf(part)
+            if len(paths) * len(alternatives) > _MAX_PATHS:
+                raise ConditionTooComplex(
+                    f"a condition whose alternatives multiply to more than {_MAX_PATHS} paths of tests "
+                    "(conjunctions of many disjunctions): the rules engine cannot compile it; split the rule"
+                )
+            paths = [path + more for path in paths for more in alternatives]
         return paths
     if isinstance(expression, dict) and "$or" in expression:
-        return [path for part in expression["$or"] for path in _dnf(part)]
+        found = [path for part in expression["$or"] for path in _dnf(part)]
+        if len(found) > _MAX_PATHS:
+            raise ConditionTooComplex(
+                f"a condition whose alternatives add up to more than {_MAX_PATHS} paths of tests: "
+                "the rules engine cannot compile it; split the rule"
+            )
+        return found
     return [[expression]]
 
 
