@@ -39,6 +39,10 @@ _FIXED = {  # numbers that are not sizes
     "capacity_mw",
 }
 
+# keys that state the same figure as another key, and so move with it: a coal mine's design
+# capacity is also its raw coal product line's capacity (two figures that differ are refused)
+_SAME_FIGURE = {"capacity_mt_per_year": "capacity"}
+
 
 def _bases() -> list[list[str]]:
     paths = sorted((REPO / "projects").glob("*.yaml"))
@@ -87,9 +91,10 @@ def vary(lines: list[str], index: int, rng: random.Random) -> str:
             elif key == "unit_energy_kgce":
                 value = _scaled(value, rng.choice((0.8, 0.95, 1.0, 1.05)))
             else:
-                if key not in jitter:
-                    jitter[key] = rng.uniform(0.9, 1.1)
-                value = _scaled(value, factor * jitter[key])
+                same = _SAME_FIGURE.get(key, key)
+                if same not in jitter:
+                    jitter[same] = rng.uniform(0.9, 1.1)
+                value = _scaled(value, factor * jitter[same])
             out.append(f"{indent}{key}: {value}")
             continue
         out.append(line)

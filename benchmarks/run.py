@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -101,10 +102,21 @@ def dataset(workdir: Path, n: int, every_category: bool = False) -> Path:
     """Generated projects, reused when a previous run left the same count with the same seed."""
     folder = workdir / (f"projects-all-{n}" if every_category else f"projects-{n}")
     stamp = workdir / f"{folder.name}.complete"  # beside the folder: a batch reads only projects
-    if not stamp.exists() or stamp.read_text() != str(generate.SEED):
+    made_by = _generator_stamp()
+    if not stamp.exists() or stamp.read_text() != made_by:
         generate.generate(folder, n, every_category=every_category)
-        stamp.write_text(str(generate.SEED))
+        stamp.write_text(made_by)
     return folder
+
+
+def _generator_stamp() -> str:
+    """What the generated projects depend on: the seed, the generator and the shipped projects it
+    varies. A change to any of them generates the data again (the seed alone let a changed
+    generator's old output be measured)."""
+    digest = hashlib.sha256((HERE / "generate.py").read_bytes())
+    for base in sorted((HERE.parent / "projects").glob("*.yaml")):
+        digest.update(base.read_bytes())
+    return f"{generate.SEED} {digest.hexdigest()}"
 
 
 # ---------------------------------------------------------------- memory of a process tree

@@ -29,6 +29,7 @@
     而且 项目申报如下:
       | 键路径                       | 值    |
       | mine.capacity_mt_per_year  | 1.2 |
+      | project.products[0].capacity | 1.2 |
     当 审查
     那么 规则 MI-003 的结论是 不通过
 

@@ -52,7 +52,14 @@ from checker.rules.parameters import resolve
 from checker.rules.ruleset import load_ruleset
 from tests.support import REPO
 from tests.support.checkers import PACK_IDS, PACKS
-from tests.support.strategies import BASES, consistent_water_and_documents, dump, near_limit_projects, projects
+from tests.support.strategies import (
+    BASES,
+    consistent_products,
+    consistent_water_and_documents,
+    dump,
+    near_limit_projects,
+    projects,
+)
 
 
 def _benchmarks_generator() -> Any:
@@ -189,7 +196,8 @@ def at_the_limit(as_of: dt.date) -> list[tuple[Any, Project]]:
         for key, param in AT_THE_LIMIT.items():
             section, name = key.split(".")
             data.setdefault(section, {})[name] = params[param].value
-        loaded = _from_data(consistent_water_and_documents(data))  # groundwater within the fresh water
+        # groundwater within the fresh water, a mine's capacity that of its raw coal lines
+        loaded = _from_data(consistent_products(consistent_water_and_documents(data)))
         assert loaded is not None
         found.append(loaded)
     return found

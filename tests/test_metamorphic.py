@@ -444,6 +444,7 @@ def test_deleting_the_code_that_contradicts_a_coal_mine_leaves_it_judged_as_a_co
     assert counterexamples(mine, as_of) == []
     small = copy.deepcopy(mine)
     small["mine"]["capacity_mt_per_year"] = 1.2
+    small["project"]["products"][0]["capacity"] = 1.2
     assert {f.id: f.status for f in _check(_without(small, ("project", "industry_code")), as_of).findings}[
         "MI-003"
     ] == "fail"

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from checker.cli.app import checker_main
 from checker.errors import InputError
 from checker.input.source import forbidden_character, read_document
-from checker.project import vocabulary
+from checker.project import model, vocabulary
 from checker.rules.ruleset import load_ruleset
 from tests.support import REPO
 from tests.support.checkers import checker_on
@@ -114,6 +114,12 @@ INVALID = [
     ),
     ("new-plant-adding-no-capacity", MINIMAL + "  adds_capacity: false\n", "$.project.adds_capacity"),
     ("text-where-a-number-goes", MINIMAL + "land:\n  area_ha: 二十\n", "$.land.area_ha"),
+    ("permit-said-to-be-none", MINIMAL + "water:\n  water_permit: （无）\n", "$.water.water_permit"),
+    (
+        "evidence-still-applied-for",
+        MINIMAL + "coal_power:\n  exemption_evidence: 尚未取得批复\n",
+        "$.coal_power",  # a section that may be null: the validator names the section
+    ),
 ]
 
 
@@ -425,3 +431,56 @@ def test_no_character_the_patterns_must_know_lies_beyond_the_first_plane():
         assert not vocabulary.ALIAS_IGNORED.fullmatch(char), hex(code)
         assert not (folded.isascii() and folded.isalnum()), hex(code)
         assert not TEXT_FORBIDDEN.fullmatch(char), hex(code)
+
+
+# ---- a document written as none --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def permit_schema(schema):
+    return schema["definitions"]["Water"]["properties"]["water_permit"]
+
+
+def _refused_as_no_document(node: dict, value: str) -> tuple[bool, bool]:
+    """Whether the "no document" pattern of a document key's schema refuses `value`, by Python's
+    `re` (jsonschema) and by an ECMA-262 engine (regress, as editors run it)."""
+    text = next(branch for branch in node["anyOf"] if branch.get("type") == "string")
+    pattern = text["allOf"][0]["not"]["pattern"]
+    return re.search(pattern, value) is not None, regress.Regex(pattern, "u").find(value) is not None
+
+
+def _checker_refuses_document(value: str) -> bool:
+    try:
+        model._a_document(value)
+    except ValueError:
+        return True
+    return False
+
+
+_WRAP = st.text(st.sampled_from(model._SCHEMA_WRAPPING), max_size=3)
+
+
+@given(
+    value=st.one_of(
+        st.tuples(_WRAP, st.sampled_from(sorted(model._NO_DOCUMENT_WORDS)), _WRAP).map("".join),
+        st.tuples(_WRAP, st.sampled_from(model._NO_DOCUMENT_PREFIXES), st.text(max_size=8)).map("".join),
+        st.text(max_size=12),
+    )
+)
+def test_the_schema_refuses_a_document_written_as_none_only_where_the_checker_does(permit_schema, value):
+    by_python, by_ecma = _refused_as_no_document(permit_schema, value)
+    assert by_python == by_ecma, repr(value)
+    if by_python:
+        assert _checker_refuses_document(value), repr(value)
+
+
+@pytest.mark.parametrize("value", ["无", "（无）", " N/A ", "暂无。", "【待办理】", "尚未取得取水许可", "-", "None"])
+def test_the_usual_ways_of_writing_none_are_refused_by_the_schema(permit_schema, value):
+    assert _refused_as_no_document(permit_schema, value) == (True, True)
+    assert _checker_refuses_document(value)
+
+
+@pytest.mark.parametrize("value", ["无锡市水务局取水许可 D1", "D150627S2025-0106", "取水许可证(无期限)"])
+def test_documents_that_merely_contain_the_words_are_taken(permit_schema, value):
+    assert _refused_as_no_document(permit_schema, value) == (False, False)
+    assert not _checker_refuses_document(value)

@@ -604,3 +604,91 @@ def test_a_document_named_by_its_number_or_title_is_taken(written, tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", "en"])
     assert result.exit_code != 2, result.output
+
+
+def _run_on(data: dict[str, Any], tmp_path, lang: str = "en"):  # type: ignore[no-untyped-def]
+    from tests.support.strategies import dump
+
+    path = tmp_path / "project.yaml"
+    path.write_bytes(dump(data))
+    return CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", lang])
+
+
+def _base(name: str) -> dict[str, Any]:
+    """A fixture base as the checker reads it (YAML 1.2: `1.2e9` is a number)."""
+    from checker.input.source import parse_document
+    from tests.support import REPO
+
+    path = REPO / "rules" / "bases" / f"{name}.yaml"
+    data: dict[str, Any] = parse_document(path.read_bytes(), str(path)).data
+    return data
+
+
+@pytest.mark.parametrize(
+    ("mine", "line", "unit", "refused"),
+    [
+        (120, 1.2, "Mt/a", True),  # the mine's capacity written in 万t beside a line in Mt/a
+        (8, 800, "万吨/年", False),  # the same figure in another unit
+        (1.2, 120, "万t/a", False),
+        (8, 8, None, False),  # a line without unit is in the usual unit
+        (8, 4, "Mt/a", True),
+    ],
+)
+def test_a_mines_capacity_stated_twice_must_be_one_figure(mine, line, unit, refused, tmp_path):
+    """`mine.capacity_mt_per_year: 120` (万t) beside a raw-coal line of 1.2 Mt/a passed MI-003's
+    minimum of 3 Mt/a on the first figure; the two state one design capacity."""
+    data = _base("coal_mine")
+    data["mine"]["capacity_mt_per_year"] = mine
+    data["project"]["products"][0]["capacity"] = line
+    if unit is None:
+        data["project"]["products"][0].pop("unit")
+    else:
+        data["project"]["products"][0]["unit"] = unit
+    result = _run_on(data, tmp_path)
+    if not refused:
+        assert result.exit_code != 2, result.output
+        return
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(
+        rf"project\.yaml:\d+: mine\.capacity_mt_per_year: {mine:g} Mt/a differs from the raw coal capacity of "
+        r"project\.products\[0\]",
+        lines[0],
+    ), lines[0]
+    assert "二者都是矿井设计生产能力" in _run_on(data, tmp_path, "zh").output
+
+
+@pytest.mark.parametrize(
+    ("unit", "refused"), [("kg/a", True), ("MW", True), ("t", True), ("万吨/年", False), ("t／a", False)]
+)
+def test_a_capacity_in_a_unit_not_of_its_product_is_invalid_input(unit, refused, tmp_path):
+    """A clinker line in kg/a beside `unit_energy_kgce: 0.125` was read as 0.125 kgce per tonne and
+    passed a benchmark of 100: the unit must be one the product's energy per unit is counted by."""
+    data = _base("cement_renovation")
+    data["project"]["products"][0]["unit"] = unit
+    result = _run_on(data, tmp_path)
+    if not refused:
+        assert result.exit_code != 2, result.output
+        return
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert re.search(
+        rf"project\.products\[0\]\.unit: '{re.escape(unit)}' is not a unit of cement_clinker capacity: write one of "
+        r"t/a, .*\(unit_energy_kgce is per t of product\)",
+        lines[0],
+    ), lines[0]
+
+
+def test_fuel_coal_beside_a_balance_that_burns_no_coal_must_be_nought(tmp_path):
+    """Rounding is allowed on coal that is burnt; beside `raw_coal_t: 0`, fuel coal of 1e-145 t is
+    coal the balance denies, and it kept the balance "incomplete" until a nought completed it."""
+    data = _base("calcium_carbide")
+    data["energy"]["raw_coal_t"] = 0
+    data.setdefault("coal", {})["fuel_coal_t"] = 1e-145
+    result = _run_on(data, tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "coal.fuel_coal_t: fuel coal 1e-145 differs from the coal the energy balance burns" in result.output
+    data["coal"]["fuel_coal_t"] = 0
+    assert _run_on(data, tmp_path).exit_code != 2

@@ -8,6 +8,7 @@ product keys come from the vocabulary. Units are part of each key's name.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -66,8 +67,36 @@ def _a_document(value: str) -> str:
     return value
 
 
+# spaces and punctuation an editor's schema allows around a "no document" word: a part of what
+# `_WRAPPING` strips (every one is `[\W_]`), the forms people type; the checker refuses the rest
+_SCHEMA_WRAPPING = (
+    " \t-_/\\.,;:!?()[]{}<>*#~'\"\u00b7\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u3000\u3001\u3002"
+    "\u3010\u3011\u300c\u300d\u300e\u300f\uff01\uff08\uff09\uff0c\uff0d\uff0f\uff1a\uff1b\uff1f\uff5e"
+)
+
+
+def _schema_char(char: str) -> str:
+    """A character as both Python's `re` and ECMA-262 read it: letters and digits as they are
+    (ASCII letters either case: the checker compares case-folded), the rest as `\\uXXXX`."""
+    if char.isascii() and char.isalpha():
+        return f"[{char.lower()}{char.upper()}]"
+    if char.isascii() and char.isdigit():
+        return char
+    return f"\\u{ord(char):04x}"
+
+
+def _no_document_schema() -> dict[str, Any]:
+    """What an editor refuses in a document's place: a text that is, between spaces and
+    punctuation, one of the words for no document, or starts with one of the prefixes; the
+    same lists `_a_document` reads, so an editor never refuses what the checker takes."""
+    wrap = "[" + "".join(_schema_char(c) for c in _SCHEMA_WRAPPING) + "]*"
+    words = "|".join("".join(map(_schema_char, w)) for w in sorted(_NO_DOCUMENT_WORDS, key=len, reverse=True))
+    prefixes = "|".join("".join(map(_schema_char, p)) for p in _NO_DOCUMENT_PREFIXES)
+    return {"allOf": [{"not": {"pattern": f"^{wrap}(?:(?:{words}){wrap}$|(?:{prefixes}))"}}]}
+
+
 # the number or title of a permit or of an evidence document (`_a_document`)
-Document = Annotated[Text, AfterValidator(_a_document)]
+Document = Annotated[Text, AfterValidator(_a_document), Field(json_schema_extra=_no_document_schema())]
 
 
 def _none_listed() -> list[Any]:
@@ -155,6 +184,10 @@ Reference = Annotated[
     AfterValidator(_one_line),
     WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, **ONE_LINE_SCHEMA}, {"type": "integer"}]}),
 ]
+
+
+# a key path into the file: section and key names, and list indexes
+KeyPath = tuple[str | int, ...]
 
 
 class Strict(BaseModel):
@@ -327,7 +360,7 @@ class Project(Strict):
     emissions: Emissions = Field(default_factory=Emissions)
     waivers: list[Waiver] = Field(default_factory=_none_listed)
 
-    def contradictions(self) -> list[tuple[tuple[str, ...], str]]:
+    def contradictions(self) -> list[tuple[KeyPath, str]]:
         """Figures that are each valid but cannot all be true, by key path.
 
         Feedstock (原料用能) is the part of a carrier's consumption used as raw material, so it can
@@ -335,7 +368,7 @@ class Project(Strict):
         file that says otherwise is invalid input: clamping the difference to zero would count
         the energy as nothing and approve the project on figures the applicant never gave.
         """
-        found: list[tuple[tuple[str, ...], str]] = []
+        found: list[tuple[KeyPath, str]] = []
         info = self.project
         if info.adds_capacity is False and info.construction_type in ("new", "expansion"):
             # a new or expanded plant is new capacity by definition: the two keys contradict
@@ -347,6 +380,8 @@ class Project(Strict):
                 )
             )
         found += self._fuel_coal_contradictions()
+        found += self._capacity_unit_problems()
+        found += self._mine_capacity_contradictions()
         ground, fresh = self.water.groundwater_m3, self.water.fresh_water_m3
         if ground is not None and fresh is not None and ground > fresh:
             # fresh water is the surface and ground water withdrawn: the part exceeds the whole
@@ -389,7 +424,7 @@ class Project(Strict):
                 )
         return found
 
-    def _fuel_coal_contradictions(self) -> list[tuple[tuple[str, ...], str]]:
+    def _fuel_coal_contradictions(self) -> list[tuple[KeyPath, str]]:
         """Fuel coal declared beside the coal carriers must be the coal they burn.
 
         Coal of the energy balance that is not feedstock is burnt as fuel, so `coal.fuel_coal_t`
@@ -403,7 +438,10 @@ class Project(Strict):
             return []
         feedstock = self.energy.feedstock
         burnt = sum(getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0) for c in carriers)
-        if burnt < 0 or abs(declared - burnt) <= _FUEL_COAL_TOLERANCE * max(burnt, 1.0):
+        # rounding is allowed on coal that is burnt; beside a balance that burns none, any fuel
+        # coal at all (1e-145 t) is coal the balance denies
+        tolerance = _FUEL_COAL_TOLERANCE * max(burnt, 1.0) if burnt > 0 else 0.0
+        if burnt < 0 or abs(declared - burnt) <= tolerance:
             return []  # (feedstock above its carrier is reported on its own key)
         named = " + ".join(f"energy.{c}" for c in carriers)
         return [
@@ -411,6 +449,65 @@ class Project(Strict):
                 ("coal", "fuel_coal_t"),
                 f"fuel coal {_number(declared)} differs from the coal the energy balance burns "
                 f"({named} less feedstock = {_number(burnt)})",
+            )
+        ]
+
+    def _capacity_unit_problems(self) -> list[tuple[KeyPath, str]]:
+        """A product line's capacity must be written in a unit of the product's kind.
+
+        The energy per unit of product is compared with benchmarks per tonne (or per MWh); a
+        clinker line in kg/a beside an energy "per unit" of 0.125 would be read as 0.125 kgce per
+        tonne and pass a benchmark of 100. A unit the vocabulary does not list for the product
+        (`rules/vocabulary/capacity_units.yaml`) is invalid input, not a guess."""
+        found: list[tuple[KeyPath, str]] = []
+        for index, line in enumerate(self.project.products):
+            usual = vocabulary.products()[line.product].unit
+            if line.unit is None or not usual or vocabulary.capacity_factor(line.product, line.unit) is not None:
+                continue
+            unit = vocabulary.capacity_units().get(usual)
+            accepted = ", ".join(unit.spellings) if unit is not None else usual
+            per = unit.per if unit is not None else usual
+            found.append(
+                (
+                    ("project", "products", index, "unit"),
+                    f"'{line.unit}' is not a unit of {line.product} capacity: write one of {accepted} "
+                    f"(unit_energy_kgce is per {per} of product)",
+                )
+            )
+        return found
+
+    def _mine_capacity_contradictions(self) -> list[tuple[KeyPath, str]]:
+        """A coal mine's design capacity, stated twice, must be one figure.
+
+        `mine.capacity_mt_per_year` and the raw coal product lines both state how much coal the
+        mine is designed to raise a year. A file giving 120 (written in 万t) beside a raw coal line
+        of 1.2 Mt/a cannot be read either way without choosing the applicant's number: the mine
+        would pass the minimum scale on one and fail it on the other."""
+        mine = self.mine
+        if mine is None or mine.capacity_mt_per_year is None:
+            return []
+        lines = [
+            (i, line)
+            for i, line in enumerate(self.project.products)
+            if line.product == "raw_coal" and line.capacity is not None
+        ]
+        factors = [vocabulary.capacity_factor("raw_coal", line.unit) for _, line in lines]
+        if not lines or any(f is None for f in factors):
+            return []  # no second statement, or a unit reported on its own key
+        stated = sum(line.capacity * f for (_, line), f in zip(lines, factors, strict=True) if line.capacity and f)
+        if math.isclose(stated, mine.capacity_mt_per_year, rel_tol=_FUEL_COAL_TOLERANCE):
+            return []
+        written = " + ".join(
+            f"{_number(line.capacity)} {line.unit or 'Mt/a'}" for _, line in lines if line.capacity is not None
+        )
+        total = f"{stated:.6g} Mt/a"
+        written = total if written == total else f"{written} = {total}"
+        places = ", ".join(f"project.products[{i}]" for i, _ in lines)
+        return [
+            (
+                ("mine", "capacity_mt_per_year"),
+                f"{_number(mine.capacity_mt_per_year)} Mt/a differs from the raw coal capacity of {places} "
+                f"({written}): both are the mine's design capacity",
             )
         ]
 

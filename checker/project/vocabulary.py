@@ -45,6 +45,59 @@ def products() -> dict[str, Product]:
     return {key: Product(key, v["zh"], v["en"], v.get("unit", "")) for key, v in raw.items()}
 
 
+# what a unit spelling match ignores: spaces; a full-width slash is read as a slash
+_UNIT_SPACES = re.compile(r"\s+")
+
+
+def unit_key(text: str) -> str:
+    """A unit as matched against `capacity_units.yaml`: without spaces, ／ read as /."""
+    return _UNIT_SPACES.sub("", text).replace("／", "/")
+
+
+@dataclass(frozen=True)
+class CapacityUnit:
+    """A usual unit of capacity: the quantity the energy per unit of product is counted per, and
+    the spellings a product line may write the capacity in, each with its factor to the unit."""
+
+    per: str
+    spellings: dict[str, float]
+
+
+@cache
+def capacity_units() -> dict[str, CapacityUnit]:
+    """The usual units of capacity (`rules/vocabulary/capacity_units.yaml`)."""
+    where = "rules/vocabulary/capacity_units.yaml"
+    raw = _load("capacity_units.yaml")
+    if not isinstance(raw, dict):
+        raise RuleDataError(where, "", "must map each usual unit to its `per` and `spellings`")
+    table: dict[str, CapacityUnit] = {}
+    for usual, entry in raw.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("spellings"), dict) or "per" not in entry:
+            raise RuleDataError(where, str(usual), "must give `per` and `spellings`")
+        spellings = {str(k): float(f) for k, f in entry["spellings"].items()}
+        if spellings.get(str(usual)) != 1.0:
+            raise RuleDataError(where, str(usual), "must list itself with factor 1")
+        table[str(usual)] = CapacityUnit(str(entry["per"]), spellings)
+    return table
+
+
+@cache
+def _unit_lookup() -> dict[str, dict[str, float]]:
+    return {usual: {unit_key(k): f for k, f in unit.spellings.items()} for usual, unit in capacity_units().items()}
+
+
+def capacity_factor(product: str, unit: str | None) -> float | None:
+    """The factor that turns a capacity of `product` written in `unit` into the product's usual
+    unit: 1 for no unit (the usual one is meant); None for a spelling not accepted for the
+    product, and for a product without a usual unit (it takes any unit and converts none)."""
+    usual = products()[product].unit
+    if not usual:
+        return None
+    if unit is None:
+        return 1.0
+    return _unit_lookup().get(usual, {}).get(unit_key(unit))
+
+
 # what an alias match ignores (`Xing'an`, `Hulun Buir`, `Ordos-City`); case is ignored too
 ALIAS_IGNORED = re.compile(r"[\s\-_'’]")
 

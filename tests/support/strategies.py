@@ -186,14 +186,44 @@ def consistent_water_and_documents(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def consistent_products(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with each product line's capacity in a unit of its product, and the raw coal lines'
+    capacity equal to the mine's design capacity, which the rules read (Project.contradictions)."""
+    info = data.get("project")
+    lines = info.get("products") if isinstance(info, dict) else None
+    if not isinstance(lines, list):
+        return data
+    for line in lines:
+        product = line.get("product") if isinstance(line, dict) else None
+        usual = vocabulary.products()[product].unit if product in vocabulary.products() else ""
+        if usual and isinstance(line.get("unit"), str) and vocabulary.capacity_factor(product, line["unit"]) is None:
+            line["unit"] = usual
+    mine = data.get("mine")
+    coal = [
+        line
+        for line in lines
+        if isinstance(line, dict) and line.get("product") == "raw_coal" and line.get("capacity") is not None
+    ]
+    if isinstance(mine, dict) and mine.get("capacity_mt_per_year") is not None and coal:
+        factors = [vocabulary.capacity_factor("raw_coal", line.get("unit")) or 1.0 for line in coal]
+        total = sum(line["capacity"] * f for line, f in zip(coal, factors, strict=True))
+        wanted = mine["capacity_mt_per_year"]
+        for index, (line, factor) in enumerate(zip(coal, factors, strict=True)):
+            if total > 0:
+                line["capacity"] = line["capacity"] * wanted / total
+            else:  # all zero: the first line holds it
+                line["capacity"] = wanted / factor if index == 0 else 0
+    return data
+
+
 @st.composite
 def projects(draw: st.DrawFn) -> dict[str, Any]:
     """A valid project: one of the shipped bases with some sections and keys drawn at random,
     or a project drawn entirely from the models."""
     patch = draw(model_dict(model.Project))
     data = deep_merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
-    return consistent_water_and_documents(
-        consistent_coal_and_capacity(consistent_feedstock(_one_waiver_per_rule(data)))
+    return consistent_products(
+        consistent_water_and_documents(consistent_coal_and_capacity(consistent_feedstock(_one_waiver_per_rule(data))))
     )
 
 
