@@ -692,3 +692,39 @@ def test_fuel_coal_beside_a_balance_that_burns_no_coal_must_be_nought(tmp_path):
     assert "coal.fuel_coal_t: fuel coal 1e-145 differs from the coal the energy balance burns" in result.output
     data["coal"]["fuel_coal_t"] = 0
     assert _run_on(data, tmp_path).exit_code != 2
+
+
+def _statuses(data: dict[str, Any]) -> dict[str, str]:
+    from checker.input.source import parse_document
+    from checker.input.validation import validate_document
+    from checker.project.model import Project
+    from tests.support.strategies import dump
+
+    doc = parse_document(dump(data), "project.yaml")
+    result = checker_on(AS_OF).check(doc, validate_document(doc, Project))
+    return {f.id: f.status for f in result.findings}
+
+
+def test_a_factory_with_a_captive_pv_plant_is_judged_as_the_factory(tmp_path):
+    """A carbide plant (C2613) with a PV section: without its code it was taken for electricity
+    generation (EC-001 not applicable, "judged by CO-006"); with the code, CO-002 called it
+    renewable generation. The product line says what the project is."""
+    data = _base("calcium_carbide")
+    data["renewable_plant"] = {"technology": "pv", "capacity_mw": 100, "site_type": "desert"}
+    with_code = _statuses(data)
+    del data["project"]["industry_code"]
+    without_code = _statuses(data)
+    assert with_code["EC-001"] == without_code["EC-001"] == "fail"
+    data["energy"].pop("electricity_kwh")  # the balance is incomplete: the coal left out may be burnt
+    assert _statuses(data)["CO-002"] == "missing_info"
+
+
+def test_a_mine_beside_a_manufacturing_code_asks_for_its_mineral():
+    """A rare-earth smelter's code (C3232) says nothing of what its mine raises: deleting the mine's
+    `mineral: coal` turned MI-003's `fail` into `not_applicable`; it asks for the mineral now."""
+    data = _base("coal_mine")
+    data["project"]["industry_code"] = "C3232"
+    data["mine"]["capacity_mt_per_year"] = data["project"]["products"][0]["capacity"] = 1.2
+    assert _statuses(data)["MI-003"] == "fail"
+    del data["mine"]["mineral"]
+    assert _statuses(data)["MI-003"] == "missing_info"

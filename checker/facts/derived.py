@@ -95,7 +95,14 @@ READS: dict[str, tuple[str, ...]] = {
         "data_center",
         "project.products",
     ),
-    "undeclared_products": ("project.products", "project.industry_code"),
+    "undeclared_products": (
+        "project.products",
+        "project.industry_code",
+        "renewable_plant",
+        "data_center",
+        "mine",
+        "coal_power",
+    ),
     "products_declared": ("project.products",),
     "pv_plant": ("renewable_plant.technology", "project.industry_code", "renewable_plant"),
     "wind_plant": ("renewable_plant.technology", "project.industry_code", "renewable_plant"),
@@ -142,15 +149,25 @@ READS: dict[str, tuple[str, ...]] = {
     "builds_coal_units": ("coal_power",),
     "builds_coal_power": ("project.industry_code", "coal_power", "project.products"),
     "generates_electricity": ("coal_power", "renewable_plant", "project.industry_code", "project.products"),
-    "renewable_generation": ("renewable_plant", "project.industry_code"),
+    "renewable_generation": (
+        "renewable_plant",
+        "project.industry_code",
+        "coal_power",
+        "project.products",
+        "mine",
+        "data_center",
+    ),
     "industry_section": ("project.industry_code",),
     "industry_division": ("project.industry_code",),
+    "mining_code_declared": ("project.industry_code",),
+    "mining_only": ("mine", "project.industry_code", "project.products"),
     "industrial_project": (
         "project.industry_code",
         "renewable_plant",
         "data_center",
         "mine",
         "coal_power",
+        "project.products",
     ),
     "mining_project": ("mine", "project.industry_code"),
     "data_center_project": ("data_center", "project.industry_code"),
@@ -231,6 +248,10 @@ def _code_class(code: str | None, prefixes: list[str]) -> bool | None:
     if any(prefix.startswith(code) for prefix in prefixes):
         return None
     return False
+
+
+# the products a mine or its power plant makes without manufacturing (LA-005 without a code)
+_NOT_MANUFACTURED = frozenset({"electricity", "raw_coal"})
 
 
 def _adds_capacity(project: Project) -> bool | None:
@@ -321,13 +342,13 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     else:
         builds_coal_power = bool(coal_power_class)
         if code is None:
-            generates_electricity = project.renewable_plant is not None
+            # a wind or PV plant beside a product line other than electricity is the factory's
+            # captive plant, as coal units are above: the factory's own rules judge it
+            generates_electricity = project.renewable_plant is not None and not host_products
         elif generation_class is None:  # D or D44: generation if the file has a plant, else unknown
             generates_electricity = True if project.renewable_plant is not None else None
         else:
             generates_electricity = generation_class
-    renewable_class = _code_class(code, params["renewable_generation_codes"].value)
-    renewable_generation = project.renewable_plant is not None or bool(renewable_class)
     high_energy = _code_class(code, params["high_energy_sector_codes"].value)
     if high_energy is None and code is not None:
         # a coarse code (D, D44) is settled by the file: coal units make it thermal power, a
@@ -358,6 +379,24 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         or any(line.product != "electricity" for line in info.products)
     )
     simple = not coal_fired and not burns_fossil_fuel and not other_activity
+    # Renewable generation (CO-002's exception) is what the project is, not a section beside it:
+    # the industry code decides, so a methanol plant (C2613) with a captive PV plant is not
+    # renewable generation; a coarse code (D, D44) that holds thermal and renewable generation
+    # alike is settled by a wind or PV plant built without coal units. Without a code, a wind or
+    # PV plant is the project when the file describes no other activity; beside a mine, a data
+    # centre or another product, what the project is stays unknown.
+    renewable_class = _code_class(code, params["renewable_generation_codes"].value)
+    renewable_generation: bool | None
+    if code is not None:
+        renewable_generation = (
+            renewable_class
+            if renewable_class is not None
+            else (project.renewable_plant is not None and project.coal_power is None)
+        )
+    elif project.renewable_plant is None:
+        renewable_generation = False
+    else:
+        renewable_generation = None if other_activity else True
     if code is not None:
         review_exempt = bool(_matches_code(code, exempt_codes)) and simple
     else:
@@ -369,10 +408,11 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # The industry code decides: a wind or PV plant built with a section-C factory does not make
     # the factory renewable generation. Without a code, the file's sections settle what they can:
     # a mine (section B) or a public or CHP coal plant (section D) is industrial, even beside a PV
-    # plant; a wind or PV plant (renewable generation) or a data centre (section I) is not. Captive
-    # coal units (自备) serve an industrial host, unless the file's other section is a PV plant or
-    # a data centre: then whose units they are is not known. What is not known stays None, and the
-    # rules that turn on it ask for the code rather than guess.
+    # plant; a wind or PV plant (renewable generation) or a data centre (section I) is not, unless
+    # the file also lists a product other than electricity (a factory with a captive PV plant).
+    # Captive coal units (自备) serve an industrial host, unless the file's other section is a PV
+    # plant or a data centre: then whose units they are is not known. What is not known stays
+    # None, and the rules that turn on it ask for the code rather than guess.
     industrial: bool | None = None
     coal_units = project.coal_power
     other_use = project.renewable_plant is not None or project.data_center is not None
@@ -387,7 +427,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         coal_units is not None and (coal_units.kind in ("public", "chp") or not other_use)
     ):
         industrial = True
-    elif coal_units is None and other_use:
+    elif coal_units is None and other_use and all(line.product == "electricity" for line in info.products):
         industrial = False
     mining = project.mine is not None or bool(_matches_code(code, params["mining_industry_codes"].value))
     data_centre = project.data_center is not None or bool(
@@ -427,10 +467,20 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # (a coarse code, C26 or C261, may be such an industry too)
     # A line declared as `other` under such a code names no product either: it may be the very
     # listed product the code stands for (a C2613 plant declaring `product: other`)
+    # A file with neither a product list nor an industry code says nothing of what it makes,
+    # unless its sections do (a wind or PV plant, a data centre, a mine, coal units): absence is
+    # never "no listed product" (amendment 1), so the product rules ask for the list.
     undeclared_products = (
         (not info.products or any(line.product == "other" for line in info.products))
         and code is not None
         and _code_class(code, params["listed_product_industry_codes"].value) is not False
+    ) or (
+        code is None
+        and not info.products
+        and project.renewable_plant is None
+        and project.data_center is None
+        and project.mine is None
+        and project.coal_power is None
     )
     # A carrier the file leaves out is not a carrier of 0 (amendment 1). Where the file itself
     # shows the balance is incomplete, the totals are unknown rather than understated: every
@@ -517,6 +567,12 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "renewable_generation": renewable_generation,
         "industry_section": section,
         "industry_division": division,
+        # a mining code (section B) says what a mine is; another code, or none, does not
+        "mining_code_declared": section == "B",
+        # a mining project that declares no product but raw coal or electricity: any other product
+        # line may be manufactured (rare earths are separated and smelted, `other` may be anything),
+        # whatever else the file holds (a cement plant with its own quarry)
+        "mining_only": mining and not any(line.product not in _NOT_MANUFACTURED for line in info.products),
         "industrial_project": industrial,
         "mining_project": mining,
         "data_center_project": data_centre,
