@@ -68,19 +68,41 @@ def _not_industrial_left(original: Any, result: Any) -> bool:
     )
 
 
+def _exempt_without_a_balance(_original: Any, result: Any) -> bool:
+    """The file left is a wind or PV plant outside the energy review, with no energy balance."""
+    values = result.metrics.values
+    return values["energy_review_exempt"] is True and values["renewable_generation"] is True
+
+
 def _renewable_generation_left(_original: Any, result: Any) -> bool:
     """The file left describes renewable generation (a wind or PV plant as the project)."""
     return result.metrics.values["renewable_generation"] is True
 
 
 def _generation_without_the_code(original: Any, result: Any) -> bool:
-    """Without the code, the file's own sections make it a generation project: coal units or a
-    wind or PV plant, and no other product, mine or data centre (amendments 4 and 5). The code
-    had made it a project of another industry, whose energy rules asked; the generation rules
-    (CO-001 and CO-006, or the RE rules and the energy-review exemption) judge it now."""
+    """Without the code (or the product lines of a file without one), the file's own sections
+    make it a generation project: coal units or a wind or PV plant, and no other product, mine or
+    data centre (amendments 4 and 5). The code or the products had made it a project of another
+    industry, whose energy rules asked; the generation rules (CO-001 and CO-006, or the RE rules
+    and the energy-review exemption) judge it now."""
+    left = result.project
     return (
         original.metrics.values["generates_electricity"] is not True
         and result.metrics.values["generates_electricity"] is True
+        and left.mine is None
+        and left.data_center is None
+        and all(line.product == "electricity" for line in left.project.products)
+    )
+
+
+def _coal_power_without_the_code(original: Any, result: Any) -> bool:
+    """Without the code, the file's coal units make it a coal-power project (amendment 5), which
+    CO-001 still holds unsettled: the units are judged there, not by the rules the code chose."""
+    coal_power = next(f for f in result.findings if f.id == "CO-001")
+    return (
+        original.metrics.values["builds_coal_power"] is not True
+        and result.metrics.values["builds_coal_power"] is True
+        and coal_power.status in NOT_YET_PASSING
     )
 
 
@@ -200,6 +222,20 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         "it gone and nothing else showing a fuel left out, the balance is the file's whole word",
     ),
     (
+        ("project.industry_code",),
+        ("HE-002", "EC-001", "CO-002"),
+        _coal_power_without_the_code,
+        "without the code the file's coal units make it coal power (amendment 5), which CO-001 "
+        "(still unsettled) and CO-006 govern instead of the rules the code chose",
+    ),
+    (
+        ("energy",),
+        (*BALANCE_RULES, "CO-002"),
+        _exempt_without_a_balance,
+        "a wind or PV plant outside the energy review may be approved on its land and water without "
+        "an energy balance (amendment 4); the fuel it declared burning went with the balance",
+    ),
+    (
         ("coal", "coal.fuel_coal_t"),
         ("CO-002", "CB-001"),
         _balance_without_coal,
@@ -216,7 +252,7 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         "says so",
     ),
     (
-        ("project.industry_code",),
+        ("project.industry_code", "project.products"),
         ("HE-002", "EC-001", "EC-002", "CO-002", "RE-001", "CB-001"),
         _generation_without_the_code,
         "the code made the file a project of another industry; without it the file's own sections "

@@ -632,6 +632,8 @@ def _base(name: str) -> dict[str, Any]:
         (1.2, 120, "万t/a", False),
         (8, 8, None, False),  # a line without unit is in the usual unit
         (8, 4, "Mt/a", True),
+        (8.33, 833.3, "万吨/年", False),  # the same figure, to the digits written
+        (8, 830, "万吨", False),
     ],
 )
 def test_a_mines_capacity_stated_twice_must_be_one_figure(mine, line, unit, refused, tmp_path):
@@ -660,7 +662,8 @@ def test_a_mines_capacity_stated_twice_must_be_one_figure(mine, line, unit, refu
 
 
 @pytest.mark.parametrize(
-    ("unit", "refused"), [("kg/a", True), ("MW", True), ("t", True), ("万吨/年", False), ("t／a", False)]
+    ("unit", "refused"),
+    [("kg/a", True), ("MW", True), ("t/d", True), ("t", False), ("万吨", False), ("万吨/年", False), ("t／a", False)],
 )
 def test_a_capacity_in_a_unit_not_of_its_product_is_invalid_input(unit, refused, tmp_path):
     """A clinker line in kg/a beside `unit_energy_kgce: 0.125` was read as 0.125 kgce per tonne and
@@ -679,6 +682,24 @@ def test_a_capacity_in_a_unit_not_of_its_product_is_invalid_input(unit, refused,
         r"t/a, .*\(unit_energy_kgce is per t of product\)",
         lines[0],
     ), lines[0]
+
+
+def test_an_expansions_raw_coal_line_may_state_the_capacity_it_adds(tmp_path):
+    """A mine expanded from 3 to 5 Mt/a: the mine's key is its design capacity after the project,
+    which MI-003 compares with the minimum; the product line may state the 2 Mt/a it adds."""
+    data = _base("coal_mine")
+    data["project"]["construction_type"] = "expansion"
+    data["mine"]["capacity_mt_per_year"] = 5
+    data["project"]["products"][0].update(capacity=200, unit="万吨/年")
+    assert _run_on(data, tmp_path).exit_code != 2
+
+
+def test_the_unit_message_is_chinese_for_a_unit_of_two_words(tmp_path):
+    """Coal-to-gas is counted per `10k m3`: the Chinese message must not stay English."""
+    data = _base("cement_renovation")
+    data["project"]["products"][0].update(product="coal_to_gas", unit="kg/a")
+    output = _run_on(data, tmp_path, "zh").output
+    assert "不是 coal_to_gas 产能的单位" in output and "按每 10k m3 产品计" in output, output
 
 
 def test_fuel_coal_beside_a_balance_that_burns_no_coal_must_be_nought(tmp_path):
@@ -728,3 +749,14 @@ def test_a_mine_beside_a_manufacturing_code_asks_for_its_mineral():
     assert _statuses(data)["MI-003"] == "fail"
     del data["mine"]["mineral"]
     assert _statuses(data)["MI-003"] == "missing_info"
+
+
+def test_a_data_centre_with_its_own_pv_plant_is_judged_as_the_data_centre():
+    """Without its code, a data centre with a PV section was taken for electricity generation:
+    EC-001 was not applicable ("judged by CO-006") although its intensity exceeds the cap."""
+    data = _base("data_centre")
+    data["output"]["annual_value_added_10k_yuan"] = 50000
+    with_code = _statuses(data)["EC-001"]
+    data["renewable_plant"] = {"technology": "pv", "capacity_mw": 50, "site_type": "other"}
+    del data["project"]["industry_code"]
+    assert _statuses(data)["EC-001"] == with_code == "fail"

@@ -148,7 +148,14 @@ READS: dict[str, tuple[str, ...]] = {
     ),
     "builds_coal_units": ("coal_power",),
     "builds_coal_power": ("project.industry_code", "coal_power", "project.products"),
-    "generates_electricity": ("coal_power", "renewable_plant", "project.industry_code", "project.products"),
+    "generates_electricity": (
+        "coal_power",
+        "renewable_plant",
+        "project.industry_code",
+        "project.products",
+        "data_center",
+        "mine",
+    ),
     "renewable_generation": (
         "renewable_plant",
         "project.industry_code",
@@ -342,9 +349,14 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     else:
         builds_coal_power = bool(coal_power_class)
         if code is None:
-            # a wind or PV plant beside a product line other than electricity is the factory's
-            # captive plant, as coal units are above: the factory's own rules judge it
-            generates_electricity = project.renewable_plant is not None and not host_products
+            # a wind or PV plant beside a product line other than electricity, a data centre or a
+            # mine is that activity's captive plant, as coal units are above: its own rules judge it
+            generates_electricity = (
+                project.renewable_plant is not None
+                and not host_products
+                and project.data_center is None
+                and project.mine is None
+            )
         elif generation_class is None:  # D or D44: generation if the file has a plant, else unknown
             generates_electricity = True if project.renewable_plant is not None else None
         else:

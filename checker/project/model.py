@@ -8,8 +8,8 @@ product keys come from the vocabulary. Units are part of each key's name.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -484,8 +484,8 @@ class Project(Strict):
         of 1.2 Mt/a cannot be read either way without choosing the applicant's number: the mine
         would pass the minimum scale on one and fail it on the other."""
         mine = self.mine
-        if mine is None or mine.capacity_mt_per_year is None:
-            return []
+        if mine is None or mine.capacity_mt_per_year is None or self.project.construction_type != "new":
+            return []  # an expansion's product line may state the capacity it adds
         lines = [
             (i, line)
             for i, line in enumerate(self.project.products)
@@ -495,7 +495,14 @@ class Project(Strict):
         if not lines or any(f is None for f in factors):
             return []  # no second statement, or a unit reported on its own key
         stated = sum(line.capacity * f for (_, line), f in zip(lines, factors, strict=True) if line.capacity and f)
-        if math.isclose(stated, mine.capacity_mt_per_year, rel_tol=_FUEL_COAL_TOLERANCE):
+        # figures converted from another unit agree to the digits written: half a unit of the last
+        # digit of each (8.33 Mt/a beside 833.3 万吨/年)
+        allowed = _half_last_digit(mine.capacity_mt_per_year) + sum(
+            _half_last_digit(line.capacity) * f
+            for (_, line), f in zip(lines, factors, strict=True)
+            if line.capacity and f
+        )
+        if abs(stated - mine.capacity_mt_per_year) <= allowed:
             return []
         written = " + ".join(
             f"{_number(line.capacity)} {line.unit or 'Mt/a'}" for _, line in lines if line.capacity is not None
@@ -519,6 +526,15 @@ _FUEL_COAL_TOLERANCE = 1e-6
 
 # carriers that are never a raw material (GB/T 2589: 原料用能 are fuels used as materials)
 NEVER_FEEDSTOCK = {"electricity_kwh": "electricity", "heat_gj": "heat"}
+
+
+def _half_last_digit(value: float) -> float:
+    """Half a unit of the last digit of `value` as written (its shortest repr): 0.005 for 8.33,
+    0.5 for 8 or 8.0 or 1200 (the zeros of a whole number count as written)."""
+    if float(value).is_integer():
+        return 0.5
+    exponent = Decimal(repr(float(value))).as_tuple().exponent
+    return 0.5 * 10.0**exponent if isinstance(exponent, int) else 0.0
 
 
 def _number(value: float) -> str:
