@@ -74,6 +74,11 @@ def _exempt_without_a_balance(_original: Any, result: Any) -> bool:
     return values["energy_review_exempt"] is True and values["renewable_generation"] is True
 
 
+def _mine_left(_original: Any, result: Any) -> bool:
+    """The file left is a mine that declares no manufactured product."""
+    return result.metrics.values["mining_only"] is True
+
+
 def _renewable_generation_left(_original: Any, result: Any) -> bool:
     """The file left describes renewable generation (a wind or PV plant as the project)."""
     return result.metrics.values["renewable_generation"] is True
@@ -168,7 +173,7 @@ ALL_RULES = ("*",)
 ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     (
         ("coal_power",),
-        ("CO-001", "CO-002", "CO-004", "CO-006", "HE-002", "EC-001", "EC-002", "RE-001", "CB-001"),
+        ("CO-001", "CO-002", "CO-004", "CO-006", *BALANCE_RULES),
         _always,
         "the coal units judged, or whose coal use or generation was unknown (which left the energy "
         "balance incomplete), are gone (a coal-power industry code still asks for them)",
@@ -198,6 +203,12 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     (("mine",), ("MI-001", "MI-002", "MI-003", "CO-005"), _always, "the mine judged is gone"),
     (("coal", "coal.boilers"), ("CO-003",), _always, "the boilers judged are gone"),
     (("project.products",), ("HE-004", "EC-003", "MI-002"), _always, "the product lines judged are gone"),
+    (
+        ("project.products",),
+        ("LA-005",),
+        _mine_left,
+        "the manufactured products that made a file with a mine a manufacturer are gone: a mine is not manufacturing",
+    ),
     (
         ("project.products",),
         ("HE-001", "HE-003"),
