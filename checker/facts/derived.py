@@ -341,6 +341,14 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # captive units) describes an industrial plant that builds coal units, not a coal-power
     # project: its own industry's rules (HE-002, EC-001, CO-002) judge it (amendment 1)
     host_products = code is None and any(line.product != "electricity" for line in info.products)
+    # an activity a file describes beside any generation: a mine, a data centre, or a product line
+    # other than electricity (a polysilicon plant coded as solar generation, D4416, is a
+    # polysilicon plant)
+    other_activity = (
+        project.mine is not None
+        or project.data_center is not None
+        or any(line.product != "electricity" for line in info.products)
+    )
     if builds_coal_units and host_products:
         builds_coal_power = generates_electricity = False
     elif builds_coal_units:
@@ -349,14 +357,9 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     else:
         builds_coal_power = bool(coal_power_class)
         if code is None:
-            # a wind or PV plant beside a product line other than electricity, a data centre or a
-            # mine is that activity's captive plant, as coal units are above: its own rules judge it
-            generates_electricity = (
-                project.renewable_plant is not None
-                and not host_products
-                and project.data_center is None
-                and project.mine is None
-            )
+            # a wind or PV plant beside another activity is that activity's captive plant, as coal
+            # units are above: the activity's own rules judge it
+            generates_electricity = project.renewable_plant is not None and not other_activity
         elif generation_class is None:  # D or D44: generation if the file has a plant, else unknown
             generates_electricity = True if project.renewable_plant is not None else None
         else:
@@ -382,14 +385,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     burns_fossil_fuel = (project.coal.fuel_coal_t or 0) > 0 or any(
         (getattr(energy, carrier) or 0) > 0 for carrier in _FOSSIL_FURNACE_FUELS
     )
-    # Nor is a plant whose file describes another activity beside the generation: a mine, a data
-    # centre, or a product line other than electricity (a polysilicon plant coded as solar
-    # generation, D4416, is a polysilicon plant).
-    other_activity = (
-        project.mine is not None
-        or project.data_center is not None
-        or any(line.product != "electricity" for line in info.products)
-    )
+    # Nor is a plant whose file describes another activity beside the generation (`other_activity`).
     simple = not coal_fired and not burns_fossil_fuel and not other_activity
     # Renewable generation (CO-002's exception) is what the project is, not a section beside it:
     # the industry code decides, so a methanol plant (C2613) with a captive PV plant is not
