@@ -112,10 +112,13 @@ def _coal_power_without_the_code(original: Any, result: Any) -> bool:
 
 
 def _code_contradicting_the_mine(original: Any, _result: Any) -> bool:
-    """MI-003 sent the file to a reviewer because its industry code and its mine's mineral
-    disagree on whether it is a coal mine (the outcome `contradiction`)."""
-    finding = next(f for f in original.findings if f.id == "MI-003")
-    return fired(finding.rule, finding.decision).get("reason") == "contradiction"
+    """MI-003 or CO-005 sent the file to a reviewer because its industry code and its mine's
+    mineral disagree on whether it is a coal mine (the outcome `contradiction`)."""
+    return any(
+        fired(f.rule, f.decision).get("reason") == "contradiction"
+        for f in original.findings
+        if f.id in ("MI-003", "CO-005")
+    )
 
 
 def _balance_without_coal(original: Any, _result: Any) -> bool:
@@ -180,18 +183,19 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     ),
     (
         ("coal_power", "mine", "data_center"),
-        ("HE-002", "EC-002", "CO-002", "RE-001", "CB-001"),
+        ("HE-002", "EC-001", "EC-002", "CO-002", "RE-001", "CB-001"),
         _renewable_generation_left,
         "without the coal units, mine or data centre, the file describes a wind or PV plant alone: "
-        "renewable generation, outside the energy review (amendment 4)",
+        "renewable generation, outside the energy review (amendment 4) and judged as generation",
     ),
     (
-        ("coal_power", "mine", "data_center", "renewable_plant"),
+        ("coal_power", "mine", "data_center", "renewable_plant", "project.products", "project.industry_code"),
         ("WA-003", "LA-004", "LA-005"),
         _not_industrial_left,
-        "without that section the file describes a wind or PV plant or a data centre alone, neither "
-        "an industrial project (section I, or renewable generation); with it, whose the coal units "
-        "were, or what the project was, was unknown and the rules asked for the industry code",
+        "without that section (or those products, or the code) the file describes a wind or PV plant or a data "
+        "centre alone, neither an industrial project (section I, or renewable generation); with it, "
+        "whose the coal units were, or what the project was, was unknown and the rules asked for the "
+        "industry code",
     ),
     (("data_center",), ("EC-004",), _always, "the data centre whose PUE is judged is gone"),
     (
@@ -254,7 +258,7 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     ),
     (
         ("project.industry_code", "mine.mineral"),
-        ("MI-003",),
+        ("MI-003", "CO-005"),
         _code_contradicting_the_mine,
         "the key was one side of the contradiction MI-003 sent to a reviewer (the code and the "
         "mineral disagree on whether the mine is a coal mine); without it the file is consistent and "
