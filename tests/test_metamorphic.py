@@ -79,6 +79,13 @@ def _mine_left(_original: Any, result: Any) -> bool:
     return result.metrics.values["mining_only"] is True
 
 
+def _mining_code_settles_the_mineral(_original: Any, result: Any) -> bool:
+    """The file left has a mining code that is not rare-earth mining: the code says what the mine
+    raises, as it does for any file without a mineral."""
+    values = result.metrics.values
+    return values["mining_code_declared"] is True and values["involves_rare_earth"] is False
+
+
 def _renewable_generation_left(_original: Any, result: Any) -> bool:
     """The file left describes renewable generation (a wind or PV plant as the project)."""
     return result.metrics.values["renewable_generation"] is True
@@ -238,7 +245,7 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     ),
     (
         ("project.industry_code",),
-        ("HE-002", "EC-001", "CO-002"),
+        ("HE-001", "HE-002", "HE-003", "EC-001", "CO-002"),
         _coal_power_without_the_code,
         "without the code the file's coal units make it coal power (amendment 5), which CO-001 "
         "(still unsettled) and CO-006 govern instead of the rules the code chose",
@@ -273,6 +280,13 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         "the code made the file a project of another industry; without it the file's own sections "
         "(coal units or a wind or PV plant, nothing else) make it a generation project, which the "
         "coal-power rules or the renewable rules and the energy-review exemption judge (amendments 4 and 5)",
+    ),
+    (
+        ("mine.mineral",),
+        ("MI-002",),
+        _mining_code_settles_the_mineral,
+        "the mineral (rare earths) and a mining code of another mineral disagreed; without the "
+        "mineral the code says what the mine raises, as for any file that gives no mineral",
     ),
     (
         ("emissions", "emissions.co2_t"),
