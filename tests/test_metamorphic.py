@@ -215,10 +215,12 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     (("coal", "coal.boilers"), ("CO-003",), _always, "the boilers judged are gone"),
     (("project.products",), ("HE-004", "EC-003", "MI-002"), _always, "the product lines judged are gone"),
     (
-        ("project.products",),
-        ("LA-005",),
+        ("project.products", "project.industry_code"),
+        ("LA-005", "HE-001", "HE-003"),
         _mine_left,
-        "the manufactured products that made a file with a mine a manufacturer are gone: a mine is not manufacturing",
+        "the manufactured products, or the manufacturing code, that made a file with a mine a "
+        "manufacturer are gone: the file left describes a mine, which makes its mineral, not a "
+        "listed or benchmarked product, and is not manufacturing",
     ),
     (
         ("project.products",),
