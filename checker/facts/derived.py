@@ -340,15 +340,12 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # Without a code, a file whose products are other than electricity (a carbide plant with
     # captive units) describes an industrial plant that builds coal units, not a coal-power
     # project: its own industry's rules (HE-002, EC-001, CO-002) judge it (amendment 1)
-    host_products = code is None and any(line.product != "electricity" for line in info.products)
+    other_products = any(line.product != "electricity" for line in info.products)
+    host_products = code is None and other_products
     # an activity a file describes beside any generation: a mine, a data centre, or a product line
     # other than electricity (a polysilicon plant coded as solar generation, D4416, is a
     # polysilicon plant)
-    other_activity = (
-        project.mine is not None
-        or project.data_center is not None
-        or any(line.product != "electricity" for line in info.products)
-    )
+    other_activity = project.mine is not None or project.data_center is not None or other_products
     if builds_coal_units and host_products:
         builds_coal_power = generates_electricity = False
     elif builds_coal_units:
@@ -435,7 +432,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         coal_units is not None and (coal_units.kind in ("public", "chp") or not other_use)
     ):
         industrial = True
-    elif coal_units is None and other_use and all(line.product == "electricity" for line in info.products):
+    elif coal_units is None and other_use and not other_products:
         industrial = False
     mining = project.mine is not None or bool(_matches_code(code, params["mining_industry_codes"].value))
     data_centre = project.data_center is not None or bool(

@@ -464,14 +464,12 @@ class Project(Strict):
             usual = vocabulary.products()[line.product].unit
             if line.unit is None or not usual or vocabulary.capacity_factor(line.product, line.unit) is not None:
                 continue
-            unit = vocabulary.capacity_units().get(usual)
-            accepted = ", ".join(unit.spellings) if unit is not None else usual
-            per = unit.per if unit is not None else usual
+            unit = vocabulary.capacity_units()[usual]
             found.append(
                 (
                     ("project", "products", index, "unit"),
-                    f"'{line.unit}' is not a unit of {line.product} capacity: write one of {accepted} "
-                    f"(unit_energy_kgce is per {per} of product)",
+                    f"'{line.unit}' is not a unit of {line.product} capacity: write one of "
+                    f"{', '.join(unit.spellings)} (unit_energy_kgce is per {unit.per} of product)",
                 )
             )
         return found
@@ -486,30 +484,29 @@ class Project(Strict):
         mine = self.mine
         if mine is None or mine.capacity_mt_per_year is None or self.project.construction_type != "new":
             return []  # an expansion's product line may state the capacity it adds
-        lines = [
-            (i, line)
-            for i, line in enumerate(self.project.products)
-            if line.product == "raw_coal" and line.capacity is not None
-        ]
-        factors = [vocabulary.capacity_factor("raw_coal", line.unit) for _, line in lines]
-        if not lines or any(f is None for f in factors):
-            return []  # no second statement, or a unit reported on its own key
-        stated = sum(line.capacity * f for (_, line), f in zip(lines, factors, strict=True) if line.capacity and f)
+        # (index, capacity, unit as written, factor to Mt/a) of each raw-coal line with a capacity
+        lines: list[tuple[int, float, str | None, float]] = []
+        for index, line in enumerate(self.project.products):
+            if line.product != "raw_coal" or line.capacity is None:
+                continue
+            factor = vocabulary.capacity_factor("raw_coal", line.unit)
+            if factor is None:
+                return []  # a unit reported on its own key
+            lines.append((index, line.capacity, line.unit, factor))
+        if not lines:
+            return []  # no second statement
+        stated = sum(capacity * factor for _, capacity, _, factor in lines)
         # figures converted from another unit agree to the digits written: half a unit of the last
         # digit of each (8.33 Mt/a beside 833.3 万吨/年)
         allowed = _half_last_digit(mine.capacity_mt_per_year) + sum(
-            _half_last_digit(line.capacity) * f
-            for (_, line), f in zip(lines, factors, strict=True)
-            if line.capacity and f
+            _half_last_digit(capacity) * factor for _, capacity, _, factor in lines
         )
         if abs(stated - mine.capacity_mt_per_year) <= allowed:
             return []
-        written = " + ".join(
-            f"{_number(line.capacity)} {line.unit or 'Mt/a'}" for _, line in lines if line.capacity is not None
-        )
         total = f"{stated:.6g} Mt/a"
+        written = " + ".join(f"{_number(capacity)} {unit or 'Mt/a'}" for _, capacity, unit, _ in lines)
         written = total if written == total else f"{written} = {total}"
-        places = ", ".join(f"project.products[{i}]" for i, _ in lines)
+        places = ", ".join(f"project.products[{index}]" for index, *_ in lines)
         return [
             (
                 ("mine", "capacity_mt_per_year"),

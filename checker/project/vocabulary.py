@@ -78,6 +78,9 @@ def capacity_units() -> dict[str, CapacityUnit]:
         if spellings.get(str(usual)) != 1.0:
             raise RuleDataError(where, str(usual), "must list itself with factor 1")
         table[str(usual)] = CapacityUnit(str(entry["per"]), spellings)
+    for product in products().values():
+        if product.unit and product.unit not in table:
+            raise RuleDataError(where, product.unit, f"the usual unit of {product.key} has no spellings")
     return table
 
 
@@ -95,7 +98,7 @@ def capacity_factor(product: str, unit: str | None) -> float | None:
         return None
     if unit is None:
         return 1.0
-    return _unit_lookup().get(usual, {}).get(unit_key(unit))
+    return _unit_lookup()[usual].get(unit_key(unit))
 
 
 # what an alias match ignores (`Xing'an`, `Hulun Buir`, `Ordos-City`); case is ignored too
