@@ -48,43 +48,57 @@ def build_jdm(params: Any) -> dict[str, Any]:
             "high_energy_project_threshold_tce",
             "min_energy_replacement_ratio",
             "max_energy_intensity_tce_per_10k_yuan",
-            "energy_review_threshold_tce",
-            "energy_review_threshold_kwh",
             "water_permit_threshold_m3",
         )
     }
+    t, r = p["high_energy_project_threshold_tce"], p["min_energy_replacement_ratio"]
+    cap = p["max_energy_intensity_tce_per_10k_yuan"]
     tables = [
         _table(
             "HE-002",
             [
-                ("not (adds_capacity == true and builds_coal_power == false)", "not_applicable"),
+                ("adds_capacity == false or builds_coal_power != false", "not_applicable"),
                 ("high_energy_sector == null", "missing_info"),
                 ("high_energy_sector == false", "not_applicable"),
-                ("comprehensive_energy_tce == null", "missing_info"),
-                (f"comprehensive_energy_tce < {p['high_energy_project_threshold_tce']}", "pass"),
+                ("adds_capacity == null", "missing_info"),
                 (
-                    "energy__energy_replacement_tce != null and energy__energy_replacement_tce >= "
-                    f"comprehensive_energy_tce * {p['min_energy_replacement_ratio']} "
-                    "and status__HE_003 == 'pass'",
-                    "review",
+                    f"review_energy_tce == null and (review_energy_floor_tce == null or review_energy_floor_tce < {t})",
+                    "missing_info",
                 ),
+                (f"review_energy_tce != null and review_energy_tce < {t}", "pass"),
+                (
+                    "energy__energy_replacement_tce == null"
+                    " or (comprehensive_energy_tce != null and "
+                    f"energy__energy_replacement_tce < comprehensive_energy_tce * {r})"
+                    " or (comprehensive_energy_floor_tce != null and "
+                    f"energy__energy_replacement_tce < comprehensive_energy_floor_tce * {r})",
+                    "fail",
+                ),
+                (
+                    "comprehensive_energy_tce == null and "
+                    "(status__HE_003 == 'pass' or status__HE_003 == 'not_applicable' "
+                    "or status__HE_003 == 'missing_info')",
+                    "missing_info",
+                ),
+                ("status__HE_003 == 'pass'", "review"),
+                ("status__HE_003 == 'not_applicable' and products_declared == true", "review"),
+                ("products_declared == false", "missing_info"),
+                ("status__HE_003 == 'missing_info'", "missing_info"),
                 ("", "fail"),
             ],
         ),
         _table(
             "EC-001",
             [
-                ("not (adds_capacity == true and generates_electricity == false)", "not_applicable"),
-                ("comprehensive_energy_tce == null", "missing_info"),
+                ("adds_capacity == false or generates_electricity == true", "not_applicable"),
+                ("generates_electricity == null or adds_capacity == null", "missing_info"),
                 (
-                    "energy_intensity_tce_per_10k_yuan == null and "
-                    f"(comprehensive_energy_tce >= {p['energy_review_threshold_tce']} or "
-                    f"(energy__electricity_kwh != null and "
-                    f"energy__electricity_kwh >= {p['energy_review_threshold_kwh']}))",
-                    "missing_info",
+                    "energy_intensity_floor_tce_per_10k_yuan != null and "
+                    f"energy_intensity_floor_tce_per_10k_yuan > {cap}",
+                    "fail",
                 ),
-                ("energy_intensity_tce_per_10k_yuan == null", "not_applicable"),
-                (f"energy_intensity_tce_per_10k_yuan > {p['max_energy_intensity_tce_per_10k_yuan']}", "fail"),
+                ("comprehensive_energy_tce == null or energy_intensity_tce_per_10k_yuan == null", "missing_info"),
+                (f"energy_intensity_tce_per_10k_yuan > {cap}", "fail"),
                 ("", "pass"),
             ],
         ),

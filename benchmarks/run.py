@@ -425,7 +425,8 @@ def main() -> None:
             print(
                 f"peer      {r['projects']} projects, {r['disagreements']} disagreements: "
                 f"checker {r['ours_s']:.3f} s, zen-engine {r['zen_s']:.3f} s: "
-                f"{r['ratio_ours_over_zen']:.2f}x   [target <= 1x]",
+                f"{r['ratio_ours_over_zen']:.2f}x   [target <= 1x, with 0 disagreements]"
+                + ("" if r["disagreements"] == 0 else "   THE PEER DECIDES OTHERWISE: unlike work compared"),
                 flush=True,
             )
     if "cold" not in skip:
