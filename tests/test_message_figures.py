@@ -233,3 +233,71 @@ def test_the_file_s_own_words_are_not_stray_numbers_when_the_message_folds_their
     data = deep_merge(BASE["coal_chp"], {"coal_power": {"exemption_evidence": "附件 0\xa0"}})
     _status, text = message(data, "CO-001")
     assert "0" in text
+
+
+def test_gross_coal_prints_apart_from_the_smaller_net_it_yields():
+    """10 049 t less 40 t: the gross never prints as "1万吨" beside a net of "1.001万吨"."""
+    data = deep_merge(BASE["calcium_carbide"], {"coal": {"fuel_coal_t": 10049, "coal_replacement_t": 40}})
+    status, zh = message(data, "CO-002", "zh")
+    _, en = message(data, "CO-002", "en")
+    assert status == "fail"
+    assert "燃料煤1.005万吨" in zh and "新增1.001万吨" in zh
+    assert "burns 10,049 t" in en and "net new coal is 10,009 t" in en
+
+
+def test_a_failing_listed_product_says_in_both_languages_what_replacement_it_declares():
+    """The English fail message named no figure and read as if nothing had been declared, while
+    the Chinese printed the ratio and the replacement the file gives."""
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {
+            "energy": {
+                "capacity_replacement_ratio": 0.8,
+                "energy_quota_source": "reduction_replacement",
+                "energy_replacement_tce": 400000,
+            }
+        },
+    )
+    status, zh = message(data, "HE-001", "zh")
+    _, en = message(data, "HE-001", "en")
+    assert status == "fail"
+    assert "申报产能置换比例0.8" in zh and "能耗减量置换40万吨标准煤" in zh
+    assert "capacity replacement ratio of 0.8" in en and "400,000 tce of energy reduction replacement" in en
+    assert "without capacity and energy reduction replacement" not in en
+
+
+def test_the_report_s_other_figures_print_apart_from_their_limits():
+    """The chart, the CSV facts and the derived-figures table print a figure a hair above its limit
+    as the message does, never as the limit itself."""
+    from checker.reports.csv import render_csv
+    from checker.reports.html import chart_views
+    from checker.reports.render import metric_views
+
+    data = deep_merge(
+        BASE["data_centre"],
+        {"data_center": {"pue": 1.2000001}, "output": {"annual_value_added_10k_yuan": 120000}},
+    )
+    data["water"]["fresh_water_m3"] = 2400001  # 20.0000083 m³ per 10 000 yuan against a cap of 20
+    result = check_data(data)
+    statuses = {f.id: f.status for f in result.findings}
+    assert statuses["EC-004"] == "fail" and statuses["WA-001"] == "fail"
+    for lang in ("zh", "en"):
+        charts = {c["figure"]: c for c in chart_views(result, lang)}
+        pue, water = charts["data_center.pue"], charts["water_intensity_m3_per_10k_yuan"]
+        assert (pue["value"], pue["limit"], pue["ratio"]) == ("1.2000001", "1.2", "100.00001%")
+        assert (water["value"], water["limit"], water["ratio"]) == ("20.00001", "20", "100.00004%")
+        metrics = {m["name"]: m["value"] for m in metric_views(result, lang)}
+        assert metrics["water_intensity_m3_per_10k_yuan"] == "20.00001"
+    assert "data_center.pue=1.2000001" in render_csv(result, "en")
+
+
+def test_parameter_values_are_listed_as_written_not_rounded():
+    """A policy's 1.19999 was listed as "1.2" beside a PUE of 1.2 that failed against it."""
+    from checker.reports.render import format_param_value
+
+    assert format_param_value(1.19999) == "1.19999"
+    assert format_param_value(0.03412) == "0.03412"
+    assert format_param_value(0.00078) == "0.00078"
+    assert format_param_value(1e-7) == "0.0000001"
+    assert format_param_value(10000) == "10,000"
+    assert format_param_value({"calcium_carbide": 1640.715}).endswith("1,640.715")

@@ -216,3 +216,15 @@ def test_a_policy_value_with_an_unknown_provenance_is_invalid_input_naming_the_k
     [problem] = caught.value.problems
     assert (problem.key_path, problem.line) == ("parameters.water_permit_threshold_m3[0].provenance", 4)
     assert "authority_default" in problem.message
+
+
+def test_the_energy_review_thresholds_say_they_are_on_the_calorific_basis_the_rules_compare():
+    """Amendment 3: both energy-review thresholds are compared with the 当量值 consumption, and the
+    report says so beside the figure; the intensity cap stays on the equal-value basis."""
+    params = resolve(dt.date(2025, 6, 1))
+    for name in ("energy_review_threshold_tce", "high_energy_project_threshold_tce"):
+        described = params[name].description
+        assert "当量值" in described.zh and "等价值" not in described.zh
+        assert "calorific-equivalent" in described.en and "equal-value" not in described.en
+    cap = params["max_energy_intensity_tce_per_10k_yuan"].description
+    assert "等价值" in cap.zh and "equal-value" in cap.en

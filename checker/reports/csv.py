@@ -16,6 +16,7 @@ from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutra
 from checker.reports.render import (
     audit_block,
     entry_marks,
+    finding_limits,
     format_param_value,
     notices_json,
     provenance_label,
@@ -25,6 +26,7 @@ from checker.reports.render import (
 from checker.reports.words import fmt_num, term
 from checker.rules.parameters import ParameterValue
 from checker.rules.ruleset import DOCUMENT_TITLES
+from checker.verdict import figures
 from checker.verdict.findings import FactReading
 from checker.verdict.locate import locate
 
@@ -61,9 +63,16 @@ COLUMNS = (
 )
 
 
-def _fact_cell(reading: FactReading) -> str:
+def _fact_cell(reading: FactReading, limits: list[float]) -> str:
+    """A fact as `name=value unit`, its number printed apart from the limits of its finding (a
+    PUE of 1.2000001 never shows as 1.2 beside a limit of 1.2), as the message prints it."""
     unit = f" {reading.unit}" if reading.unit and reading.value is not None else ""
-    return f"{reading.name}={fmt_num(reading.value, 4)}{unit}"
+    value = reading.value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = figures.format_figure(value, figures.Style("num", "en"), 4, limits)
+    else:
+        shown = fmt_num(value, 4)
+    return f"{reading.name}={shown}{unit}"
 
 
 def _param_cell(param: ParameterValue, lang: str) -> str:
@@ -94,7 +103,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "status_label": term(finding.status, lang, "status"),
                 "original_status": finding.original_status or "",
                 "message": render_message(finding, lang),
-                "facts": "; ".join(_fact_cell(r) for r in finding.facts.values()),
+                "facts": "; ".join(_fact_cell(r, finding_limits(finding)) for r in finding.facts.values()),
                 "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
                 "missing": "; ".join(finding.missing_keys),
                 "remedies": " / ".join(remedy_lines(finding, lang)),

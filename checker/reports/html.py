@@ -28,6 +28,7 @@ from checker.reports.render import (
 )
 from checker.reports.words import fmt_num, term, unit_text
 from checker.resources import templates_dir
+from checker.verdict import figures
 from checker.verdict.locate import locate
 from checker.vocabulary import ATTENTION, VERDICTS_WORST_FIRST
 
@@ -81,13 +82,18 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+def _percent(ratio: float) -> str:
+    """87%; a figure just past its limit never prints as "100%" (100.00004%)."""
+    return figures.format_figure(ratio, figures.Style("pct", "en"), 0, 1.0)
+
+
 def _ratio(value: float, limit: float) -> str:
     """The figure relative to its limit: 87% below ten times, ×38.96 beyond (percent then stops
     being readable)."""
     if not limit:
         return "—"
     ratio = value / limit
-    return f"{ratio:.0%}" if ratio < 10 else f"×{fmt_num(ratio, 2)}"
+    return _percent(ratio) if ratio < 10 else f"×{fmt_num(ratio, 2)}"
 
 
 def _relation(value: float, limit: float, kind: str, L: dict[str, str]) -> str:
@@ -100,7 +106,7 @@ def _relation(value: float, limit: float, kind: str, L: dict[str, str]) -> str:
         return "—"
     ratio = value / limit
     if ratio < 10:
-        return L["share_of_limit"].format(limit=limit_word, ratio=f"{ratio:.0%}")
+        return L["share_of_limit"].format(limit=limit_word, ratio=_percent(ratio))
     return L["times_the_limit"].format(limit=limit_word, ratio=fmt_num(ratio, 2))
 
 
@@ -140,8 +146,9 @@ def chart_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "shown_parameter": param.description.zh if lang == "zh" else spec.parameter,
                 "kind": spec.kind,
                 "kind_label": L[f"chart_{spec.kind}"],
-                "value": fmt_num(value, 3),
-                "limit": fmt_num(limit, 3),
+                # each printed apart from the other (20.00001 above a cap of 20, never "20 · 上限 20")
+                "value": figures.format_figure(value, figures.Style("num", lang), 3, limit),
+                "limit": figures.format_figure(limit, figures.Style("num", lang), 3, value),
                 "unit": unit_text(unit, lang),
                 "limit_unit": unit_text(param.unit, lang),
                 "verified": param.verified,

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import re
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,7 +22,7 @@ from checker import __version__
 from checker.check import CheckResult
 from checker.evaluation.decision import fired
 from checker.reports.escaping import md_escape
-from checker.reports.words import fmt_num, fmt_wan, term, terms, unit_text
+from checker.reports.words import fmt_num, term, terms, unit_text
 from checker.resources import templates_dir
 from checker.rules import datacache
 from checker.rules.parameters import Localised, ParameterValue
@@ -351,10 +352,21 @@ def format_param_value(value: Any, marks: dict[str, str] | None = None, lang: st
     if isinstance(value, list):
         return separator.join(f"{word(v)}{marks.get(str(v), '')}" for v in value)
     if isinstance(value, dict):
-        return separator.join(f"{word(k)}: {fmt_num(v)}{marks.get(str(k), '')}" for k, v in value.items())
+        return separator.join(f"{word(k)}: {_param_number(v)}{marks.get(str(k), '')}" for k, v in value.items())
     if isinstance(value, bool):
         return word(value)
-    return fmt_num(value, 4)
+    return _param_number(value)
+
+
+def _param_number(value: Any) -> str:
+    """A parameter's number as written in its file or policy (0.03412, 1.19999, 1,640.7), never
+    rounded: a limit is the figure a finding was compared with, and rounding it (0.0341, 1.2)
+    misstates it beside a message that prints it in full."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return fmt_num(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{Decimal(repr(float(value))):,f}"
 
 
 def provenance_of(param: ParameterValue) -> str:
@@ -412,7 +424,7 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     }
 
 
-def _limits(finding: Finding) -> list[float]:
+def finding_limits(finding: Finding) -> list[float]:
     """The numbers a finding's facts are compared with: its parameters' values, and zero."""
     found: list[float] = [0]
     for param in finding.parameters.values():
@@ -476,13 +488,13 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
     return {
         **_finding_head(finding, lang),
         "category": spec.category,
-        "facts": [_fact_view(r, lang, _limits(finding)) for r in finding.facts.values()],
+        "facts": [_fact_view(r, lang, finding_limits(finding)) for r in finding.facts.values()],
         "per_item": [
             {
                 "label": item.label_zh if lang == "zh" else item.label_en,
                 "status": item.status,
                 "status_label": term(item.status, lang, "status"),
-                "facts": [_fact_view(r, lang, _limits(finding)) for r in item.facts.values()],
+                "facts": [_fact_view(r, lang, finding_limits(finding)) for r in item.facts.values()],
             }
             for item in finding.items
         ],
@@ -559,6 +571,12 @@ def claim_view(finding: Finding, lang: str) -> dict[str, Any] | None:
 
 def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     facts = result.ruleset.facts
+    # a derived figure is printed apart from every limit a finding compares it with (a water
+    # intensity of 20.00001 never shows as 20 above a cap of 20), as the messages print it
+    compared: dict[str, list[float]] = {}
+    for finding in result.findings:
+        for fact in finding.facts:
+            compared.setdefault(fact, []).extend(finding_limits(finding))
     rows = []
     for name, value in result.metrics.values.items():
         info = facts.get(name)
@@ -572,7 +590,12 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 # a word (why the balance is incomplete) in the report's language, a code as written
                 "value": term(value, lang)
                 if isinstance(value, str)
-                else (fmt_wan(value) if lang == "zh" else fmt_num(value, 3)),
+                else figures.format_figure(
+                    value,
+                    figures.Style("wan" if lang == "zh" else "num", lang),
+                    2 if lang == "zh" else 3,
+                    compared.get(name),
+                ),
                 "unit": unit_text(info.unit, lang),
             }
         )
