@@ -742,12 +742,15 @@ def test_a_factory_with_a_captive_pv_plant_is_judged_as_the_factory(tmp_path):
 
 def test_a_mine_beside_a_manufacturing_code_asks_for_its_mineral():
     """A rare-earth smelter's code (C3232) says nothing of what its mine raises: deleting the mine's
-    `mineral: coal` turned MI-003's `fail` into `not_applicable`; it asks for the mineral now."""
+    `mineral: coal` turned MI-003's `fail` into `not_applicable`. A raw-coal line still says coal;
+    without it the rule asks for the mineral."""
     data = _base("coal_mine")
     data["project"]["industry_code"] = "C3232"
     data["mine"]["capacity_mt_per_year"] = data["project"]["products"][0]["capacity"] = 1.2
     assert _statuses(data)["MI-003"] == "fail"
     del data["mine"]["mineral"]
+    assert _statuses(data)["MI-003"] == "fail"  # its raw-coal line says what it raises
+    data["project"]["products"] = [{"product": "other"}]
     assert _statuses(data)["MI-003"] == "missing_info"
 
 
@@ -760,3 +763,28 @@ def test_a_data_centre_with_its_own_pv_plant_is_judged_as_the_data_centre():
     data["renewable_plant"] = {"technology": "pv", "capacity_mw": 50, "site_type": "other"}
     del data["project"]["industry_code"]
     assert _statuses(data)["EC-001"] == with_code == "fail"
+
+
+@pytest.mark.parametrize(
+    ("mineral", "refused"), [("other", True), ("rare_earth", True), ("coal", False), (None, False)]
+)
+def test_a_mine_of_another_mineral_listing_raw_coal_is_invalid_input(mineral, refused, tmp_path):
+    """`mineral: other` beside a raw-coal line of 1 Mt/a skipped the coal-mine rules (MI-003's
+    minimum of 3 Mt/a, CO-005's siting) and was approved: the file says both coal and not coal."""
+    data = _base("coal_mine")
+    data["mine"]["capacity_mt_per_year"] = data["project"]["products"][0]["capacity"] = 1
+    data["project"]["industry_code"] = "B1019"
+    if mineral is None:
+        del data["mine"]["mineral"]
+    else:
+        data["mine"]["mineral"] = mineral
+    _assert_refused(
+        _run_on(data, tmp_path),
+        refused,
+        rf"project\.yaml:\d+: mine\.mineral: '{mineral}', but project\.products\[0\] is raw_coal: a mine that raises "
+        r"raw coal is a coal mine \(mineral: coal\)$",
+    )
+    if refused:
+        assert "是原煤(采掘)产品: 采出原煤的矿山是煤矿" in _run_on(data, tmp_path, "zh").output
+    else:  # coal beside another mining code: a reviewer settles which
+        assert _statuses(data)["MI-003"] == "review"

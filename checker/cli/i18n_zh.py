@@ -386,6 +386,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
      r": \1 超过新水取用量 water.fresh_water_m3 \2: 新水取用量是地表水与地下水取水量之和,含地下水"),
     (r": '(.*)' is not a unit of (\S+) capacity: write one of (.+) \(unit_energy_kgce is per (.+?) of product\)$",
      r": “\1”不是 \2 产能的单位: 请用 \3 之一(单位产品能耗 unit_energy_kgce 按每 \4 产品计)"),
+    (r": '(.*)', but (\S+) is raw_coal: a mine that raises raw coal is a coal mine \(mineral: coal\)$",
+     r": “\1”,而 \2 是原煤(采掘)产品: 采出原煤的矿山是煤矿(mineral: coal)"),
     (r": (\S+) Mt/a differs from the raw coal capacity of (.+) \((.+)\): both are the mine's design capacity$",
      r": \1 Mt/a 与 \2 所报原煤产能不符(\3): 二者都是矿井设计生产能力"),
     (r": '(.*)' says there is no document: leave the key out if there is none, or give the document's number "

@@ -176,7 +176,8 @@ READS: dict[str, tuple[str, ...]] = {
         "coal_power",
         "project.products",
     ),
-    "mining_project": ("mine", "project.industry_code"),
+    "mining_project": ("mine", "project.industry_code", "project.products"),
+    "coal_mine_declared": ("mine.mineral", "project.products"),
     "data_center_project": ("data_center", "project.industry_code"),
     "involves_rare_earth": ("project.products", "mine.mineral", "mine", "project.industry_code"),
     "coal_power_capacity_mw": ("coal_power.units_mw",),
@@ -434,7 +435,14 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         industrial = True
     elif coal_units is None and other_use and not other_products:
         industrial = False
-    mining = project.mine is not None or bool(_matches_code(code, params["mining_industry_codes"].value))
+    # a raw-coal product line (原煤(采掘), Mt/a) is the file's own evidence of a coal mine, whatever
+    # the mine section or the industry code says (amendment 1)
+    raw_coal_declared = any(line.product == "raw_coal" for line in info.products)
+    mining = (
+        project.mine is not None
+        or raw_coal_declared
+        or bool(_matches_code(code, params["mining_industry_codes"].value))
+    )
     data_centre = project.data_center is not None or bool(
         _matches_code(code, params["data_center_industry_codes"].value)
     )
@@ -452,6 +460,16 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         mining_code = code is not None and code.startswith("B")
         if not mining_code or _code_class(code, rare_earth_codes) is None:
             rare_earth = None
+    elif (
+        not rare_earth
+        and code is not None
+        and _code_class(code, rare_earth_codes) is None
+        and (not info.products or any(line.product == "other" for line in info.products))
+        and (project.mine is None or project.mine.mineral is None)
+    ):
+        # a coarse code that holds rare-earth smelting or mining (C32, C323, B09, B093) and a file
+        # that names no product: rare earth or not is unknown, never "no" (amendment 1)
+        rare_earth = None
     # wind or PV: what `renewable_plant.technology` declares. Left out, it is unknown (None) where
     # the industry code (D4415 wind, D4416 solar) or an untyped renewable plant says such a plant
     # is built (amendment 1): the siting and storage rules ask for the technology, the key that
@@ -580,6 +598,8 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "mining_only": mining and not any(line.product not in _NOT_MANUFACTURED for line in info.products),
         "industrial_project": industrial,
         "mining_project": mining,
+        # coal is what the mine raises: its declared mineral, or a raw-coal line (原煤(采掘))
+        "coal_mine_declared": raw_coal_declared or (project.mine is not None and project.mine.mineral == "coal"),
         "data_center_project": data_centre,
         "involves_rare_earth": rare_earth,
         "coal_power_capacity_mw": (sum(project.coal_power.units_mw) if project.coal_power is not None else None),

@@ -382,6 +382,7 @@ class Project(Strict):
         found += self._fuel_coal_contradictions()
         found += self._capacity_unit_problems()
         found += self._mine_capacity_contradictions()
+        found += self._mineral_contradictions()
         ground, fresh = self.water.groundwater_m3, self.water.fresh_water_m3
         if ground is not None and fresh is not None and ground > fresh:
             # fresh water is the surface and ground water withdrawn: the part exceeds the whole
@@ -473,6 +474,25 @@ class Project(Strict):
                 )
             )
         return found
+
+    def _mineral_contradictions(self) -> list[tuple[KeyPath, str]]:
+        """A mine declaring another mineral beside a raw-coal line (原煤(采掘)) says two things.
+
+        The raw-coal line is coal the mine raises; `mineral: other` or `rare_earth` says it raises
+        none. Read one way the minimum scale of new coal mines (MI-003) and the Ordos siting (CO-005)
+        apply, read the other they do not: the file must say which."""
+        if self.mine is None or self.mine.mineral not in ("rare_earth", "other"):
+            return []
+        for index, line in enumerate(self.project.products):
+            if line.product == "raw_coal":
+                return [
+                    (
+                        ("mine", "mineral"),
+                        f"'{self.mine.mineral}', but project.products[{index}] is raw_coal: a mine that raises "
+                        "raw coal is a coal mine (mineral: coal)",
+                    )
+                ]
+        return []
 
     def _mine_capacity_contradictions(self) -> list[tuple[KeyPath, str]]:
         """A coal mine's design capacity, stated twice, must be one figure.

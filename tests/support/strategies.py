@@ -187,8 +187,9 @@ def consistent_water_and_documents(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def consistent_products(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` with each product line's capacity in a unit of its product, and the raw coal lines'
-    capacity equal to the mine's design capacity, which the rules read (Project.contradictions)."""
+    """`data` with each product line's capacity in a unit of its product, the raw coal lines'
+    capacity equal to the mine's design capacity, which the rules read, and a mine raising raw coal
+    declaring coal or no mineral (Project.contradictions)."""
     info = data.get("project")
     lines = info.get("products") if isinstance(info, dict) else None
     if not isinstance(lines, list):
@@ -199,6 +200,9 @@ def consistent_products(data: dict[str, Any]) -> dict[str, Any]:
         if usual and isinstance(line.get("unit"), str) and vocabulary.capacity_factor(product, line["unit"]) is None:
             line["unit"] = usual
     mine = data.get("mine")
+    raises_coal = any(isinstance(line, dict) and line.get("product") == "raw_coal" for line in lines)
+    if isinstance(mine, dict) and raises_coal and mine.get("mineral") in ("other", "rare_earth"):
+        mine["mineral"] = "coal"
     coal = [
         line
         for line in lines
