@@ -46,7 +46,8 @@ def _walk(folder: str, found: list[str]) -> None:
         try:
             if entry.is_dir(follow_symlinks=False):  # no loops through linked folders
                 _walk(entry.path, found)
-            elif entry.name.lower().endswith(SUFFIXES) and entry.is_file():
+            elif entry.name.lower().endswith(SUFFIXES) and not entry.is_dir():
+                # a dangling link or a FIFO named *.yaml is reported by reading it, never skipped
                 found.append(entry.path)
         except OSError:  # a symlink loop, a name too long: a project file that cannot be read
             if entry.name.lower().endswith(SUFFIXES):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
@@ -141,8 +142,9 @@ _HEADINGS = {
 }
 
 
-def summary_text(summary: Summary, lang: str) -> str:
-    """The end-of-batch overview for the text format."""
+def summary_text(summary: Summary, lang: str, problem_text: Callable[[str], str] = str) -> str:
+    """The end-of-batch overview for the text format. `problem_text` puts an unreadable file's
+    problem (the library's English line) into the report's language: the CLI's catalogue."""
     h = _HEADINGS[lang]
     labels = _verdict_labels()
     lines = ["", h["title"], "=" * 40, h["by_project"] + ":"]
@@ -156,7 +158,7 @@ def summary_text(summary: Summary, lang: str) -> str:
     ranked = sorted(summary.failed_rules.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
     lines += [f"  {rule}: {count}" for rule, count in ranked] or [f"  {h['none']}"]
     lines += ["", h["files"] + ":"]
-    lines += [f"  {problem}" for _, problem in summary.unreadable] or [f"  {h['none']}"]
+    lines += [f"  {problem_text(problem)}" for _, problem in summary.unreadable] or [f"  {h['none']}"]
     return "\n".join(lines) + "\n"
 
 

@@ -89,7 +89,8 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
             ledger.close()
     code = worst_exit_code((*summary.exit_codes, *((2,) if unrecorded else ())))
     if settings.fmt == "text":
-        text = summary_text(summary, settings.lang).replace("\n", settings.newline)
+        text = summary_text(summary, settings.lang, lambda line: i18n.problem(line, settings.lang))
+        text = text.replace("\n", settings.newline)
         write(text.encode(settings.encoding, settings.errors))
     if settings.record is not None:
         from checker.cli.receipts import recorded

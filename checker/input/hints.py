@@ -34,6 +34,8 @@ def number_hint(value: Any) -> str:
         return number_hint(half_width) + ", in half-width characters"
     if re.fullmatch(r"[-+]?0\d+", text, re.ASCII):
         return f"write {int(text)}: digits with a leading zero are text"
+    if _PLAIN_NUMBER.fullmatch(text) and len(text) > 300:
+        return f"a number of {len(text)} digits is no figure"  # too long to read, quoted or not
     if _PLAIN_NUMBER.fullmatch(text):
         return f"write {text} without quotes"
     if text.endswith(("%", "%")) and _PLAIN_NUMBER.fullmatch(text[:-1].strip()):

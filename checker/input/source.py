@@ -121,14 +121,28 @@ def resolve_plain(text: str) -> str:
     return _STR
 
 
+class WrittenInt(int):
+    """An integer written other than in plain decimal (`0x2A`, `0o17`, `+42`, `-0`): its value, and
+    the text as written, for a key that keeps text as written (`project.id: 0x2A` is "0x2A", not "42")."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str | None = None) -> WrittenInt:
+        made = super().__new__(cls, value)
+        made.written = str(value) if written is None else written
+        return made
+
+
 def _construct_int(text: str) -> int:
     if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    if not _CORE_INT.fullmatch(text):
+        value = int(text[2:], 8)
+    elif text.startswith("0x"):
+        value = int(text[2:], 16)
+    elif not _CORE_INT.fullmatch(text):
         raise ValueError("not an integer")
-    return int(text)
+    else:
+        value = int(text)
+    return value if str(value) == text else WrittenInt(value, text)
 
 
 def _construct_float(text: str) -> float:
@@ -216,11 +230,22 @@ def format_key_path(key_path: KeyPath) -> str:
 
 # YAML forbids C0 controls other than tab, LF and CR, DEL, C1 controls other than NEL, and U+FFFE/F
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def _line_at(raw: bytes, offset: int) -> int:
-    return raw[:offset].count(b"\n") + 1
+    """The 1-based line of a byte offset, a lone CR (old Mac files) ending a line as libyaml's does."""
+    head = raw[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
+def _text_line_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `text[index]`, lines ended by LF, CRLF or a lone CR."""
+    head = text[:index]
+    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+    start = max(head.rfind("\n"), head.rfind("\r")) + 1
+    return line, index - start + 1
 
 
 def _mostly_utf8(raw: bytes) -> bool:
@@ -307,18 +332,29 @@ def decode(raw: bytes, path: str) -> str:
 
 def _refuse_control_characters(text: str, raw: bytes, path: str) -> None:
     found = _FORBIDDEN.search(text)
-    if found is None:
-        return
-    if "\x00" in text or len(_FORBIDDEN.findall(text[:4096])) > 8:
-        raise _binary_error(raw, path)
-    line = text.count("\n", 0, found.start()) + 1
-    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    raise InputError.single(
-        path,
-        "",
-        line,
-        f"column {column}: the control character U+{ord(found.group()):04X} is not allowed in YAML",
-    )
+    if found is not None:
+        if "\x00" in text or len(_FORBIDDEN.findall(text[:4096])) > 8:
+            raise _binary_error(raw, path)
+        line, column = _text_line_column(text, found.start())
+        raise InputError.single(
+            path,
+            "",
+            line,
+            f"column {column}: the control character U+{ord(found.group()):04X} is not allowed in YAML",
+        )
+    # NEL, LS and PS: libyaml ends a line at each (YAML 1.1), which an editor does not show, so a
+    # value loses the character silently ("a\x85b" is read "a b") or the lines after it shift;
+    # no text value may hold one anyway (TEXT_FORBIDDEN)
+    found = _SEPARATORS.search(text)
+    if found is not None:
+        line, column = _text_line_column(text, found.start())
+        raise InputError.single(
+            path,
+            "",
+            line,
+            f"column {column}: the line separator U+{ord(found.group()):04X} is not allowed: "
+            "remove it or start a new line",
+        )
 
 
 # ---------------------------------------------------------------- reading and parsing
@@ -434,7 +470,7 @@ def _short_tag(tag: str) -> str:
 # file and many values do (true, enum names, small numbers), and resolving a plain scalar runs
 # PyYAML's implicit resolver (Python regexes) and constructor. Only values that were accepted are
 # kept, all of them immutable (str, int, float, bool, None, dates); bounded, cleared when full.
-_RESOLVED: dict[tuple[str, Any], tuple[Any]] = {}
+_RESOLVED: dict[tuple[str, Any, bool], tuple[Any]] = {}
 _RESOLVED_MAX = 4096
 _RESOLVED_TEXT_MAX = 64
 
@@ -583,7 +619,9 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             plain = tag is None and event.implicit[0]
-            memo_key = (event.value, plain)
+            # a key skips the text check (it is escaped when shown) and is where `<<` is refused:
+            # what a key resolved to must never be handed to a value, nor a value's to a key
+            memo_key = (event.value, plain, is_key)
             known = _RESOLVED.get(memo_key)
             if known is not None:
                 return known[0]

@@ -97,6 +97,8 @@ def message_for(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"must be <= {_shown(ctx.get('le'))}, got {_shown(got)}"
     if kind == "finite_number":
         return f"must be a finite number, got {_shown(got)}"
+    if kind == "float_type" and isinstance(got, int) and not isinstance(got, bool):
+        return f"must be a finite number, got a number of {len(str(abs(got)))} digits"  # 10**400
     if kind in ("float_type", "float_parsing"):
         return _with_hint(f"must be a number, got {_shown(got)}", number_hint(got))
     if kind in ("int_type", "int_parsing", "int_from_float"):

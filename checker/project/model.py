@@ -163,7 +163,7 @@ FormatNumber = Annotated[Literal[1], BeforeValidator(_format_number)]
 def _reference_text(value: object) -> object:
     """A reviewer's reference may be written as a bare number (20250042): keep it as written."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        return getattr(value, "written", str(value))  # `0x2A` stays "0x2A", never "42"
     return value
 
 

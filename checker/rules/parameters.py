@@ -176,6 +176,8 @@ def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[s
             return (), _with_hint(f"must be a number, got {value!r}", number_hint(value))
         if value != value or value in (float("inf"), float("-inf")):
             return (), f"must be a finite number, got {value!r}"
+        if _too_large(value):
+            return (), f"must be a finite number, got a number of {len(str(abs(value)))} digits"
         if definition.min is not None and value < definition.min:
             return (), f"must be >= {definition.min:g}, got {value:g}"
         if definition.max is not None and value > definition.max:
@@ -201,10 +203,21 @@ def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[s
                 return (str(key),), _with_hint("unknown product key", _did_you_mean(str(key)))
             if isinstance(number, bool) or not isinstance(number, int | float):
                 return (str(key),), _with_hint(f"must be a number, got {number!r}", number_hint(number))
+            if _too_large(number):
+                return (str(key),), f"must be a finite number, got a number of {len(str(abs(number)))} digits"
             if number != number or number in (float("inf"), float("-inf")) or number < 0:
                 return (str(key),), f"must be a finite number >= 0, got {number!r}"
         return None
     return (), f"unknown parameter type {kind}"  # pragma: no cover - Literal guards it
+
+
+def _too_large(value: int | float) -> bool:
+    """An integer no float can hold (10**400 is an int to YAML): every report formats it as one."""
+    try:
+        float(value)
+    except OverflowError:
+        return True
+    return False
 
 
 def _with_hint(message: str, hint: str) -> str:
