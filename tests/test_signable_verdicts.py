@@ -788,3 +788,19 @@ def test_a_mine_of_another_mineral_listing_raw_coal_is_invalid_input(mineral, re
         assert "是原煤(采掘)产品: 采出原煤的矿山是煤矿" in _run_on(data, tmp_path, "zh").output
     else:  # coal beside another mining code: a reviewer settles which
         assert _statuses(data)["MI-003"] == "review"
+
+
+@pytest.mark.parametrize(("added", "refused"), [(300000, True), (120000, False), (30000, False)])
+def test_value_added_above_the_output_value_is_invalid_input(added, refused, tmp_path):
+    """Value added 300 000 beside an output value of 120 000 divided every intensity by a figure
+    the file itself shows cannot be: EC-001 and WA-001 passed, CB-001 stopped warning."""
+    data = _base("calcium_carbide")
+    data["output"]["annual_value_added_10k_yuan"] = added
+    _assert_refused(
+        _run_on(data, tmp_path),
+        refused,
+        rf"project\.yaml:\d+: output\.annual_value_added_10k_yuan: {added} exceeds "
+        r"output\.annual_output_value_10k_yuan 120000: value added is the output value less what the project buys in$",
+    )
+    if refused:
+        assert "工业增加值是总产值减去中间投入,不会超过总产值" in _run_on(data, tmp_path, "zh").output

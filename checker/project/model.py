@@ -343,6 +343,23 @@ class Waiver(Strict):
     expires: CalendarDate | None = None
 
 
+# figures of a file that are part of another: (part, whole, why), each key as written in the file.
+# A part above its whole is invalid input (`Project.contradictions`); a computed remedy that
+# raises a part above its whole raises the whole with it, and says so (`checker.remedies`).
+PARTS_OF_WHOLES: tuple[tuple[str, str, str], ...] = (
+    (
+        "water.groundwater_m3",
+        "water.fresh_water_m3",
+        "fresh water is the surface and ground water withdrawn, groundwater included",
+    ),
+    (
+        "output.annual_value_added_10k_yuan",
+        "output.annual_output_value_10k_yuan",
+        "value added is the output value less what the project buys in",
+    ),
+)
+
+
 class Project(Strict):
     """One application, as described in `project.yaml` (format 1)."""
 
@@ -383,16 +400,17 @@ class Project(Strict):
         found += self._capacity_unit_problems()
         found += self._mine_capacity_contradictions()
         found += self._mineral_contradictions()
-        ground, fresh = self.water.groundwater_m3, self.water.fresh_water_m3
-        if ground is not None and fresh is not None and ground > fresh:
-            # fresh water is the surface and ground water withdrawn: the part exceeds the whole
-            found.append(
-                (
-                    ("water", "groundwater_m3"),
-                    f"{_number(ground)} exceeds water.fresh_water_m3 {_number(fresh)}: fresh water is "
-                    "the surface and ground water withdrawn, groundwater included",
+        for part, whole, why in PARTS_OF_WHOLES:
+            amount, total = self._figure(part), self._figure(whole)
+            if amount is not None and total is not None and amount > total:
+                # the part exceeds the whole: one of the two figures is wrong, and each rule
+                # dividing by it or comparing it would decide on the applicant's pick
+                found.append(
+                    (
+                        tuple(part.split(".")),
+                        f"{_number(amount)} exceeds {whole} {_number(total)}: {why}",
+                    )
                 )
-            )
         feedstock = self.energy.feedstock
         if feedstock is None:
             return found
@@ -474,6 +492,12 @@ class Project(Strict):
                 )
             )
         return found
+
+    def _figure(self, key: str) -> float | None:
+        """The figure at a dotted key of a section (`water.fresh_water_m3`), None if absent."""
+        section, name = key.split(".")
+        value: float | None = getattr(getattr(self, section), name)
+        return value
 
     def _mineral_contradictions(self) -> list[tuple[KeyPath, str]]:
         """A mine declaring another mineral beside a raw-coal line (原煤(采掘)) says two things.
