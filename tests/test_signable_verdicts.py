@@ -804,3 +804,30 @@ def test_value_added_above_the_output_value_is_invalid_input(added, refused, tmp
     )
     if refused:
         assert "工业增加值是总产值减去中间投入,不会超过总产值" in _run_on(data, tmp_path, "zh").output
+
+
+@pytest.mark.parametrize(
+    ("base", "code", "technology", "refused"),
+    [
+        ("desert_pv", "D4416", "wind", True),
+        ("wind_farm", "D4415", "pv", True),
+        ("desert_pv", "D4416", "pv", False),
+        ("wind_farm", "D4415", "wind", False),
+        ("wind_farm", "D441", "pv", False),  # a coarser code names no technology
+    ],
+)
+def test_a_generation_code_naming_the_other_technology_is_invalid_input(base, code, technology, refused, tmp_path):
+    """D4416 (solar) with `technology: wind` on farmland skipped RE-002's farmland test for PV and
+    was approved: which siting rules apply would be the applicant's pick."""
+    data = _base(base)
+    data["project"]["industry_code"] = code
+    data["renewable_plant"]["technology"] = technology
+    words = {"D4415": "wind power generation", "D4416": "solar power generation"}.get(code, "")
+    _assert_refused(
+        _run_on(data, tmp_path),
+        refused,
+        rf"project\.yaml:\d+: renewable_plant\.technology: '{technology}', but project\.industry_code {code} is "
+        rf"{words}: the code and the technology must name the same plant$",
+    )
+    if refused:
+        assert "行业代码与技术类型须指同一电站" in _run_on(data, tmp_path, "zh").output

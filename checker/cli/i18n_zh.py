@@ -389,6 +389,12 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
      r": \1 超过新水取用量 water.fresh_water_m3 \2: 新水取用量是地表水与地下水取水量之和,含地下水"),
     (r": '(.*)' is not a unit of (\S+) capacity: write one of (.+) \(unit_energy_kgce is per (.+?) of product\)$",
      r": “\1”不是 \2 产能的单位: 请用 \3 之一(单位产品能耗 unit_energy_kgce 按每 \4 产品计)"),
+    (r": '(.*)', but project\.industry_code (\S+) is wind power generation: the code and the technology must "
+     r"name the same plant$",
+     r": “\1”,而行业代码 project.industry_code \2 是风力发电: 行业代码与技术类型须指同一电站"),
+    (r": '(.*)', but project\.industry_code (\S+) is solar power generation: the code and the technology must "
+     r"name the same plant$",
+     r": “\1”,而行业代码 project.industry_code \2 是太阳能发电: 行业代码与技术类型须指同一电站"),
     (r": '(.*)', but (\S+) is raw_coal: a mine that raises raw coal is a coal mine \(mineral: coal\)$",
      r": “\1”,而 \2 是原煤(采掘)产品: 采出原煤的矿山是煤矿(mineral: coal)"),
     (r": (\S+) Mt/a differs from the raw coal capacity of (.+) \((.+)\): both are the mine's design capacity$",

@@ -343,6 +343,10 @@ class Waiver(Strict):
     expires: CalendarDate | None = None
 
 
+# the technology a four-digit generation code names (GB/T 4754-2017: D4415 风力发电, D4416 太阳能发电)
+_CODE_TECHNOLOGY = {"D4415": "wind", "D4416": "pv"}
+_TECHNOLOGY_WORDS = {"wind": "wind power generation", "pv": "solar power generation"}
+
 # figures of a file that are part of another: (part, whole, why), each key as written in the file.
 # A part above its whole is invalid input (`Project.contradictions`); a computed remedy that
 # raises a part above its whole raises the whole with it, and says so (`checker.remedies`).
@@ -400,6 +404,7 @@ class Project(Strict):
         found += self._capacity_unit_problems()
         found += self._mine_capacity_contradictions()
         found += self._mineral_contradictions()
+        found += self._technology_contradictions()
         for part, whole, why in PARTS_OF_WHOLES:
             amount, total = self._figure(part), self._figure(whole)
             if amount is not None and total is not None and amount > total:
@@ -498,6 +503,25 @@ class Project(Strict):
         section, name = key.split(".")
         value: float | None = getattr(getattr(self, section), name)
         return value
+
+    def _technology_contradictions(self) -> list[tuple[KeyPath, str]]:
+        """A wind-power code (D4415) beside a PV plant, or a solar code (D4416) beside a wind farm.
+
+        The siting rules differ by technology (PV on farmland, wind outside its zones), so which
+        apply would be the applicant's pick between two statements of the same plant."""
+        plant, code = self.renewable_plant, self.project.industry_code
+        if plant is None or plant.technology is None or code is None:
+            return []
+        named = _CODE_TECHNOLOGY.get(code)
+        if named is None or named == plant.technology:
+            return []
+        return [
+            (
+                ("renewable_plant", "technology"),
+                f"'{plant.technology}', but project.industry_code {code} is {_TECHNOLOGY_WORDS[named]}: "
+                "the code and the technology must name the same plant",
+            )
+        ]
 
     def _mineral_contradictions(self) -> list[tuple[KeyPath, str]]:
         """A mine declaring another mineral beside a raw-coal line (原煤(采掘)) says two things.
