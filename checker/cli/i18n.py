@@ -117,12 +117,27 @@ def _compiled(patterns: Sequence[tuple[str, str]]) -> list[tuple[re.Pattern[str]
     return _COMPILED
 
 
+class _PathMessage(str):
+    """A click message about a path (`{name} {filename!r} is a directory.`): click formats it with
+    its type's name, `File`, `Directory` or `Path`, which each `click.Path` took from gettext when
+    the options were declared, before the language was known; the name is translated here."""
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        from checker.cli.i18n_zh import CLICK
+
+        name = kwargs.get("name")
+        if isinstance(name, str):
+            kwargs["name"] = CLICK.get(name.lower(), name)
+        return str.format(self, *args, **kwargs)
+
+
 def _gettext(message: str) -> str:
     if _current != "zh":
         return message
     from checker.cli.i18n_zh import CLICK
 
-    return CLICK.get(message, message)
+    translated = CLICK.get(message, message)
+    return _PathMessage(translated) if message.startswith("{name} {filename!r}") else translated
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:

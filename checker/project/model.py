@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -39,6 +40,23 @@ Text = Annotated[
     AfterValidator(_one_line),
 ]
 Flag = Annotated[bool, Field(strict=True)]
+
+
+def _no_invisible(value: str) -> str:
+    """An id or a reference is matched against another file's (a register entry's `project`, a
+    decision's document): an invisible formatting character in it (Unicode category Cf: U+200B
+    zero-width space, U+200E/U+200F marks, U+FEFF, U+2060...) makes two texts that look the same
+    on screen differ, and the match fail silently. A name or a reason may hold them; these may not."""
+    for char in value:
+        if unicodedata.category(char) == "Cf":
+            raise ValueError(
+                f"the invisible character U+{ord(char):04X} is not allowed in an id or reference: remove it"
+            )
+    return value
+
+
+# a text that names something to be matched or looked up: who approved, which document decided
+ReferenceText = Annotated[Text, AfterValidator(_no_invisible)]
 
 # what people write in a document's place when there is none (yet): a permit "无" or "办理中" is
 # no permit, and read as text it passed for one
@@ -96,7 +114,7 @@ def _no_document_schema() -> dict[str, Any]:
 
 
 # the number or title of a permit or of an evidence document (`_a_document`)
-Document = Annotated[Text, AfterValidator(_a_document), Field(json_schema_extra=_no_document_schema())]
+Document = Annotated[ReferenceText, AfterValidator(_a_document), Field(json_schema_extra=_no_document_schema())]
 
 
 def _none_listed() -> list[Any]:
@@ -182,6 +200,7 @@ Reference = Annotated[
     BeforeValidator(_reference_text),
     Field(strict=True, min_length=1),
     AfterValidator(_one_line),
+    AfterValidator(_no_invisible),
     WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1, **ONE_LINE_SCHEMA}, {"type": "integer"}]}),
 ]
 
@@ -338,8 +357,8 @@ class Waiver(Strict):
 
     rule: Annotated[str, Field(strict=True, pattern=r"^[A-Z]{2}-[0-9]{3}$", json_schema_extra=ONE_LINE_SCHEMA)]
     reason: Text | None = None
-    approved_by: Text | None = None
-    document: Text | None = None
+    approved_by: ReferenceText | None = None
+    document: ReferenceText | None = None
     expires: CalendarDate | None = None
 
 

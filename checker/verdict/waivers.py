@@ -24,7 +24,7 @@ from pydantic import Field
 from checker.errors import InputError, Problem
 from checker.input.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
 from checker.input.validation import validate_document
-from checker.project.model import CalendarDate, FormatNumber, Reference, Strict, Text, Waiver
+from checker.project.model import CalendarDate, FormatNumber, Reference, ReferenceText, Strict, Text, Waiver
 from checker.rules.ruleset import Ruleset
 from checker.vocabulary import WAIVABLE as _WAIVABLE
 from checker.vocabulary import Status
@@ -47,8 +47,8 @@ class RegisterEntry(Strict):
     project: Reference
     rule: Annotated[str, Field(strict=True, pattern=r"^[A-Z]{2}-[0-9]{3}$")]
     reason: Text
-    approved_by: Text
-    document: Text
+    approved_by: ReferenceText
+    document: ReferenceText
     expires: CalendarDate
 
 
