@@ -118,6 +118,7 @@ READS: dict[str, tuple[str, ...]] = {
         "energy.washed_coal_t",
         "energy.feedstock",
     ),
+    "other_energy_unidentified": ("energy.other_tce", "coal.fuel_coal_t", "energy.raw_coal_t", "energy.washed_coal_t"),
     "net_new_coal_t": (
         "coal.fuel_coal_t",
         "coal.coal_replacement_t",
@@ -576,6 +577,8 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "feedstock_coal_t": feedstock_coal_t,
         "net_new_fuel_coal_t": net_new_fuel_coal_t,
         "net_new_coal_t": net_new_coal_t,
+        # energy declared only as "other" beside no coal figure: it may be coal (amendment 1)
+        "other_energy_unidentified": fuel_coal_t is None and (energy.other_tce or 0.0) > 0,
         "coal_share": _ratio(fuel_coal_tce, calorific),
         "water_intensity_m3_per_10k_yuan": _ratio(project.water.fresh_water_m3, value_added),
         "co2_estimate_t": co2_estimate,
