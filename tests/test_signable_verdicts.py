@@ -831,3 +831,23 @@ def test_a_generation_code_naming_the_other_technology_is_invalid_input(base, co
     )
     if refused:
         assert "行业代码与技术类型须指同一电站" in _run_on(data, tmp_path, "zh").output
+
+
+@pytest.mark.parametrize(
+    ("city", "refused"), [("赤峰市", True), ("鄂尔多斯市", True), ("锡林郭勒盟", False), ("包头市", False)]
+)
+def test_a_border_area_site_in_a_league_without_a_border_is_invalid_input(city, refused, tmp_path):
+    """A wind farm in Chifeng declaring `site_type: border_area` passed RE-003 (wind in border
+    areas) although Chifeng has no national border."""
+    data = _base("wind_farm")
+    data["project"]["league_city"] = city
+    data["project"].pop("banner_county", None)
+    data["renewable_plant"]["site_type"] = "border_area"
+    _assert_refused(
+        _run_on(data, tmp_path),
+        refused,
+        rf"project\.yaml:\d+: renewable_plant\.site_type: 'border_area', but {city} has no national border: "
+        r"border areas are in 包头市、呼伦贝尔市、巴彦淖尔市、乌兰察布市、兴安盟、锡林郭勒盟、阿拉善盟$",
+    )
+    if refused:
+        assert f"而{city}不沿国界: 沿边境地区位于" in _run_on(data, tmp_path, "zh").output

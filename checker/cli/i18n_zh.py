@@ -487,6 +487,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
      r": \1 超过新水取用量 water.fresh_water_m3 \2: 新水取用量是地表水与地下水取水量之和,含地下水"),
     (r": '(.*)' is not a unit of (\S+) capacity: write one of (.+) \(unit_energy_kgce is per (.+?) of product\)$",
      r": “\1”不是 \2 产能的单位: 请用 \3 之一(单位产品能耗 unit_energy_kgce 按每 \4 产品计)"),
+    (r": 'border_area', but (\S+) has no national border: border areas are in (\S+)$",
+     r": “border_area”(沿边境地区),而\1不沿国界: 沿边境地区位于\2"),
     (r": '(.*)', but project\.industry_code (\S+) is wind power generation: the code and the technology must "
      r"name the same plant$",
      r": “\1”,而行业代码 project.industry_code \2 是风力发电: 行业代码与技术类型须指同一电站"),

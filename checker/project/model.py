@@ -424,6 +424,7 @@ class Project(Strict):
         found += self._mine_capacity_contradictions()
         found += self._mineral_contradictions()
         found += self._technology_contradictions()
+        found += self._border_contradictions()
         for part, whole, why in PARTS_OF_WHOLES:
             amount, total = self._figure(part), self._figure(whole)
             if amount is not None and total is not None and amount > total:
@@ -522,6 +523,22 @@ class Project(Strict):
         section, name = key.split(".")
         value: float | None = getattr(getattr(self, section), name)
         return value
+
+    def _border_contradictions(self) -> list[tuple[KeyPath, str]]:
+        """A site "in a border area" (RE-003's 沿边境地区) in a 盟市 with no national border: the
+        file places one plant in two places, and RE-003 would pass it on the one it cannot be in."""
+        plant, city = self.renewable_plant, self.project.league_city
+        if plant is None or plant.site_type != "border_area" or city is None:
+            return []
+        if city in vocabulary.border_league_cities():
+            return []
+        return [
+            (
+                ("renewable_plant", "site_type"),
+                f"'border_area', but {city} has no national border: border areas are in "
+                + "、".join(sorted(vocabulary.border_league_cities(), key=vocabulary.league_cities().index)),
+            )
+        ]
 
     def _technology_contradictions(self) -> list[tuple[KeyPath, str]]:
         """A wind-power code (D4415) beside a PV plant, or a solar code (D4416) beside a wind farm.

@@ -130,6 +130,20 @@ def _league_aliases() -> dict[str, str]:
     return table
 
 
+@cache
+def border_league_cities() -> frozenset[str]:
+    """The 盟市 on the national border (`border: true`): a site "in a border area" can be there only."""
+    found = set()
+    for entry in _league_entries():
+        if not isinstance(entry.get("border"), bool):
+            raise RuleDataError(
+                "rules/vocabulary/league_cities.yaml", entry.get("name", ""), "needs border: true or false"
+            )
+        if entry["border"]:
+            found.add(entry["name"])
+    return frozenset(found)
+
+
 def league_city_aliases() -> tuple[str, ...]:
     """Every alias as matched: without what the match ignores, case-folded."""
     return tuple(sorted(_league_aliases()))

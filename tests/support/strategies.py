@@ -194,14 +194,19 @@ def consistent_parts_and_documents(data: dict[str, Any]) -> dict[str, Any]:
 def consistent_products(data: dict[str, Any]) -> dict[str, Any]:
     """`data` with each product line's capacity in a unit of its product, the raw coal lines'
     capacity equal to the mine's design capacity, which the rules read, and a mine raising raw coal
-    declaring coal or no mineral, and a renewable plant of the technology its code names
-    (Project.contradictions)."""
+    declaring coal or no mineral, and a renewable plant of the technology its code names, sited in
+    a border area only in a 盟市 on the border (Project.contradictions)."""
     info = data.get("project")
     plant = data.get("renewable_plant")
     code = info.get("industry_code") if isinstance(info, dict) else None
     named = {"D4415": "wind", "D4416": "pv"}.get(code) if isinstance(code, str) else None
     if named and isinstance(plant, dict) and plant.get("technology") is not None:
         plant["technology"] = named
+    city = info.get("league_city") if isinstance(info, dict) else None
+    if isinstance(plant, dict) and plant.get("site_type") == "border_area" and isinstance(city, str):
+        official = vocabulary.normalise_league_city(city)
+        if official is not None and official not in vocabulary.border_league_cities():
+            plant["site_type"] = "other"  # a border-area site lies in a 盟市 on the border
     lines = info.get("products") if isinstance(info, dict) else None
     if not isinstance(lines, list):
         return data
