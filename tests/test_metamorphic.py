@@ -79,6 +79,11 @@ def _mine_left(_original: Any, result: Any) -> bool:
     return result.metrics.values["mining_only"] is True
 
 
+def _no_mine_left(_original: Any, result: Any) -> bool:
+    """The file left says nowhere that it mines: no mine section, no mining code, no raw-coal line."""
+    return result.metrics.values["mining_project"] is False
+
+
 def _mining_code_settles_the_mineral(_original: Any, result: Any) -> bool:
     """The file left has a mining code that is not rare-earth mining: the code says what the mine
     raises, as it does for any file without a mineral."""
@@ -212,6 +217,13 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         "the wind or PV plant judged is gone (a D4415/D4416 code still asks)",
     ),
     (("mine",), ("MI-001", "MI-002", "MI-003", "CO-005"), _always, "the mine judged is gone"),
+    (
+        ("project.products",),
+        ("MI-001", "MI-003", "CO-005", "LA-005"),
+        _no_mine_left,
+        "the raw-coal line (原煤(采掘)) was the file's only word that it mines, as a mine section is: "
+        "the mine judged is gone",
+    ),
     (("coal", "coal.boilers"), ("CO-003",), _always, "the boilers judged are gone"),
     (("project.products",), ("HE-004", "EC-003", "MI-002"), _always, "the product lines judged are gone"),
     (
