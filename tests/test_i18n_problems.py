@@ -329,3 +329,14 @@ def test_names_and_reasons_keep_their_spaces_and_emoji(tmp_path):
     result = run(tmp_path, project + CLAIM.replace("reason: 已论证", "reason: 已 论证\u3000完毕"), REGISTER)
     assert result.exit_code in (0, 1, 3, 4), result.stderr
     assert result.stderr == ""
+
+
+def test_mongolian_script_keeps_the_format_characters_it_spells_with(tmp_path):
+    """U+180E (the Mongolian vowel separator) and U+200D inside a Mongolian word are letters of
+    it, not hidden characters: an authority named in Mongolian script is taken."""
+    mongolian = "ᠥᠪᠦᠷ ᠮᠣᠩᠭᠣᠯ ᠤᠨ ᠬᠠᠳ\u180eᠠ 自治区能源局"
+    result = run(tmp_path, PROJECT, REGISTER.replace("approved_by: 自治区能源局", f'approved_by: "{mongolian}"'))
+    assert result.exit_code != 2, result.output
+    joined = "ᠮᠣᠩ\u200dᠭᠣᠯ"
+    result = run(tmp_path, PROJECT, REGISTER.replace("approved_by: 自治区能源局", f'approved_by: "{joined}"'))
+    assert result.exit_code != 2, result.output

@@ -301,3 +301,32 @@ def test_parameter_values_are_listed_as_written_not_rounded():
     assert format_param_value(1e-7) == "0.0000001"
     assert format_param_value(10000) == "10,000"
     assert format_param_value({"calcium_carbide": 1640.715}).endswith("1,640.715")
+
+
+def test_a_listed_product_beside_polysilicon_claiming_its_exception_says_which_is_which():
+    """With calcium carbide failing beside `polysilicon_integrated`, the polysilicon line was
+    described as a replacement claim with "—" figures; it is the list's exception, claimed."""
+    data = deep_merge(BASE["calcium_carbide"], {})
+    data["project"]["products"].append({"product": "polysilicon_integrated", "capacity": 100000, "unit": "t/a"})
+    status, zh = message(data, "HE-001", "zh")
+    _, en = message(data, "HE-001", "en")
+    assert status == "fail"
+    assert "多晶硅(有下游转化):项目申报有下游转化" in zh and "—" not in zh
+    assert "the project declares downstream conversion" in en and "—" not in en
+
+
+def test_a_figure_that_is_not_zero_never_prints_as_zero():
+    from checker.verdict import figures
+
+    for lang in ("zh", "en"):
+        assert figures.format_figure(1e-20, figures.Style("num", lang), 2, 0.5) != "0"
+        assert figures.format_figure(0.0004, figures.Style("num", lang), 2) == "0.0004"
+    assert figures.format_figure(0, figures.Style("num", "en"), 2) == "0"
+
+
+def test_parameter_values_far_from_one_are_listed_as_written():
+    from checker.reports.render import format_param_value
+
+    assert format_param_value(1e300) == "1e+300"
+    assert format_param_value(1e-20) == "1e-20"
+    assert format_param_value(1e23) == "1e+23"  # never 99,999,999,999,999,991,611,392

@@ -479,9 +479,6 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r": feedstock (\S+) exceeds the consumption (\S+) (\S+)$", r": 原料用能 \1 超过消费量 \2 \3"),
     (r": fuel coal (\S+) differs from the coal the energy balance burns \((.+) less feedstock = (\S+)\)$",
      r": 燃料煤 \1 与能源平衡中燃烧的煤量不符(\2 扣除原料用能 = \3)"),
-    (r": (\S+) exceeds output\.annual_output_value_10k_yuan (\S+): value added is the output value less what "
-     r"the project buys in$",
-     r": \1 超过工业总产值 output.annual_output_value_10k_yuan \2: 工业增加值是总产值减去中间投入,不会超过总产值"),
     (r": (\S+) exceeds water\.fresh_water_m3 (\S+): fresh water is the surface and ground water withdrawn, "
      r"groundwater included$",
      r": \1 超过新水取用量 water.fresh_water_m3 \2: 新水取用量是地表水与地下水取水量之和,含地下水"),

@@ -179,6 +179,7 @@ READS: dict[str, tuple[str, ...]] = {
     ),
     "mining_project": ("mine", "project.industry_code", "project.products"),
     "coal_mine_declared": ("mine.mineral", "project.products"),
+    "mine_listed": ("mine",),
     "data_center_project": ("data_center", "project.industry_code"),
     "involves_rare_earth": ("project.products", "mine.mineral", "mine", "project.industry_code"),
     "coal_power_capacity_mw": ("coal_power.units_mw",),
@@ -601,6 +602,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "mining_only": mining and not any(line.product not in _NOT_MANUFACTURED for line in info.products),
         "industrial_project": industrial,
         "mining_project": mining,
+        "mine_listed": project.mine is not None,
         # coal is what the mine raises: its declared mineral, or a raw-coal line (原煤(采掘))
         "coal_mine_declared": raw_coal_declared or (project.mine is not None and project.mine.mineral == "coal"),
         "data_center_project": data_centre,

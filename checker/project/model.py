@@ -46,13 +46,25 @@ def _no_invisible(value: str) -> str:
     """An id or a reference is matched against another file's (a register entry's `project`, a
     decision's document): an invisible formatting character in it (Unicode category Cf: U+200B
     zero-width space, U+200E/U+200F marks, U+FEFF, U+2060...) makes two texts that look the same
-    on screen differ, and the match fail silently. A name or a reason may hold them; these may not."""
-    for char in value:
-        if unicodedata.category(char) == "Cf":
-            raise ValueError(
-                f"the invisible character U+{ord(char):04X} is not allowed in an id or reference: remove it"
-            )
+    on screen differ, and the match fail silently. A name or a reason may hold them; these may not.
+    Mongolian script spells with three of them (the vowel separator U+180E, and U+200C/U+200D
+    joining its letters): beside a Mongolian letter they are part of the word."""
+    for index, char in enumerate(value):
+        if unicodedata.category(char) != "Cf":
+            continue
+        if char in _MONGOLIAN_FORMAT and any(
+            _is_mongolian(value[i]) for i in (index - 1, index + 1) if 0 <= i < len(value)
+        ):
+            continue
+        raise ValueError(f"the invisible character U+{ord(char):04X} is not allowed in an id or reference: remove it")
     return value
+
+
+_MONGOLIAN_FORMAT = frozenset("\u180e\u200c\u200d")
+
+
+def _is_mongolian(char: str) -> bool:
+    return "\u1800" <= char <= "\u18af"
 
 
 # a text that names something to be matched or looked up: who approved, which document decided
@@ -367,18 +379,14 @@ _CODE_TECHNOLOGY = {"D4415": "wind", "D4416": "pv"}
 _TECHNOLOGY_WORDS = {"wind": "wind power generation", "pv": "solar power generation"}
 
 # figures of a file that are part of another: (part, whole, why), each key as written in the file.
-# A part above its whole is invalid input (`Project.contradictions`); a computed remedy that
-# raises a part above its whole raises the whole with it, and says so (`checker.remedies`).
+# A part above its whole is invalid input (`Project.contradictions`). Value added is not one:
+# by the statistical definition it is the output value less intermediate input *plus the VAT
+# payable*, which the output value excludes, so a plant buying in little may state more.
 PARTS_OF_WHOLES: tuple[tuple[str, str, str], ...] = (
     (
         "water.groundwater_m3",
         "water.fresh_water_m3",
         "fresh water is the surface and ground water withdrawn, groundwater included",
-    ),
-    (
-        "output.annual_value_added_10k_yuan",
-        "output.annual_output_value_10k_yuan",
-        "value added is the output value less what the project buys in",
     ),
 )
 

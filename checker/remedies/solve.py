@@ -33,7 +33,7 @@ from checker.check import CheckResult
 from checker.facts.derived import READS
 from checker.remedies import keys
 from checker.remedies.model import Change, Effect, Remedy, Via
-from checker.remedies.workspace import State, Workspace, companions
+from checker.remedies.workspace import State, Workspace
 from checker.rules import conditions as cond
 from checker.rules.ruleset import Rule
 from checker.verdict.findings import Finding
@@ -526,7 +526,7 @@ class Solver:
         kept = _smallest(kept)
         bounded = [r for r in (self._bounded(finding, remedy) for remedy in kept[:_MAX_REMEDIES]) if r is not None]
         if bounded:
-            return [self._with_companions(remedy) for remedy in bounded]
+            return bounded
         if before == "missing_info" and finding.missing_keys:
             asked = tuple(
                 self.labelled(Change(key, "present", None, key_unit(self.ruleset, key))) for key in finding.missing_keys
@@ -534,14 +534,6 @@ class Solver:
             return [Remedy(rule.id, "supply", before, asked)]
         note = rule.spec.remedy.note if rule.spec.remedy is not None else None
         return [Remedy(rule.id, "none", before, note=note)]
-
-    def _with_companions(self, remedy: Remedy) -> Remedy:
-        """The remedy with the changes the checked file made beside its own (a whole raised with
-        its part: `workspace.companions`), so that what it says is the file that was checked."""
-        extra = companions(self.space.data, remedy.changes, lambda key: key_unit(self.ruleset, key))
-        if not extra:
-            return remedy
-        return dataclasses.replace(remedy, changes=(*remedy.changes, *(self.labelled(c) for c in extra)))
 
     def _tried(self, finding: Finding, changes: tuple[Change, ...]) -> Remedy | None:
         """The remedy if checking the changed file improves the finding's status, else None."""

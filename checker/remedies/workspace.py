@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from checker.facts import derived as metrics
 from checker.facts.flat import item_facts, project_facts
 from checker.input.source import SourceDocument
 from checker.input.validation import validate_document
-from checker.project.model import PARTS_OF_WHOLES, Project
+from checker.project.model import Project
 from checker.remedies import keys
 from checker.remedies.model import Change
 from checker.verdict.findings import Finding
@@ -44,44 +43,11 @@ def concrete(change: Change) -> Any:
 
 
 def applied(data: Any, changes: tuple[Change, ...]) -> dict[str, Any]:
-    """A copy of the file's data with the changes written in, and each whole they take a part
-    above (or a part they take a whole below) moved with it: `companions` says so in the remedy."""
+    """A copy of the file's data with the changes written in."""
     out: dict[str, Any] = copy.deepcopy(data)
     for change in changes:
         keys.put(out, change.key, concrete(change))
-    changed = {change.key for change in changes}
-    for part, whole, _ in PARTS_OF_WHOLES:
-        amount, total = keys.get(out, part), keys.get(out, whole)
-        if not (_figure(amount) and _figure(total)) or amount <= total:
-            continue
-        if part in changed and whole not in changed:
-            keys.put(out, whole, amount)
-        elif whole in changed and part not in changed:
-            keys.put(out, part, total)
     return out
-
-
-def companions(data: Any, changes: tuple[Change, ...], unit_of: Callable[[str], str]) -> tuple[Change, ...]:
-    """The changes `applied` makes beside `changes`, as a remedy states them: a value added
-    raised to 299 700 beside an output value of 120 000 needs the output value raised too (value
-    added is part of it), and a remedy that left that out would name a file the checker refuses."""
-    changed = {change.key: change for change in changes}
-    found: list[Change] = []
-    for part, whole, _ in PARTS_OF_WHOLES:
-        raised, lowered = changed.get(part), changed.get(whole)
-        if raised is not None and lowered is None and raised.op in ("gte", "gt", "eq"):
-            total = keys.get(data, whole)
-            if _figure(total) and _figure(raised.value) and raised.value > total:
-                found.append(Change(whole, "gt" if raised.op == "gt" else "gte", raised.value, unit_of(whole)))
-        elif lowered is not None and raised is None and lowered.op in ("lte", "lt", "eq"):
-            amount = keys.get(data, part)
-            if _figure(amount) and _figure(lowered.value) and lowered.value < amount:
-                found.append(Change(part, "lt" if lowered.op == "lt" else "lte", lowered.value, unit_of(part)))
-    return tuple(found)
-
-
-def _figure(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _with(model: Any, path: list[str | int], value: Any) -> Any:

@@ -364,9 +364,14 @@ def _param_number(value: Any) -> str:
     misstates it beside a message that prints it in full."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return fmt_num(value)
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{Decimal(repr(float(value))):,f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    number = float(value)
+    if number != 0 and not 1e-9 <= abs(number) < 1e15:
+        return repr(number)  # 1e-20, 1e+300: the digits a policy wrote, not a page of zeros
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{Decimal(repr(number)):,f}"
 
 
 def provenance_of(param: ParameterValue) -> str:

@@ -169,11 +169,9 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
         return str(value)
     if not math.isfinite(value):  # a ratio over a vanishing value added: say so, not "Infinity"
         return "∞" if value > 0 else "-∞"
-    comparands = [
-        c
-        for c in (against if isinstance(against, list | tuple) else [against])
-        if _is_number(c) and math.isfinite(c) and float(c) != float(value)
-    ]
+    # a figure that is not zero never prints as 0 (a cap of 1e-20 is not "a cap of 0")
+    listed = [*(against if isinstance(against, list | tuple) else [against]), 0]
+    comparands = [c for c in listed if _is_number(c) and math.isfinite(c) and float(c) != float(value)]
     scale, suffix = style.scale(value)
     shown = value / scale if scale != 1 else value
     # more digits than a float holds exactly (~15): they come from exact arithmetic

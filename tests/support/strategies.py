@@ -168,14 +168,9 @@ def consistent_coal_and_capacity(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def consistent_parts_and_documents(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` without a part above its whole (groundwater above the fresh water, value added above
-    the output value: model.PARTS_OF_WHOLES), and with its permit and evidence named as documents,
-    never by a text that says there is none (Project.contradictions, model._a_document)."""
-    output = data.get("output")
-    if isinstance(output, dict):
-        added, gross = output.get("annual_value_added_10k_yuan"), output.get("annual_output_value_10k_yuan")
-        if added is not None and gross is not None and added > gross:
-            output["annual_output_value_10k_yuan"] = added
+    """`data` without a part above its whole (groundwater above the fresh water:
+    model.PARTS_OF_WHOLES), and with its permit and evidence named as documents, never by a text
+    that says there is none (Project.contradictions, model._a_document)."""
     water = data.get("water")
     if isinstance(water, dict):
         ground, fresh = water.get("groundwater_m3"), water.get("fresh_water_m3")
