@@ -54,8 +54,8 @@ from tests.support import REPO
 from tests.support.checkers import PACK_IDS, PACKS
 from tests.support.strategies import (
     BASES,
-    consistent_parts_and_documents,
     consistent_products,
+    consistent_water_and_documents,
     dump,
     near_limit_projects,
     projects,
@@ -197,7 +197,7 @@ def at_the_limit(as_of: dt.date) -> list[tuple[Any, Project]]:
             section, name = key.split(".")
             data.setdefault(section, {})[name] = params[param].value
         # groundwater within the fresh water, a mine's capacity that of its raw coal lines
-        loaded = _from_data(consistent_products(consistent_parts_and_documents(data)))
+        loaded = _from_data(consistent_products(consistent_water_and_documents(data)))
         assert loaded is not None
         found.append(loaded)
     return found

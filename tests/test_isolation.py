@@ -32,8 +32,8 @@ from tests.support.strategies import (
     BASES,
     consistent_coal_and_capacity,
     consistent_feedstock,
-    consistent_parts_and_documents,
     consistent_products,
+    consistent_water_and_documents,
     dump,
 )
 
@@ -112,7 +112,7 @@ def _varied(rng: random.Random, index: int) -> dict[str, Any]:
                 scale(item, False)
 
     scale(data, True)
-    return consistent_products(consistent_parts_and_documents(consistent_coal_and_capacity(consistent_feedstock(data))))
+    return consistent_products(consistent_water_and_documents(consistent_coal_and_capacity(consistent_feedstock(data))))
 
 
 def _rss_bytes() -> int:

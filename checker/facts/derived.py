@@ -462,15 +462,25 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         mining_code = code is not None and code.startswith("B")
         if not mining_code or _code_class(code, rare_earth_codes) is None:
             rare_earth = None
-    elif (
-        not rare_earth
-        and code is not None
-        and _code_class(code, rare_earth_codes) is None
-        and (not info.products or any(line.product == "other" for line in info.products))
-        and (project.mine is None or project.mine.mineral is None)
+    elif not rare_earth and (
+        (
+            code is not None
+            and _code_class(code, rare_earth_codes) is None
+            and (not info.products or any(line.product == "other" for line in info.products))
+            and (project.mine is None or project.mine.mineral is None)
+        )
+        or (
+            code is None
+            and not info.products
+            and project.renewable_plant is None
+            and project.data_center is None
+            and project.mine is None
+            and project.coal_power is None
+        )
     ):
-        # a coarse code that holds rare-earth smelting or mining (C32, C323, B09, B093) and a file
-        # that names no product: rare earth or not is unknown, never "no" (amendment 1)
+        # a coarse code that holds rare-earth smelting or mining (C32, C323, B09, B093), or no code
+        # and no section that says what the project is, and a file that names no product: rare
+        # earth or not is unknown, never "no" (amendment 1), as for the listed products (HE-001)
         rare_earth = None
     # wind or PV: what `renewable_plant.technology` declares. Left out, it is unknown (None) where
     # the industry code (D4415 wind, D4416 solar) or an untyped renewable plant says such a plant

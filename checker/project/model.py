@@ -378,18 +378,6 @@ class Waiver(Strict):
 _CODE_TECHNOLOGY = {"D4415": "wind", "D4416": "pv"}
 _TECHNOLOGY_WORDS = {"wind": "wind power generation", "pv": "solar power generation"}
 
-# figures of a file that are part of another: (part, whole, why), each key as written in the file.
-# A part above its whole is invalid input (`Project.contradictions`). Value added is not one:
-# by the statistical definition it is the output value less intermediate input *plus the VAT
-# payable*, which the output value excludes, so a plant buying in little may state more.
-PARTS_OF_WHOLES: tuple[tuple[str, str, str], ...] = (
-    (
-        "water.groundwater_m3",
-        "water.fresh_water_m3",
-        "fresh water is the surface and ground water withdrawn, groundwater included",
-    ),
-)
-
 
 class Project(Strict):
     """One application, as described in `project.yaml` (format 1)."""
@@ -433,17 +421,18 @@ class Project(Strict):
         found += self._mineral_contradictions()
         found += self._technology_contradictions()
         found += self._border_contradictions()
-        for part, whole, why in PARTS_OF_WHOLES:
-            amount, total = self._figure(part), self._figure(whole)
-            if amount is not None and total is not None and amount > total:
-                # the part exceeds the whole: one of the two figures is wrong, and each rule
-                # dividing by it or comparing it would decide on the applicant's pick
-                found.append(
-                    (
-                        tuple(part.split(".")),
-                        f"{_number(amount)} exceeds {whole} {_number(total)}: {why}",
-                    )
+        ground, fresh = self.water.groundwater_m3, self.water.fresh_water_m3
+        if ground is not None and fresh is not None and ground > fresh:
+            # fresh water is the surface and ground water withdrawn: the part exceeds the whole.
+            # (Value added above the output value is no such pair: it counts the VAT payable,
+            # which the output value leaves out.)
+            found.append(
+                (
+                    ("water", "groundwater_m3"),
+                    f"{_number(ground)} exceeds water.fresh_water_m3 {_number(fresh)}: fresh water is "
+                    "the surface and ground water withdrawn, groundwater included",
                 )
+            )
         feedstock = self.energy.feedstock
         if feedstock is None:
             return found
@@ -525,12 +514,6 @@ class Project(Strict):
                 )
             )
         return found
-
-    def _figure(self, key: str) -> float | None:
-        """The figure at a dotted key of a section (`water.fresh_water_m3`), None if absent."""
-        section, name = key.split(".")
-        value: float | None = getattr(getattr(self, section), name)
-        return value
 
     def _border_contradictions(self) -> list[tuple[KeyPath, str]]:
         """A site "in a border area" (RE-003's 沿边境地区) in a 盟市 with no national border: the

@@ -167,10 +167,10 @@ def consistent_coal_and_capacity(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def consistent_parts_and_documents(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` without a part above its whole (groundwater above the fresh water:
-    model.PARTS_OF_WHOLES), and with its permit and evidence named as documents, never by a text
-    that says there is none (Project.contradictions, model._a_document)."""
+def consistent_water_and_documents(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without groundwater above the fresh water it is part of, and with its permit and
+    evidence named as documents, never by a text that says there is none (Project.contradictions,
+    model._a_document)."""
     water = data.get("water")
     if isinstance(water, dict):
         ground, fresh = water.get("groundwater_m3"), water.get("fresh_water_m3")
@@ -238,7 +238,7 @@ def projects(draw: st.DrawFn) -> dict[str, Any]:
     patch = draw(model_dict(model.Project))
     data = deep_merge(draw(st.sampled_from(BASES)), patch) if draw(st.booleans()) else patch
     return consistent_products(
-        consistent_parts_and_documents(consistent_coal_and_capacity(consistent_feedstock(_one_waiver_per_rule(data))))
+        consistent_water_and_documents(consistent_coal_and_capacity(consistent_feedstock(_one_waiver_per_rule(data))))
     )
 
 
