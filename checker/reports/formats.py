@@ -84,7 +84,7 @@ def render(result: CheckResult, fmt: str, lang: str, *, color: bool = False, com
         raise UsageError(f"unknown language {lang!r}; one of: {', '.join(LANGS)}")
     render_as = renderer(fmt)
     shown = visible(result.document.path)
-    if fmt in ("text", "markdown"):  # a line break in a file name would start a line ("审查结论: ...")
+    if fmt == "text":  # a line break in a file name would start a line of the report ("审查结论: ...")
         shown = shown.replace("\n", "\\n")
     if shown != result.document.path and fmt in ("text", "markdown", "html"):
         # a file name is the one text no reader checked: never a terminal or markup sequence
