@@ -41,9 +41,11 @@ def _always(_original: Any, _result: Any) -> bool:
     return True
 
 
-def _outside_high_energy_sectors(original: Any, _result: Any) -> bool:
-    """A project outside the high-energy sectors has no industry code naming a listed product."""
-    return not original.metrics.values.get("high_energy_sector")
+def _no_code_naming_a_listed_product(_original: Any, result: Any) -> bool:
+    """The file left has no industry code naming a listed or benchmarked product (a rare-earth
+    smelter's C3232 names none, though C32 is a high-energy division), and its sections say what
+    it is: nothing brings the product rules in, so they do not ask for products."""
+    return result.metrics.values["undeclared_products"] is False
 
 
 def _renovation_of_unknown_capacity(original: Any, _result: Any) -> bool:
@@ -237,8 +239,8 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
     (
         ("project.products",),
         ("HE-001", "HE-003"),
-        _outside_high_energy_sectors,
-        "the product lines judged are gone, and no high-energy industry code brings them in",
+        _no_code_naming_a_listed_product,
+        "the product lines judged are gone, and no industry code naming a listed product brings them in",
     ),
     (
         FUEL_CARRIERS,
@@ -258,11 +260,12 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         "it gone and nothing else showing a fuel left out, the balance is the file's whole word",
     ),
     (
-        ("project.industry_code",),
+        ("project.industry_code", "project.products"),
         ("HE-001", "HE-002", "HE-003", "EC-001", "CO-002"),
         _coal_power_without_the_code,
-        "without the code the file's coal units make it coal power (amendment 5), which CO-001 "
-        "(still unsettled) and CO-006 govern instead of the rules the code chose",
+        "without the code (or, in a file without one, the products that made the coal units a "
+        "plant's captive units) the file's coal units make it coal power (amendment 5), which "
+        "CO-001 (still unsettled) and CO-006 govern instead of the rules the code chose",
     ),
     (
         ("energy",),
