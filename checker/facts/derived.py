@@ -451,6 +451,18 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # rare earths are known from a product, the mineral, or the industry code of rare-earth
     # smelting and separation (C3232): a file declaring `product: other` under that code still
     # smelts rare earths (amendment 1)
+    # no product named (none listed, or only `other`); and a file that says nothing of what the
+    # project is: no code, no products, and no section that tells (a wind or PV plant, a data
+    # centre, a mine, coal units)
+    names_no_product = not info.products or any(line.product == "other" for line in info.products)
+    says_nothing = (
+        code is None
+        and not info.products
+        and project.renewable_plant is None
+        and project.data_center is None
+        and project.mine is None
+        and project.coal_power is None
+    )
     rare_earth_codes = params["rare_earth_industry_codes"].value
     rare_earth: bool | None = (
         any(line.product == "rare_earth" for line in info.products)
@@ -466,17 +478,10 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         (
             code is not None
             and _code_class(code, rare_earth_codes) is None
-            and (not info.products or any(line.product == "other" for line in info.products))
+            and names_no_product
             and (project.mine is None or project.mine.mineral is None)
         )
-        or (
-            code is None
-            and not info.products
-            and project.renewable_plant is None
-            and project.data_center is None
-            and project.mine is None
-            and project.coal_power is None
-        )
+        or says_nothing
     ):
         # a coarse code that holds rare-earth smelting or mining (C32, C323, B09, B093), or no code
         # and no section that says what the project is, and a file that names no product: rare
@@ -506,17 +511,10 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # unless its sections do (a wind or PV plant, a data centre, a mine, coal units): absence is
     # never "no listed product" (amendment 1), so the product rules ask for the list.
     undeclared_products = (
-        (not info.products or any(line.product == "other" for line in info.products))
+        names_no_product
         and code is not None
         and _code_class(code, params["listed_product_industry_codes"].value) is not False
-    ) or (
-        code is None
-        and not info.products
-        and project.renewable_plant is None
-        and project.data_center is None
-        and project.mine is None
-        and project.coal_power is None
-    )
+    ) or says_nothing
     # A carrier the file leaves out is not a carrier of 0 (amendment 1). Where the file itself
     # shows the balance is incomplete, the totals are unknown rather than understated: every
     # project outside the energy-review exemption uses electricity, and listed coal units or
