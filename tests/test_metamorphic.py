@@ -237,10 +237,12 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         "listed or benchmarked product, and is not manufacturing",
     ),
     (
-        ("project.products",),
+        ("project.products", "project.industry_code"),
         ("HE-001", "HE-003"),
         _no_code_naming_a_listed_product,
-        "the product lines judged are gone, and no industry code naming a listed product brings them in",
+        "the product lines judged, or the code that named a listed product, are gone, and nothing "
+        "left brings the product rules in: no such code, and sections that say what the project "
+        "is (a data centre, a mine, a wind or PV plant)",
     ),
     (
         FUEL_CARRIERS,
