@@ -625,6 +625,13 @@ def _assert_refused(result: Any, refused: bool, pattern: str) -> None:
     assert re.search(pattern, lines[0]), lines[0]
 
 
+def _assert_refused_in_both(data: dict[str, Any], tmp_path: Any, refused: bool, pattern: str, zh: str) -> None:
+    """`_assert_refused` on the English run, and the Chinese run's line holding `zh` when refused."""
+    _assert_refused(_run_on(data, tmp_path), refused, pattern)
+    if refused:
+        assert zh in _run_on(data, tmp_path, "zh").output
+
+
 def _base(name: str) -> dict[str, Any]:
     """A fixture base as the checker reads it (YAML 1.2: `1.2e9` is a number)."""
     from checker.input.source import parse_document
@@ -657,14 +664,14 @@ def test_a_mines_capacity_stated_twice_must_be_one_figure(mine, line, unit, refu
         data["project"]["products"][0].pop("unit")
     else:
         data["project"]["products"][0]["unit"] = unit
-    _assert_refused(
-        _run_on(data, tmp_path),
+    _assert_refused_in_both(
+        data,
+        tmp_path,
         refused,
         rf"project\.yaml:\d+: mine\.capacity_mt_per_year: {mine:g} Mt/a differs from the raw coal capacity of "
         r"project\.products\[0\]",
+        "二者都是矿井设计生产能力",
     )
-    if refused:
-        assert "二者都是矿井设计生产能力" in _run_on(data, tmp_path, "zh").output
 
 
 @pytest.mark.parametrize(
@@ -778,15 +785,15 @@ def test_a_mine_of_another_mineral_listing_raw_coal_is_invalid_input(mineral, re
         del data["mine"]["mineral"]
     else:
         data["mine"]["mineral"] = mineral
-    _assert_refused(
-        _run_on(data, tmp_path),
+    _assert_refused_in_both(
+        data,
+        tmp_path,
         refused,
         rf"project\.yaml:\d+: mine\.mineral: '{mineral}', but project\.products\[0\] is raw_coal: a mine that raises "
         r"raw coal is a coal mine \(mineral: coal\)$",
+        "是原煤(采掘)产品: 采出原煤的矿山是煤矿",
     )
-    if refused:
-        assert "是原煤(采掘)产品: 采出原煤的矿山是煤矿" in _run_on(data, tmp_path, "zh").output
-    else:  # coal beside another mining code: a reviewer settles which
+    if not refused:  # coal beside another mining code: a reviewer settles which
         assert _statuses(data)["MI-003"] == "review"
 
 
@@ -816,14 +823,14 @@ def test_a_generation_code_naming_the_other_technology_is_invalid_input(base, co
     data["project"]["industry_code"] = code
     data["renewable_plant"]["technology"] = technology
     words = {"D4415": "wind power generation", "D4416": "solar power generation"}.get(code, "")
-    _assert_refused(
-        _run_on(data, tmp_path),
+    _assert_refused_in_both(
+        data,
+        tmp_path,
         refused,
         rf"project\.yaml:\d+: renewable_plant\.technology: '{technology}', but project\.industry_code {code} is "
         rf"{words}: the code and the technology must name the same plant$",
+        "行业代码与技术类型须指同一电站",
     )
-    if refused:
-        assert "行业代码与技术类型须指同一电站" in _run_on(data, tmp_path, "zh").output
 
 
 @pytest.mark.parametrize(
@@ -836,11 +843,11 @@ def test_a_border_area_site_in_a_league_without_a_border_is_invalid_input(city, 
     data["project"]["league_city"] = city
     data["project"].pop("banner_county", None)
     data["renewable_plant"]["site_type"] = "border_area"
-    _assert_refused(
-        _run_on(data, tmp_path),
+    _assert_refused_in_both(
+        data,
+        tmp_path,
         refused,
         rf"project\.yaml:\d+: renewable_plant\.site_type: 'border_area', but {city} has no national border: "
         r"border areas are in 包头市、呼伦贝尔市、巴彦淖尔市、乌兰察布市、兴安盟、锡林郭勒盟、阿拉善盟$",
+        f"而{city}不沿国界: 沿边境地区位于",
     )
-    if refused:
-        assert f"而{city}不沿国界: 沿边境地区位于" in _run_on(data, tmp_path, "zh").output
