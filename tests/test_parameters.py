@@ -228,3 +228,15 @@ def test_the_energy_review_thresholds_say_they_are_on_the_calorific_basis_the_ru
         assert "calorific-equivalent" in described.en and "equal-value" not in described.en
     cap = params["max_energy_intensity_tce_per_10k_yuan"].description
     assert "等价值" in cap.zh and "equal-value" in cap.en
+
+
+def test_a_policy_value_of_the_wrong_kind_is_quoted_as_written_in_yaml(tmp_path):
+    """The policy file's errors echoed Python's reprs: `datetime.date(2021, 1, 1)`, `[1, 2]`."""
+    from checker.rules.parameters import load_policy
+
+    path = tmp_path / "policy.yaml"
+    path.write_text("format: 1\nparameters:\n  water_permit_threshold_m3: 2021-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError) as found:
+        load_policy(path)
+    (problem,) = found.value.problems
+    assert problem.message == "must be a number, got 2021-01-01"

@@ -23,8 +23,9 @@ M = TypeVar("M", bound=BaseModel)
 _SHOWN_MAX = 60  # a pasted paragraph where a number belongs need not be echoed whole
 
 
-def _shown(value: Any) -> str:
-    """A value as the user wrote it in YAML (`true`, not Python's `True`), cut if very long."""
+def as_written(value: Any) -> str:
+    """A value as the user wrote it in YAML (`true`, not Python's `True`; a date, not
+    `datetime.date(…)`), cut if very long."""
     if isinstance(value, str):
         text = value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
         return repr(text)
@@ -92,27 +93,27 @@ def message_for(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "greater_than_equal":
-        return f"must be >= {_shown(ctx.get('ge'))}, got {_shown(got)}"
+        return f"must be >= {as_written(ctx.get('ge'))}, got {as_written(got)}"
     if kind == "less_than_equal":
-        return f"must be <= {_shown(ctx.get('le'))}, got {_shown(got)}"
+        return f"must be <= {as_written(ctx.get('le'))}, got {as_written(got)}"
     if kind == "finite_number":
-        return f"must be a finite number, got {_shown(got)}"
+        return f"must be a finite number, got {as_written(got)}"
     if kind == "float_type" and isinstance(got, int) and not isinstance(got, bool):
         return f"must be a finite number, got a number of {len(str(abs(got)))} digits"  # 10**400
     if kind in ("float_type", "float_parsing"):
-        return _with_hint(f"must be a number, got {_shown(got)}", number_hint(got))
+        return _with_hint(f"must be a number, got {as_written(got)}", number_hint(got))
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        shown = repr(got) if isinstance(got, float) else _shown(got)  # 2026.0, not 2026
+        shown = repr(got) if isinstance(got, float) else as_written(got)  # 2026.0, not 2026
         return _with_hint(f"must be a whole number, got {shown}", number_hint(got))
     if kind in ("string_type",):
         hint = "put it in quotes" if isinstance(got, int | float | dt.date) else ""
-        return _with_hint(f"must be text, got {_shown(got)}", hint)
+        return _with_hint(f"must be text, got {as_written(got)}", hint)
     if kind == "bool_type":
-        return _with_hint(f"must be true or false, got {_shown(got)}", bool_hint(got))
+        return _with_hint(f"must be true or false, got {as_written(got)}", bool_hint(got))
     if kind in ("list_type",):
-        return f"must be a list, got {_shown(got)}"
+        return f"must be a list, got {as_written(got)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be a mapping of keys, got {_shown(got)}"
+        return f"must be a mapping of keys, got {as_written(got)}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         choices = _literal_choices(expected)
@@ -123,24 +124,24 @@ def message_for(error: ErrorDetails, model: type[BaseModel]) -> str:
         if isinstance(got, str) and got in choices:
             extra = " (write it without quotes)"
         wanted = f"one of {expected}" if len(choices) > 1 else expected
-        return f"must be {wanted}, got {_shown(got)}{extra}"
+        return f"must be {wanted}, got {as_written(got)}{extra}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         wanted = PATTERN_NAMES.get(pattern, f"the form {pattern}")
-        return _with_hint(f"must be {wanted}, got {_shown(got)}", pattern_hint(pattern, got))
+        return _with_hint(f"must be {wanted}, got {as_written(got)}", pattern_hint(pattern, got))
     if kind == "string_too_short":
         return "must not be empty"
     if kind.startswith("date_"):
-        return _with_hint(f"must be a date YYYY-MM-DD, got {_shown(got)}", date_hint(got))
+        return _with_hint(f"must be a date YYYY-MM-DD, got {as_written(got)}", date_hint(got))
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
-    return f"{error['msg']}, got {_shown(got)}"
+    return f"{error['msg']}, got {as_written(got)}"
 
 
 def validate_document(doc: SourceDocument, model: type[M], root: tuple[str, ...] = ()) -> M:
     """Validate `doc.data` against `model`; on failure raise InputError, one problem per error."""
     if not isinstance(doc.data, dict):
-        raise InputError.single(doc.path, "", 1, f"the top level must be a mapping of keys, got {_shown(doc.data)}")
+        raise InputError.single(doc.path, "", 1, f"the top level must be a mapping of keys, got {as_written(doc.data)}")
     try:
         validated = model.model_validate(doc.data)
     except ValidationError as exc:

@@ -38,7 +38,7 @@ from checker.input.source import (
     format_key_path,
     read_document,
 )
-from checker.input.validation import message_for, validate_document
+from checker.input.validation import as_written, message_for, validate_document
 from checker.project import vocabulary
 from checker.project.model import CalendarDate, FormatNumber, Text
 from checker.resources import rules_dir
@@ -173,9 +173,9 @@ def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[s
     kind = definition.type
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return (), _with_hint(f"must be a number, got {value!r}", number_hint(value))
+            return (), _with_hint(f"must be a number, got {as_written(value)}", number_hint(value))
         if value != value or value in (float("inf"), float("-inf")):
-            return (), f"must be a finite number, got {value!r}"
+            return (), f"must be a finite number, got {as_written(value)}"
         if _too_large(value):
             return (), f"must be a finite number, got a number of {len(str(abs(value)))} digits"
         if definition.min is not None and value < definition.min:
@@ -186,7 +186,7 @@ def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[s
     if kind == "boolean":
         if isinstance(value, bool):
             return None
-        return (), _with_hint(f"must be true or false, got {value!r}", bool_hint(value))
+        return (), _with_hint(f"must be true or false, got {as_written(value)}", bool_hint(value))
     if kind in ("product_list", "text_list"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return (), "must be a list of names"
@@ -202,11 +202,11 @@ def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[s
             if key not in vocabulary.products():
                 return (str(key),), _with_hint("unknown product key", _did_you_mean(str(key)))
             if isinstance(number, bool) or not isinstance(number, int | float):
-                return (str(key),), _with_hint(f"must be a number, got {number!r}", number_hint(number))
+                return (str(key),), _with_hint(f"must be a number, got {as_written(number)}", number_hint(number))
             if _too_large(number):
                 return (str(key),), f"must be a finite number, got a number of {len(str(abs(number)))} digits"
             if number != number or number in (float("inf"), float("-inf")) or number < 0:
-                return (str(key),), f"must be a finite number >= 0, got {number!r}"
+                return (str(key),), f"must be a finite number >= 0, got {as_written(number)}"
         return None
     return (), f"unknown parameter type {kind}"  # pragma: no cover - Literal guards it
 
