@@ -91,3 +91,24 @@ def test_the_batch_summary_names_an_unreadable_file_s_problem_in_the_report_s_la
     result = CliRunner().invoke(check_main, [str(tmp_path), "--as-of", "2025-06-01", "--lang", "zh"])
     assert "b.yaml: 是命名管道(FIFO),不是普通文件: 请将项目保存为文件" in result.output, result.output
     assert "not a regular file" not in result.output
+
+
+@pytest.mark.parametrize("written", ["2030-1-1", "2030-01-1", "2030-1-01"])
+def test_a_date_without_its_leading_zeros_is_refused_as_the_schema_refuses_it(written, tmp_path):
+    """YAML 1.1 read a plain 2030-1-1 as a date while the quoted text was refused ("write
+    2030-01-01") and JSON Schema's `date` refused both: one date, one answer."""
+    from checker.rules.ruleset import load_ruleset
+    from checker.verdict.waivers import load_register
+
+    path = tmp_path / "register.yaml"
+    path.write_text(
+        "format: 1\nauthority: 自治区能源局\nwaivers:\n  - project: NM-2025-0042\n    rule: EC-003\n"
+        "    reason: 已论证\n    approved_by: 自治区能源局\n    document: 内能字〔2025〕第88号\n"
+        f"    expires: {written}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as found:
+        load_register(path, load_ruleset())
+    (problem,) = found.value.problems
+    assert (problem.key_path, problem.line) == ("waivers[0].expires", 9)
+    assert problem.message == f"must be a date YYYY-MM-DD, got '{written}' (write 2030-01-01)"

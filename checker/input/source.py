@@ -77,9 +77,11 @@ _CORE_FLOAT = re.compile(
 )
 # digits with a leading zero: an identifier as written (`id: 0042`), never octal, never 42
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
-# a date (or date and time) as YAML 1.1 wrote it: the format's dates, kept as dates
+# a date (or date and time) as the format writes it, YYYY-MM-DD, kept as a date. YAML 1.1 also
+# took 2030-1-1, which JSON Schema's `date` refuses: such text stays text, and validation asks
+# for 2030-01-01, as it does when the same date is quoted
 _DATE = re.compile(
-    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
     r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?"
 )
