@@ -479,7 +479,9 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
             code is not None
             and _code_class(code, rare_earth_codes) is None
             and names_no_product
-            and (project.mine is None or project.mine.mineral is None)
+            # a mine's mineral says what a mining code's project raises, not what a smelter
+            # under a manufacturing code (C323) processes
+            and (project.mine is None or project.mine.mineral is None or not code.startswith("B"))
         )
         or says_nothing
     ):
