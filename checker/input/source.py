@@ -233,6 +233,7 @@ def format_key_path(key_path: KeyPath) -> str:
 # YAML forbids C0 controls other than tab, LF and CR, DEL, C1 controls other than NEL, and U+FFFE/F
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _SEPARATORS = re.compile("[\x85\u2028\u2029]")
+_REFUSED = re.compile(f"{_FORBIDDEN.pattern}|{_SEPARATORS.pattern}")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
@@ -333,6 +334,10 @@ def decode(raw: bytes, path: str) -> str:
 
 
 def _refuse_control_characters(text: str, raw: bytes, path: str) -> None:
+    # one scan of a file that holds neither (every file read); then a control character before
+    # a line separator, as the two messages rank
+    if _REFUSED.search(text) is None:
+        return
     found = _FORBIDDEN.search(text)
     if found is not None:
         if "\x00" in text or len(_FORBIDDEN.findall(text[:4096])) > 8:
@@ -347,16 +352,16 @@ def _refuse_control_characters(text: str, raw: bytes, path: str) -> None:
     # NEL, LS and PS: libyaml ends a line at each (YAML 1.1), which an editor does not show, so a
     # value loses the character silently ("a\x85b" is read "a b") or the lines after it shift;
     # no text value may hold one anyway (TEXT_FORBIDDEN)
-    found = _SEPARATORS.search(text)
-    if found is not None:
-        line, column = _text_line_column(text, found.start())
-        raise InputError.single(
-            path,
-            "",
-            line,
-            f"column {column}: the line separator U+{ord(found.group()):04X} is not allowed: "
-            "remove it or start a new line",
-        )
+    separator = _SEPARATORS.search(text)
+    assert separator is not None  # _REFUSED found one of the two kinds
+    line, column = _text_line_column(text, separator.start())
+    raise InputError.single(
+        path,
+        "",
+        line,
+        f"column {column}: the line separator U+{ord(separator.group()):04X} is not allowed: "
+        "remove it or start a new line",
+    )
 
 
 # ---------------------------------------------------------------- reading and parsing

@@ -23,6 +23,12 @@ M = TypeVar("M", bound=BaseModel)
 _SHOWN_MAX = 60  # a pasted paragraph where a number belongs need not be echoed whole
 
 
+def too_large(number: int) -> str:
+    """Why an integer no float holds (10**400 is an int to YAML) is no figure: every report and
+    comparison reads figures as floats."""
+    return f"must be a finite number, got a number of {len(str(abs(number)))} digits"
+
+
 def as_written(value: Any) -> str:
     """A value as the user wrote it in YAML (`true`, not Python's `True`; a date, not
     `datetime.date(…)`), cut if very long."""
@@ -99,7 +105,7 @@ def message_for(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "finite_number":
         return f"must be a finite number, got {as_written(got)}"
     if kind == "float_type" and isinstance(got, int) and not isinstance(got, bool):
-        return f"must be a finite number, got a number of {len(str(abs(got)))} digits"  # 10**400
+        return too_large(got)  # 10**400
     if kind in ("float_type", "float_parsing"):
         return _with_hint(f"must be a number, got {as_written(got)}", number_hint(got))
     if kind in ("int_type", "int_parsing", "int_from_float"):

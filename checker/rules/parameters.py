@@ -38,7 +38,7 @@ from checker.input.source import (
     format_key_path,
     read_document,
 )
-from checker.input.validation import as_written, message_for, validate_document
+from checker.input.validation import as_written, message_for, too_large, validate_document
 from checker.project import vocabulary
 from checker.project.model import CalendarDate, FormatNumber, Text
 from checker.resources import rules_dir
@@ -176,8 +176,8 @@ def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[s
             return (), _with_hint(f"must be a number, got {as_written(value)}", number_hint(value))
         if value != value or value in (float("inf"), float("-inf")):
             return (), f"must be a finite number, got {as_written(value)}"
-        if _too_large(value):
-            return (), f"must be a finite number, got a number of {len(str(abs(value)))} digits"
+        if isinstance(value, int) and _unfloatable(value):
+            return (), too_large(value)
         if definition.min is not None and value < definition.min:
             return (), f"must be >= {definition.min:g}, got {value:g}"
         if definition.max is not None and value > definition.max:
@@ -203,15 +203,15 @@ def locate_problem(definition: ParameterDefinition, value: Any) -> tuple[tuple[s
                 return (str(key),), _with_hint("unknown product key", _did_you_mean(str(key)))
             if isinstance(number, bool) or not isinstance(number, int | float):
                 return (str(key),), _with_hint(f"must be a number, got {as_written(number)}", number_hint(number))
-            if _too_large(number):
-                return (str(key),), f"must be a finite number, got a number of {len(str(abs(number)))} digits"
+            if isinstance(number, int) and _unfloatable(number):
+                return (str(key),), too_large(number)
             if number != number or number in (float("inf"), float("-inf")) or number < 0:
                 return (str(key),), f"must be a finite number >= 0, got {as_written(number)}"
         return None
     return (), f"unknown parameter type {kind}"  # pragma: no cover - Literal guards it
 
 
-def _too_large(value: int | float) -> bool:
+def _unfloatable(value: int) -> bool:
     """An integer no float can hold (10**400 is an int to YAML): every report formats it as one."""
     try:
         float(value)
