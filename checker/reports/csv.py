@@ -93,6 +93,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         spec = finding.rule.spec
         where = locate(finding, result.document)
         waiver = finding.waiver
+        limits = finding_limits(finding)
         rows.append(
             {
                 "rule": finding.id,
@@ -103,7 +104,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "status_label": term(finding.status, lang, "status"),
                 "original_status": finding.original_status or "",
                 "message": render_message(finding, lang),
-                "facts": "; ".join(_fact_cell(r, finding_limits(finding)) for r in finding.facts.values()),
+                "facts": "; ".join(_fact_cell(r, limits) for r in finding.facts.values()),
                 "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
                 "missing": "; ".join(finding.missing_keys),
                 "remedies": " / ".join(remedy_lines(finding, lang)),

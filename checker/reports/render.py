@@ -490,16 +490,17 @@ def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
 def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
     spec = finding.rule.spec
     waiver = finding.waiver
+    limits = finding_limits(finding)
     return {
         **_finding_head(finding, lang),
         "category": spec.category,
-        "facts": [_fact_view(r, lang, finding_limits(finding)) for r in finding.facts.values()],
+        "facts": [_fact_view(r, lang, limits) for r in finding.facts.values()],
         "per_item": [
             {
                 "label": item.label_zh if lang == "zh" else item.label_en,
                 "status": item.status,
                 "status_label": term(item.status, lang, "status"),
-                "facts": [_fact_view(r, lang, finding_limits(finding)) for r in item.facts.values()],
+                "facts": [_fact_view(r, lang, limits) for r in item.facts.values()],
             }
             for item in finding.items
         ],
