@@ -168,6 +168,7 @@ PARAMS_CASES = [
     ("params_bad_date.yaml", 2, (":5:", "parameters.water_permit_threshold_m3[0].from", "no such date")),
     ("params_not_mapping.yaml", 2, (":3:", "parameters", "must be a mapping")),
     ("params_to_before_from.yaml", 2, (":5:", "max_energy_intensity_tce_per_10k_yuan[0]", "`to` is before `from`")),
+    ("params_mixed_dated.yaml", 2, (":6:", "max_energy_intensity_tce_per_10k_yuan[1]", "a mapping with `from`")),
     (
         "params_number_date.yaml",
         2,

@@ -120,6 +120,8 @@ ENGLISH_LINES = [
     # policy files (checker/rules/parameters.py)
     "p.yaml:4: parameters.water_permit_threshold_m3: dated values overlap",
     "p.yaml:5: parameters.water_permit_threshold_m3[0]: `to` is before `from`",
+    "p.yaml:6: parameters.water_permit_threshold_m3[1]: must be a dated value like the others: a mapping with "
+    "`from` and `value`",
     "p.yaml:4: parameters.product_benchmark_level_kgce: must be a mapping of product key to number",
     "p.yaml:4: parameters.product_benchmark_level_kgce.calcium_carbid: unknown product key (did you mean "
     "calcium_carbide?)",

@@ -435,6 +435,10 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"unknown product key( \(did you mean .+?\?\))?$", r"没有这个产品键\1"),
     (r"dated values overlap$", "各时段的取值相互重叠"),
     (r"`to` is before `from`$", "`to` 早于 `from`"),
+    (
+        r"must be a dated value like the others: a mapping with `from` and `value`$",
+        "应与其他各项一样为分时段取值: 含 `from` 和 `value` 的映射",
+    ),
     # hints (checker/input/hints.py), inside the parentheses after the value
     (r"\(true/false is not a number\)", "(true/false 不是数值)"),
     (r"\(write it in digits, as 1000000 for 一百万, in the unit the key's name gives\)",

@@ -360,9 +360,14 @@ def _policy_values(
     def problem(path: tuple[Any, ...], message: str) -> None:
         problems.append(Problem(doc.path, format_key_path(path), doc.line_of(path), message))
 
-    if isinstance(raw, list) and raw and all(isinstance(entry, dict) for entry in raw):
+    # a list holding any mapping is a list of dated values, whatever else it holds: an entry that
+    # is not a mapping is that entry's error, not a reason to read the whole list as one value
+    if isinstance(raw, list) and any(isinstance(entry, dict) for entry in raw):
         dated: list[DatedValue] = []
         for index, entry in enumerate(raw):
+            if not isinstance(entry, dict):
+                problem((*key, index), "must be a dated value like the others: a mapping with `from` and `value`")
+                continue
             try:
                 parsed = _PolicyDated.model_validate(entry)
             except ValidationError as exc:
