@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.project.model import CARRIERS, Carriers, Project
+from checker.project.vocabulary import capacity_factor
 from checker.rules.parameters import ParameterSet
 
 # carrier key → (coefficient parameter, factor converting the carrier's unit to the
@@ -183,6 +184,7 @@ READS: dict[str, tuple[str, ...]] = {
     "data_center_project": ("data_center", "project.industry_code"),
     "involves_rare_earth": ("project.products", "mine.mineral", "mine", "project.industry_code"),
     "coal_power_capacity_mw": ("coal_power.units_mw",),
+    "mine_design_capacity_mt": ("mine.capacity_mt_per_year", "project.products", "project.construction_type"),
 }
 
 # The keys a `missing_info` finding asks for when a derived fact is unknown, where they are fewer
@@ -282,6 +284,29 @@ def _adds_capacity(project: Project) -> bool | None:
         or project.data_center is not None  # a data centre's design PUE: halls being built
     )
     return None if listed else False
+
+
+def _mine_design_capacity(project: Project) -> float | None:
+    """A coal mine's design capacity in Mt/a: `mine.capacity_mt_per_year`, or else, for a new
+    mine, its raw-coal product lines (原煤(采掘)) added up. Both state the same figure
+    (`Project` refuses a new mine whose two statements differ), so a file giving only the lines
+    has stated its scale. An expansion's line may state only the capacity it adds, and a line in
+    a unit not accepted for raw coal is reported on its own key: neither is read here."""
+    mine = project.mine
+    if mine is not None and mine.capacity_mt_per_year is not None:
+        return mine.capacity_mt_per_year
+    info = project.project
+    if info.construction_type != "new":
+        return None
+    total, seen = 0.0, False
+    for line in info.products:
+        if line.product != "raw_coal" or line.capacity is None:
+            continue
+        factor = capacity_factor("raw_coal", line.unit)
+        if factor is None:
+            return None
+        total, seen = total + line.capacity * factor, True
+    return total if seen else None
 
 
 def compute(project: Project, params: ParameterSet) -> Metrics:
@@ -618,6 +643,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "data_center_project": data_centre,
         "involves_rare_earth": rare_earth,
         "coal_power_capacity_mw": (sum(project.coal_power.units_mw) if project.coal_power is not None else None),
+        "mine_design_capacity_mt": _mine_design_capacity(project),
     }
     return Metrics(values)
 
