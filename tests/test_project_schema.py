@@ -480,7 +480,38 @@ def test_the_usual_ways_of_writing_none_are_refused_by_the_schema(permit_schema,
     assert _checker_refuses_document(value)
 
 
-@pytest.mark.parametrize("value", ["无锡市水务局取水许可 D1", "D150627S2025-0106", "取水许可证(无期限)"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "无取水许可",
+        "暂无取水许可",
+        "未办理取水许可",
+        "取水许可申请中",
+        "拟办理取水许可",
+        "已提交取水许可申请,待批复",
+        "无(正在办理)",
+        "水资源论证报告编制中",
+        "not yet obtained",
+        "Permit pending",
+    ],
+)
+def test_a_document_said_to_be_missing_or_pending_anywhere_in_the_text_is_refused(value):
+    """Each of these passed WA-002 as a permit: only the exact words and a few prefixes were read."""
+    assert _checker_refuses_document(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "无锡市水务局取水许可 D1",
+        "D150627S2025-0106",
+        "取水许可证(无期限)",
+        "鄂尔多斯市水利局取水许可 D150627S2025-0106",
+        "无线电管理局批复 2025-3",
+        "拟建项目纳入规划的复函(内发改能源字〔2024〕12号)",
+        "No. D150627",
+    ],
+)
 def test_documents_that_merely_contain_the_words_are_taken(permit_schema, value):
     assert _refused_as_no_document(permit_schema, value) == (False, False)
     assert not _checker_refuses_document(value)
