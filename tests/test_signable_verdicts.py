@@ -797,6 +797,40 @@ def test_a_mine_of_another_mineral_listing_raw_coal_is_invalid_input(mineral, re
         assert _statuses(data)["MI-003"] == "review"
 
 
+@pytest.mark.parametrize(
+    ("base", "burners", "coal", "refused"),
+    [
+        ("cement_renovation", "boilers", {"fuel_coal_t": 0}, True),  # two 75 t/h boilers burning 0 t
+        ("cement_renovation", "boilers", {"raw_coal_t": 0}, True),  # the balance says 0 t of coal
+        ("cement_renovation", "boilers", {"fuel_coal_t": 80000}, False),
+        ("cement_renovation", "boilers", {}, False),  # no coal figure: the rules ask for it
+        ("coal_chp", "units", {"raw_coal_t": 0}, True),
+        ("coal_chp", "units", {}, False),
+    ],
+)
+def test_coal_burners_beside_no_coal_burnt_are_invalid_input(base, burners, coal, refused, tmp_path):
+    """Two 75 t/h coal boilers beside `coal.fuel_coal_t: 0` passed CO-002 as a plant adding no
+    coal consumption: the file lists what burns coal and states that none is burnt."""
+    data = _base(base)
+    for carrier in ("raw_coal_t", "washed_coal_t"):
+        data["energy"].pop(carrier, None)
+    data.setdefault("coal", {}).pop("fuel_coal_t", None)
+    if burners == "boilers":
+        data["coal"]["boilers"] = [{"capacity_t_per_h": 75}, {"capacity_t_per_h": 75}]
+    for key, value in coal.items():
+        (data["coal"] if key == "fuel_coal_t" else data["energy"])[key] = value
+    key = "coal\\.fuel_coal_t" if "fuel_coal_t" in coal else "energy\\.raw_coal_t"
+    listed = "coal\\.boilers" if burners == "boilers" else "coal_power\\.units_mw"
+    _assert_refused_in_both(
+        data,
+        tmp_path,
+        refused,
+        rf"project\.yaml:\d+: {key}: the file states no coal burnt beside the coal burners it lists \({listed}\): "
+        r"give the coal they burn a year$",
+        "申报文件列有燃煤设备",
+    )
+
+
 def test_value_added_above_the_output_value_is_taken(tmp_path):
     """Value added counts the VAT payable, which the output value leaves out: a plant that buys in
     little (a PV plant) may state more value added than output value, and is not refused."""

@@ -481,6 +481,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r": feedstock (\S+) but (\S+) is not declared: feedstock is part of the carrier's consumption$",
      r": 原料用能 \1,但未申报 \2: 原料用能是该能源品种消费量的一部分"),
     (r": feedstock (\S+) exceeds the consumption (\S+) (\S+)$", r": 原料用能 \1 超过消费量 \2 \3"),
+    (r": the file states no coal burnt beside the coal burners it lists \((.+)\): give the coal they burn a year$",
+     r": 申报文件列有燃煤设备(\1),却申报不燃用煤炭: 请填写其年燃煤量"),
     (r": fuel coal (\S+) differs from the coal the energy balance burns \((.+) less feedstock = (\S+)\)$",
      r": 燃料煤 \1 与能源平衡中燃烧的煤量不符(\2 扣除原料用能 = \3)"),
     (r": (\S+) exceeds water\.fresh_water_m3 (\S+): fresh water is the surface and ground water withdrawn, "

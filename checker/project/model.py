@@ -432,6 +432,7 @@ class Project(Strict):
                 )
             )
         found += self._fuel_coal_contradictions()
+        found += self._coal_burner_contradictions()
         found += self._capacity_unit_problems()
         found += self._mine_capacity_contradictions()
         found += self._mineral_contradictions()
@@ -506,6 +507,42 @@ class Project(Strict):
                 ("coal", "fuel_coal_t"),
                 f"fuel coal {_number(declared)} differs from the coal the energy balance burns "
                 f"({named} less feedstock = {_number(burnt)})",
+            )
+        ]
+
+    def _coal_burner_contradictions(self) -> list[tuple[KeyPath, str]]:
+        """Coal-fired boilers or coal units the project installs burn coal: beside them, a file
+        stating that it burns none (`coal.fuel_coal_t: 0`, or coal carriers that burn 0 t) says
+        two things that cannot both hold. Read as "no coal", two 75 t/h boilers passed the coal
+        control as a plant adding no coal consumption; the figure is asked for by the refusal."""
+        burners = []
+        if any(boiler.capacity_t_per_h > 0 for boiler in self.coal.boilers):
+            burners.append("coal.boilers")
+        if self.coal_power is not None and any(unit > 0 for unit in self.coal_power.units_mw):
+            burners.append("coal_power.units_mw")
+        if not burners:
+            return []
+        declared = self.coal.fuel_coal_t
+        if declared is not None:
+            if declared > 0:
+                return []
+            key: KeyPath = ("coal", "fuel_coal_t")
+        else:
+            carriers = [c for c in _COAL_CARRIERS if getattr(self.energy, c) is not None]
+            if not carriers:
+                return []  # no coal figure at all: the rules ask for it
+            feedstock = self.energy.feedstock
+            burnt = sum(
+                getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0) for c in carriers
+            )
+            if burnt > 0:
+                return []
+            key = ("energy", carriers[0])
+        return [
+            (
+                key,
+                f"the file states no coal burnt beside the coal burners it lists ({', '.join(burners)}): "
+                "give the coal they burn a year",
             )
         ]
 
