@@ -136,6 +136,7 @@ class Checker:
         """What the engine is given for a project: its figures and facts, once its claimed
         waivers name known rules and its figures are computable."""
         self._check_waivers(doc, project)
+        self._refuse_value_added_above_output(doc, project)
         figures = metrics.compute(project, self.params)
         self._refuse_incomputable(doc, figures)
         return _Prepared(doc, project, figures, project_facts(project, figures), item_facts(project, figures))
@@ -174,6 +175,23 @@ class Checker:
                     f"the figures are too large to compute {name} from {', '.join(keys)}: "
                     "check the magnitudes and units of these values",
                 )
+
+    def _refuse_value_added_above_output(self, doc: SourceDocument, project: Project) -> None:
+        """Value added beyond what the output value allows (`metrics.value_added_ceiling`) is a
+        contradiction in the file, refused as invalid input naming both figures."""
+        ceiling = metrics.value_added_ceiling(project, self.params)
+        if ceiling is None:
+            return
+        output = project.output
+        rate = self.params["vat_standard_rate"].value
+        raise InputError.single(
+            doc.path,
+            "output.annual_value_added_10k_yuan",
+            doc.line_of(("output", "annual_value_added_10k_yuan")),
+            f"{output.annual_value_added_10k_yuan:.12g} exceeds what the output value "
+            f"{output.annual_output_value_10k_yuan:.12g} allows ({ceiling:.12g}: value added is output value less "
+            f"intermediate input plus VAT of at most {rate * 100:.12g}%): check that both are in 10k yuan (万元)",
+        )
 
     def _check_waivers(self, doc: SourceDocument, project: Project) -> None:
         problems = self._waiver_problems(doc, [w.rule for w in project.waivers])

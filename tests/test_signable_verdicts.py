@@ -831,13 +831,57 @@ def test_coal_burners_beside_no_coal_burnt_are_invalid_input(base, burners, coal
     )
 
 
-def test_value_added_above_the_output_value_is_taken(tmp_path):
+@pytest.mark.parametrize("value_added", [10735, 11300])
+def test_value_added_above_the_output_value_is_taken_up_to_the_vat_on_it(value_added, tmp_path):
     """Value added counts the VAT payable, which the output value leaves out: a plant that buys in
-    little (a PV plant) may state more value added than output value, and is not refused."""
+    little (a PV plant) may state more value added than output value, up to output value × 1.13
+    (the standard rate; 10000 × 1.13 is 11299.999999999998 in binary), and is not refused."""
     data = _base("desert_pv")
     data["output"]["annual_output_value_10k_yuan"] = 10000
-    data["output"]["annual_value_added_10k_yuan"] = 10735
+    data["output"]["annual_value_added_10k_yuan"] = value_added
     assert _run_on(data, tmp_path).exit_code != 2
+
+
+@pytest.mark.parametrize("value_added", [11301, 100000, 30000000])
+def test_value_added_beyond_what_the_output_value_allows_is_invalid_input(value_added, tmp_path):
+    """Value added written in 元 beside an output value in 万元 (3000× it) divided every intensity
+    by 10 000 and passed EC-001 and WA-001: no VAT makes value added exceed output value × 1.13."""
+    data = _base("cement_renovation")
+    data["output"]["annual_output_value_10k_yuan"] = 10000
+    data["output"]["annual_value_added_10k_yuan"] = value_added
+    _assert_refused_in_both(
+        data,
+        tmp_path,
+        True,
+        rf"project\.yaml:\d+: output\.annual_value_added_10k_yuan: {value_added} exceeds what the output value 10000 "
+        r"allows \(11300: value added is output value less intermediate input plus VAT of at most 13%\): check that both "
+        r"are in 10k yuan \(万元\)$",
+        "超过工业总产值 10000 所允许的上限(11300",
+    )
+
+
+def test_value_added_beyond_the_ceiling_is_never_offered_as_a_remedy():
+    """A remedy is checked as the file is: raising value added past what the output value allows
+    is no remedy, however far it lowers the intensities."""
+    from checker.remedies import attach
+
+    data = _base("calcium_carbide")  # 12.99 tce per 10k yuan of value added against a cap of 1.3
+    data["output"]["annual_output_value_10k_yuan"] = 40000
+    data["output"]["annual_value_added_10k_yuan"] = 30000
+    from checker.input.source import parse_document
+    from checker.input.validation import validate_document
+    from checker.project.model import Project
+    from tests.support.strategies import dump
+
+    doc = parse_document(dump(data), "project.yaml")
+    result = attach(checker_on(AS_OF).check(doc, validate_document(doc, Project)))
+    offered = [f.id for f in result.findings if f.remedies]
+    assert offered  # the plant fails on its intensities: remedies are computed
+    for finding in result.findings:
+        for remedy in finding.remedies or ():
+            for change in remedy.changes:
+                if change.key == "output.annual_value_added_10k_yuan" and isinstance(change.value, int | float):
+                    assert change.value <= 40000 * 1.13 * (1 + 1e-9), (finding.id, remedy)
 
 
 @pytest.mark.parametrize(

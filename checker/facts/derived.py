@@ -309,6 +309,27 @@ def _mine_design_capacity(project: Project) -> float | None:
     return total if seen else None
 
 
+_CEILING_ROUNDING = 1e-9  # relative: the float error of a product, far below any figure written
+
+
+def value_added_ceiling(project: Project, params: ParameterSet) -> float | None:
+    """The most value added the file's output value allows, if the declared value added exceeds it.
+
+    Industrial value added is output value less intermediate input plus the VAT payable, and the
+    VAT payable is at most the output value times the standard rate (`vat_standard_rate`): value
+    added above (1 + rate) × output value cannot both hold with the output value. Value added
+    written in 元 beside an output value in 万元 divided every intensity by 10 000 and passed
+    EC-001 and WA-001; up to the ceiling, value added above output value is taken (little bought
+    in, VAT payable on it)."""
+    output = project.output.annual_output_value_10k_yuan
+    value_added = project.output.annual_value_added_10k_yuan
+    if output is None or value_added is None:
+        return None
+    ceiling = output * (1.0 + params["vat_standard_rate"].value)
+    # 10000 × 1.13 is 11299.999999999998 in binary: a value added written at the ceiling is taken
+    return ceiling if value_added > ceiling * (1.0 + _CEILING_ROUNDING) else None
+
+
 def compute(project: Project, params: ParameterSet) -> Metrics:
     """Every derived fact of the catalogue, from the project and the parameters in force."""
     energy = project.energy
@@ -387,6 +408,10 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
             generates_electricity = project.renewable_plant is not None and not other_activity
         elif generation_class is None:  # D or D44: generation if the file has a plant, else unknown
             generates_electricity = True if project.renewable_plant is not None else None
+        elif generation_class and other_products and _code_class(code, params["renewable_generation_codes"].value):
+            # a product line other than electricity under a wind or solar code (polysilicon coded
+            # D4416) is a plant the code does not name, judged by its own rules as without a code
+            generates_electricity = False
         else:
             generates_electricity = generation_class
     high_energy = _code_class(code, params["high_energy_sector_codes"].value)
@@ -456,6 +481,13 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
             # or PV plant without coal units settles it as renewable generation
             renewable_code = coal_units is None and project.renewable_plant is not None
         industrial = section in ("B", "C", "D") and not renewable_code
+        if renewable_code and project.mine is not None:
+            industrial = True  # a mine beside the plant is mining, whatever code the file gives
+        elif renewable_code and other_products:
+            # a product line other than electricity under a wind or solar code (a PV plant "with
+            # its supporting industry") is an activity the code does not name: whether it is
+            # industrial is asked, as for a file without a code listing such a line
+            industrial = None
     elif project.mine is not None or (
         coal_units is not None and (coal_units.kind in ("public", "chp") or not other_use)
     ):
@@ -470,9 +502,16 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         or raw_coal_declared
         or bool(_matches_code(code, params["mining_industry_codes"].value))
     )
-    data_centre = project.data_center is not None or bool(
-        _matches_code(code, params["data_center_industry_codes"].value)
-    )
+    # a data centre is known from its section or its code; a coarser code holding I6450 (I, I64:
+    # internet services of every kind) with no data_center section may or may not be one
+    data_centre_class = _code_class(code, params["data_center_industry_codes"].value)
+    data_centre: bool | None
+    if project.data_center is not None or data_centre_class:
+        data_centre = True
+    elif data_centre_class is None and code is not None:
+        data_centre = None
+    else:
+        data_centre = False
     # rare earths are known from a product, the mineral, or the industry code of rare-earth
     # smelting and separation (C3232): a file declaring `product: other` under that code still
     # smelts rare earths (amendment 1)

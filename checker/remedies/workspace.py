@@ -134,6 +134,8 @@ class Workspace:
             project = validate_document(self._document(data), Project)
         except CheckerError:
             return None
+        if metrics.value_added_ceiling(project, self.params) is not None:
+            return None  # refused as `Checker` refuses it: value added the output value cannot hold
         figures = metrics.compute(project, self.params)
         if any(isinstance(v, float) and not math.isfinite(v) for v in figures.values.values()):
             return None
