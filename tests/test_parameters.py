@@ -32,8 +32,8 @@ def test_the_high_energy_threshold_is_10000_tce_from_june_2023():
     assert param.effective_from == dt.date(2023, 6, 1)
 
 
-# numbers without a unit: ratios, shares and the PUE are pure numbers
-DIMENSIONLESS = re.compile(r"ratio|share|pue")
+# numbers without a unit: ratios, shares, rates (a tax rate) and the PUE are pure numbers
+DIMENSIONLESS = re.compile(r"ratio|share|pue|rate")
 
 
 def test_every_shipped_parameter_has_unit_source_dates_and_a_provenance():

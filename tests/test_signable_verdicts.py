@@ -853,9 +853,9 @@ def test_value_added_beyond_what_the_output_value_allows_is_invalid_input(value_
         data,
         tmp_path,
         True,
-        rf"project\.yaml:\d+: output\.annual_value_added_10k_yuan: {value_added} exceeds what the output value 10000 "
-        r"allows \(11300: value added is output value less intermediate input plus VAT of at most 13%\): check that both "
-        r"are in 10k yuan \(万元\)$",
+        rf"project\.yaml:\d+: output\.annual_value_added_10k_yuan: {value_added} exceeds what the output value "
+        r"10000 allows \(11300: value added is output value less intermediate input plus VAT of at most 13%\): check "
+        r"that both are in 10k yuan \(万元\)$",
         "超过工业总产值 10000 所允许的上限(11300",
     )
 

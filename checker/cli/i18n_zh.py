@@ -485,8 +485,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
      r": 申报文件列有燃煤设备(\1),却申报不燃用煤炭: 请填写其年燃煤量"),
     (r": (\S+) exceeds what the output value (\S+) allows \((\S+): value added is output value less intermediate "
      r"input plus VAT of at most (\S+)%\): check that both are in 10k yuan \(万元\)$",
-     r": \1 超过工业总产值 \2 所允许的上限(\3: 工业增加值 = 工业总产值 − 工业中间投入 + 应交增值税,增值税至多为产值的 \4%): "
-     r"请核对两项数值是否均以万元计"),
+     r": \1 超过工业总产值 \2 所允许的上限(\3: 工业增加值 = 工业总产值 − 工业中间投入 + 应交增值税,"
+     r"增值税至多为产值的 \4%): 请核对两项数值是否均以万元计"),
     (r": fuel coal (\S+) differs from the coal the energy balance burns \((.+) less feedstock = (\S+)\)$",
      r": 燃料煤 \1 与能源平衡中燃烧的煤量不符(\2 扣除原料用能 = \3)"),
     (r": (\S+) exceeds water\.fresh_water_m3 (\S+): fresh water is the surface and ground water withdrawn, "

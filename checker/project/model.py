@@ -83,7 +83,7 @@ _NO_DOCUMENT_WORDS = frozenset(
 _NO_DOCUMENT_PREFIXES = ("未取得", "尚未", "暂未", "正在办理", "正在申请", "待办理", "待取得")
 _WRAPPING = re.compile(r"^[\W_]+|[\W_]+$")  # spaces and punctuation around the words
 # A text that says, anywhere in it, that the document is not there yet ("取水许可申请中", "已提交
-#申请,待批复", "水资源论证报告编制中", "not yet obtained"), or opens by saying there is none
+# 申请,待批复", "水资源论证报告编制中", "not yet obtained"), or opens by saying there is none
 # ("无取水许可", "无(正在办理)", "暂无…"). A bare 无 or 拟 is not enough: 无锡市水务局 issues
 # permits, "取水许可证(无期限)" is one, and a title may open with 拟建.
 _NO_DOCUMENT_TEXT = re.compile(

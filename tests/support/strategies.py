@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import types
+import unicodedata
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
@@ -38,6 +39,9 @@ TEXT = st.text(
     min_size=1,
     max_size=24,
 ).filter(lambda s: s.strip() != "")
+# what an id or reference may hold besides: no invisible formatting characters (Unicode Cf), which
+# would silently miss a register entry or a document (model._no_invisible refuses them)
+REFERENCE_TEXT = TEXT.filter(lambda s: not any(unicodedata.category(c) == "Cf" for c in s))
 # quantities span the magnitudes real files carry (0, 0.5 t, 4.2e8 kWh) and some they should not
 QUANTITY = st.one_of(
     st.integers(0, 10**12),
@@ -61,6 +65,8 @@ def _constraints(meta: list[Any]) -> dict[str, Any]:
             found["league_city"] = True
         if func is model._product_key:
             found["product"] = True
+        if func is model._no_invisible:
+            found["reference"] = True
     return found
 
 
@@ -102,7 +108,7 @@ def for_type(annotation: Any, meta: list[Any] | None = None) -> st.SearchStrateg
     if annotation is str:
         if "pattern" in rules:
             return st.from_regex(rules["pattern"], fullmatch=True)
-        return TEXT
+        return REFERENCE_TEXT if rules.get("reference") else TEXT
     raise TypeError(f"no strategy for {annotation!r}")  # a new kind of field: extend me
 
 
@@ -149,14 +155,33 @@ def consistent_feedstock(data: dict[str, Any]) -> dict[str, Any]:
 
 def consistent_coal_and_capacity(data: dict[str, Any]) -> dict[str, Any]:
     """`data` without the other contradictions Project.contradictions refuses: declared fuel coal
-    beside coal carriers that burn a different amount, and a new or expanded plant declared as
-    adding no capacity."""
+    beside coal carriers that burn a different amount, coal boilers or units beside no coal burnt,
+    a new or expanded plant declared as adding no capacity; and without value added beyond what
+    the output value allows (the Checker refuses it)."""
     coal, energy = data.get("coal"), data.get("energy")
     if isinstance(coal, dict) and isinstance(energy, dict) and "fuel_coal_t" in coal:
         carriers = [c for c in ("raw_coal_t", "washed_coal_t") if energy.get(c) is not None]
         if carriers:
             feedstock = energy.get("feedstock") if isinstance(energy.get("feedstock"), dict) else {}
             coal["fuel_coal_t"] = sum(energy[c] - (feedstock.get(c) or 0) for c in carriers)
+    burners = isinstance(coal, dict) and bool(coal.get("boilers"))
+    units = data.get("coal_power")
+    burners = burners or (isinstance(units, dict) and any(u > 0 for u in units.get("units_mw") or []))
+    if burners and isinstance(energy, dict):  # coal burners burn coal: never a stated 0
+        if isinstance(coal, dict) and coal.get("fuel_coal_t") == 0:
+            del coal["fuel_coal_t"]
+        carriers = [c for c in ("raw_coal_t", "washed_coal_t") if energy.get(c) is not None]
+        feedstock = energy.get("feedstock") if isinstance(energy.get("feedstock"), dict) else {}
+        burnt = sum(energy[c] - (feedstock.get(c) or 0) for c in carriers)
+        if not (isinstance(coal, dict) and "fuel_coal_t" in coal) and carriers and burnt <= 0:
+            for carrier in carriers:
+                energy.pop(carrier)
+                feedstock.pop(carrier, None)
+    output = data.get("output")
+    if isinstance(output, dict):  # value added at most output value × 1.13 (Checker refuses more)
+        value, added = output.get("annual_output_value_10k_yuan"), output.get("annual_value_added_10k_yuan")
+        if value is not None and added is not None and added > value * 1.13:
+            output["annual_output_value_10k_yuan"] = added
     info = data.get("project")
     if (
         isinstance(info, dict)
