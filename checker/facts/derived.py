@@ -185,6 +185,16 @@ READS: dict[str, tuple[str, ...]] = {
     "involves_rare_earth": ("project.products", "mine.mineral", "mine", "project.industry_code"),
     "coal_power_capacity_mw": ("coal_power.units_mw",),
     "mine_design_capacity_mt": ("mine.capacity_mt_per_year", "project.products", "project.construction_type"),
+    "coal_generation_undeclared": (
+        "project.industry_code",
+        "coal_power",
+        "renewable_plant",
+        "project.products",
+        "coal.fuel_coal_t",
+        "energy.raw_coal_t",
+        "energy.washed_coal_t",
+        "energy.feedstock",
+    ),
 }
 
 # The keys a `missing_info` finding asks for when a derived fact is unknown, where they are fewer
@@ -284,6 +294,24 @@ def _adds_capacity(project: Project) -> bool | None:
         or project.data_center is not None  # a data centre's design PUE: halls being built
     )
     return None if listed else False
+
+
+def _coal_generation_undeclared(
+    project: Project, fuel_coal_t: float | None, generation_class: bool | None, builds_coal_power: bool
+) -> bool:
+    """Whether the file generates electricity, burns coal and says nothing of coal units: a code of
+    electricity generation that does not name coal power (D44, D441, biomass D4417, "other" D4419)
+    or, without a code, a file whose only product is electricity, beside fuel coal burnt and no
+    `coal_power` section or wind or PV plant. Such a file may build coal units; CO-001 asks for
+    them instead of reading "no coal units" from the section left out (amendment 1)."""
+    if builds_coal_power or project.coal_power is not None or project.renewable_plant is not None:
+        return False
+    if not fuel_coal_t or fuel_coal_t <= 0:
+        return False
+    if project.project.industry_code is not None:
+        return generation_class is not False
+    products = {line.product for line in project.project.products}
+    return products == {"electricity"}
 
 
 def _mine_design_capacity(project: Project) -> float | None:
@@ -683,6 +711,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "involves_rare_earth": rare_earth,
         "coal_power_capacity_mw": (sum(project.coal_power.units_mw) if project.coal_power is not None else None),
         "mine_design_capacity_mt": _mine_design_capacity(project),
+        "coal_generation_undeclared": _coal_generation_undeclared(project, fuel_coal_t, generation_class, builds_coal_power),
     }
     return Metrics(values)
 
