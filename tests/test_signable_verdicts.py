@@ -831,6 +831,21 @@ def test_coal_burners_beside_no_coal_burnt_are_invalid_input(base, burners, coal
     )
 
 
+@pytest.mark.parametrize(("unit_energy", "refused"), [(0, True), (0.0, True), (1e-9, False), (805, False)])
+def test_a_product_made_without_energy_is_invalid_input(unit_energy, refused, tmp_path):
+    """`unit_energy_kgce: 0` passed HE-003 and EC-003 as "0 kgce, at the benchmark level": no product
+    is made without energy, and a figure not known is left out, which the rules ask for."""
+    data = _base("calcium_carbide")
+    data["project"]["products"][0]["unit_energy_kgce"] = unit_energy
+    _assert_refused_in_both(
+        data,
+        tmp_path,
+        refused,
+        r"project\.yaml:\d+: project\.products\[0\]\.unit_energy_kgce: must be > 0, got 0$",
+        "unit_energy_kgce: 须 > 0,实际为 0",
+    )
+
+
 @pytest.mark.parametrize("value_added", [10735, 11300])
 def test_value_added_above_the_output_value_is_taken_up_to_the_vat_on_it(value_added, tmp_path):
     """Value added counts the VAT payable, which the output value leaves out: a plant that buys in

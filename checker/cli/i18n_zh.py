@@ -523,6 +523,7 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"YAML syntax error, column (\d+): ", r"YAML 语法错误,第 \1 列: "),
     (r"YAML syntax error: ", "YAML 语法错误: "),
     (r"must be >= (.+), got (.+)$", r"须 >= \1,实际为 \2"),
+    (r"must be > (.+), got (.+)$", r"须 > \1,实际为 \2"),
     (r"must be <= (.+), got (.+)$", r"须 <= \1,实际为 \2"),
     (r"must be a finite number, got a number of (\d+) digits", r"须为有限数值,实际为 \1 位数"),
     (r"a number of (\d+) digits is no figure", r"\1 位的数不是有效数值"),

@@ -711,7 +711,9 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "involves_rare_earth": rare_earth,
         "coal_power_capacity_mw": (sum(project.coal_power.units_mw) if project.coal_power is not None else None),
         "mine_design_capacity_mt": _mine_design_capacity(project),
-        "coal_generation_undeclared": _coal_generation_undeclared(project, fuel_coal_t, generation_class, builds_coal_power),
+        "coal_generation_undeclared": _coal_generation_undeclared(
+            project, fuel_coal_t, generation_class, builds_coal_power
+        ),
     }
     return Metrics(values)
 

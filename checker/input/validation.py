@@ -100,6 +100,8 @@ def message_for(error: ErrorDetails, model: type[BaseModel]) -> str:
         return "required key is missing"
     if kind == "greater_than_equal":
         return f"must be >= {as_written(ctx.get('ge'))}, got {as_written(got)}"
+    if kind == "greater_than":
+        return f"must be > {as_written(ctx.get('gt'))}, got {as_written(got)}"
     if kind == "less_than_equal":
         return f"must be <= {as_written(ctx.get('le'))}, got {as_written(got)}"
     if kind == "finite_number":

@@ -250,8 +250,10 @@ class ProductLine(Strict):
     product: ProductKey
     capacity: Quantity | None = None
     unit: Text | None = None
-    unit_energy_kgce: Quantity | None = Field(
-        default=None, description="Energy per unit of product, kgce per unit (t, MWh, ...)"
+    # above 0: no product is made without energy, and 0 read as a figure passed every benchmark
+    # ("0 kgce, at the benchmark level"); a figure not known is left out, and the rules ask for it
+    unit_energy_kgce: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)] | None = Field(
+        default=None, description="Energy per unit of product, kgce per unit (t, MWh, ...), above 0"
     )
 
 

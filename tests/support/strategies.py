@@ -56,7 +56,7 @@ def _constraints(meta: list[Any]) -> dict[str, Any]:
         if isinstance(item, FieldInfo):
             found.update(_constraints(list(item.metadata)))
             continue
-        for name in ("ge", "le", "pattern", "min_length"):
+        for name in ("ge", "gt", "le", "pattern", "min_length"):
             value = getattr(item, name, None)
             if value is not None:
                 found[name] = value
@@ -99,6 +99,10 @@ def for_type(annotation: Any, meta: list[Any] | None = None) -> st.SearchStrateg
     if annotation is int:
         return st.integers(rules.get("ge", 0), rules.get("le", 10**9))
     if annotation is float:
+        if "gt" in rules:  # above a bound (a product's energy per unit is above 0)
+            return st.one_of(
+                st.floats(rules["gt"], 1e6, exclude_min=True, allow_nan=False), st.sampled_from([1e-9, 805])
+            )
         low, high = rules.get("ge", 0), rules.get("le")
         if high is not None:
             return st.floats(low, high, allow_nan=False)
