@@ -219,9 +219,13 @@ def consistent_products(data: dict[str, Any]) -> dict[str, Any]:
     """`data` with each product line's capacity in a unit of its product, the raw coal lines'
     capacity equal to the mine's design capacity, which the rules read, and a mine raising raw coal
     declaring coal or no mineral, and a renewable plant of the technology its code names, sited in
-    a border area only in a 盟市 on the border (Project.contradictions)."""
+    a border area only in a 盟市 on the border (Project.contradictions); and no energy per unit of
+    0 (the model refuses it: no product is made without energy)."""
     info = data.get("project")
     plant = data.get("renewable_plant")
+    for line in info.get("products") or [] if isinstance(info, dict) else []:
+        if isinstance(line, dict) and line.get("unit_energy_kgce") == 0:
+            del line["unit_energy_kgce"]
     code = info.get("industry_code") if isinstance(info, dict) else None
     named = {"D4415": "wind", "D4416": "pv"}.get(code) if isinstance(code, str) else None
     if named and isinstance(plant, dict) and plant.get("technology") is not None:
