@@ -330,3 +330,46 @@ def test_parameter_values_far_from_one_are_listed_as_written():
     assert format_param_value(1e300) == "1e+300"
     assert format_param_value(1e-20) == "1e-20"
     assert format_param_value(1e23) == "1e+23"  # never 99,999,999,999,999,991,611,392
+
+
+def checked_with_policy(data: dict, policy: dict, tmp_path: Path, as_of: dt.date = AS_OF):
+    """`data` checked with the parameters a policy file sets (`{name: value}`)."""
+    from checker.check import Checker
+    from checker.rules.parameters import load_policy, resolve
+
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(dump({"format": 1, "source": "测试口径", "parameters": policy}))
+    doc = parse_document(dump(data), "project.yaml")
+    checker = Checker(load_ruleset(), resolve(as_of, load_policy(path)))
+    return checker.check(doc, validate_document(doc, Project))
+
+
+def test_a_high_energy_replacement_short_of_the_consumption_prints_both_on_the_basis_compared():
+    """The fail message printed the 当量值 consumption (17.71万) beside "no replacement covering
+    it" while the file declares 20万 tce: the replacement is compared with the 等价值 38.96万."""
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 200000}})
+    status, zh = message(data, "HE-002", "zh")
+    _, en = message(data, "HE-002", "en")
+    assert status == "fail"
+    assert "申报的能耗减量置换20万吨标准煤低于项目能耗(等价值)38.96万吨标准煤," in zh
+    assert "未申报足以覆盖" not in zh
+    assert "replacement of 200,000 tce is less than its 389,579.13 tce (equal-value basis)" in en
+
+
+def test_a_high_energy_project_without_replacement_says_none_is_declared():
+    status, zh = message(BASE["calcium_carbide"], "HE-002", "zh")
+    _, en = message(BASE["calcium_carbide"], "HE-002", "en")
+    assert status == "fail"
+    assert "未申报能耗减量置换," in zh and "without energy reduction replacement:" in en
+
+
+def test_a_high_energy_replacement_short_of_a_ratio_names_the_ratio(tmp_path):
+    """400 000 tce against 1.2 × 389 579.13 = 467 494.956 tce."""
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 400000}})
+    result = checked_with_policy(data, {"min_energy_replacement_ratio": 1.2}, tmp_path)
+    finding = next(f for f in result.findings if f.id == "HE-002")
+    assert finding.status == "fail"
+    assert [p for lang in ("zh", "en") for p in message_problems(finding, lang)] == []
+    zh, en = render_message(finding, "zh"), render_message(finding, "en")
+    assert "申报的能耗减量置换40万吨标准煤低于项目能耗(等价值)38.96万吨标准煤的1.2倍," in zh
+    assert "replacement of 400,000 tce is less than 1.2 times its 389,579.13 tce" in en
