@@ -373,3 +373,79 @@ def test_a_high_energy_replacement_short_of_a_ratio_names_the_ratio(tmp_path):
     zh, en = render_message(finding, "zh"), render_message(finding, "en")
     assert "申报的能耗减量置换40万吨标准煤低于项目能耗(等价值)38.96万吨标准煤的1.2倍," in zh
     assert "replacement of 400,000 tce is less than 1.2 times its 389,579.13 tce" in en
+
+
+def test_an_energy_intensity_above_its_cap_prints_a_numerator_whose_quotient_is_above_it():
+    """39 001.2 tce ÷ 3亿元 is 1.30004 above a cap of 1.3; the numerator printed as 3.9万 made the
+    printed quotient exactly 1.3. The derived-figures table printed it so as well."""
+    from checker.reports.render import metric_views
+
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {"energy": {"other_tce": 39001.2, "electricity_kwh": 0}},
+    )
+    for key in ("coke_t", "diesel_t", "feedstock"):
+        data["energy"].pop(key)
+    status, zh = message(data, "EC-001", "zh")
+    _, en = message(data, "EC-001", "en")
+    assert status == "fail"
+    assert "3.9001万吨标准煤 ÷ 工业增加值3亿元),高于上限1.3" in zh
+    assert "39,001.2 tce on the equal-value basis ÷ 300,000,000 yuan" in en
+    metrics = {m["name"]: m["value"] for m in metric_views(check_data(data), "zh")}
+    assert metrics["comprehensive_energy_tce"] == "3.9001万"
+
+
+def test_a_water_intensity_a_hair_above_its_cap_prints_the_fresh_water_that_exceeds_it():
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {"output": {"annual_value_added_10k_yuan": 120000}, "water": {"fresh_water_m3": 2400000.4}},
+    )
+    status, zh = message(data, "WA-001", "zh")
+    assert status == "fail"
+    assert "新水240.00004万立方米 ÷ 工业增加值12亿元" in zh
+
+
+def test_a_water_intensity_at_its_cap_prints_the_operands_as_written():
+    """240 060 m³ ÷ 12 003万元 is exactly 20, not above the cap; rounded, 24.01万 ÷ 1.2亿 would read
+    as above it. The denominator is the applicant's figure, printed as written."""
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {"output": {"annual_value_added_10k_yuan": 12003}, "water": {"fresh_water_m3": 240060}},
+    )
+    status, zh = message(data, "WA-001", "zh")
+    _, en = message(data, "WA-001", "en")
+    assert status == "pass"
+    assert "新水24.006万立方米 ÷ 工业增加值1.2003亿元" in zh and "不高于上限20" in zh
+    assert "240,060 m³ ÷ 120,030,000 yuan" in en
+
+
+def test_a_value_added_off_the_round_figure_is_printed_as_written_beside_a_quotient():
+    """199 955.21 m³ ÷ 10 043.7万元 is 19.9085, within 20; printed 20万 ÷ 1亿 it read as 20."""
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {
+            "output": {"annual_value_added_10k_yuan": 10043.7},
+            "water": {"fresh_water_m3": 199955.21, "groundwater_m3": 0},
+        },
+    )
+    status, zh = message(data, "WA-001", "zh")
+    assert status == "pass"
+    assert "工业增加值1.00437亿元" in zh
+
+
+@pytest.mark.parametrize(
+    ("value", "style", "lang", "printed"),
+    [
+        (30000, "yuan10k", "zh", "3亿元"),
+        (30000.4, "yuan10k", "zh", "3.00004亿元"),
+        (5000, "yuan10k", "zh", "5,000万元"),
+        (30000, "yuan10k", "en", "300,000,000 yuan"),
+        (389579.13, "wan", "zh", "38.957913万"),
+        (0.1, "num", "en", "0.1"),  # the float nearest 0.1, printed as written
+        (0, "num", "en", "0"),
+    ],
+)
+def test_a_figure_printed_as_written_keeps_every_digit_and_no_more(value, style, lang, printed):
+    from checker.verdict.figures import Style, format_exact
+
+    assert format_exact(value, Style(style, lang)) == printed

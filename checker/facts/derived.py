@@ -208,6 +208,21 @@ ASKS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The derived facts that are quotients, each with its numerator and denominator: a report printing
+# a numerator beside a limit on the quotient prints it apart from limit × denominator, so that its
+# rounding never moves the quotient it implies across the limit (3.9万 ÷ 3亿 is 1.3, for 39 001.2).
+QUOTIENTS: dict[str, tuple[str, str]] = {
+    "energy_intensity_tce_per_10k_yuan": ("comprehensive_energy_tce", "output.annual_value_added_10k_yuan"),
+    "energy_intensity_floor_tce_per_10k_yuan": (
+        "comprehensive_energy_floor_tce",
+        "output.annual_value_added_10k_yuan",
+    ),
+    "water_intensity_m3_per_10k_yuan": ("water.fresh_water_m3", "output.annual_value_added_10k_yuan"),
+    "carbon_intensity_t_per_10k_yuan": ("co2_t", "output.annual_value_added_10k_yuan"),
+    "coal_share": ("fuel_coal_tce", "comprehensive_energy_calorific_tce"),
+}
+
+
 @dataclass(frozen=True)
 class Metrics:
     """The derived facts of one project (None where the inputs are absent)."""

@@ -195,6 +195,24 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
     return _exact(value, style)
 
 
+def format_exact(value: Any, style: Style) -> str:
+    """`value` printed as written: the shortest decimal that reads back as the float itself, in the
+    style's unit, every digit of it (3亿元, 3.00004亿元). The operands of a quotient a message
+    prints are printed so where rounding either could put their printed quotient on the other
+    side of the limit it is compared with (3.9万 ÷ 3亿 is 1.3, for 39 001.2 ÷ 30 000 above 1.3)."""
+    if not _is_number(value) or not math.isfinite(value):
+        return format_figure(value, style)
+    _, suffix, factor = style.parts(value)
+    # the style's factors are powers of ten: the division is exact
+    shortest = _EXACT.divide(Decimal(repr(float(value))), factor).normalize(_EXACT)
+    exponent = shortest.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite value
+    places = max(0, -exponent)
+    if places > _MAX_DIGITS or abs(shortest) >= 10**21:
+        return _exact(value, style)
+    return _trim(shortest, places) + suffix
+
+
 def _exact(value: float, style: Style) -> str:
     """The shortest decimal that reads back as `value` itself, in the style's unit, for values no
     rounding tells apart (a subnormal against 0): `repr`, scaled exactly."""
