@@ -449,3 +449,44 @@ def test_a_figure_printed_as_written_keeps_every_digit_and_no_more(value, style,
     from checker.verdict.figures import Style, format_exact
 
     assert format_exact(value, Style(style, lang)) == printed
+
+
+def test_an_energy_intensity_exactly_at_a_policy_cap_passes_and_prints_no_float_noise(tmp_path):
+    """389 579.13 ÷ 30 000 is exactly 12.985971, a policy's cap: at the cap, not above it. The
+    float quotient 12.985971000000001 failed, printed against a cap of 12.985970999999999."""
+    result = checked_with_policy(
+        BASE["ordos-calcium-carbide"], {"max_energy_intensity_tce_per_10k_yuan": 12.985971}, tmp_path
+    )
+    assert result.metrics["energy_intensity_tce_per_10k_yuan"] == 12.985971
+    finding = next(f for f in result.findings if f.id == "EC-001")
+    assert finding.status == "pass"
+    assert [p for lang in ("zh", "en") for p in message_problems(finding, lang)] == []
+    zh, en = render_message(finding, "zh"), render_message(finding, "en")
+    for text in (zh, en):
+        assert "12.98597099" not in text and "12.985971000" not in text
+    assert "38.957913万吨标准煤 ÷ 工业增加值3亿元),不高于上限" in zh
+    assert "389,579.13 tce on the equal-value basis ÷ 300,000,000 yuan" in en
+
+
+@pytest.mark.parametrize(
+    ("value", "against", "printed"),
+    [
+        (12.985971, 12.985971000000001, "12.985971"),  # never 12.985970999999999
+        (12.985971000000001, 12.985971, "12.985971000000001"),
+        (2.675, None, "2.68"),  # 2.67499… in binary, written 2.675: rounded half up as written
+    ],
+)
+def test_a_figure_is_printed_from_the_decimal_it_is_written_as(value, against, printed):
+    from checker.verdict.figures import Style, format_figure
+
+    assert format_figure(value, Style("num", "en"), 2, against) == printed
+
+
+def test_a_value_added_past_a_float_s_exact_digits_prints_as_written():
+    """4 398 046 511 104.344万元 is the float 4 398 046 511 104.34375: printed in yuan it is
+    43,980,465,111,043,440 as written, not the binary expansion's …438 (found by hypothesis)."""
+    data = deep_merge(BASE["calcium_carbide"], {"output": {"annual_value_added_10k_yuan": 4398046511104.344}})
+    status, _ = message(data, "WA-001", "zh")
+    _, en = message(data, "WA-001", "en")
+    assert status == "pass"
+    assert "43,980,465,111,043,440 yuan" in en

@@ -7,6 +7,7 @@ None (unknown), never zero: a rule that needs it then reports `missing_info` ins
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,6 +257,26 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
     return numerator / denominator
+
+
+# significant digits a computed figure keeps (`_settled`)
+SIGNIFICANT_DIGITS = 12
+
+
+def _settled(value: Any) -> Any:
+    """A computed figure rounded to `SIGNIFICANT_DIGITS` significant digits; anything else as it is.
+
+    Sums, differences and quotients of decimal figures carry binary-float noise in their last
+    digits: 389 579.13 ÷ 30 000 is exactly 12.985971, computed 12.985971000000001, which a rule
+    would find above a cap of 12.985971 and a report would print with digits nobody wrote. The
+    noise of the few operations here is below 10⁻¹⁴ relative; the figures a project declares have
+    a handful of significant digits, and no limit is set to twelve. Rounding to twelve removes the
+    noise and nothing a figure says, so a figure exactly at a limit is at it, not above or below.
+    The rounding happens once, here, where the figure is computed: the rules compare and every
+    report prints the same settled number."""
+    if isinstance(value, float) and math.isfinite(value) and value != 0:
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    return value
 
 
 def _matches_code(code: str | None, prefixes: list[str]) -> bool | None:
@@ -660,7 +681,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "coal_power_capacity_mw": (sum(project.coal_power.units_mw) if project.coal_power is not None else None),
         "mine_design_capacity_mt": _mine_design_capacity(project),
     }
-    return Metrics(values)
+    return Metrics({name: _settled(value) for name, value in values.items()})
 
 
 def _co2_estimate(project: Project, params: ParameterSet) -> float | None:
