@@ -330,3 +330,163 @@ def test_parameter_values_far_from_one_are_listed_as_written():
     assert format_param_value(1e300) == "1e+300"
     assert format_param_value(1e-20) == "1e-20"
     assert format_param_value(1e23) == "1e+23"  # never 99,999,999,999,999,991,611,392
+
+
+def checked_with_policy(data: dict, policy: dict, tmp_path: Path, as_of: dt.date = AS_OF):
+    """`data` checked with the parameters a policy file sets (`{name: value}`)."""
+    from checker.check import Checker
+    from checker.rules.parameters import load_policy, resolve
+
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(dump({"format": 1, "source": "测试口径", "parameters": policy}))
+    doc = parse_document(dump(data), "project.yaml")
+    checker = Checker(load_ruleset(), resolve(as_of, load_policy(path)))
+    return checker.check(doc, validate_document(doc, Project))
+
+
+def test_a_high_energy_replacement_short_of_the_consumption_prints_both_on_the_basis_compared():
+    """The fail message printed the 当量值 consumption (17.71万) beside "no replacement covering
+    it" while the file declares 20万 tce: the replacement is compared with the 等价值 38.96万."""
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 200000}})
+    status, zh = message(data, "HE-002", "zh")
+    _, en = message(data, "HE-002", "en")
+    assert status == "fail"
+    assert "申报的能耗减量置换20万吨标准煤低于项目能耗(等价值)38.96万吨标准煤," in zh
+    assert "未申报足以覆盖" not in zh
+    assert "replacement of 200,000 tce is less than its 389,579.13 tce (equal-value basis)" in en
+
+
+def test_a_high_energy_project_without_replacement_says_none_is_declared():
+    status, zh = message(BASE["calcium_carbide"], "HE-002", "zh")
+    _, en = message(BASE["calcium_carbide"], "HE-002", "en")
+    assert status == "fail"
+    assert "未申报能耗减量置换," in zh and "without energy reduction replacement:" in en
+
+
+def test_a_high_energy_replacement_short_of_a_ratio_names_the_ratio(tmp_path):
+    """400 000 tce against 1.2 × 389 579.13 = 467 494.956 tce."""
+    data = deep_merge(BASE["calcium_carbide"], {"energy": {"energy_replacement_tce": 400000}})
+    result = checked_with_policy(data, {"min_energy_replacement_ratio": 1.2}, tmp_path)
+    finding = next(f for f in result.findings if f.id == "HE-002")
+    assert finding.status == "fail"
+    assert [p for lang in ("zh", "en") for p in message_problems(finding, lang)] == []
+    zh, en = render_message(finding, "zh"), render_message(finding, "en")
+    assert "申报的能耗减量置换40万吨标准煤低于项目能耗(等价值)38.96万吨标准煤的1.2倍," in zh
+    assert "replacement of 400,000 tce is less than 1.2 times its 389,579.13 tce" in en
+
+
+def test_an_energy_intensity_above_its_cap_prints_a_numerator_whose_quotient_is_above_it():
+    """39 001.2 tce ÷ 3亿元 is 1.30004 above a cap of 1.3; the numerator printed as 3.9万 made the
+    printed quotient exactly 1.3. The derived-figures table printed it so as well."""
+    from checker.reports.render import metric_views
+
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {"energy": {"other_tce": 39001.2, "electricity_kwh": 0}},
+    )
+    for key in ("coke_t", "diesel_t", "feedstock"):
+        data["energy"].pop(key)
+    status, zh = message(data, "EC-001", "zh")
+    _, en = message(data, "EC-001", "en")
+    assert status == "fail"
+    assert "3.9001万吨标准煤 ÷ 工业增加值3亿元),高于上限1.3" in zh
+    assert "39,001.2 tce on the equal-value basis ÷ 300,000,000 yuan" in en
+    metrics = {m["name"]: m["value"] for m in metric_views(check_data(data), "zh")}
+    assert metrics["comprehensive_energy_tce"] == "3.9001万"
+
+
+def test_a_water_intensity_a_hair_above_its_cap_prints_the_fresh_water_that_exceeds_it():
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {"output": {"annual_value_added_10k_yuan": 120000}, "water": {"fresh_water_m3": 2400000.4}},
+    )
+    status, zh = message(data, "WA-001", "zh")
+    assert status == "fail"
+    assert "新水240.00004万立方米 ÷ 工业增加值12亿元" in zh
+
+
+def test_a_water_intensity_at_its_cap_prints_the_operands_as_written():
+    """240 060 m³ ÷ 12 003万元 is exactly 20, not above the cap; rounded, 24.01万 ÷ 1.2亿 would read
+    as above it. The denominator is the applicant's figure, printed as written."""
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {"output": {"annual_value_added_10k_yuan": 12003}, "water": {"fresh_water_m3": 240060}},
+    )
+    status, zh = message(data, "WA-001", "zh")
+    _, en = message(data, "WA-001", "en")
+    assert status == "pass"
+    assert "新水24.006万立方米 ÷ 工业增加值1.2003亿元" in zh and "不高于上限20" in zh
+    assert "240,060 m³ ÷ 120,030,000 yuan" in en
+
+
+def test_a_value_added_off_the_round_figure_is_printed_as_written_beside_a_quotient():
+    """199 955.21 m³ ÷ 10 043.7万元 is 19.9085, within 20; printed 20万 ÷ 1亿 it read as 20."""
+    data = deep_merge(
+        BASE["calcium_carbide"],
+        {
+            "output": {"annual_value_added_10k_yuan": 10043.7},
+            "water": {"fresh_water_m3": 199955.21, "groundwater_m3": 0},
+        },
+    )
+    status, zh = message(data, "WA-001", "zh")
+    assert status == "pass"
+    assert "工业增加值1.00437亿元" in zh
+
+
+@pytest.mark.parametrize(
+    ("value", "style", "lang", "printed"),
+    [
+        (30000, "yuan10k", "zh", "3亿元"),
+        (30000.4, "yuan10k", "zh", "3.00004亿元"),
+        (5000, "yuan10k", "zh", "5,000万元"),
+        (30000, "yuan10k", "en", "300,000,000 yuan"),
+        (389579.13, "wan", "zh", "38.957913万"),
+        (0.1, "num", "en", "0.1"),  # the float nearest 0.1, printed as written
+        (0, "num", "en", "0"),
+    ],
+)
+def test_a_figure_printed_as_written_keeps_every_digit_and_no_more(value, style, lang, printed):
+    from checker.verdict.figures import Style, format_exact
+
+    assert format_exact(value, Style(style, lang)) == printed
+
+
+def test_an_energy_intensity_exactly_at_a_policy_cap_passes_and_prints_no_float_noise(tmp_path):
+    """389 579.13 ÷ 30 000 is exactly 12.985971, a policy's cap: at the cap, not above it. The
+    float quotient 12.985971000000001 failed, printed against a cap of 12.985970999999999."""
+    result = checked_with_policy(
+        BASE["ordos-calcium-carbide"], {"max_energy_intensity_tce_per_10k_yuan": 12.985971}, tmp_path
+    )
+    assert result.metrics["energy_intensity_tce_per_10k_yuan"] == 12.985971
+    finding = next(f for f in result.findings if f.id == "EC-001")
+    assert finding.status == "pass"
+    assert [p for lang in ("zh", "en") for p in message_problems(finding, lang)] == []
+    zh, en = render_message(finding, "zh"), render_message(finding, "en")
+    for text in (zh, en):
+        assert "12.98597099" not in text and "12.985971000" not in text
+    assert "38.957913万吨标准煤 ÷ 工业增加值3亿元),不高于上限" in zh
+    assert "389,579.13 tce on the equal-value basis ÷ 300,000,000 yuan" in en
+
+
+@pytest.mark.parametrize(
+    ("value", "against", "printed"),
+    [
+        (12.985971, 12.985971000000001, "12.985971"),  # never 12.985970999999999
+        (12.985971000000001, 12.985971, "12.985971000000001"),
+        (2.675, None, "2.68"),  # 2.67499… in binary, written 2.675: rounded half up as written
+    ],
+)
+def test_a_figure_is_printed_from_the_decimal_it_is_written_as(value, against, printed):
+    from checker.verdict.figures import Style, format_figure
+
+    assert format_figure(value, Style("num", "en"), 2, against) == printed
+
+
+def test_a_value_added_past_a_float_s_exact_digits_prints_as_written():
+    """4 398 046 511 104.344万元 is the float 4 398 046 511 104.34375: printed in yuan it is
+    43,980,465,111,043,440 as written, not the binary expansion's …438 (found by hypothesis)."""
+    data = deep_merge(BASE["calcium_carbide"], {"output": {"annual_value_added_10k_yuan": 4398046511104.344}})
+    status, _ = message(data, "WA-001", "zh")
+    _, en = message(data, "WA-001", "en")
+    assert status == "pass"
+    assert "43,980,465,111,043,440 yuan" in en

@@ -7,6 +7,7 @@ None (unknown), never zero: a rule that needs it then reports `missing_info` ins
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,6 +219,21 @@ ASKS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The derived facts that are quotients, each with its numerator and denominator: a report printing
+# a numerator beside a limit on the quotient prints it apart from limit × denominator, so that its
+# rounding never moves the quotient it implies across the limit (3.9万 ÷ 3亿 is 1.3, for 39 001.2).
+QUOTIENTS: dict[str, tuple[str, str]] = {
+    "energy_intensity_tce_per_10k_yuan": ("comprehensive_energy_tce", "output.annual_value_added_10k_yuan"),
+    "energy_intensity_floor_tce_per_10k_yuan": (
+        "comprehensive_energy_floor_tce",
+        "output.annual_value_added_10k_yuan",
+    ),
+    "water_intensity_m3_per_10k_yuan": ("water.fresh_water_m3", "output.annual_value_added_10k_yuan"),
+    "carbon_intensity_t_per_10k_yuan": ("co2_t", "output.annual_value_added_10k_yuan"),
+    "coal_share": ("fuel_coal_tce", "comprehensive_energy_calorific_tce"),
+}
+
+
 @dataclass(frozen=True)
 class Metrics:
     """The derived facts of one project (None where the inputs are absent)."""
@@ -251,6 +267,26 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
     return numerator / denominator
+
+
+# significant digits a computed figure keeps (`_settled`)
+SIGNIFICANT_DIGITS = 12
+
+
+def _settled(value: Any) -> Any:
+    """A computed figure rounded to `SIGNIFICANT_DIGITS` significant digits; anything else as it is.
+
+    Sums, differences and quotients of decimal figures carry binary-float noise in their last
+    digits: 389 579.13 ÷ 30 000 is exactly 12.985971, computed 12.985971000000001, which a rule
+    would find above a cap of 12.985971 and a report would print with digits nobody wrote. The
+    noise of the few operations here is below 10⁻¹⁴ relative; the figures a project declares have
+    a handful of significant digits, and no limit is set to twelve. Rounding to twelve removes the
+    noise and nothing a figure says, so a figure exactly at a limit is at it, not above or below.
+    The rounding happens once, here, where the figure is computed: the rules compare and every
+    report prints the same settled number."""
+    if isinstance(value, float) and math.isfinite(value) and value != 0:
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    return value
 
 
 def _matches_code(code: str | None, prefixes: list[str]) -> bool | None:
@@ -715,7 +751,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
             project, fuel_coal_t, generation_class, builds_coal_power
         ),
     }
-    return Metrics(values)
+    return Metrics({name: _settled(value) for name, value in values.items()})
 
 
 def _co2_estimate(project: Project, params: ParameterSet) -> float | None:

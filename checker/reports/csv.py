@@ -14,9 +14,10 @@ from checker.check import CheckResult
 from checker.remedies import attach
 from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutralise is the API
 from checker.reports.render import (
+    Comparands,
     audit_block,
     entry_marks,
-    finding_limits,
+    finding_comparands,
     format_param_value,
     notices_json,
     provenance_label,
@@ -63,13 +64,13 @@ COLUMNS = (
 )
 
 
-def _fact_cell(reading: FactReading, limits: list[float]) -> str:
+def _fact_cell(reading: FactReading, comparands: Comparands) -> str:
     """A fact as `name=value unit`, its number printed apart from the limits of its finding (a
     PUE of 1.2000001 never shows as 1.2 beside a limit of 1.2), as the message prints it."""
     unit = f" {reading.unit}" if reading.unit and reading.value is not None else ""
     value = reading.value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        shown = figures.format_figure(value, figures.Style("num", "en"), 4, limits)
+        shown = comparands.format(reading.name, value, figures.Style("num", "en"), 4)
     else:
         shown = fmt_num(value, 4)
     return f"{reading.name}={shown}{unit}"
@@ -93,7 +94,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         spec = finding.rule.spec
         where = locate(finding, result.document)
         waiver = finding.waiver
-        limits = finding_limits(finding)
+        comparands = finding_comparands(finding)
         rows.append(
             {
                 "rule": finding.id,
@@ -104,7 +105,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "status_label": term(finding.status, lang, "status"),
                 "original_status": finding.original_status or "",
                 "message": render_message(finding, lang),
-                "facts": "; ".join(_fact_cell(r, limits) for r in finding.facts.values()),
+                "facts": "; ".join(_fact_cell(r, comparands) for r in finding.facts.values()),
                 "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
                 "missing": "; ".join(finding.missing_keys),
                 "remedies": " / ".join(remedy_lines(finding, lang)),

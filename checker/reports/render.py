@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import jinja2
 
 from checker import __version__
 from checker.check import CheckResult
 from checker.evaluation.decision import fired
+from checker.facts.derived import QUOTIENTS
 from checker.reports.escaping import md_escape
 from checker.reports.words import fmt_num, term, terms, unit_text
 from checker.resources import templates_dir
@@ -148,11 +151,12 @@ def environment(lang: str) -> jinja2.Environment:
 
 def _figure_filter(style: figures.Style) -> Any:
     """A number filter for templates: `x | num`, `x | num(3)`, `x | num(vs=limit)` prints x with
-    enough digits to differ from `limit` (or each of a list) unless the two are equal."""
+    enough digits to differ from `limit` (or each of a list) unless the two are equal;
+    `x | num(exact=true)` prints every digit of x as written (`figures.format_exact`)."""
 
     @jinja2.pass_context
-    def render(context: Any, value: Any, digits: int = 2, vs: Any = None) -> str:
-        text = figures.format_figure(value, style, digits, vs)
+    def render(context: Any, value: Any, digits: int = 2, vs: Any = None, exact: bool = False) -> str:
+        text = figures.format_exact(value, style) if exact else figures.format_figure(value, style, digits, vs)
         return figures.record(context.get("_figures"), value, text, style)
 
     return render
@@ -438,14 +442,62 @@ def finding_limits(finding: Finding) -> list[float]:
     return found
 
 
-def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Comparands:
+    """What each figure of a finding is printed apart from: the finding's limits for every fact; a
+    quotient's numerator also apart from limit × denominator, and printed as written where the
+    quotient sits at the limit, so that the numerator and denominator a reader divides never put
+    the quotient on the other side of its limit."""
+
+    limits: list[float]
+    numerators: dict[str, list[float]]
+    exact: frozenset[str]
+
+    def of(self, name: str) -> list[float]:
+        return self.limits + self.numerators.get(name, [])
+
+    def format(self, name: str, value: Any, style: figures.Style, digits: int) -> str:
+        if name in self.exact:
+            return figures.format_exact(value, style)
+        return figures.format_figure(value, style, digits, self.of(name))
+
+
+def _is_figure(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def quotient_comparands(values: dict[str, Any], limits: list[float]) -> tuple[dict[str, list[float]], set[str]]:
+    """For each quotient among `values` (`checker.facts.derived.QUOTIENTS`) whose numerator and
+    denominator are known: its numerator's limit × denominator for each of `limits`, and the
+    numerators whose quotient equals one of them (printed as written)."""
+    numerators: dict[str, list[float]] = {}
+    exact: set[str] = set()
+    for quotient, (numerator, denominator) in QUOTIENTS.items():
+        q, d = values.get(quotient), values.get(denominator)
+        if not (_is_figure(q) and _is_figure(d) and _is_figure(values.get(numerator))):
+            continue
+        numerators.setdefault(numerator, []).extend(limit * d for limit in limits if limit)
+        if any(q == limit for limit in limits):
+            exact.add(numerator)
+    return numerators, exact
+
+
+def finding_comparands(finding: Finding) -> Comparands:
+    limits = finding_limits(finding)
+    numerators, exact = quotient_comparands({n: r.value for n, r in finding.facts.items()}, limits)
+    return Comparands(limits, numerators, frozenset(exact))
+
+
+def _fact_view(reading: Any, lang: str, comparands: Comparands | None = None) -> dict[str, Any]:
     """A fact as the reports list it; a number printed apart from the limits of its finding, as
     its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2)."""
     value = reading.value
     shown = (
         term(value, lang)
         if isinstance(value, str | bool)
-        else figures.format_figure(value, figures.Style("num", lang), 2, limits)
+        else figures.format_figure(value, figures.Style("num", lang), 2)
+        if comparands is None
+        else comparands.format(reading.name, value, figures.Style("num", lang), 2)
     )
     if value is None:
         shown = "未申报" if lang == "zh" else "not given"
@@ -490,17 +542,17 @@ def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
 def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
     spec = finding.rule.spec
     waiver = finding.waiver
-    limits = finding_limits(finding)
+    comparands = finding_comparands(finding)
     return {
         **_finding_head(finding, lang),
         "category": spec.category,
-        "facts": [_fact_view(r, lang, limits) for r in finding.facts.values()],
+        "facts": [_fact_view(r, lang, comparands) for r in finding.facts.values()],
         "per_item": [
             {
                 "label": item.label_zh if lang == "zh" else item.label_en,
                 "status": item.status,
                 "status_label": term(item.status, lang, "status"),
-                "facts": [_fact_view(r, lang, limits) for r in item.facts.values()],
+                "facts": [_fact_view(r, lang, comparands) for r in item.facts.values()],
             }
             for item in finding.items
         ],
@@ -579,10 +631,14 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     facts = result.ruleset.facts
     # a derived figure is printed apart from every limit a finding compares it with (a water
     # intensity of 20.00001 never shows as 20 above a cap of 20), as the messages print it
+    # and a quotient's numerator apart from limit × denominator (`Comparands`)
     compared: dict[str, list[float]] = {}
+    exact: set[str] = set()
     for finding in result.findings:
+        comparands = finding_comparands(finding)
+        exact |= comparands.exact
         for fact in finding.facts:
-            compared.setdefault(fact, []).extend(finding_limits(finding))
+            compared.setdefault(fact, []).extend(comparands.of(fact))
     rows = []
     for name, value in result.metrics.values.items():
         info = facts.get(name)
@@ -596,6 +652,8 @@ def metric_views(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 # a word (why the balance is incomplete) in the report's language, a code as written
                 "value": term(value, lang)
                 if isinstance(value, str)
+                else figures.format_exact(value, figures.Style("wan" if lang == "zh" else "num", lang))
+                if name in exact
                 else figures.format_figure(
                     value,
                     figures.Style("wan" if lang == "zh" else "num", lang),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 # ("fact", name) | ("param", name) | ("param", name, product) | ("item", index, name)
@@ -25,8 +25,9 @@ Ref = tuple[Any, ...]
 
 # beyond this many decimals two values that still print alike are printed exactly (repr)
 _MAX_DIGITS = 20
-# exact arithmetic on any float (a subnormal has ~750 significant digits), never rounded to 28
-_EXACT = Context(prec=2000)
+# exact arithmetic on any float (a subnormal has ~750 significant digits), never rounded to 28;
+# a figure is rounded half up from the decimal it is written as (3.25 → 3.3), as a reader rounds
+_EXACT = Context(prec=2000, rounding=ROUND_HALF_UP)
 _ONE = Decimal(1)
 # markers around a figure while a message is recorded: private-use code points, never in a message
 OPEN, MIDDLE, CLOSE = "\ue000", "\ue001", "\ue002"
@@ -117,8 +118,9 @@ class Style:
         return 1.0, ""
 
     def parts(self, value: float) -> tuple[Decimal, str, Decimal]:
-        """(printed number, suffix, factor): the printed number times `factor` is `value`."""
-        exact = Decimal(value)
+        """(printed number, suffix, factor): the printed number times `factor` is `value`, read as
+        its shortest decimal (`written`): 12.985971, never the binary 12.98597099999999977…"""
+        exact = written(value)
         if self.name == "pct":
             return _EXACT.multiply(exact, 100), "%", Decimal("0.01")
         if self.name == "wan" and self.lang == "zh":
@@ -149,8 +151,17 @@ def _clearly_apart(value: float, other: float, scale: float, style: Style, digit
     return abs(mine - theirs) > 1.5 * 10.0**-digits * max(scale, other_scale)
 
 
+def written(value: float) -> Decimal:
+    """A number as written: an int exactly, a float as the shortest decimal that reads back as it
+    (`repr`). A policy's 12.985971 is the float 12.98597099999999977…; printed from its binary
+    expansion, compared with a figure one float above it, it showed as 12.985970999999999."""
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
 def _trim(number: Decimal, digits: int) -> str:
-    text = f"{number:,.{digits}f}"
+    text = f"{_EXACT.quantize(number, _ONE.scaleb(-digits)):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -175,11 +186,10 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
     scale, suffix = style.scale(value)
     shown = value / scale if scale != 1 else value
     # more digits than a float holds exactly (~15): they come from exact arithmetic
-    # a scaled float near a rounding boundary may fall on its wrong side (0.0325 × 100 is
-    # 3.2499…, printed 3.2): the digits come from exact arithmetic there, and for big numbers
-    exact_needed = abs(shown) >= 10.0 ** (15 - digits) or (
-        scale != 1 and abs((abs(shown) * 10**digits) % 1 - 0.5) < 1e-6
-    )
+    # a float near a rounding boundary may fall on its wrong side (0.0325 × 100 is 3.2499…,
+    # printed 3.2; 2.675 is 2.67499… in binary): the digits come from the decimal as written
+    # there, rounded half up, and for big numbers
+    exact_needed = abs(shown) >= 10.0 ** (15 - digits) or abs((abs(shown) * 10**digits) % 1 - 0.5) < 1e-6
     fast = _printed(value, style, digits) if exact_needed else _trim_float(shown, digits) + suffix
     if not comparands:
         return fast
@@ -195,10 +205,27 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
     return _exact(value, style)
 
 
+def format_exact(value: Any, style: Style) -> str:
+    """`value` printed as written: the shortest decimal that reads back as the float itself, in the
+    style's unit, every digit of it (3亿元, 3.00004亿元). The operands of a quotient a message
+    prints are printed so where rounding either could put their printed quotient on the other
+    side of the limit it is compared with (3.9万 ÷ 3亿 is 1.3, for 39 001.2 ÷ 30 000 above 1.3)."""
+    if not _is_number(value) or not math.isfinite(value):
+        return format_figure(value, style)
+    shortest, suffix, _ = style.parts(value)
+    shortest = shortest.normalize(_EXACT)
+    exponent = shortest.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite value
+    places = max(0, -exponent)
+    if places > _MAX_DIGITS or abs(shortest) >= 10**21:
+        return _exact(value, style)
+    return _trim(shortest, places) + suffix
+
+
 def _exact(value: float, style: Style) -> str:
     """The shortest decimal that reads back as `value` itself, in the style's unit, for values no
     rounding tells apart (a subnormal against 0): `repr`, scaled exactly."""
-    shortest = Decimal(repr(float(value)))
+    shortest = written(value)
     if style.name == "yuan10k" and style.lang != "zh":
         return _sci(_EXACT.multiply(shortest, 10**4)) + " yuan"
     if style.name == "yuan10k":

@@ -16,6 +16,7 @@ from typing import Any
 
 from checker.reports.render import PrintedFigure, render_figures
 from checker.rules import conditions as cond
+from checker.verdict.figures import written
 from checker.verdict.findings import Finding
 
 _NUMBER = re.compile(r"^(-?[0-9][0-9,]*(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?)(亿元|万元|亿|万| yuan|%)?$")
@@ -114,7 +115,9 @@ def _figure_problems(finding: Finding, figure: PrintedFigure, text: str, where: 
     stated, half = parse_printed(figure.text)
     if stated.is_infinite() or Decimal(value).is_infinite():
         return [] if stated == Decimal(value) else [f"{figure.ref} = {value!r} printed as {figure.text!r}: {where}"]
-    if _EXACT.abs(_EXACT.subtract(stated, Decimal(value))) > half:
+    # a figure is printed from the decimal it is written as (`figures.written`, its shortest repr),
+    # the one decimal of all those that read back as the same float that a reader wrote
+    if _EXACT.abs(_EXACT.subtract(stated, written(value))) > half:
         return [f"{figure.ref} = {value!r} printed as {figure.text!r}: {where}"]
     return []
 
