@@ -1,11 +1,13 @@
 """JUnit XML: one test case per rule, so a CI server shows the check like a test run.
 
-Mapping, chosen so that the CI result agrees with the exit code: a binding `fail` and the two
-statuses that need a reviewer (`review`, `missing_info`, which make the verdict needs_review and
-the exit code 3) are <failure>s, each with its own `type`; `not_applicable` and `waived` are
-<skipped> (the rule did not judge, or a reviewer set it aside), with the reason; `warn` passes
-(the verdict is approved_with_warnings, exit code 0) with the warning in <system-out>; `pass`
-passes. The audit block goes into the suite's <properties>.
+Mapping, chosen so that the CI result agrees with the exit code under `--fail-on`
+(`verdict.findings.fails_gate`): a finding that makes the exit code non-zero is a <failure> with
+its status as `type` (a binding `fail` always; `review` and `missing_info`, which make the verdict
+needs_review, unless `--fail-on rejected`; `warn` and a failure of guidance, which make it
+approved_with_warnings, under `--fail-on warn`); such a finding the gate lets pass passes with its
+reasoning in <system-out>; `not_applicable` and `waived` are <skipped> (the rule did not judge, or
+a reviewer set it aside), with the reason; `pass` passes. The audit block goes into the suite's
+<properties>.
 
 The suite's `timestamp` is the moment of the check, in UTC (ISO 8601, `+00:00`); the check date
 (`--as-of`, which may lie in the past) is a property. `SOURCE_DATE_EPOCH` (seconds since 1970, the
@@ -32,12 +34,12 @@ from checker.reports.render import (
     remedy_lines,
     render_message,
 )
+from checker.reports.words import term as display_term
 from checker.rules.parameters import ParameterValue
-from checker.verdict.findings import Finding
+from checker.verdict.findings import Finding, fails_gate
 from checker.verdict.locate import locate
 from checker.vocabulary import Status
 
-FAILURES = (Status.FAIL, Status.REVIEW, Status.MISSING_INFO)
 SKIPPED = (Status.NOT_APPLICABLE, Status.WAIVED)
 
 
@@ -109,7 +111,7 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
         details.append(f"{result.document.path}:{where.line} ({where.key})")
     if finding.remedies:
         details += [labels(lang)["how_to_meet"] + ":", *(f"- {line}" for line in remedy_lines(finding, lang))]
-    if finding.status in FAILURES:
+    if fails_gate(finding, result.fail_on):
         failure = ET.SubElement(case, "failure", {"message": message, "type": finding.status})
         failure.text = "\n".join(details)
     elif finding.status in SKIPPED:
@@ -120,8 +122,9 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
                 f"{finding.waiver.document}: {message}"
             )
         ET.SubElement(case, "skipped", {"message": reason})
-    elif finding.status == Status.WARN:
-        ET.SubElement(case, "system-out").text = "WARNING: " + "\n".join(details)
+    elif finding.status != Status.PASS:  # a warning, or what `--fail-on` lets pass: said, not failed
+        status = display_term(finding.status, lang, "status")
+        ET.SubElement(case, "system-out").text = f"[{status}] " + "\n".join(details)
     return case
 
 
@@ -142,14 +145,22 @@ def check_timestamp() -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def totals(counts: dict[str, int]) -> dict[str, int]:
-    """A suite's counters from its findings per status: tests, failures, errors, skipped."""
+def totals(result: CheckResult) -> dict[str, int]:
+    """A suite's counters: tests, failures (as its test cases: `fails_gate`), errors, skipped."""
     return {
-        "tests": sum(counts.values()),
-        "failures": sum(counts.get(s, 0) for s in FAILURES),
+        "tests": len(result.findings),
+        "failures": sum(fails_gate(f, result.fail_on) for f in result.findings),
         "errors": 0,
-        "skipped": sum(counts.get(s, 0) for s in SKIPPED),
+        "skipped": sum(f.status in SKIPPED for f in result.findings),
     }
+
+
+TOTALS = ("tests", "failures", "errors", "skipped")
+
+
+def suite_totals(suite: ET.Element) -> dict[str, int]:
+    """The counters a rendered <testsuite> states: a folder's <testsuites> adds them up."""
+    return {key: int(suite.get(key, "0")) for key in TOTALS}
 
 
 def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
@@ -157,10 +168,8 @@ def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
 
 
 def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> ET.Element:
-    attach(result)
     """The <testsuite> of one checked project: its properties, then one test case per rule."""
-    from checker.verdict.findings import counts
-
+    attach(result)
     findings = result.findings
     name = result.project.project.id or result.project.project.name
     suite_name = f"nm-project-checker.{name}"
@@ -169,7 +178,7 @@ def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> E
         {
             "name": suite_name,
             "timestamp": timestamp or check_timestamp(),
-            **_totals_attributes(totals(counts(findings))),
+            **_totals_attributes(totals(result)),
         },
     )
     properties = ET.SubElement(suite, "properties")
@@ -192,9 +201,7 @@ def testsuites(suites: list[ET.Element], numbers: dict[str, int]) -> ET.Element:
 
 def junit_tree(result: CheckResult, lang: str) -> ET.Element:
     """The <testsuites> element of one checked project."""
-    from checker.verdict.findings import counts
-
-    return testsuites([testsuite(result, lang)], totals(counts(result.findings)))
+    return testsuites([testsuite(result, lang)], totals(result))
 
 
 def xml_document(root: ET.Element) -> str:

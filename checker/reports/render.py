@@ -29,7 +29,7 @@ from checker.rules.parameters import Localised, ParameterValue
 from checker.rules.plan_period import Notice
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict import figures
-from checker.verdict.findings import Finding, counts, exit_code
+from checker.verdict.findings import Finding, counts
 from checker.verdict.waivers import (
     claim_sentence,
     claims_json,
@@ -639,7 +639,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
         },
         "verdict": result.verdict,
         "verdict_label": term(result.verdict, lang, "verdict"),
-        "exit_code": exit_code(result.verdict),
+        "exit_code": result.exit_code,
         "notices": notices_json(result, lang),
         "counts": [
             {"status": s, "label": term(s, lang, "status"), "count": n} for s, n in counts(result.findings).items()
@@ -709,7 +709,7 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "ruleset_sha256": result.ruleset.sha256,
         "verdict": result.verdict,
         "verdict_label": term(result.verdict, lang, "verdict"),
-        "exit_code": exit_code(result.verdict),
+        "exit_code": result.exit_code,
         "notices": notices_json(result, lang),
         "attention": [attention_item(f, result, lang) for f in findings],
         "counted": [
@@ -876,7 +876,7 @@ def verdict_head(result: CheckResult, lang: str, after_ruleset: dict[str, Any] |
         "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
         "as_of": result.params.as_of.isoformat(),
         "verdict": result.verdict,
-        "exit_code": exit_code(result.verdict),
+        "exit_code": result.exit_code,
         "notices": notices_json(result, lang),
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),

@@ -27,7 +27,7 @@ from checker.check import CheckResult
 from checker.remedies import attach
 from checker.reports.render import audit_block, notices_json, render_message, ruleset_json
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule
-from checker.verdict.findings import Finding, exit_code
+from checker.verdict.findings import Finding
 from checker.verdict.locate import locate
 from checker.vocabulary import Status
 
@@ -238,7 +238,7 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
                 "invocations": [
                     {
                         "executionSuccessful": True,
-                        "exitCode": exit_code(result.verdict),
+                        "exitCode": result.exit_code,
                         "toolExecutionNotifications": notifications(result, lang),
                         "properties": {"asOf": audit["as_of"]},
                     }
