@@ -16,21 +16,23 @@ from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutra
 from checker.reports.render import (
     audit_block,
     entry_marks,
+    fact_view,
     finding_limits,
     format_param_value,
+    item_views,
     notices_json,
     provenance_label,
     remedy_lines,
     render_message,
 )
-from checker.reports.words import fmt_num, term
+from checker.reports.words import term
 from checker.rules.parameters import ParameterValue
 from checker.rules.ruleset import DOCUMENT_TITLES
-from checker.verdict import figures
-from checker.verdict.findings import FactReading
+from checker.verdict.findings import Finding
 from checker.verdict.locate import locate
 
 BOM = "\ufeff"
+CSV_DIGITS = 4  # a spreadsheet gets a fact's figure with more decimals than a page
 COLUMNS = (
     "rule",
     "title",
@@ -63,16 +65,22 @@ COLUMNS = (
 )
 
 
-def _fact_cell(reading: FactReading, limits: list[float]) -> str:
-    """A fact as `name=value unit`, its number printed apart from the limits of its finding (a
-    PUE of 1.2000001 never shows as 1.2 beside a limit of 1.2), as the message prints it."""
-    unit = f" {reading.unit}" if reading.unit and reading.value is not None else ""
-    value = reading.value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        shown = figures.format_figure(value, figures.Style("num", "en"), 4, limits)
-    else:
-        shown = fmt_num(value, 4)
-    return f"{reading.name}={shown}{unit}"
+def _fact_cell(view: dict[str, Any]) -> str:
+    """A fact's view (`render.fact_view`) as `name=value unit`: its number printed apart from the
+    limits of its finding (a PUE of 1.2000001 never shows as 1.2 beside a limit of 1.2), as the
+    message prints it, and its words in the report's language."""
+    return f"{view['name']}={view['value']}" + (f" {view['unit']}" if view["unit"] else "")
+
+
+def _facts_cell(finding: Finding, lang: str) -> str:
+    """The facts a finding read, then each item of a per-item rule (a product, a boiler) with its
+    status and its own facts, as the other reports list them."""
+    limits = finding_limits(finding)
+    cells = [_fact_cell(fact_view(r, lang, limits, CSV_DIGITS)) for r in finding.facts.values()]
+    for item in item_views(finding, lang, limits, CSV_DIGITS):
+        facts = ", ".join(_fact_cell(x) for x in item["facts"])
+        cells.append(f"{item['label']} [{item['status_label']}]" + (f": {facts}" if facts else ""))
+    return "; ".join(cells)
 
 
 def _param_cell(param: ParameterValue, lang: str) -> str:
@@ -93,7 +101,6 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
         spec = finding.rule.spec
         where = locate(finding, result.document)
         waiver = finding.waiver
-        limits = finding_limits(finding)
         rows.append(
             {
                 "rule": finding.id,
@@ -104,7 +111,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "status_label": term(finding.status, lang, "status"),
                 "original_status": finding.original_status or "",
                 "message": render_message(finding, lang),
-                "facts": "; ".join(_fact_cell(r, limits) for r in finding.facts.values()),
+                "facts": _facts_cell(finding, lang),
                 "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
                 "missing": "; ".join(finding.missing_keys),
                 "remedies": " / ".join(remedy_lines(finding, lang)),

@@ -26,7 +26,10 @@ from checker.reports.escaping import xml_text
 from checker.reports.render import (
     audit_block,
     entry_marks,
+    finding_limits,
     format_param_value,
+    item_line,
+    item_views,
     labels,
     notices_json,
     parameters_in_force,
@@ -105,6 +108,7 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     message = render_message(finding, lang)
     details = [message, ""]
     details += [f"{r.name} = {r.value!r} {r.unit}".rstrip() for r in finding.facts.values()]
+    details += [item_line(item) for item in item_views(finding, lang, finding_limits(finding))]
     details += [f"{p.name} = {_param_text(p, lang)}" for p in finding.parameters.values()]
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
     if where.key:

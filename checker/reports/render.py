@@ -438,14 +438,15 @@ def finding_limits(finding: Finding) -> list[float]:
     return found
 
 
-def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> dict[str, Any]:
-    """A fact as the reports list it; a number printed apart from the limits of its finding, as
-    its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2)."""
+def fact_view(reading: Any, lang: str, limits: list[float] | None = None, digits: int = 2) -> dict[str, Any]:
+    """A fact as every report lists it; a number printed apart from the limits of its finding, as
+    its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2), with at
+    least `digits` decimals where it has them."""
     value = reading.value
     shown = (
         term(value, lang)
         if isinstance(value, str | bool)
-        else figures.format_figure(value, figures.Style("num", lang), 2, limits)
+        else figures.format_figure(value, figures.Style("num", lang), digits, limits)
     )
     if value is None:
         shown = "未申报" if lang == "zh" else "not given"
@@ -456,6 +457,33 @@ def _fact_view(reading: Any, lang: str, limits: list[float] | None = None) -> di
         "value": shown,
         "unit": unit_text(reading.unit, lang) if value is not None else "",
     }
+
+
+def item_views(finding: Finding, lang: str, limits: list[float], digits: int = 2) -> list[dict[str, Any]]:
+    """The products (or boilers) of a per-item rule as every report lists them: each one's label,
+    status and facts (`fact_view`)."""
+    return [
+        {
+            "label": item.label_zh if lang == "zh" else item.label_en,
+            "status": item.status,
+            "status_label": term(item.status, lang, "status"),
+            "facts": [fact_view(r, lang, limits, digits) for r in item.facts.values()],
+        }
+        for item in finding.items
+    ]
+
+
+def fact_line(view: dict[str, Any]) -> str:
+    """A fact's view (`fact_view`) on one line, as the text report writes it: label, the key it
+    comes from, value and unit."""
+    name = f" ({view['shown_name']})" if view["shown_name"] else ""
+    return f"{view['label']}{name}: {view['value']}" + (f" {view['unit']}" if view["unit"] else "")
+
+
+def item_line(view: dict[str, Any]) -> str:
+    """An item's view (`item_views`) on one line, as the text report writes it."""
+    facts = "".join(f"; {x['label']}: {x['value']}" + (f" {x['unit']}" if x["unit"] else "") for x in view["facts"])
+    return f"{view['label']} [{view['status_label']}]{facts}"
 
 
 # statuses under which a rule's violation title would read as a double negative ("[通过] 未落实用能
@@ -494,16 +522,8 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
     return {
         **_finding_head(finding, lang),
         "category": spec.category,
-        "facts": [_fact_view(r, lang, limits) for r in finding.facts.values()],
-        "per_item": [
-            {
-                "label": item.label_zh if lang == "zh" else item.label_en,
-                "status": item.status,
-                "status_label": term(item.status, lang, "status"),
-                "facts": [_fact_view(r, lang, limits) for r in item.facts.values()],
-            }
-            for item in finding.items
-        ],
+        "facts": [fact_view(r, lang, limits) for r in finding.facts.values()],
+        "per_item": item_views(finding, lang, limits),
         "parameters": [_param_view(p, lang) for p in finding.parameters.values()],
         "missing": list(finding.missing_keys),
         "basis": [
@@ -950,15 +970,7 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
     if finding.missing_keys:
         tail["missing"] = list(finding.missing_keys)
     if finding.items:
-        tail["items"] = [
-            {
-                "index": item.index,
-                "status": item.status,
-                "outcome": fired(finding.rule, item.decision),
-                "facts": {name: r.value for name, r in item.facts.items()},
-            }
-            for item in finding.items
-        ]
+        tail["items"] = finding_items_json(finding)
     if finding.waiver is not None:
         tail["waiver"] = {
             "approved_by": finding.waiver.approved_by,
@@ -981,6 +993,19 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
             "note": finding.claim_note,
         }
     return tail
+
+
+def finding_items_json(finding: Finding) -> list[dict[str, Any]]:
+    """The items of a per-item rule as data: index, status, the branch that decided, facts."""
+    return [
+        {
+            "index": item.index,
+            "status": item.status,
+            "outcome": fired(finding.rule, item.decision),
+            "facts": {name: r.value for name, r in item.facts.items()},
+        }
+        for item in finding.items
+    ]
 
 
 def render_json(result: CheckResult, lang: str) -> str:

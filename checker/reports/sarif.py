@@ -25,7 +25,7 @@ from urllib.parse import quote
 from checker import __version__
 from checker.check import CheckResult
 from checker.remedies import attach
-from checker.reports.render import audit_block, notices_json, render_message, ruleset_json
+from checker.reports.render import audit_block, finding_items_json, notices_json, render_message, ruleset_json
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict.findings import Finding
 from checker.verdict.locate import locate
@@ -107,6 +107,8 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str, artifa
             "missing": list(finding.missing_keys),
         },
     }
+    if finding.items:  # a per-item rule read its facts product by product (boiler by boiler)
+        out["properties"]["items"] = finding_items_json(finding)
     if finding.original_status:
         out["properties"]["originalStatus"] = finding.original_status
     if status == Status.WAIVED and finding.waiver is not None:
