@@ -26,6 +26,8 @@ from checker.reports.escaping import xml_text
 from checker.reports.render import (
     audit_block,
     entry_marks,
+    fact_line,
+    fact_view,
     finding_limits,
     format_param_value,
     item_line,
@@ -107,8 +109,9 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     )
     message = render_message(finding, lang)
     details = [message, ""]
-    details += [f"{r.name} = {r.value!r} {r.unit}".rstrip() for r in finding.facts.values()]
-    details += [item_line(item) for item in item_views(finding, lang, finding_limits(finding))]
+    limits = finding_limits(finding)
+    details += [fact_line(fact_view(r, lang, limits)) for r in finding.facts.values()]
+    details += [item_line(item) for item in item_views(finding, lang, limits)]
     details += [f"{p.name} = {_param_text(p, lang)}" for p in finding.parameters.values()]
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
     if where.key:
