@@ -55,3 +55,35 @@ def test_junit_never_prints_a_python_value():
     details = [line for _name, lines in junit_details(result, "zh") for line in lines]
     assert "行业代码 (project.industry_code): C2613" in details
     assert "新增产能: 是" in details
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_github_annotation_is_headed_as_the_text_report_heads_the_finding(lang):
+    from checker.reports.github import escape_data
+    from checker.reports.render import heading
+    from checker.reports.words import term
+
+    result = check_sample(CARBIDE)
+    lines = formats.render(result, "github", lang).splitlines()
+    annotated = {}
+    for line in lines:
+        properties, message = line.split("::")[1:3]
+        if "title=" in properties and "-" in properties.split("title=")[1]:
+            annotated[properties.split("title=")[1]] = message
+    findings = {f.id: f for f in result.findings}
+    assert any(findings[rule].status == "missing_info" for rule in annotated)
+    for rule, message in annotated.items():
+        finding = findings[rule]
+        status = term(finding.status, lang, "status")
+        assert message.startswith(escape_data(f"[{status}] {heading(finding, lang)}: ")), message
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_junit_test_case_is_named_by_the_rules_subject_whatever_its_status(lang):
+    result = check_sample(CARBIDE)
+    root = ET.fromstring(formats.render(result, "junit", lang))
+    names = [case.get("name") for case in root.iter("testcase")]
+    expected = [f"{f.id} {getattr(f.rule.spec.subject or f.rule.spec.title, lang)}" for f in result.findings]
+    assert names == expected
+    passing = [f for f in result.findings if f.status in ("pass", "missing_info") and f.rule.spec.subject]
+    assert passing and all(getattr(f.rule.spec.title, lang) not in " ".join(names) for f in passing)

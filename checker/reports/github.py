@@ -16,7 +16,7 @@ from __future__ import annotations
 from checker.check import CheckResult
 from checker.errors import Problem
 from checker.remedies import attach
-from checker.reports.render import labels, notices_json, remedy_lines, render_message
+from checker.reports.render import heading, labels, notices_json, remedy_lines, render_message
 from checker.reports.words import term as display_term
 from checker.verdict.locate import locate
 from checker.vocabulary import Status
@@ -57,7 +57,7 @@ def annotation_lines(result: CheckResult, lang: str) -> list[str]:
         if level is None:
             continue
         where = locate(finding, result.document)
-        title = getattr(finding.rule.spec.title, lang)
+        title = heading(finding, lang)  # a missing_info finding is headed with the rule's subject
         status = display_term(finding.status, lang, "status")
         message = f"[{status}] {title}: {render_message(finding, lang)}"
         if finding.remedies:
