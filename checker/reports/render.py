@@ -690,23 +690,31 @@ def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[st
 
 def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str, Any]:
     """One finding a reviewer must act on, for the compact report: its heading, the reason, what
-    to supply (missing_info) and who waived it (waived)."""
-    waiver = finding.waiver if finding.status == Status.WAIVED else None
+    to supply (missing_info), and the register's entry naming the rule: who waived it (waived), or
+    why the entry did not apply (an expired one), which the reviewer must know before acting."""
     return {
         **_finding_head(finding, lang),
         "supply": _to_supply(finding, result, lang) if finding.status == Status.MISSING_INFO else [],
         **_first_remedy(finding, lang),
-        "waiver": (
-            {
-                "approved_by": waiver.approved_by,
-                "document": waiver.document,
-                "expires": waiver.expires.isoformat() if waiver.expires else None,
-                "reason": waiver.reason,
-            }
-            if waiver is not None
-            else None
-        ),
+        "waived": finding.status == Status.WAIVED and finding.waiver is not None,
+        "waiver": waiver_text(finding, lang),
     }
+
+
+def waiver_text(finding: Finding, lang: str) -> str | None:
+    """The register's entry naming the finding's rule, on one line as the reports write it: who
+    approved it, the document, until when, the reason, and why it did not apply (`expired on
+    …`) in the report's language; None without an entry."""
+    waiver = finding.waiver
+    if waiver is None:
+        return None
+    text = f"{waiver.approved_by}, {waiver.document}"
+    if waiver.expires:
+        text += f", {labels(lang)['until']} {waiver.expires.isoformat()}"
+    if waiver.reason:
+        text += f": {waiver.reason}"
+    note = _note(finding.waiver_note, lang)
+    return text + (f" ({note})" if note else "")
 
 
 def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
