@@ -15,18 +15,20 @@ from checker.remedies import attach
 from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutralise is the API
 from checker.reports.render import (
     audit_block,
-    entry_marks,
+    claim_text,
+    fact_line,
     fact_view,
     finding_limits,
-    format_param_value,
+    item_line,
     item_views,
     notices_json,
-    provenance_label,
+    param_line,
+    param_view,
     remedy_lines,
     render_message,
+    waiver_text,
 )
 from checker.reports.words import term
-from checker.rules.parameters import ParameterValue
 from checker.rules.ruleset import DOCUMENT_TITLES
 from checker.verdict.findings import Finding
 from checker.verdict.locate import locate
@@ -65,30 +67,15 @@ COLUMNS = (
 )
 
 
-def _fact_cell(view: dict[str, Any]) -> str:
-    """A fact's view (`render.fact_view`) as `name=value unit`: its number printed apart from the
-    limits of its finding (a PUE of 1.2000001 never shows as 1.2 beside a limit of 1.2), as the
-    message prints it, and its words in the report's language."""
-    return f"{view['name']}={view['value']}" + (f" {view['unit']}" if view["unit"] else "")
-
-
 def _facts_cell(finding: Finding, lang: str) -> str:
     """The facts a finding read, then each item of a per-item rule (a product, a boiler) with its
-    status and its own facts, as the other reports list them."""
+    status and its own facts, each as the text report's line (`render.fact_line`, `item_line`):
+    a number printed apart from the finding's limits (a PUE of 1.2000001 never shows as 1.2
+    beside a limit of 1.2), words in the report's language."""
     limits = finding_limits(finding)
-    cells = [_fact_cell(fact_view(r, lang, limits, CSV_DIGITS)) for r in finding.facts.values()]
-    for item in item_views(finding, lang, limits, CSV_DIGITS):
-        facts = ", ".join(_fact_cell(x) for x in item["facts"])
-        cells.append(f"{item['label']} [{item['status_label']}]" + (f": {facts}" if facts else ""))
-    return "; ".join(cells)
-
-
-def _param_cell(param: ParameterValue, lang: str) -> str:
-    text = (
-        f"{param.name}={format_param_value(param.value, entry_marks(param))} {param.unit} "
-        f"(from {param.effective_from.isoformat()}; {param.source})"
-    )
-    return f"{text} [{provenance_label(param, lang)}]"
+    lines = [fact_line(fact_view(r, lang, limits, CSV_DIGITS)) for r in finding.facts.values()]
+    lines += [item_line(item) for item in item_views(finding, lang, limits, CSV_DIGITS)]
+    return " / ".join(lines)
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
@@ -100,7 +87,6 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     for finding in result.findings:
         spec = finding.rule.spec
         where = locate(finding, result.document)
-        waiver = finding.waiver
         rows.append(
             {
                 "rule": finding.id,
@@ -112,29 +98,15 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "original_status": finding.original_status or "",
                 "message": render_message(finding, lang),
                 "facts": _facts_cell(finding, lang),
-                "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
+                "parameters": " / ".join(param_line(param_view(p, lang), lang) for p in finding.parameters.values()),
                 "missing": "; ".join(finding.missing_keys),
                 "remedies": " / ".join(remedy_lines(finding, lang)),
                 "basis": " / ".join(
                     f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”" for b in spec.basis
                 ),
                 "location": f"{result.document.path}:{where.line} {where.key}".rstrip(),
-                "waiver": (
-                    f"{waiver.approved_by}, {waiver.document}"
-                    + (f", {waiver.expires.isoformat()}" if waiver.expires else "")
-                    + (f": {waiver.reason}" if waiver.reason else "")
-                    + (f" ({finding.waiver_note})" if finding.waiver_note else "")
-                    if waiver
-                    else ""
-                ),
-                "claim": (
-                    f"{finding.claim.approved_by}, {finding.claim.document}"
-                    + (f", {finding.claim.expires.isoformat()}" if finding.claim.expires else "")
-                    + (f": {finding.claim.reason}" if finding.claim.reason else "")
-                    + (f" ({finding.claim_note})" if finding.claim_note else "")
-                    if finding.claim
-                    else ""
-                ),
+                "waiver": waiver_text(finding, lang) or "",
+                "claim": claim_text(finding, lang) or "",
                 "project_id": info.id or "",
                 "project_name": info.name,
                 "verdict": result.verdict,

@@ -24,23 +24,24 @@ from checker.check import CheckResult
 from checker.remedies import attach
 from checker.reports.escaping import xml_text
 from checker.reports.render import (
-    audit_block,
-    entry_marks,
+    audit_view,
+    claim_entry_text,
     fact_line,
     fact_view,
     finding_limits,
-    format_param_value,
     item_line,
     item_views,
     labels,
     notices_json,
-    parameters_in_force,
-    provenance_label,
+    param_line,
+    param_text,
+    param_view,
+    register_entry_text,
     remedy_lines,
     render_message,
+    waiver_text,
 )
 from checker.reports.words import term as display_term
-from checker.rules.parameters import ParameterValue
 from checker.verdict.findings import Finding, fails_gate
 from checker.verdict.locate import locate
 from checker.vocabulary import Status
@@ -48,49 +49,19 @@ from checker.vocabulary import Status
 SKIPPED = (Status.NOT_APPLICABLE, Status.WAIVED)
 
 
-def _param_text(param: ParameterValue, lang: str) -> str:
-    """A parameter's value and unit, then what kind of number it is (`provenance_label`)."""
-    value = f"{format_param_value(param.value, entry_marks(param))} {param.unit}".rstrip()
-    return f"{value} [{provenance_label(param, lang)}]"
-
-
 def _property_items(result: CheckResult, lang: str) -> list[tuple[str, str]]:
-    audit = audit_block(result)
+    """The suite's properties: the audit's identity (codes, as written), then each parameter in
+    force, register entry and claim, worded as the text report's audit block words them."""
+    audit = audit_view(result, lang)
     items = [
         (key, str(value))
         for key, value in audit.items()
         if key not in ("parameters", "waivers", "claims") and value is not None
     ]
-    for param in parameters_in_force(result):
-        items.append(
-            (
-                f"parameter.{param.name}",
-                f"{_param_text(param, lang)} (from {param.effective_from.isoformat()}; source: {param.source})",
-            )
-        )
-    for waiver in audit["waivers"]:
-        state = "applied" if waiver["applied"] else "not applied"
-        items.append(
-            (
-                f"waiver.{waiver['rule']}",
-                f"{state}; {waiver['approved_by']}, {waiver['document']}"
-                + (f", expires {waiver['expires']}" if waiver["expires"] else "")
-                + (f": {waiver['reason']}" if waiver["reason"] else "")
-                + (f" ({waiver['note']})" if waiver["note"] else ""),
-            )
-        )
-    for claim in audit["claims"]:  # the project file's own waivers: claims, never decisions
-        items.append(
-            (
-                f"claim.{claim['rule']}",
-                f"{claim['status']}"
-                + (f" (was {claim['claimed_status']})" if claim["claimed_status"] else "")
-                + f"; {claim['approved_by']}, {claim['document']}"
-                + (f", expires {claim['expires']}" if claim["expires"] else "")
-                + (f": {claim['reason']}" if claim["reason"] else "")
-                + (f" ({claim['note']})" if claim["note"] else ""),
-            )
-        )
+    items += [(f"parameter.{view['name']}", param_text(view, lang)) for view in audit["parameters"]]
+    items += [(f"waiver.{entry['rule']}", register_entry_text(entry, lang)) for entry in audit["waivers"]]
+    # the project file's own waivers: claims, never decisions
+    items += [(f"claim.{entry['rule']}", claim_entry_text(entry, lang)) for entry in audit["claims"]]
     return items
 
 
@@ -114,7 +85,7 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     limits = finding_limits(finding)
     details += [fact_line(fact_view(r, lang, limits)) for r in finding.facts.values()]
     details += [item_line(item) for item in item_views(finding, lang, limits)]
-    details += [f"{p.name} = {_param_text(p, lang)}" for p in finding.parameters.values()]
+    details += [param_line(param_view(p, lang), lang) for p in finding.parameters.values()]
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
     if where.key:
         details.append(f"{result.document.path}:{where.line} ({where.key})")
@@ -125,11 +96,12 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
         failure.text = "\n".join(details)
     elif finding.status in SKIPPED:
         reason = message
-        if finding.status == Status.WAIVED and finding.waiver is not None:
-            reason = (
-                f"waived ({finding.original_status}) by {finding.waiver.approved_by}, "
-                f"{finding.waiver.document}: {message}"
-            )
+        waiver = waiver_text(finding, lang)
+        if finding.status == Status.WAIVED and waiver is not None:  # who set which status aside
+            words = labels(lang)
+            original = display_term(finding.original_status or finding.status, lang, "status")
+            status = display_term(finding.status, lang, "status")
+            reason = f"[{status}; {words['waived_from']}: {original}] {words['waiver']}: {waiver} — {message}"
         ET.SubElement(case, "skipped", {"message": reason})
     elif finding.status != Status.PASS:  # a warning, or what `--fail-on` lets pass: said, not failed
         status = display_term(finding.status, lang, "status")

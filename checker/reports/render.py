@@ -411,7 +411,7 @@ def provenance_label(param: ParameterValue, lang: str) -> str:
     return table["separator"][lang].join(parts)
 
 
-def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
+def param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
         "name": param.name,
         "value": format_param_value(param.value, entry_marks(param), lang),
@@ -427,6 +427,71 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
         "provenance": provenance_of(param),
         "mark": provenance_label(param, lang),
     }
+
+
+def param_text(view: dict[str, Any], lang: str) -> str:
+    """A parameter's view (`param_view`) after its name, as the text report writes it: value and
+    unit, since (and until) when, its source, and what kind of number it is."""
+    words = labels(lang)
+    dates = f"{words['since']} {view['effective_from'] or words['every_date']}"
+    if view["effective_to"]:
+        dates += f" {words['until']} {view['effective_to']}"
+    text = f"{view['value']}" + (f" {view['unit']}" if view["unit"] else "")
+    text += f" ({dates}; {words['source']}: {view['source']})"
+    return text + (f" [{view['mark']}]" if view["mark"] else "")
+
+
+def param_line(view: dict[str, Any], lang: str) -> str:
+    """A parameter's view on one line, as the text report writes it under a finding."""
+    return f"{view['shown_name']} = {param_text(view, lang)}"
+
+
+def register_entry_text(entry: dict[str, Any], lang: str) -> str:
+    """An entry of the register naming the project (`audit_view`'s `waivers`), as the text
+    report's audit block writes it after the rule: applied or not, who, which document, until
+    when, the reason, and why it did not apply."""
+    words = labels(lang)
+    text = words["applied"] if entry["applied"] else words["not_applied"]
+    if entry["original_status_label"]:
+        text += f" ({words['waived_from']}: {entry['original_status_label']})"
+    return text + "; " + _decision_text(entry, lang)
+
+
+def claim_entry_text(entry: dict[str, Any], lang: str) -> str:
+    """A waiver the project file claims (`audit_view`'s `claims`), as the text report's audit
+    block writes it after the rule: the status, the one before the claim, who, which document."""
+    words = labels(lang)
+    text = str(entry["status_label"])
+    if entry["claimed_status_label"]:
+        text += f" ({words['claimed_from']}: {entry['claimed_status_label']})"
+    return text + "; " + _decision_text(entry, lang)
+
+
+def _decision_text(entry: dict[str, Any], lang: str) -> str:
+    """Who decided, in which document, until when, why, and the note: a register entry's or a
+    claim's words after its status."""
+    text = f"{entry['approved_by']}, {entry['document']}"
+    if entry["expires"]:
+        text += f", {labels(lang)['until']} {entry['expires']}"
+    if entry["reason"]:
+        text += f": {entry['reason']}"
+    return text + (f" ({entry['note']})" if entry["note"] else "")
+
+
+def claim_text(finding: Finding, lang: str) -> str | None:
+    """The waiver the project file claims for the finding's rule, on one line as the text report
+    writes it under the finding (`claim_view`); None without one."""
+    view = claim_view(finding, lang)
+    if view is None:
+        return None
+    text = f"{view['approved_by']}, {view['document']}"
+    if view["expires"]:
+        text += f", {labels(lang)['until']} {view['expires']}"
+    if view["reason"]:
+        text += f": {view['reason']}"
+    if view["claimed_status_label"]:
+        text += f" ({labels(lang)['claimed_from']}: {view['claimed_status_label']})"
+    return text + (f" ({view['note']})" if view["note"] else "")
 
 
 def finding_limits(finding: Finding) -> list[float]:
@@ -524,7 +589,7 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
         "category": spec.category,
         "facts": [fact_view(r, lang, limits) for r in finding.facts.values()],
         "per_item": item_views(finding, lang, limits),
-        "parameters": [_param_view(p, lang) for p in finding.parameters.values()],
+        "parameters": [param_view(p, lang) for p in finding.parameters.values()],
         "missing": list(finding.missing_keys),
         "basis": [
             {
@@ -797,7 +862,7 @@ def audit_identity(result: CheckResult) -> dict[str, Any]:
 def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
     """The audit block formatted for people: parameter values and dates shown, statuses named."""
     block = audit_block(result)
-    block["parameters"] = [_param_view(p, lang) for p in parameters_in_force(result)]
+    block["parameters"] = [param_view(p, lang) for p in parameters_in_force(result)]
     for waiver in block["waivers"]:
         waiver["note"] = _note(waiver["note"], lang)
         waiver["original_status_label"] = (
