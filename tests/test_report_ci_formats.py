@@ -87,3 +87,42 @@ def test_a_junit_test_case_is_named_by_the_rules_subject_whatever_its_status(lan
     assert names == expected
     passing = [f for f in result.findings if f.status in ("pass", "missing_info") and f.rule.spec.subject]
     assert passing and all(getattr(f.rule.spec.title, lang) not in " ".join(names) for f in passing)
+
+
+@pytest.fixture(scope="module")
+def claimed(tmp_path_factory):
+    """The calcium-carbide sample claiming a waiver of EC-001 itself: the failure goes to review."""
+    import yaml
+
+    from tests.support import REPO
+    from tests.support.checkers import checker_on
+    from tests.support.reporting import AS_OF
+
+    data = yaml.safe_load((REPO / "projects" / CARBIDE).read_text("utf-8"))
+    data["waivers"] = [{"rule": "EC-001", "reason": "申请方称已获批", "approved_by": "某局", "document": "某文件"}]
+    path = tmp_path_factory.mktemp("claim") / "claim.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = checker_on(AS_OF).check_path(path)
+    finding = next(f for f in result.findings if f.id == "EC-001")
+    assert (finding.status, finding.claimed_status, finding.original_status) == ("review", "fail", None)
+    return result
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "原结论: 不通过"), ("en", "original status: fail")])
+def test_a_claimed_finding_shows_the_status_the_claim_set_aside_in_every_format(claimed, lang, said):
+    import csv
+    import io
+
+    compact = formats.render(claimed, "text", lang, compact=True)
+    heading = next(line for line in compact.splitlines() if "] EC-001 " in line)
+    assert heading.endswith(f"; {said})")
+    for fmt in ("text", "markdown", "html"):
+        after = formats.render(claimed, fmt, lang).split("EC-001")[1:]  # its summary row, then its section
+        assert any(said in part[:600] for part in after), fmt
+    rows = csv.DictReader(io.StringIO(formats.render(claimed, "csv", lang).lstrip("\ufeff")))
+    assert next(row for row in rows if row["rule"] == "EC-001")["original_status"] == "fail"
+    annotation = next(line for line in formats.render(claimed, "github", lang).splitlines() if "title=EC-001" in line)
+    assert f"({said}):" in annotation
+    root = ET.fromstring(formats.render(claimed, "junit", lang))
+    case = next(c for c in root.iter("testcase") if c.get("name").startswith("EC-001 "))
+    assert case.find("failure").text.splitlines()[1] == said

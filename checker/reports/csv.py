@@ -26,6 +26,7 @@ from checker.reports.render import (
     param_view,
     remedy_lines,
     render_message,
+    set_aside_status,
     waiver_text,
 )
 from checker.reports.words import term
@@ -95,7 +96,7 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "binding": "true" if finding.binding else "false",
                 "status": finding.status,
                 "status_label": term(finding.status, lang, "status"),
-                "original_status": finding.original_status or "",
+                "original_status": set_aside_status(finding) or "",
                 "message": render_message(finding, lang),
                 "facts": _facts_cell(finding, lang),
                 "parameters": " / ".join(param_line(param_view(p, lang), lang) for p in finding.parameters.values()),

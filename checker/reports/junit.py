@@ -33,6 +33,7 @@ from checker.reports.render import (
     item_views,
     labels,
     notices_json,
+    original_status_label,
     param_line,
     param_text,
     param_view,
@@ -82,6 +83,9 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     )
     message = render_message(finding, lang)
     details = [message, ""]
+    original = original_status_label(finding, lang)
+    if original and finding.status != Status.WAIVED:  # a claim sent it to review (waived: skipped says)
+        details = [message, f"{labels(lang)['waived_from']}: {original}", ""]
     limits = finding_limits(finding)
     details += [fact_line(fact_view(r, lang, limits)) for r in finding.facts.values()]
     details += [item_line(item) for item in item_views(finding, lang, limits)]

@@ -566,6 +566,18 @@ def heading(finding: Finding, lang: str) -> str:
     return str(getattr(spec.title, lang))
 
 
+def set_aside_status(finding: Finding) -> str | None:
+    """The rule's own status when something else now stands in its place: the status a register
+    waiver set aside, or the one a waiver claimed in the project file sent to review."""
+    return finding.original_status or finding.claimed_status
+
+
+def original_status_label(finding: Finding, lang: str) -> str | None:
+    """`set_aside_status` named in the report's language (None when the rule's status stands)."""
+    status = set_aside_status(finding)
+    return term(status, lang, "status") if status else None
+
+
 def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
     """What every view of a finding opens with, compact or full: its ID, heading, status (and
     the status a waiver replaced), whether it binds, and the reasoning sentence."""
@@ -574,7 +586,7 @@ def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
         "title": heading(finding, lang),
         "status": finding.status,
         "status_label": term(finding.status, lang, "status"),
-        "original_status_label": (term(finding.original_status, lang, "status") if finding.original_status else None),
+        "original_status_label": original_status_label(finding, lang),
         "binding": finding.binding,
         "message": render_message(finding, lang),
     }
