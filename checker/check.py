@@ -26,12 +26,16 @@ from checker.rules.parameters import ParameterSet
 from checker.rules.plan_period import Notice, notices, refuse_before
 from checker.rules.ruleset import FactInfo, Rule, Ruleset, disabled_notices
 from checker.verdict.findings import (
+    DEFAULT_FAIL_ON,
     FactReading,
     Finding,
     ItemFinding,
     aggregate,
+    exit_code,
+    known_gate,
 )
 from checker.verdict.waivers import WaiverRegister, apply_claims, apply_register, known_rules
+from checker.vocabulary import ExitCode
 
 _RULE_ID = re.compile(r"[A-Z]{2}-[0-9]{3}")
 # `FactReading(*fields)` without the named tuple's own `__new__` (a Python function): a project
@@ -53,6 +57,14 @@ class CheckResult:
     # what the reviewer must know about the whole check (a date after the plan period)
     notices: tuple[Notice, ...] = ()
     register: WaiverRegister | None = None  # the review authority's waiver register, if given
+    # `--fail-on`: which verdicts make the run's exit code non-zero (`verdict.findings.exit_code`)
+    fail_on: str = DEFAULT_FAIL_ON
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The exit code this project gives the run under its `--fail-on`: the one every report
+        states."""
+        return exit_code(self.verdict, self.fail_on)
 
 
 def load_project(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[SourceDocument, Project]:
@@ -69,11 +81,13 @@ class Checker:
         params: ParameterSet,
         register: WaiverRegister | None = None,
         engine: str | None = None,
+        fail_on: str = DEFAULT_FAIL_ON,
     ) -> None:
         refuse_before(ruleset.plan, params.as_of)
         self.ruleset = ruleset
         self.params = params
         self.register = register
+        self.fail_on = known_gate(fail_on)  # an unknown level is refused before any check
         self.notices = notices(ruleset.plan, params.as_of) + disabled_notices(ruleset)
         # every rule decided by the engine named, else the one chosen for the run (`--engine`)
         self.evaluation = Evaluation(ruleset, params, engine)
@@ -158,6 +172,7 @@ class Checker:
             ruleset=self.ruleset,
             notices=self.notices,
             register=self.register,
+            fail_on=self.fail_on,
         )
 
     def _refuse_incomputable(self, doc: SourceDocument, figures: metrics.Metrics) -> None:

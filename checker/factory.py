@@ -18,13 +18,14 @@ def make_checker(
     params_file: str | None,
     limits: Limits = DEFAULT_LIMITS,
     waivers_file: str | None = None,
+    fail_on: str = "review",
 ) -> Any:
-    """The Checker for a date, optional policy file and optional waiver register (raises
-    InputError / RuleDataError)."""
+    """The Checker for a date, optional policy file and optional waiver register, whose results
+    state the exit code under `fail_on` (raises InputError / RuleDataError / UsageError)."""
     from checker.rules import datacache
 
     with datacache.one_fingerprint():  # the rule files are scanned once for both cached loads
-        return _make_checker(as_of, params_file, limits, waivers_file)
+        return _make_checker(as_of, params_file, limits, waivers_file, fail_on)
 
 
 def _make_checker(
@@ -32,6 +33,7 @@ def _make_checker(
     params_file: str | None,
     limits: Limits,
     waivers_file: str | None,
+    fail_on: str,
 ) -> Any:
     from checker.check import Checker, default_as_of
     from checker.rules.parameters import load_policy, resolve
@@ -48,7 +50,7 @@ def _make_checker(
 
         register = load_register(waivers_file, ruleset, limits)
     try:
-        return Checker(ruleset, resolve(as_of, policy, ruleset.definitions), register)
+        return Checker(ruleset, resolve(as_of, policy, ruleset.definitions), register, fail_on=fail_on)
     except ConditionTooComplex as exc:
         if params_file is None:  # the shipped data alone: a defect of ours, reported as such
             raise

@@ -288,7 +288,7 @@ def test_the_report_s_other_figures_print_apart_from_their_limits():
         assert (water["value"], water["limit"], water["ratio"]) == ("20.00001", "20", "100.00004%")
         metrics = {m["name"]: m["value"] for m in metric_views(result, lang)}
         assert metrics["water_intensity_m3_per_10k_yuan"] == "20.00001"
-    assert "data_center.pue=1.2000001" in render_csv(result, "en")
+    assert "(data_center.pue): 1.2000001" in render_csv(result, "en")
 
 
 def test_parameter_values_are_listed_as_written_not_rounded():

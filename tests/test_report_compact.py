@@ -303,3 +303,18 @@ def test_a_compact_heading_reads_as_the_full_report_s_whatever_the_status(lang):
             assert f"{finding.id} {report.heading(finding, lang)}" in text, finding.id
             seen.add(finding.status)
     assert {"fail", "missing_info"} <= seen
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "已于2020-01-01到期,不予适用"), ("en", "expired on 2020-01-01")])
+def test_an_expired_register_entry_is_said_under_its_finding_in_the_compact_report_and_annotation(tmp_path, lang, said):
+    from checker.reports.github import escape_data
+
+    result = check_hostile(tmp_path)  # the register's WA-001 entry expired in 2020
+    finding = next(f for f in result.findings if f.id == "WA-001")
+    assert finding.status == "fail" and finding.waiver is not None
+    compact = formats.render(result, "text", lang, compact=True)
+    block = compact.split("] WA-001 ", 1)[1].split("\n[", 1)[0]
+    assert f"某局, +旧文件, {'至' if lang == 'zh' else 'to'} 2020-01-01: expired long ago ({said})" in block
+    annotation = next(line for line in formats.render(result, "github", lang).splitlines() if "title=WA-001" in line)
+    assert escape_data(f"\n{report.labels(lang)['waiver']}: 某局, +旧文件") in annotation
+    assert escape_data(f"({said})") in annotation

@@ -192,9 +192,9 @@ def test_junit_escapes_hostile_strings_and_skips_waived(tmp_path):
     root = ET.fromstring(text)  # well-formed despite the markup in user strings
     assert "<script>" not in text
     case = next(c for c in root.iter("testcase") if c.get("name").startswith("WA-002"))
-    assert "waived (fail)" in case.find("skipped").get("message")
+    assert case.find("skipped").get("message").startswith("[waived; original status: fail] Waiver: @某盟市发改委")
     props = {p.get("name"): p.get("value") for p in root.iter("property")}
-    assert props["claim.EC-001"].startswith("review (was fail); =申请人, +无")
+    assert props["claim.EC-001"].startswith("review (status before the claim: fail); =申请人, +无")
     assert props["project"] == HOSTILE_NAME
 
 
@@ -216,7 +216,9 @@ def test_csv_has_a_bom_and_one_row_per_finding(lang):
     assert all(r["input_sha256"] == result.document.sha256 for r in rows)
     assert all(r["ruleset_sha256"] == result.ruleset.sha256 for r in rows)
     wa = next(r for r in rows if r["rule"] == "WA-002")
-    assert "water_permit_threshold_m3=10,000" in wa["parameters"]
+    # each parameter as the text report lists it: its name (in Chinese, its description), value, source
+    shown = "需要取水许可的年新水取用量 = 10,000 m³/a" if lang == "zh" else "water_permit_threshold_m3 = 10,000 m3/a"
+    assert shown in wa["parameters"]
     # no document gives this threshold: the authority's default, never "from a secondary source"
     label = "[审查机关默认值(规划及上位文件未给出数值" if lang == "zh" else "[review-authority default"
     assert label in wa["parameters"]
@@ -230,7 +232,7 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run(tmp_path):
     wa1 = next(r for r in rows if r["rule"] == "WA-001")
     ec = next(r for r in rows if r["rule"] == "EC-001")
     assert wa["waiver"].startswith("'@某盟市发改委")
-    assert wa1["waiver"] == "某局, +旧文件, 2020-01-01: expired long ago (expired on 2020-01-01)"
+    assert wa1["waiver"] == "某局, +旧文件, to 2020-01-01: expired long ago (expired on 2020-01-01)"
     assert ec["claim"].startswith("'=申请人, +无")
     for row in rows:
         for value in row.values():

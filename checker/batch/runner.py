@@ -68,6 +68,7 @@ class Settings:
     engine: str = field(default_factory=evaluation.selected)
     verbose: bool = False  # text: each project's full report instead of the compact one
     color: bool = False  # text: ANSI colours on statuses (the parent's stdout is a terminal)
+    fail_on: str = "review"  # --fail-on: which verdicts make a project's exit code non-zero
 
 
 @dataclass(frozen=True)
@@ -132,18 +133,19 @@ class _Worker:
         from checker.reports import formats
         from checker.reports import render as report
         from checker.reports.line import compact_line, verdict_line
-        from checker.verdict.findings import counts, exit_code
+        from checker.verdict.findings import counts
 
         self.settings = settings
         packs.select(settings.rules_dir)
         evaluation.select(settings.engine)
-        self.checker = make_checker(settings.as_of, settings.params_file, settings.limits, settings.waivers_file)
+        self.checker = make_checker(
+            settings.as_of, settings.params_file, settings.limits, settings.waivers_file, settings.fail_on
+        )
         self._render = formats.render
         self._report = report
         self._verdict_line = verdict_line
         self._compact_line = compact_line
         self._counts = counts
-        self._exit_code = exit_code
         self._sent_driver = False  # SARIF: the rule descriptors travel once per worker
         # templates do not change during a batch: skip Jinja's stat() of every template per use
         report.environment(settings.lang).auto_reload = False
@@ -183,7 +185,7 @@ class _Worker:
         outcome = CheckedFile(
             path=path,
             output=b"",
-            exit_code=self._exit_code(result.verdict),
+            exit_code=result.exit_code,
             verdict=result.verdict,
             project_id=info.id,
             project_name=info.name,

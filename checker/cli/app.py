@@ -237,7 +237,6 @@ def _check_one(
 ) -> int:
     from checker.reports import formats
     from checker.reports import output as report_output
-    from checker.verdict.findings import gated_exit_code
 
     chosen = fmt or (formats.format_for(output) if output else "text")
     if record is not None:  # a ledger that cannot be named is refused before any work
@@ -247,7 +246,7 @@ def _check_one(
     if output is not None:  # refused before any work: an empty name, a device, a protected file
         report_output.writable_target(output, protected_paths((path,), record, params_file, waivers_file))
     limits = Limits(max_bytes=max_bytes)
-    checker = make_checker_from_options(as_of, params_file, limits, waivers_file)
+    checker = make_checker_from_options(as_of, params_file, limits, waivers_file, fail_on)
     result = checker.check_path(path, limits)
     compact = not text.verbose
     if output is not None:  # a file never gets colour codes
@@ -273,7 +272,7 @@ def _check_one(
 
         entry = record_entry(record, result)
         say(recorded(record, [entry.seq], entry.entry_hash, lang))
-    return gated_exit_code(result.verdict, fail_on)
+    return int(result.exit_code)
 
 
 @contextlib.contextmanager
@@ -344,8 +343,9 @@ def _check_many(
         waivers_file=waivers_file,
         verbose=text.verbose,
         color=(fmt or "text") == "text" and text.paints(),
+        fail_on=fail_on,
     )
-    return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs(), fail_on)
+    return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 
 
 class _LazyGroup(Translated, OneLineMain, click.Group):

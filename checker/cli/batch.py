@@ -19,13 +19,11 @@ from checker.cli import i18n
 from checker.cli.edge import error_line, say
 from checker.errors import CheckerError, OutputError
 from checker.reports.output import write_stdout
-from checker.verdict.findings import gated_exit_code
 
 
-def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = "review") -> int:
-    """Check `files` and print their results; return the batch's exit code (the worst).
-
-    `fail_on` (`--fail-on`) says which verdicts make a project's exit code non-zero."""
+def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
+    """Check `files` and print their results; return the batch's exit code (the worst of the
+    projects', each under `settings.fail_on`)."""
     paths = PathList(files)
     del files  # the caller holds no other reference: forked workers must not inherit the list
     out, err = sys.stdout, sys.stderr
@@ -46,8 +44,6 @@ def check_batch(files: list[str], settings: Settings, jobs: int, fail_on: str = 
     deferred: list[CheckedFile] = []
     try:
         for outcome in run(paths, settings, jobs):
-            if outcome.verdict is not None:
-                outcome = replace(outcome, exit_code=gated_exit_code(outcome.verdict, fail_on))
             summary.add(outcome)
             if document is not None:  # written whole at the end: its contents come first
                 part = outcome.output.decode(settings.encoding, settings.errors)

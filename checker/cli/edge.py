@@ -371,10 +371,11 @@ def make_checker_from_options(
     params_file: str | None,
     limits: Limits = DEFAULT_LIMITS,
     waivers_file: str | None = None,
+    fail_on: str = "review",
 ) -> Any:
     from checker.factory import make_checker
 
-    return make_checker(as_of, params_file, limits, waivers_file)
+    return make_checker(as_of, params_file, limits, waivers_file, fail_on)
 
 
 def _select_rules(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

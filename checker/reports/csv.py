@@ -14,24 +14,28 @@ from checker.check import CheckResult
 from checker.remedies import attach
 from checker.reports.escaping import csv_line, neutralise  # noqa: F401 - neutralise is the API
 from checker.reports.render import (
-    Comparands,
     audit_block,
-    entry_marks,
+    claim_text,
+    fact_line,
+    fact_view,
     finding_comparands,
-    format_param_value,
+    item_line,
+    item_views,
     notices_json,
-    provenance_label,
+    param_line,
+    param_view,
     remedy_lines,
     render_message,
+    set_aside_status,
+    waiver_text,
 )
-from checker.reports.words import fmt_num, term
-from checker.rules.parameters import ParameterValue
+from checker.reports.words import term
 from checker.rules.ruleset import DOCUMENT_TITLES
-from checker.verdict import figures
-from checker.verdict.findings import FactReading
+from checker.verdict.findings import Finding
 from checker.verdict.locate import locate
 
 BOM = "\ufeff"
+CSV_DIGITS = 4  # a spreadsheet gets a fact's figure with more decimals than a page
 COLUMNS = (
     "rule",
     "title",
@@ -64,24 +68,15 @@ COLUMNS = (
 )
 
 
-def _fact_cell(reading: FactReading, comparands: Comparands) -> str:
-    """A fact as `name=value unit`, its number printed apart from the limits of its finding (a
-    PUE of 1.2000001 never shows as 1.2 beside a limit of 1.2), as the message prints it."""
-    unit = f" {reading.unit}" if reading.unit and reading.value is not None else ""
-    value = reading.value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        shown = comparands.format(reading.name, value, figures.Style("num", "en"), 4)
-    else:
-        shown = fmt_num(value, 4)
-    return f"{reading.name}={shown}{unit}"
-
-
-def _param_cell(param: ParameterValue, lang: str) -> str:
-    text = (
-        f"{param.name}={format_param_value(param.value, entry_marks(param))} {param.unit} "
-        f"(from {param.effective_from.isoformat()}; {param.source})"
-    )
-    return f"{text} [{provenance_label(param, lang)}]"
+def _facts_cell(finding: Finding, lang: str) -> str:
+    """The facts a finding read, then each item of a per-item rule (a product, a boiler) with its
+    status and its own facts, each as the text report's line (`render.fact_line`, `item_line`):
+    a number printed apart from the finding's limits (a PUE of 1.2000001 never shows as 1.2
+    beside a limit of 1.2), words in the report's language."""
+    comparands = finding_comparands(finding)
+    lines = [fact_line(fact_view(r, lang, comparands, CSV_DIGITS)) for r in finding.facts.values()]
+    lines += [item_line(item) for item in item_views(finding, lang, comparands, CSV_DIGITS)]
+    return " / ".join(lines)
 
 
 def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
@@ -93,8 +88,6 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
     for finding in result.findings:
         spec = finding.rule.spec
         where = locate(finding, result.document)
-        waiver = finding.waiver
-        comparands = finding_comparands(finding)
         rows.append(
             {
                 "rule": finding.id,
@@ -103,32 +96,18 @@ def _rows(result: CheckResult, lang: str) -> list[dict[str, Any]]:
                 "binding": "true" if finding.binding else "false",
                 "status": finding.status,
                 "status_label": term(finding.status, lang, "status"),
-                "original_status": finding.original_status or "",
+                "original_status": set_aside_status(finding) or "",
                 "message": render_message(finding, lang),
-                "facts": "; ".join(_fact_cell(r, comparands) for r in finding.facts.values()),
-                "parameters": "; ".join(_param_cell(p, lang) for p in finding.parameters.values()),
+                "facts": _facts_cell(finding, lang),
+                "parameters": " / ".join(param_line(param_view(p, lang), lang) for p in finding.parameters.values()),
                 "missing": "; ".join(finding.missing_keys),
                 "remedies": " / ".join(remedy_lines(finding, lang)),
                 "basis": " / ".join(
                     f"{getattr(DOCUMENT_TITLES[b.document], lang)} {b.location}: “{b.quote}”" for b in spec.basis
                 ),
                 "location": f"{result.document.path}:{where.line} {where.key}".rstrip(),
-                "waiver": (
-                    f"{waiver.approved_by}, {waiver.document}"
-                    + (f", {waiver.expires.isoformat()}" if waiver.expires else "")
-                    + (f": {waiver.reason}" if waiver.reason else "")
-                    + (f" ({finding.waiver_note})" if finding.waiver_note else "")
-                    if waiver
-                    else ""
-                ),
-                "claim": (
-                    f"{finding.claim.approved_by}, {finding.claim.document}"
-                    + (f", {finding.claim.expires.isoformat()}" if finding.claim.expires else "")
-                    + (f": {finding.claim.reason}" if finding.claim.reason else "")
-                    + (f" ({finding.claim_note})" if finding.claim_note else "")
-                    if finding.claim
-                    else ""
-                ),
+                "waiver": waiver_text(finding, lang) or "",
+                "claim": claim_text(finding, lang) or "",
                 "project_id": info.id or "",
                 "project_name": info.name,
                 "verdict": result.verdict,

@@ -12,7 +12,7 @@ from typing import Any
 
 from checker.errors import UsageError, quoted
 from checker.input.hints import suggest
-from checker.reports.render import _param_view, environment, labels
+from checker.reports.render import environment, labels, param_view
 from checker.reports.words import term
 from checker.rules import conditions as cond
 from checker.rules.parameters import ParameterSet
@@ -193,7 +193,7 @@ def rule_doc_view(rule: Rule, ruleset: Ruleset, params: ParameterSet, lang: str)
             for b in spec.basis
         ],
         "examples": spec.examples.model_dump() if spec.examples else None,
-        "parameters": [_param_view(params[name], lang) for name in spec.parameters],
+        "parameters": [param_view(params[name], lang) for name in spec.parameters],
         "as_of": params.as_of.isoformat(),
         "policy_file": params.policy_path,
         "references": list(spec.references),

@@ -16,7 +16,15 @@ from __future__ import annotations
 from checker.check import CheckResult
 from checker.errors import Problem
 from checker.remedies import attach
-from checker.reports.render import labels, notices_json, remedy_lines, render_message
+from checker.reports.render import (
+    heading,
+    labels,
+    notices_json,
+    original_status_label,
+    remedy_lines,
+    render_message,
+    waiver_text,
+)
 from checker.reports.words import term as display_term
 from checker.verdict.locate import locate
 from checker.vocabulary import Status
@@ -57,9 +65,15 @@ def annotation_lines(result: CheckResult, lang: str) -> list[str]:
         if level is None:
             continue
         where = locate(finding, result.document)
-        title = getattr(finding.rule.spec.title, lang)
+        title = heading(finding, lang)  # a missing_info finding is headed with the rule's subject
         status = display_term(finding.status, lang, "status")
+        original = original_status_label(finding, lang)  # what a claim sent to review
+        if original:
+            title += f" ({labels(lang)['waived_from']}: {original})"
         message = f"[{status}] {title}: {render_message(finding, lang)}"
+        waiver = waiver_text(finding, lang)  # an entry naming the rule that did not apply (expired)
+        if waiver:
+            message += "\n" + labels(lang)["waiver"] + ": " + waiver
         if finding.remedies:
             message += "\n" + labels(lang)["how_to_meet"] + ":\n" + "\n".join(remedy_lines(finding, lang))
         lines.append(command(level, message, file=path, line=where.line, title=finding.id))

@@ -1,11 +1,13 @@
 """JUnit XML: one test case per rule, so a CI server shows the check like a test run.
 
-Mapping, chosen so that the CI result agrees with the exit code: a binding `fail` and the two
-statuses that need a reviewer (`review`, `missing_info`, which make the verdict needs_review and
-the exit code 3) are <failure>s, each with its own `type`; `not_applicable` and `waived` are
-<skipped> (the rule did not judge, or a reviewer set it aside), with the reason; `warn` passes
-(the verdict is approved_with_warnings, exit code 0) with the warning in <system-out>; `pass`
-passes. The audit block goes into the suite's <properties>.
+Mapping, chosen so that the CI result agrees with the exit code under `--fail-on`
+(`verdict.findings.fails_gate`): a finding that makes the exit code non-zero is a <failure> with
+its status as `type` (a binding `fail` always; `review` and `missing_info`, which make the verdict
+needs_review, unless `--fail-on rejected`; `warn` and a failure of guidance, which make it
+approved_with_warnings, under `--fail-on warn`); such a finding the gate lets pass passes with its
+reasoning in <system-out>; `not_applicable` and `waived` are <skipped> (the rule did not judge, or
+a reviewer set it aside), with the reason; `pass` passes. The audit block goes into the suite's
+<properties>.
 
 The suite's `timestamp` is the moment of the check, in UTC (ISO 8601, `+00:00`); the check date
 (`--as-of`, which may lie in the past) is a property. `SOURCE_DATE_EPOCH` (seconds since 1970, the
@@ -22,68 +24,45 @@ from checker.check import CheckResult
 from checker.remedies import attach
 from checker.reports.escaping import xml_text
 from checker.reports.render import (
-    audit_block,
-    entry_marks,
-    format_param_value,
+    audit_view,
+    claim_entry_text,
+    fact_line,
+    fact_view,
+    finding_comparands,
+    item_line,
+    item_views,
     labels,
     notices_json,
-    parameters_in_force,
-    provenance_label,
+    original_status_label,
+    param_line,
+    param_text,
+    param_view,
+    register_entry_text,
     remedy_lines,
     render_message,
+    waiver_text,
 )
-from checker.rules.parameters import ParameterValue
-from checker.verdict.findings import Finding
+from checker.reports.words import term as display_term
+from checker.verdict.findings import Finding, fails_gate
 from checker.verdict.locate import locate
 from checker.vocabulary import Status
 
-FAILURES = (Status.FAIL, Status.REVIEW, Status.MISSING_INFO)
 SKIPPED = (Status.NOT_APPLICABLE, Status.WAIVED)
 
 
-def _param_text(param: ParameterValue, lang: str) -> str:
-    """A parameter's value and unit, then what kind of number it is (`provenance_label`)."""
-    value = f"{format_param_value(param.value, entry_marks(param))} {param.unit}".rstrip()
-    return f"{value} [{provenance_label(param, lang)}]"
-
-
 def _property_items(result: CheckResult, lang: str) -> list[tuple[str, str]]:
-    audit = audit_block(result)
+    """The suite's properties: the audit's identity (codes, as written), then each parameter in
+    force, register entry and claim, worded as the text report's audit block words them."""
+    audit = audit_view(result, lang)
     items = [
         (key, str(value))
         for key, value in audit.items()
         if key not in ("parameters", "waivers", "claims") and value is not None
     ]
-    for param in parameters_in_force(result):
-        items.append(
-            (
-                f"parameter.{param.name}",
-                f"{_param_text(param, lang)} (from {param.effective_from.isoformat()}; source: {param.source})",
-            )
-        )
-    for waiver in audit["waivers"]:
-        state = "applied" if waiver["applied"] else "not applied"
-        items.append(
-            (
-                f"waiver.{waiver['rule']}",
-                f"{state}; {waiver['approved_by']}, {waiver['document']}"
-                + (f", expires {waiver['expires']}" if waiver["expires"] else "")
-                + (f": {waiver['reason']}" if waiver["reason"] else "")
-                + (f" ({waiver['note']})" if waiver["note"] else ""),
-            )
-        )
-    for claim in audit["claims"]:  # the project file's own waivers: claims, never decisions
-        items.append(
-            (
-                f"claim.{claim['rule']}",
-                f"{claim['status']}"
-                + (f" (was {claim['claimed_status']})" if claim["claimed_status"] else "")
-                + f"; {claim['approved_by']}, {claim['document']}"
-                + (f", expires {claim['expires']}" if claim["expires"] else "")
-                + (f": {claim['reason']}" if claim["reason"] else "")
-                + (f" ({claim['note']})" if claim["note"] else ""),
-            )
-        )
+    items += [(f"parameter.{view['name']}", param_text(view, lang)) for view in audit["parameters"]]
+    items += [(f"waiver.{entry['rule']}", register_entry_text(entry, lang)) for entry in audit["waivers"]]
+    # the project file's own waivers: claims, never decisions
+    items += [(f"claim.{entry['rule']}", claim_entry_text(entry, lang)) for entry in audit["claims"]]
     return items
 
 
@@ -93,7 +72,9 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     case = ET.Element(
         "testcase",
         {
-            "name": f"{finding.id} {getattr(spec.title, lang)}",
+            # the rule's neutral subject, whatever the status: the title states a violation, which a
+            # passing test must not, and a CI server follows a test's history by its name
+            "name": f"{finding.id} {getattr(spec.subject or spec.title, lang)}",
             "classname": f"{suite}.{spec.category}",
             "file": result.document.path,
             "line": str(where.line),
@@ -102,26 +83,33 @@ def _testcase(finding: Finding, result: CheckResult, lang: str, suite: str) -> E
     )
     message = render_message(finding, lang)
     details = [message, ""]
-    details += [f"{r.name} = {r.value!r} {r.unit}".rstrip() for r in finding.facts.values()]
-    details += [f"{p.name} = {_param_text(p, lang)}" for p in finding.parameters.values()]
+    original = original_status_label(finding, lang)
+    if original and finding.status != Status.WAIVED:  # a claim sent it to review (waived: skipped says)
+        details = [message, f"{labels(lang)['waived_from']}: {original}", ""]
+    comparands = finding_comparands(finding)
+    details += [fact_line(fact_view(r, lang, comparands)) for r in finding.facts.values()]
+    details += [item_line(item) for item in item_views(finding, lang, comparands)]
+    details += [param_line(param_view(p, lang), lang) for p in finding.parameters.values()]
     details += [f"{b.location}: “{b.quote}”" for b in spec.basis]
     if where.key:
         details.append(f"{result.document.path}:{where.line} ({where.key})")
     if finding.remedies:
         details += [labels(lang)["how_to_meet"] + ":", *(f"- {line}" for line in remedy_lines(finding, lang))]
-    if finding.status in FAILURES:
+    if fails_gate(finding, result.fail_on):
         failure = ET.SubElement(case, "failure", {"message": message, "type": finding.status})
         failure.text = "\n".join(details)
     elif finding.status in SKIPPED:
         reason = message
-        if finding.status == Status.WAIVED and finding.waiver is not None:
-            reason = (
-                f"waived ({finding.original_status}) by {finding.waiver.approved_by}, "
-                f"{finding.waiver.document}: {message}"
-            )
+        waiver = waiver_text(finding, lang)
+        if finding.status == Status.WAIVED and waiver is not None:  # who set which status aside
+            words = labels(lang)
+            original = display_term(finding.original_status or finding.status, lang, "status")
+            status = display_term(finding.status, lang, "status")
+            reason = f"[{status}; {words['waived_from']}: {original}] {words['waiver']}: {waiver} — {message}"
         ET.SubElement(case, "skipped", {"message": reason})
-    elif finding.status == Status.WARN:
-        ET.SubElement(case, "system-out").text = "WARNING: " + "\n".join(details)
+    elif finding.status != Status.PASS:  # a warning, or what `--fail-on` lets pass: said, not failed
+        status = display_term(finding.status, lang, "status")
+        ET.SubElement(case, "system-out").text = f"[{status}] " + "\n".join(details)
     return case
 
 
@@ -142,14 +130,22 @@ def check_timestamp() -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def totals(counts: dict[str, int]) -> dict[str, int]:
-    """A suite's counters from its findings per status: tests, failures, errors, skipped."""
+def totals(result: CheckResult) -> dict[str, int]:
+    """A suite's counters: tests, failures (as its test cases: `fails_gate`), errors, skipped."""
     return {
-        "tests": sum(counts.values()),
-        "failures": sum(counts.get(s, 0) for s in FAILURES),
+        "tests": len(result.findings),
+        "failures": sum(fails_gate(f, result.fail_on) for f in result.findings),
         "errors": 0,
-        "skipped": sum(counts.get(s, 0) for s in SKIPPED),
+        "skipped": sum(f.status in SKIPPED for f in result.findings),
     }
+
+
+TOTALS = ("tests", "failures", "errors", "skipped")
+
+
+def suite_totals(suite: ET.Element) -> dict[str, int]:
+    """The counters a rendered <testsuite> states: a folder's <testsuites> adds them up."""
+    return {key: int(suite.get(key, "0")) for key in TOTALS}
 
 
 def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
@@ -157,10 +153,8 @@ def _totals_attributes(numbers: dict[str, int]) -> dict[str, str]:
 
 
 def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> ET.Element:
-    attach(result)
     """The <testsuite> of one checked project: its properties, then one test case per rule."""
-    from checker.verdict.findings import counts
-
+    attach(result)
     findings = result.findings
     name = result.project.project.id or result.project.project.name
     suite_name = f"nm-project-checker.{name}"
@@ -169,7 +163,7 @@ def testsuite(result: CheckResult, lang: str, timestamp: str | None = None) -> E
         {
             "name": suite_name,
             "timestamp": timestamp or check_timestamp(),
-            **_totals_attributes(totals(counts(findings))),
+            **_totals_attributes(totals(result)),
         },
     )
     properties = ET.SubElement(suite, "properties")
@@ -192,9 +186,7 @@ def testsuites(suites: list[ET.Element], numbers: dict[str, int]) -> ET.Element:
 
 def junit_tree(result: CheckResult, lang: str) -> ET.Element:
     """The <testsuites> element of one checked project."""
-    from checker.verdict.findings import counts
-
-    return testsuites([testsuite(result, lang)], totals(counts(result.findings)))
+    return testsuites([testsuite(result, lang)], totals(result))
 
 
 def xml_document(root: ET.Element) -> str:

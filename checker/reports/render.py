@@ -415,7 +415,7 @@ def provenance_label(param: ParameterValue, lang: str) -> str:
     return table["separator"][lang].join(parts)
 
 
-def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
+def param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
     return {
         "name": param.name,
         "value": format_param_value(param.value, entry_marks(param), lang),
@@ -431,6 +431,71 @@ def _param_view(param: ParameterValue, lang: str) -> dict[str, Any]:
         "provenance": provenance_of(param),
         "mark": provenance_label(param, lang),
     }
+
+
+def param_text(view: dict[str, Any], lang: str) -> str:
+    """A parameter's view (`param_view`) after its name, as the text report writes it: value and
+    unit, since (and until) when, its source, and what kind of number it is."""
+    words = labels(lang)
+    dates = f"{words['since']} {view['effective_from'] or words['every_date']}"
+    if view["effective_to"]:
+        dates += f" {words['until']} {view['effective_to']}"
+    text = f"{view['value']}" + (f" {view['unit']}" if view["unit"] else "")
+    text += f" ({dates}; {words['source']}: {view['source']})"
+    return text + (f" [{view['mark']}]" if view["mark"] else "")
+
+
+def param_line(view: dict[str, Any], lang: str) -> str:
+    """A parameter's view on one line, as the text report writes it under a finding."""
+    return f"{view['shown_name']} = {param_text(view, lang)}"
+
+
+def register_entry_text(entry: dict[str, Any], lang: str) -> str:
+    """An entry of the register naming the project (`audit_view`'s `waivers`), as the text
+    report's audit block writes it after the rule: applied or not, who, which document, until
+    when, the reason, and why it did not apply."""
+    words = labels(lang)
+    text = words["applied"] if entry["applied"] else words["not_applied"]
+    if entry["original_status_label"]:
+        text += f" ({words['waived_from']}: {entry['original_status_label']})"
+    return text + "; " + _decision_text(entry, lang)
+
+
+def claim_entry_text(entry: dict[str, Any], lang: str) -> str:
+    """A waiver the project file claims (`audit_view`'s `claims`), as the text report's audit
+    block writes it after the rule: the status, the one before the claim, who, which document."""
+    words = labels(lang)
+    text = str(entry["status_label"])
+    if entry["claimed_status_label"]:
+        text += f" ({words['claimed_from']}: {entry['claimed_status_label']})"
+    return text + "; " + _decision_text(entry, lang)
+
+
+def _decision_text(entry: dict[str, Any], lang: str) -> str:
+    """Who decided, in which document, until when, why, and the note: a register entry's or a
+    claim's words after its status."""
+    text = f"{entry['approved_by']}, {entry['document']}"
+    if entry["expires"]:
+        text += f", {labels(lang)['until']} {entry['expires']}"
+    if entry["reason"]:
+        text += f": {entry['reason']}"
+    return text + (f" ({entry['note']})" if entry["note"] else "")
+
+
+def claim_text(finding: Finding, lang: str) -> str | None:
+    """The waiver the project file claims for the finding's rule, on one line as the text report
+    writes it under the finding (`claim_view`); None without one."""
+    view = claim_view(finding, lang)
+    if view is None:
+        return None
+    text = f"{view['approved_by']}, {view['document']}"
+    if view["expires"]:
+        text += f", {labels(lang)['until']} {view['expires']}"
+    if view["reason"]:
+        text += f": {view['reason']}"
+    if view["claimed_status_label"]:
+        text += f" ({labels(lang)['claimed_from']}: {view['claimed_status_label']})"
+    return text + (f" ({view['note']})" if view["note"] else "")
 
 
 def finding_limits(finding: Finding) -> list[float]:
@@ -488,16 +553,17 @@ def finding_comparands(finding: Finding) -> Comparands:
     return Comparands(limits, numerators, frozenset(exact))
 
 
-def _fact_view(reading: Any, lang: str, comparands: Comparands | None = None) -> dict[str, Any]:
-    """A fact as the reports list it; a number printed apart from the limits of its finding, as
-    its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2)."""
+def fact_view(reading: Any, lang: str, comparands: Comparands | None = None, digits: int = 2) -> dict[str, Any]:
+    """A fact as every report lists it; a number printed apart from the limits of its finding, as
+    its message prints it (a PUE of 1.2001 never shows as 1.2 beside a limit of 1.2), with at
+    least `digits` decimals where it has them."""
     value = reading.value
     shown = (
         term(value, lang)
         if isinstance(value, str | bool)
-        else figures.format_figure(value, figures.Style("num", lang), 2)
+        else figures.format_figure(value, figures.Style("num", lang), digits)
         if comparands is None
-        else comparands.format(reading.name, value, figures.Style("num", lang), 2)
+        else comparands.format(reading.name, value, figures.Style("num", lang), digits)
     )
     if value is None:
         shown = "未申报" if lang == "zh" else "not given"
@@ -508,6 +574,35 @@ def _fact_view(reading: Any, lang: str, comparands: Comparands | None = None) ->
         "value": shown,
         "unit": unit_text(reading.unit, lang) if value is not None else "",
     }
+
+
+def item_views(
+    finding: Finding, lang: str, comparands: Comparands | None = None, digits: int = 2
+) -> list[dict[str, Any]]:
+    """The products (or boilers) of a per-item rule as every report lists them: each one's label,
+    status and facts (`fact_view`)."""
+    return [
+        {
+            "label": item.label_zh if lang == "zh" else item.label_en,
+            "status": item.status,
+            "status_label": term(item.status, lang, "status"),
+            "facts": [fact_view(r, lang, comparands, digits) for r in item.facts.values()],
+        }
+        for item in finding.items
+    ]
+
+
+def fact_line(view: dict[str, Any]) -> str:
+    """A fact's view (`fact_view`) on one line, as the text report writes it: label, the key it
+    comes from, value and unit."""
+    name = f" ({view['shown_name']})" if view["shown_name"] else ""
+    return f"{view['label']}{name}: {view['value']}" + (f" {view['unit']}" if view["unit"] else "")
+
+
+def item_line(view: dict[str, Any]) -> str:
+    """An item's view (`item_views`) on one line, as the text report writes it."""
+    facts = "".join(f"; {x['label']}: {x['value']}" + (f" {x['unit']}" if x["unit"] else "") for x in view["facts"])
+    return f"{view['label']} [{view['status_label']}]{facts}"
 
 
 # statuses under which a rule's violation title would read as a double negative ("[通过] 未落实用能
@@ -525,6 +620,18 @@ def heading(finding: Finding, lang: str) -> str:
     return str(getattr(spec.title, lang))
 
 
+def set_aside_status(finding: Finding) -> str | None:
+    """The rule's own status when something else now stands in its place: the status a register
+    waiver set aside, or the one a waiver claimed in the project file sent to review."""
+    return finding.original_status or finding.claimed_status
+
+
+def original_status_label(finding: Finding, lang: str) -> str | None:
+    """`set_aside_status` named in the report's language (None when the rule's status stands)."""
+    status = set_aside_status(finding)
+    return term(status, lang, "status") if status else None
+
+
 def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
     """What every view of a finding opens with, compact or full: its ID, heading, status (and
     the status a waiver replaced), whether it binds, and the reasoning sentence."""
@@ -533,7 +640,7 @@ def _finding_head(finding: Finding, lang: str) -> dict[str, Any]:
         "title": heading(finding, lang),
         "status": finding.status,
         "status_label": term(finding.status, lang, "status"),
-        "original_status_label": (term(finding.original_status, lang, "status") if finding.original_status else None),
+        "original_status_label": original_status_label(finding, lang),
         "binding": finding.binding,
         "message": render_message(finding, lang),
     }
@@ -546,17 +653,9 @@ def finding_view(finding: Finding, lang: str) -> dict[str, Any]:
     return {
         **_finding_head(finding, lang),
         "category": spec.category,
-        "facts": [_fact_view(r, lang, comparands) for r in finding.facts.values()],
-        "per_item": [
-            {
-                "label": item.label_zh if lang == "zh" else item.label_en,
-                "status": item.status,
-                "status_label": term(item.status, lang, "status"),
-                "facts": [_fact_view(r, lang, comparands) for r in item.facts.values()],
-            }
-            for item in finding.items
-        ],
-        "parameters": [_param_view(p, lang) for p in finding.parameters.values()],
+        "facts": [fact_view(r, lang, comparands) for r in finding.facts.values()],
+        "per_item": item_views(finding, lang, comparands),
+        "parameters": [param_view(p, lang) for p in finding.parameters.values()],
         "missing": list(finding.missing_keys),
         "basis": [
             {
@@ -697,7 +796,7 @@ def report_view(result: CheckResult, lang: str) -> dict[str, Any]:
         },
         "verdict": result.verdict,
         "verdict_label": term(result.verdict, lang, "verdict"),
-        "exit_code": exit_code(result.verdict),
+        "exit_code": result.exit_code,
         "notices": notices_json(result, lang),
         "counts": [
             {"status": s, "label": term(s, lang, "status"), "count": n} for s, n in counts(result.findings).items()
@@ -728,23 +827,31 @@ def _to_supply(finding: Finding, result: CheckResult, lang: str) -> list[dict[st
 
 def attention_item(finding: Finding, result: CheckResult, lang: str) -> dict[str, Any]:
     """One finding a reviewer must act on, for the compact report: its heading, the reason, what
-    to supply (missing_info) and who waived it (waived)."""
-    waiver = finding.waiver if finding.status == Status.WAIVED else None
+    to supply (missing_info), and the register's entry naming the rule: who waived it (waived), or
+    why the entry did not apply (an expired one), which the reviewer must know before acting."""
     return {
         **_finding_head(finding, lang),
         "supply": _to_supply(finding, result, lang) if finding.status == Status.MISSING_INFO else [],
         **_first_remedy(finding, lang),
-        "waiver": (
-            {
-                "approved_by": waiver.approved_by,
-                "document": waiver.document,
-                "expires": waiver.expires.isoformat() if waiver.expires else None,
-                "reason": waiver.reason,
-            }
-            if waiver is not None
-            else None
-        ),
+        "waived": finding.status == Status.WAIVED and finding.waiver is not None,
+        "waiver": waiver_text(finding, lang),
     }
+
+
+def waiver_text(finding: Finding, lang: str) -> str | None:
+    """The register's entry naming the finding's rule, on one line as the reports write it: who
+    approved it, the document, until when, the reason, and why it did not apply (`expired on
+    …`) in the report's language; None without an entry."""
+    waiver = finding.waiver
+    if waiver is None:
+        return None
+    text = f"{waiver.approved_by}, {waiver.document}"
+    if waiver.expires:
+        text += f", {labels(lang)['until']} {waiver.expires.isoformat()}"
+    if waiver.reason:
+        text += f": {waiver.reason}"
+    note = _note(finding.waiver_note, lang)
+    return text + (f" ({note})" if note else "")
 
 
 def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
@@ -767,7 +874,7 @@ def compact_view(result: CheckResult, lang: str) -> dict[str, Any]:
         "ruleset_sha256": result.ruleset.sha256,
         "verdict": result.verdict,
         "verdict_label": term(result.verdict, lang, "verdict"),
-        "exit_code": exit_code(result.verdict),
+        "exit_code": result.exit_code,
         "notices": notices_json(result, lang),
         "attention": [attention_item(f, result, lang) for f in findings],
         "counted": [
@@ -827,7 +934,7 @@ def audit_identity(result: CheckResult) -> dict[str, Any]:
 def audit_view(result: CheckResult, lang: str) -> dict[str, Any]:
     """The audit block formatted for people: parameter values and dates shown, statuses named."""
     block = audit_block(result)
-    block["parameters"] = [_param_view(p, lang) for p in parameters_in_force(result)]
+    block["parameters"] = [param_view(p, lang) for p in parameters_in_force(result)]
     for waiver in block["waivers"]:
         waiver["note"] = _note(waiver["note"], lang)
         waiver["original_status_label"] = (
@@ -934,7 +1041,10 @@ def verdict_head(result: CheckResult, lang: str, after_ruleset: dict[str, Any] |
         "project": {"id": info.id, "name": info.name, "league_city": info.league_city},
         "as_of": result.params.as_of.isoformat(),
         "verdict": result.verdict,
+        # the verdict's own code, the same under any --fail-on: a verdict read a year later says
+        # what was decided; the code this run ended with is added where --fail-on changed it
         "exit_code": exit_code(result.verdict),
+        **({"run_exit_code": result.exit_code} if result.exit_code != exit_code(result.verdict) else {}),
         "notices": notices_json(result, lang),
         "counts": counts(result.findings),
         "metrics": dict(result.metrics.values),
@@ -1008,15 +1118,7 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
     if finding.missing_keys:
         tail["missing"] = list(finding.missing_keys)
     if finding.items:
-        tail["items"] = [
-            {
-                "index": item.index,
-                "status": item.status,
-                "outcome": fired(finding.rule, item.decision),
-                "facts": {name: r.value for name, r in item.facts.items()},
-            }
-            for item in finding.items
-        ]
+        tail["items"] = finding_items_json(finding)
     if finding.waiver is not None:
         tail["waiver"] = {
             "approved_by": finding.waiver.approved_by,
@@ -1039,6 +1141,19 @@ def finding_json_tail(finding: Finding) -> dict[str, Any]:
             "note": finding.claim_note,
         }
     return tail
+
+
+def finding_items_json(finding: Finding) -> list[dict[str, Any]]:
+    """The items of a per-item rule as data: index, status, the branch that decided, facts."""
+    return [
+        {
+            "index": item.index,
+            "status": item.status,
+            "outcome": fired(finding.rule, item.decision),
+            "facts": {name: r.value for name, r in item.facts.items()},
+        }
+        for item in finding.items
+    ]
 
 
 def render_json(result: CheckResult, lang: str) -> str:

@@ -25,9 +25,17 @@ from urllib.parse import quote
 from checker import __version__
 from checker.check import CheckResult
 from checker.remedies import attach
-from checker.reports.render import audit_block, notices_json, render_message, ruleset_json
+from checker.reports.render import (
+    audit_block,
+    claim_text,
+    finding_items_json,
+    notices_json,
+    render_message,
+    ruleset_json,
+    waiver_text,
+)
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule
-from checker.verdict.findings import Finding, exit_code
+from checker.verdict.findings import Finding
 from checker.verdict.locate import locate
 from checker.vocabulary import Status
 
@@ -107,18 +115,17 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str, artifa
             "missing": list(finding.missing_keys),
         },
     }
+    if finding.items:  # a per-item rule read its facts product by product (boiler by boiler)
+        out["properties"]["items"] = finding_items_json(finding)
     if finding.original_status:
         out["properties"]["originalStatus"] = finding.original_status
     if status == Status.WAIVED and finding.waiver is not None:
         waiver = finding.waiver
-        justification = f"{waiver.approved_by}, {waiver.document}"
-        if waiver.reason:
-            justification += f": {waiver.reason}"
         out["suppressions"] = [
             {
                 "kind": "external",
                 "status": "accepted",
-                "justification": justification,
+                "justification": waiver_text(finding, lang),
                 "properties": {
                     "approvedBy": waiver.approved_by,
                     "document": waiver.document,
@@ -133,8 +140,7 @@ def _result(finding: Finding, index: int, result: CheckResult, lang: str, artifa
             {
                 "kind": "inSource",
                 "status": "underReview" if finding.claimed_status else "rejected",
-                "justification": f"{claim.approved_by}, {claim.document}"
-                + (f": {claim.reason}" if claim.reason else ""),
+                "justification": claim_text(finding, lang),
                 "properties": {
                     "approvedBy": claim.approved_by,
                     "document": claim.document,
@@ -238,7 +244,7 @@ def sarif_log(result: CheckResult, lang: str) -> dict[str, Any]:
                 "invocations": [
                     {
                         "executionSuccessful": True,
-                        "exitCode": exit_code(result.verdict),
+                        "exitCode": result.exit_code,
                         "toolExecutionNotifications": notifications(result, lang),
                         "properties": {"asOf": audit["as_of"]},
                     }

@@ -131,7 +131,6 @@ def _invalid(problems: tuple[Problem, ...] | list[Problem], lang: str) -> Reply:
 def _check(job: CheckJob) -> Reply:
     from checker.input.source import parse_document
     from checker.reports import formats
-    from checker.verdict.findings import exit_code
 
     checker = _checker(job.as_of)
     limits = batch._worker.settings.limits  # type: ignore[union-attr]
@@ -146,7 +145,7 @@ def _check(job: CheckJob) -> Reply:
     return Reply(
         "ok",
         body=body.encode("utf-8", "surrogateescape"),
-        exit_code=exit_code(result.verdict),
+        exit_code=result.exit_code,
         verdict=result.verdict,
         project_id=info.id,
         project_name=info.name,

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from checker.errors import UsageError
 from checker.evaluation.decision import Decision
 from checker.project.model import Waiver
 from checker.rules.parameters import ParameterValue
@@ -88,28 +89,47 @@ def aggregate(findings: list[Finding]) -> Verdict:
     return Verdict.APPROVED
 
 
-def exit_code(verdict: str) -> ExitCode:
-    return VERDICT_EXIT_CODES[Verdict(verdict)]
-
-
 # `--fail-on`: the least severe verdict that makes the exit code non-zero. `review` is the default
 # (rejected 1, needs_review 3, approved with or without warnings 0); `rejected` lets needs_review
 # pass (0); `warn` also fails approved_with_warnings, with its own code 4.
 FAIL_ON = ("rejected", "review", "warn")
+DEFAULT_FAIL_ON = "review"
 
 
-def gated_exit_code(verdict: str, fail_on: str = "review") -> ExitCode:
+def known_gate(fail_on: str) -> str:
+    """`fail_on` if it is a `--fail-on` level; a usage error if not."""
+    if fail_on not in FAIL_ON:
+        raise UsageError(f"unknown --fail-on level {fail_on!r}; one of: {', '.join(FAIL_ON)}")
+    return fail_on
+
+
+def exit_code(verdict: str, fail_on: str = DEFAULT_FAIL_ON) -> ExitCode:
     """The exit code of `verdict` when the verdicts from `fail_on` upwards count as failures.
 
-    The verdict itself (and its `exit_code` in JSON) never changes: `--fail-on` is a policy of the
-    run, for CI pipelines, not a different judgement of the project."""
-    if fail_on not in FAIL_ON:
-        raise ValueError(f"unknown --fail-on level {fail_on!r}")
-    if verdict == Verdict.NEEDS_REVIEW and fail_on == "rejected":
+    The verdict never changes with `--fail-on` (a policy of the run, for CI pipelines, not another
+    judgement of the project); the exit code does, and every report that states the exit code
+    states this one, the code the process ends with."""
+    if verdict == Verdict.NEEDS_REVIEW and known_gate(fail_on) == "rejected":
         return ExitCode.OK
-    if verdict == Verdict.APPROVED_WITH_WARNINGS and fail_on == "warn":
+    if verdict == Verdict.APPROVED_WITH_WARNINGS and known_gate(fail_on) == "warn":
         return ExitCode.WARNINGS
     return VERDICT_EXIT_CODES[Verdict(verdict)]
+
+
+def fails_gate(finding: Finding, fail_on: str = DEFAULT_FAIL_ON) -> bool:
+    """Whether `finding` alone would make the exit code non-zero under `fail_on`: a binding
+    failure always (rejected); review and missing information unless only rejections fail (they
+    make the verdict needs_review); a warning or a failure of guidance only under `warn` (they
+    make it approved_with_warnings). A CI report's failures are these, so they agree with the
+    exit code."""
+    status = finding.status
+    if status == Status.FAIL and finding.binding:
+        return True
+    if status in UNSETTLED:
+        return known_gate(fail_on) != "rejected"
+    if status in (Status.WARN, Status.FAIL):
+        return known_gate(fail_on) == "warn"
+    return False
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

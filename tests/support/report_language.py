@@ -38,6 +38,7 @@ ALLOWED_WORDS = frozenset(
         "kg",
         "PUE",
         "GB",
+        "DZ",
         "T",
         "IPCC",
         "PVC",
@@ -86,6 +87,7 @@ ALLOWED_WORDS = frozenset(
 
 _REMOVED_IN_ZH = [
     re.compile(r"[\w./-]+\.ya?ml:\d+\s+[a-z_][\w.\[\]]*"),  # an input location: file:line key.path
+    re.compile(r"[\w./-]+\.ya?ml:\d+ \([a-z_][\w.\[\]]*\)"),  # and as JUnit writes it: file:line (key.path)
     re.compile(r"[\w./-]+\.(ya?ml|json|html|md|txt|csv|xml|sarif)\b"),  # file names
     re.compile(r"“[^”]*”"),  # quotations
     re.compile(r"‘[^’]*’"),
@@ -149,3 +151,66 @@ def chinese_in_english(report: str, fmt: str, names: frozenset[str]) -> list[str
         if CJK.search(text):
             found.append(line.strip()[:160])
     return found
+
+
+# the columns of a CSV report a person reads; the others are codes and keys (rule, status, the
+# audit's hashes and versions), in English by design
+CSV_READ = (
+    "title",
+    "status_label",
+    "message",
+    "facts",
+    "parameters",
+    "remedies",
+    "basis",
+    "waiver",
+    "claim",
+    "notices",
+)
+# JUnit properties that are the audit's codes, not sentences
+_JUNIT_CODES = re.compile(
+    r"(verdict|checker_version|ruleset_version|ruleset_sha256|input_path|input_sha256|as_of|policy_file|"
+    r"waiver_register(_sha256|_authority)?)$"
+)
+
+
+def read_text(report: str, fmt: str) -> str:
+    """What a person reads in a CSV, JUnit or SARIF report, one text a line: the cells, messages
+    and descriptions; not the codes, keys and data that programs read (SARIF `properties`)."""
+    if fmt == "csv":
+        import csv
+        import io
+
+        rows = csv.DictReader(io.StringIO(report.lstrip("\ufeff")))
+        return "\n".join(row[column] for row in rows for column in CSV_READ)
+    if fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        texts = []
+        for element in ET.fromstring(report).iter():
+            if element.tag == "property" and not _JUNIT_CODES.fullmatch(element.get("name", "")):
+                texts.append(element.get("value", ""))
+            elif element.tag == "testcase":
+                texts.append(element.get("name", ""))
+            elif element.tag in ("failure", "skipped", "system-out"):
+                texts += [element.get("message", ""), element.text or ""]
+        return "\n".join(texts)
+    if fmt == "sarif":
+        import json
+
+        texts = []
+
+        def walk(node: object, key: str = "") -> None:
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if k != "properties":
+                        walk(v, k)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v, key)
+            elif isinstance(node, str) and key in ("text", "markdown", "justification"):
+                texts.append(node)
+
+        walk(json.loads(report))
+        return "\n".join(texts)
+    return report
