@@ -19,7 +19,7 @@ from checker.evaluation.stages import Evaluation, RuleDecisions
 from checker.facts import derived as metrics
 from checker.facts.flat import item_facts, project_facts
 from checker.input.source import DEFAULT_LIMITS, Limits, SourceDocument, read_document
-from checker.input.validation import validate_document
+from checker.input.validation import as_written, validate_document
 from checker.project.model import Project
 from checker.project.vocabulary import products
 from checker.rules.parameters import ParameterSet
@@ -203,9 +203,9 @@ class Checker:
             doc.path,
             "output.annual_value_added_10k_yuan",
             doc.line_of(("output", "annual_value_added_10k_yuan")),
-            f"{output.annual_value_added_10k_yuan:.12g} exceeds what the output value "
-            f"{output.annual_output_value_10k_yuan:.12g} allows ({ceiling:.12g}: value added is output value less "
-            f"intermediate input plus VAT of at most {rate * 100:.12g}%): check that both are in 10k yuan (万元)",
+            f"{as_written(output.annual_value_added_10k_yuan)} exceeds what the output value "
+            f"{as_written(output.annual_output_value_10k_yuan)} allows ({ceiling:.12g}: value added is output value "
+            f"less intermediate input plus VAT of at most {rate * 100:.12g}%): check that both are in 10k yuan (万元)",
         )
 
     def _check_waivers(self, doc: SourceDocument, project: Project) -> None:
