@@ -459,6 +459,8 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # other than electricity (a polysilicon plant coded as solar generation, D4416, is a
     # polysilicon plant)
     other_activity = project.mine is not None or project.data_center is not None or other_products
+    # whether the code is wind or solar generation (None: coarser, D or D44, holding both kinds)
+    renewable_class = _code_class(code, params["renewable_generation_codes"].value)
     if builds_coal_units and host_products:
         builds_coal_power = generates_electricity = False
     elif builds_coal_units:
@@ -472,7 +474,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
             generates_electricity = project.renewable_plant is not None and not other_activity
         elif generation_class is None:  # D or D44: generation if the file has a plant, else unknown
             generates_electricity = True if project.renewable_plant is not None else None
-        elif generation_class and other_products and _code_class(code, params["renewable_generation_codes"].value):
+        elif generation_class and other_products and renewable_class:
             # a product line other than electricity under a wind or solar code (polysilicon coded
             # D4416) is a plant the code does not name, judged by its own rules as without a code
             generates_electricity = False
@@ -507,7 +509,6 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # alike is settled by a wind or PV plant built without coal units. Without a code, a wind or
     # PV plant is the project when the file describes no other activity; beside a mine, a data
     # centre or another product, what the project is stays unknown.
-    renewable_class = _code_class(code, params["renewable_generation_codes"].value)
     renewable_generation: bool | None
     if code is not None:
         renewable_generation = (
@@ -539,7 +540,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     coal_units = project.coal_power
     other_use = project.renewable_plant is not None or project.data_center is not None
     if section is not None:
-        renewable_code = _code_class(code, params["renewable_generation_codes"].value)
+        renewable_code = renewable_class
         if renewable_code is None:
             # a coarse code (D, D44, D441) holds thermal and renewable generation alike: a wind
             # or PV plant without coal units settles it as renewable generation

@@ -496,8 +496,7 @@ class Project(Strict):
         carriers = [c for c in _COAL_CARRIERS if getattr(self.energy, c) is not None]
         if declared is None or not carriers:
             return []
-        feedstock = self.energy.feedstock
-        burnt = sum(getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0) for c in carriers)
+        burnt = self._coal_burnt(carriers)
         # rounding is allowed on coal that is burnt; beside a balance that burns none, any fuel
         # coal at all (1e-145 t) is coal the balance denies
         tolerance = _FUEL_COAL_TOLERANCE * max(burnt, 1.0) if burnt > 0 else 0.0
@@ -511,6 +510,14 @@ class Project(Strict):
                 f"({named} less feedstock = {_number(burnt)})",
             )
         ]
+
+    def _coal_burnt(self, carriers: list[str]) -> float:
+        """The coal the energy balance burns: the given coal carriers less their feedstock."""
+        feedstock = self.energy.feedstock
+        burnt: float = sum(
+            getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0) for c in carriers
+        )
+        return burnt
 
     def _coal_burner_contradictions(self) -> list[tuple[KeyPath, str]]:
         """Coal-fired boilers or coal units the project installs burn coal: beside them, a file
@@ -533,11 +540,7 @@ class Project(Strict):
             carriers = [c for c in _COAL_CARRIERS if getattr(self.energy, c) is not None]
             if not carriers:
                 return []  # no coal figure at all: the rules ask for it
-            feedstock = self.energy.feedstock
-            burnt = sum(
-                getattr(self.energy, c) - ((getattr(feedstock, c) or 0.0) if feedstock else 0.0) for c in carriers
-            )
-            if burnt > 0:
+            if self._coal_burnt(carriers) > 0:
                 return []
             key = ("energy", carriers[0])
         return [
