@@ -510,6 +510,8 @@ def test_a_document_said_to_be_missing_or_pending_anywhere_in_the_text_is_refuse
         "无线电管理局批复 2025-3",
         "拟建项目纳入规划的复函(内发改能源字〔2024〕12号)",
         "No. D150627",
+        "自治区节能审查中心审查意见(内节审〔2024〕5号)",
+        "旗政务服务审批中心取水许可 D1",
     ],
 )
 def test_documents_that_merely_contain_the_words_are_taken(permit_schema, value):

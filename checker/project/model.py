@@ -85,10 +85,11 @@ _WRAPPING = re.compile(r"^[\W_]+|[\W_]+$")  # spaces and punctuation around the 
 # A text that says, anywhere in it, that the document is not there yet ("取水许可申请中", "已提交
 # 申请,待批复", "水资源论证报告编制中", "not yet obtained"), or opens by saying there is none
 # ("无取水许可", "无(正在办理)", "暂无…"). A bare 无 or 拟 is not enough: 无锡市水务局 issues
-# permits, "取水许可证(无期限)" is one, and a title may open with 拟建.
+# permits, "取水许可证(无期限)" is one, and a title may open with 拟建; and "审查中" in 节能审查中心
+# is an office, not a pending state.
 _NO_DOCUMENT_TEXT = re.compile(
     r"^(?:无(?=取水|许可|证|文件|批|相关|此|需|须|[\W_]|$)|没有|暂无|尚无|未有)"
-    r"|申请中|办理中|编制中|审批中|审核中|审查中|报批中|批复中|待批|待审|待取得|待办|待补|待提供|待定"
+    r"|(?:申请|办理|编制|审批|审核|审查|报批|批复)中(?!心)|待批|待审|待取得|待办|待补|待提供|待定"
     r"|尚未|暂未|未取得|未办理|未获|未申请|未提供|未批|正在办理|正在申请|拟办理|拟申请|拟取得|拟报"
     r"|not yet|pending|to be (?:obtained|applied|issued)|in progress|under review|applied for|being applied"
     r"|not obtained|not available|not applicable",
