@@ -716,3 +716,36 @@ def test_a_batch_hands_out_work_as_results_are_taken(monkeypatch):
     bound = (2 * (CHUNKS_AHEAD_PER_JOB + 1) + 1) * chunk_size(len(files), 2)
     assert 0 < ahead <= bound < len(files)
     assert len(list(outcomes)) == len(files) - 1
+
+
+@pytest.mark.parametrize("entry", ["check", "checker"])
+def test_an_interrupt_wrapped_by_class_creation_exits_130_quietly(entry, monkeypatch):
+    """A Ctrl-C landing in a `__set_name__` during an import reaches the entry point as
+    "RuntimeError: Error calling __set_name__" caused by the KeyboardInterrupt (Python 3.11): it
+    printed a traceback once in the start-up test above. It is an interrupt: exit 130."""
+    import checker.cli.app
+    from checker.cli import entry as entries
+
+    def interrupted_import() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__ on 'cached_property' instance") from exc
+
+    monkeypatch.setattr(checker.cli.app, f"{entry}_main", interrupted_import)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # leave the test run's own handler
+    with pytest.raises(SystemExit) as leaving:
+        getattr(entries, entry)()
+    assert leaving.value.code == 130
+
+
+def test_another_error_at_the_entry_point_is_not_taken_for_an_interrupt(monkeypatch):
+    import checker.cli.app
+    from checker.cli import entry as entries
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(checker.cli.app, "check_main", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        entries.check()
