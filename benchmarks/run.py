@@ -7,7 +7,9 @@ Run by hand from the repository root (not part of the test suite):
 1. floor: find, parse (libyaml) and print one JSON line per file, 2 processes, nothing else;
    vs `check DIR --format jsonl -j 2 > file` over the same files.  target: ≤ 2× the floor (bar 2.5×)
    Beside it, `--format json` (the full self-contained line) and a bound: the floor writing a
-   typical full verdict line per file (nothing checked). The same again on a second generated set
+   typical full verdict line per file (nothing checked); and two lower bounds, the checker's
+   reading and validation alone, then with its figures and the engine (`stages_bound.py`, no
+   findings, messages or line). The same again on a second generated set
    with every rule category present, waiver claims and a register (`generate --every-category`).
 2. peer: six rules as a GoRules decision graph in `zen-engine` vs this checker's rule evaluation
    on the same pre-loaded projects, one process.                   target: at least as fast
@@ -225,6 +227,9 @@ def bench_jsonl(folder: Path, n: int, repeat: int, workdir: Path, register: Path
         "floor": [PY, str(HERE / "floor.py"), str(folder), "-j", "2"],
         "jsonl": [*CHECK, str(folder), "--format", "jsonl", "-j", "2", "--as-of", AS_OF, *extra],
         "json": [*CHECK, str(folder), "--format", "json", "-j", "2", "--as-of", AS_OF, *extra],
+        # the checker's first stages alone, in the floor's shape (stages_bound.py)
+        "input": [PY, str(HERE / "stages_bound.py"), str(folder), "-j", "2", "--upto", "input", "--as-of", AS_OF],
+        "engine": [PY, str(HERE / "stages_bound.py"), str(folder), "-j", "2", "--upto", "engine", "--as-of", AS_OF],
     }
     best: dict[str, tuple[float, float, int]] = {}
     sizes: dict[str, int] = {}
@@ -251,6 +256,16 @@ def bench_jsonl(folder: Path, n: int, repeat: int, workdir: Path, register: Path
         "json_cpu_ratio": jc / fc,
         "jsonl_bytes_per_project": sizes["jsonl"] / n,
         "json_bytes_per_project": sizes["json"] / n,
+        **{
+            f"{stage}_bound_{what}": value
+            for stage in ("input", "engine")
+            for what, value in (
+                ("wall_s", best[stage][0]),
+                ("cpu_s", best[stage][1]),
+                ("wall_ratio", best[stage][0] / fw),
+                ("cpu_ratio", best[stage][1] / fc),
+            )
+        },
     }
 
 
@@ -415,6 +430,14 @@ def main() -> None:
             f"{r['json_wall_ratio']:.2f}x wall, {r['json_cpu_ratio']:.2f}x cpu; bytes per project: "
             f"jsonl {r['jsonl_bytes_per_project'] / 1000:.1f} kB, json "
             f"{r['json_bytes_per_project'] / 1000:.1f} kB",
+            flush=True,
+        )
+        print(
+            f"  bound   the checker reading and validating alone {r['input_bound_wall_s']:.2f} s: "
+            f"{r['input_bound_wall_ratio']:.2f}x wall, {r['input_bound_cpu_ratio']:.2f}x cpu; "
+            f"then its figures and the engine too {r['engine_bound_wall_s']:.2f} s: "
+            f"{r['engine_bound_wall_ratio']:.2f}x wall, {r['engine_bound_cpu_ratio']:.2f}x cpu "
+            "(no findings, messages or line: stages_bound.py)",
             flush=True,
         )
     if "peer" not in skip:
