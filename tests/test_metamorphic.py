@@ -93,6 +93,19 @@ def _mining_code_settles_the_mineral(_original: Any, result: Any) -> bool:
     return values["mining_code_declared"] is True and values["involves_rare_earth"] is False
 
 
+def _renewable_generation_without_coal_left(_original: Any, result: Any) -> bool:
+    """The file left describes renewable generation that lists no coal units or coal boilers and
+    declares no coal, or a coal carrier of 0: outside CO-002 (amendment 4) or within it at no new
+    coal, whatever else its balance lists."""
+    values = result.metrics.values
+    return (
+        values["renewable_generation"] is True
+        and values["builds_coal_units"] is False
+        and values["coal_boilers_listed"] is False
+        and (values["net_new_coal_t"] is None or values["net_new_coal_t"] <= 0)
+    )
+
+
 def _renewable_generation_left(_original: Any, result: Any) -> bool:
     """The file left describes renewable generation (a wind or PV plant as the project)."""
     return result.metrics.values["renewable_generation"] is True
@@ -275,6 +288,14 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         _exempt_without_a_balance,
         "a wind or PV plant outside the energy review may be approved on its land and water without "
         "an energy balance (amendment 4); the fuel it declared burning went with the balance",
+    ),
+    (
+        ("energy.raw_coal_t", "energy.washed_coal_t", "coal", "coal.fuel_coal_t"),
+        ("CO-002",),
+        _renewable_generation_without_coal_left,
+        "the coal declared was all that a wind or PV plant without coal units or coal boilers burnt: "
+        "without it such generation is outside CO-002 (amendment 4), or, with a coal carrier of 0 "
+        "left, adds no coal, complete balance or not",
     ),
     (
         ("coal", "coal.fuel_coal_t"),

@@ -29,7 +29,8 @@ def test_la_004_asks_only_for_the_keys_the_file_lacks(tmp_path):
         base="calcium_carbide",
         expect="missing_info",
         set={"land.main_function_zone": "ecological", "land.area_ha": 5},
-        unset=("project.industry_code", "project.investment_10k_yuan"),
+        # without its products too: a calcium-carbide line alone makes the project industrial
+        unset=("project.industry_code", "project.investment_10k_yuan", "project.products"),
     )
     result = checker_on(case.as_of).check_path(write_case(case, tmp_path))
     finding = next(f for f in result.findings if f.id == "LA-004")

@@ -139,7 +139,7 @@ READS: dict[str, tuple[str, ...]] = {
         "output.annual_value_added_10k_yuan",
         "coal.fuel_coal_t",
     ),
-    "high_energy_sector": ("project.industry_code", "coal_power", "renewable_plant"),
+    "high_energy_sector": ("project.industry_code", "coal_power", "renewable_plant", "project.products"),
     "adds_capacity": (
         "project.construction_type",
         "project.adds_capacity",
@@ -309,7 +309,7 @@ def _code_class(code: str | None, prefixes: list[str]) -> bool | None:
 
 
 # the products a mine or its power plant makes without manufacturing (LA-005 without a code)
-_NOT_MANUFACTURED = frozenset({"electricity", "raw_coal"})
+NOT_MANUFACTURED = frozenset({"electricity", "raw_coal"})
 
 
 def _adds_capacity(project: Project) -> bool | None:
@@ -481,7 +481,15 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         else:
             generates_electricity = generation_class
     high_energy = _code_class(code, params["high_energy_sector_codes"].value)
-    if high_energy is None and code is not None:
+    # a product of a high-energy sector (coke, clinker, ferroalloys, ...) is the file's own
+    # evidence of what the project makes: it decides whatever the code says (a graphite-electrode
+    # plant filed under C3985, or with no code), as the code decides a file naming no such product
+    # (amendment 1: where the file shows the opposite elsewhere, the file's evidence decides)
+    high_energy_products = params["high_energy_sector_products"].value
+    makes_high_energy_product = any(line.product in high_energy_products for line in info.products)
+    if makes_high_energy_product:
+        high_energy = True
+    elif high_energy is None and code is not None:
         # a coarse code (D, D44) is settled by the file: coal units make it thermal power, a
         # wind or PV plant without them renewable generation, which is not high-energy
         if builds_coal_units:
@@ -559,6 +567,10 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         industrial = True
     elif coal_units is None and other_use and not other_products:
         industrial = False
+    if makes_high_energy_product:
+        # coke, clinker, steel or aluminium are made in a plant: an industrial project whatever
+        # section the code names (M7320 for a graphite-electrode plant) or whether there is one
+        industrial = True
     # a raw-coal product line (原煤(采掘), Mt/a) is the file's own evidence of a coal mine, whatever
     # the mine section or the industry code says (amendment 1)
     raw_coal_declared = any(line.product == "raw_coal" for line in info.products)
@@ -641,8 +653,12 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # A file with neither a product list nor an industry code says nothing of what it makes,
     # unless its sections do (a wind or PV plant, a data centre, a mine, coal units): absence is
     # never "no listed product" (amendment 1), so the product rules ask for the list.
+    # Under such a code, a list naming only what no manufacturer makes as its product (electricity,
+    # raw coal) also leaves the code's product out: a C2613 file listing only its captive
+    # generation says nothing of the carbide the code stands for.
+    names_no_manufactured = all(line.product in NOT_MANUFACTURED for line in info.products)
     undeclared_products = (
-        names_no_product
+        (names_no_product or names_no_manufactured)
         and code is not None
         and _code_class(code, params["listed_product_industry_codes"].value) is not False
     ) or says_nothing
@@ -738,7 +754,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         # a mining project that declares no product but raw coal or electricity: any other product
         # line may be manufactured (rare earths are separated and smelted, `other` may be anything),
         # whatever else the file holds (a cement plant with its own quarry)
-        "mining_only": mining and not any(line.product not in _NOT_MANUFACTURED for line in info.products),
+        "mining_only": mining and not any(line.product not in NOT_MANUFACTURED for line in info.products),
         "industrial_project": industrial,
         "mining_project": mining,
         "mine_listed": project.mine is not None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checker.facts.derived import Metrics
+from checker.facts.derived import NOT_MANUFACTURED, Metrics
 from checker.project.model import Project
 
 ITEM_COLLECTIONS: dict[str, Callable[[Project], list[dict[str, Any]]]] = {
@@ -46,14 +46,16 @@ def item_facts(project: Project, metrics: Metrics | None = None) -> dict[str, li
     Absence is never a "no": when `metrics` says the products are undeclared but likely (the
     industry code is one of a listed product's), `products` holds one item marked `undeclared`,
     so that HE-001 and HE-003 ask for the list instead of finding no product to judge; a line
-    declared as `other` under such a code is marked `undeclared` the same way."""
+    declared as `other` under such a code is marked `undeclared` the same way, and a list that
+    names only what no manufacturer makes (electricity, raw coal) gets that one item beside its
+    lines: the code's own product is what it leaves out."""
     items = {name: extract(project) for name, extract in ITEM_COLLECTIONS.items()}
     if metrics is not None and metrics.values.get("undeclared_products"):
-        if not items["products"]:
-            items["products"] = [dict(UNDECLARED_PRODUCTS)]
-        else:
-            # a line declared as `other` under that code names no product: it is asked for too
-            for item in items["products"]:
-                if item.get("product") == "other":
-                    item["undeclared"] = True
+        products = items["products"]
+        # a line declared as `other` under that code names no product: it is asked for too
+        others = [item for item in products if item.get("product") == "other"]
+        for item in others:
+            item["undeclared"] = True
+        if not others and all(item.get("product") in NOT_MANUFACTURED for item in products):
+            products.append(dict(UNDECLARED_PRODUCTS))
     return items
