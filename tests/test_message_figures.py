@@ -491,3 +491,14 @@ def test_a_value_added_past_a_float_s_exact_digits_prints_as_written():
     _, en = message(data, "WA-001", "en")
     assert status == "pass"
     assert "43,980,465,111,043,440 yuan" in en
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_negative_zero_as_written_prints_as_nought_never_minus_nought(lang):
+    # `-0.0` is a valid way to write nought; a report printing "-0%" beside it reads as a sign error
+    from checker.verdict import figures
+
+    for style in ("num", "pct", "wan", "yuan10k"):
+        printed = figures.format_figure(-0.0, figures.Style(style, lang))
+        assert not printed.startswith("-"), (style, printed)
+        assert not figures.format_exact(-0.0, figures.Style(style, lang)).startswith("-"), style

@@ -14,6 +14,7 @@ from checker.rules.parameters import (
     PROVENANCES,
     _load_definitions,
     load_policy,
+    pair_problems,
     resolve,
     shipped_definitions,
 )
@@ -240,3 +241,52 @@ def test_a_policy_value_of_the_wrong_kind_is_quoted_as_written_in_yaml(tmp_path)
         load_policy(path)
     (problem,) = found.value.problems
     assert problem.message == "must be a number, got 2021-01-01"
+
+
+def _benchmarks() -> dict[str, float]:
+    return dict(shipped_definitions()["product_benchmark_level_kgce"].values[-1].value)
+
+
+def test_the_shipped_benchmark_and_base_tables_name_the_same_products_in_order():
+    definitions = shipped_definitions()
+    for name, definition in definitions.items():
+        if definition.at_most is not None:
+            assert pair_problems(definitions, {name: definition.values}) == [], name
+
+
+def test_a_policy_table_naming_fewer_products_than_its_pair_is_refused_not_cut_down(tmp_path):
+    # a policy value replaces the shipped table whole: one product set here would leave every other
+    # product without a benchmark beside base levels that still name them
+    path = write_policy(tmp_path, "format: 1\nparameters:\n  product_benchmark_level_kgce:\n    calcium_carbide: 800\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    (problem,) = caught.value.problems
+    assert (problem.key_path, problem.line) == ("parameters.product_benchmark_level_kgce", 3)
+    assert "leaves out cement_clinker" in problem.message
+    assert "product_base_level_kgce" in problem.message
+
+
+def test_a_policy_benchmark_above_the_base_level_is_refused(tmp_path):
+    table = {**_benchmarks(), "calcium_carbide": 1100}
+    body = "\n".join(f"    {product}: {level:g}" for product, level in table.items())
+    path = write_policy(tmp_path, f"format: 1\nparameters:\n  product_benchmark_level_kgce:\n{body}\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    (problem,) = caught.value.problems
+    assert "calcium_carbide: 1100 against 940" in problem.message
+
+
+def test_a_complete_policy_benchmark_table_at_or_below_the_base_level_is_taken(tmp_path):
+    table = {**_benchmarks(), "calcium_carbide": 900}
+    body = "\n".join(f"    {product}: {level:g}" for product, level in table.items())
+    policy = load_policy(write_policy(tmp_path, f"format: 1\nparameters:\n  product_benchmark_level_kgce:\n{body}\n"))
+    assert resolve(dt.date(2025, 1, 1), policy)["product_benchmark_level_kgce"].value["calcium_carbide"] == 900
+
+
+def test_a_policy_files_own_path_is_its_source_in_the_report_language(tmp_path):
+    from checker.reports.render import source_text
+
+    path = write_policy(tmp_path, "format: 1\nparameters:\n  max_energy_intensity_tce_per_10k_yuan: 1.0\n")
+    param = resolve(dt.date(2026, 1, 1), load_policy(path))["max_energy_intensity_tce_per_10k_yuan"]
+    assert source_text(param.source, "zh") == f"政策文件 {path}"
+    assert source_text(param.source, "en") == f"policy file {path}"

@@ -434,6 +434,25 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"unknown product key (.+?)( \(did you mean .+?\?\))?$", r"没有这个产品键 \1\2"),
     (r"unknown product key( \(did you mean .+?\?\))?$", r"没有这个产品键\1"),
     (r"dated values overlap$", "各时段的取值相互重叠"),
+    (
+        r"leaves out (.+?), which (\S+) names; names (.+?), which \S+ does not: a table set here replaces the "
+        r"shipped table whole, so both tables must name the same entries\b",
+        r"缺少 \2 列有的条目 \1,又多出 \2 没有的条目 \3:此处设定的表整体取代随附的表,两表须列相同的条目",
+    ),
+    (
+        r"leaves out (.+?), which (\S+) names: a table set here replaces the shipped table whole, so both tables "
+        r"must name the same entries\b",
+        r"缺少 \2 列有的条目 \1:此处设定的表整体取代随附的表,两表须列相同的条目",
+    ),
+    (
+        r"names (.+?), which (\S+) does not: a table set here replaces the shipped table whole, so both tables "
+        r"must name the same entries\b",
+        r"列有 \2 没有的条目 \1:此处设定的表整体取代随附的表,两表须列相同的条目",
+    ),
+    (r"is above (\S+) for (.+?)( \(on and after \S+\))?$", r"高于 \1:\2\3"),
+    (r"is above (\S+): (.+?)( \(on and after \S+\))?$", r"高于 \1:\2\3"),
+    (r"(\S+): (\S+) against (\S+)(?=;|$| \()", r"\1: \2(对比 \3)"),
+    (r" \(on and after (\d{4}-\d{2}-\d{2})\)$", r"(\1 起)"),
     (r"`to` is before `from`$", "`to` 早于 `from`"),
     (
         r"must be a dated value like the others: a mapping with `from` and `value`$",

@@ -28,7 +28,7 @@ from checker.reports.escaping import md_escape
 from checker.reports.words import fmt_num, term, terms, unit_text
 from checker.resources import templates_dir
 from checker.rules import datacache
-from checker.rules.parameters import Localised, ParameterValue
+from checker.rules.parameters import POLICY_SOURCE_PREFIX, Localised, ParameterValue
 from checker.rules.plan_period import Notice
 from checker.rules.ruleset import DOCUMENT_TITLES, Rule
 from checker.verdict import figures
@@ -59,6 +59,8 @@ def source_text(source: str, lang: str) -> str:
     """A parameter's source as a report in `lang` shows it."""
     if lang != "zh":
         return source
+    if source.startswith(POLICY_SOURCE_PREFIX):  # the file's path, for a policy file naming no source
+        return "政策文件 " + source[len(POLICY_SOURCE_PREFIX) :]
 
     def gloss(match: re.Match[str]) -> str:
         text = match.group(0)

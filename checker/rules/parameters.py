@@ -108,6 +108,9 @@ class ParameterDefinition(_Strict):
     type: ParameterType = "number"
     min: float | None = None
     max: float | None = None
+    # the parameter this one never exceeds on any date: numbers directly, maps entry by entry and
+    # naming the same entries (a product's benchmark level is at or below its base level)
+    at_most: str | None = None
     values: list[DatedValue] = Field(min_length=1)
 
 
@@ -408,6 +411,10 @@ def _policy_values(
     ]
 
 
+# the source of a policy file's values when the file names none: the file itself
+POLICY_SOURCE_PREFIX = "policy file "
+
+
 def load_policy(
     path: str | Path,
     limits: Limits = DEFAULT_LIMITS,
@@ -417,7 +424,7 @@ def load_policy(
     definitions of the rules in use (the shipped ones by default)."""
     doc = read_document(path, limits)
     policy = validate_document(doc, PolicyFile)
-    source = policy.source or f"policy file {path}"
+    source = policy.source or f"{POLICY_SOURCE_PREFIX}{path}"
     return str(path), _overrides(doc, policy.parameters, definitions or shipped_definitions(), source)
 
 
@@ -459,9 +466,69 @@ def _overrides(
             overrides[name] = _policy_values(doc, name, raw, definition, source)
         except InputError as exc:
             problems.extend(exc.problems)
+    if not problems:
+        for name, message in pair_problems(definitions, overrides):
+            key = ("parameters", name)
+            problems.append(Problem(doc.path, format_key_path(key), doc.line_of(key), message))
     if problems:
         raise InputError(problems)
     return overrides
+
+
+def pair_problems(
+    definitions: Mapping[str, ParameterDefinition], overrides: Mapping[str, list[DatedValue]]
+) -> list[tuple[str, str]]:
+    """(the overridden parameter, why) for each `at_most` pair the overrides break on some date.
+
+    A policy value replaces the shipped one whole: a benchmark table naming one product would
+    silently leave every other product without a benchmark beside a base-level table that still
+    names them, and a benchmark above the base level inverts the rule's sense. Both are
+    contradictions in the authority's file, refused like any other (never a silent drop)."""
+    found: list[tuple[str, str]] = []
+    for name, definition in definitions.items():
+        other = definition.at_most
+        if other is None or other not in definitions or (name not in overrides and other not in overrides):
+            continue
+        mine, theirs = overrides.get(name, []), overrides.get(other, [])
+        spans = [*mine, *theirs, *definition.values, *definitions[other].values]
+        days = {d.effective_from for d in spans} | {
+            d.effective_to + dt.timedelta(days=1) for d in spans if d.effective_to and d.effective_to < dt.date.max
+        }
+        for day in sorted(days):
+            low = _in_force(mine, day) or _in_force(definition.values, day)
+            high = _in_force(theirs, day) or _in_force(definitions[other].values, day)
+            if low is None or high is None:
+                continue
+            why = _exceeds(low.value, other, high.value)
+            if why:
+                since = "" if day == dt.date.min else f" (on and after {day.isoformat()})"
+                found.append((name if name in overrides else other, f"{why}{since}"))
+                break
+    return found
+
+
+def _exceeds(low: Any, other: str, high: Any) -> str | None:
+    """Why `low` is not at most `high` (`other`'s value), or None."""
+    if isinstance(low, dict) and isinstance(high, dict):
+        left_out = sorted(set(high) - set(low))
+        extra = sorted(set(low) - set(high))
+        if left_out or extra:
+            named = "; ".join(
+                part
+                for part in (
+                    f"leaves out {', '.join(left_out)}, which {other} names" if left_out else "",
+                    f"names {', '.join(extra)}, which {other} does not" if extra else "",
+                )
+                if part
+            )
+            return (
+                f"{named}: a table set here replaces the shipped table whole, so both tables must name the same entries"
+            )
+        above = [f"{entry}: {low[entry]:g} against {high[entry]:g}" for entry in low if low[entry] > high[entry]]
+        return f"is above {other} for {'; '.join(above)}" if above else None
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        return f"is above {other}: {low:g} against {high:g}"
+    return None
 
 
 def resolve(

@@ -180,6 +180,8 @@ def format_figure(value: Any, style: Style, digits: int = 2, against: Any = None
         return str(value)
     if not math.isfinite(value):  # a ratio over a vanishing value added: say so, not "Infinity"
         return "∞" if value > 0 else "-∞"
+    if value == 0:
+        value = 0.0 if isinstance(value, float) else value  # -0.0, as written, is nought: never "-0"
     # a figure that is not zero never prints as 0 (a cap of 1e-20 is not "a cap of 0")
     listed = [*(against if isinstance(against, list | tuple) else [against]), 0]
     comparands = [c for c in listed if _is_number(c) and math.isfinite(c) and float(c) != float(value)]
@@ -210,7 +212,7 @@ def format_exact(value: Any, style: Style) -> str:
     style's unit, every digit of it (3亿元, 3.00004亿元). The operands of a quotient a message
     prints are printed so where rounding either could put their printed quotient on the other
     side of the limit it is compared with (3.9万 ÷ 3亿 is 1.3, for 39 001.2 ÷ 30 000 above 1.3)."""
-    if not _is_number(value) or not math.isfinite(value):
+    if not _is_number(value) or not math.isfinite(value) or value == 0:
         return format_figure(value, style)
     shortest, suffix, _ = style.parts(value)
     shortest = shortest.normalize(_EXACT)
