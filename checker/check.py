@@ -150,6 +150,7 @@ class Checker:
         """What the engine is given for a project: its figures and facts, once its claimed
         waivers name known rules and its figures are computable."""
         self._check_waivers(doc, project)
+        self._check_register_names(doc, project)
         self._refuse_value_added_above_output(doc, project)
         figures = metrics.compute(project, self.params)
         self._refuse_incomputable(doc, figures)
@@ -207,6 +208,24 @@ class Checker:
             f"{as_written(output.annual_output_value_10k_yuan)} allows ({ceiling:.12g}: value added is output value "
             f"less intermediate input plus VAT of at most {rate * 100:.12g}%): check that both are in 10k yuan (万元)",
         )
+
+    def _check_register_names(self, doc: SourceDocument, project: Project) -> None:
+        """A register entry that names the project by name as well as by id applies only to the
+        project of that name: a file carrying another project's id contradicts the authority's
+        own register, and is refused rather than waived (claims are not decisions)."""
+        if self.register is None:
+            return
+        info = project.project
+        for entry in self.register.for_project(info.id):
+            if entry.project_name is not None and entry.name_mismatch(info.name):
+                raise InputError.single(
+                    doc.path,
+                    "project.id",
+                    doc.line_of(("project", "id")),
+                    f'{info.id} is the id of "{entry.project_name}" in the waiver register {self.register.path}, '
+                    f'but this file names "{info.name}": an entry of the register applies only to the '
+                    "project it names",
+                )
 
     def _check_waivers(self, doc: SourceDocument, project: Project) -> None:
         problems = self._waiver_problems(doc, [w.rule for w in project.waivers])

@@ -375,3 +375,45 @@ def test_a_projects_register_entries_are_found_in_the_registers_order_and_only_i
     # a caller may change the list it is given without changing what the next project gets
     register.for_project("P-2").clear()
     assert len(register.for_project("P-2")) == 2
+
+
+def _named_register(tmp_path, project_name: str) -> Path:
+    return write_register(
+        tmp_path,
+        [
+            {
+                "project": "NM-2025-0734",
+                "rule": "HE-001",
+                "reason": "决定",
+                "approved_by": "自治区发展和改革委员会",
+                "document": "内发改环资字〔2025〕7号",
+                "expires": dt.date(2027, 12, 31),
+                "project_name": project_name,
+            },
+        ],
+        name="named.yaml",
+    )
+
+
+def test_an_entry_naming_the_project_waives_that_project_written_with_other_spacing_or_width(applicant, tmp_path):
+    path, _ = applicant
+    name = yaml.safe_load(path.read_text(encoding="utf-8"))["project"]["name"]
+    spaced = " ".join(name).replace("(", "(")  # spaces between the characters, a full-width parenthesis
+    code, out, err = invoke(
+        path, "--waivers", _named_register(tmp_path, spaced), "--as-of", "2026-01-01", "--format", "json"
+    )
+    assert (code, err) == (3, "")
+    assert {f["rule"]: f["status"] for f in json.loads(out)["findings"]}["HE-001"] == "waived"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_carrying_the_id_of_another_project_named_in_the_register_is_refused_not_waived(
+    applicant, tmp_path, lang
+):
+    path, _ = applicant
+    register = _named_register(tmp_path, "另一个项目")
+    code, out, err = invoke(path, "--waivers", register, "--as-of", "2026-01-01", "--lang", lang)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and f"{path}:" in err and "project.id" in err
+    assert "另一个项目" in err and str(register) in err
+    assert ("登记册的记录只适用于其所列的项目" in err) == (lang == "zh")

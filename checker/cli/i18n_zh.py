@@ -488,6 +488,9 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"a second entry for project (.+) and rule (\S+) \(the first is (waivers\[\d+\])\)$",
      r"项目 \1 和规则 \2 的第二条记录(第一条是 \3)"),
     (r"a second waiver for (\S+)$", r"对 \1 的第二项豁免申报"),
+    (r"(.+?) is the id of \"(.+)\" in the waiver register (.+), but this file names \"(.+)\": an entry of the "
+     r"register applies only to the project it names$",
+     r"\1 在豁免登记册 \3 中是“\2”的项目代码,但本文件的项目名称为“\4”: 登记册的记录只适用于其所列的项目"),
     (r"; the rules with the shipped values compile, so a table this policy enlarges is too large: keep it to the "
      r"products the authority reviews$",
      ";使用随附取值时规则可以编译,因此是本政策文件扩大的表过大: 请只保留审查机关审查的产品"),

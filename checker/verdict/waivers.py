@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -50,6 +51,19 @@ class RegisterEntry(Strict):
     approved_by: ReferenceText
     document: ReferenceText
     expires: CalendarDate
+    # optional: the project's name as the authority decided on it. The id alone is what the
+    # applicant's own file says; with the name, an entry never follows an id copied into the file
+    # of another project (`name_mismatch`)
+    project_name: Text | None = None
+
+    def name_mismatch(self, name: str) -> bool:
+        """Whether this entry names a project other than one called `name` (compared as written,
+        ignoring width and spacing: 2×350MW and 2 × 350 MW are one name)."""
+        return self.project_name is not None and _name_key(self.project_name) != _name_key(name)
+
+
+def _name_key(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 class RegisterFile(Strict):
