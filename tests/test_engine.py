@@ -321,8 +321,12 @@ def test_a_policy_table_too_large_for_the_engine_is_an_input_error_naming_the_po
 
     names = sorted(products())[:13]
     policy = tmp_path / "policy.yaml"
+    # both tables, naming the same products (a policy's table replaces its pair's entries whole)
     policy.write_text(
-        "format: 1\nparameters:\n  product_base_level_kgce:\n" + "".join(f"    {name}: 1000\n" for name in names),
+        "format: 1\nparameters:\n  product_base_level_kgce:\n"
+        + "".join(f"    {name}: 1000\n" for name in names)
+        + "  product_benchmark_level_kgce:\n"
+        + "".join(f"    {name}: 900\n" for name in names),
         encoding="utf-8",
     )
     sample = REPO / "projects" / "ordos-calcium-carbide.yaml"

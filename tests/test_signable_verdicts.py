@@ -236,9 +236,9 @@ FIXTURES = [
         statuses={"MI-002": "not_applicable"},
     ),
     Fixture(
-        "未申报新水取用量的工业项目,WA-003 为信息不全,不是未超过取水许可门槛",
+        "未申报新水取用量(也未申报地下水)的工业项目,WA-003 为信息不全,不是未超过取水许可门槛",
         "calcium_carbide",
-        unset=("water.fresh_water_m3",),
+        unset=("water.fresh_water_m3", "water.groundwater_m3"),
         statuses={"WA-002": "missing_info", "WA-003": "missing_info"},
         missing={"WA-003": "water.fresh_water_m3"},
     ),
