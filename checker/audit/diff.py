@@ -20,7 +20,7 @@ from pathlib import Path
 from checker.batch.inputs import find_projects
 from checker.batch.runner import Settings
 from checker.check import Checker, CheckResult
-from checker.errors import CheckerError, InputError
+from checker.errors import CheckerError, InputError, Problem
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -95,8 +95,12 @@ class ProjectChange:
 
 @dataclass(frozen=True)
 class Unreadable:
+    """A file not compared: `message` is the library's English without the file (what JSON and
+    CSV give, for programs); `problems` are what the text and Markdown say, each in its line."""
+
     path: str
     message: str
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass
@@ -126,17 +130,22 @@ class Diff:
         return self.checked - len(self.changes)
 
 
-def _message(error: CheckerError) -> str:
-    """The error without the file name, which the report shows beside it."""
+def _problems(path: Path, error: CheckerError) -> tuple[Problem, ...]:
+    """What is wrong with a file that could not be checked, as problems located in it."""
     if isinstance(error, InputError):
-        return "; ".join(
-            (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "") + p.message
-            for p in error.problems
-        )
-    return str(error)
+        return tuple(error.problems)
+    return (Problem(str(path), "", None, str(error)),)
 
 
-Summaries = Iterator[tuple[Path, "Outcome | str"]]  # a summary, or why the file was not checked
+def _message(problems: tuple[Problem, ...]) -> str:
+    """The problems without the file name, which JSON and CSV give beside them."""
+    return "; ".join(
+        (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "") + p.message for p in problems
+    )
+
+
+# a summary, or the problems for which the file was not checked
+Summaries = Iterator[tuple[Path, "Outcome | tuple[Problem, ...]"]]
 
 
 def compare(
@@ -150,7 +159,7 @@ def compare(
 
     def summaries(checker: Checker, files: list[Path]) -> Summaries:
         for path, result in iter_checked(checker, files):
-            yield path, _message(result) if isinstance(result, CheckerError) else summarise(result)
+            yield path, _problems(path, result) if isinstance(result, CheckerError) else summarise(result)
 
     return _diff(
         collect_paths(paths),
@@ -175,13 +184,7 @@ def compare_in_batch(
     def summaries(settings: Settings, files: list[Path]) -> Summaries:
         for outcome in run([str(p) for p in files], settings, jobs):
             if outcome.verdict is None:
-                yield (
-                    Path(outcome.path),
-                    "; ".join(
-                        (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "") + p.message
-                        for p in outcome.problems
-                    ),
-                )
+                yield Path(outcome.path), outcome.problems
                 continue
             yield (
                 Path(outcome.path),
@@ -214,24 +217,24 @@ def _diff(
 ) -> Diff:
     diff = Diff(base_label=base_label, new_label=new_label)
     base_outcomes: dict[Path, Outcome] = {}
-    errors: dict[Path, str] = {}
+    errors: dict[Path, tuple[Problem, ...]] = {}
     for path, result in base(files):
-        if isinstance(result, str):
+        if isinstance(result, tuple):
             errors[path] = result
         else:
             base_outcomes[path] = result
     for path, result in new([p for p in files if p in base_outcomes]):
         prior = base_outcomes[path]
-        if isinstance(result, str):
+        if isinstance(result, tuple):
             errors[path] = result
             continue
         if prior.input_sha256 != result.input_sha256:
-            errors[path] = "the file changed while it was being compared"
+            errors[path] = (Problem(str(path), "", None, "the file changed while it was being compared"),)
             continue
         _count(diff, str(path), prior, result)
     order = {str(p): index for index, p in enumerate(files)}
     diff.changes.sort(key=lambda change: order[change.path])
-    diff.unreadable = [Unreadable(str(p), errors[p]) for p in files if p in errors]
+    diff.unreadable = [Unreadable(str(p), _message(errors[p]), errors[p]) for p in files if p in errors]
     return diff
 
 

@@ -344,6 +344,7 @@ def _check_many(
         verbose=text.verbose,
         color=(fmt or "text") == "text" and text.paints(),
         fail_on=fail_on,
+        problem_text=i18n.problem,
     )
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 

@@ -40,7 +40,7 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     ledger = _open_ledger(settings.record)  # a ledger that cannot be used stops the batch first
     unrecorded = False
     appended: list[Any] = []  # the ledger entries this batch appended, in order
-    document = Document(settings.fmt, settings.lang) if settings.fmt in DOCUMENT_FORMATS else None
+    document = Document(settings.fmt, settings.lang, i18n.problem) if settings.fmt in DOCUMENT_FORMATS else None
     deferred: list[CheckedFile] = []
     try:
         for outcome in run(paths, settings, jobs):

@@ -564,6 +564,7 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"cannot read the file: permission denied$", "无法读取文件: 没有权限"),
     (r"cannot read the file: ", "无法读取文件: "),
     (r"the file is empty$", "文件为空"),
+    (r"the file changed while it was being compared$", "文件在比较期间被修改"),
     (r"is a directory, not a YAML file$", "是文件夹,不是 YAML 文件"),
     (r"the file is larger than the limit of (\d+) bytes", r"文件大于 \1 字节的上限"),
     (r"duplicate key \(first given on line (\d+)\)", r"键重复(首次出现在第 \1 行)"),
