@@ -221,3 +221,13 @@ def test_cli_lists_an_unreadable_file_as_check_does_in_the_run_s_language(regist
             assert f"  {broken}:3: YAML 语法错误" in result.stdout
         else:
             assert f"{str(broken).replace('_', chr(92) + '_')}:3 | YAML 语法错误" in result.stdout
+
+
+def test_cli_refuses_a_folder_without_project_files_as_check_does(tmp_path, tight):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a project", encoding="utf-8")
+    result = CliRunner().invoke(checker_main, ["diff", str(empty), "--params", str(tight), "--as-of", "2026-01-01"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"error: {empty}: no *.yaml or *.yml file in this folder\n"

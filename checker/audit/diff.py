@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from checker.batch.inputs import find_projects
+from checker.batch.inputs import expand_paths
 from checker.batch.runner import Settings
 from checker.check import Checker, CheckResult
 from checker.errors import CheckerError, InputError, Problem
@@ -26,13 +26,11 @@ from checker.errors import CheckerError, InputError, Problem
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders replaced by their project files, found as a batch finds them.
 
-    A path that does not exist is kept, so that it is reported as unreadable rather than dropped.
+    The same refusals as `check`'s (`expand_paths`): a folder without a project file is a
+    mistake on the command line, not a registry that no policy changes, so it raises UsageError
+    rather than report "0 compared, nothing changed"; so does a path that does not exist.
     """
-    found: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        found += [Path(p) for p in find_projects(path)] if path.is_dir() else [path]
-    return list(dict.fromkeys(found))
+    return [Path(p) for p in dict.fromkeys(expand_paths([str(given) for given in paths]))]
 
 
 def iter_checked(checker: Checker, paths: Iterable[Path]) -> Iterator[tuple[Path, CheckResult | CheckerError]]:
