@@ -123,6 +123,7 @@ def test_json_batch_in_two_processes_reports_every_file_in_order(mixed: Path):
         "key_path": "surprise",
         "line": 4,
         "message": "unknown key in format 1",
+        "message_localized": "格式 1 中没有此键",  # the report's language: Chinese by default
     } in not_project["errors"]
     in_batch = {Path(line["input"]["path"]).name: line["verdict"] for line in lines[1:5]}
     assert in_batch == verdicts(PROJECTS)
@@ -255,7 +256,7 @@ def test_csv_batch_has_one_row_per_project_and_a_bom(mixed: Path):
         int(ordos[s]) for s in ("fail", "review", "missing_info", "warn", "pass", "not_applicable", "waived")
     ) == len(single(PROJECTS[3]).findings)
     assert by_name["b-broken.yaml"]["verdict"] == ""
-    assert "YAML syntax error" in by_name["b-broken.yaml"]["error"]
+    assert "YAML 语法错误" in by_name["b-broken.yaml"]["error"]  # in the report's language, Chinese by default
     assert result.exit_code == 2
 
 

@@ -334,3 +334,56 @@ def test_a_folder_document_is_recorded_in_the_ledger_once_written(tmp_path):
     )
     assert verify.returncode == 0
     assert "2 entries checked: 2 verified" in verify.stdout
+
+
+# --- a file that cannot be read is said in the run's language, in every format ---------------------
+
+TAB_INDENTED = "format: 1\nproject:\n\tid: NM-1\n"
+
+
+@pytest.fixture
+def mixed_folder(tmp_path):
+    folder = tmp_path / "applications"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes((REPO / "projects" / "hohhot-data-centre.yaml").read_bytes())
+    (folder / "b.yaml").write_text(TAB_INDENTED, encoding="utf-8")
+    (folder / "c.yaml").write_text("", encoding="utf-8")
+    return folder
+
+
+def run_folder(folder, fmt: str, lang: str) -> str:
+    code = "from checker.cli.app import check_main; check_main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder), "--format", fmt, "--lang", lang, "--as-of", "2025-06-01", "-j", "2"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "csv", "junit", "github", "sarif"])
+def test_an_unreadable_file_reads_in_chinese_in_every_document(mixed_folder, fmt):
+    text = run_folder(mixed_folder, fmt, "zh")
+    assert "YAML 语法错误" in text and "文件为空" in text
+    assert "YAML syntax error" not in text and "the file is empty" not in text
+    english = run_folder(mixed_folder, fmt, "en")
+    assert "YAML syntax error" in english and "the file is empty" in english
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_json_error_keeps_its_english_message_and_adds_the_run_s_language(mixed_folder, fmt):
+    lines = [json.loads(line) for line in run_folder(mixed_folder, fmt, "zh").splitlines()]
+    errors = {os.path.basename(line["input"]): line["error"] for line in lines if "error" in line}
+    assert errors["c.yaml"]["message"] == "the file is empty"
+    assert errors["c.yaml"]["message_localized"] == "文件为空"
+    assert errors["b.yaml"]["message"].startswith("YAML syntax error")
+    assert errors["b.yaml"]["message_localized"].startswith("YAML 语法错误")
+    lines = [json.loads(line) for line in run_folder(mixed_folder, fmt, "en").splitlines()]
+    for line in lines:
+        if "error" in line:
+            assert line["error"]["message_localized"] == line["error"]["message"]

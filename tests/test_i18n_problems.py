@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker.cli import i18n
-from checker.cli.app import check_main
+from checker.cli.app import check_main, checker_main
 from tests.support import REPO
 
 CHINESE = {"LC_MESSAGES": None, "LC_ALL": None, "LANG": None}
@@ -195,6 +195,55 @@ def test_a_problem_line_reads_in_chinese_with_its_names_kept(english):
 )
 def test_the_translation_keeps_names_values_and_choices(english, chinese):
     assert i18n.problem(english, "zh") == chinese
+
+
+# the command line's own refusals (not located in a project file): each read whole in Chinese
+COMMAND_LINES = [
+    (
+        "check date 2019-01-01 is before the period of the rules' plan, 《纲要》 (2021-01-01 to 2025-12-31); "
+        "choose an --as-of date within or after it",
+        "审查日期 2019-01-01 早于规则所依据规划《纲要》的期间(2021-01-01 至 2025-12-31);"
+        "请选择该期间内或之后的 --as-of 日期",
+    ),
+    (
+        "parameter co2_factor_coke has no value in force on 2019-01-01; choose another --as-of date or set it in a "
+        "--params file",
+        "参数 co2_factor_coke 在 2019-01-01 没有现行取值;请另选 --as-of 日期,或在 --params 文件中设定",
+    ),
+    (
+        "cannot write to standard output: the reading end was closed (broken pipe)",
+        "无法写入标准输出: 读取端已关闭(管道断开)",
+    ),
+    ("cannot write to standard output: No space left on device", "无法写入标准输出: 磁盘空间不足"),
+    ("cannot write to standard output: it is closed", "无法写入标准输出: 已关闭"),
+    (
+        "cannot tell the report format from '/tmp/x.foo': use one of the extensions .csv, .html, .xml or give --format",
+        "无法从 '/tmp/x.foo' 判断报告格式: 请使用扩展名 .csv, .html, .xml 之一,或给出 --format",
+    ),
+    (
+        "/tmp/pack.yaml: no such file: a pack folder needs a pack.yaml",
+        "/tmp/pack.yaml: 文件不存在: 规则包文件夹中须有 pack.yaml",
+    ),
+    ("/nonexist: no such pack folder", "/nonexist: 规则包文件夹不存在"),
+    ("no ledger at none.db", "台账 none.db 不存在"),
+    ("b.yaml: the file changed while it was being compared", "b.yaml: 文件在比较期间被修改"),
+]
+
+
+@pytest.mark.parametrize("english, chinese", COMMAND_LINES)
+def test_a_command_line_refusal_reads_in_chinese(english, chinese):
+    assert i18n.problem(english, "zh") == chinese
+    assert leftover_english(chinese) == []
+    assert i18n.problem(english, "en") == english
+
+
+@pytest.mark.parametrize("command", [["params"], ["rules"], ["explain", "HE-001"]])
+def test_a_date_before_the_plan_is_refused_for_that_reason_by_every_command(command):
+    result = CliRunner().invoke(checker_main, [*command, "--as-of", "2019-01-01"], env=CHINESE)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("错误: 审查日期 2019-01-01 早于规则所依据规划《"), line
 
 
 def test_a_file_name_that_looks_like_prose_is_not_translated():

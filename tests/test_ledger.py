@@ -593,3 +593,35 @@ def test_an_entry_recorded_before_rule_packs_re_runs_from_its_old_snapshot(targe
     files["rules/EC/EC-004.yaml"] = files["rules/EC/EC-004.yaml"].replace("binding: true", "binding: false")
     execute(target, sa.update(rulesets).values(archive=zlib.compress(canonical_json(files).encode())))
     assert "does not hash to the ruleset's sha256" in verify_cli(target).stdout
+
+
+# --- a ledger that cannot be used is refused before the report, on one line -------------------------
+
+UNUSABLE = {"LC_MESSAGES": None, "LC_ALL": None, "LANG": None}  # messages in Chinese
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("many", [False, True], ids=["one", "batch"])
+def test_a_sqlite_ledger_that_is_a_folder_is_refused_before_any_report(tmp_path, fmt, many):
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    project = REPO / "projects" / "hohhot-data-centre.yaml"
+    paths = [str(project), str(REPO / "projects" / "kubuqi-desert-pv.yaml")] if many else [str(project)]
+    args = [*paths, "--record", f"{folder}/", "--as-of", AS_OF, "--format", fmt, "-j", "1"]
+    result = CliRunner().invoke(check_main, args, env=UNUSABLE)
+    assert result.exit_code == 2
+    assert result.stdout == ""  # no report claiming an exit code the run does not end with
+    assert result.stderr == f"错误: 无法使用台账 {folder}/: 无法打开数据库文件\n"
+    english = CliRunner().invoke(check_main, [*args, "--lang", "en"])
+    assert english.stderr == f"error: cannot use the ledger {folder}/: unable to open database file\n"
+
+
+def test_an_unreachable_postgresql_ledger_is_one_line_without_class_names_or_password():
+    url = "postgresql://nobody:secret@127.0.0.1:1/x"
+    project = str(REPO / "projects" / "hohhot-data-centre.yaml")
+    result = CliRunner().invoke(check_main, [project, "--record", url, "--as-of", AS_OF], env=UNUSABLE)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("错误: 无法使用台账 postgresql://nobody:***@127.0.0.1:1/x: 连接服务器 "), line
+    assert "Error" not in line and "psycopg2" not in line and "secret" not in line and "\t" not in result.stderr

@@ -204,3 +204,30 @@ def test_a_side_dated_after_the_plan_period_carries_the_notice_and_one_inside_do
     if fmt == "json":
         assert json.loads(after.stdout)["notices"][0]["code"] == "outside_plan_period"
         assert json.loads(inside.stdout)["notices"] == []
+
+
+def test_cli_lists_an_unreadable_file_as_check_does_in_the_run_s_language(registry, tight):
+    """`path:3: …` with the line after the file, in Chinese in a Chinese locale (text and Markdown)."""
+    broken = registry / "others" / "broken.yaml"
+    for fmt in ("text", "markdown"):
+        result = CliRunner().invoke(
+            checker_main,
+            ["diff", str(registry), "--params", str(tight), "--as-of", "2026-01-01", "--format", fmt],
+            env={"LC_MESSAGES": None, "LC_ALL": None, "LANG": None},
+        )
+        assert result.exit_code == 1, result.output
+        assert "YAML syntax error" not in result.stdout and "line 2" not in result.stdout
+        if fmt == "text":
+            assert f"  {broken}:3: YAML 语法错误" in result.stdout
+        else:
+            assert f"{str(broken).replace('_', chr(92) + '_')}:3 | YAML 语法错误" in result.stdout
+
+
+def test_cli_refuses_a_folder_without_project_files_as_check_does(tmp_path, tight):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a project", encoding="utf-8")
+    result = CliRunner().invoke(checker_main, ["diff", str(empty), "--params", str(tight), "--as-of", "2026-01-01"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"error: {empty}: no *.yaml or *.yml file in this folder\n"

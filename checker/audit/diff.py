@@ -17,22 +17,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from checker.batch.inputs import find_projects
+from checker.batch.inputs import expand_paths
 from checker.batch.runner import Settings
 from checker.check import Checker, CheckResult
-from checker.errors import CheckerError, InputError
+from checker.errors import CheckerError, InputError, Problem
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given; folders replaced by their project files, found as a batch finds them.
 
-    A path that does not exist is kept, so that it is reported as unreadable rather than dropped.
+    The same refusals as `check`'s (`expand_paths`): a folder without a project file is a
+    mistake on the command line, not a registry that no policy changes, so it raises UsageError
+    rather than report "0 compared, nothing changed"; so does a path that does not exist.
     """
-    found: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        found += [Path(p) for p in find_projects(path)] if path.is_dir() else [path]
-    return list(dict.fromkeys(found))
+    return [Path(p) for p in dict.fromkeys(expand_paths([str(given) for given in paths]))]
 
 
 def iter_checked(checker: Checker, paths: Iterable[Path]) -> Iterator[tuple[Path, CheckResult | CheckerError]]:
@@ -95,8 +93,12 @@ class ProjectChange:
 
 @dataclass(frozen=True)
 class Unreadable:
+    """A file not compared: `message` is the library's English without the file (what JSON and
+    CSV give, for programs); `problems` are what the text and Markdown say, each in its line."""
+
     path: str
     message: str
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass
@@ -126,17 +128,22 @@ class Diff:
         return self.checked - len(self.changes)
 
 
-def _message(error: CheckerError) -> str:
-    """The error without the file name, which the report shows beside it."""
+def _problems(path: Path, error: CheckerError) -> tuple[Problem, ...]:
+    """What is wrong with a file that could not be checked, as problems located in it."""
     if isinstance(error, InputError):
-        return "; ".join(
-            (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "") + p.message
-            for p in error.problems
-        )
-    return str(error)
+        return tuple(error.problems)
+    return (Problem(str(path), "", None, str(error)),)
 
 
-Summaries = Iterator[tuple[Path, "Outcome | str"]]  # a summary, or why the file was not checked
+def _message(problems: tuple[Problem, ...]) -> str:
+    """The problems without the file name, which JSON and CSV give beside them."""
+    return "; ".join(
+        (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "") + p.message for p in problems
+    )
+
+
+# a summary, or the problems for which the file was not checked
+Summaries = Iterator[tuple[Path, "Outcome | tuple[Problem, ...]"]]
 
 
 def compare(
@@ -150,7 +157,7 @@ def compare(
 
     def summaries(checker: Checker, files: list[Path]) -> Summaries:
         for path, result in iter_checked(checker, files):
-            yield path, _message(result) if isinstance(result, CheckerError) else summarise(result)
+            yield path, _problems(path, result) if isinstance(result, CheckerError) else summarise(result)
 
     return _diff(
         collect_paths(paths),
@@ -175,13 +182,7 @@ def compare_in_batch(
     def summaries(settings: Settings, files: list[Path]) -> Summaries:
         for outcome in run([str(p) for p in files], settings, jobs):
             if outcome.verdict is None:
-                yield (
-                    Path(outcome.path),
-                    "; ".join(
-                        (f"line {p.line}: " if p.line else "") + (f"{p.key_path}: " if p.key_path else "") + p.message
-                        for p in outcome.problems
-                    ),
-                )
+                yield Path(outcome.path), outcome.problems
                 continue
             yield (
                 Path(outcome.path),
@@ -214,24 +215,24 @@ def _diff(
 ) -> Diff:
     diff = Diff(base_label=base_label, new_label=new_label)
     base_outcomes: dict[Path, Outcome] = {}
-    errors: dict[Path, str] = {}
+    errors: dict[Path, tuple[Problem, ...]] = {}
     for path, result in base(files):
-        if isinstance(result, str):
+        if isinstance(result, tuple):
             errors[path] = result
         else:
             base_outcomes[path] = result
     for path, result in new([p for p in files if p in base_outcomes]):
         prior = base_outcomes[path]
-        if isinstance(result, str):
+        if isinstance(result, tuple):
             errors[path] = result
             continue
         if prior.input_sha256 != result.input_sha256:
-            errors[path] = "the file changed while it was being compared"
+            errors[path] = (Problem(str(path), "", None, "the file changed while it was being compared"),)
             continue
         _count(diff, str(path), prior, result)
     order = {str(p): index for index, p in enumerate(files)}
     diff.changes.sort(key=lambda change: order[change.path])
-    diff.unreadable = [Unreadable(str(p), errors[p]) for p in files if p in errors]
+    diff.unreadable = [Unreadable(str(p), _message(errors[p]), errors[p]) for p in files if p in errors]
     return diff
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Any, TypedDict
 
 from checker.audit.diff import Diff
+from checker.batch.documents import ProblemText, as_written, problem_line, problem_message
 from checker.reports.escaping import csv_line, md_escape, visible
 
 FORMATS = ("text", "markdown", "json", "csv")
@@ -180,7 +181,9 @@ def side_label(params_file: str | None, as_of: str, waivers_file: str | None, la
     return f"{source}{register}, {words['as_of'].format(date=as_of)}"
 
 
-def render_text(diff: Diff, lang: str = "en") -> str:
+def render_text(diff: Diff, lang: str = "en", problem_text: ProblemText = as_written) -> str:
+    """The comparison as text in `lang`; `problem_text` says an unreadable file's problems in it
+    (the CLI's catalogue), each as its own `path:23: key: message` line, as `check` prints them."""
     data = diff_json(diff)
     w = WORDS[lang]
     out = [
@@ -223,8 +226,30 @@ def render_text(diff: Diff, lang: str = "en") -> str:
             ]
     if data["unreadable"]:
         out += ["", w["unreadable"] + ":"]
-        out += [f"  {u['path']}: {u['message']}" for u in data["unreadable"]]
+        out += [f"  {line}" for line in _unreadable_lines(diff, lang, problem_text)]
     return visible("\n".join(out)) + "\n"  # file names: no terminal sequences
+
+
+def _unreadable_lines(diff: Diff, lang: str, problem_text: ProblemText) -> list[str]:
+    """Each problem of each file not compared, one line in `lang`: file, line, key path, message."""
+    return [
+        problem_line(problem, lang, problem_text)
+        for unreadable in diff.unreadable
+        for problem in unreadable.problems or ()
+    ] + [f"{u.path}: {u.message}" for u in diff.unreadable if not u.problems]
+
+
+def _unreadable_rows(diff: Diff, lang: str, problem_text: ProblemText) -> list[list[Any]]:
+    """As `_unreadable_lines`, as table rows: `path:23` beside `key: message`."""
+    rows: list[list[Any]] = []
+    for unreadable in diff.unreadable:
+        if not unreadable.problems:
+            rows.append([unreadable.path, unreadable.message])
+        for problem in unreadable.problems:
+            path = problem.path or unreadable.path
+            where = f"{path}:{problem.line}" if problem.line else path
+            rows.append([where, problem_message(problem, lang, problem_text)])
+    return rows
 
 
 def _cell(value: Any) -> str:
@@ -237,9 +262,9 @@ def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     return lines
 
 
-def render_markdown(diff: Diff, lang: str = "en") -> str:
+def render_markdown(diff: Diff, lang: str = "en", problem_text: ProblemText = as_written) -> str:
     """The comparison as Markdown, in the language of the run (headings, columns, verdict and
-    status words; file names, IDs and 盟市 as given)."""
+    status words, the problems of the files not compared; file names, IDs and 盟市 as given)."""
     data = diff_json(diff)
     w = WORDS[lang]
     c = w["columns"]
@@ -300,7 +325,7 @@ def render_markdown(diff: Diff, lang: str = "en") -> str:
         )
     if data["unreadable"]:
         out += ["", "### " + w["unreadable"], ""]
-        out += _table([c["file"], c["problem"]], [[u["path"], u["message"]] for u in data["unreadable"]])
+        out += _table([c["file"], c["problem"]], _unreadable_rows(diff, lang, problem_text))
     return visible("\n".join(out)) + "\n"
 
 
@@ -329,12 +354,13 @@ def render_csv(diff: Diff) -> str:
     return "".join(csv_line(row, "\n") for row in rows)
 
 
-def render(diff: Diff, fmt: str, lang: str = "en") -> str:
-    """The diff in `fmt`; text and Markdown in `lang` (JSON and CSV are for programs: English keys)."""
+def render(diff: Diff, fmt: str, lang: str = "en", problem_text: ProblemText = as_written) -> str:
+    """The diff in `fmt`; text and Markdown in `lang` (JSON and CSV are for programs: English keys),
+    their problem lines put into it by `problem_text`."""
     if fmt == "text":
-        return render_text(diff, lang)
+        return render_text(diff, lang, problem_text)
     if fmt == "markdown":
-        return render_markdown(diff, lang)
+        return render_markdown(diff, lang, problem_text)
     renderers = {"json": render_json, "csv": render_csv}
     return renderers[fmt](diff)
 

@@ -46,7 +46,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from checker import __version__
 from checker.check import CheckResult
@@ -483,6 +483,28 @@ def ledger_url(target: str) -> str:
         raise LedgerError(f"--record {shown(target)}: {detail} (give an absolute path)") from None
 
 
+def _named(target: str) -> str:
+    """The ledger as the user named it, without a server password: a message ends up in CI logs."""
+    if "://" in target:
+        try:
+            return shown(make_url(target).render_as_string(hide_password=True))
+        except (ArgumentError, ValueError):
+            return shown(target.split("://", 1)[0] + "://…")
+    return shown(target)
+
+
+def _driver_reason(exc: SQLAlchemyError) -> str:
+    """What the database driver said, as one line without exception class names.
+
+    SQLAlchemy's text opens with the driver's class (`(psycopg2.OperationalError) …`) and ends
+    with a link to its documentation, and libpq's runs over tab-indented lines; an error line of
+    the checker is one line naming what is wrong, so only the driver's words are kept."""
+    original = getattr(exc, "orig", None)
+    raw = str(original) if original is not None else str(exc.args[0] if exc.args else "")
+    raw = re.sub(r"^\([\w.]+\)\s*", "", raw).split("(Background on this error", 1)[0]
+    return " ".join(raw.split()) or "the database refused the operation"
+
+
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
@@ -577,8 +599,7 @@ class Ledger:
                 with conn.begin():
                     yield conn
         except SQLAlchemyError as exc:
-            detail = exc.args[0] if exc.args else exc
-            raise LedgerError(f"ledger {self.target}: {type(exc).__name__}: {detail}") from None
+            raise LedgerError(f"cannot use the ledger {_named(self.target)}: {_driver_reason(exc)}") from None
 
     def _lock(self, conn: Connection) -> None:
         """Serialise writers: the SQLite transaction is already IMMEDIATE; PostgreSQL locks the table."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from checker.check import CheckResult
@@ -28,6 +29,34 @@ if TYPE_CHECKING:  # annotations only: the runner imports this module
 
 DOCUMENT_FORMATS = ("sarif", "junit", "html", "markdown")
 FRAGMENT_FORMATS = (*DOCUMENT_FORMATS, "github")
+
+# How a problem line of the library (English, `str(Problem)`) reads in a language: the CLI's
+# catalogue (`checker.cli.i18n.problem`), handed down because the batch sits below the CLI.
+ProblemText = Callable[[str, str], str]
+
+
+def as_written(line: str, lang: str) -> str:
+    """No catalogue at hand: the library's own English line."""
+    return line
+
+
+def problem_line(problem: Problem, lang: str, text: ProblemText = as_written) -> str:
+    """The problem as one line in `lang`, as stderr prints it: file, line, key path, message."""
+    return text(str(problem), lang)
+
+
+def problem_message(problem: Problem, lang: str, text: ProblemText = as_written) -> str:
+    """The problem in `lang` without its file and line (`key.path: message`), for the formats
+    that locate the file apart (SARIF, GitHub annotations, a JSON error object).
+
+    The catalogue translates whole lines, some of its patterns leaning on the `: ` that follows
+    the file; so the whole line is translated and the file and line taken off again."""
+    where = str(Problem(problem.path, "", problem.line, ""))  # `path:23: `
+    line = problem_line(problem, lang, text)
+    if line.startswith(where):
+        return line[len(where) :]
+    message = f"{problem.key_path}: {problem.message}" if problem.key_path else problem.message
+    return text(message, lang)
 
 
 def anchor(path: str) -> str:
@@ -72,22 +101,25 @@ def fragment(result: CheckResult, fmt: str, lang: str, *, with_driver: bool = Fa
     raise ValueError(f"no batch fragment for {fmt!r}")
 
 
-def failure_fragment(path: str, problems: tuple[Problem, ...], fmt: str) -> str:
+def failure_fragment(
+    path: str, problems: tuple[Problem, ...], fmt: str, lang: str = "en", text: ProblemText = as_written
+) -> str:
     """A worker's part for a file that could not be checked (GitHub only: the other formats list
-    such files from the outcome's problems)."""
+    such files from the outcome's problems), each problem in `lang`."""
     if fmt == "github":
         from checker.reports.github import problem_annotations
 
-        return problem_annotations(path, problems)
+        return problem_annotations(path, problems, [problem_message(p, lang, text) for p in problems])
     return ""
 
 
 class Document:
     """The parts of a batch in input order, and the document they make at the end."""
 
-    def __init__(self, fmt: str, lang: str) -> None:
+    def __init__(self, fmt: str, lang: str, problem_text: ProblemText = as_written) -> None:
         self.fmt = fmt
         self.lang = lang
+        self.problem_text = problem_text  # the unreadable files' problems are said in `lang`
         self.parts: list[tuple[CheckedFile, str | dict[str, Any]]] = []  # (file, its part: text, or SARIF's JSON)
         self.driver: dict[str, Any] | None = None
 
@@ -106,6 +138,10 @@ class Document:
 
     def _problems(self) -> list[tuple[str, tuple[Problem, ...]]]:
         return [(o.path, o.problems) for o, _ in self.parts if o.verdict is None]
+
+    def _lines(self) -> list[str]:
+        """Every problem of the files that could not be checked, one line each, in `lang`."""
+        return [problem_line(p, self.lang, self.problem_text) for _, problems in self._problems() for p in problems]
 
     def _checked(self) -> list[tuple[CheckedFile, Any]]:
         return [(o, part) for o, part in self.parts if o.verdict is not None]
@@ -148,7 +184,7 @@ class Document:
         for path, problems in self._problems():
             for problem in problems:
                 region = {"region": {"startLine": problem.line}} if problem.line else {}
-                message = f"{problem.key_path}: {problem.message}" if problem.key_path else problem.message
+                message = problem_message(problem, self.lang, self.problem_text)
                 notifications.append(
                     {
                         "descriptor": {"id": "invalid_input"},
@@ -231,15 +267,16 @@ class Document:
                     "time": "0",
                 },
             )
+            lines = [problem_line(p, self.lang, self.problem_text) for p in problems]
             error = ET.SubElement(
                 case,
                 "error",
                 {
-                    "message": str(problems[0]) if problems else path,
+                    "message": lines[0] if lines else path,
                     "type": "invalid_input",
                 },
             )
-            error.text = "\n".join(str(p) for p in problems)
+            error.text = "\n".join(lines)
             ET.indent(suite, level=1)
             unreadable.append("  " + ET.tostring(suite, encoding="unicode").rstrip() + "\n")
         head = ET.Element(
@@ -275,7 +312,7 @@ class Document:
     def _html(self, exit_code: int) -> str:
         from checker.reports.html import render_html_batch
 
-        return render_html_batch(self._contents(), [t for _, t in self._checked()], self._problems(), self.lang)
+        return render_html_batch(self._contents(), [t for _, t in self._checked()], self._lines(), self.lang)
 
     def _markdown(self, exit_code: int) -> str:
         from checker.reports import render as report
@@ -284,6 +321,6 @@ class Document:
         return env.get_template("report_batch.markdown.j2").render(
             contents=self._contents(),
             sections=[t for _, t in self._checked()],
-            unreadable=[str(p) for _, problems in self._problems() for p in problems],
+            unreadable=self._lines(),
             labels=report.labels(self.lang),
         )

@@ -29,7 +29,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from checker import evaluation
-from checker.batch.documents import FRAGMENT_FORMATS, failure_fragment, fragment
+from checker.batch.documents import (
+    FRAGMENT_FORMATS,
+    ProblemText,
+    as_written,
+    failure_fragment,
+    fragment,
+    problem_message,
+)
 from checker.errors import CheckerError, InputError, Problem, RuleDataError, UsageError
 from checker.factory import make_checker
 from checker.input.source import DEFAULT_LIMITS, Limits
@@ -69,6 +76,10 @@ class Settings:
     verbose: bool = False  # text: each project's full report instead of the compact one
     color: bool = False  # text: ANSI colours on statuses (the parent's stdout is a terminal)
     fail_on: str = "review"  # --fail-on: which verdicts make a project's exit code non-zero
+    # how a worker says an unreadable file's problem in `lang` (checker.cli.i18n.problem): the
+    # CLI's catalogue, given here because batch sits below the CLI; crosses to spawned workers
+    # by its name, as `prepare_record` does
+    problem_text: ProblemText = as_written
 
 
 @dataclass(frozen=True)
@@ -207,7 +218,7 @@ class _Worker:
         elif fmt == "csv":
             from checker.batch.summary import csv_row
 
-            output = csv_row(outcome)
+            output = csv_row(outcome, lang, self.settings.problem_text)
         elif fmt in FRAGMENT_FORMATS:  # a part of the one document the parent writes
             output = fragment(result, fmt, lang, with_driver=not self._sent_driver)
             self._sent_driver = True
@@ -217,14 +228,15 @@ class _Worker:
 
     def _failure(self, path: str, code: int, problems: tuple[Problem, ...]) -> CheckedFile:
         outcome = CheckedFile(path=path, output=b"", exit_code=code, problems=problems)
+        lang, text = self.settings.lang, self.settings.problem_text
         if self.settings.fmt in ("json", "jsonl"):
-            return self._with_output(outcome, error_json_line(path, problems))
+            return self._with_output(outcome, error_json_line(path, problems, lang, text))
         if self.settings.fmt == "csv":
             from checker.batch.summary import csv_row
 
-            return self._with_output(outcome, csv_row(outcome))
+            return self._with_output(outcome, csv_row(outcome, lang, text))
         if self.settings.fmt == "github":
-            return self._with_output(outcome, failure_fragment(path, problems, "github"))
+            return self._with_output(outcome, failure_fragment(path, problems, "github", lang, text))
         return outcome
 
     def _with_output(self, outcome: CheckedFile, output: str) -> CheckedFile:
@@ -238,20 +250,23 @@ class _Worker:
         return replace(outcome, output=encoded)
 
 
-def _problem_json(problem: Problem) -> dict[str, Any]:
+def _problem_json(problem: Problem, lang: str, text: ProblemText) -> dict[str, Any]:
+    """`message` is the library's English, the same in every run, for programs that match on it;
+    `message_localized` says it in the run's language, as the other formats and stderr do."""
     return {
         "file": problem.path,
         "key_path": problem.key_path,
         "line": problem.line,
         "message": problem.message,
+        "message_localized": problem_message(Problem("", "", None, problem.message), lang, text),
     }
 
 
-def error_json_line(path: str, problems: tuple[Problem, ...]) -> str:
+def error_json_line(path: str, problems: tuple[Problem, ...], lang: str = "en", text: ProblemText = as_written) -> str:
     """`{"input": path, "error": {...}}` (plus `errors` when there are several), one line."""
-    line: dict[str, Any] = {"input": path, "error": _problem_json(problems[0])}
+    line: dict[str, Any] = {"input": path, "error": _problem_json(problems[0], lang, text)}
     if len(problems) > 1:
-        line["errors"] = [_problem_json(p) for p in problems]
+        line["errors"] = [_problem_json(p, lang, text) for p in problems]
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
+from checker.batch.documents import ProblemText, as_written, problem_line
 from checker.errors import printable
 from checker.reports.escaping import csv_line
 from checker.vocabulary import COUNT_ORDER, VERDICTS_WORST_FIRST, Verdict
@@ -38,10 +39,11 @@ def csv_header() -> str:
     return BOM + _csv_line(list(CSV_COLUMNS))
 
 
-def csv_row(outcome: CheckedFile) -> str:
-    """One project: file, id, name, verdict, findings per status, failed rule IDs, error, the
-    codes of the run's notices (`outside_plan_period`: a check dated after the plan period)."""
-    error = str(outcome.problems[0]) if outcome.problems else ""
+def csv_row(outcome: CheckedFile, lang: str = "en", text: ProblemText = as_written) -> str:
+    """One project: file, id, name, verdict, findings per status, failed rule IDs, error (in
+    `lang`: a spreadsheet is read by people), the codes of the run's notices
+    (`outside_plan_period`: a check dated after the plan period)."""
+    error = problem_line(outcome.problems[0], lang, text) if outcome.problems else ""
     return _csv_line(
         [
             outcome.path,

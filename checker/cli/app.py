@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import click
 
@@ -39,6 +39,9 @@ from checker.cli.edge import (
 )
 from checker.errors import UsageError
 from checker.input.source import MAX_FILE_BYTES, Limits
+
+if TYPE_CHECKING:
+    from checker.check import CheckResult
 
 
 @click.command("check", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -248,6 +251,35 @@ def _check_one(
     limits = Limits(max_bytes=max_bytes)
     checker = make_checker_from_options(as_of, params_file, limits, waivers_file, fail_on)
     result = checker.check_path(path, limits)
+    if record is None:
+        return _report(result, path, chosen, output, params_file, lang, waivers_file, text)
+    from checker.audit.ledger import Ledger, append_result
+    from checker.cli.receipts import recorded
+
+    # opened (reached, its schema checked or made) before the report is written: a report that
+    # states its exit code must not be followed by a ledger failure that changes it
+    with Ledger(record) as ledger:
+        code = _report(result, path, chosen, output, params_file, lang, waivers_file, text, record)
+        entry = append_result(ledger, result)  # only once the whole report is out: no entry for a lost report
+    say(recorded(record, [entry.seq], entry.entry_hash, lang))
+    return code
+
+
+def _report(
+    result: CheckResult,
+    path: str,
+    chosen: str,
+    output: str | None,
+    params_file: str | None,
+    lang: str,
+    waivers_file: str | None,
+    text: TextStyle,
+    record: str | None = None,
+) -> int:
+    """Write one project's report, to `output` or standard output; its exit code."""
+    from checker.reports import formats
+    from checker.reports import output as report_output
+
     compact = not text.verbose
     if output is not None:  # a file never gets colour codes
         report_output.write_atomically(
@@ -266,12 +298,6 @@ def _check_one(
         else:
             encoding, errors, newline = output_encoding(chosen)
             report_output.write_stdout(rendered.replace("\n", newline).encode(encoding, errors))
-    if record is not None:  # only once the whole report is out: no entry for a lost report
-        from checker.audit.ledger import record as record_entry
-        from checker.cli.receipts import recorded
-
-        entry = record_entry(record, result)
-        say(recorded(record, [entry.seq], entry.entry_hash, lang))
     return int(result.exit_code)
 
 
@@ -344,6 +370,7 @@ def _check_many(
         verbose=text.verbose,
         color=(fmt or "text") == "text" and text.paints(),
         fail_on=fail_on,
+        problem_text=i18n.problem,
     )
     return check_batch(expand_paths(list(paths)), settings, jobs or default_jobs())
 

@@ -159,7 +159,7 @@ def diff_command(
             for side, made in (("base", base_checker), ("new", new_checker))
             for notice in made.notices
         ]
-        click.echo(render(result, fmt, lang), nl=False)
+        click.echo(render(result, fmt, lang, i18n.problem), nl=False)
         for unreadable in result.unreadable:
             click.echo(i18n.t("warning: {path}: could not be checked", path=unreadable.path), err=True)
         return EXIT_DIFFERENT if result.changes else 0

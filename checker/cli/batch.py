@@ -34,13 +34,13 @@ def check_batch(files: list[str], settings: Settings, jobs: int) -> int:
     printed = False
     progress = Progress(err, len(paths))
     shared_terminal = out.isatty()  # stdout and the bar on one screen: clear the bar before output
+    ledger = _open_ledger(settings.record)  # a ledger that cannot be used stops the batch before any output
     if settings.fmt == "csv":
         write(csv_header().encode(settings.encoding, settings.errors))
     blank_line = settings.newline.encode(settings.encoding, settings.errors)
-    ledger = _open_ledger(settings.record)  # a ledger that cannot be used stops the batch first
     unrecorded = False
     appended: list[Any] = []  # the ledger entries this batch appended, in order
-    document = Document(settings.fmt, settings.lang) if settings.fmt in DOCUMENT_FORMATS else None
+    document = Document(settings.fmt, settings.lang, i18n.problem) if settings.fmt in DOCUMENT_FORMATS else None
     deferred: list[CheckedFile] = []
     try:
         for outcome in run(paths, settings, jobs):

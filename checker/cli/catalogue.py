@@ -250,9 +250,16 @@ def _rules_markdown(ruleset: Ruleset, params: ParameterSet) -> str:
 
 
 def _params_for(as_of: dt.date | None, params_file: str | None) -> ParameterSet:
-    definitions = active_ruleset().definitions  # the --rules pack's, or the shipped ones
+    """The parameters in force on `as_of`; a date before the rules' plan is refused for that
+    reason, as `check` refuses it, rather than for the first parameter without a value then."""
+    from checker.rules.plan_period import refuse_before
+
+    ruleset = active_ruleset()  # the --rules pack, or the shipped one
+    definitions = ruleset.definitions
     policy = load_policy(params_file, definitions=definitions) if params_file else None
-    return resolve(as_of or dt.date.today(), policy, definitions)
+    as_of = as_of or dt.date.today()
+    refuse_before(ruleset.plan, as_of)
+    return resolve(as_of, policy, definitions)
 
 
 _as_of_option = click.option(

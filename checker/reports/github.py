@@ -84,10 +84,15 @@ def render_github(result: CheckResult, lang: str) -> str:
     return "".join(annotation_lines(result, lang))
 
 
-def problem_annotations(path: str, problems: tuple[Problem, ...]) -> str:
-    """A file that could not be checked: an `::error` per problem, at its line when it has one."""
+def problem_annotations(path: str, problems: tuple[Problem, ...], messages: list[str] | None = None) -> str:
+    """A file that could not be checked: an `::error` per problem, at its line when it has one.
+    `messages`: each problem's `key.path: message` in the run's language (the catalogue that
+    translates the library's English belongs to the CLI); by default as the library wrote it."""
     lines = []
-    for problem in problems:
-        message = f"{problem.key_path}: {problem.message}" if problem.key_path else problem.message
+    for index, problem in enumerate(problems):
+        if messages is not None:
+            message = messages[index]
+        else:
+            message = f"{problem.key_path}: {problem.message}" if problem.key_path else problem.message
         lines.append(command("error", message, file=problem.path or path, line=problem.line))
     return "".join(lines)

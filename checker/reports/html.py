@@ -272,11 +272,10 @@ def render_html_section(result: CheckResult, lang: str, anchor: str) -> str:
     )
 
 
-def render_html_batch(
-    contents: list[dict[str, Any]], sections: list[str], unreadable: list[tuple[str, Any]], lang: str
-) -> str:
+def render_html_batch(contents: list[dict[str, Any]], sections: list[str], unreadable: list[str], lang: str) -> str:
     """The batch document: a table of contents linking each project's section, the sections,
-    then the files that could not be checked."""
+    then the files that could not be checked (`unreadable`: their problems, one line each, already
+    in `lang`: the catalogue that translates them belongs to the CLI)."""
     from checker import __version__
 
     L = labels(lang)
@@ -295,7 +294,7 @@ def render_html_batch(
         verdict_counts=[
             {"verdict": v, "label": term(v, lang, "verdict"), "count": verdicts.get(v, 0)} for v in VERDICTS_WORST_FIRST
         ],
-        unreadable=[str(p) for _, problems in unreadable for p in problems],
+        unreadable=unreadable,
         page_name="",
         page_header=css_string(title),
         page_date=css_string(""),
