@@ -104,6 +104,8 @@ INVALID = [
     ("two-line-name", MINIMAL.replace("name: 示例项目", 'name: "示例\\n审查结论: 通过"'), "$.project.name"),
     ("bidi-override-in-text", MINIMAL + '  applicant: "某\\u202e公司"\n', "$.project.applicant"),
     ("industry-code-too-long", MINIMAL + "  industry_code: C26130\n", "$.project.industry_code"),
+    ("industry-code-of-no-division", MINIMAL + "  industry_code: C1000\n", "$.project.industry_code"),
+    ("industry-code-of-another-section", MINIMAL + "  industry_code: T9999\n", "$.project.industry_code"),
     ("year-before-1949", MINIMAL + "  commissioning_year: 1900\n", "$.project.commissioning_year"),
     ("format-two", MINIMAL.replace("format: 1", "format: 2"), "$.format"),
     ("waiver-for-an-unknown-rule", MINIMAL + "waivers:\n  - rule: HE-999\n", "$.waivers[0].rule"),

@@ -214,6 +214,38 @@ def _reference_text(value: object) -> object:
     return value
 
 
+def _industry_code(value: str) -> str:
+    """A code names a class of GB/T 4754-2017 only under its own section: C1000 or T9999 has the
+    form of a code and names nothing, and read as "not a high-energy sector" it approved a
+    graphite-electrode plant. The form (a letter and 2 to 4 digits) is the field's pattern; this
+    checks the division against the section's (`rules/vocabulary/industry_sections.yaml`)."""
+    letter, division = value[0], int(value[1:3])
+    first, last = vocabulary.industry_sections()[letter]
+    if not first <= division <= last:
+        held = f"divisions {first:02d} to {last:02d}" if first != last else f"only division {first:02d}"
+        raise ValueError(f"{value} is not a code of GB/T 4754-2017: section {letter} holds {held}, not {division:02d}")
+    return value
+
+
+def industry_code_pattern() -> str:
+    """The codes `_industry_code` accepts, as one regex for the JSON Schema (and editors): each
+    section's letter followed by one of its own divisions, then up to two more digits."""
+    sections = "|".join(
+        letter + "(?:" + "|".join(f"{d:02d}" for d in range(first, last + 1)) + ")"
+        for letter, (first, last) in vocabulary.industry_sections().items()
+    )
+    return f"^(?:{sections})[0-9]{{0,2}}$"
+
+
+IndustryCode = Annotated[
+    str,
+    Field(
+        strict=True,
+        pattern=r"^[A-T][0-9]{2,4}$",  # the form; the division is checked against its section
+        json_schema_extra={**ONE_LINE_SCHEMA, "allOf": [{"pattern": industry_code_pattern()}]},
+    ),
+    AfterValidator(_industry_code),
+]
 LeagueCity = Annotated[
     str,
     Field(strict=True),  # the names it accepts, for the JSON Schema: schema.league_city_schema
@@ -266,9 +298,7 @@ class ProjectInfo(Strict):
     banner_county: Text | None = None
     construction_type: Literal["new", "expansion", "renovation", "relocation"]
     adds_capacity: Flag | None = None
-    industry_code: (
-        Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$", json_schema_extra=ONE_LINE_SCHEMA)] | None
-    ) = None
+    industry_code: IndustryCode | None = None
     investment_10k_yuan: Quantity | None = None
     commissioning_year: Annotated[int, Field(strict=True, ge=1949, le=2100)] | None = None
     products: list[ProductLine] = Field(default_factory=_none_listed)

@@ -65,6 +65,8 @@ def _constraints(meta: list[Any]) -> dict[str, Any]:
             found["league_city"] = True
         if func is model._product_key:
             found["product"] = True
+        if func is model._industry_code:  # the field's pattern is the form; this, the section's divisions
+            found["pattern"] = model.industry_code_pattern()
         if func is model._no_invisible:
             found["reference"] = True
     return found
