@@ -63,8 +63,19 @@
       | project.construction_type   | renovation |
     当 审查
     那么 规则 CO-001 的结论是 信息不全
-    而且 规则 CO-006 的结论是 信息不全
+    而且 规则 CO-006 的结论是 通过
     而且 审查结论是 需人工复核
+
+  场景: 等容量替代的改建项目新建水冷燃煤机组,虽不新增产能,CO-004 仍不予通过
+    假如 一个新建燃煤热电联产项目
+    而且 项目申报如下:
+      | 键路径                        | 值          |
+      | project.construction_type   | renovation |
+      | project.adds_capacity       | false      |
+      | coal_power.cooling          | water      |
+    当 审查
+    那么 规则 CO-001 的结论是 不适用
+    而且 规则 CO-004 的结论是 不通过
 
   场景: 行业代码只填到D44的燃煤热电项目仍属燃煤发电,CO-002 不适用
     假如 一个新建燃煤热电联产项目

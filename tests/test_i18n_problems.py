@@ -83,6 +83,9 @@ ENGLISH_LINES = [
     "got 'New' (did you mean new?)",
     "a.yaml:9: project.industry_code: must be an industry code such as C2613 (a letter A-T and 2 to 4 digits), "
     "got 'i6450' (did you mean I6450?)",
+    "a.yaml:9: project.industry_code: C1000 is not a code of GB/T 4754-2017: section C holds divisions 13 to 43, "
+    "not 10",
+    "a.yaml:9: project.industry_code: T9999 is not a code of GB/T 4754-2017: section T holds only division 97, not 99",
     "a.yaml:34: waivers[0].rule: must be a rule id such as HE-001, got 'he-001' (did you mean HE-001?)",
     "a.yaml:8: project.league_city: unknown 盟市 'ｏｒｄｏｓ'; one of: 呼和浩特市, 包头市, 鄂尔多斯市, 阿拉善盟",
     "a.yaml:8: project.league_city: unknown 盟市 '鄂尔多斯' (did you mean 鄂尔多斯市?); one of: 呼和浩特市, 鄂尔多斯市",
@@ -178,6 +181,12 @@ def test_a_problem_line_reads_in_chinese_with_its_names_kept(english):
             "a.yaml:8: project.league_city: unknown 盟市 '鄂尔多斯' (did you mean 鄂尔多斯市?); "
             "one of: 包头市, 鄂尔多斯市",
             "a.yaml:8: project.league_city: 没有这个盟市 '鄂尔多斯' (是否要写 鄂尔多斯市?);可选: 包头市, 鄂尔多斯市",
+        ),
+        (
+            "a.yaml:9: project.industry_code: C1000 is not a code of GB/T 4754-2017: section C holds divisions 13 "
+            "to 43, not 10",
+            "a.yaml:9: project.industry_code: C1000 不是 GB/T 4754-2017 的行业代码: "
+            "门类 C 只含大类 13 至 43,没有大类 10",
         ),
         (
             "a.yaml:34: land: merge keys (<<) are not supported",

@@ -200,10 +200,14 @@ def test_coal_units_of_a_renovation_adding_no_capacity_are_not_said_to_be_absent
             "project": {"construction_type": "renovation", "adds_capacity": False},
         },
     )
-    for rule in ("CO-001", "CO-004", "CO-006"):
+    status, zh = message(data, "CO-001", "zh")
+    assert status == "not_applicable"
+    assert "不新增产能" in zh and "不新建燃煤发电机组" not in zh
+    # CO-004 and CO-006 judge the units built, whether or not they add capacity
+    for rule in ("CO-004", "CO-006"):
         status, zh = message(data, rule, "zh")
-        assert status == "not_applicable"
-        assert "不新增产能" in zh and "不新建燃煤发电机组" not in zh
+        assert status == "pass"
+        assert "新建" in zh and "燃煤机组" in zh and "不新增产能" not in zh
 
 
 @pytest.mark.parametrize(

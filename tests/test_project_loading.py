@@ -104,6 +104,47 @@ def test_a_malformed_industry_code_is_refused(tmp_path):
     assert "project.industry_code: must be an industry code such as C2613" in message
 
 
+@pytest.mark.parametrize(
+    "code, said",
+    [
+        ("C1000", "section C holds divisions 13 to 43, not 10"),
+        ("C0100", "section C holds divisions 13 to 43, not 01"),
+        ("C99", "section C holds divisions 13 to 43, not 99"),
+        ("C9999", "section C holds divisions 13 to 43, not 99"),
+        ("T9999", "section T holds only division 97, not 99"),
+        ("D4711", "section D holds divisions 44 to 46, not 47"),
+        ("A06", "section A holds divisions 01 to 05, not 06"),
+    ],
+)
+def test_a_code_whose_division_is_not_of_its_section_is_refused(tmp_path, code, said):
+    """A code of the right form that names no class of GB/T 4754-2017 was read as "not a
+    high-energy sector" (C1000 approved a graphite-electrode plant): it is invalid input."""
+    (message,) = problems(tmp_path, VALID.replace("C2613", code))
+    assert message == f"{tmp_path / 'a.yaml'}:6: project.industry_code: {code} is not a code of GB/T 4754-2017: {said}"
+
+
+@pytest.mark.parametrize("code", ["A01", "A0511", "B06", "B1200", "C13", "C4390", "D44", "D4611", "K70", "P83", "T97"])
+def test_each_section_takes_its_first_and_last_division(tmp_path, code):
+    _doc, project = load_project(write(tmp_path, VALID.replace("C2613", code)))
+    assert project.project.industry_code == code
+
+
+def test_every_code_the_shipped_rules_name_is_a_code_of_its_section():
+    """The parameters list codes the rules read (high-energy sectors, mining, data centres...): each
+    must be one a project file may carry, or the rule could never see it."""
+    import re
+
+    from checker.project import model
+    from tests.support import REPO
+
+    pattern = re.compile(model.industry_code_pattern())
+    code = re.compile(r"(?<![A-Za-z0-9])[A-T][0-9]{2,4}(?![0-9])")
+    named = set()
+    for path in (REPO / "rules" / "parameters").glob("*.yaml"):
+        named |= set(code.findall(path.read_text("utf-8").split("values:")[-1]))
+    assert named and not [code for code in sorted(named) if not pattern.fullmatch(code)]
+
+
 def test_a_yaml_syntax_error_gives_line_and_column(tmp_path):
     (message,) = problems(tmp_path, VALID + "water: [1\n")
     assert "YAML syntax error, column" in message

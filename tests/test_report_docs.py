@@ -201,7 +201,7 @@ def test_the_checker_group_lists_the_new_commands():
         (
             "en",
             [
-                "1. The project builds no coal-fired units.",
+                "1. The project builds no new coal-fired units.",
                 "2. The project adds no capacity; this rule does not apply.",
             ],
         ),
@@ -211,7 +211,7 @@ def test_the_checker_group_lists_the_new_commands():
 def test_explain_gives_the_reasons_a_rule_does_not_apply_from_its_labels(lang, reasons):
     """The labels of `applies_when` are what a report says when the rule does not apply; the
     documentation shows them, in order, in the chosen language."""
-    lines = invoke("explain", "CO-006", "--lang", lang).stdout.splitlines()
+    lines = invoke("explain", "CO-001", "--lang", lang).stdout.splitlines()
     heading = terms()["label"]["not_applicable_reasons"][lang]
     at = lines.index(f"- {heading}:")
     assert [line.strip() for line in lines[at + 1 : at + 3]] == reasons

@@ -55,30 +55,29 @@ FIXTURES = [
         statuses={"HE-002": "fail", "EC-001": "fail"},
     ),
     Fixture(
-        "赤峰热电联产项目申报为改建而未申报是否新增产能,列有燃煤机组的,煤电各规则为信息不全,不是不适用",
+        "赤峰热电联产项目申报为改建而未申报是否新增产能,列有燃煤机组的,新增产能的规则为信息不全,不是不适用;"
+        "新建机组的冷却方式和供电煤耗照常判断",
         "coal_chp",
         set={"project.construction_type": "renovation"},
         verdict="needs_review",
         statuses={
             "CO-001": "missing_info",
-            "CO-004": "missing_info",
-            "CO-006": "missing_info",
+            "CO-004": "pass",
+            "CO-006": "pass",
             "WA-001": "missing_info",
             "HE-002": "not_applicable",
         },
         missing={
             "CO-001": "project.adds_capacity",
-            "CO-004": "project.adds_capacity",
-            "CO-006": "project.adds_capacity",
             "WA-001": "project.adds_capacity",
         },
         not_in_message={"CO-001": "项目不新建燃煤发电机组"},
     ),
     Fixture(
-        "改建热电项目申报不新增产能的,煤电新建规则不适用",
+        "改建热电项目申报不新增产能的,新上煤电的规则不适用,所建机组的冷却方式和供电煤耗照常判断",
         "coal_chp",
         set={"project.construction_type": "renovation", "project.adds_capacity": False},
-        statuses={"CO-001": "not_applicable", "CO-004": "not_applicable", "CO-006": "not_applicable"},
+        statuses={"CO-001": "not_applicable", "CO-004": "pass", "CO-006": "pass"},
         not_in_message={"CO-001": "项目不新建燃煤发电机组"},
         in_message={"CO-001": "不新增产能"},
     ),
@@ -596,7 +595,40 @@ def test_a_document_written_as_none_is_invalid_input(written, section, key, tmp_
     assert re.search(rf"olefins\.yaml:\d+: {section}\.{key}: .* says there is no document", lines[0]), lines[0]
 
 
-@pytest.mark.parametrize("written", ["无锡市水利局取水许可 D320200S2025-0001", "X", "鄂尔多斯市水利局取水许可"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        *("已申请", "不需要", "正在报批", "不涉及", "免于办理", "后续办理", "开工前取得", "申请已受理"),
+        *("已提交取水许可申请", "取水许可申请书", "见附件", "略", "豁免", "无需办理"),
+        *("not required", "exempt", "TBD later", "will apply"),
+    ],
+)
+@pytest.mark.parametrize(("section", "key"), [("water", "water_permit"), ("coal_power", "exemption_evidence")])
+def test_a_document_applied_for_not_needed_or_elsewhere_is_invalid_input(written, section, key, tmp_path):
+    """Each of these passed WA-002 as a permit ("declares a water permit: 已申请"), and as CO-001
+    evidence sent an exemption to review: a permit applied for, in approval, said not to be needed
+    or exempt, or put elsewhere ("见附件", "略") is no document. Refused as `无` is, naming the key; a
+    claimed exemption from the permit is the applicant's word, so it can never pass WA-002."""
+    path = _write(tmp_path, {})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.setdefault(section, {})[key] = written
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for lang, said in (("en", "says there is no document"), ("zh", "")):
+        result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", lang])
+        assert result.exit_code == 2, result.output
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1
+        assert re.search(rf"olefins\.yaml:\d+: {section}\.{key}: .*{said}", lines[0]), lines[0]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        *("无锡市水利局取水许可 D320200S2025-0001", "X", "鄂尔多斯市水利局取水许可", "取水许可证(无期限)"),
+        *("自治区节能审查中心审查意见(内节审〔2024〕5号)", "旗政务服务审批中心取水许可 D1"),
+        "关于某公司取水申请的批复(内水许〔2025〕1号)",
+    ],
+)
 def test_a_document_named_by_its_number_or_title_is_taken(written, tmp_path):
     path = _write(tmp_path, {})
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

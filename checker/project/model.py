@@ -71,28 +71,57 @@ def _is_mongolian(char: str) -> bool:
 ReferenceText = Annotated[Text, AfterValidator(_no_invisible)]
 
 # what people write in a document's place when there is none (yet): a permit "无" or "办理中" is
-# no permit, and read as text it passed for one
+# no permit, and read as text it passed for one. Also, as the whole text, a placeholder ("略",
+# "见附件") or a bare claim that a document exists which names none ("已取得", "有"): a permit is
+# named by its number or title, and "已取得" gives neither.
 _NO_DOCUMENT_WORDS = frozenset(
     (
         "",  # nothing but punctuation or spaces: "-", "/", "——"
         *("无", "没有", "暂无", "尚无", "未有", "无证", "否", "未办理", "待办理", "办理中", "正在办理"),
         *("申请中", "待补充", "待定", "待提供", "未取得", "尚未取得"),
-        *("none", "no", "n/a", "na", "nil", "null", "tbd", "pending", "0"),
+        *("略", "从略", "省略", "附件", "见附件", "详见附件", "另附", "附后"),
+        *("有", "已有", "已取得", "已办理", "已获批", "已批复", "已批准", "具备", "齐全", "是"),
+        *("none", "no", "n/a", "na", "nil", "null", "tbd", "tba", "pending", "0", "yes"),
     )
 )
-_NO_DOCUMENT_PREFIXES = ("未取得", "尚未", "暂未", "正在办理", "正在申请", "待办理", "待取得")
+_NO_DOCUMENT_PREFIXES = (
+    *("未取得", "尚未", "暂未", "正在办理", "正在申请", "待办理", "待取得"),
+    *("已申请", "不需要", "无需", "无须", "见附件", "详见"),
+)
 _WRAPPING = re.compile(r"^[\W_]+|[\W_]+$")  # spaces and punctuation around the words
-# A text that says, anywhere in it, that the document is not there yet ("取水许可申请中", "已提交
-# 申请,待批复", "水资源论证报告编制中", "not yet obtained"), or opens by saying there is none
-# ("无取水许可", "无(正在办理)", "暂无…"). A bare 无 or 拟 is not enough: 无锡市水务局 issues
-# permits, "取水许可证(无期限)" is one, and a title may open with 拟建; and "审查中" in 节能审查中心
-# is an office, not a pending state.
+# A text that says, anywhere in it, that the document is not there yet, is not needed, or is
+# elsewhere; or opens by saying there is none. Each line is one way of saying so.
 _NO_DOCUMENT_TEXT = re.compile(
-    r"^(?:无(?=取水|许可|证|文件|批|相关|此|需|须|[\W_]|$)|没有|暂无|尚无|未有)"
-    r"|(?:申请|办理|编制|审批|审核|审查|报批|批复)中(?!心)|待批|待审|待取得|待办|待补|待提供|待定"
-    r"|尚未|暂未|未取得|未办理|未获|未申请|未提供|未批|正在办理|正在申请|拟办理|拟申请|拟取得|拟报"
-    r"|not yet|pending|to be (?:obtained|applied|issued)|in progress|under review|applied for|being applied"
-    r"|not obtained|not available|not applicable",
+    "|".join(
+        (
+            # none: "无取水许可", "无(正在办理)", "暂无…". A bare 无 is not enough: 无锡市水务局
+            # issues permits, and "取水许可证(无期限)" is one
+            r"^(?:无(?=取水|许可|证|文件|批|相关|此|需|须|[\W_]|$)|没有|暂无|尚无|未有)",
+            r"尚未|暂未|未取得|未办理|未获|未申请|未提供|未批",
+            # in hand: "申请中", "报批中", "编制中" ("审查中" in 节能审查中心 and "审批中" in
+            # 政务服务审批中心 are offices, not a pending state)
+            r"(?:申请|办理|编制|审批|审核|审查|报批|批复|受理)中(?!心)|正在",
+            # applied for, not granted: "已申请", "申请已受理", "已提交取水许可申请", and the
+            # application form "取水许可申请书". 申请 in a granted document's title ("…取水申请的
+            # 批复", "…申请认定的决定") or naming the applicant (申请人, 申请单位) is no application
+            r"申请(?!人|单位|(?:认定)?的?(?:批复|复函|决定))|受理|已提交|已上报|已报送|已递交|报批|报审|送审",
+            # to come: "待批复", "拟办理", "将于开工前取得", "后续办理", "开工前取得", "另行办理".
+            # 拟 and 将 only before what is to be done: a title opens with 拟建 (a planned
+            # project) or reads "关于将…列入…的批复"; 接待 and 期待 are no waiting
+            r"(?<![接招款期])待|[拟将](?:于|在|要|会|尽快|适时|近期|申请|办理|取得|补|提供|提交|报)",
+            r"后续|开工前|投产前|另行|补办|届时|稍后",
+            # not needed, or exempt: that the permit does not apply is the applicant's claim, and
+            # no document (豁免 in a granted document's title, as 申请 above, is one)
+            r"不需要|不需|无需|无须|不必|不涉及|不适用|免于|免予|免办|豁免(?!(?:认定)?的?(?:批复|复函|决定))",
+            # a placeholder opening the text: "见附件3", "详见可研报告" (a number followed by
+            # "(详见附件)" names its document)
+            r"^(?:见附件|详见|参见|如附件|另附|附后)",
+            # the same in English
+            r"\b(?:not yet|pending|to be|in progress|under review|applied|applying|apply|application|submitted"
+            r"|not obtained|not available|not applicable|not required|not needed|unnecessary|required"
+            r"|exempt\w*|waived|later|will|tbd|tba|n/a|none)\b|^see\b",
+        )
+    ),
     re.IGNORECASE,
 )
 
@@ -214,6 +243,38 @@ def _reference_text(value: object) -> object:
     return value
 
 
+def _industry_code(value: str) -> str:
+    """A code names a class of GB/T 4754-2017 only under its own section: C1000 or T9999 has the
+    form of a code and names nothing, and read as "not a high-energy sector" it approved a
+    graphite-electrode plant. The form (a letter and 2 to 4 digits) is the field's pattern; this
+    checks the division against the section's (`rules/vocabulary/industry_sections.yaml`)."""
+    letter, division = value[0], int(value[1:3])
+    first, last = vocabulary.industry_sections()[letter]
+    if not first <= division <= last:
+        held = f"divisions {first:02d} to {last:02d}" if first != last else f"only division {first:02d}"
+        raise ValueError(f"{value} is not a code of GB/T 4754-2017: section {letter} holds {held}, not {division:02d}")
+    return value
+
+
+def industry_code_pattern() -> str:
+    """The codes `_industry_code` accepts, as one regex for the JSON Schema (and editors): each
+    section's letter followed by one of its own divisions, then up to two more digits."""
+    sections = "|".join(
+        letter + "(?:" + "|".join(f"{d:02d}" for d in range(first, last + 1)) + ")"
+        for letter, (first, last) in vocabulary.industry_sections().items()
+    )
+    return f"^(?:{sections})[0-9]{{0,2}}$"
+
+
+IndustryCode = Annotated[
+    str,
+    Field(
+        strict=True,
+        pattern=r"^[A-T][0-9]{2,4}$",  # the form; the division is checked against its section
+        json_schema_extra={**ONE_LINE_SCHEMA, "allOf": [{"pattern": industry_code_pattern()}]},
+    ),
+    AfterValidator(_industry_code),
+]
 LeagueCity = Annotated[
     str,
     Field(strict=True),  # the names it accepts, for the JSON Schema: schema.league_city_schema
@@ -266,9 +327,7 @@ class ProjectInfo(Strict):
     banner_county: Text | None = None
     construction_type: Literal["new", "expansion", "renovation", "relocation"]
     adds_capacity: Flag | None = None
-    industry_code: (
-        Annotated[str, Field(strict=True, pattern=r"^[A-T][0-9]{2,4}$", json_schema_extra=ONE_LINE_SCHEMA)] | None
-    ) = None
+    industry_code: IndustryCode | None = None
     investment_10k_yuan: Quantity | None = None
     commissioning_year: Annotated[int, Field(strict=True, ge=1949, le=2100)] | None = None
     products: list[ProductLine] = Field(default_factory=_none_listed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -99,6 +100,38 @@ def capacity_factor(product: str, unit: str | None) -> float | None:
     if unit is None:
         return 1.0
     return _unit_lookup()[usual].get(unit_key(unit))
+
+
+_SECTION = re.compile(r"[A-T]")
+_DIVISION = re.compile(r"[0-9]{2}")
+
+
+@cache
+def industry_sections() -> dict[str, tuple[int, int]]:
+    """Each section letter of GB/T 4754-2017 and the first and last of its divisions
+    (`rules/vocabulary/industry_sections.yaml`): data, so that the table is cited where it lives
+    and read by the model and the JSON Schema alike."""
+    where = "rules/vocabulary/industry_sections.yaml"
+    raw = _load("industry_sections.yaml")
+    if not isinstance(raw, dict):
+        raise RuleDataError(where, "", "must map each section letter to its first and last division")
+    table: dict[str, tuple[int, int]] = {}
+    for letter, span in raw.items():
+        if (
+            not isinstance(letter, str)
+            or not _SECTION.fullmatch(letter)
+            or not isinstance(span, list)
+            or len(span) != 2
+            or not all(isinstance(d, str) and _DIVISION.fullmatch(d) for d in span)
+            or int(span[0]) > int(span[1])
+        ):
+            raise RuleDataError(where, str(letter), 'must be a letter A-T with ["first", "last"] two-digit divisions')
+        table[letter] = (int(span[0]), int(span[1]))
+    spans = sorted(table.values())
+    if any(after[0] != before[1] + 1 for before, after in pairwise(spans)):
+        # the standard numbers its divisions on from section to section, without gap or overlap
+        raise RuleDataError(where, "", "the sections' divisions must follow on, none shared and none left out")
+    return table
 
 
 # what an alias match ignores (`Xing'an`, `Hulun Buir`, `Ordos-City`); case is ignored too

@@ -65,6 +65,8 @@ def _constraints(meta: list[Any]) -> dict[str, Any]:
             found["league_city"] = True
         if func is model._product_key:
             found["product"] = True
+        if func is model._industry_code:  # the field's pattern is the form; this, the section's divisions
+            found["pattern"] = model.industry_code_pattern()
         if func is model._no_invisible:
             found["reference"] = True
     return found
@@ -210,8 +212,8 @@ def consistent_water_and_documents(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(holder, dict) and isinstance(holder.get(key), str):
             try:
                 model._a_document(holder[key])
-            except ValueError:
-                holder[key] = f"文件 {holder[key]}"
+            except ValueError:  # a text saying there is none (yet): a document's number instead
+                holder[key] = "内水许字〔2025〕第1号"
     return data
 
 
