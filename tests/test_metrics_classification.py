@@ -70,10 +70,18 @@ def test_a_data_centre_is_neither_industrial_nor_mining():
     assert values["mining_project"] is False
 
 
-def test_without_an_industry_code_the_section_and_industrial_flag_are_unknown():
+def test_without_an_industry_code_the_section_is_unknown_and_a_high_energy_product_makes_it_industrial():
     values = metrics_of("calcium_carbide", industry_code=None)
     assert values["industry_section"] is None
-    assert values["industrial_project"] is None
+    # calcium carbide is made in a plant of C26: the file's own product says what the code would
+    assert values["industrial_project"] is True
+    assert (values["high_energy_sector"], values["high_energy_from_products"]) == (True, True)
+
+
+def test_a_high_energy_product_under_a_code_of_another_division_decides_the_sector():
+    values = metrics_of("calcium_carbide", industry_code="C3985")
+    assert (values["high_energy_sector"], values["high_energy_from_products"]) == (True, True)
+    assert metrics_of("calcium_carbide")["high_energy_from_products"] is False  # C2613 says so itself
 
 
 def test_a_mine_section_or_a_mining_code_makes_a_mining_project():
@@ -114,13 +122,13 @@ def test_feedstock_coal_counts_toward_net_new_coal_only_while_it_is_not_excluded
 @pytest.mark.parametrize(
     ("name", "industrial"),
     [
-        ("calcium_carbide", None),  # a plant: only its industry code tells whether it is industrial
+        ("calcium_carbide", True),  # a plant making a product of a high-energy sector
         ("coal_mine", True),  # a mine is section B
         ("desert_pv", False),  # renewable generation is excepted
         ("data_centre", False),  # section I
     ],
 )
-def test_without_an_industry_code_only_the_files_sections_say_whether_it_is_industrial(name, industrial):
+def test_without_an_industry_code_the_files_sections_and_products_say_whether_it_is_industrial(name, industrial):
     values = metrics_of(name, industry_code=None)
     assert values["industry_section"] is None
     assert values["industrial_project"] is industrial

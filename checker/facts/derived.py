@@ -140,6 +140,7 @@ READS: dict[str, tuple[str, ...]] = {
         "coal.fuel_coal_t",
     ),
     "high_energy_sector": ("project.industry_code", "coal_power", "renewable_plant", "project.products"),
+    "high_energy_from_products": ("project.products", "project.industry_code"),
     "adds_capacity": (
         "project.construction_type",
         "project.adds_capacity",
@@ -487,6 +488,8 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
     # (amendment 1: where the file shows the opposite elsewhere, the file's evidence decides)
     high_energy_products = params["high_energy_sector_products"].value
     makes_high_energy_product = any(line.product in high_energy_products for line in info.products)
+    # what a message must say decided it: the products, where the code does not say so itself
+    high_energy_from_products = makes_high_energy_product and high_energy is not True
     if makes_high_energy_product:
         high_energy = True
     elif high_energy is None and code is not None:
@@ -742,6 +745,7 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "co2_declared": declared_co2 is not None,
         "carbon_intensity_t_per_10k_yuan": _ratio(co2, value_added),
         "high_energy_sector": high_energy,
+        "high_energy_from_products": high_energy_from_products,
         "adds_capacity": adds_capacity,
         "builds_coal_units": builds_coal_units,
         "builds_coal_power": builds_coal_power,
