@@ -181,6 +181,23 @@ READS: dict[str, tuple[str, ...]] = {
         "project.products",
     ),
     "mining_project": ("mine", "project.industry_code", "project.products"),
+    "coal_mine_undetermined": (
+        "mine.mineral",
+        "mine",
+        "project.industry_code",
+        "project.products",
+        "renewable_plant",
+        "data_center",
+        "coal_power",
+    ),
+    "project_kind_unknown": (
+        "project.industry_code",
+        "project.products",
+        "renewable_plant",
+        "data_center",
+        "mine",
+        "coal_power",
+    ),
     "coal_mine_declared": ("mine.mineral", "project.products"),
     "mine_listed": ("mine",),
     "data_center_project": ("data_center", "project.industry_code"),
@@ -761,6 +778,14 @@ def compute(project: Project, params: ParameterSet) -> Metrics:
         "mining_only": mining and not any(line.product not in NOT_MANUFACTURED for line in info.products),
         "industrial_project": industrial,
         "mining_project": mining,
+        # a file that says nothing of what the project is (no code, no products, no section that
+        # tells): the rules on what a project of some kind must do ask for its code, never read
+        # it as "not such a project" (amendment 1)
+        "project_kind_unknown": says_nothing,
+        # a coal mine or not, the file cannot tell: a mine of undeclared mineral without a mining
+        # code (section B) to settle it, or a file that says nothing of what the project is
+        "coal_mine_undetermined": (mining and (project.mine is None or project.mine.mineral is None) and section != "B")
+        or says_nothing,
         "mine_listed": project.mine is not None,
         # coal is what the mine raises: its declared mineral, or a raw-coal line (原煤(采掘))
         "coal_mine_declared": raw_coal_declared or (project.mine is not None and project.mine.mineral == "coal"),
