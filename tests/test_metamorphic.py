@@ -106,6 +106,16 @@ def _renewable_generation_without_coal_left(_original: Any, result: Any) -> bool
     )
 
 
+def _high_energy_products_gone(original: Any, result: Any) -> bool:
+    """The product lines of a high-energy sector were all that made the project one of that sector
+    (and industrial): the code left names another."""
+    return (
+        original.metrics.values["high_energy_from_products"] is True
+        and result.metrics.values["high_energy_from_products"] is False
+        and result.metrics.values["high_energy_sector"] is not True
+    )
+
+
 def _renewable_generation_left(_original: Any, result: Any) -> bool:
     """The file left describes renewable generation (a wind or PV plant as the project)."""
     return result.metrics.values["renewable_generation"] is True
@@ -288,6 +298,14 @@ ESCAPES: list[tuple[tuple[str, ...], tuple[str, ...], Any, str]] = [
         _exempt_without_a_balance,
         "a wind or PV plant outside the energy review may be approved on its land and water without "
         "an energy balance (amendment 4); the fuel it declared burning went with the balance",
+    ),
+    (
+        ("project.products", "project.products[].product"),
+        ("HE-002", "LA-004", "LA-005", "WA-003", *BALANCE_RULES),
+        _high_energy_products_gone,
+        "the product lines of a high-energy sector (coke, clinker, alumina, ...) were the file's only word "
+        "that the project is of that sector and industrial; without them its code decides, as for any "
+        "file whose code names another industry",
     ),
     (
         ("energy.raw_coal_t", "energy.washed_coal_t", "coal", "coal.fuel_coal_t"),
