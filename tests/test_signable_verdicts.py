@@ -584,15 +584,21 @@ def test_a_document_written_as_none_is_invalid_input(written, section, key, tmp_
     """`water_permit: 无` passed WA-002 as "已申报取水许可:无", and `exemption_evidence: 无` sent an
     exemption to review as if evidence were given: a text saying there is no document is refused,
     naming the key, and the key is left out when there is none (which the rules read as none)."""
+    line = _refused_line(tmp_path, section, key, written, "en")
+    assert re.search(rf"olefins\.yaml:\d+: {section}\.{key}: .* says there is no document", line), line
+
+
+def _refused_line(tmp_path, section: str, key: str, written: str, lang: str) -> str:
+    """The one line `check` prints for the sample with `section.key` written so (exit 2)."""
     path = _write(tmp_path, {})
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.setdefault(section, {})[key] = written
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", "en"])
+    result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", lang])
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1
-    assert re.search(rf"olefins\.yaml:\d+: {section}\.{key}: .* says there is no document", lines[0]), lines[0]
+    return lines[0]
 
 
 @pytest.mark.parametrize(
@@ -609,16 +615,9 @@ def test_a_document_applied_for_not_needed_or_elsewhere_is_invalid_input(written
     evidence sent an exemption to review: a permit applied for, in approval, said not to be needed
     or exempt, or put elsewhere ("见附件", "略") is no document. Refused as `无` is, naming the key; a
     claimed exemption from the permit is the applicant's word, so it can never pass WA-002."""
-    path = _write(tmp_path, {})
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data.setdefault(section, {})[key] = written
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for lang, said in (("en", "says there is no document"), ("zh", "")):
-        result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", lang])
-        assert result.exit_code == 2, result.output
-        lines = [line for line in result.output.splitlines() if line.strip()]
-        assert len(lines) == 1
-        assert re.search(rf"olefins\.yaml:\d+: {section}\.{key}: .*{said}", lines[0]), lines[0]
+        line = _refused_line(tmp_path, section, key, written, lang)
+        assert re.search(rf"olefins\.yaml:\d+: {section}\.{key}: .*{said}", line), line
 
 
 @pytest.mark.parametrize(

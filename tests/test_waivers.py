@@ -156,20 +156,19 @@ def applicant(tmp_path):
     case = _case("Waivers the applicant typed")
     path = tmp_path / "applicant.yaml"
     path.write_text(yaml.safe_dump(case.project, allow_unicode=True), encoding="utf-8")
-    register = write_register(
-        tmp_path,
-        [
-            {
-                "project": "NM-2025-0734",
-                "rule": "HE-001",
-                "reason": "决定",
-                "approved_by": "自治区发展和改革委员会",
-                "document": "内发改环资字〔2025〕7号",
-                "expires": dt.date(2027, 12, 31),
-            },
-        ],
-    )
+    register = write_register(tmp_path, [dict(HE_001_DECISION)])
     return path, register
+
+
+# the authority's decision on the applicant's HE-001, as its register holds it
+HE_001_DECISION = {
+    "project": "NM-2025-0734",
+    "rule": "HE-001",
+    "reason": "决定",
+    "approved_by": "自治区发展和改革委员会",
+    "document": "内发改环资字〔2025〕7号",
+    "expires": dt.date(2027, 12, 31),
+}
 
 
 def test_check_with_a_register_waives_and_keeps_the_claims_apart(applicant):
@@ -378,21 +377,7 @@ def test_a_projects_register_entries_are_found_in_the_registers_order_and_only_i
 
 
 def _named_register(tmp_path, project_name: str) -> Path:
-    return write_register(
-        tmp_path,
-        [
-            {
-                "project": "NM-2025-0734",
-                "rule": "HE-001",
-                "reason": "决定",
-                "approved_by": "自治区发展和改革委员会",
-                "document": "内发改环资字〔2025〕7号",
-                "expires": dt.date(2027, 12, 31),
-                "project_name": project_name,
-            },
-        ],
-        name="named.yaml",
-    )
+    return write_register(tmp_path, [{**HE_001_DECISION, "project_name": project_name}], name="named.yaml")
 
 
 def test_an_entry_naming_the_project_waives_that_project_written_with_other_spacing_or_width(applicant, tmp_path):
