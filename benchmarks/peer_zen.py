@@ -110,6 +110,11 @@ def build_jdm(params: Any) -> dict[str, Any]:
                     f"and water__groundwater_m3 >= {p['water_permit_threshold_m3']}",
                     "fail",
                 ),
+                (
+                    "water__fresh_water_m3 == null and water__groundwater_m3 != null "
+                    f"and water__groundwater_m3 >= {p['water_permit_threshold_m3']}",
+                    "pass",
+                ),
                 ("water__fresh_water_m3 == null", "missing_info"),
                 (f"water__fresh_water_m3 < {p['water_permit_threshold_m3']}", "pass"),
                 ("water__water_permit == null", "fail"),

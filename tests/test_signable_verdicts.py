@@ -626,15 +626,41 @@ def test_a_document_applied_for_not_needed_or_elsewhere_is_invalid_input(written
         *("无锡市水利局取水许可 D320200S2025-0001", "X", "鄂尔多斯市水利局取水许可", "取水许可证(无期限)"),
         *("自治区节能审查中心审查意见(内节审〔2024〕5号)", "旗政务服务审批中心取水许可 D1"),
         "关于某公司取水申请的批复(内水许〔2025〕1号)",
+        # granted documents whose titles hold words an application or a claimed exemption also
+        # uses: they name a document by a title word and a number
+        "内蒙古自治区能源局关于同意赤峰热电厂豁免等量替代的批复(内能源电力字〔2020〕1234号)",
+        "关于赤峰市中心城区热电联产项目申请豁免的批复(内发改能源字〔2020〕1234号)",
+        "赤峰市水利局关于同意某热电有限公司补办取水许可手续的批复(赤水发〔2024〕12号)",
+        "内蒙古自治区水利厅关于准予某热电有限公司取水许可申请的行政许可决定书(内水许可〔2024〕12号)",
+        "国家发展改革委关于某项目不适用等量替代要求的复函(发改能源〔2021〕9号)",
+        "盟水利局受理并批复 锡水字〔2022〕3号",
+        *("Exemption approval, Inner Mongolia DRC No. [2020] 1234", "Exemption certificate No. 2022-56"),
+        *("Approval of the water abstraction application, Chifeng Water Bureau [2024] No. 12",),
+        *("Permit 150602S2021-0012 (expiry: none)", "取水许可证 取水(蒙)字[2021]第012号"),
     ],
 )
-def test_a_document_named_by_its_number_or_title_is_taken(written, tmp_path):
+@pytest.mark.parametrize(("section", "key"), [("water", "water_permit"), ("coal_power", "exemption_evidence")])
+def test_a_document_named_by_its_number_or_title_is_taken(written, section, key, tmp_path):
     path = _write(tmp_path, {})
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data.setdefault("water", {})["water_permit"] = written
+    data.setdefault(section, {})[key] = written
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(check_main, [str(path), "--as-of", AS_OF.isoformat(), "--lang", "en"])
     assert result.exit_code != 2, result.output
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        # an application or a claimed exemption naming a number but no granted document, or a
+        # granted document's word beside a word that says it is not there yet or not needed
+        *("申请取水许可证", "已提交申请,受理编号第12号", "已申请,待批复", "拟申请取水许可证"),
+        *("正在办理取水许可证", "不需要取水许可(内水资源字〔2023〕45号的复函)"),
+    ],
+)
+def test_an_application_beside_a_number_or_a_title_word_is_still_no_document(written, tmp_path):
+    line = _refused_line(tmp_path, "water", "water_permit", written, "en")
+    assert "says there is no document" in line, line
 
 
 def _run_on(data: dict[str, Any], tmp_path, lang: str = "en"):  # type: ignore[no-untyped-def]

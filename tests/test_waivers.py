@@ -391,6 +391,15 @@ def test_an_entry_naming_the_project_waives_that_project_written_with_other_spac
     assert {f["rule"]: f["status"] for f in json.loads(out)["findings"]}["HE-001"] == "waived"
 
 
+def test_a_register_name_differing_by_x_for_times_case_or_punctuation_is_the_same_name():
+    from checker.verdict.waivers import RegisterEntry
+
+    entry = RegisterEntry.model_validate({**HE_001_DECISION, "project_name": "赤峰市2×35万千瓦热电联产项目(一期)"})
+    assert not entry.name_mismatch("赤峰市2x35万千瓦热电联产项目(一期)。")
+    assert not entry.name_mismatch("赤峰市 2 X 35 万千瓦 热电联产项目 (一期)")
+    assert entry.name_mismatch("赤峰市2×35万千瓦热电联产项目(二期)")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_file_carrying_the_id_of_another_project_named_in_the_register_is_refused_not_waived(
     applicant, tmp_path, lang

@@ -89,8 +89,8 @@ _NO_DOCUMENT_PREFIXES = (
     *("已申请", "不需要", "无需", "无须", "见附件", "详见"),
 )
 _WRAPPING = re.compile(r"^[\W_]+|[\W_]+$")  # spaces and punctuation around the words
-# A text that says, anywhere in it, that the document is not there yet, is not needed, or is
-# elsewhere; or opens by saying there is none. Each line is one way of saying so.
+# A text that says, anywhere in it, that the document is not there yet or there is none, or opens
+# by pointing elsewhere: no document, whatever else it names. Each line is one way of saying so.
 _NO_DOCUMENT_TEXT = re.compile(
     "|".join(
         (
@@ -101,27 +101,49 @@ _NO_DOCUMENT_TEXT = re.compile(
             # in hand: "申请中", "报批中", "编制中" ("审查中" in 节能审查中心 and "审批中" in
             # 政务服务审批中心 are offices, not a pending state)
             r"(?:申请|办理|编制|审批|审核|审查|报批|批复|受理)中(?!心)|正在",
-            # applied for, not granted: "已申请", "申请已受理", "已提交取水许可申请", and the
-            # application form "取水许可申请书". 申请 in a granted document's title ("…取水申请的
-            # 批复", "…申请认定的决定") or naming the applicant (申请人, 申请单位) is no application
-            r"申请(?!人|单位|(?:认定)?的?(?:批复|复函|决定))|受理|已提交|已上报|已报送|已递交|报批|报审|送审",
-            # to come: "待批复", "拟办理", "将于开工前取得", "后续办理", "开工前取得", "另行办理".
-            # 拟 and 将 only before what is to be done: a title opens with 拟建 (a planned
-            # project) or reads "关于将…列入…的批复"; 接待 and 期待 are no waiting
+            # to come: "待批复", "拟办理", "将于开工前取得". 拟 and 将 only before what is to be
+            # done: a title opens with 拟建 (a planned project) or reads "关于将…列入…的批复";
+            # 接待 and 期待 are no waiting
             r"(?<![接招款期])待|[拟将](?:于|在|要|会|尽快|适时|近期|申请|办理|取得|补|提供|提交|报)",
-            r"后续|开工前|投产前|另行|补办|届时|稍后",
-            # not needed, or exempt: that the permit does not apply is the applicant's claim, and
-            # no document (豁免 in a granted document's title, as 申请 above, is one)
-            r"不需要|不需|无需|无须|不必|不涉及|不适用|免于|免予|免办|豁免(?!(?:认定)?的?(?:批复|复函|决定))",
+            # not needed: that there is no permit to have is the applicant's word
+            r"不需要|不需|无需|无须|不必",
             # a placeholder opening the text: "见附件3", "详见可研报告" (a number followed by
             # "(详见附件)" names its document)
             r"^(?:见附件|详见|参见|如附件|另附|附后)",
-            # the same in English
-            r"\b(?:not yet|pending|to be|in progress|under review|applied|applying|apply|application|submitted"
-            r"|not obtained|not available|not applicable|not required|not needed|unnecessary|required"
-            r"|exempt\w*|waived|later|will|tbd|tba|n/a|none)\b|^see\b",
+            r"\b(?:not yet|pending|to be|in progress|under review|not obtained|not available|unnecessary"
+            r"|not needed|tbd|tba|n/a)\b|^see\b",
         )
     ),
+    re.IGNORECASE,
+)
+# Words that, in a text naming no granted document, say it is an application, a later step or a
+# claimed exemption ("已提交取水许可申请", "取水许可申请书", "开工前取得", "免于办理", "exempt"),
+# but which the title of a granted document also holds: "关于同意…豁免等量替代的批复〔2020〕12号",
+# "…取水许可申请的行政许可决定书(内水许可〔2024〕12号)", "补办取水许可手续的批复",
+# "Exemption approval No. [2020] 1234". So they say "no document" only where the text does not
+# name a document by a title word and a number (`_GRANTED_TITLE`, `_DOCUMENT_NUMBER`).
+_NOT_YET_GRANTED = re.compile(
+    "|".join(
+        (
+            # applied for: 申请 in a granted document's title ("…取水申请的批复", "…申请认定的决定")
+            # or naming the applicant (申请人, 申请单位) is no application
+            r"申请(?!人|单位|(?:认定)?的?(?:批复|复函|决定))|受理|已提交|已上报|已报送|已递交|报批|报审|送审",
+            r"后续|开工前|投产前|另行|补办|届时|稍后",
+            r"不涉及|不适用|免于|免予|免办|豁免(?!(?:认定)?的?(?:批复|复函|决定))",
+            r"\b(?:applied|applying|apply|application|submitted|not applicable|not required|required"
+            r"|exempt\w*|waived|later|will|none)\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+_GRANTED_TITLE = re.compile(
+    r"批复|复函|决定|确认函|审批意见|许可证|证书|批准|协议"
+    r"|\b(?:approval|approved|permit|licen[cs]e|certificate|letter|decision|agreement)\b",
+    re.IGNORECASE,
+)
+# a document number: 〔2024〕12号, [2020], 第12号, No. 56, a permit code such as D150602S2021-0012
+_DOCUMENT_NUMBER = re.compile(
+    r"[〔\[(（]\s*(?:19|20)\d\d\s*[〕\])）]|第\s*\d+\s*号|\d+\s*号|\bno\.?\s*\[?\d|\d{6,}",
     re.IGNORECASE,
 )
 
@@ -135,6 +157,7 @@ def _a_document(value: str) -> str:
         words.lower() in _NO_DOCUMENT_WORDS
         or words.startswith(_NO_DOCUMENT_PREFIXES)
         or _NO_DOCUMENT_TEXT.search(words)
+        or (_NOT_YET_GRANTED.search(words) and not (_GRANTED_TITLE.search(words) and _DOCUMENT_NUMBER.search(words)))
     ):
         raise ValueError(
             f"{value!r} says there is no document: leave the key out if there is none, "

@@ -57,13 +57,15 @@ class RegisterEntry(Strict):
     project_name: Text | None = None
 
     def name_mismatch(self, name: str) -> bool:
-        """Whether this entry names a project other than one called `name` (compared as written,
-        ignoring width and spacing: 2×350MW and 2 × 350 MW are one name)."""
+        """Whether this entry names a project other than one called `name`: compared by its
+        letters, digits and signs, ignoring width, case, spacing and punctuation, and reading ×
+        as x (2×350MW, 2 × 350 MW, 2x350mw。 are one name)."""
         return self.project_name is not None and _name_key(self.project_name) != _name_key(name)
 
 
 def _name_key(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    folded = unicodedata.normalize("NFKC", name).casefold().replace("×", "x")
+    return "".join(c for c in folded if not unicodedata.category(c).startswith(("P", "Z", "C")))
 
 
 class RegisterFile(Strict):
