@@ -173,9 +173,9 @@ def consistent_coal_and_capacity(data: dict[str, Any]) -> dict[str, Any]:
     burners = isinstance(coal, dict) and bool(coal.get("boilers"))
     units = data.get("coal_power")
     burners = burners or (isinstance(units, dict) and any(u > 0 for u in units.get("units_mw") or []))
-    if burners and isinstance(energy, dict):  # coal burners burn coal: never a stated 0
-        if isinstance(coal, dict) and coal.get("fuel_coal_t") == 0:
-            del coal["fuel_coal_t"]
+    if burners and isinstance(coal, dict) and coal.get("fuel_coal_t") == 0:  # burners burn coal: never a stated 0
+        del coal["fuel_coal_t"]
+    if burners and isinstance(energy, dict):
         carriers = [c for c in ("raw_coal_t", "washed_coal_t") if energy.get(c) is not None]
         feedstock = energy.get("feedstock") if isinstance(energy.get("feedstock"), dict) else {}
         burnt = sum(energy[c] - (feedstock.get(c) or 0) for c in carriers)
