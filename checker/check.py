@@ -217,7 +217,7 @@ class Checker:
             return
         info = project.project
         for entry in self.register.for_project(info.id):
-            if entry.project_name is not None and entry.name_mismatch(info.name):
+            if entry.name_mismatch(info.name):
                 raise InputError.single(
                     doc.path,
                     "project.id",

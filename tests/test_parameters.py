@@ -290,3 +290,20 @@ def test_a_policy_files_own_path_is_its_source_in_the_report_language(tmp_path):
     param = resolve(dt.date(2026, 1, 1), load_policy(path))["max_energy_intensity_tce_per_10k_yuan"]
     assert source_text(param.source, "zh") == f"政策文件 {path}"
     assert source_text(param.source, "en") == f"policy file {path}"
+
+
+def test_a_policy_setting_only_the_upper_table_is_told_what_it_leaves_out_and_where_it_is_below(tmp_path):
+    # the message speaks of the key the file sets: the base-level table, not its shipped pair
+    path = write_policy(tmp_path, "format: 1\nparameters:\n  product_base_level_kgce:\n    calcium_carbide: 940\n")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    (problem,) = caught.value.problems
+    assert problem.key_path == "parameters.product_base_level_kgce"
+    assert "leaves out cement_clinker" in problem.message
+    assert "which product_benchmark_level_kgce names" in problem.message
+    table = {**dict(shipped_definitions()["product_base_level_kgce"].values[-1].value), "calcium_carbide": 700}
+    body = "\n".join(f"    {product}: {level:g}" for product, level in table.items())
+    with pytest.raises(InputError) as caught:
+        load_policy(write_policy(tmp_path, f"format: 1\nparameters:\n  product_base_level_kgce:\n{body}\n"))
+    (problem,) = caught.value.problems
+    assert "is below product_benchmark_level_kgce for calcium_carbide: 700 against 805" in problem.message

@@ -455,6 +455,8 @@ PROBLEM_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (r"is above (\S+) for (.+?)( \(on and after \S+\))?$", r"高于 \1:\2\3"),
     (r"is above (\S+): (.+?)( \(on and after \S+\))?$", r"高于 \1:\2\3"),
+    (r"is below (\S+) for (.+?)( \(on and after \S+\))?$", r"低于 \1:\2\3"),
+    (r"is below (\S+): (.+?)( \(on and after \S+\))?$", r"低于 \1:\2\3"),
     (r"(\S+): (\S+) against (\S+)(?=;|$| \()", r"\1: \2(对比 \3)"),
     (r" \(on and after (\d{4}-\d{2}-\d{2})\)$", r"(\1 起)"),
     (r"`to` is before `from`$", "`to` 早于 `from`"),

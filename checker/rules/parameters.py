@@ -499,7 +499,12 @@ def pair_problems(
             high = _in_force(theirs, day) or _in_force(definitions[other].values, day)
             if low is None or high is None:
                 continue
-            why = _exceeds(low.value, other, high.value)
+            # said of the parameter the file sets (the lower one where it sets both)
+            why = (
+                _exceeds(low.value, other, high.value)
+                if name in overrides
+                else _exceeds(high.value, name, low.value, above=False)
+            )
             if why:
                 since = "" if day == dt.date.min else f" (on and after {day.isoformat()})"
                 found.append((name if name in overrides else other, f"{why}{since}"))
@@ -507,11 +512,13 @@ def pair_problems(
     return found
 
 
-def _exceeds(low: Any, other: str, high: Any) -> str | None:
-    """Why `low` is not at most `high` (`other`'s value), or None."""
+def _exceeds(value: Any, other: str, bound: Any, above: bool = True) -> str | None:
+    """Why `value` is not at most `bound` (`other`'s value; with `above` false, not at least:
+    `value` is then the upper of the pair), or None, said of the parameter holding `value`."""
+    low, high = (value, bound) if above else (bound, value)
     if isinstance(low, dict) and isinstance(high, dict):
-        left_out = sorted(set(high) - set(low))
-        extra = sorted(set(low) - set(high))
+        left_out = sorted(set(bound) - set(value))
+        extra = sorted(set(value) - set(bound))
         if left_out or extra:
             named = "; ".join(
                 part
@@ -524,10 +531,11 @@ def _exceeds(low: Any, other: str, high: Any) -> str | None:
             return (
                 f"{named}: a table set here replaces the shipped table whole, so both tables must name the same entries"
             )
-        above = [f"{entry}: {low[entry]:g} against {high[entry]:g}" for entry in low if low[entry] > high[entry]]
-        return f"is above {other} for {'; '.join(above)}" if above else None
+        side = "above" if above else "below"
+        broken = [f"{entry}: {value[entry]:g} against {bound[entry]:g}" for entry in low if low[entry] > high[entry]]
+        return f"is {side} {other} for {'; '.join(broken)}" if broken else None
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
-        return f"is above {other}: {low:g} against {high:g}"
+        return f"is {'above' if above else 'below'} {other}: {value:g} against {bound:g}"
     return None
 
 
